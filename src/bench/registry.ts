@@ -1,0 +1,11 @@
+import type { BenchResult } from './bench-report.ts'
+
+/** A benchmark: parses its own argv, measures, returns figures. Loaded lazily. */
+export type Bench = (argv: string[]) => Promise<BenchResult>
+
+/** Benchmarks by name: `npm run bench -- <name>`. A new benchmark is one file plus one line. */
+export const BENCHES = {
+  ledger: () => import('./ledger-bench.ts').then((m) => m.ledgerBench),
+} satisfies Record<string, () => Promise<Bench>>
+
+export type BenchName = keyof typeof BENCHES

@@ -1,0 +1,43 @@
+import { randomBytes } from 'node:crypto'
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs'
+import { dirname } from 'node:path'
+
+/**
+ * Writes `data` to `path` so that readers see the old file or the new one, never a torn one:
+ * temp file in the same folder, fsync, rename, fsync the folder.
+ */
+export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  const temp = `${path}.tmp-${randomBytes(6).toString('hex')}`
+  const fd = openSync(temp, 'w', 0o644)
+  try {
+    const bytes = typeof data === 'string' ? Buffer.from(data) : data
+    let offset = 0
+    while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset)
+    fsyncSync(fd)
+  } catch (error) {
+    closeSync(fd)
+    rmSync(temp, { force: true })
+    throw error
+  }
+  closeSync(fd)
+  try {
+    renameSync(temp, path)
+  } catch (error) {
+    rmSync(temp, { force: true })
+    throw error
+  }
+  fsyncDir(dirname(path))
+}
+
+/** fsyncs a folder so a rename inside it is durable (no-op where the OS refuses). */
+export function fsyncDir(dir: string): void {
+  let fd: number | undefined
+  try {
+    fd = openSync(dir, 'r')
+    fsyncSync(fd)
+  } catch {
+    // Some filesystems refuse fsync on directories; the rename is still atomic there.
+  } finally {
+    if (fd !== undefined) closeSync(fd)
+  }
+}

@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto'
+import { existsSync, linkSync, mkdirSync, rmSync } from 'node:fs'
+import { hostname } from 'node:os'
+import { dirname } from 'node:path'
+import Database from 'better-sqlite3'
+import { UserError } from '../errors/user-error.ts'
+import { Ledger } from './ledger.ts'
+import { MIGRATIONS, SCHEMA_VERSION } from './migrations.ts'
+
+/** How long a writer waits for a lock before SQLITE_BUSY (ms). */
+export const BUSY_TIMEOUT_MS = 10_000
+
+export interface OpenLedgerOptions {
+  /** Mark sessions left `running` by dead processes on this host as `aborted` (default true). */
+  reapAborted?: boolean
+  readonly?: boolean
+}
+
+/**
+ * Opens (creating race-free, then migrating) the ledger at `path`. Throws UserError for a file
+ * written by newer code; other failures (locked, corrupt, read-only) surface as plain errors the
+ * caller may degrade on.
+ */
+export function openLedger(path: string, options: OpenLedgerOptions = {}): Ledger {
+  if (path !== ':memory:' && !existsSync(path) && !options.readonly) createRaceFree(path)
+  const db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false })
+  try {
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
+    if (!options.readonly) {
+      if (path === ':memory:') initialise(db)
+      db.pragma('synchronous = NORMAL')
+      migrate(db, path)
+    } else {
+      checkVersion(db, path)
+    }
+    const ledger = new Ledger(db, path)
+    if (!options.readonly && options.reapAborted !== false) ledger.reapAborted(hostname(), process.pid)
+    return ledger
+  } catch (error) {
+    db.close()
+    throw error
+  }
+}
+
+/** Builds a fresh ledger in a temp file and links it into place: first creator wins, no race. */
+function createRaceFree(path: string): void {
+  mkdirSync(dirname(path), { recursive: true })
+  const temp = `${path}.tmp-${randomUUID()}`
+  const db = new Database(temp)
+  try {
+    initialise(db)
+    migrate(db, temp)
+  } finally {
+    db.close()
+  }
+  try {
+    linkSync(temp, path) // fails with EEXIST when another process created it first: theirs is as good
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+  } finally {
+    rmSync(temp, { force: true })
+    rmSync(`${temp}-wal`, { force: true })
+    rmSync(`${temp}-shm`, { force: true })
+  }
+}
+
+function initialise(db: Database.Database): void {
+  db.pragma('journal_mode = WAL')
+}
+
+function checkVersion(db: Database.Database, path: string): number {
+  const version = db.pragma('user_version', { simple: true }) as number
+  if (version > SCHEMA_VERSION) {
+    throw new UserError(
+      'LEDGER_TOO_NEW',
+      `ledger ${path} has schema version ${version}, but this codex-gates understands up to ${SCHEMA_VERSION}`,
+      'update codex-gates (git pull && npm ci), or point CODEX_LEDGER at another file',
+    )
+  }
+  return version
+}
+
+function migrate(db: Database.Database, path: string): void {
+  if (checkVersion(db, path) === SCHEMA_VERSION) return
+  db.transaction(() => {
+    // Re-read inside the (immediate) transaction: another process may have migrated meanwhile.
+    const current = checkVersion(db, path)
+    for (let v = current; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v] as string)
+    db.pragma(`user_version = ${SCHEMA_VERSION}`)
+  }).immediate()
+}

@@ -1,0 +1,36 @@
+/** Tables a record may target; each row is a plain object of that table's columns. */
+export type LedgerTable =
+  | 'sessions'
+  | 'test_results'
+  | 'events'
+  | 'findings'
+  | 'gate_runs'
+  | 'coverage'
+  | 'artifacts'
+  | 'commits'
+  | 'training_runs'
+  | 'metrics'
+  | 'checkpoints'
+
+export type SqlValue = string | number | bigint | null
+export type LedgerRow = Record<string, SqlValue>
+
+/**
+ * One row bound for the ledger. `rid` is unique per record, so the NDJSON fallback can be
+ * imported exactly once. Tables keyed by id (`sessions`, `training_runs`, `commits`) are upserted.
+ */
+export interface LedgerRecord {
+  rid: string
+  table: LedgerTable
+  row: LedgerRow
+}
+
+/** Tables whose rows replace an earlier row with the same primary key. */
+export const UPSERT_KEYS: Partial<Record<LedgerTable, string>> = {
+  sessions: 'id',
+  training_runs: 'id',
+  commits: 'sha',
+}
+
+export type SessionStatus = 'running' | 'passed' | 'failed' | 'interrupted' | 'aborted'
+export type TestState = 'passed' | 'failed' | 'skipped' | 'todo'

@@ -1,0 +1,78 @@
+/**
+ * Token shapes that are secrets wherever they appear. Shared by the redactor (ledger, logs,
+ * reports) and the secrets gate, so both agree on what a secret looks like. Each pattern is
+ * global and matches the secret itself (no surrounding context).
+ */
+export interface SecretPattern {
+  id: string
+  description: string
+  /** Cheap lowercase substring that must occur in a line before the regex runs. */
+  keyword: string
+  pattern: RegExp
+}
+
+export const SECRET_PATTERNS: readonly SecretPattern[] = [
+  {
+    id: 'aws-access-key-id',
+    description: 'AWS access key id',
+    keyword: 'a',
+    pattern: /\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}\b/g,
+  },
+  { id: 'github-token', description: 'GitHub token', keyword: 'gh', pattern: /\bgh[pousr]_[A-Za-z0-9]{36,255}\b/g },
+  {
+    id: 'github-fine-grained',
+    description: 'GitHub fine-grained token',
+    keyword: 'github_pat_',
+    pattern: /\bgithub_pat_[A-Za-z0-9_]{82}\b/g,
+  },
+  { id: 'gitlab-token', description: 'GitLab token', keyword: 'glpat-', pattern: /\bglpat-[A-Za-z0-9_-]{20,}\b/g },
+  { id: 'slack-token', description: 'Slack token', keyword: 'xox', pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}\b/g },
+  {
+    id: 'slack-webhook',
+    description: 'Slack webhook URL',
+    keyword: 'hooks.slack.com',
+    pattern: /https:\/\/hooks\.slack\.com\/services\/T[A-Za-z0-9_]+\/B[A-Za-z0-9_]+\/[A-Za-z0-9_]{20,}/g,
+  },
+  { id: 'stripe-key', description: 'Stripe key', keyword: '_live_', pattern: /\b[rs]k_live_[A-Za-z0-9]{20,}\b/g },
+  { id: 'google-api-key', description: 'Google API key', keyword: 'aiza', pattern: /\bAIza[0-9A-Za-z_-]{35}\b/g },
+  { id: 'npm-token', description: 'npm token', keyword: 'npm_', pattern: /\bnpm_[A-Za-z0-9]{36}\b/g },
+  {
+    id: 'sendgrid-key',
+    description: 'SendGrid key',
+    keyword: 'sg.',
+    pattern: /\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b/g,
+  },
+  { id: 'twilio-key', description: 'Twilio API key', keyword: 'sk', pattern: /\bSK[0-9a-fA-F]{32}\b/g },
+  {
+    id: 'anthropic-key',
+    description: 'Anthropic API key',
+    keyword: 'sk-ant-',
+    pattern: /\bsk-ant-[A-Za-z0-9_-]{32,}/g,
+  },
+  {
+    id: 'openai-key',
+    description: 'OpenAI API key',
+    keyword: 'sk-',
+    pattern:
+      /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}\b|\bsk-proj-[A-Za-z0-9_-]{40,}/g,
+  },
+  {
+    id: 'jwt',
+    description: 'JSON Web Token',
+    keyword: 'eyj',
+    pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g,
+  },
+  {
+    id: 'private-key',
+    description: 'PEM private key block',
+    keyword: 'private key',
+    pattern:
+      /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/g,
+  },
+  {
+    id: 'url-credentials',
+    description: 'credentials in a URL',
+    keyword: '://',
+    pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@'"]+:([^\s@/'"]{3,})@/gi,
+  },
+]

@@ -1,0 +1,42 @@
+/**
+ * Everything a training run needs to continue exactly where it stopped. The trainer produces it
+ * (`captureState`) and accepts it back (`initialState`); src/checkpoint persists it. Shared
+ * contract between src/train and src/checkpoint: extend, never rename.
+ */
+export interface TensorData {
+  shape: number[]
+  data: Float32Array
+}
+
+export interface DataCursor {
+  epoch: number
+  permutation_seed: number
+  permutation_sha256: string
+  position: number
+}
+
+export interface TrainState {
+  /** Optimizer steps completed. */
+  step: number
+  /** Fractional epochs completed (HF's convention). */
+  epoch: number
+  /** Parameters by nanoGPT state-dict key, Linear weights `[out, in]`. */
+  params: Record<string, TensorData>
+  /** AdamW state: first and second moments per parameter and the step used for bias correction. */
+  optimizer: { step: number; m: Record<string, TensorData>; v: Record<string, TensorData> }
+  /** Every PRNG's serialized state, by role (e.g. `init`, `batches`, `dropout`). */
+  rng: Record<string, number[]>
+  dataCursor: DataCursor
+  /** Learning-rate schedule position and the last LR applied. */
+  schedule: { step: number; lr: number }
+  /** Best monitored metric so far (null before the first eval). */
+  bestMetric: number | null
+  /** The resolved config and its sha256 (over canonical JSON). */
+  config: unknown
+  configHash: string
+}
+
+/** Receives a state at checkpoint boundaries; implemented by src/checkpoint's manager. */
+export interface Checkpointer {
+  save(state: TrainState, metrics: Record<string, number>): Promise<void> | void
+}

@@ -1,0 +1,30 @@
+// The project list. Vitest 4 no longer reads this file by itself: vitest.config.ts imports it
+// into `test.projects` (see ../shared/notes/vitest4.md), and specs/workspace.spec.ts guards that.
+import { fileURLToPath } from 'node:url'
+import type { TestProjectInlineConfiguration } from 'vitest/config'
+
+const root = fileURLToPath(new URL('.', import.meta.url))
+
+/** Every spec process runs with the ledger guard on: no spec can write the real `.codex/`. */
+export const specEnv = { CODEX_LEDGER_SPEC_GUARD: '1', CODEX_REAL_ROOT: root.replace(/\/$/, '') }
+
+export const projects: TestProjectInlineConfiguration[] = [
+  {
+    test: {
+      name: 'unit',
+      include: ['specs/**/*.spec.ts'],
+      exclude: ['specs/fixtures/**', 'node_modules/**'],
+      env: specEnv,
+      testTimeout: 30_000,
+      hookTimeout: 60_000,
+    },
+  },
+  {
+    test: {
+      name: 'gates',
+      include: ['gates/**/*.gate.ts'],
+      env: specEnv,
+      testTimeout: 120_000,
+    },
+  },
+]
