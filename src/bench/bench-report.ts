@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
+import { formatTable } from '../cli/format-table.ts'
 import { writeFileAtomic } from '../fs/write-file-atomic.ts'
 
 export type BenchRow = Record<string, string | number | boolean | null>
@@ -32,27 +33,4 @@ export function publishBench(result: BenchResult, outDir = join('reports', 'benc
   writeFileAtomic(path, `${JSON.stringify(payload, null, 2)}\n`)
   process.stdout.write(`wrote ${path}\n`)
   return path
-}
-
-/** Renders rows as a plain-text table with a header row. */
-export function formatTable(rows: BenchRow[]): string {
-  if (rows.length === 0) return '(no rows)'
-  const headers = [...new Set(rows.flatMap((r) => Object.keys(r)))]
-  const cells = rows.map((r) => headers.map((h) => formatCell(r[h])))
-  const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] as string).length)))
-  const line = (values: string[]) =>
-    values
-      .map((v, i) => v.padEnd(widths[i] as number))
-      .join('  ')
-      .trimEnd()
-  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n')
-}
-
-function formatCell(value: BenchRow[string] | undefined): string {
-  if (value === undefined || value === null) return ''
-  if (typeof value === 'number') {
-    if (Number.isInteger(value)) return String(value)
-    return Math.abs(value) >= 100 ? value.toFixed(0) : value.toPrecision(3)
-  }
-  return String(value)
 }

@@ -12,14 +12,21 @@ export function resolveLedgerPath(explicit?: string, env: NodeJS.ProcessEnv = pr
   const chosen = explicit ?? env.CODEX_LEDGER ?? DEFAULT_LEDGER_PATH
   if (chosen === ':memory:') return chosen
   const absolute = resolve(chosen)
-  if (env[SPEC_GUARD_ENV] === '1' && isUnderRealCodexDir(absolute, env)) {
+  assertLedgerAllowed(absolute, env)
+  return absolute
+}
+
+/** Throws inside specs (guard on) for any path under the repository's real `.codex/`. */
+export function assertLedgerAllowed(path: string, env: NodeJS.ProcessEnv = process.env): void {
+  if (path === ':memory:' || env[SPEC_GUARD_ENV] !== '1') return
+  const absolute = resolve(path)
+  if (isUnderRealCodexDir(absolute, env)) {
     throw new UserError(
       'LEDGER_SPEC_GUARD',
       `specs may not write the real ledger (${absolute})`,
       'give the spec a temp ledger: set CODEX_LEDGER to a path under os.tmpdir()',
     )
   }
-  return absolute
 }
 
 function isUnderRealCodexDir(absolute: string, env: NodeJS.ProcessEnv): boolean {

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3'
 import { UserError } from '../errors/user-error.ts'
+import { processAlive } from './process-alive.ts'
 import { type LedgerRecord, type LedgerRow, type LedgerTable, UPSERT_KEYS } from './records.ts'
 
 /**
@@ -39,31 +40,23 @@ export class Ledger {
     return written
   }
 
-  /** Inserts one row (upserting keyed tables) outside of any batching. */
+  /** Inserts one row (upserting keyed tables); statements are cached per table and column set. */
   insert(table: LedgerTable, row: LedgerRow): void {
-    const known = this.columnsOf(table)
-    const keys = Object.keys(row).filter((k) => row[k] !== undefined)
-    for (const key of keys) {
-      if (!known.has(key)) throw new Error(`BUG: ledger table ${table} has no column ${key}`)
+    const keys: string[] = []
+    const values: unknown[] = []
+    for (const key in row) {
+      const value = row[key]
+      if (value === undefined) continue
+      keys.push(key)
+      values.push(value)
     }
-    const conflictKey = UPSERT_KEYS[table]
-    const cacheKey = `${table}(${keys.join(',')})`
+    const cacheKey = `${table}|${keys.join(',')}`
     let statement = this.statements.get(cacheKey)
     if (!statement) {
-      const placeholders = keys.map((k) => `@${k}`).join(', ')
-      let sql = `INSERT INTO ${table} (${keys.join(', ')}) VALUES (${placeholders})`
-      if (conflictKey) {
-        const updates = keys.filter((k) => k !== conflictKey).map((k) => `${k} = excluded.${k}`)
-        sql += updates.length
-          ? ` ON CONFLICT(${conflictKey}) DO UPDATE SET ${updates.join(', ')}`
-          : ` ON CONFLICT(${conflictKey}) DO NOTHING`
-      }
-      statement = this.db.prepare(sql)
+      statement = this.db.prepare(this.insertSql(table, keys))
       this.statements.set(cacheKey, statement)
     }
-    const bound: Record<string, unknown> = {}
-    for (const key of keys) bound[key] = row[key]
-    statement.run(bound)
+    statement.run(values)
   }
 
   /** Marks sessions left `running` on this host by processes that no longer exist as `aborted`. */
@@ -102,6 +95,22 @@ export class Ledger {
     if (this.db.open) this.db.close()
   }
 
+  private insertSql(table: LedgerTable, keys: string[]): string {
+    const known = this.columnsOf(table)
+    for (const key of keys) {
+      if (!known.has(key)) throw new Error(`BUG: ledger table ${table} has no column ${key}`)
+    }
+    let sql = `INSERT INTO ${table} (${keys.join(', ')}) VALUES (${keys.map(() => '?').join(', ')})`
+    const conflictKey = UPSERT_KEYS[table]
+    if (conflictKey) {
+      const updates = keys.filter((k) => k !== conflictKey).map((k) => `${k} = excluded.${k}`)
+      sql += updates.length
+        ? ` ON CONFLICT(${conflictKey}) DO UPDATE SET ${updates.join(', ')}`
+        : ` ON CONFLICT(${conflictKey}) DO NOTHING`
+    }
+    return sql
+  }
+
   private columnsOf(table: LedgerTable): Set<string> {
     let set = this.columns.get(table)
     if (!set) {
@@ -125,14 +134,5 @@ export class Ledger {
       this.statements.set(sql, statement)
     }
     return statement
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
   }
 }

@@ -49,7 +49,6 @@ export const MIGRATIONS: readonly string[] = [
     test_id TEXT
   );
   CREATE INDEX test_results_session ON test_results(session_id);
-  CREATE INDEX test_results_name ON test_results(project, file, name);
 
   CREATE TABLE events (
     id INTEGER PRIMARY KEY,

@@ -5,10 +5,16 @@ import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import { UserError } from '../errors/user-error.ts'
 import { Ledger } from './ledger.ts'
+import { assertLedgerAllowed } from './ledger-path.ts'
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.ts'
 
-/** How long a writer waits for a lock before SQLITE_BUSY (ms). */
+/** How long a writer waits for a lock before SQLITE_BUSY (ms); `CODEX_LEDGER_BUSY_MS` overrides. */
 export const BUSY_TIMEOUT_MS = 10_000
+
+function busyTimeout(): number {
+  const fromEnv = Number(process.env.CODEX_LEDGER_BUSY_MS)
+  return Number.isFinite(fromEnv) && fromEnv >= 0 ? fromEnv : BUSY_TIMEOUT_MS
+}
 
 export interface OpenLedgerOptions {
   /** Mark sessions left `running` by dead processes on this host as `aborted` (default true). */
@@ -22,10 +28,11 @@ export interface OpenLedgerOptions {
  * caller may degrade on.
  */
 export function openLedger(path: string, options: OpenLedgerOptions = {}): Ledger {
+  assertLedgerAllowed(path)
   if (path !== ':memory:' && !existsSync(path) && !options.readonly) createRaceFree(path)
   const db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false })
   try {
-    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
+    db.pragma(`busy_timeout = ${busyTimeout()}`)
     if (!options.readonly) {
       if (path === ':memory:') initialise(db)
       db.pragma('synchronous = NORMAL')

@@ -40,16 +40,26 @@ export function redactText(text: string, envSecrets: readonly string[] = secretE
   return out
 }
 
-/** Deep-redacts every string in a JSON-like value; keys named like secrets lose their values. */
+/** Deep-redacts every string in a JSON-like value (keys are kept; values are scanned). */
 export function redactValue<T>(value: T, envSecrets: readonly string[] = secretEnvValues()): T {
   if (typeof value === 'string') return redactText(value, envSecrets) as T
   if (Array.isArray(value)) return value.map((v) => redactValue(v, envSecrets)) as T
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {}
-    for (const [k, v] of Object.entries(value)) {
-      out[k] = typeof v === 'string' && SECRET_NAME.test(k) && v.length > 0 ? maskSecret(v) : redactValue(v, envSecrets)
-    }
+    for (const [k, v] of Object.entries(value)) out[k] = redactValue(v, envSecrets)
     return out as T
   }
   return value
+}
+
+/** An environment map with the values of secret-named variables masked and the rest redacted. */
+export function redactEnv(
+  env: Record<string, string>,
+  envSecrets: readonly string[] = secretEnvValues(),
+): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [name, value] of Object.entries(env)) {
+    out[name] = SECRET_NAME.test(name) && value.length > 0 ? maskSecret(value) : redactText(value, envSecrets)
+  }
+  return out
 }

@@ -8,6 +8,11 @@ export interface SecretPattern {
   description: string
   /** Cheap lowercase substring that must occur in a line before the regex runs. */
   keyword: string
+  /**
+   * Sharper lowercase substrings, one of which every match contains; the secrets gate's
+   * prefilter uses them instead of `keyword` when given. Default: `[keyword]`.
+   */
+  keywords?: readonly string[]
   pattern: RegExp
 }
 
@@ -16,17 +21,38 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
     id: 'aws-access-key-id',
     description: 'AWS access key id',
     keyword: 'a',
+    keywords: ['akia', 'asia', 'abia', 'acca'],
     pattern: /\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}\b/g,
   },
-  { id: 'github-token', description: 'GitHub token', keyword: 'gh', pattern: /\bgh[pousr]_[A-Za-z0-9]{36,255}\b/g },
+  {
+    // The secret half of an AWS key pair has no prefix of its own: it is found by its name.
+    id: 'aws-secret-access-key',
+    description: 'AWS secret access key',
+    keyword: 'aws',
+    keywords: ['aws'],
+    pattern: /\baws_?secret_?(?:access_?)?key["']?\s*[:=]\s*["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/gi,
+  },
+  {
+    id: 'github-token',
+    description: 'GitHub token (classic, OAuth, user-to-server, app, refresh)',
+    keyword: 'gh',
+    keywords: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_'],
+    pattern: /\bgh[pousr]_[A-Za-z0-9]{36,255}\b/g,
+  },
   {
     id: 'github-fine-grained',
     description: 'GitHub fine-grained token',
     keyword: 'github_pat_',
     pattern: /\bgithub_pat_[A-Za-z0-9_]{82}\b/g,
   },
-  { id: 'gitlab-token', description: 'GitLab token', keyword: 'glpat-', pattern: /\bglpat-[A-Za-z0-9_-]{20,}\b/g },
-  { id: 'slack-token', description: 'Slack token', keyword: 'xox', pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}\b/g },
+  { id: 'gitlab-token', description: 'GitLab token', keyword: 'glpat-', pattern: /\bglpat-[A-Za-z0-9_-]{20,}/g },
+  { id: 'slack-token', description: 'Slack token', keyword: 'xox', pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}/g },
+  {
+    id: 'slack-app-token',
+    description: 'Slack app-level token',
+    keyword: 'xapp-',
+    pattern: /\bxapp-\d-[A-Z0-9]+-\d+-[a-f0-9]{32,}/g,
+  },
   {
     id: 'slack-webhook',
     description: 'Slack webhook URL',
@@ -34,13 +60,13 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
     pattern: /https:\/\/hooks\.slack\.com\/services\/T[A-Za-z0-9_]+\/B[A-Za-z0-9_]+\/[A-Za-z0-9_]{20,}/g,
   },
   { id: 'stripe-key', description: 'Stripe key', keyword: '_live_', pattern: /\b[rs]k_live_[A-Za-z0-9]{20,}\b/g },
-  { id: 'google-api-key', description: 'Google API key', keyword: 'aiza', pattern: /\bAIza[0-9A-Za-z_-]{35}\b/g },
+  { id: 'google-api-key', description: 'Google API key', keyword: 'aiza', pattern: /\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/g },
   { id: 'npm-token', description: 'npm token', keyword: 'npm_', pattern: /\bnpm_[A-Za-z0-9]{36}\b/g },
   {
     id: 'sendgrid-key',
     description: 'SendGrid key',
     keyword: 'sg.',
-    pattern: /\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b/g,
+    pattern: /\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/g,
   },
   { id: 'twilio-key', description: 'Twilio API key', keyword: 'sk', pattern: /\bSK[0-9a-fA-F]{32}\b/g },
   {

@@ -1,0 +1,33 @@
+import { join, resolve } from 'node:path'
+import { describe, expect, test } from 'vitest'
+import { DEFAULT_LEDGER_PATH, resolveLedgerPath, sidecarPaths } from '../../src/ledger/ledger-path.ts'
+import { openLedger } from '../../src/ledger/open-ledger.ts'
+import { REPO_ROOT } from '../support/temp-dir.ts'
+
+describe('resolveLedgerPath()', () => {
+  test('defaults to .codex/session_logs.db and lets CODEX_LEDGER override', () => {
+    expect(resolveLedgerPath(undefined, {})).toBe(resolve(DEFAULT_LEDGER_PATH))
+    expect(resolveLedgerPath(undefined, { CODEX_LEDGER: '/tmp/x.db' })).toBe('/tmp/x.db')
+    expect(resolveLedgerPath('/tmp/y.db', { CODEX_LEDGER: '/tmp/x.db' })).toBe('/tmp/y.db')
+  })
+
+  test('inside specs the real .codex/ ledger cannot be opened at all', () => {
+    expect(process.env.CODEX_LEDGER_SPEC_GUARD).toBe('1')
+    const env = { ...process.env, CODEX_LEDGER: undefined }
+    expect(() => resolveLedgerPath(undefined, env)).toThrow(/specs may not write the real ledger/)
+    expect(() => resolveLedgerPath(join(REPO_ROOT, '.codex', 'other.db'))).toThrow(
+      /specs may not write the real ledger/,
+    )
+    expect(() => openLedger(join(REPO_ROOT, '.codex', 'session_logs.db'))).toThrow(
+      /specs may not write the real ledger/,
+    )
+  })
+
+  test('keeps the fallback and error log beside the ledger', () => {
+    expect(sidecarPaths('/data/l.db')).toEqual({
+      dir: '/data',
+      fallback: '/data/ledger-fallback.ndjson',
+      errors: '/data/errors.ndjson',
+    })
+  })
+})

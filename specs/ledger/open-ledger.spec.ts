@@ -1,0 +1,108 @@
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { describe, expect, test } from 'vitest'
+import { UserError } from '../../src/errors/user-error.ts'
+import { SCHEMA_VERSION } from '../../src/ledger/migrations.ts'
+import { openLedger } from '../../src/ledger/open-ledger.ts'
+import { tempDir } from '../support/temp-dir.ts'
+
+describe('openLedger()', () => {
+  const dir = tempDir('open-ledger-')
+
+  test('creates the schema, in WAL mode, at the current version', () => {
+    const ledger = openLedger(join(dir, 'new', 'ledger.db'))
+    expect(ledger.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION)
+    expect(ledger.db.pragma('journal_mode', { simple: true })).toBe('wal')
+    const tables = ledger
+      .all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+      .map((t) => t.name)
+    for (const t of [
+      'sessions',
+      'test_results',
+      'events',
+      'findings',
+      'coverage',
+      'artifacts',
+      'training_runs',
+      'metrics',
+      'checkpoints',
+    ]) {
+      expect(tables).toContain(t)
+    }
+    ledger.close()
+  })
+
+  test('upgrades an older (version 0) file in place', () => {
+    const path = join(dir, 'old.db')
+    const raw = new Database(path)
+    raw.exec('CREATE TABLE keep_me (x INTEGER); INSERT INTO keep_me VALUES (42)')
+    raw.close()
+    const ledger = openLedger(path)
+    expect(ledger.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION)
+    expect(ledger.get('SELECT x FROM keep_me')).toEqual({ x: 42 })
+    ledger.close()
+  })
+
+  test('refuses a file written by newer code with a UserError that says what to do', () => {
+    const path = join(dir, 'future.db')
+    const raw = new Database(path)
+    raw.pragma(`user_version = ${SCHEMA_VERSION + 1}`)
+    raw.close()
+    let thrown: unknown
+    try {
+      openLedger(path)
+    } catch (error) {
+      thrown = error
+    }
+    expect(thrown).toBeInstanceOf(UserError)
+    expect((thrown as UserError).message).toBe(
+      `ledger ${path} has schema version ${SCHEMA_VERSION + 1}, but this codex-gates understands up to ${SCHEMA_VERSION}`,
+    )
+    expect((thrown as UserError).hint).toMatch(/npm ci/)
+    expect((thrown as UserError).exitCode).toBe(2)
+  })
+
+  test('a corrupt file fails to open (the reporter then degrades to NDJSON)', () => {
+    const path = join(dir, 'corrupt.db')
+    writeFileSync(path, 'this is not a database, just text that is long enough to look like a header.....')
+    expect(() => openLedger(path)).toThrow(/not a database/)
+  })
+
+  test('marks sessions left running by dead processes on this host as aborted, and only those', () => {
+    const ledger = openLedger(join(dir, 'reap.db'))
+    const host = 'this-host'
+    const base = { kind: 'vitest', started_at: new Date().toISOString(), host }
+    ledger.write([
+      { rid: 'a', table: 'sessions', row: { ...base, id: 'dead', status: 'running', pid: 2 ** 22 + 12345 } },
+      { rid: 'b', table: 'sessions', row: { ...base, id: 'alive', status: 'running', pid: process.pid } },
+      {
+        rid: 'c',
+        table: 'sessions',
+        row: { ...base, id: 'other-host', status: 'running', pid: 2 ** 22 + 12345, host: 'elsewhere' },
+      },
+      { rid: 'd', table: 'sessions', row: { ...base, id: 'done', status: 'passed', pid: 2 ** 22 + 12345 } },
+    ])
+    expect(ledger.reapAborted(host, -1)).toBe(1)
+    expect(ledger.all('SELECT id, status FROM sessions ORDER BY id')).toEqual([
+      { id: 'alive', status: 'running' },
+      { id: 'dead', status: 'aborted' },
+      { id: 'done', status: 'passed' },
+      { id: 'other-host', status: 'running' },
+    ])
+    expect(ledger.get("SELECT message FROM events WHERE session_id = 'dead'")).toEqual({
+      message: 'session aborted: its process ended without closing it',
+    })
+    ledger.close()
+  })
+
+  test('rejects a column that does not exist instead of dropping it silently', () => {
+    const ledger = openLedger(join(dir, 'columns.db'))
+    expect(() =>
+      ledger.write([
+        { rid: 'x', table: 'events', row: { session_id: 's', ts: 't', role: 'system', message: 'm', nope: 1 } },
+      ]),
+    ).toThrow('BUG: ledger table events has no column nope')
+    ledger.close()
+  })
+})

@@ -1,0 +1,159 @@
+import { execFileSync } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { intFlag, parseArgs } from '../cli/parse-args.ts'
+import { openLedger } from '../ledger/open-ledger.ts'
+import type { LedgerRecord } from '../ledger/records.ts'
+import type { BenchResult } from './bench-report.ts'
+
+/**
+ * `npm run bench -- ledger`: raw insert throughput of the writer, and the wall-time overhead of
+ * the ledger reporter on a generated suite, with and without it, interleaved in one run.
+ */
+export async function ledgerBench(argv: string[]): Promise<BenchResult> {
+  const { values } = parseArgs(
+    argv,
+    { rows: { type: 'string' }, tests: { type: 'string' }, repeats: { type: 'string' } },
+    'npm run bench -- ledger',
+  )
+  const rowCount = intFlag(values.rows, '--rows', 100_000)
+  const testCount = intFlag(values.tests, '--tests', 2_000)
+  const repeats = intFlag(values.repeats, '--repeats', 5)
+  const work = mkdtempSync(join(tmpdir(), 'bench-ledger-'))
+  try {
+    const insert = measureInserts(join(work, 'insert.db'), rowCount)
+    const overhead = measureReporterOverhead(work, testCount, repeats)
+    const ratio = overhead.withLedger / overhead.without
+    return {
+      name: 'ledger',
+      rows: [
+        {
+          measure: 'insert test_results, one transaction',
+          rows: rowCount,
+          seconds: insert.single,
+          'rows/s': Math.round(rowCount / insert.single),
+        },
+        {
+          measure: 'insert test_results, batches of 500',
+          rows: rowCount,
+          seconds: insert.batched,
+          'rows/s': Math.round(rowCount / insert.batched),
+        },
+        {
+          measure: `vitest run, ${testCount} tests, default reporter (median of ${repeats})`,
+          seconds: overhead.without,
+        },
+        {
+          measure: `vitest run, ${testCount} tests, + ledger reporter (median of ${repeats})`,
+          seconds: overhead.withLedger,
+        },
+      ],
+      targets: [
+        {
+          target: 'insert ≥ 200,000 rows/s (batched)',
+          value: Math.round(rowCount / insert.batched),
+          met: rowCount / insert.batched >= 200_000,
+        },
+        { target: 'reporter overhead ≤ 3% wall', value: `${((ratio - 1) * 100).toFixed(1)}%`, met: ratio <= 1.03 },
+      ],
+      extra: { samples: overhead.samples },
+      notes: ['overhead runs alternate with/without in one invocation; medians taken to damp machine noise'],
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true })
+  }
+}
+
+function measureInserts(path: string, rowCount: number): { single: number; batched: number } {
+  const sessionId = randomUUID()
+  const make = (i: number): LedgerRecord => ({
+    rid: `r${i}`,
+    table: 'test_results',
+    row: {
+      session_id: sessionId,
+      project: 'unit',
+      file: `specs/area-${i % 50}/thing.spec.ts`,
+      name: `does thing ${i}`,
+      state: i % 17 === 0 ? 'failed' : 'passed',
+      duration_ms: (i % 97) / 3,
+      retry_count: 0,
+      flaky: 0,
+      error:
+        i % 17 === 0 ? `AssertionError: expected ${i} to be ${i + 1}\n  at specs/thing.spec.ts:${i % 300}:7` : null,
+      skip_reason: null,
+      test_id: `id-${i}`,
+    },
+  })
+  const records = Array.from({ length: rowCount }, (_, i) => make(i))
+  const ledger = openLedger(path)
+  try {
+    let t = performance.now()
+    ledger.write(records)
+    const single = (performance.now() - t) / 1000
+    ledger.db.exec('DELETE FROM test_results')
+    t = performance.now()
+    for (let i = 0; i < records.length; i += 500) ledger.write(records.slice(i, i + 500))
+    const batched = (performance.now() - t) / 1000
+    return { single, batched }
+  } finally {
+    ledger.close()
+  }
+}
+
+function measureReporterOverhead(work: string, testCount: number, repeats: number) {
+  const suite = join(work, 'suite')
+  mkdirSync(suite)
+  const files = 20
+  const perFile = Math.ceil(testCount / files)
+  for (let f = 0; f < files; f++) {
+    const tests = Array.from(
+      { length: perFile },
+      (_, i) => `test('case ${f}-${i}', () => { expect(${i} + 1).toBe(${i + 1}) })`,
+    )
+    writeFileSync(
+      join(suite, `gen-${f}.bench-fixture.ts`),
+      `import { expect, test } from 'vitest'\n${tests.join('\n')}\n`,
+    )
+  }
+  const reporter = resolve('src/reporter/ledger-reporter.ts')
+  writeFileSync(
+    join(suite, 'vitest.config.ts'),
+    `export default { test: { include: ['*.bench-fixture.ts'], reporters: process.env.WITH_LEDGER === '1' ? ['default', ${JSON.stringify(reporter)}] : ['default'] } }\n`,
+  )
+  symlinkModules(suite)
+  const vitestBin = resolve('node_modules/.bin/vitest')
+  const run = (withLedger: boolean) => {
+    const t = performance.now()
+    execFileSync(vitestBin, ['run', '--root', suite], {
+      env: {
+        ...process.env,
+        WITH_LEDGER: withLedger ? '1' : '0',
+        CODEX_LEDGER: join(work, 'overhead.db'),
+        CODEX_REPORTS: '0',
+        CI: '1',
+      },
+      stdio: 'ignore',
+    })
+    return (performance.now() - t) / 1000
+  }
+  run(true) // warm caches (vite transform cache, disk) before measuring
+  run(false)
+  const samples = { without: [] as number[], withLedger: [] as number[] }
+  for (let i = 0; i < repeats; i++) {
+    samples.without.push(run(false))
+    samples.withLedger.push(run(true))
+  }
+  return { without: median(samples.without), withLedger: median(samples.withLedger), samples }
+}
+
+function symlinkModules(dir: string): void {
+  execFileSync('ln', ['-s', resolve('node_modules'), join(dir, 'node_modules')])
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
+}
