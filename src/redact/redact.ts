@@ -27,9 +27,9 @@ export function redactText(text: string, envSecrets: readonly string[] = secretE
   for (const secret of envSecrets) {
     if (out.includes(secret)) out = out.split(secret).join(maskSecret(secret))
   }
-  const lower = out.toLowerCase()
-  for (const { keyword, pattern } of SECRET_PATTERNS) {
-    if (!lower.includes(keyword)) continue
+  // One pass of every pattern at once decides whether any replacing is needed: almost never.
+  if (!anySecretShape().test(out)) return out
+  for (const { pattern } of SECRET_PATTERNS) {
     out = out.replace(pattern, (match, group?: unknown) => {
       if (typeof group === 'string' && group.length > 0 && match.includes(group)) {
         return match.replace(group, maskSecret(group)) // keep the URL, hide the password
@@ -38,6 +38,18 @@ export function redactText(text: string, envSecrets: readonly string[] = secretE
     })
   }
   return out
+}
+
+let combined: RegExp | undefined
+let combinedFrom: readonly unknown[] | undefined
+
+/** All secret shapes as one alternation (rebuilt if the pattern list changes). */
+function anySecretShape(): RegExp {
+  if (!combined || combinedFrom !== SECRET_PATTERNS) {
+    combined = new RegExp(SECRET_PATTERNS.map((p) => `(?:${p.pattern.source})`).join('|'), 'i')
+    combinedFrom = SECRET_PATTERNS
+  }
+  return combined
 }
 
 /** Deep-redacts every string in a JSON-like value (keys are kept; values are scanned). */

@@ -60,7 +60,12 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
     pattern: /https:\/\/hooks\.slack\.com\/services\/T[A-Za-z0-9_]+\/B[A-Za-z0-9_]+\/[A-Za-z0-9_]{20,}/g,
   },
   { id: 'stripe-key', description: 'Stripe key', keyword: '_live_', pattern: /\b[rs]k_live_[A-Za-z0-9]{20,}\b/g },
-  { id: 'google-api-key', description: 'Google API key', keyword: 'aiza', pattern: /\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/g },
+  {
+    id: 'google-api-key',
+    description: 'Google API key',
+    keyword: 'aiza',
+    pattern: /\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/g,
+  },
   { id: 'npm-token', description: 'npm token', keyword: 'npm_', pattern: /\bnpm_[A-Za-z0-9]{36}\b/g },
   {
     id: 'sendgrid-key',

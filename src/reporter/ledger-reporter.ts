@@ -14,7 +14,7 @@ import type { LedgerRecord, LedgerRow, SessionStatus } from '../ledger/records.t
 import { redactValue, secretEnvValues } from '../redact/redact.ts'
 import { appendErrorBlocks, type ErrorBlock } from './error-capture.ts'
 import { LedgerSink } from './ledger-sink.ts'
-import { sessionStartRow as startRow } from './session-info.ts'
+import { type GitInfo, gitInfoAsync, sessionStartRow } from './session-info.ts'
 import { type CaseSnapshot, caseToRecords, moduleErrorToRecords } from './to-ledger-rows.ts'
 
 export interface LedgerReporterOptions {
@@ -50,6 +50,7 @@ export default class LedgerReporter implements Reporter {
   private counts: Counts = emptyCounts()
   private errorBlocks: ErrorBlock[] = []
   private envSecrets: string[] = []
+  private git: Promise<GitInfo> | undefined
   private readonly onExit = (code: number) => this.finishOnExit(code)
 
   constructor(options: LedgerReporterOptions = {}) {
@@ -59,6 +60,7 @@ export default class LedgerReporter implements Reporter {
   onInit(vitest: Vitest): void {
     this.vitest = vitest
     this.envSecrets = secretEnvValues()
+    this.git = gitInfoAsync(vitest.config.root) // in parallel with Vitest's own start-up
     let ledgerPath: string
     try {
       ledgerPath = resolveLedgerPath(this.options.db)
@@ -74,7 +76,15 @@ export default class LedgerReporter implements Reporter {
     process.once('exit', this.onExit)
   }
 
-  onTestRunStart(specifications: ReadonlyArray<TestSpecification>): void {
+  async onTestRunStart(specifications: ReadonlyArray<TestSpecification>): Promise<void> {
+    let git: GitInfo = { sha: null, branch: null, dirty: null, tree: null }
+    try {
+      // Each watch rerun is a new session at a possibly new commit: refresh after the first.
+      git = await (this.git ?? gitInfoAsync(this.vitest?.config.root))
+    } catch {
+      // no git: the session row says so with nulls
+    }
+    this.git = undefined
     this.safely('start session', () => {
       this.sessionId = randomUUID()
       process.env.CODEX_SESSION_ID = this.sessionId // gate workers point cached results at it
@@ -82,7 +92,7 @@ export default class LedgerReporter implements Reporter {
       this.counts = emptyCounts()
       this.errorBlocks = []
       const projects = [...new Set(specifications.map((s) => s.project.name))].sort()
-      this.sessionRow = sessionStartRowFor(this.sessionId, this.options.kind, projects, this.vitest)
+      this.sessionRow = sessionStartRowFor(this.sessionId, this.options.kind, projects, this.vitest, git)
       const record = this.record('sessions', this.sessionRow)
       this.sink?.setPreamble([record])
       this.sink?.write([record])
@@ -240,16 +250,20 @@ function sessionStartRowFor(
   kind: string | undefined,
   projects: string[],
   vitest: Vitest | undefined,
+  git: GitInfo,
 ): LedgerRow {
-  return startRow({
-    id,
-    kind: kind ?? process.env.CODEX_SESSION_KIND ?? 'vitest',
-    command: vitest?.config.watch ? 'vitest watch' : 'vitest run',
-    argv: process.argv.slice(2),
-    projects,
-    parentId: process.env.CODEX_PARENT_SESSION ?? null,
-    cwd: vitest?.config.root,
-  })
+  return sessionStartRow(
+    {
+      id,
+      kind: kind ?? process.env.CODEX_SESSION_KIND ?? 'vitest',
+      command: vitest?.config.watch ? 'vitest watch' : 'vitest run',
+      argv: process.argv.slice(2),
+      projects,
+      parentId: process.env.CODEX_PARENT_SESSION ?? null,
+      cwd: vitest?.config.root,
+    },
+    git,
+  )
 }
 
 /** Reads what the ledger needs off a Vitest TestCase. */

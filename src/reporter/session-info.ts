@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process'
+import { execFile, execFileSync } from 'node:child_process'
 import { hostname, platform, release } from 'node:os'
 import type { LedgerRow } from '../ledger/records.ts'
 import { redactEnv, redactValue } from '../redact/redact.ts'
@@ -36,6 +36,23 @@ export interface GitInfo {
   branch: string | null
   dirty: boolean | null
   tree: string | null
+}
+
+/** `gitInfo` without blocking: the four git calls run in parallel, off the event loop. */
+export async function gitInfoAsync(cwd: string = process.cwd()): Promise<GitInfo> {
+  const git = (...args: string[]) =>
+    new Promise<string | null>((resolve) => {
+      execFile('git', args, { cwd, encoding: 'utf8', timeout: 5000 }, (error, stdout) =>
+        resolve(error ? null : stdout.trim()),
+      )
+    })
+  const [sha, branch, status, tree] = await Promise.all([
+    git('rev-parse', 'HEAD'),
+    git('rev-parse', '--abbrev-ref', 'HEAD'),
+    git('status', '--porcelain', '--untracked-files=no'),
+    git('rev-parse', 'HEAD^{tree}'),
+  ])
+  return { sha, branch: branch === 'HEAD' ? null : branch, dirty: status === null ? null : status.length > 0, tree }
 }
 
 /** HEAD's sha, branch and whether the work tree is dirty; nulls outside a git checkout. */
