@@ -2,6 +2,7 @@
 // into `test.projects` (see ../shared/notes/vitest4.md), and specs/workspace.spec.ts guards that.
 import { fileURLToPath } from 'node:url'
 import type { TestProjectInlineConfiguration } from 'vitest/config'
+import { driftProjects } from './src/drift/drift-projects.ts'
 
 const root = fileURLToPath(new URL('.', import.meta.url))
 
@@ -27,4 +28,8 @@ export const projects: TestProjectInlineConfiguration[] = [
       testTimeout: 120_000,
     },
   },
+  // Always defined: where no WebGPU adapter exists every test skips with the adapter error as its reason.
+  { test: { name: 'smoke-gpu', include: ['specs/smoke/gpu/**/*.smoke.ts'], env: specEnv, testTimeout: 600_000 } },
+  // drift:without-<dep>: one per cell of configs/drift.json, the dependency hidden by a resolve hook.
+  ...driftProjects(root, { env: specEnv }),
 ]

@@ -6,6 +6,10 @@ export type Bench = (argv: string[]) => Promise<BenchResult>
 /** Benchmarks by name: `npm run bench -- <name>`. A new benchmark is one file plus one line. */
 export const BENCHES = {
   ledger: () => import('./ledger-bench.ts').then((m) => m.ledgerBench),
+  data: () => import('./data-bench.ts').then((m) => m.dataBench),
+  checkpoint: () => import('./checkpoint-bench.ts').then((m) => m.checkpointBench),
+  report: () => import('./report-bench.ts').then((m) => m.reportBench),
+  backends: () => import('./backends-bench.ts').then((m) => m.backendsBench),
 } satisfies Record<string, () => Promise<Bench>>
 
 export type BenchName = keyof typeof BENCHES

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto'
 import { existsSync, linkSync, mkdirSync, rmSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { dirname } from 'node:path'
-import Database from 'better-sqlite3'
+import type Database from 'better-sqlite3'
+import { requireOptional } from '../drift/optional-import.ts'
 import { UserError } from '../errors/user-error.ts'
 import { Ledger } from './ledger.ts'
 import { assertLedgerAllowed } from './ledger-path.ts'
@@ -29,8 +30,11 @@ export interface OpenLedgerOptions {
  */
 export function openLedger(path: string, options: OpenLedgerOptions = {}): Ledger {
   assertLedgerAllowed(path)
+  // Loaded here, not at import time: without better-sqlite3 this throws MissingDependencyError
+  // (exit 2 with the fix) and the reporter falls back to NDJSON instead of failing to load.
+  const Sqlite = requireOptional('better-sqlite3')
   if (path !== ':memory:' && !existsSync(path) && !options.readonly) createRaceFree(path)
-  const db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false })
+  const db = new Sqlite(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false })
   try {
     db.pragma(`busy_timeout = ${busyTimeout()}`)
     if (!options.readonly) {
@@ -53,7 +57,7 @@ export function openLedger(path: string, options: OpenLedgerOptions = {}): Ledge
 function createRaceFree(path: string): void {
   mkdirSync(dirname(path), { recursive: true })
   const temp = `${path}.tmp-${randomUUID()}`
-  const db = new Database(temp)
+  const db = new (requireOptional('better-sqlite3'))(temp)
   try {
     initialise(db)
     migrate(db, temp)

@@ -29,7 +29,7 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
     id: 'aws-secret-access-key',
     description: 'AWS secret access key',
     keyword: 'aws',
-    keywords: ['aws'],
+    keywords: ['secret'],
     pattern: /\baws_?secret_?(?:access_?)?key["']?\s*[:=]\s*["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/gi,
   },
   {

@@ -8,6 +8,7 @@ import type {
   TestSpecification,
   Vitest,
 } from 'vitest/node'
+import { CoverageRecorder } from '../coverage/coverage-recorder.ts'
 import { errorMessage } from '../errors/user-error.ts'
 import { resolveLedgerPath, sidecarPaths } from '../ledger/ledger-path.ts'
 import type { LedgerRecord, LedgerRow, SessionStatus } from '../ledger/records.ts'
@@ -51,6 +52,7 @@ export default class LedgerReporter implements Reporter {
   private errorBlocks: ErrorBlock[] = []
   private envSecrets: string[] = []
   private git: Promise<GitInfo> | undefined
+  private readonly coverage = new CoverageRecorder()
   private readonly onExit = (code: number) => this.finishOnExit(code)
 
   constructor(options: LedgerReporterOptions = {}) {
@@ -103,6 +105,11 @@ export default class LedgerReporter implements Reporter {
     this.safely('record test module', () => this.flushModule(testModule))
   }
 
+  /** Runs before onTestRunEnd (and before Vitest checks thresholds); src/coverage does the work. */
+  async onCoverage(map: unknown): Promise<void> {
+    await this.coverage.onCoverage(this.vitest, map)
+  }
+
   async onTestRunEnd(
     _modules: ReadonlyArray<TestModule>,
     unhandledErrors: ReadonlyArray<SerializedError>,
@@ -124,10 +131,22 @@ export default class LedgerReporter implements Reporter {
           }),
         )
       }
+      const coverage = this.coverage.finish({
+        vitest: this.vitest,
+        sessionId,
+        sessionRow: this.sessionRow,
+        ledgerPath: this.sink && !this.sink.isDegraded ? this.sink.ledgerPath : null,
+        testsFailed: reason === 'failed' || this.counts.failed > 0,
+        envSecrets: this.envSecrets,
+      })
+      for (const r of coverage.records) records.push(this.record(r.table, r.row))
+      this.errorBlocks.push(...coverage.errorBlocks)
+      for (const line of coverage.messages) this.warn(line)
+      if (coverage.failed) process.exitCode = 1
       const status: SessionStatus =
         reason === 'interrupted'
           ? 'interrupted'
-          : reason === 'failed' || this.counts.failed > 0 || unhandledErrors.length
+          : reason === 'failed' || this.counts.failed > 0 || unhandledErrors.length || coverage.failed
             ? 'failed'
             : 'passed'
       records.push(this.record('sessions', this.endRow(status)))

@@ -20,8 +20,14 @@ export interface TrainState {
   step: number
   /** Fractional epochs completed (HF's convention). */
   epoch: number
-  /** Parameters by nanoGPT state-dict key, Linear weights `[out, in]`. */
+  /** Parameters by nanoGPT state-dict key, Linear weights `[out, in]`; each trainable tensor once. */
   params: Record<string, TensorData>
+  /**
+   * State-dict keys that alias a parameter (weight tying), e.g. `{"lm_head.weight":
+   * "transformer.wte.weight"}`: not in `params`, but a nanoGPT state dict for `load_state_dict`
+   * must hold them too (as a copy of the tensor they name).
+   */
+  tiedParams?: Record<string, string>
   /** AdamW state: first and second moments per parameter and the step used for bias correction. */
   optimizer: { step: number; m: Record<string, TensorData>; v: Record<string, TensorData> }
   /** Every PRNG's serialized state, by role (e.g. `init`, `batches`, `dropout`). */
@@ -38,5 +44,6 @@ export interface TrainState {
 
 /** Receives a state at checkpoint boundaries; implemented by src/checkpoint's manager. */
 export interface Checkpointer {
-  save(state: TrainState, metrics: Record<string, number>): Promise<void> | void
+  /** Resolves once the state is durable; what it resolves to (e.g. the folder written) is the implementer's. */
+  save(state: TrainState, metrics: Record<string, number>): Promise<unknown> | void
 }

@@ -2,7 +2,9 @@ import { createWriteStream } from 'node:fs'
 import { formatTable, type TableRow } from '../../cli/format-table.ts'
 import { nearest } from '../../cli/nearest.ts'
 import { durationFlag, intFlag, type OptionSpec, parseArgs } from '../../cli/parse-args.ts'
+import { driftMatrix } from '../../drift/drift-matrix.ts'
 import { UserError } from '../../errors/user-error.ts'
+import { listUngated } from '../../hooks/ungated.ts'
 import { exportCsv, exportRecords, importNdjson } from '../import-ndjson.ts'
 import type { Ledger } from '../ledger.ts'
 import { resolveLedgerPath, sidecarPaths } from '../ledger-path.ts'
@@ -72,6 +74,7 @@ export const LEDGER_COMMANDS: Record<string, LedgerCommand> = {
         `session ${s.id}  ${s.kind}  ${s.status}  ${s.started_at}  git ${String(s.git_sha ?? '-').slice(0, 8)} ${s.git_branch ?? ''}${s.git_dirty ? ' (dirty)' : ''}\n`,
       )
       section(io, 'projects', detail.projects)
+      section(io, 'drift matrix (each cell: the suite without one optional dependency)', driftMatrix(detail.projects))
       section(io, 'gates', detail.gates as TableRow[])
       section(io, 'coverage', detail.coverage as TableRow[])
       section(
@@ -189,6 +192,27 @@ export const LEDGER_COMMANDS: Record<string, LedgerCommand> = {
       db.db.pragma('wal_checkpoint(TRUNCATE)')
       db.db.exec('VACUUM')
       io.out(`vacuumed ${db.path}`)
+      return 0
+    },
+  },
+  ungated: {
+    summary: 'commits on this branch without a passing gate session (--no-verify, HUSKY=0, before the hooks)',
+    usage: 'ungated [--since REV] [--json]',
+    options: { since: { type: 'string' }, json },
+    run: async (ledger, { values }, io) => {
+      const rows = await listUngated(ledger(), { cwd: process.cwd() }, values.since as string | undefined)
+      if (values.json) return printJson(io, rows)
+      io.out(
+        formatTable(
+          rows.map((c) => ({
+            sha: c.sha.slice(0, 12),
+            date: c.date.slice(0, 19),
+            author: c.author,
+            subject: c.subject.slice(0, 50),
+            why: c.detail,
+          })),
+        ),
+      )
       return 0
     },
   },

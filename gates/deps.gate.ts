@@ -1,0 +1,3 @@
+import { defineGateSpec } from '../src/gates/gate-spec.ts'
+
+defineGateSpec('deps')

@@ -1,0 +1,157 @@
+import { createHash } from 'node:crypto'
+import { cpSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import fc from 'fast-check'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { isCorruptCheckpointError, loadCheckpoint } from '../../src/checkpoint/load-checkpoint.ts'
+import { encodeManifest } from '../../src/checkpoint/manifest.ts'
+import { saveCheckpoint } from '../../src/checkpoint/save-checkpoint.ts'
+import type { TrainerStateExtras } from '../../src/checkpoint/trainer-state-json.ts'
+import { serializeSafetensors } from '../../src/checkpoint/write-safetensors.ts'
+import { sameState, syntheticState, tiedState } from './synthetic-state.ts'
+
+const tmp = mkdtempSync(join(tmpdir(), 'ckpt-load-'))
+afterAll(() => rmSync(tmp, { recursive: true, force: true }))
+const extras: TrainerStateExtras = {
+  runId: 'r',
+  metrics: { loss: 2 },
+  monitor: 'loss',
+  bestCheckpoint: 'ckpt-8',
+  createdAt: '2026-01-01T00:00:00.000Z',
+}
+const FILES = ['manifest.json', 'model.safetensors', 'optimizer.safetensors', 'trainer_state.json']
+
+let pristine: string
+beforeAll(async () => {
+  const state = syntheticState(8, { shapes: { 'wte.weight': [4, 3], 'ln.bias': [3] } })
+  pristine = (await saveCheckpoint(join(tmp, 'pristine'), state, extras)).path
+})
+
+/** A fresh copy of the pristine checkpoint to damage. */
+function copy(label: string): string {
+  const path = join(tmp, label, 'ckpt-8')
+  rmSync(join(tmp, label), { recursive: true, force: true })
+  cpSync(pristine, path, { recursive: true })
+  return path
+}
+
+async function rejection(path: string): Promise<Error & { code?: string }> {
+  try {
+    await loadCheckpoint(path)
+  } catch (error) {
+    return error as Error & { code?: string }
+  }
+  throw new Error(`expected ${path} to be rejected`)
+}
+
+describe('loadCheckpoint()', () => {
+  test('restores the state bit for bit: NaN payloads, -0, subnormals, parameter order, every scalar', async () => {
+    const state = syntheticState(3)
+    const weights = (state.params['transformer.wte.weight'] as { data: Float32Array }).data
+    new Uint32Array(weights.buffer, weights.byteOffset, 4).set([0x7fc00123, 0xffc00000, 0x80000000, 0x00000001])
+    const reordered = { ...state, params: Object.fromEntries(Object.entries(state.params).reverse()) }
+    const saved = await saveCheckpoint(join(tmp, 'exact'), reordered, extras)
+    const loaded = await loadCheckpoint(saved.path)
+    expect(sameState(loaded.state, reordered)).toBe(true)
+    expect(Object.keys(loaded.state.params)).toEqual(Object.keys(reordered.params))
+    expect(loaded.extras).toEqual(extras)
+    expect(loaded.manifestSha256).toBe(saved.manifestSha256)
+  })
+
+  test('restores tied weights: the alias is not a parameter, and its copy in the file must equal its target', async () => {
+    const state = tiedState(4)
+    const saved = await saveCheckpoint(join(tmp, 'tied'), state, extras)
+    const loaded = await loadCheckpoint(saved.path)
+    expect(loaded.state.tiedParams).toEqual({ 'lm_head.weight': 'transformer.wte.weight' })
+    expect(Object.hasOwn(loaded.state.params, 'lm_head.weight')).toBe(false)
+    expect(sameState(loaded.state, state)).toBe(true)
+
+    // A file whose copy drifted from its target, with a manifest that vouches for it, is refused.
+    const model = join(saved.path, 'model.safetensors')
+    const drifted = Object.entries(state.params).map(
+      ([n, t]) => [n, { dtype: 'F32' as const, shape: t.shape, data: t.data }] as const,
+    )
+    const wte = state.params['transformer.wte.weight'] as { shape: number[]; data: Float32Array }
+    const other = wte.data.map((x) => x + 1)
+    writeFileSync(
+      model,
+      serializeSafetensors([...drifted, ['lm_head.weight', { dtype: 'F32', shape: wte.shape, data: other }]]),
+    )
+    const entry = (name: string) => {
+      const bytes = readFileSync(join(saved.path, name))
+      return { bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') }
+    }
+    const names = ['model.safetensors', 'optimizer.safetensors', 'trainer_state.json']
+    writeFileSync(
+      join(saved.path, 'manifest.json'),
+      encodeManifest(4, Object.fromEntries(names.map((n) => [n, entry(n)]))),
+    )
+    const error = await rejection(saved.path)
+    expect(error.message).toBe(
+      'ckpt-4/model.safetensors tied tensor "lm_head.weight" differs from "transformer.wte.weight", the parameter it copies',
+    )
+  })
+
+  test('property: any single-byte corruption of any file in the checkpoint is detected', async () => {
+    const path = copy('flip')
+    const originals = Object.fromEntries(FILES.map((f) => [f, readFileSync(join(path, f))]))
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...FILES), fc.nat(), fc.integer({ min: 1, max: 255 }), async (file, at, xor) => {
+        const bytes = Buffer.from(originals[file] as Buffer)
+        const index = at % bytes.length
+        bytes[index] = (bytes[index] as number) ^ xor
+        writeFileSync(join(path, file), bytes)
+        try {
+          const error = await rejection(path)
+          expect(isCorruptCheckpointError(error), error.message).toBe(true)
+        } finally {
+          writeFileSync(join(path, file), originals[file] as Buffer)
+        }
+      }),
+      { numRuns: 300 },
+    )
+    await expect(loadCheckpoint(path)).resolves.toBeTruthy()
+  })
+
+  test.each([
+    [
+      'a missing file',
+      (p: string) => rmSync(join(p, 'optimizer.safetensors')),
+      'ckpt-8/optimizer.safetensors is missing',
+    ],
+    [
+      'a missing manifest (partial copy)',
+      (p: string) => rmSync(join(p, 'manifest.json')),
+      'ckpt-8/manifest.json is missing',
+    ],
+    [
+      'a truncated file',
+      (p: string) =>
+        writeFileSync(join(p, 'model.safetensors'), readFileSync(join(p, 'model.safetensors')).subarray(0, 50)),
+      /^ckpt-8\/model.safetensors is 50 bytes but the manifest says \d+$/,
+    ],
+    [
+      'a file replaced by a symbolic link',
+      (p: string) => {
+        renameSync(join(p, 'model.safetensors'), join(p, '..', 'elsewhere.safetensors'))
+        symlinkSync(join(p, '..', 'elsewhere.safetensors'), join(p, 'model.safetensors'))
+      },
+      'ckpt-8/model.safetensors is a symbolic link; checkpoint files must be regular files',
+    ],
+  ])('rejects %s', async (_what, damage, message) => {
+    const path = copy('damage')
+    damage(path)
+    const error = await rejection(path)
+    expect(isCorruptCheckpointError(error)).toBe(true)
+    if (typeof message === 'string') expect(error.message).toBe(message)
+    else expect(error.message).toMatch(message)
+  })
+
+  test('rejects a folder renamed to another step', async () => {
+    const path = copy('renamed')
+    renameSync(path, join(tmp, 'renamed', 'ckpt-9'))
+    const error = await rejection(join(tmp, 'renamed', 'ckpt-9'))
+    expect(error.message).toBe('ckpt-9/manifest.json says step 8 but the folder is ckpt-9')
+  })
+})

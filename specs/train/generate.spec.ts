@@ -1,0 +1,70 @@
+import { describe, expect, test } from 'vitest'
+import { Prng } from '../../src/data/prng.ts'
+import { resolveExecutor } from '../../src/train/executor.ts'
+import { Generator } from '../../src/train/generate.ts'
+import { type GptConfig, initGptParams } from '../../src/train/model/gpt.ts'
+import { argmax } from '../../src/train/sampling.ts'
+
+const CONFIG: GptConfig = { vocab_size: 13, block_size: 6, n_layer: 1, n_head: 2, n_embd: 8, bias: true, dropout: 0 }
+const PARAMS = initGptParams(CONFIG, Prng.fromSeed(21))
+
+describe('Generator', () => {
+  test('greedy decoding appends the argmax after each prefix; the context is cropped to block_size', async () => {
+    const generator = await Generator.create(await resolveExecutor('ts'), CONFIG, PARAMS)
+    try {
+      const prompt = [3, 1, 4]
+      const out = await generator.generate(prompt, { maxNewTokens: 5, temperature: 0 })
+      expect(out.slice(0, 3)).toEqual(prompt)
+      expect(out).toHaveLength(8)
+      // Step by step: each new token is the argmax after exactly the tokens before it.
+      for (let i = 3; i < out.length; i++) {
+        expect(out[i]).toBe(argmax(await generator.nextLogits(out.slice(0, i))))
+      }
+      // The context is cropped to the last block_size tokens (nanoGPT's idx_cond).
+      const long = [1, 2, 3, 4, 5, 6, 7, 8, 9]
+      expect(await generator.nextLogits(long)).toEqual(await generator.nextLogits(long.slice(-CONFIG.block_size)))
+    } finally {
+      await generator.dispose()
+    }
+  })
+
+  test('sampling is reproducible from the seed and stops at the stop token', async () => {
+    const generator = await Generator.create(await resolveExecutor('ts'), CONFIG, PARAMS)
+    try {
+      const options = { maxNewTokens: 12, temperature: 1.5, topK: 8, seed: 5 }
+      const a = await generator.generate([2], options)
+      expect(await generator.generate([2], options)).toEqual(a)
+      const stop = a[3] as number
+      const stopped = await generator.generate([2], { ...options, stopToken: stop })
+      expect(stopped.at(-1)).toBe(stop)
+      expect(stopped.length).toBeLessThanOrEqual(4)
+    } finally {
+      await generator.dispose()
+    }
+  })
+
+  test('ort-cpu generates the same greedy continuation as ts', async () => {
+    const ts = await Generator.create(await resolveExecutor('ts'), CONFIG, PARAMS)
+    const ort = await Generator.create(await resolveExecutor('ort-cpu'), CONFIG, PARAMS)
+    try {
+      const options = { maxNewTokens: 8, temperature: 0 }
+      expect(await ort.generate([0, 7], options)).toEqual(await ts.generate([0, 7], options))
+    } finally {
+      await ts.dispose()
+      await ort.dispose()
+    }
+  })
+
+  test('rejects an empty context, out-of-vocabulary ids and missing weights', async () => {
+    const executor = await resolveExecutor('ts')
+    const generator = await Generator.create(executor, CONFIG, PARAMS)
+    try {
+      await expect(generator.nextLogits([])).rejects.toThrow('the context is empty')
+      await expect(generator.nextLogits([13])).rejects.toThrow('token 13 is outside the vocabulary [0, 13)')
+    } finally {
+      await generator.dispose()
+    }
+    const { 'transformer.wpe.weight': _, ...partial } = PARAMS
+    await expect(Generator.create(executor, CONFIG, partial)).rejects.toThrow('no weights for transformer.wpe.weight')
+  })
+})

@@ -1,0 +1,405 @@
+import { randomUUID } from 'node:crypto'
+import { existsSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync } from 'node:fs'
+import { basename, dirname, join, resolve } from 'node:path'
+import { UserError } from '../errors/user-error.ts'
+import { fsyncDir, writeFileAtomic } from '../fs/write-file-atomic.ts'
+import type { Ledger } from '../ledger/ledger.ts'
+import type { LedgerRecord } from '../ledger/records.ts'
+import type { Checkpointer, TrainState } from '../train/train-state.ts'
+import { CHECKPOINT_FILES, isTemporaryName, LAST_POINTER, parseCheckpointName } from './checkpoint-layout.ts'
+import { decodeFloat } from './float-json.ts'
+import { isCorruptCheckpointError, type LoadedCheckpoint, loadCheckpoint } from './load-checkpoint.ts'
+import { planRetention, type RetentionEntry, rankByMetric } from './retention.ts'
+import { saveCheckpoint } from './save-checkpoint.ts'
+
+export interface CheckpointManagerOptions {
+  /** Folder holding `ckpt-<step>/` folders and the `last` pointer (created on first save). */
+  dir: string
+  /** Keep the k best by `monitor` (default 0; the single best is always kept when `monitor` is set). */
+  keepBest?: number
+  /** Keep the n highest steps (default 0). */
+  keepLast?: number
+  /** Keep every checkpoint whose step is a multiple of m (default 0 = off). */
+  keepEvery?: number
+  /** Metric name in `save`'s metrics that ranks checkpoints, e.g. `val_loss`. */
+  monitor?: string
+  /** `min` (default): lower is better; `max`: higher is better. */
+  mode?: 'min' | 'max'
+  /** Where `checkpoints` rows and skip/config events go (none by default). */
+  ledger?: Ledger
+  /** Ledger run id (default: the folder's name). */
+  runId?: string
+  /** Ledger session id for events (default: the run id). */
+  sessionId?: string
+  /** This run's config hash: resuming from a checkpoint with another hash is refused. */
+  configHash?: string
+  /** Accept a different config hash on resume (warned and recorded in the ledger). */
+  allowConfigChange?: boolean
+  /** The model's parameter shapes: resuming from a checkpoint that differs is refused. */
+  expectedShapes?: Record<string, readonly number[]>
+  /** Where warnings go (default: stderr). */
+  warn?: (message: string) => void
+}
+
+/** A checkpoint folder on disk, not yet verified. */
+export interface CheckpointListing {
+  name: string
+  step: number
+  path: string
+}
+
+/**
+ * Saves, finds and restores checkpoints of one run. Saves are atomic (see `saveCheckpoint`)
+ * and serialized; after each commit the ledger gets a `committed` row, the `last` pointer moves,
+ * and retention removes what no rule keeps. With no keep rule given every checkpoint is kept.
+ * It is the trainer's `Checkpointer`; `save` resolves to the committed folder.
+ */
+export class CheckpointManager implements Checkpointer {
+  readonly dir: string
+  private readonly options: CheckpointManagerOptions
+  private readonly runId: string
+  private readonly retain: boolean
+  private readonly metricCache = new Map<string, number | undefined>()
+  private resumedFrom: string | null = null
+  private cleaned = false
+  private queue: Promise<unknown> = Promise.resolve()
+
+  constructor(options: CheckpointManagerOptions) {
+    for (const key of ['keepBest', 'keepLast', 'keepEvery'] as const) {
+      const value = options[key]
+      if (value !== undefined && (!Number.isInteger(value) || value < 0)) {
+        throw new UserError(
+          'CHECKPOINT_OPTION',
+          `${key} must be a non-negative integer, got ${value}`,
+          `e.g. ${key}: 3`,
+        )
+      }
+    }
+    if (options.mode !== undefined && options.mode !== 'min' && options.mode !== 'max') {
+      throw new UserError('CHECKPOINT_OPTION', `mode must be "min" or "max", got ${JSON.stringify(options.mode)}`)
+    }
+    if ((options.keepBest ?? 0) > 0 && !options.monitor) {
+      throw new UserError('CHECKPOINT_OPTION', 'keepBest needs a monitor metric', 'set monitor, e.g. "val_loss"')
+    }
+    this.options = options
+    this.dir = resolve(options.dir)
+    this.runId = options.runId ?? basename(this.dir)
+    this.retain = [options.keepBest, options.keepLast, options.keepEvery].some((v) => v !== undefined)
+  }
+
+  /** Writes `state` as `ckpt-<step>/` and returns that folder once committed. */
+  save(state: TrainState, metrics: Record<string, number>): Promise<string> {
+    const run = this.queue.then(() => this.saveNow(state, metrics))
+    this.queue = run.catch(() => undefined)
+    return run
+  }
+
+  /**
+   * The most recently committed checkpoint that verifies (by the `created_at` it records, then
+   * by step), or null. Damaged or partial ones are skipped with a warning and a ledger event.
+   */
+  async loadLatest(): Promise<{ path: string; state: TrainState } | null> {
+    for (const candidate of this.latestFirst()) {
+      let loaded: LoadedCheckpoint
+      try {
+        loaded = await loadCheckpoint(candidate.path)
+      } catch (error) {
+        if (!isCorruptCheckpointError(error)) throw error
+        this.skipped(candidate, error as UserError)
+        continue
+      }
+      this.checkCompatible(loaded)
+      this.resumedFrom = candidate.name
+      return { path: loaded.path, state: loaded.state }
+    }
+    return null
+  }
+
+  /** Restores from a `ckpt-<step>` folder of this run (absolute, relative, or a bare name) or `latest`. */
+  async resumeFrom(pathOrLatest: string): Promise<{ path: string; state: TrainState }> {
+    this.cleanupTemp()
+    if (pathOrLatest === 'latest') {
+      const latest = await this.loadLatest()
+      if (!latest) {
+        throw new UserError(
+          'CHECKPOINT_NONE',
+          `no usable checkpoint in ${this.dir}`,
+          'start the run without --resume-from, or pass --resume-from <folder>/ckpt-<step>',
+        )
+      }
+      return latest
+    }
+    const path = this.insideRun(pathOrLatest)
+    const loaded = await loadCheckpoint(path)
+    this.checkCompatible(loaded)
+    this.resumedFrom = basename(path)
+    const newer = this.list().filter((c) => c.step > loaded.state.step)
+    if (newer.length > 0) {
+      this.warn(
+        `resuming from ${basename(path)} while ${newer.map((c) => c.name).join(', ')} exist: those belong to the abandoned continuation and are replaced as their steps are reached again`,
+      )
+    }
+    return { path: loaded.path, state: loaded.state }
+  }
+
+  /** Removes leftover `ckpt-<step>.tmp-*` folders and pointer temp files; returns their names. */
+  cleanupTemp(): string[] {
+    this.cleaned = true
+    if (!existsSync(this.dir)) return []
+    const removed: string[] = []
+    for (const entry of readdirSync(this.dir, { withFileTypes: true })) {
+      const leftover =
+        (entry.isDirectory() && isTemporaryName(entry.name)) ||
+        (entry.isFile() && entry.name.startsWith(`${LAST_POINTER}.tmp-`))
+      if (!leftover) continue
+      rmSync(join(this.dir, entry.name), { recursive: true, force: true })
+      removed.push(entry.name)
+    }
+    return removed
+  }
+
+  /** Committed-looking checkpoint folders (`ckpt-<step>`, real folders, not links), highest step first. */
+  list(): CheckpointListing[] {
+    if (!existsSync(this.dir)) return []
+    const out: CheckpointListing[] = []
+    for (const entry of readdirSync(this.dir, { withFileTypes: true })) {
+      const step = entry.isDirectory() ? parseCheckpointName(entry.name) : null
+      if (step !== null) out.push({ name: entry.name, step, path: join(this.dir, entry.name) })
+    }
+    return out.sort((a, b) => b.step - a.step)
+  }
+
+  /** The folder name the `last` pointer holds, or null. */
+  lastPointer(): string | null {
+    try {
+      const name = readFileSync(join(this.dir, LAST_POINTER), 'utf8').trim()
+      return parseCheckpointName(name) === null ? null : name
+    } catch {
+      return null
+    }
+  }
+
+  // --- internal ---
+
+  private async saveNow(state: TrainState, metrics: Record<string, number>): Promise<string> {
+    if (!this.cleaned) this.cleanupTemp()
+    const { monitor } = this.options
+    const metric = monitor !== undefined && Object.hasOwn(metrics, monitor) ? metrics[monitor] : undefined
+    const name = `ckpt-${state.step}`
+    const path = join(this.dir, name)
+    const createdAt = new Date().toISOString()
+    this.record([this.checkpointRow(state.step, path, null, metric, 1, 'writing')])
+
+    const entries = this.retentionEntries().filter((e) => e.name !== name)
+    entries.push({ name, step: state.step, metric })
+    const best = monitor ? (rankByMetric(entries, this.options.mode ?? 'min')[0]?.name ?? null) : null
+    const saved = await saveCheckpoint(this.dir, state, {
+      runId: this.runId,
+      metrics,
+      monitor: monitor ?? null,
+      bestCheckpoint: best,
+      createdAt,
+    })
+    this.metricCache.set(name, metric)
+    this.record([this.checkpointRow(state.step, saved.path, saved.manifestSha256, metric, 1, 'committed')])
+    writeFileAtomic(join(this.dir, LAST_POINTER), `${name}\n`)
+    if (this.retain) this.applyRetention(name)
+    return saved.path
+  }
+
+  private applyRetention(current: string): void {
+    const plan = planRetention(
+      this.retentionEntries(),
+      {
+        keepBest: this.options.keepBest ?? 0,
+        keepLast: this.options.keepLast ?? 0,
+        keepEvery: this.options.keepEvery ?? 0,
+        mode: this.options.mode ?? 'min',
+      },
+      new Set([current, ...(this.resumedFrom ? [this.resumedFrom] : [])]),
+    )
+    for (const name of plan.remove) {
+      const path = join(this.dir, name)
+      const step = parseCheckpointName(name) as number
+      const metric = this.metricCache.get(name)
+      // Rename first: a crash mid-removal leaves a .tmp- folder, never a half-deleted checkpoint.
+      const doomed = join(this.dir, `${name}.tmp-deleted-${randomUUID().slice(0, 8)}`)
+      renameSync(path, doomed)
+      fsyncDir(this.dir)
+      rmSync(doomed, { recursive: true, force: true })
+      this.metricCache.delete(name)
+      this.record([this.checkpointRow(step, path, null, metric, 0, 'deleted')])
+    }
+  }
+
+  /** Committed folders with their monitored metric; folders whose state cannot be read are left out. */
+  private retentionEntries(): RetentionEntry[] {
+    const out: RetentionEntry[] = []
+    for (const c of this.list()) {
+      if (!this.metricCache.has(c.name)) {
+        const info = readStateInfo(c.path, this.options.monitor)
+        if (!info) continue
+        this.metricCache.set(c.name, info.metric)
+      }
+      out.push({ name: c.name, step: c.step, metric: this.metricCache.get(c.name) })
+    }
+    return out
+  }
+
+  /** Candidates for `loadLatest`: newest commit first; unreadable states first so they are reported. */
+  private latestFirst(): CheckpointListing[] {
+    const keyed = this.list().map((c) => ({ c, at: readStateInfo(c.path, undefined)?.createdAt ?? '\uffff' }))
+    keyed.sort((a, b) => (a.at === b.at ? b.c.step - a.c.step : a.at < b.at ? 1 : -1))
+    return keyed.map((k) => k.c)
+  }
+
+  private insideRun(given: string): string {
+    const candidates = [resolve(given), resolve(this.dir, given)]
+    const found = candidates.find((p) => existsSync(p))
+    if (!found) {
+      throw new UserError(
+        'CHECKPOINT_PATH',
+        `--resume-from ${given}: no such checkpoint (looked at ${[...new Set(candidates)].join(' and ')})`,
+        `pass a ckpt-<step> folder under ${this.dir}, or latest`,
+      )
+    }
+    const real = realpathSync(found)
+    const root = existsSync(this.dir) ? realpathSync(this.dir) : this.dir
+    if (dirname(real) !== root || parseCheckpointName(basename(real)) === null) {
+      throw new UserError(
+        'CHECKPOINT_PATH',
+        `--resume-from ${given} resolves to ${real}, which is not a ckpt-<step> folder of this run (${root})`,
+        `pass a ckpt-<step> folder under ${root}, or latest`,
+      )
+    }
+    return real
+  }
+
+  private checkCompatible(loaded: LoadedCheckpoint): void {
+    const { configHash, allowConfigChange, expectedShapes } = this.options
+    const file = `${basename(loaded.path)}/${CHECKPOINT_FILES.trainerState}`
+    if (configHash !== undefined && loaded.state.configHash !== configHash) {
+      if (!allowConfigChange) {
+        throw new UserError(
+          'CHECKPOINT_CONFIG',
+          `${file} was written with config hash ${loaded.state.configHash.slice(0, 12)}… but this run's config hashes to ${configHash.slice(0, 12)}…`,
+          'resume with the same config, or pass --allow-config-change to accept the change (it is recorded in the ledger)',
+        )
+      }
+      const message = `config changed on resume from ${basename(loaded.path)}: ${loaded.state.configHash.slice(0, 12)}… → ${configHash.slice(0, 12)}…`
+      this.warn(message)
+      this.event('warn', message, {
+        run_id: this.runId,
+        path: loaded.path,
+        from: loaded.state.configHash,
+        to: configHash,
+      })
+    }
+    if (expectedShapes) {
+      const file = `${basename(loaded.path)}/${CHECKPOINT_FILES.model}`
+      const have = Object.keys(loaded.state.params)
+      const want = Object.keys(expectedShapes)
+      const missing = want.filter((k) => !Object.hasOwn(loaded.state.params, k))
+      const extra = have.filter((k) => !Object.hasOwn(expectedShapes, k))
+      if (missing.length > 0 || extra.length > 0) {
+        throw new UserError(
+          'CHECKPOINT_SHAPE',
+          `${file} does not match the model: ${missing.length ? `missing ${missing.slice(0, 5).join(', ')}` : ''}${missing.length && extra.length ? '; ' : ''}${extra.length ? `unexpected ${extra.slice(0, 5).join(', ')}` : ''}`,
+          'resume with the model config the checkpoint was written with',
+        )
+      }
+      for (const key of want) {
+        const got = (loaded.state.params[key] as { shape: number[] }).shape
+        const expected = expectedShapes[key] as readonly number[]
+        if (got.join(',') !== expected.join(',')) {
+          throw new UserError(
+            'CHECKPOINT_SHAPE',
+            `${file}: tensor "${key}" is [${got.join(', ')}] but the model expects [${expected.join(', ')}]`,
+            'resume with the model config the checkpoint was written with',
+          )
+        }
+      }
+    }
+  }
+
+  private skipped(candidate: CheckpointListing, error: UserError): void {
+    const message = `skipping checkpoint ${candidate.name}: ${error.message}`
+    this.warn(message)
+    this.event('warn', message, { run_id: this.runId, path: candidate.path, code: error.code })
+  }
+
+  private warn(message: string): void {
+    ;(this.options.warn ?? ((m: string) => process.stderr.write(`warning: ${m}\n`)))(message)
+  }
+
+  private checkpointRow(
+    step: number,
+    path: string,
+    sha256: string | null,
+    metric: number | undefined,
+    kept: number,
+    status: 'writing' | 'committed' | 'deleted',
+  ): LedgerRecord {
+    return {
+      rid: randomUUID(),
+      table: 'checkpoints',
+      row: {
+        run_id: this.runId,
+        step,
+        path,
+        sha256,
+        metric: metric === undefined || Number.isNaN(metric) ? null : metric,
+        kept,
+        status,
+        created_at: new Date().toISOString(),
+      },
+    }
+  }
+
+  private event(level: 'warn' | 'info', message: string, data: unknown): void {
+    this.record([
+      {
+        rid: randomUUID(),
+        table: 'events',
+        row: {
+          session_id: this.options.sessionId ?? this.runId,
+          ts: new Date().toISOString(),
+          role: 'system',
+          level,
+          message,
+          data_json: JSON.stringify(data),
+        },
+      },
+    ])
+  }
+
+  /** Ledger trouble (locked, read-only) must not fail a committed save: warn instead. Bugs still throw. */
+  private record(records: LedgerRecord[]): void {
+    if (!this.options.ledger) return
+    try {
+      this.options.ledger.write(records)
+    } catch (error) {
+      if (error instanceof Error && error.message.startsWith('BUG:')) throw error
+      this.warn(`could not record ${records[0]?.table} in the ledger: ${(error as Error).message}`)
+    }
+  }
+}
+
+/** `created_at` and the monitored metric from a checkpoint's trainer_state.json, or null if unreadable. */
+function readStateInfo(
+  path: string,
+  monitor: string | undefined,
+): { createdAt: string; metric: number | undefined } | null {
+  try {
+    const raw = JSON.parse(readFileSync(join(path, CHECKPOINT_FILES.trainerState), 'utf8')) as {
+      created_at?: unknown
+      metrics?: Record<string, unknown>
+    }
+    if (typeof raw.created_at !== 'string') return null
+    const value =
+      monitor !== undefined && raw.metrics && Object.hasOwn(raw.metrics, monitor) ? raw.metrics[monitor] : undefined
+    return { createdAt: raw.created_at, metric: value === undefined ? undefined : decodeFloat(value) }
+  } catch {
+    return null
+  }
+}

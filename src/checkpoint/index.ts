@@ -1,0 +1,28 @@
+// Public surface of the checkpoint core: safetensors I/O, atomic checkpoints, the manager.
+export {
+  CHECKPOINT_FILES,
+  CHECKPOINT_FORMAT_VERSION,
+  checkpointName,
+  isTemporaryName,
+  LAST_POINTER,
+  parseCheckpointName,
+} from './checkpoint-layout.ts'
+export {
+  type CheckpointListing,
+  CheckpointManager,
+  type CheckpointManagerOptions,
+} from './checkpoint-manager.ts'
+export { isCorruptCheckpointError, type LoadedCheckpoint, loadCheckpoint } from './load-checkpoint.ts'
+export { decodeManifest, encodeManifest, type Manifest } from './manifest.ts'
+export {
+  asFloat32,
+  decodeSafetensors,
+  type LoadedTensor,
+  parseSafetensorsHeader,
+  readSafetensors,
+  type SafetensorsFile,
+} from './read-safetensors.ts'
+export { planRetention, type RetentionEntry, type RetentionPlan, type RetentionPolicy } from './retention.ts'
+export { DTYPES, type Dtype } from './safetensors-dtype.ts'
+export { type SavedCheckpoint, saveCheckpoint } from './save-checkpoint.ts'
+export { type SafetensorsTensor, serializeSafetensors, writeSafetensors } from './write-safetensors.ts'

@@ -1,0 +1,88 @@
+import { createRequire } from 'node:module'
+import type BetterSqlite3 from 'better-sqlite3'
+import type * as OnnxRuntime from 'onnxruntime-node'
+import { errorMessage } from '../errors/user-error.ts'
+import { MissingDependencyError, type MissingReason } from './missing-dependency-error.ts'
+import { installCommand, OPTIONAL_DEPENDENCIES, type OptionalDependency } from './optional-dependencies.ts'
+import { HIDDEN_MARKER } from './without-hook.mjs'
+
+/** What `import()` of each optional dependency yields (CommonJS packages: `default` = module.exports). */
+export interface OptionalModules {
+  'better-sqlite3': { default: typeof BetterSqlite3 }
+  'onnxruntime-node': typeof OnnxRuntime & { default: typeof OnnxRuntime }
+  '@vitest/coverage-v8': typeof import('@vitest/coverage-v8')
+}
+
+/** What `require()` of each CommonJS optional dependency yields. */
+export interface RequiredModules {
+  'better-sqlite3': typeof BetterSqlite3
+  'onnxruntime-node': typeof OnnxRuntime
+}
+
+/**
+ * Imports an optional dependency. Absent (or hidden by the drift matrix, or broken) → rejects
+ * with MissingDependencyError carrying `npm i <pkg>@<pinned version>`; never a raw
+ * ERR_MODULE_NOT_FOUND.
+ */
+export async function loadOptional<D extends OptionalDependency>(name: D): Promise<OptionalModules[D]> {
+  try {
+    return (await import(/* @vite-ignore */ name)) as OptionalModules[D]
+  } catch (error) {
+    throw dependencyError(name, error)
+  }
+}
+
+/** `loadOptional` for synchronous callers (CommonJS packages only). Throws MissingDependencyError. */
+export function requireOptional<D extends keyof RequiredModules>(name: D): RequiredModules[D] {
+  try {
+    return localRequire(name) as RequiredModules[D]
+  } catch (error) {
+    throw dependencyError(name, error)
+  }
+}
+
+/** Whether `name` resolves here (honours the drift hook); does not load it. */
+export function isDependencyAvailable(name: OptionalDependency): boolean {
+  return missingDependency(name) === null
+}
+
+/** Why `name` cannot be resolved, or null when it can. Does not load it. */
+export function missingDependency(name: OptionalDependency): MissingDependencyError | null {
+  try {
+    localRequire.resolve(name)
+    return null
+  } catch (error) {
+    return dependencyError(name, error)
+  }
+}
+
+/** Turns a load failure of `name` into MissingDependencyError (kept as is if it already is one). */
+export function dependencyError(name: OptionalDependency, error: unknown): MissingDependencyError {
+  if (error instanceof MissingDependencyError) return error
+  const reason = reasonFor(name, error)
+  const remediation = reason === 'failed-to-load' ? `npm rebuild ${name} (or ${installCommand(name)})` : installCommand(name)
+  return new MissingDependencyError(name, {
+    reason,
+    remediation,
+    provides: OPTIONAL_DEPENDENCIES[name].provides,
+    detail: firstLine(errorMessage(error)),
+    cause: error,
+  })
+}
+
+// --- internal ---
+
+const localRequire = createRequire(import.meta.url)
+
+function reasonFor(name: string, error: unknown): MissingReason {
+  const code = (error as { code?: unknown } | null)?.code
+  const message = firstLine(errorMessage(error))
+  const notFound = code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND'
+  // A missing module *inside* the package (e.g. its `bindings` helper) means a broken install.
+  if (!notFound || !(message.includes(`'${name}'`) || message.includes(`/node_modules/${name}/`))) return 'failed-to-load'
+  return message.includes(HIDDEN_MARKER) ? 'hidden' : 'not-installed'
+}
+
+function firstLine(text: string): string {
+  return (text.split('\n').find((l) => l.trim()) ?? text).trim()
+}

@@ -1,0 +1,276 @@
+import { SECRET_PATTERNS } from '../redact/secret-patterns.ts'
+import {
+  awsExample,
+  digest,
+  lowEntropy,
+  notAJwt,
+  notSecretShaped,
+  placeholder,
+  reference,
+  templated,
+} from './secret-filters.ts'
+
+/** Settings a rule's detector reads. */
+export interface DetectOptions {
+  entropyThreshold: number
+  minLength: number
+  /** Bare (unquoted) assignment values count: config files, not code. */
+  bareValues: boolean
+}
+
+/** A secret found on a line: where it starts (offset in the line) and its text. */
+export interface LineHit {
+  index: number
+  secret: string
+}
+
+/** A detection rule: its prefilter keywords (lowercase) and a detector over one line. */
+export interface SecretRule {
+  id: string
+  description: string
+  /** Lowercase literals, or regex sources when `regexKeywords`; one must occur for the rule to run. */
+  keywords: readonly string[]
+  regexKeywords?: boolean
+  /** Runs on a line (or, for `multiline`, from the line's start onward). */
+  detect(text: string, from: number, to: number, options: DetectOptions): LineHit[]
+  /** The reason a hit is not a secret, or undefined. */
+  reject?(secret: string, options: DetectOptions): string | undefined
+}
+
+/** Provider tokens: shapes from the shared SECRET_PATTERNS, confirmed and filtered here. */
+function patternRule(id: string): SecretRule {
+  const shape = SECRET_PATTERNS.find((p) => p.id === id)
+  if (!shape) throw new Error(`BUG: secret pattern ${id} is missing from SECRET_PATTERNS`)
+  const flags = shape.pattern.flags.includes('g') ? shape.pattern.flags : `${shape.pattern.flags}g`
+  const pattern = new RegExp(shape.pattern.source, flags)
+  return {
+    id,
+    description: shape.description,
+    keywords: shape.keywords ?? [shape.keyword],
+    detect(text, from, to) {
+      const line = text.slice(from, to)
+      const hits: LineHit[] = []
+      pattern.lastIndex = 0
+      for (let m = pattern.exec(line); m; m = pattern.exec(line)) {
+        const group = m[1]
+        const secret = group ?? m[0]
+        const index = from + m.index + (group ? m[0].lastIndexOf(group) : 0)
+        if (!embeddedInBlob(text, index, secret.length)) hits.push({ index, secret })
+      }
+      return hits
+    },
+    reject(secret) {
+      return awsExample(secret) ?? placeholder(secret) ?? lowEntropy(secret, 3)
+    },
+  }
+}
+
+/** A match glued to more base64 (`…+AKIA…/…`) is a slice of a blob, not a token. */
+function embeddedInBlob(text: string, index: number, length: number): boolean {
+  const before = text[index - 1]
+  const after = text[index + length]
+  return (before !== undefined && /[+/]/.test(before)) || (after !== undefined && /[+/=]/.test(after))
+}
+
+const jwtRule: SecretRule = {
+  ...patternRule('jwt'),
+  reject(secret) {
+    return notAJwt(secret) ?? placeholder(secret)
+  },
+}
+
+const urlShape = patternRule('url-credentials')
+
+/** Hosts reserved for documentation (RFC 2606 / 6761): credentials there cannot be real. */
+const DOCUMENTATION_HOST = /^(?:[\w-]+\.)*(?:example\.(?:com|org|net)|example|test|invalid)(?:[:/?#]|$)/i
+
+const urlCredentialsRule: SecretRule = {
+  ...urlShape,
+  detect(text, from, to, options) {
+    return urlShape.detect(text, from, to, options).filter((hit) => {
+      const host = text.slice(hit.index + hit.secret.length + 1, to)
+      return !DOCUMENTATION_HOST.test(host)
+    })
+  },
+  reject(secret) {
+    return templated(secret) ?? placeholder(secret) ?? (/^(?:pass|pwd|pw|x+|\*+)$/i.test(secret) ? 'placeholder' : undefined)
+  },
+}
+
+/**
+ * PEM private keys of every kind (RSA, EC, DSA, OPENSSH, ENCRYPTED, PGP … BLOCK): a BEGIN line
+ * followed, within a few lines, by key material. A header alone (documentation) is not a key.
+ */
+const privateKeyRule: SecretRule = {
+  id: 'private-key',
+  description: 'PEM private key block',
+  keywords: ['private key'],
+  detect(text, from, to) {
+    const hits: LineHit[] = []
+    const header = /-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)-----/g
+    const line = text.slice(from, to)
+    for (let m = header.exec(line); m; m = header.exec(line)) {
+      const start = from + m.index
+      const endMarker = `-----END ${m[1]}-----`
+      const endAt = text.indexOf(endMarker, start)
+      const bodyEnd = endAt === -1 ? Math.min(text.length, start + 8192) : endAt + endMarker.length
+      const body = text.slice(start + m[0].length, endAt === -1 ? bodyEnd : endAt)
+      const material = body
+        .split('\n')
+        .slice(0, 8)
+        .some((l) => /^[A-Za-z0-9+/]{40,}={0,2}\r?$/.test(l.trim()))
+      if (material) hits.push({ index: start, secret: text.slice(start, bodyEnd) })
+    }
+    return hits
+  },
+}
+
+/** Names whose value is a secret: `password`, `api_key`, `clientSecret`, `AUTH_TOKEN`… */
+const SECRET_WORDS = new Set([
+  'password',
+  'passwd',
+  'pwd',
+  'pass',
+  'passphrase',
+  'secret',
+  'secrets',
+  'token',
+  'credential',
+  'credentials',
+  'apikey',
+  'auth',
+])
+const KEY_PREFIXES = new Set(['api', 'access', 'private', 'secret', 'signing', 'encryption', 'master', 'auth', 'client'])
+/** A last word that makes the name describe the secret rather than hold it: `token_url`, `password_min_length`. */
+const DESCRIPTIVE_WORDS = new Set([
+  'type',
+  'types',
+  'url',
+  'uri',
+  'endpoint',
+  'path',
+  'file',
+  'filename',
+  'dir',
+  'name',
+  'names',
+  'count',
+  'length',
+  'len',
+  'size',
+  'max',
+  'min',
+  'limit',
+  'env',
+  'var',
+  'field',
+  'header',
+  'prefix',
+  'suffix',
+  'format',
+  'regex',
+  'pattern',
+  'policy',
+  'expiry',
+  'expires',
+  'ttl',
+  'lifetime',
+  'algorithm',
+  'algo',
+  'kind',
+  'label',
+  'placeholder',
+  'hint',
+  'description',
+  'title',
+  'id',
+  'ids',
+  'index',
+  'mode',
+  'provider',
+  'source',
+  'store',
+  'version',
+])
+
+/** True for assignment names that hold a secret. */
+export function isSecretName(name: string): boolean {
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w.length > 0)
+  if (words.length === 0) return false
+  if (DESCRIPTIVE_WORDS.has(words[words.length - 1] as string) && words.length > 1) return false
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i] as string
+    if (SECRET_WORDS.has(w)) return true
+    if (/^[a-z]*(?:password|passwd|secret|token)$/.test(w)) return true
+    if (/^(?:api|access|private|secret|signing|encryption|master|auth)key$/.test(w)) return true
+    if (w === 'key' && i > 0 && KEY_PREFIXES.has(words[i - 1] as string)) return true
+  }
+  return false
+}
+
+/** `name = "value"`, `name: value`, `"name": "value"`, `NAME=value`, `name := "value"`, `name => 'v'`. */
+const ASSIGNMENT =
+  /([A-Za-z_$][\w$.-]*)["'\]]?[ \t]*(?::=|=>|\?\?=|\|\|=|=(?!=)|:(?!:))[ \t]*(?:(["'`])((?:\\.|(?!\2)[^\\])*)\2|([^\s"'`,;#]+))/g
+
+/** Generic `password|secret|token|api_key…` assignments whose value has high entropy. */
+const genericRule: SecretRule = {
+  id: 'generic-secret',
+  description: 'high-entropy secret assigned to',
+  keywords: ['pass', 'pwd', 'secret', 'token', 'credential', 'auth', '(?:api|access|private|signing|encryption|master)[_.-]?key'],
+  regexKeywords: true,
+  detect(text, from, to, options) {
+    const line = text.slice(from, to)
+    const hits: LineHit[] = []
+    ASSIGNMENT.lastIndex = 0
+    for (let m = ASSIGNMENT.exec(line); m; m = ASSIGNMENT.exec(line)) {
+      const name = m[1] as string
+      const quoted = m[3]
+      if (quoted === undefined && !options.bareValues) continue
+      if (!isSecretName(name)) continue
+      const raw = (quoted ?? m[4] ?? '') as string
+      const value = raw.replace(/^(?:Bearer|Basic|Token|token)\s+/, '')
+      if (value.length < options.minLength) continue
+      const index = from + m.index + m[0].length - (quoted === undefined ? 0 : 1) - value.length
+      hits.push({ index, secret: value })
+    }
+    return hits
+  },
+  reject(secret, options) {
+    return (
+      templated(secret) ??
+      reference(secret) ??
+      notSecretShaped(secret) ??
+      digest(secret) ??
+      awsExample(secret) ??
+      placeholder(secret) ??
+      lowEntropy(secret, options.entropyThreshold)
+    )
+  },
+}
+
+/** Every rule, provider rules first: a value they claim is not reported again as generic. */
+export const SECRET_RULES: readonly SecretRule[] = [
+  patternRule('aws-access-key-id'),
+  patternRule('aws-secret-access-key'),
+  patternRule('github-token'),
+  patternRule('github-fine-grained'),
+  patternRule('gitlab-token'),
+  patternRule('slack-token'),
+  patternRule('slack-app-token'),
+  patternRule('slack-webhook'),
+  patternRule('stripe-key'),
+  patternRule('google-api-key'),
+  patternRule('npm-token'),
+  patternRule('sendgrid-key'),
+  { ...patternRule('twilio-key'), keywords: ['sk[0-9a-f]{32}'], regexKeywords: true },
+  patternRule('anthropic-key'),
+  patternRule('openai-key'),
+  jwtRule,
+  privateKeyRule,
+  urlCredentialsRule,
+  genericRule,
+]

@@ -1,0 +1,83 @@
+import { EMPTY_TREE, type GitOptions, git, gitOk, splitZ } from './git.ts'
+
+/** One blob the commit will hold: its git mode, object id and repo-relative path. */
+export interface TreeEntry {
+  mode: string
+  sha: string
+  path: string
+}
+
+/**
+ * What a gate run looks at: the tree being committed (or already committed), every entry in it,
+ * and the paths that changed against the parent — the only files the hook scans.
+ */
+export interface Snapshot {
+  /** `index` for pre-commit, else the commit sha being re-gated. */
+  source: string
+  tree: string
+  entries: Map<string, TreeEntry>
+  changed: string[]
+}
+
+/** Regular files only: symlinks (120000) and submodules (160000) have no content to scan. */
+export function isRegularFile(mode: string): boolean {
+  return mode === '100644' || mode === '100755'
+}
+
+/**
+ * The index as `git commit` will record it: its tree (`git write-tree`), its stage-0 entries, and
+ * the added/copied/modified/renamed/type-changed paths against HEAD (the empty tree before the
+ * first commit). Honours GIT_INDEX_FILE, so `git commit -a` and `git commit <paths>` are seen right.
+ */
+export async function indexSnapshot(options: GitOptions): Promise<Snapshot> {
+  const [tree, listing, head] = await Promise.all([
+    gitOk(['write-tree'], options),
+    gitOk(['ls-files', '--stage', '-z'], options),
+    git(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], options),
+  ])
+  const base = head.code === 0 ? head.stdout.trim() : EMPTY_TREE
+  const changed = await gitOk(
+    ['diff', '--cached', '--name-only', '-z', '--no-renames', '--diff-filter=ACMRT', '--ignore-submodules', base],
+    options,
+  )
+  return { source: 'index', tree, entries: parseStageListing(listing), changed: splitZ(changed) }
+}
+
+/** A commit's snapshot: its tree, entries, and the paths changed against its first parent. */
+export async function commitSnapshot(rev: string, options: GitOptions): Promise<Snapshot> {
+  const sha = await gitOk(['rev-parse', '--verify', '--end-of-options', `${rev}^{commit}`], options)
+  const tree = await gitOk(['rev-parse', '--verify', '--end-of-options', `${sha}^{tree}`], options)
+  const parent = await git(['rev-parse', '--verify', '--quiet', `${sha}^1`], options)
+  const base = parent.code === 0 ? parent.stdout.trim() : EMPTY_TREE
+  const [listing, changed] = await Promise.all([
+    gitOk(['ls-tree', '-r', '-z', '--full-tree', tree], options),
+    gitOk(['diff-tree', '-r', '--name-only', '-z', '--no-renames', '--diff-filter=ACMRT', base, sha], options),
+  ])
+  return { source: sha, tree, entries: parseTreeListing(listing), changed: splitZ(changed) }
+}
+
+/** Parses `git ls-files --stage -z`: `mode sha stage\tpath`; conflicted entries (stage ≠ 0) are left out. */
+export function parseStageListing(text: string): Map<string, TreeEntry> {
+  const entries = new Map<string, TreeEntry>()
+  for (const record of splitZ(text)) {
+    const tab = record.indexOf('\t')
+    const [mode, sha, stage] = record.slice(0, tab).split(' ')
+    if (!mode || !sha || stage !== '0') continue
+    const path = record.slice(tab + 1)
+    entries.set(path, { mode, sha, path })
+  }
+  return entries
+}
+
+/** Parses `git ls-tree -r -z`: `mode type sha\tpath`; only blobs. */
+export function parseTreeListing(text: string): Map<string, TreeEntry> {
+  const entries = new Map<string, TreeEntry>()
+  for (const record of splitZ(text)) {
+    const tab = record.indexOf('\t')
+    const [mode, type, sha] = record.slice(0, tab).split(' ')
+    if (!mode || !sha || type !== 'blob') continue
+    const path = record.slice(tab + 1)
+    entries.set(path, { mode, sha, path })
+  }
+  return entries
+}

@@ -1,0 +1,15 @@
+/**
+ * Milestones of one hook process in ms since it started (`performance.now()`), for the per-step
+ * breakdown in the ledger and `npm run bench -- hook`; `CODEX_HOOK_TRACE=1` prints them.
+ */
+const marks: { label: string; ms: number }[] = []
+
+/** Records that `label` was reached now. */
+export function mark(label: string): void {
+  marks.push({ label, ms: Math.round(performance.now() * 10) / 10 })
+}
+
+/** The milestones so far, in order. */
+export function timeline(): { label: string; ms: number }[] {
+  return [...marks]
+}
