@@ -30,6 +30,8 @@ export const projects: TestProjectInlineConfiguration[] = [
   },
   // Always defined: where no WebGPU adapter exists every test skips with the adapter error as its reason.
   { test: { name: 'smoke-gpu', include: ['specs/smoke/gpu/**/*.smoke.ts'], env: specEnv, testTimeout: 600_000 } },
+  // Real train CLI in child processes (exact resume, SIGKILL during saves): minutes, not seconds.
+  { test: { name: 'smoke-cpu', include: ['specs/smoke/cpu/**/*.smoke.ts'], env: specEnv, testTimeout: 900_000 } },
   // drift:without-<dep>: one per cell of configs/drift.json, the dependency hidden by a resolve hook.
   ...driftProjects(root, { env: specEnv }),
 ]

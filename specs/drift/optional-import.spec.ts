@@ -26,25 +26,28 @@ function notFound(message: string, code = 'ERR_MODULE_NOT_FOUND'): Error {
 }
 
 describe('loadOptional()', () => {
-  test.for(DEPS)('%s: the module where it resolves, a typed error with the pinned fix where it does not', async (dep) => {
-    if (!hiddenHere().includes(dep)) {
-      const loaded = (await loadOptional(dep)) as Record<string, unknown>
-      expect(Object.keys(loaded).length).toBeGreaterThan(0)
-      expect(isDependencyAvailable(dep)).toBe(true)
-      return
-    }
-    const error = await loadOptional(dep).then(
-      () => null,
-      (e: unknown) => e,
-    )
-    expect(error).toBeInstanceOf(MissingDependencyError)
-    expect(isUserError(error) && error.exitCode).toBe(2)
-    expect((error as MissingDependencyError).reason).toBe('hidden')
-    expect((error as MissingDependencyError).remediation).toBe(installCommand(dep))
-    expect((error as Error).message).toContain(`Fix: ${installCommand(dep)}`)
-    expect(isDependencyAvailable(dep)).toBe(false)
-    expect(missingDependency(dep)?.dependency).toBe(dep)
-  })
+  test.for(DEPS)(
+    '%s: the module where it resolves, a typed error with the pinned fix where it does not',
+    async (dep) => {
+      if (!hiddenHere().includes(dep)) {
+        const loaded = (await loadOptional(dep)) as Record<string, unknown>
+        expect(Object.keys(loaded).length).toBeGreaterThan(0)
+        expect(isDependencyAvailable(dep)).toBe(true)
+        return
+      }
+      const error = await loadOptional(dep).then(
+        () => null,
+        (e: unknown) => e,
+      )
+      expect(error).toBeInstanceOf(MissingDependencyError)
+      expect(isUserError(error) && error.exitCode).toBe(2)
+      expect((error as MissingDependencyError).reason).toBe('hidden')
+      expect((error as MissingDependencyError).remediation).toBe(installCommand(dep))
+      expect((error as Error).message).toContain(`Fix: ${installCommand(dep)}`)
+      expect(isDependencyAvailable(dep)).toBe(false)
+      expect(missingDependency(dep)?.dependency).toBe(dep)
+    },
+  )
 
   test('requireOptional() loads the CommonJS ones the same way', () => {
     for (const dep of ['better-sqlite3', 'onnxruntime-node'] as const) {
@@ -59,14 +62,20 @@ describe('dependencyError()', () => {
   const pin = declaredPin('better-sqlite3').version
 
   test('a package Node cannot find → not-installed, with `npm i <pkg>@<pinned>` (dev deps with -D)', () => {
-    const error = dependencyError('better-sqlite3', notFound("Cannot find package 'better-sqlite3' imported from /x.ts"))
+    const error = dependencyError(
+      'better-sqlite3',
+      notFound("Cannot find package 'better-sqlite3' imported from /x.ts"),
+    )
     expect(error.reason).toBe('not-installed')
     expect(error.remediation).toBe(`npm i better-sqlite3@${pin}`)
     expect(error.message).toBe(
       `optional dependency better-sqlite3 is not installed; it provides ${OPTIONAL_DEPENDENCIES['better-sqlite3'].provides}. Fix: npm i better-sqlite3@${pin}`,
     )
     expect(error.hint).toBe('`npm ci` installs every version package-lock.json pins')
-    const cjs = dependencyError('@vitest/coverage-v8', notFound("Cannot find module '@vitest/coverage-v8'", 'MODULE_NOT_FOUND'))
+    const cjs = dependencyError(
+      '@vitest/coverage-v8',
+      notFound("Cannot find module '@vitest/coverage-v8'", 'MODULE_NOT_FOUND'),
+    )
     expect(cjs.remediation).toBe(`npm i -D @vitest/coverage-v8@${declaredPin('@vitest/coverage-v8').version}`)
     const byPath = dependencyError(
       'onnxruntime-node',
@@ -85,7 +94,10 @@ describe('dependencyError()', () => {
     expect(broken.remediation).toBe(`npm rebuild better-sqlite3 (or npm i better-sqlite3@${pin})`)
     expect(broken.message).toContain("is installed but failed to load (Cannot find module 'bindings')")
     expect(broken.cause).toBe(inner)
-    const dlopen = dependencyError('better-sqlite3', notFound('was compiled against NODE_MODULE_VERSION 127', 'ERR_DLOPEN_FAILED'))
+    const dlopen = dependencyError(
+      'better-sqlite3',
+      notFound('was compiled against NODE_MODULE_VERSION 127', 'ERR_DLOPEN_FAILED'),
+    )
     expect(dlopen.reason).toBe('failed-to-load')
     expect(isMissingDependency(dlopen, 'better-sqlite3')).toBe(true)
     expect(isMissingDependency(dlopen, 'onnxruntime-node')).toBe(false)

@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest'
 import { UserError } from '../../src/errors/user-error.ts'
 import { gatesCli, type GatesCliIo } from '../../src/gates/gates-cli.ts'
 import { PACKAGE_ROOT } from '../../src/gates/repo-files.ts'
-import { allFakeSecrets } from './_fake-secrets.ts'
+import { allFakeSecrets } from '../../src/gates/fake-secrets.ts'
 import { tempRepo } from './_temp-repo.ts'
 
 function io(env: NodeJS.ProcessEnv = {}) {

@@ -8,7 +8,7 @@ import { describe, expect, test } from 'vitest'
 import { openLedger } from '../../src/ledger/open-ledger.ts'
 import { GATE_NAMES } from '../../src/gates/gates-config.ts'
 import { PACKAGE_ROOT } from '../../src/gates/repo-files.ts'
-import { allFakeSecrets, type FakeSecret } from './_fake-secrets.ts'
+import { allFakeSecrets, type FakeSecret } from '../../src/gates/fake-secrets.ts'
 import { tempRepo } from './_temp-repo.ts'
 
 interface Run {

@@ -63,7 +63,7 @@ describe('scanPlaceholders() ratchet', () => {
     ])
     expect(findings[0]?.remediation).toContain('npm run gates -- baseline placeholders')
     expect(report?.markdown).toContain(`| a.py:2 | marker ${TODO} |`)
-    expect((report?.json as { placeholders: unknown[] }).placeholders).toHaveLength(3)
+    expect((report?.json as { placeholders: readonly unknown[] }).placeholders).toHaveLength(3)
   })
 
   test('without a baseline nothing is allowed; a rewritten baseline makes it pass', () => {

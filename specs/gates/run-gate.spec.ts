@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { applySeverity, runGate } from '../../src/gates/run-gate.ts'
-import { allFakeSecrets } from './_fake-secrets.ts'
+import { allFakeSecrets } from '../../src/gates/fake-secrets.ts'
 import { tempRepo } from './_temp-repo.ts'
 
 function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {

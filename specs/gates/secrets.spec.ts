@@ -17,7 +17,7 @@ import {
   secretHash,
 } from '../../src/gates/secrets.ts'
 import { maskSecret } from '../../src/redact/redact.ts'
-import { allFakeSecrets, FAKE_SECRETS, type FakeSecret } from './_fake-secrets.ts'
+import { allFakeSecrets, FAKE_SECRETS, type FakeSecret } from '../../src/gates/fake-secrets.ts'
 
 const OPTIONS = { entropyThreshold: 3.5, minLength: 12 }
 const FIXTURES = join(PACKAGE_ROOT, 'specs', 'fixtures', 'gates', 'secrets')

@@ -10,6 +10,7 @@ export const BENCHES = {
   checkpoint: () => import('./checkpoint-bench.ts').then((m) => m.checkpointBench),
   report: () => import('./report-bench.ts').then((m) => m.reportBench),
   backends: () => import('./backends-bench.ts').then((m) => m.backendsBench),
+  secrets: () => import('./secrets-bench.ts').then((m) => m.secretsBench),
 } satisfies Record<string, () => Promise<Bench>>
 
 export type BenchName = keyof typeof BENCHES

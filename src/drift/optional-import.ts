@@ -60,7 +60,8 @@ export function missingDependency(name: OptionalDependency): MissingDependencyEr
 export function dependencyError(name: OptionalDependency, error: unknown): MissingDependencyError {
   if (error instanceof MissingDependencyError) return error
   const reason = reasonFor(name, error)
-  const remediation = reason === 'failed-to-load' ? `npm rebuild ${name} (or ${installCommand(name)})` : installCommand(name)
+  const remediation =
+    reason === 'failed-to-load' ? `npm rebuild ${name} (or ${installCommand(name)})` : installCommand(name)
   return new MissingDependencyError(name, {
     reason,
     remediation,
@@ -79,7 +80,8 @@ function reasonFor(name: string, error: unknown): MissingReason {
   const message = firstLine(errorMessage(error))
   const notFound = code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND'
   // A missing module *inside* the package (e.g. its `bindings` helper) means a broken install.
-  if (!notFound || !(message.includes(`'${name}'`) || message.includes(`/node_modules/${name}/`))) return 'failed-to-load'
+  if (!notFound || !(message.includes(`'${name}'`) || message.includes(`/node_modules/${name}/`)))
+    return 'failed-to-load'
   return message.includes(HIDDEN_MARKER) ? 'hidden' : 'not-installed'
 }
 

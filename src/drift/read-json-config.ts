@@ -20,7 +20,11 @@ export function readJsonConfig<T>(path: string, schemaPath: string, code: string
   try {
     value = JSON.parse(text)
   } catch (error) {
-    throw new UserError(code, `${shown} is not valid JSON: ${(error as Error).message}`, `fix the JSON syntax in ${shown}`)
+    throw new UserError(
+      code,
+      `${shown} is not valid JSON: ${(error as Error).message}`,
+      `fix the JSON syntax in ${shown}`,
+    )
   }
   const validate = validator(schemaPath)
   if (!validate(value)) throw schemaError(shown, displayPath(schemaPath), code, validate.errors ?? [])
@@ -56,7 +60,11 @@ function schemaError(shown: string, schema: string, code: string, errors: ErrorO
       `${close ? `did you mean "${close}"? ` : ''}allowed here: ${allowed.join(', ')} (schema: ${schema})`,
     )
   }
-  return new UserError(code, `${shown}: ${at} ${first.message ?? 'is invalid'}${more}`, `fix the value at ${at} (schema: ${schema})`)
+  return new UserError(
+    code,
+    `${shown}: ${at} ${first.message ?? 'is invalid'}${more}`,
+    `fix the value at ${at} (schema: ${schema})`,
+  )
 }
 
 function displayPath(path: string): string {

@@ -1,6 +1,6 @@
-import { isDependencyAvailable, missingDependency } from './optional-import.ts'
-import type { OptionalDependency } from './optional-dependencies.ts'
 import { cellName } from './drift-projects.ts'
+import type { OptionalDependency } from './optional-dependencies.ts'
+import { isDependencyAvailable, missingDependency } from './optional-import.ts'
 
 /** The part of Vitest's test context these helpers use. */
 export interface Skippable {

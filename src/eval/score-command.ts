@@ -18,7 +18,7 @@ score options:
   --metric NAME   one of: ${Object.keys(METRICS).join(', ')} (default bleu)
   --hyp FILE      hypotheses, one segment per line
   --ref FILE      references, line-aligned with --hyp; repeat for several reference streams
-  --json          print the result as JSON
+  --json          print the result as JSON (scores unrounded, with the counts behind them)
 
 Scores are on a 0..100 scale. BLEU follows sacreBLEU's defaults and prints its signature;
 rougeL, f1 and em also print the mean of per-line scores. Line counts must match (exit 2).

@@ -24,11 +24,8 @@ export function reference(value: string): string | undefined {
   return undefined
 }
 
-const PLACEHOLDER_WORDS = [
-  'xxxx',
-  '****',
-  '....',
-  '…',
+/** Words that mark a value as a stand-in; matched as whole words (`your-token-here`, `myTestKey`). */
+const PLACEHOLDER_WORDS = new Set([
   'your',
   'here',
   'example',
@@ -36,29 +33,45 @@ const PLACEHOLDER_WORDS = [
   'placeholder',
   'dummy',
   'changeme',
-  'change_me',
-  'change-me',
+  'change',
   'replace',
   'redacted',
   'fake',
   'mock',
   'test',
   'lorem',
+  'foo',
   'foobar',
   'insert',
   'enter',
   'secret',
   'password',
-]
+  'token',
+  'xxx',
+])
 
-/** `xxxx`, `your-token-here`, `changeme`, one repeated character, `abcdef`/`123456` runs. */
-export function placeholder(value: string): string | undefined {
-  const lower = value.toLowerCase()
-  const word = PLACEHOLDER_WORDS.find((w) => lower.includes(w))
-  if (word) return `placeholder (${word})`
+/**
+ * Shapes of stand-ins whatever the rule: `xxxx`, `****`, `....`, an ellipsis, one repeated
+ * character, `abcdef`/`123456` runs. Safe for provider tokens: random tokens never look like this.
+ */
+export function placeholderShape(value: string): string | undefined {
+  const run = /(x{4,}|X{4,}|\*{4,}|\.{4,}|…)/.exec(value)
+  if (run) return `placeholder (${run[1]})`
   if (/^(.)\1*$/.test(value)) return 'one repeated character'
-  if (isSequence(lower)) return 'character sequence'
+  if (isSequence(value.toLowerCase())) return 'character sequence'
   return undefined
+}
+
+/** `your-token-here`, `changeme`, `REPLACE_WITH_YOUR_KEY`, plus every `placeholderShape`. */
+export function placeholder(value: string): string | undefined {
+  const shape = placeholderShape(value)
+  if (shape) return shape
+  const words = value
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z]+/)
+  const word = words.find((w) => PLACEHOLDER_WORDS.has(w))
+  return word ? `placeholder (${word})` : undefined
 }
 
 /** True when most neighbouring characters step by +1 or -1 (`abcdef`, `123456789`, `zyxw`). */

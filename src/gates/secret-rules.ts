@@ -6,6 +6,7 @@ import {
   notAJwt,
   notSecretShaped,
   placeholder,
+  placeholderShape,
   reference,
   templated,
 } from './secret-filters.ts'
@@ -31,8 +32,12 @@ export interface SecretRule {
   /** Lowercase literals, or regex sources when `regexKeywords`; one must occur for the rule to run. */
   keywords: readonly string[]
   regexKeywords?: boolean
-  /** Runs on a line (or, for `multiline`, from the line's start onward). */
-  detect(text: string, from: number, to: number, options: DetectOptions): LineHit[]
+  /**
+   * `line` (default): `detect` runs once per line holding a keyword, over [from, to).
+   * `hit`: it runs for every keyword hit, `at` being the hit's offset (cheap, anchored work).
+   */
+  scope?: 'line' | 'hit'
+  detect(text: string, from: number, to: number, options: DetectOptions, at: number): LineHit[]
   /** The reason a hit is not a secret, or undefined. */
   reject?(secret: string, options: DetectOptions): string | undefined
 }
@@ -60,7 +65,7 @@ function patternRule(id: string): SecretRule {
       return hits
     },
     reject(secret) {
-      return awsExample(secret) ?? placeholder(secret) ?? lowEntropy(secret, 3)
+      return awsExample(secret) ?? placeholderShape(secret) ?? lowEntropy(secret, 3)
     },
   }
 }
@@ -75,7 +80,7 @@ function embeddedInBlob(text: string, index: number, length: number): boolean {
 const jwtRule: SecretRule = {
   ...patternRule('jwt'),
   reject(secret) {
-    return notAJwt(secret) ?? placeholder(secret)
+    return notAJwt(secret) ?? placeholderShape(secret)
   },
 }
 
@@ -86,8 +91,8 @@ const DOCUMENTATION_HOST = /^(?:[\w-]+\.)*(?:example\.(?:com|org|net)|example|te
 
 const urlCredentialsRule: SecretRule = {
   ...urlShape,
-  detect(text, from, to, options) {
-    return urlShape.detect(text, from, to, options).filter((hit) => {
+  detect(text, from, to, options, at) {
+    return urlShape.detect(text, from, to, options, at).filter((hit) => {
       const host = text.slice(hit.index + hit.secret.length + 1, to)
       return !DOCUMENTATION_HOST.test(host)
     })
@@ -212,32 +217,38 @@ export function isSecretName(name: string): boolean {
   return false
 }
 
-/** `name = "value"`, `name: value`, `"name": "value"`, `NAME=value`, `name := "value"`, `name => 'v'`. */
-const ASSIGNMENT =
-  /([A-Za-z_$][\w$.-]*)["'\]]?[ \t]*(?::=|=>|\?\?=|\|\|=|=(?!=)|:(?!:))[ \t]*(?:(["'`])((?:\\.|(?!\2)[^\\])*)\2|([^\s"'`,;#]+))/g
+/** After a name: `= "value"`, `: value`, `": "value"`, `=value`, `:= "value"`, `=> 'v'` (one line). */
+const ASSIGNED_VALUE =
+  /["'\]]?[ \t]*(?::=|=>|\?\?=|\|\|=|=(?!=)|:(?!:))[ \t]*(?:(["'`])((?:\\.|(?!\1)[^\\\n])*)\1|([^\s"'`,;#]+))/y
 
-/** Generic `password|secret|token|api_key…` assignments whose value has high entropy. */
+const NAME_CHAR = /[\w$.-]/
+
+/**
+ * Generic `password|secret|token|api_key…` assignments whose value has high entropy. Anchored
+ * at each keyword hit: widen to the name around it, then read an assignment right after it.
+ */
 const genericRule: SecretRule = {
   id: 'generic-secret',
   description: 'high-entropy secret assigned to',
   keywords: ['pass', 'pwd', 'secret', 'token', 'credential', 'auth', '(?:api|access|private|signing|encryption|master)[_.-]?key'],
   regexKeywords: true,
-  detect(text, from, to, options) {
-    const line = text.slice(from, to)
-    const hits: LineHit[] = []
-    ASSIGNMENT.lastIndex = 0
-    for (let m = ASSIGNMENT.exec(line); m; m = ASSIGNMENT.exec(line)) {
-      const name = m[1] as string
-      const quoted = m[3]
-      if (quoted === undefined && !options.bareValues) continue
-      if (!isSecretName(name)) continue
-      const raw = (quoted ?? m[4] ?? '') as string
-      const value = raw.replace(/^(?:Bearer|Basic|Token|token)\s+/, '')
-      if (value.length < options.minLength) continue
-      const index = from + m.index + m[0].length - (quoted === undefined ? 0 : 1) - value.length
-      hits.push({ index, secret: value })
-    }
-    return hits
+  scope: 'hit',
+  detect(text, from, to, options, at) {
+    let start = at
+    while (start > from && NAME_CHAR.test(text[start - 1] as string)) start--
+    let end = at
+    while (end < to && NAME_CHAR.test(text[end] as string)) end++
+    ASSIGNED_VALUE.lastIndex = end
+    const m = ASSIGNED_VALUE.exec(text)
+    if (!m || m.index + m[0].length > to) return []
+    const quoted = m[2]
+    if (quoted === undefined && !options.bareValues) return []
+    if (!isSecretName(text.slice(start, end))) return []
+    const raw = (quoted ?? m[3] ?? '') as string
+    const value = raw.replace(/^(?:Bearer|Basic|Token|token)\s+/, '')
+    if (value.length < options.minLength) return []
+    const index = end + m[0].length - (quoted === undefined ? 0 : 1) - value.length
+    return [{ index, secret: value }]
   },
   reject(secret, options) {
     return (

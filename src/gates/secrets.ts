@@ -57,8 +57,10 @@ export function scanSecretsInText(text: string, path: string, options: SecretSca
   PREFILTER.lastIndex = 0
   for (let m = PREFILTER.exec(text); m; m = PREFILTER.exec(text)) {
     const at = m.index
-    const rules = rulesFor(m[0]).filter((r) => at >= (done[r] as number))
-    if (rules.length === 0) continue
+    const rules = rulesFor(m[0])
+    let pending = false
+    for (const r of rules) if (at >= (done[r] as number)) pending = true
+    if (!pending) continue
     if (at > lineTo) {
       // Hits come in order, so the search back stops at the previous line: linear overall.
       lineFrom = text.lastIndexOf('\n', at) + 1
@@ -73,9 +75,10 @@ export function scanSecretsInText(text: string, path: string, options: SecretSca
       to = Math.min(to, at + 1024)
     }
     for (const ruleIndex of rules) {
-      done[ruleIndex] = to
+      if (at < (done[ruleIndex] as number)) continue
       const rule = SECRET_RULES[ruleIndex] as SecretRule
-      for (const hit of rule.detect(text, from, to, detect)) {
+      if (rule.scope !== 'hit') done[ruleIndex] = to
+      for (const hit of rule.detect(text, from, to, detect, at)) {
         if (rule.reject?.(hit.secret, detect)) continue
         if (lines.lineText(hit.index).includes(ALLOW_MARKER)) continue
         if (options.accepted?.has(secretHash(hit.secret))) continue

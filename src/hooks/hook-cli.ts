@@ -133,6 +133,9 @@ async function withSignals(
     return await run(controller.signal, (dir) => {
       tempDir = dir
     })
+  } catch (error) {
+    if (controller.signal.aborted) return EXIT.interrupted // whatever broke, the signal broke it
+    throw error
   } finally {
     for (const s of signals) process.off(s, onSignal)
     cleanup()

@@ -34,8 +34,7 @@ export async function preCommit(io: HookIo): Promise<number> {
     mark('index read')
   } catch (error) {
     runner.dispose()
-    session.finish('failed')
-    throw error
+    return failed(io, session, error)
   }
   const head = await heading
   session.start({ ...head, dirty: (await dirty).code === 1, tree: snapshot.tree })
@@ -99,14 +98,7 @@ async function gateAndRecord(
       onTempDir: io.onTempDir,
     })
   } catch (error) {
-    session.event({
-      role: 'system',
-      level: 'error',
-      message: `${hook} could not run its steps: ${error instanceof Error ? error.message : String(error)}`,
-      data: { code: isUserError(error) ? error.code : 'BUG' },
-    })
-    session.finish('failed')
-    throw error
+    return failed(io, session, error, hook)
   }
   mark('steps done')
   const { outcomes } = result
@@ -175,6 +167,25 @@ async function gateAndRecord(
   })
   if (interrupted) return EXIT.interrupted
   return blocked ? EXIT.failed : EXIT.ok
+}
+
+/**
+ * Ends a session whose steps could not run. After Ctrl-C that is an interruption (a git child may
+ * have died of the same signal first), never a bug; otherwise the error goes on to the user.
+ */
+function failed(io: HookIo, session: HookSession, error: unknown, hook = 'pre-commit'): number {
+  if (io.signal?.aborted) {
+    session.finish('interrupted')
+    return EXIT.interrupted
+  }
+  session.event({
+    role: 'system',
+    level: 'error',
+    message: `${hook} could not run its steps: ${error instanceof Error ? error.message : String(error)}`,
+    data: { code: isUserError(error) ? error.code : 'BUG' },
+  })
+  session.finish('failed')
+  throw error
 }
 
 /** The gate worker, started before anything else so its imports overlap git and the ledger. */

@@ -53,6 +53,7 @@ export class GateRunner {
       const worker = this.worker ?? startWorker({ preload: pending.map((s) => s.name) })
       this.worker = undefined
       await runJob(worker, root, pending, outcomes, signal)
+      if (signal?.aborted) break // what is left is marked interrupted below
       const left = pending.filter((s) => !outcomes.has(s.name))
       if (left.length === pending.length) {
         // The worker died before starting any step: do not loop, report it on each step.

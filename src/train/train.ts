@@ -245,6 +245,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     let status: TrainResult['status'] = 'completed'
 
     while (true) {
+      // Steps are synchronous compute: yield to the event loop so signals (Ctrl-C) are delivered.
+      await new Promise((resolve) => setImmediate(resolve))
       // set LR
       lr = learningRate(step, config)
       const interrupted = options.signal?.aborted === true

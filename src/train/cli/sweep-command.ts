@@ -8,7 +8,8 @@ import { type CliIo, COMMAND, flagOverrides, STDIO, trainCommand } from './train
 export const SWEEP_HELP = `usage: npm run train -- sweep --config FILE --grid KEY=V1,V2[,…] [--grid …] [options]
 
 Prints the override matrix (every combination of the grids, in order) with each combination's
-config hash and run folder; with --run, trains them one after another.
+config hash and run folder (<out_dir>/<n>, default runs/<config>-sweep-<timestamp>/<n>); with
+--run, trains them one after another.
 
 options:
   --config FILE         base training config
@@ -75,7 +76,8 @@ export async function sweepCommand(argv: string[], io: CliIo = STDIO): Promise<n
   const sets = values.set ?? []
   const flags = flagOverrides(values)
   const base = loadTrainConfig(values.config, sets, flags)
-  const sweepDir = join('runs', `${base.name}-sweep-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 23)}`)
+  const sweepDir =
+    base.config.out_dir ?? join('runs', `${base.name}-sweep-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 23)}`)
   const runs: SweepRun[] = sweepMatrix(values.grid).map((overrides, index) => {
     const outDir = join(sweepDir, String(index))
     const loaded = loadTrainConfig(values.config as string, [...sets, ...overrides, `out_dir=${outDir}`], flags)

@@ -289,16 +289,27 @@ export class GraphBuilder {
   }
 
   /**
-   * Finishes the graph with `outputs` (renamed through Identity where the name differs) and
-   * drops nodes and constants no output needs.
+   * Finishes the graph with `outputs`: a node output is renamed in place to its output name,
+   * an input or constant (or a value already used as another output) is copied through
+   * Identity; nodes and constants no output needs are dropped.
    */
   finish(outputs: Record<string, Value>): Graph {
-    const outs: Value[] = []
+    const renames = new Map<string, string>()
+    const outs: { name: string; value: Value }[] = []
     for (const [name, value] of Object.entries(outputs)) {
-      const isPlainNodeOutput = value.name === name && this.producers.has(name)
-      outs.push(isPlainNodeOutput ? value : this.identity(value, name))
+      const renamable =
+        this.producers.has(value.name) &&
+        !renames.has(value.name) &&
+        (name === value.name || !this.values.has(name))
+      if (renamable) {
+        renames.set(value.name, name)
+        outs.push({ name, value })
+      } else {
+        outs.push({ name, value: this.identity(value, name) })
+      }
     }
-    const needed = new Set(outs.map((v) => v.name))
+    const rename = (n: string) => renames.get(n) ?? n
+    const needed = new Set(outs.map((o) => o.value.name))
     const kept: Node[] = []
     for (let i = this.nodes.length - 1; i >= 0; i--) {
       const node = this.nodes[i] as Node
@@ -307,12 +318,24 @@ export class GraphBuilder {
       for (const input of node.inputs) needed.add(input)
     }
     kept.reverse()
+    const nodes = kept.map((n) => ({ ...n, inputs: n.inputs.map(rename), outputs: n.outputs.map(rename) }))
     const initializers = new Map([...this.initializers].filter(([name]) => needed.has(name)))
     const values = new Map<string, Value>()
     for (const input of this.inputs) values.set(input.name, input)
     for (const [name, init] of initializers) values.set(name, init.value)
-    for (const node of kept) for (const o of node.outputs) values.set(o, this.values.get(o) as Value)
-    return { inputs: [...this.inputs], outputs: outs, nodes: kept, initializers, values }
+    for (const node of kept) {
+      for (const o of node.outputs) {
+        const v = this.values.get(o) as Value
+        values.set(rename(o), renames.has(o) ? { ...v, name: rename(o) } : v)
+      }
+    }
+    return {
+      inputs: [...this.inputs],
+      outputs: outs.map((o) => values.get(rename(o.value.name)) as Value),
+      nodes,
+      initializers,
+      values,
+    }
   }
 
   // --- internal ---

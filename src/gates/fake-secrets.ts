@@ -1,6 +1,6 @@
-// Fake secrets for the secrets specs, built at run time: no file in the repository holds one,
+// Fake secrets for the secrets specs and benchmark, built at run time: no file in the repository holds one,
 // so the secrets gate stays clean on our own tree. Every generator is seeded and deterministic.
-import { Prng } from '../../src/data/prng.ts'
+import { Prng } from '../data/prng.ts'
 
 const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'
 const LOWER = 'abcdefghijklmnopqrstuvwxyz'
