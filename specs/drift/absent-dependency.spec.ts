@@ -5,9 +5,11 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { loadDriftConfig } from '../../src/drift/drift-config.ts'
-import { installCommand } from '../../src/drift/optional-dependencies.ts'
+import { declaredPin, installCommand } from '../../src/drift/optional-dependencies.ts'
 import { onlyWithout } from '../../src/drift/skip-without.ts'
+import { isUserError } from '../../src/errors/user-error.ts'
 import { parseRecords } from '../../src/ledger/import-ndjson.ts'
+import { resolveExecutor } from '../../src/train/executor.ts'
 import { runFixture } from '../support/run-fixture.ts'
 import { childEnv, REPO_ROOT, tempDir } from '../support/temp-dir.ts'
 
@@ -33,13 +35,26 @@ function runScript(name: string, args: string[], ledgerPath: string): { code: nu
 describe.each(CELLS.filter((c) => c.cli.length > 0))('without $without', ({ without, cli }) => {
   test.for(cli.map((c) => c.join(' ')))('npm run %s prints the fix and exits 2, without a stack', (command, ctx) => {
     onlyWithout(ctx, without)
-    const [name, ...args] = command.split(' ') as [string, ...string[]]
-    const ledgerPath = join(tempDir('drift-cli-'), 'ledger.db')
+    const tmp = tempDir('drift-cli-')
+    const ledgerPath = join(tmp, 'ledger.db')
     writeFileSync(ledgerPath, 'a ledger file exists, so commands get as far as opening it')
+    const [name, ...args] = command.replaceAll('{tmp}', tmp).split(' ') as [string, ...string[]]
     const run = runScript(name, args, ledgerPath)
     expect(run.code, run.stderr).toBe(2)
-    expect(run.stderr).toContain(`Fix: ${installCommand(without)}`)
+    expect(run.stderr).toContain(`${without}@${declaredPin(without).version}`)
     expect(run.stderr).not.toMatch(/^\s+at /m)
+  })
+})
+
+describe('without onnxruntime-node', () => {
+  test('training still resolves the ts backend; the ort-* backends are user errors naming the package', async (ctx) => {
+    onlyWithout(ctx, 'onnxruntime-node')
+    expect((await resolveExecutor('ts')).name).toBe('ts')
+    for (const backend of ['ort-cpu', 'ort-webgpu']) {
+      const error = await resolveExecutor(backend).catch((e: unknown) => e)
+      expect(isUserError(error) && error.exitCode, backend).toBe(2)
+      expect(String((error as Error).message), backend).toContain('onnxruntime-node')
+    }
   })
 })
 

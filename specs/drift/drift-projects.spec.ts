@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs'
+import { readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { loadDriftConfig } from '../../src/drift/drift-config.ts'
@@ -12,6 +12,7 @@ import {
   unhiddenEnv,
 } from '../../src/drift/drift-projects.ts'
 import { OPTIONAL_DEPENDENCIES } from '../../src/drift/optional-dependencies.ts'
+import { globMatcher } from '../../src/gates/glob.ts'
 import { projects, specEnv } from '../../vitest.workspace.ts'
 import { REPO_ROOT, tempDir } from '../support/temp-dir.ts'
 
@@ -22,10 +23,17 @@ function driftFile(json: unknown): string {
 }
 
 describe('configs/drift.json', () => {
-  test('has one cell per optional dependency, each running the drift specs', () => {
+  test('has one cell per optional dependency, each running the hook proof', () => {
     const cells = loadDriftConfig(REPO_ROOT)
     expect(cells.map((c) => c.without).sort()).toEqual(Object.keys(OPTIONAL_DEPENDENCIES).sort())
-    for (const cell of cells) expect(cell.specs, cell.without).toContain('specs/drift/**/*.spec.ts')
+    for (const cell of cells) expect(cell.specs, cell.without).toContain('specs/drift/without-hook.spec.ts')
+  })
+
+  test('every spec glob of every cell matches a spec file (a typo must not shrink a cell silently)', () => {
+    const specs = readdirSync(join(REPO_ROOT, 'specs'), { recursive: true, encoding: 'utf8' }).map((f) => `specs/${f}`)
+    for (const cell of loadDriftConfig(REPO_ROOT))
+      for (const glob of cell.specs)
+        expect(specs.filter(globMatcher([glob])), `${cell.without}: ${glob}`).not.toEqual([])
   })
 
   test('a dependency that is not optional, a repeated cell or an unknown key is a user error naming the path', () => {

@@ -9,7 +9,7 @@ import { tempDir } from '../support/temp-dir.ts'
 function repo() {
   const dir = join(tempDir('snapshot-'), 'repo')
   mkdirSync(dir)
-  const env = {
+  const env: NodeJS.ProcessEnv = {
     ...process.env,
     GIT_CONFIG_NOSYSTEM: '1',
     GIT_CONFIG_GLOBAL: '/dev/null',

@@ -11,6 +11,7 @@ export const BENCHES = {
   report: () => import('./report-bench.ts').then((m) => m.reportBench),
   backends: () => import('./backends-bench.ts').then((m) => m.backendsBench),
   secrets: () => import('./secrets-bench.ts').then((m) => m.secretsBench),
+  hook: () => import('./hook-bench.ts').then((m) => m.hookBench),
 } satisfies Record<string, () => Promise<Bench>>
 
 export type BenchName = keyof typeof BENCHES

@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto'
-import { existsSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync } from 'node:fs'
-import { basename, dirname, join, resolve } from 'node:path'
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs'
+import { basename, join, resolve } from 'node:path'
 import { UserError } from '../errors/user-error.ts'
 import { fsyncDir, writeFileAtomic } from '../fs/write-file-atomic.ts'
 import type { Ledger } from '../ledger/ledger.ts'
 import type { LedgerRecord } from '../ledger/records.ts'
 import type { Checkpointer, TrainState } from '../train/train-state.ts'
+import { checkCompatible } from './check-compatible.ts'
 import { CHECKPOINT_FILES, isTemporaryName, LAST_POINTER, parseCheckpointName } from './checkpoint-layout.ts'
-import { decodeFloat } from './float-json.ts'
+import { checkpointRecord, eventRecord } from './checkpoint-records.ts'
 import { isCorruptCheckpointError, type LoadedCheckpoint, loadCheckpoint } from './load-checkpoint.ts'
+import { peekCheckpoint, resolveCheckpointPath } from './resolve-checkpoint-path.ts'
 import { planRetention, type RetentionEntry, rankByMetric } from './retention.ts'
 import { saveCheckpoint } from './save-checkpoint.ts'
 
@@ -129,7 +131,7 @@ export class CheckpointManager implements Checkpointer {
       }
       return latest
     }
-    const path = this.insideRun(pathOrLatest)
+    const path = resolveCheckpointPath(this.dir, pathOrLatest)
     const loaded = await loadCheckpoint(path)
     this.checkCompatible(loaded)
     this.resumedFrom = basename(path)
@@ -188,7 +190,7 @@ export class CheckpointManager implements Checkpointer {
     const name = `ckpt-${state.step}`
     const path = join(this.dir, name)
     const createdAt = new Date().toISOString()
-    this.record([this.checkpointRow(state.step, path, null, metric, 1, 'writing')])
+    this.record([checkpointRecord(this.runId, state.step, path, null, metric, 'writing')])
 
     const entries = this.retentionEntries().filter((e) => e.name !== name)
     entries.push({ name, step: state.step, metric })
@@ -201,7 +203,7 @@ export class CheckpointManager implements Checkpointer {
       createdAt,
     })
     this.metricCache.set(name, metric)
-    this.record([this.checkpointRow(state.step, saved.path, saved.manifestSha256, metric, 1, 'committed')])
+    this.record([checkpointRecord(this.runId, state.step, saved.path, saved.manifestSha256, metric, 'committed')])
     writeFileAtomic(join(this.dir, LAST_POINTER), `${name}\n`)
     if (this.retain) this.applyRetention(name)
     return saved.path
@@ -228,7 +230,7 @@ export class CheckpointManager implements Checkpointer {
       fsyncDir(this.dir)
       rmSync(doomed, { recursive: true, force: true })
       this.metricCache.delete(name)
-      this.record([this.checkpointRow(step, path, null, metric, 0, 'deleted')])
+      this.record([checkpointRecord(this.runId, step, path, null, metric, 'deleted')])
     }
   }
 
@@ -237,7 +239,7 @@ export class CheckpointManager implements Checkpointer {
     const out: RetentionEntry[] = []
     for (const c of this.list()) {
       if (!this.metricCache.has(c.name)) {
-        const info = readStateInfo(c.path, this.options.monitor)
+        const info = peekCheckpoint(c.path, this.options.monitor)
         if (!info) continue
         this.metricCache.set(c.name, info.metric)
       }
@@ -248,78 +250,17 @@ export class CheckpointManager implements Checkpointer {
 
   /** Candidates for `loadLatest`: newest commit first; unreadable states first so they are reported. */
   private latestFirst(): CheckpointListing[] {
-    const keyed = this.list().map((c) => ({ c, at: readStateInfo(c.path, undefined)?.createdAt ?? '\uffff' }))
+    const keyed = this.list().map((c) => ({ c, at: peekCheckpoint(c.path, undefined)?.createdAt ?? '\uffff' }))
     keyed.sort((a, b) => (a.at === b.at ? b.c.step - a.c.step : a.at < b.at ? 1 : -1))
     return keyed.map((k) => k.c)
   }
 
-  private insideRun(given: string): string {
-    const candidates = [resolve(given), resolve(this.dir, given)]
-    const found = candidates.find((p) => existsSync(p))
-    if (!found) {
-      throw new UserError(
-        'CHECKPOINT_PATH',
-        `--resume-from ${given}: no such checkpoint (looked at ${[...new Set(candidates)].join(' and ')})`,
-        `pass a ckpt-<step> folder under ${this.dir}, or latest`,
-      )
-    }
-    const real = realpathSync(found)
-    const root = existsSync(this.dir) ? realpathSync(this.dir) : this.dir
-    if (dirname(real) !== root || parseCheckpointName(basename(real)) === null) {
-      throw new UserError(
-        'CHECKPOINT_PATH',
-        `--resume-from ${given} resolves to ${real}, which is not a ckpt-<step> folder of this run (${root})`,
-        `pass a ckpt-<step> folder under ${root}, or latest`,
-      )
-    }
-    return real
-  }
-
   private checkCompatible(loaded: LoadedCheckpoint): void {
-    const { configHash, allowConfigChange, expectedShapes } = this.options
-    const file = `${basename(loaded.path)}/${CHECKPOINT_FILES.trainerState}`
-    if (configHash !== undefined && loaded.state.configHash !== configHash) {
-      if (!allowConfigChange) {
-        throw new UserError(
-          'CHECKPOINT_CONFIG',
-          `${file} was written with config hash ${loaded.state.configHash.slice(0, 12)}… but this run's config hashes to ${configHash.slice(0, 12)}…`,
-          'resume with the same config, or pass --allow-config-change to accept the change (it is recorded in the ledger)',
-        )
-      }
-      const message = `config changed on resume from ${basename(loaded.path)}: ${loaded.state.configHash.slice(0, 12)}… → ${configHash.slice(0, 12)}…`
-      this.warn(message)
-      this.event('warn', message, {
-        run_id: this.runId,
-        path: loaded.path,
-        from: loaded.state.configHash,
-        to: configHash,
-      })
-    }
-    if (expectedShapes) {
-      const file = `${basename(loaded.path)}/${CHECKPOINT_FILES.model}`
-      const have = Object.keys(loaded.state.params)
-      const want = Object.keys(expectedShapes)
-      const missing = want.filter((k) => !Object.hasOwn(loaded.state.params, k))
-      const extra = have.filter((k) => !Object.hasOwn(expectedShapes, k))
-      if (missing.length > 0 || extra.length > 0) {
-        throw new UserError(
-          'CHECKPOINT_SHAPE',
-          `${file} does not match the model: ${missing.length ? `missing ${missing.slice(0, 5).join(', ')}` : ''}${missing.length && extra.length ? '; ' : ''}${extra.length ? `unexpected ${extra.slice(0, 5).join(', ')}` : ''}`,
-          'resume with the model config the checkpoint was written with',
-        )
-      }
-      for (const key of want) {
-        const got = (loaded.state.params[key] as { shape: number[] }).shape
-        const expected = expectedShapes[key] as readonly number[]
-        if (got.join(',') !== expected.join(',')) {
-          throw new UserError(
-            'CHECKPOINT_SHAPE',
-            `${file}: tensor "${key}" is [${got.join(', ')}] but the model expects [${expected.join(', ')}]`,
-            'resume with the model config the checkpoint was written with',
-          )
-        }
-      }
-    }
+    const { configChange } = checkCompatible(loaded.path, loaded.state, this.options)
+    if (!configChange) return
+    const message = `config changed on resume from ${basename(loaded.path)}: ${configChange.from.slice(0, 12)}… → ${configChange.to.slice(0, 12)}…`
+    this.warn(message)
+    this.event('warn', message, { run_id: this.runId, path: loaded.path, ...configChange })
   }
 
   private skipped(candidate: CheckpointListing, error: UserError): void {
@@ -332,45 +273,8 @@ export class CheckpointManager implements Checkpointer {
     ;(this.options.warn ?? ((m: string) => process.stderr.write(`warning: ${m}\n`)))(message)
   }
 
-  private checkpointRow(
-    step: number,
-    path: string,
-    sha256: string | null,
-    metric: number | undefined,
-    kept: number,
-    status: 'writing' | 'committed' | 'deleted',
-  ): LedgerRecord {
-    return {
-      rid: randomUUID(),
-      table: 'checkpoints',
-      row: {
-        run_id: this.runId,
-        step,
-        path,
-        sha256,
-        metric: metric === undefined || Number.isNaN(metric) ? null : metric,
-        kept,
-        status,
-        created_at: new Date().toISOString(),
-      },
-    }
-  }
-
   private event(level: 'warn' | 'info', message: string, data: unknown): void {
-    this.record([
-      {
-        rid: randomUUID(),
-        table: 'events',
-        row: {
-          session_id: this.options.sessionId ?? this.runId,
-          ts: new Date().toISOString(),
-          role: 'system',
-          level,
-          message,
-          data_json: JSON.stringify(data),
-        },
-      },
-    ])
+    this.record([eventRecord(this.options.sessionId ?? this.runId, level, message, data)])
   }
 
   /** Ledger trouble (locked, read-only) must not fail a committed save: warn instead. Bugs still throw. */
@@ -382,24 +286,5 @@ export class CheckpointManager implements Checkpointer {
       if (error instanceof Error && error.message.startsWith('BUG:')) throw error
       this.warn(`could not record ${records[0]?.table} in the ledger: ${(error as Error).message}`)
     }
-  }
-}
-
-/** `created_at` and the monitored metric from a checkpoint's trainer_state.json, or null if unreadable. */
-function readStateInfo(
-  path: string,
-  monitor: string | undefined,
-): { createdAt: string; metric: number | undefined } | null {
-  try {
-    const raw = JSON.parse(readFileSync(join(path, CHECKPOINT_FILES.trainerState), 'utf8')) as {
-      created_at?: unknown
-      metrics?: Record<string, unknown>
-    }
-    if (typeof raw.created_at !== 'string') return null
-    const value =
-      monitor !== undefined && raw.metrics && Object.hasOwn(raw.metrics, monitor) ? raw.metrics[monitor] : undefined
-    return { createdAt: raw.created_at, metric: value === undefined ? undefined : decodeFloat(value) }
-  } catch {
-    return null
   }
 }

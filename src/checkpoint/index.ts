@@ -12,7 +12,7 @@ export {
   CheckpointManager,
   type CheckpointManagerOptions,
 } from './checkpoint-manager.ts'
-export { isCorruptCheckpointError, type LoadedCheckpoint, loadCheckpoint } from './load-checkpoint.ts'
+export { CORRUPT_CODES, isCorruptCheckpointError, type LoadedCheckpoint, loadCheckpoint } from './load-checkpoint.ts'
 export { decodeManifest, encodeManifest, type Manifest } from './manifest.ts'
 export {
   asFloat32,
@@ -23,6 +23,11 @@ export {
   type SafetensorsFile,
 } from './read-safetensors.ts'
 export { planRetention, type RetentionEntry, type RetentionPlan, type RetentionPolicy } from './retention.ts'
-export { DTYPES, type Dtype } from './safetensors-dtype.ts'
-export { type SavedCheckpoint, saveCheckpoint } from './save-checkpoint.ts'
-export { type SafetensorsTensor, serializeSafetensors, writeSafetensors } from './write-safetensors.ts'
+export { DTYPES, type Dtype, MAX_HEADER_BYTES } from './safetensors-dtype.ts'
+export { OPTIMIZER_KEYS, type SavedCheckpoint, saveCheckpoint } from './save-checkpoint.ts'
+export {
+  planSafetensors,
+  type SafetensorsTensor,
+  serializeSafetensors,
+  writeSafetensors,
+} from './write-safetensors.ts'

@@ -47,7 +47,6 @@ const PLACEHOLDER_WORDS = new Set([
   'secret',
   'password',
   'token',
-  'xxx',
 ])
 
 /**
@@ -99,11 +98,15 @@ export function awsExample(value: string): string | undefined {
   return value.includes('EXAMPLE') ? 'documented AWS example key' : undefined
 }
 
+/** One identifier-like word run: `lower`, `UPPER`, `camelCase`, `PascalCaseJSX` (random letters rarely are). */
+const WORDLIKE = /^(?:(?:[a-z]+|[A-Z][a-z]+)(?:[A-Z][a-z]+)*(?:[A-Z]{1,4})?|[A-Z]+)$/
+
 /** Words, paths, URLs, numbers, versions: values that look like code or data, not secrets. */
 export function notSecretShaped(value: string): string | undefined {
   if (/\s/.test(value)) return 'contains whitespace'
   if (value.includes('://')) return 'URL'
-  if (/^[A-Za-z]+(?:[-_.:/@][A-Za-z]+)*$/.test(value)) return 'words only'
+  if (/[^\x20-\x7e]/.test(value)) return 'not ASCII'
+  if (value.split(/[^A-Za-z0-9]+/).every((segment) => segment === '' || WORDLIKE.test(segment))) return 'words only'
   if (/^[\d.,:_+-]+$/.test(value)) return 'number, date or version'
   if (/^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)/.test(value)) return 'path'
   if (/^[\w.-]*\/[\w./-]*\.[a-z][a-z0-9]{0,5}$/.test(value) || /^[\w-]+\.(?:[a-z][a-z0-9]{0,5})$/.test(value)) {

@@ -17,6 +17,7 @@ import { loadTextData } from '../text-data.ts'
 import { modelConfig, type TrainResult, train } from '../train.ts'
 import { metricRecords, type RunStatus, sessionStatusOf, TrainLedger } from '../train-ledger.ts'
 import type { TrainState } from '../train-state.ts'
+import { runOutsideTsxRelay, underTsxRelay } from './outside-tsx-relay.ts'
 import type { CliIo } from './train-command.ts'
 
 export interface RunTrainingOptions {
@@ -35,6 +36,7 @@ export const MONITOR_METRIC = 'val/loss'
  * (finish the step, save, exit 130), then the final statuses and summaries. Returns the exit code.
  */
 export async function runTraining(loaded: LoadedTrainConfig, options: RunTrainingOptions, io: CliIo): Promise<number> {
+  if (underTsxRelay()) return runOutsideTsxRelay(options.argv)
   const { config } = loaded
   const executor = await resolveExecutor(config.backend)
   const data = loadTextData(config.dataset, config.val_fraction, config.block_size)
