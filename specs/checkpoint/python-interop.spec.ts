@@ -80,7 +80,9 @@ const tensors: Record<string, SafetensorsTensor> = {
 }
 
 describe('Python interop', () => {
-  test('safetensors.numpy loads our file with identical dtypes, shapes, bytes and metadata', async (ctx) => {
+  test('safetensors.numpy loads our file with identical dtypes, shapes, bytes and metadata', {
+    timeout: 120_000,
+  }, async (ctx) => {
     if (!hasNumpy) ctx.skip('python3 cannot import safetensors and numpy (pip install safetensors numpy)')
     const path = join(tmp, 'ours.safetensors')
     await writeSafetensors(path, tensors)
@@ -92,7 +94,7 @@ describe('Python interop', () => {
     expect(Object.keys(loaded.tensors).sort()).toEqual(Object.keys(tensors).sort())
   })
 
-  test('torch loads our file, bfloat16 included', async (ctx) => {
+  test('torch loads our file, bfloat16 included', { timeout: 120_000 }, async (ctx) => {
     if (!hasTorch) ctx.skip('python3 cannot import torch (pip install torch); numpy interop is covered above')
     const path = join(tmp, 'ours-torch.safetensors')
     const withBf16 = {
@@ -106,7 +108,9 @@ describe('Python interop', () => {
     }
   })
 
-  test('torch loads a whole checkpoint: weights under nanoGPT names, AdamW moments and step', async (ctx) => {
+  test('torch loads a whole checkpoint: weights under nanoGPT names, AdamW moments and step', {
+    timeout: 120_000,
+  }, async (ctx) => {
     if (!hasTorch) ctx.skip('python3 cannot import torch (pip install torch)')
     const state = tiedState(12)
     const saved = await saveCheckpoint(join(tmp, 'run'), state, {

@@ -51,8 +51,12 @@ describe('loadTrainConfig()', () => {
   test('an unknown --set key names the nearest; values are typed by the schema', () => {
     const path = file('c.json', {})
     expect(userError(() => loadTrainConfig(path, ['learnin_rate=1'])).hint).toContain('did you mean "learning_rate"?')
-    expect(userError(() => loadTrainConfig(path, ['n_layer=two'])).message).toBe('--set n_layer=two: n_layer must be an integer')
-    expect(userError(() => loadTrainConfig(path, ['bias=yes'])).message).toBe('--set bias=yes: bias must be true or false')
+    expect(userError(() => loadTrainConfig(path, ['n_layer=two'])).message).toBe(
+      '--set n_layer=two: n_layer must be an integer',
+    )
+    expect(userError(() => loadTrainConfig(path, ['bias=yes'])).message).toBe(
+      '--set bias=yes: bias must be true or false',
+    )
     expect(userError(() => loadTrainConfig(path, ['backend=gpu'])).message).toBe(
       '--set backend=gpu: backend must be one of ts, ort-cpu, ort-webgpu',
     )
@@ -77,7 +81,9 @@ describe('loadTrainConfig()', () => {
     expect(userError(() => loadTrainConfig(file('g.json', { n_embd: 30, n_head: 4 }))).message).toBe(
       `${join(dir, 'g.json')}: n_embd 30 is not divisible by n_head 4`,
     )
-    expect(userError(() => loadTrainConfig(file('h.json', {}), ['min_lr=1'])).message).toContain('min_lr 1 exceeds learning_rate')
+    expect(userError(() => loadTrainConfig(file('h.json', {}), ['min_lr=1'])).message).toContain(
+      'min_lr 1 exceeds learning_rate',
+    )
   })
 
   test('missing file, bad JSON and a non-object are user errors', () => {

@@ -55,7 +55,14 @@ export function hookRepo(prefix = 'hooks-'): HookRepo {
   symlinkSync(join(REPO_ROOT, '.husky', 'launch.mjs'), join(hooks, 'launch.mjs'))
   const ledgerPath = join(base, 'ledger.db')
   const env: NodeJS.ProcessEnv = { ...process.env }
-  for (const name of ['HUSKY', 'SKIP', 'CODEX_ALLOW_UNGATED', 'CODEX_GATES_CONFIG', 'GATES_ROOT', 'CODEX_HOOK_RUNNER']) {
+  for (const name of [
+    'HUSKY',
+    'SKIP',
+    'CODEX_ALLOW_UNGATED',
+    'CODEX_GATES_CONFIG',
+    'GATES_ROOT',
+    'CODEX_HOOK_RUNNER',
+  ]) {
     delete env[name]
   }
   for (const name of Object.keys(env)) if (name.startsWith('GIT_')) delete env[name]

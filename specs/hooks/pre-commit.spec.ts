@@ -81,7 +81,14 @@ describe('pre-commit hook', () => {
         passed?.id,
       )
       const data = steps.map((s) => JSON.parse(s.data_json) as { step: string; status: string; duration_ms: number })
-      expect(data.map((d) => d.step)).toEqual(['lint', 'secrets', 'env-files', 'large-files', 'placeholders', 'docs-links'])
+      expect(data.map((d) => d.step)).toEqual([
+        'lint',
+        'secrets',
+        'env-files',
+        'large-files',
+        'placeholders',
+        'docs-links',
+      ])
       for (const d of data) {
         expect(d.status).toBe('passed')
         expect(d.duration_ms).toBeGreaterThanOrEqual(0)
@@ -232,7 +239,9 @@ describe('pre-commit hook', () => {
         session?.id,
       )
       expect(event?.level).toBe('warn')
-      expect(event?.message).toMatch(/step secrets skipped \(SKIP=secrets\) by Spec Committer <committer@example\.test> at \d{4}-/)
+      expect(event?.message).toMatch(
+        /step secrets skipped \(SKIP=secrets\) by Spec Committer <committer@example\.test> at \d{4}-/,
+      )
       const data = JSON.parse(event?.data_json ?? '{}') as { skipped_by: { who: string; at: string } }
       expect(data.skipped_by.who).toBe('Spec Committer <committer@example.test>')
       expect(Date.parse(data.skipped_by.at)).toBeGreaterThan(Date.now() - 120_000)
@@ -254,6 +263,71 @@ describe('pre-commit hook', () => {
       expect(run.code).not.toBe(0)
       expect(run.stderr).toMatch(/lint src\/bad\.ts:1 \S+/)
       expect(run.stderr).toMatch(/lint \d+ms ✗/)
+    },
+    SLOW,
+  )
+
+  test(
+    'CODEX_HOOK_FIX=1: lint-staged fixes the staged part of a partially staged file; the unstaged hunk survives',
+    () => {
+      const repo = seeded()
+      const lines = (first: string) => [first, ...Array.from({ length: 8 }, (_, i) => `export const n${i} = ${i};`)]
+      repo.write('src/app.ts', `${lines('export const a = "one";').join('\n')}\n`)
+      repo.git(['add', '.'])
+      expect(repo.git(['commit', '-m', 'app']).code).toBe(0)
+      repo.write('src/app.ts', `${lines("export const a = 'two'").join('\n')}\n`) // unformatted, staged
+      repo.git(['add', 'src/app.ts'])
+      const tail = 'export const unstaged = true;\n'
+      repo.write('src/app.ts', `${lines("export const a = 'two'").join('\n')}\n${tail}`)
+      const run = repo.git(['commit', '-m', 'fixed'], { CODEX_HOOK_FIX: '1' })
+      expect(run.code, run.output).toBe(0)
+      expect(run.stderr).toMatch(/· fix \d+(ms|\.\d+s) ✓ · lint \d+ms ✓/)
+      expect(repo.git(['show', 'HEAD:src/app.ts']).stdout).toBe(`${lines('export const a = "two";').join('\n')}\n`)
+      expect(repo.read('src/app.ts').toString()).toBe(`${lines('export const a = "two";').join('\n')}\n${tail}`)
+      expect(repo.git(['diff']).stdout).toContain(`+${tail.trim()}`)
+      expect(repo.git(['stash', 'list']).stdout).toBe('')
+    },
+    SLOW,
+  )
+
+  test(
+    'CODEX_HOOK_FIX=1 and Ctrl-C while lint-staged runs: no commit, the unstaged hunk survives, the session says interrupted',
+    async () => {
+      const repo = seeded()
+      const body = (first: string) =>
+        `${[first, ...Array.from({ length: 8 }, (_, i) => `export const n${i} = ${i};`)].join('\n')}\n`
+      repo.write('src/app.ts', body('export const a = "one";'))
+      repo.git(['add', '.'])
+      expect(repo.git(['commit', '-m', 'app']).code).toBe(0)
+      const head = repo.git(['rev-parse', 'HEAD']).stdout
+      repo.write('src/app.ts', body("export const a = 'two'"))
+      repo.git(['add', 'src/app.ts'])
+      const tail = 'export const unstaged = true;\n'
+      repo.write('src/app.ts', `${body("export const a = 'two'")}${tail}`)
+      const started = sessions(repo).length
+      const child = spawn('git', ['commit', '-m', 'fix interrupted'], {
+        cwd: repo.dir,
+        env: { ...repo.env, CODEX_HOOK_FIX: '1' },
+        stdio: 'ignore',
+        detached: true,
+      })
+      const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)))
+      const deadline = Date.now() + 60_000
+      // lint-staged keeps the hidden unstaged hunks in this patch while its fixers run.
+      const hidden = join(repo.dir, '.git', 'lint-staged_unstaged.patch')
+      while (!existsSync(hidden) && Date.now() < deadline) await sleep(5)
+      expect(existsSync(hidden), 'lint-staged never hid the unstaged hunk').toBe(true)
+      process.kill(-(child.pid as number), 'SIGINT')
+      expect(await closed).not.toBe(0)
+      while ((sessions(repo)[started]?.status ?? 'running') === 'running' && Date.now() < deadline) await sleep(50)
+      expect(sessions(repo)[started]?.status).toBe('interrupted')
+      while (existsSync(hidden) && Date.now() < deadline) await sleep(50) // lint-staged winds down on its own
+      expect(repo.git(['rev-parse', 'HEAD']).stdout).toBe(head)
+      // lint-staged finishes what it started (its fixes may stay staged); the hidden hunk is back, byte for byte.
+      const worktree = repo.read('src/app.ts').toString()
+      expect(worktree.endsWith(tail)).toBe(true)
+      expect(repo.git(['diff']).stdout).toMatch(/\n\+export const unstaged = true;\n$/)
+      expect(repo.git(['diff', '--cached', '--name-only']).stdout.trim()).toBe('src/app.ts')
     },
     SLOW,
   )
@@ -291,9 +365,9 @@ describe('pre-commit hook', () => {
         .trim()
         .split('\n')
         .map((l) => JSON.parse(l) as { table: string; row: { kind?: string; status?: string; bypass?: number } })
-      expect(records.some((r) => r.table === 'sessions' && r.row.kind === 'pre-commit' && r.row.status === 'passed')).toBe(
-        true,
-      )
+      expect(
+        records.some((r) => r.table === 'sessions' && r.row.kind === 'pre-commit' && r.row.status === 'passed'),
+      ).toBe(true)
       // post-commit found the passing session in the fallback, so the commit is linked, not a bypass.
       expect(records.find((r) => r.table === 'commits')?.row.bypass).toBe(0)
     },

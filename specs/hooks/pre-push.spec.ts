@@ -131,7 +131,12 @@ describe('parsePushUpdates()', () => {
     const zero = '0'.repeat(40)
     const text = `refs/heads/main ${'a'.repeat(40)} refs/heads/main ${'b'.repeat(40)}\n\nrefs/heads/x ${zero} refs/heads/x ${'c'.repeat(40)}\n`
     expect(parsePushUpdates(text)).toEqual([
-      { localRef: 'refs/heads/main', localSha: 'a'.repeat(40), remoteRef: 'refs/heads/main', remoteSha: 'b'.repeat(40) },
+      {
+        localRef: 'refs/heads/main',
+        localSha: 'a'.repeat(40),
+        remoteRef: 'refs/heads/main',
+        remoteSha: 'b'.repeat(40),
+      },
       { localRef: 'refs/heads/x', localSha: zero, remoteRef: 'refs/heads/x', remoteSha: 'c'.repeat(40) },
     ])
   })

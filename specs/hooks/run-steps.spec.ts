@@ -20,7 +20,10 @@ function step(name: keyof typeof GATE_DEFAULTS, files: string[], extra: Partial<
 describe('GateRunner', () => {
   test('runs each gate in the worker and reports findings, status and duration per step', async () => {
     const runner = new GateRunner(['env-files', 'large-files'])
-    const outcomes = await runner.run(root, [step('env-files', ['.env', 'small.txt']), step('large-files', ['small.txt'])])
+    const outcomes = await runner.run(root, [
+      step('env-files', ['.env', 'small.txt']),
+      step('large-files', ['small.txt']),
+    ])
     expect(outcomes.map((o) => [o.name, o.status, o.findings.length, o.files])).toEqual([
       ['env-files', 'failed', 1, 2],
       ['large-files', 'passed', 0, 1],

@@ -58,7 +58,11 @@ describe('readGateRecords()', () => {
     writeFileSync(join(dir, 'ledger-fallback.ndjson'), `${fallback.map((r) => JSON.stringify(r)).join('\n')}\n{"torn`)
     const records = readGateRecords(ledger, path, [a, b, c, d, e])
     ledger.close()
-    expect(Object.fromEntries(records.passedTrees)).toEqual({ [a.tree]: 'pass-a', [c.tree]: 'pass-c', [d.tree]: 'fb-d' })
+    expect(Object.fromEntries(records.passedTrees)).toEqual({
+      [a.tree]: 'pass-a',
+      [c.tree]: 'pass-c',
+      [d.tree]: 'fb-d',
+    })
     expect([...records.failedTrees]).toEqual([b.tree])
     expect(Object.fromEntries(records.commits)).toEqual({ [b.sha]: true })
     expect(findUngated([a, b, c, d, e], records).map((u) => [u.subject, u.reason])).toEqual([

@@ -18,7 +18,9 @@ describe('BatchSampler', () => {
   test('a sampler resumed from a cursor continues with exactly the same windows, across epochs', () => {
     const straight = BatchSampler.create(tokens, 8, 5)
     const head = BatchSampler.create(tokens, 8, 5)
-    const take = (s: BatchSampler, n: number) => [...s.next(n, { x: new Int32Array(n * 8), y: new Int32Array(n * 8) }).x]
+    const take = (s: BatchSampler, n: number) => [
+      ...s.next(n, { x: new Int32Array(n * 8), y: new Int32Array(n * 8) }).x,
+    ]
     take(head, 70)
     const resumed = BatchSampler.resume(tokens, 8, head.cursor())
     take(straight, 70)

@@ -31,7 +31,9 @@ describe('resolveExecutor()', () => {
   test('a missing package names the install command and --backend ts', async () => {
     const error = (await requireDependency('ort-cpu', 'codex-no-such-package').catch((e: unknown) => e)) as UserError
     expect(error.code).toBe('BACKEND_DEPENDENCY_MISSING')
-    expect(error.message).toBe('backend ort-cpu needs the optional package codex-no-such-package, which is not installed')
+    expect(error.message).toBe(
+      'backend ort-cpu needs the optional package codex-no-such-package, which is not installed',
+    )
     expect(error.hint).toBe(
       'install it with `npm install --save-exact codex-no-such-package`, or train on the built-in executor with `--backend ts`',
     )

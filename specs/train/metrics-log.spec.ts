@@ -10,7 +10,9 @@ describe('MetricsLog', () => {
     log.write(1, { 'train/loss': 2.5, 'train/grad_norm': Number.NaN }, 1000)
     expect(readFileSync(log.path, 'utf8')).toBe('{"step":1,"ts":1000,"train/loss":2.5,"train/grad_norm":"NaN"}\n')
     log.write(2, { 'train/loss': Number.POSITIVE_INFINITY, x: Number.NEGATIVE_INFINITY }, 2000)
-    expect(readFileSync(log.path, 'utf8').split('\n')[1]).toBe('{"step":2,"ts":2000,"train/loss":"Infinity","x":"-Infinity"}')
+    expect(readFileSync(log.path, 'utf8').split('\n')[1]).toBe(
+      '{"step":2,"ts":2000,"train/loss":"Infinity","x":"-Infinity"}',
+    )
   })
 
   test('toMetricRecords() yields one record per value', () => {

@@ -27,16 +27,30 @@ describe('train ledger rows', () => {
     } finally {
       ledger.close()
     }
-    expect(metricRow('r', { step: 0, name: 'x', value: 1, ts: 2 })).toEqual({ run_id: 'r', step: 0, name: 'x', value: 1, is_nan: 0, ts: 2 })
+    expect(metricRow('r', { step: 0, name: 'x', value: 1, ts: 2 })).toEqual({
+      run_id: 'r',
+      step: 0,
+      name: 'x',
+      value: 1,
+      is_nan: 0,
+      ts: 2,
+    })
   })
 
   test('a failing ledger warns once and lets the run go on', () => {
     const warnings: string[] = []
-    const broken = { write: () => { throw new Error('database is locked') }, close: () => undefined }
+    const broken = {
+      write: () => {
+        throw new Error('database is locked')
+      },
+      close: () => undefined,
+    }
     const tl = new TrainLedger(broken as never, (m) => warnings.push(m))
     tl.row('events', { session_id: 's', ts: 't', role: 'system', message: 'm' })
     tl.row('events', { session_id: 's', ts: 't', role: 'system', message: 'm' })
-    expect(warnings).toEqual(['ledger write failed, continuing without it (metrics.ndjson has everything): database is locked'])
+    expect(warnings).toEqual([
+      'ledger write failed, continuing without it (metrics.ndjson has everything): database is locked',
+    ])
   })
 
   test('run statuses map to session statuses', () => {

@@ -81,10 +81,19 @@ describe('buildTrainProgram()', () => {
       [IO.lr]: f(0.01),
       [IO.step]: f(1),
       [IO.tokens(0)]: ids([2, 6], x),
-      [IO.targets(0)]: ids([2, 6], x.map((t) => (t * 2) % model.vocab_size)),
+      [IO.targets(0)]: ids(
+        [2, 6],
+        x.map((t) => (t * 2) % model.vocab_size),
+      ),
     }
     const free = await load({ model, batchSize: 2, accumulation: 1, evalBatchSize: 2, optim })
-    const clipped = await load({ model, batchSize: 2, accumulation: 1, evalBatchSize: 2, optim: { ...optim, gradClip: 0.05 } })
+    const clipped = await load({
+      model,
+      batchSize: 2,
+      accumulation: 1,
+      evalBatchSize: 2,
+      optim: { ...optim, gradClip: 0.05 },
+    })
     const o1 = await free.session.run(STEP_GRAPH, feeds)
     const o2 = await clipped.session.run(STEP_GRAPH, feeds)
     const norm = o1[IO.gradNorm]?.data[0] as number
@@ -102,7 +111,12 @@ describe('buildTrainProgram()', () => {
     const y = x.map((t) => (t + 3) % model.vocab_size)
     const { session } = await load({ model, batchSize: 2, accumulation: 1, evalBatchSize: 2, optim })
     const ev = await session.run(EVAL_GRAPH, { [IO.evalTokens]: ids([2, 6], x), [IO.evalTargets]: ids([2, 6], y) })
-    const st = await session.run(STEP_GRAPH, { [IO.lr]: f(0), [IO.step]: f(1), [IO.tokens(0)]: ids([2, 6], x), [IO.targets(0)]: ids([2, 6], y) })
+    const st = await session.run(STEP_GRAPH, {
+      [IO.lr]: f(0),
+      [IO.step]: f(1),
+      [IO.tokens(0)]: ids([2, 6], x),
+      [IO.targets(0)]: ids([2, 6], y),
+    })
     expect((ev[IO.nllSum]?.data[0] as number) / 12).toBeCloseTo(st[IO.loss]?.data[0] as number, 12)
     const correct = ev[IO.correct]?.data[0] as number
     expect(Number.isInteger(correct) && correct >= 0 && correct <= 12).toBe(true)

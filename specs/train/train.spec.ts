@@ -16,14 +16,17 @@ function bytesOf(state: TrainState): Buffer {
     Object.keys(state.params)
       .sort()
       .flatMap((k) => [state.params[k], state.optimizer.m[k], state.optimizer.v[k]])
-      .map((t) => Buffer.from((t?.data as Float32Array).buffer)),
+      .map((t) => Buffer.from((t as { data: Float32Array }).data.buffer)),
   )
 }
 
 /** A checkpointer that keeps what it was given. */
 function recorder() {
   const saves: { step: number; metrics: Record<string, number>; state: TrainState }[] = []
-  return { saves, save: (state: TrainState, metrics: Record<string, number>) => void saves.push({ step: state.step, metrics, state }) }
+  return {
+    saves,
+    save: (state: TrainState, metrics: Record<string, number>) => void saves.push({ step: state.step, metrics, state }),
+  }
 }
 
 describe('train()', () => {
@@ -59,9 +62,20 @@ describe('train()', () => {
 
   test('checkpoints every checkpoint_every steps and at the end, with the latest eval metrics', async () => {
     const saves = recorder()
-    await train({ config: tinyConfig({ max_iters: 7, checkpoint_every: 3 }), data, outDir: join(dir, 'ck'), checkpointer: saves })
+    await train({
+      config: tinyConfig({ max_iters: 7, checkpoint_every: 3 }),
+      data,
+      outDir: join(dir, 'ck'),
+      checkpointer: saves,
+    })
     expect(saves.saves.map((s) => s.step)).toEqual([3, 6, 7])
-    expect(Object.keys(saves.saves[0]?.metrics ?? {})).toEqual(['val/loss', 'val/perplexity', 'val/accuracy', 'train/loss', 'step'])
+    expect(Object.keys(saves.saves[0]?.metrics ?? {})).toEqual([
+      'val/loss',
+      'val/perplexity',
+      'val/accuracy',
+      'train/loss',
+      'step',
+    ])
   })
 
   test('an abort finishes the current step, saves, and reports interrupted', async () => {
@@ -84,9 +98,19 @@ describe('train()', () => {
   test('metrics.ndjson gets one line per step and per eval, flushed as they happen', async () => {
     const out = join(dir, 'metrics')
     await train({ config: tinyConfig({ max_iters: 4 }), data, outDir: out })
-    const lines = readFileSync(join(out, 'metrics.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+    const lines = readFileSync(join(out, 'metrics.ndjson'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
     expect(lines.map((l) => l.step)).toEqual([0, 1, 2, 3, 4, 4])
-    expect(Object.keys(lines[1])).toEqual(['step', 'ts', 'train/loss', 'train/lr', 'train/grad_norm', 'train/tokens_per_s'])
+    expect(Object.keys(lines[1])).toEqual([
+      'step',
+      'ts',
+      'train/loss',
+      'train/lr',
+      'train/grad_norm',
+      'train/tokens_per_s',
+    ])
     expect(lines[0]['val/perplexity']).toBeCloseTo(Math.exp(lines[0]['val/loss']), 10)
   })
 
@@ -99,7 +123,13 @@ describe('train()', () => {
     await expect(train({ config: changed, data, outDir: join(dir, 'cfg2'), initialState: state })).rejects.toThrow(
       'the state to resume was trained with config hash',
     )
-    const allowed = await train({ config: changed, data, outDir: join(dir, 'cfg3'), initialState: state, allowConfigChange: true })
+    const allowed = await train({
+      config: changed,
+      data,
+      outDir: join(dir, 'cfg3'),
+      initialState: state,
+      allowConfigChange: true,
+    })
     expect(allowed.state.step).toBe(4)
   })
 })

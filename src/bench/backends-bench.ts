@@ -116,7 +116,15 @@ export async function backendsBench(argv: string[]): Promise<BenchResult> {
     const bench = CONFIGS[key] as BenchConfig
     for (const [backend, executor] of executors) {
       const batch = backend === 'ts' && key === 'gpu' ? Math.max(1, Math.floor(tsTokens / bench.model.block_size)) : bench.batchSize
-      const cell = await measure(executor, key, stepSpec(bench, vocab, batch), seconds)
+      let cell: Cell
+      try {
+        cell = await measure(executor, key, stepSpec(bench, vocab, batch), seconds)
+      } catch (error) {
+        // One failing cell (e.g. a kernel the WebGPU EP lacks) must not hide the others' figures.
+        notes.push(`${bench.label} ${backend} FAILED: ${(error as Error).message.split('\n')[0]}`)
+        process.stderr.write(`${bench.label} ${backend}: FAILED ${(error as Error).stack}\n`)
+        continue
+      }
       cells.push(cell)
       process.stderr.write(
         `${bench.label} ${backend}: ${cell.tokensPerSecond.toFixed(0)} tok/s (${cell.steps} steps, ${cell.secondsPerStep.toFixed(3)} s/step)\n`,
@@ -165,9 +173,13 @@ export async function backendsBench(argv: string[]): Promise<BenchResult> {
     const bench = CONFIGS[largest] as BenchConfig
     for (const backend of ['ort-cpu', 'ort-webgpu'] as const) {
       if (!executors.has(backend)) continue
-      const summary = await profileSteps(backend, threads, stepSpec(bench, vocab, bench.batchSize))
-      profiles[`${bench.label} ${backend}`] = summary
-      notes.push(`profile ${bench.label} ${backend}: ${describeProfile(summary)}`)
+      try {
+        const summary = await profileSteps(backend, threads, stepSpec(bench, vocab, bench.batchSize))
+        profiles[`${bench.label} ${backend}`] = summary
+        notes.push(`profile ${bench.label} ${backend}: ${describeProfile(summary)}`)
+      } catch (error) {
+        notes.push(`profile ${bench.label} ${backend} FAILED: ${(error as Error).message.split('\n')[0]}`)
+      }
     }
   }
   return { name: 'backends', rows, targets, notes, extra: { cells, profiles, vocab, seconds, threads } }

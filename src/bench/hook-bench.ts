@@ -33,7 +33,11 @@ const SCANS = ['secrets', 'env-files', 'large-files', 'placeholders']
  * each: lint-staged's own overhead and a full `tsc --noEmit` (the type-check-in-the-hook decision).
  */
 export async function hookBench(argv: string[]): Promise<BenchResult> {
-  const { values } = parseArgs(argv, { runs: { type: 'string' }, 'npx-runs': { type: 'string' } }, 'npm run bench -- hook')
+  const { values } = parseArgs(
+    argv,
+    { runs: { type: 'string' }, 'npx-runs': { type: 'string' } },
+    'npm run bench -- hook',
+  )
   const runs = intFlag(values.runs, '--runs', 10)
   const npxRuns = intFlag(values['npx-runs'], '--npx-runs', runs)
   if (runs < 1) throw new UserError('BAD_FLAG', '--runs must be at least 1', 'e.g. --runs 10')
@@ -45,7 +49,8 @@ export async function hookBench(argv: string[]): Promise<BenchResult> {
     git(repo, env, ['config', 'core.hooksPath', join(hooks, '_')])
     appendFileSync(join(repo, CHANGED), '// bench: a one-line change\n')
     git(repo, env, ['add', CHANGED])
-    const preCommit = () => timed(() => spawnSync('sh', [join(hooks, '_', 'pre-commit')], { cwd: repo, env, stdio: 'pipe' }))
+    const preCommit = () =>
+      timed(() => spawnSync('sh', [join(hooks, '_', 'pre-commit')], { cwd: repo, env, stdio: 'pipe' }))
     // Warm-up, not counted: builds the bundle if stale and fills the validated-config cache.
     const warm = preCommit()
     if (warm.code !== 0) throw new Error(`BUG: the pre-commit hook fails on the bench change: ${warm.output}`)
@@ -53,7 +58,8 @@ export async function hookBench(argv: string[]): Promise<BenchResult> {
     const samples: Record<string, number[]> = { bundle: [], tsx: [], npx: [], commit: [] }
     for (let i = 0; i < Math.max(runs, npxRuns); i++) {
       if (i < runs) samples.bundle?.push(preCommit().ms)
-      if (i < runs) samples.tsx?.push(timed(() => spawnSync('sh', [join(hooks, '_', 'pre-commit')], tsxOptions(repo, env))).ms)
+      if (i < runs)
+        samples.tsx?.push(timed(() => spawnSync('sh', [join(hooks, '_', 'pre-commit')], tsxOptions(repo, env))).ms)
       if (i < npxRuns) samples.npx?.push(npxChecks(repo, env))
       if (i < runs) samples.commit?.push(commitOnce(repo, env))
     }
@@ -89,7 +95,11 @@ export async function hookBench(argv: string[]): Promise<BenchResult> {
       name: 'hook',
       rows,
       targets: [
-        { target: `pre-commit hook median <= ${TARGET_MS} ms (one-file change)`, value: bundle, met: bundle <= TARGET_MS },
+        {
+          target: `pre-commit hook median <= ${TARGET_MS} ms (one-file change)`,
+          value: bundle,
+          met: bundle <= TARGET_MS,
+        },
       ],
       notes: [
         `one-file change: ${CHANGED} in a copy of this repository; ${runs} runs per variant, interleaved; ratio = median / bundled hook`,
@@ -180,7 +190,8 @@ function installHooks(work: string): string {
 
 function benchEnv(work: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env }
-  for (const name of Object.keys(env)) if (name.startsWith('GIT_') || name === 'HUSKY' || name === 'SKIP') delete env[name]
+  for (const name of Object.keys(env))
+    if (name.startsWith('GIT_') || name === 'HUSKY' || name === 'SKIP') delete env[name]
   writeFileSync(join(work, 'gitconfig'), '')
   return {
     ...env,
@@ -206,7 +217,11 @@ function tsxOptions(repo: string, env: NodeJS.ProcessEnv) {
 
 /** The same checks the hook runs, each as its own cold `npx` process, one after another. */
 function npxChecks(repo: string, env: NodeJS.ProcessEnv): number {
-  const env2 = { ...env, CODEX_LEDGER: join(repo, '..', 'npx-ledger.db'), CODEX_GATES_REPORTS: join(repo, '..', 'reports') }
+  const env2 = {
+    ...env,
+    CODEX_LEDGER: join(repo, '..', 'npx-ledger.db'),
+    CODEX_GATES_REPORTS: join(repo, '..', 'reports'),
+  }
   const options = { cwd: PACKAGE_ROOT, env: env2, stdio: 'pipe' as const }
   const started = performance.now()
   spawnSync('npx', ['--no-install', 'biome', 'check', join(repo, CHANGED)], options)
@@ -234,7 +249,9 @@ function lintStagedOverhead(work: string, env: NodeJS.ProcessEnv): number {
   writeFileSync(join(repo, 'a.txt'), 'a\n')
   git(repo, env, ['add', '.'])
   const bin = join(PACKAGE_ROOT, 'node_modules', 'lint-staged', 'bin', 'lint-staged.js')
-  const samples = [0, 1, 2].map(() => timed(() => spawnSync(process.execPath, [bin], { cwd: repo, env, stdio: 'pipe' })).ms)
+  const samples = [0, 1, 2].map(
+    () => timed(() => spawnSync(process.execPath, [bin], { cwd: repo, env, stdio: 'pipe' })).ms,
+  )
   return Math.round(median(samples))
 }
 
@@ -259,7 +276,8 @@ function stepBreakdown(ledgerPath: string): { step: string; runs: number; median
         duration_ms?: number
         timeline?: { label: string; ms: number }[]
       }
-      if (data.step && data.status !== 'skipped' && typeof data.duration_ms === 'number') add(data.step, data.duration_ms)
+      if (data.step && data.status !== 'skipped' && typeof data.duration_ms === 'number')
+        add(data.step, data.duration_ms)
       for (const m of data.timeline ?? []) add(`(at) ${m.label}`, m.ms)
     }
     return [...byStep].map(([step, values]) => ({ step, runs: values.length, median_ms: Math.round(median(values)) }))

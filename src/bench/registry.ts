@@ -12,6 +12,8 @@ export const BENCHES = {
   backends: () => import('./backends-bench.ts').then((m) => m.backendsBench),
   secrets: () => import('./secrets-bench.ts').then((m) => m.secretsBench),
   hook: () => import('./hook-bench.ts').then((m) => m.hookBench),
+  train: () => import('./train-bench.ts').then((m) => m.trainBench),
+  gates: () => import('./gates-bench.ts').then((m) => m.gatesBench),
 } satisfies Record<string, () => Promise<Bench>>
 
 export type BenchName = keyof typeof BENCHES

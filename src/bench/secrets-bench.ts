@@ -81,10 +81,11 @@ export async function secretsBench(argv: string[]): Promise<BenchResult> {
 
 // --- corpus ---
 
-const WORDS = ['model', 'batch', 'loss', 'step', 'tokenizer', 'tokens', 'config', 'value', 'result', 'data', 'train', 'eval', 'layer', 'weights', 'optimizer', 'schedule', 'secretary', 'password_hint', 'auth', 'access', 'cache', 'key']
+// An ML codebase's vocabulary; a few words carry secret keywords (token, auth, key) as real code does.
+const WORDS = ['model', 'batch', 'loss', 'step', 'logits', 'targets', 'config', 'value', 'result', 'data', 'train', 'eval', 'layer', 'weights', 'optimizer', 'schedule', 'epoch', 'device', 'dataset', 'split', 'shard', 'cache', 'path', 'metric', 'grad', 'norm', 'scale', 'seed', 'window', 'buffer', 'tokenizer', 'token_ids', 'auth_header', 'keys']
 const KINDS = ['ts', 'py', 'json', 'lock', 'md', 'log', 'min.js', 'b64'] as const
 
-function generateCorpus(dir: string, totalBytes: number, seed: number) {
+export function generateCorpus(dir: string, totalBytes: number, seed: number) {
   const rng = Prng.fromSeed(seed)
   const files: string[] = []
   const planted: Planted[] = []

@@ -1,4 +1,5 @@
 // Public surface of the checkpoint core: safetensors I/O, atomic checkpoints, the manager.
+export { type CompatibilityOptions, checkCompatible } from './check-compatible.ts'
 export {
   CHECKPOINT_FILES,
   CHECKPOINT_FORMAT_VERSION,
@@ -22,6 +23,7 @@ export {
   readSafetensors,
   type SafetensorsFile,
 } from './read-safetensors.ts'
+export { resolveCheckpointPath } from './resolve-checkpoint-path.ts'
 export { planRetention, type RetentionEntry, type RetentionPlan, type RetentionPolicy } from './retention.ts'
 export { DTYPES, type Dtype, MAX_HEADER_BYTES } from './safetensors-dtype.ts'
 export { OPTIMIZER_KEYS, type SavedCheckpoint, saveCheckpoint } from './save-checkpoint.ts'

@@ -29,9 +29,8 @@ export interface LineHit {
 export interface SecretRule {
   id: string
   description: string
-  /** Lowercase literals, or regex sources when `regexKeywords`; one must occur for the rule to run. */
+  /** Lowercase literals; one must occur (any case) for the rule to run there. */
   keywords: readonly string[]
-  regexKeywords?: boolean
   /**
    * `line` (default): `detect` runs once per line holding a keyword, over [from, to).
    * `hit`: it runs for every keyword hit, `at` being the hit's offset (cheap, anchored work).
@@ -93,6 +92,8 @@ const DOCUMENTATION_HOST = /^(?:[\w-]+\.)*(?:example\.(?:com|org|net)|example|te
 const urlCredentialsRule: SecretRule = {
   ...urlShape,
   detect(text, from, to, options, at) {
+    const atSign = text.indexOf('@', from)
+    if (atSign === -1 || atSign >= to) return [] // no userinfo on this line: skip the regex
     return urlShape.detect(text, from, to, options, at).filter((hit) => {
       const host = text.slice(hit.index + hit.secret.length + 1, to)
       return !DOCUMENTATION_HOST.test(host)
@@ -223,7 +224,10 @@ export function isSecretName(name: string): boolean {
 const ASSIGNED_VALUE =
   /["'\]]?[ \t]*(?::=|=>|\?\?=|\|\|=|=(?!=)|:(?!:))[ \t]*(?:(["'`])((?:\\.|(?!\1)[^\\\n])*)\1|([^\s"'`,;#]+))/y
 
-const NAME_CHAR = /[\w$.-]/
+/** `[A-Za-z0-9_$.-]`, by char code: this runs for every keyword hit. */
+function isNameChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36 || c === 46 || c === 45
+}
 
 /**
  * Generic `password|secret|token|api_key…` assignments whose value has high entropy. Anchored
@@ -232,14 +236,21 @@ const NAME_CHAR = /[\w$.-]/
 const genericRule: SecretRule = {
   id: 'generic-secret',
   description: 'high-entropy secret assigned to',
-  keywords: ['pass', 'pwd', 'secret', 'token', 'credential', 'auth', '(?:api|access|private|signing|encryption|master)[_.-]?key'],
-  regexKeywords: true,
+  keywords: [
+    'pass',
+    'pwd',
+    'secret',
+    'token',
+    'credential',
+    'auth',
+    ...['api', 'access', 'private', 'signing', 'encryption', 'master'].flatMap((p) => ['', '_', '.', '-'].map((sep) => `${p}${sep}key`)),
+  ],
   scope: 'hit',
   detect(text, from, to, options, at) {
     let start = at
-    while (start > from && NAME_CHAR.test(text[start - 1] as string)) start--
+    while (start > from && isNameChar(text.charCodeAt(start - 1))) start--
     let end = at
-    while (end < to && NAME_CHAR.test(text[end] as string)) end++
+    while (end < to && isNameChar(text.charCodeAt(end))) end++
     ASSIGNED_VALUE.lastIndex = end
     const m = ASSIGNED_VALUE.exec(text)
     if (!m || m.index + m[0].length > to) return []
@@ -279,7 +290,8 @@ export const SECRET_RULES: readonly SecretRule[] = [
   patternRule('google-api-key'),
   patternRule('npm-token'),
   patternRule('sendgrid-key'),
-  { ...patternRule('twilio-key'), keywords: ['sk[0-9a-f]{32}'], regexKeywords: true },
+  // `sk` alone is in every other word (task, disk): key on `sk` plus a hex digit instead.
+  { ...patternRule('twilio-key'), keywords: [...'0123456789abcdef'].map((h) => `sk${h}`) },
   patternRule('anthropic-key'),
   patternRule('openai-key'),
   jwtRule,

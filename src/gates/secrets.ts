@@ -6,6 +6,7 @@ import { maskSecret } from '../redact/redact.ts'
 import { type Finding, makeFinding } from './finding.ts'
 import type { Gate } from './gate.ts'
 import type { GateConfig } from './gates-config.ts'
+import { KeywordAutomaton } from './keyword-automaton.ts'
 import { type DetectOptions, SECRET_RULES, type SecretRule } from './secret-rules.ts'
 import { isBinary, LineIndex, readRepoFile } from './text-file.ts'
 
@@ -33,72 +34,31 @@ export function secretHash(secret: string): string {
 }
 
 /**
- * Scans one file's bytes. Works on the latin1 view so string offsets are byte offsets (secrets
- * are ASCII); one case-insensitive keyword regex finds candidate lines, and only the rules whose
- * keyword hit run there, each at most once per line.
+ * Scans one file's bytes. A case-insensitive keyword automaton walks the bytes (one table
+ * lookup each); only where a keyword ends is the file decoded (latin1, so string offsets are
+ * byte offsets; secrets are ASCII) and only the rules owning that keyword run, line rules at
+ * most once per line.
  */
-export function scanSecretsInBytes(bytes: Buffer, path: string, options: SecretScanOptions): SecretHit[] {
+export function scanSecretsInBytes(bytes: Uint8Array, path: string, options: SecretScanOptions): SecretHit[] {
   if (isBinary(bytes)) return []
-  return scanSecretsInText(bytes.toString('latin1'), path, options)
+  const next = AUTOMATON.next
+  const outputFrom = AUTOMATON.outputFrom
+  let scan: FileScan | undefined
+  let state = 0
+  const n = bytes.length
+  for (let i = 0; i < n; i++) {
+    state = next[state + (bytes[i] as number)] as number
+    if (state >= outputFrom) {
+      scan ??= new FileScan(bytes, path, options)
+      scan.hit(i, AUTOMATON.valuesAt(state))
+    }
+  }
+  return scan ? scan.results() : []
 }
 
-/** Scans text (see `scanSecretsInBytes`). `path` decides whether unquoted values count. */
+/** Scans text (see `scanSecretsInBytes`); offsets and lines are those of its UTF-8 bytes. */
 export function scanSecretsInText(text: string, path: string, options: SecretScanOptions): SecretHit[] {
-  const detect: DetectOptions = {
-    entropyThreshold: options.entropyThreshold,
-    minLength: options.minLength,
-    bareValues: allowsBareValues(path),
-  }
-  const candidates: { ruleIndex: number; index: number; secret: string }[] = []
-  const done = new Array<number>(SECRET_RULES.length).fill(-1)
-  const lines = new LineIndex(text)
-  let lineFrom = 0
-  let lineTo = -1
-  PREFILTER.lastIndex = 0
-  for (let m = PREFILTER.exec(text); m; m = PREFILTER.exec(text)) {
-    const at = m.index
-    const rules = rulesFor(m[0])
-    let pending = false
-    for (const r of rules) if (at >= (done[r] as number)) pending = true
-    if (!pending) continue
-    if (at > lineTo) {
-      // Hits come in order, so the search back stops at the previous line: linear overall.
-      lineFrom = text.lastIndexOf('\n', at) + 1
-      lineTo = text.indexOf('\n', at)
-      if (lineTo === -1) lineTo = text.length
-    }
-    let from = lineFrom
-    let to = lineTo
-    if (to - from > LONG_LINE) {
-      // Minified or data lines: look at a window around the keyword, not the whole line.
-      from = Math.max(from, at - 256)
-      to = Math.min(to, at + 1024)
-    }
-    for (const ruleIndex of rules) {
-      if (at < (done[ruleIndex] as number)) continue
-      const rule = SECRET_RULES[ruleIndex] as SecretRule
-      if (rule.scope !== 'hit') done[ruleIndex] = to
-      for (const hit of rule.detect(text, from, to, detect, at)) {
-        if (rule.reject?.(hit.secret, detect)) continue
-        if (lines.lineText(hit.index).includes(ALLOW_MARKER)) continue
-        if (options.accepted?.has(secretHash(hit.secret))) continue
-        candidates.push({ ruleIndex, ...hit })
-      }
-    }
-  }
-  // Overlaps: the earlier rule in SECRET_RULES wins (a provider rule over the generic one).
-  candidates.sort((a, b) => a.ruleIndex - b.ruleIndex || a.index - b.index)
-  const kept: typeof candidates = []
-  for (const c of candidates) {
-    const end = c.index + c.secret.length
-    if (!kept.some((k) => c.index < k.index + k.secret.length && end > k.index)) kept.push(c)
-  }
-  return kept
-    .sort((a, b) => a.index - b.index)
-    .map((c) => {
-      const rule = SECRET_RULES[c.ruleIndex] as SecretRule
-      return { rule: rule.id, description: rule.description, line: lines.lineOf(c.index), secret: c.secret }
-    })
+  return scanSecretsInBytes(Buffer.from(text, 'utf8'), path, options)
 }
 
 /** The secrets gate over files: each hit a finding with the secret masked (first 4 chars + length). */
@@ -174,45 +134,76 @@ export const secretsGate: Gate<'secrets'> = {
 
 const LONG_LINE = 4096
 
-/**
- * The prefilter: one case-insensitive alternation of every rule's keywords, longest first. No
- * capture groups (they make V8's regex several times slower); the matched text names the rules.
- */
-const KEYWORDS = (() => {
-  const literal = new Map<string, number[]>()
-  const patterns: { test: RegExp; source: string; rules: number[] }[] = []
-  SECRET_RULES.forEach((rule, i) => {
-    for (const k of rule.keywords) {
-      if (rule.regexKeywords) patterns.push({ test: new RegExp(`^(?:${k})$`, 'i'), source: k, rules: [i] })
-      else literal.set(k, [...(literal.get(k) ?? []), i])
-    }
-  })
-  // The alternation reports one keyword per position, so a keyword also runs the rules of every
-  // literal keyword that is its prefix (`sk-ant-` runs the `sk-` rules too).
-  for (const [k, rules] of literal) {
-    for (const [other, otherRules] of literal) {
-      if (other !== k && k.startsWith(other)) literal.set(k, [...new Set([...rules, ...otherRules])])
-    }
-  }
-  return { literal, patterns }
-})()
-
-const PREFILTER = new RegExp(
-  [
-    ...[...KEYWORDS.literal.keys()].sort((a, b) => b.length - a.length).map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')),
-    ...KEYWORDS.patterns.map((p) => p.source),
-  ].join('|'),
-  'gi',
+/** Every rule's keywords in one automaton; a keyword's value is the index of its rule. */
+const AUTOMATON = new KeywordAutomaton(
+  SECRET_RULES.flatMap((rule, ruleIndex) => rule.keywords.map((keyword) => ({ keyword, value: ruleIndex }))),
 )
 
-const NO_RULES: number[] = []
+/** The state of one file's scan, created at its first keyword hit. */
+class FileScan {
+  private readonly text: string
+  private readonly lines: LineIndex
+  private readonly detect: DetectOptions
+  private readonly candidates: { ruleIndex: number; index: number; secret: string }[] = []
+  /** Per rule: the offset up to which its line has been scanned. */
+  private readonly done = new Array<number>(SECRET_RULES.length).fill(-1)
+  private lineFrom = 0
+  private lineTo = -1
 
-/** The rules a prefilter match stands for. */
-function rulesFor(matched: string): number[] {
-  const rules = KEYWORDS.literal.get(matched.toLowerCase())
-  if (rules) return rules
-  for (const p of KEYWORDS.patterns) if (p.test.test(matched)) return p.rules
-  return NO_RULES
+  constructor(
+    bytes: Uint8Array,
+    path: string,
+    private readonly options: SecretScanOptions,
+  ) {
+    this.text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')
+    this.lines = new LineIndex(this.text)
+    this.detect = { entropyThreshold: options.entropyThreshold, minLength: options.minLength, bareValues: allowsBareValues(path) }
+  }
+
+  /** A keyword of `rules` ends at offset `at`. */
+  hit(at: number, rules: readonly number[]): void {
+    const text = this.text
+    if (at > this.lineTo) {
+      // Hits come in order, so the search back stops at the previous line: linear overall.
+      this.lineFrom = text.lastIndexOf('\n', at) + 1
+      this.lineTo = text.indexOf('\n', at)
+      if (this.lineTo === -1) this.lineTo = text.length
+    }
+    let from = this.lineFrom
+    let to = this.lineTo
+    if (to - from > LONG_LINE) {
+      // Minified or data lines: look at a window around the keyword, not the whole line.
+      from = Math.max(from, at - 256)
+      to = Math.min(to, at + 1024)
+    }
+    for (const ruleIndex of rules) {
+      if (at < (this.done[ruleIndex] as number)) continue
+      const rule = SECRET_RULES[ruleIndex] as SecretRule
+      if (rule.scope !== 'hit') this.done[ruleIndex] = to
+      for (const found of rule.detect(text, from, to, this.detect, at)) {
+        if (rule.reject?.(found.secret, this.detect)) continue
+        if (this.lines.lineText(found.index).includes(ALLOW_MARKER)) continue
+        if (this.options.accepted?.has(secretHash(found.secret))) continue
+        this.candidates.push({ ruleIndex, ...found })
+      }
+    }
+  }
+
+  /** Overlapping hits resolved (the earlier rule in SECRET_RULES wins), in file order. */
+  results(): SecretHit[] {
+    const sorted = [...this.candidates].sort((a, b) => a.ruleIndex - b.ruleIndex || a.index - b.index)
+    const kept: typeof sorted = []
+    for (const c of sorted) {
+      const end = c.index + c.secret.length
+      if (!kept.some((k) => c.index < k.index + k.secret.length && end > k.index)) kept.push(c)
+    }
+    return kept
+      .sort((a, b) => a.index - b.index)
+      .map((c) => {
+        const rule = SECRET_RULES[c.ruleIndex] as SecretRule
+        return { rule: rule.id, description: rule.description, line: this.lines.lineOf(c.index), secret: c.secret }
+      })
+  }
 }
 
 const CODE_EXTENSIONS = new Set([

@@ -21,9 +21,7 @@ export function repoFileSize(root: string, path: string): number {
 
 /** Binary, as git decides it: a NUL byte in the first 8000 bytes. */
 export function isBinary(bytes: Uint8Array): boolean {
-  const end = Math.min(bytes.length, 8000)
-  for (let i = 0; i < end; i++) if (bytes[i] === 0) return true
-  return false
+  return bytes.subarray(0, 8000).indexOf(0) !== -1
 }
 
 /** 1-based line numbers of character offsets; built lazily, then O(log n) per lookup. */

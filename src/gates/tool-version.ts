@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { dirname, isAbsolute, join } from 'node:path'
 import { PACKAGE_ROOT } from './repo-files.ts'
 
 /**
@@ -7,7 +7,7 @@ import { PACKAGE_ROOT } from './repo-files.ts'
  * (its pinned version), else ours.
  */
 export function resolveBin(root: string, name: string, configured = 'auto'): string {
-  if (configured !== 'auto') return join(root, configured)
+  if (configured !== 'auto') return isAbsolute(configured) ? configured : join(root, configured)
   const own = join(root, 'node_modules', '.bin', name)
   return existsSync(own) ? own : join(PACKAGE_ROOT, 'node_modules', '.bin', name)
 }

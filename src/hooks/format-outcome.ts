@@ -63,7 +63,8 @@ export function formatFailures(outcomes: readonly StepOutcome[]): string {
     lines.push(
       `${isBlocking(o) ? '✗' : '!'} ${o.name}: ${count(errors.length, 'error')}${warnings.length ? `, ${count(warnings.length, 'warning')}` : ''}`,
     )
-    for (const f of sortFindings(o.findings)) lines.push(`    ${f.severity === 'warn' ? '(warn) ' : ''}${formatFinding(f)}`)
+    for (const f of sortFindings(o.findings))
+      lines.push(`    ${f.severity === 'warn' ? '(warn) ' : ''}${formatFinding(f)}`)
   }
   return redactText(lines.join('\n'))
 }

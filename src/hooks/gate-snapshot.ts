@@ -10,13 +10,13 @@ import { materialize } from './materialize.ts'
 import type { GateRunner, PlannedStep, StepOutcome } from './run-steps.ts'
 import type { SkipRequest } from './skip.ts'
 import { isRegularFile, type Snapshot } from './snapshot.ts'
-import { mark } from './timeline.ts'
 import { type HookStep, PRE_COMMIT_STEPS } from './steps.ts'
+import { mark } from './timeline.ts'
 
 /** The committed config file, relative to the root (what loadGatesConfig reads). */
 const CONFIG_FILE = 'configs/gates.json'
-/** Files the gates read besides the changed ones, when the snapshot has them. */
-const SUPPORT_FILES = [CONFIG_FILE, 'biome.json', 'biome.jsonc']
+/** Files the steps read besides the changed ones, when the snapshot has them (Biome reads .gitignore when vcs.useIgnoreFile is on). */
+const SUPPORT_FILES = [CONFIG_FILE, 'biome.json', 'biome.jsonc', '.gitignore']
 
 export interface GateSnapshotOptions {
   git: GitOptions
@@ -111,7 +111,7 @@ export async function gateSnapshot(options: GateSnapshotOptions): Promise<GateSn
     const gates = planned.filter((s) => s !== lint)
     const [lintOutcome, gateOutcomes] = await Promise.all([
       lint ? runLint(lint, dir, config, options) : undefined,
-      gates.length > 0 ? runner.run(dir, gates, options.signal) : (runner.dispose(), []),
+      gates.length > 0 ? runner.run(dir, gates, options.signal) : [],
     ])
     for (const o of [...(lintOutcome ? [lintOutcome] : []), ...gateOutcomes]) decided.set(o.name, o)
     return {

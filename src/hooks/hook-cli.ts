@@ -36,7 +36,11 @@ const COMMANDS: Record<string, { usage: string; summary: string; hook: boolean; 
     hook: false,
     run: (io, revs) => {
       if (revs.length === 0)
-        throw new UserError('BAD_USAGE', 'gate: which commits?', `e.g. ${HOOK_COMMAND} gate HEAD or gate origin/main..HEAD`)
+        throw new UserError(
+          'BAD_USAGE',
+          'gate: which commits?',
+          `e.g. ${HOOK_COMMAND} gate HEAD or gate origin/main..HEAD`,
+        )
       return gateCommits(io, revs)
     },
   },
@@ -81,9 +85,13 @@ export async function hookCli(argv: string[]): Promise<number> {
   if (command.hook && process.env.HUSKY === '0') return EXIT.ok // husky's own switch, honoured when called directly too
   const top = await git(['rev-parse', '--show-toplevel'], { cwd: process.cwd() })
   if (top.code !== 0) {
-    throw new UserError('NOT_GIT', `hook ${name}: ${process.cwd()} is not inside a git work tree`, 'run it inside a repository')
+    throw new UserError(
+      'NOT_GIT',
+      `hook ${name}: ${process.cwd()} is not inside a git work tree`,
+      'run it inside a repository',
+    )
   }
-  return withSignals((signal, onTempDir) =>
+  return withSignals((signal, onTempDir, hold) =>
     command.run(
       {
         cwd: top.stdout.trim(),
@@ -92,6 +100,7 @@ export async function hookCli(argv: string[]): Promise<number> {
         err: (line) => process.stderr.write(`${line}\n`),
         signal,
         onTempDir,
+        hold,
         elapsed: () => performance.now(),
         readStdin: name === 'pre-push' ? readStdin : undefined,
       },
@@ -104,35 +113,59 @@ export async function hookCli(argv: string[]): Promise<number> {
 
 /**
  * Ctrl-C (SIGINT), SIGTERM and SIGHUP abort the run: steps stop, the session is written as
- * `interrupted`, the temp folder goes. The hook never wrote the work tree or the index, so there
- * is nothing to restore. If the run does not wind down within 2 s, or a second signal comes, exit.
+ * `interrupted`, the temp folder goes. The read-only steps never wrote the work tree or the index,
+ * so there is nothing to restore. If the run does not wind down within 2 s, or a second signal
+ * comes, exit — but never while `hold` work runs (lint-staged restoring hidden hunks in fix mode).
  */
 async function withSignals(
-  run: (signal: AbortSignal, onTempDir: (dir: string | undefined) => void) => Promise<number>,
+  run: (
+    signal: AbortSignal,
+    onTempDir: (dir: string | undefined) => void,
+    hold: <T>(work: Promise<T>) => Promise<T>,
+  ) => Promise<number>,
 ): Promise<number> {
   const controller = new AbortController()
   let tempDir: string | undefined
+  let held = 0
   const cleanup = () => {
     if (tempDir) rmSync(tempDir, { recursive: true, force: true })
   }
+  const exitWhenFree = () => {
+    if (held > 0) {
+      setTimeout(exitWhenFree, 100).unref()
+      return
+    }
+    cleanup()
+    process.exit(EXIT.interrupted)
+  }
   const onSignal = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) {
-      cleanup()
-      process.exit(EXIT.interrupted)
+      if (held > 0) process.stderr.write('codex-gates: waiting for lint-staged to restore your files\n')
+      exitWhenFree()
+      return
     }
-    process.stderr.write(`\ncodex-gates: ${signal}: stopping; your work tree and index were not touched\n`)
+    process.stderr.write(`\ncodex-gates: ${signal}: stopping; your work tree and index are left as they were\n`)
     controller.abort()
-    setTimeout(() => {
-      cleanup()
-      process.exit(EXIT.interrupted)
-    }, 2000).unref()
+    setTimeout(exitWhenFree, 2000).unref()
+  }
+  const hold = async <T>(work: Promise<T>): Promise<T> => {
+    held++
+    try {
+      return await work
+    } finally {
+      held--
+    }
   }
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP']
   for (const s of signals) process.on(s, onSignal)
   try {
-    return await run(controller.signal, (dir) => {
-      tempDir = dir
-    })
+    return await run(
+      controller.signal,
+      (dir) => {
+        tempDir = dir
+      },
+      hold,
+    )
   } catch (error) {
     if (controller.signal.aborted) return EXIT.interrupted // whatever broke, the signal broke it
     throw error

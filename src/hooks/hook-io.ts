@@ -13,6 +13,11 @@ export interface HookIo {
   onTempDir?: (dir: string | undefined) => void
   /** ms since the hook process started (module loading included): the total the user waited. */
   elapsed: () => number
+  /**
+   * Keeps the process alive until `work` settles, even after Ctrl-C (a second Ctrl-C included):
+   * for children that must finish restoring the user's files. Defaults to running it plainly.
+   */
+  hold?: <T>(work: Promise<T>) => Promise<T>
   /** The hook's stdin (pre-push reads the pushed refs from it). */
   readStdin?: () => Promise<string>
 }

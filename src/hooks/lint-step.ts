@@ -80,9 +80,12 @@ export function runLintStep(step: PlannedStep, options: LintStepOptions): Promis
       options.signal?.removeEventListener('abort', onAbort)
       resolve({ ...base(step), durationMs: performance.now() - started, ...outcome })
     }
-    child.on('error', (error) => finish({ status: 'error', findings: [], reason: `cannot run ${options.biome}: ${error.message}` }))
+    child.on('error', (error) =>
+      finish({ status: 'error', findings: [], reason: `cannot run ${options.biome}: ${error.message}` }),
+    )
     child.on('close', (code) => {
-      if (stopped === 'timeout') return finish({ status: 'timeout', findings: [], reason: `timed out after ${step.timeoutMs} ms` })
+      if (stopped === 'timeout')
+        return finish({ status: 'timeout', findings: [], reason: `timed out after ${step.timeoutMs} ms` })
       if (stopped) return finish({ status: 'interrupted', findings: [], reason: 'interrupted' })
       const findings: Finding[] = parseBiomeOutput(Buffer.concat(out).toString('utf8'), options.root)
       if (code !== 0 && findings.every((f) => f.severity !== 'error')) {
@@ -93,7 +96,10 @@ export function runLintStep(step: PlannedStep, options: LintStepOptions): Promis
             severity: 'error',
             file: null,
             line: null,
-            message: `biome exited ${code}: ${Buffer.concat([...err, ...out]).toString('utf8').trim().slice(-2000)}`,
+            message: `biome exited ${code}: ${Buffer.concat([...err, ...out])
+              .toString('utf8')
+              .trim()
+              .slice(-2000)}`,
             remediation: 'run `npx biome check .` in the repository; a broken biome.json is the usual cause',
           }),
         )

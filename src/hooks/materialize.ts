@@ -37,7 +37,9 @@ export async function materialize(
   const result: Materialized = { written: [], sparse: [] }
   if (pathsBySha.size === 0) return result
   const shas = [...pathsBySha.keys()]
-  const sizes = parseBatchCheck(await gitOk(['cat-file', '--batch-check'], { ...gitOptions, input: `${shas.join('\n')}\n` }))
+  const sizes = parseBatchCheck(
+    await gitOk(['cat-file', '--batch-check'], { ...gitOptions, input: `${shas.join('\n')}\n` }),
+  )
   const small: string[] = []
   const dirs = new Set<string>()
   const target = (path: string) => {

@@ -1,44 +1,62 @@
 import { join } from 'node:path'
-import { EXIT, isUserError, UserError } from '../errors/user-error.ts'
-import { formatFailures, formatSummary, isBlocking } from './format-outcome.ts'
-import { type GateSnapshotResult, gateSnapshot } from './gate-snapshot.ts'
-import { git, gitOk, headInfo, whoAmI } from './git.ts'
+import { EXIT, UserError } from '../errors/user-error.ts'
+import { runFixStep } from './fix-step.ts'
+import { gateSnapshot } from './gate-snapshot.ts'
+import { git, headInfo, whoAmI } from './git.ts'
 import { HOOK_COMMAND, type HookIo } from './hook-io.ts'
 import { HookSession } from './hook-session.ts'
+import { recordFailure, recordOutcomes } from './record-outcomes.ts'
+import { GateRunner, type StepOutcome } from './run-steps.ts'
 import { parseSkip, unknownSkipWarning } from './skip.ts'
 import { commitSnapshot, indexSnapshot, type Snapshot } from './snapshot.ts'
-import { GateRunner } from './run-steps.ts'
 import { PRE_COMMIT_STEP_NAMES, PRE_COMMIT_STEPS } from './steps.ts'
 import { mark, timeline } from './timeline.ts'
 
 /**
  * The pre-commit hook: the read-only gates on the staged bytes (the index, not the work tree),
  * one ledger session (`kind` pre-commit) with an `events` row per step and its time, a summary
- * line naming each step's time, exit 1 with file:line, rule and fix when a step fails.
+ * line naming each step's time, exit 1 with file:line, rule and fix when a step fails. With
+ * `CODEX_HOOK_FIX=1` the lint-staged fixers run first (see fix-step.ts).
  */
 export async function preCommit(io: HookIo): Promise<number> {
   const options = { cwd: io.cwd, env: io.env }
-  // Everything slow starts at once: the gate worker imports its gates, git works out the tree,
-  // and meanwhile the ledger opens (loading the native module is synchronous).
   mark('hook entered')
+  // Everything slow starts at once: the gate worker imports its gates, git reads HEAD, and
+  // meanwhile the ledger opens (loading the native module is synchronous).
   const runner = startRunner(io)
-  const snapshotting = indexSnapshot(options)
+  mark('worker started')
+  const hold = io.hold ?? (<T>(work: Promise<T>) => work)
+  const fixing = io.env.CODEX_HOOK_FIX === '1' ? hold(runFixStep({ ...options, signal: io.signal })) : undefined
+  // The fixers rewrite the index, so the snapshot waits for them.
+  const snapshotting = fixing ? fixing.then(() => indexSnapshot(options)) : indexSnapshot(options)
   const heading = headInfo(options)
-  const dirty = git(['diff', '--quiet'], options)
-  const gitDir = gitOk(['rev-parse', '--absolute-git-dir'], options)
+  mark('git started')
   const session = new HookSession({ kind: 'pre-commit', command: 'pre-commit', argv: io.argv, warn: io.err })
   mark('ledger opened')
   let snapshot: Snapshot
+  let gitDir: string
   try {
     snapshot = await snapshotting
     mark('index read')
+    const head = await heading
+    gitDir = head.gitDir
+    // git_dirty stays unknown: finding unstaged changes means a stat of the whole work tree, per commit.
+    session.start({ sha: head.sha, branch: head.branch, dirty: null, tree: snapshot.tree })
   } catch (error) {
     runner.dispose()
-    return failed(io, session, error)
+    return recordFailure(io, session, error)
   }
-  const head = await heading
-  session.start({ ...head, dirty: (await dirty).code === 1, tree: snapshot.tree })
-  return gateAndRecord(io, session, snapshot, 'pre-commit', runner, configCachePath(await gitDir))
+  const fix = fixing ? await fixing : undefined
+  if (fix && fix.status !== 'passed') {
+    runner.dispose()
+    return recordOutcomes(io, session, [fix], { hook: 'pre-commit', files: 0, snapshotMs: 0 })
+  }
+  return gateAndRecord(io, session, snapshot, {
+    hook: 'pre-commit',
+    runner,
+    configCache: configCachePath(gitDir),
+    before: fix ? [fix] : [],
+  })
 }
 
 /**
@@ -48,24 +66,28 @@ export async function preCommit(io: HookIo): Promise<number> {
  */
 export async function gateCommits(io: HookIo, revs: readonly string[]): Promise<number> {
   const options = { cwd: io.cwd, env: io.env }
-  const cache = configCachePath(await gitOk(['rev-parse', '--absolute-git-dir'], options))
+  const head = await headInfo(options)
   let worst: number = EXIT.ok
   for (const sha of await expandRevs(revs, io)) {
     const snapshot = await commitSnapshot(sha, options)
     const session = new HookSession({ kind: 'pre-commit', command: `gate ${sha}`, argv: io.argv, warn: io.err })
-    const head = await headInfo(options)
     session.start({ sha: snapshot.source, branch: head.branch, dirty: null, tree: snapshot.tree })
     io.err(`codex-gates: gating commit ${sha.slice(0, 12)}`)
-    const code = await gateAndRecord(io, session, snapshot, 'gate', startRunner(io), cache, (passed) =>
-      passed
-        ? session.add('commits', {
-            sha: snapshot.source,
-            tree: snapshot.tree,
-            session_id: session.id,
-            linked_at: new Date().toISOString(),
-          })
-        : undefined,
-    )
+    const link = (passed: boolean) => {
+      if (!passed) return
+      session.add('commits', {
+        sha: snapshot.source,
+        tree: snapshot.tree,
+        session_id: session.id,
+        linked_at: new Date().toISOString(),
+      })
+    }
+    const code = await gateAndRecord(io, session, snapshot, {
+      hook: 'gate',
+      runner: startRunner(io),
+      configCache: configCachePath(head.gitDir),
+      beforeFinish: link,
+    })
     worst = Math.max(worst, code)
   }
   return worst
@@ -73,35 +95,40 @@ export async function gateCommits(io: HookIo, revs: readonly string[]): Promise<
 
 // --- internal ---
 
+interface GateOptions {
+  hook: string
+  runner: GateRunner
+  configCache: string
+  /** Outcomes of steps that ran before the snapshot (the opt-in fix step). */
+  before?: StepOutcome[]
+  beforeFinish?: (passed: boolean) => void
+}
+
 async function gateAndRecord(
   io: HookIo,
   session: HookSession,
   snapshot: Snapshot,
-  hook: string,
-  runner: GateRunner,
-  configCache: string,
-  beforeFinish?: (passed: boolean) => void,
+  options: GateOptions,
 ): Promise<number> {
   const skip = parseSkip(io.env.SKIP, PRE_COMMIT_STEP_NAMES)
   const unknown = unknownSkipWarning(skip.unknown, PRE_COMMIT_STEP_NAMES)
   if (unknown) io.err(unknown)
-  let result: GateSnapshotResult
+  let result: Awaited<ReturnType<typeof gateSnapshot>>
   try {
     result = await gateSnapshot({
       git: { cwd: io.cwd, env: io.env },
       snapshot,
       skip,
-      runner,
-      configCache,
+      runner: options.runner,
+      configCache: options.configCache,
       who: () => whoAmI({ cwd: io.cwd, env: io.env }),
       signal: io.signal,
       onTempDir: io.onTempDir,
     })
   } catch (error) {
-    return failed(io, session, error, hook)
+    return recordFailure(io, session, error, options.hook)
   }
   mark('steps done')
-  const { outcomes } = result
   session.event({
     role: 'system',
     message: `snapshot of ${snapshot.source === 'index' ? 'the index' : snapshot.source} (tree ${snapshot.tree.slice(0, 12)}): ${result.files} changed files, ${result.exported} exported in ${Math.round(result.snapshotMs)} ms`,
@@ -115,77 +142,12 @@ async function gateAndRecord(
       timeline: timeline(),
     },
   })
-  for (const o of outcomes) {
-    const level = isBlocking(o) ? 'error' : o.skippedBy || o.findings.length > 0 ? 'warn' : 'info'
-    const detail = o.status === 'skipped' ? ` (${o.reason})` : ` in ${Math.round(o.durationMs)} ms`
-    session.event({
-      role: 'tool',
-      level,
-      message: `step ${o.name} ${o.status}${detail}${o.skippedBy ? ` by ${o.skippedBy.who} at ${o.skippedBy.at}` : ''}`,
-      data: {
-        step: o.name,
-        status: o.status,
-        duration_ms: Math.round(o.durationMs * 10) / 10,
-        files: o.files,
-        findings: o.findings.length,
-        reason: o.reason ?? null,
-        skipped_by: o.skippedBy ?? null,
-      },
-    })
-    for (const e of o.events) session.event(e)
-    session.findings(o.findings)
-    session.add('gate_runs', {
-      session_id: session.id,
-      gate: o.name,
-      status: o.status === 'passed' || o.status === 'skipped' ? o.status : 'failed',
-      duration_ms: Math.round(o.durationMs * 10) / 10,
-      findings_count: o.findings.length,
-      reason: o.reason ?? null,
-    })
-  }
-  const interrupted = io.signal?.aborted === true
-  const blocked = outcomes.some(isBlocking)
-  const failures = formatFailures(outcomes)
-  if (failures) io.err(failures)
-  io.err(formatSummary(hook, outcomes, { files: result.files, snapshotMs: result.snapshotMs, totalMs: io.elapsed() }))
-  if (blocked && !interrupted) {
-    const names = outcomes.filter(isBlocking).map((o) => o.name)
-    io.err(
-      `${hook === 'gate' ? 'commit not gated' : 'commit refused'}: fix the findings above${hook === 'gate' ? '' : ', `git add` the fixes and commit again'}; your work tree and index are untouched.\n` +
-        `  to skip a step once (recorded in the ledger): SKIP=${names.join(',')} git commit …\n` +
-        `  details: npm run ledger -- show ${session.id.slice(0, 8)}`,
-    )
-  }
-  if (io.env.CODEX_HOOK_TRACE === '1') io.err(timeline().map((m) => `${m.label} ${m.ms}ms`).join(' · '))
-  beforeFinish?.(!blocked && !interrupted)
-  const count = (status: string) => outcomes.filter((o) => o.status === status).length
-  session.finish(interrupted ? 'interrupted' : blocked ? 'failed' : 'passed', {
-    tests_total: outcomes.length,
-    tests_passed: count('passed'),
-    tests_failed: outcomes.filter(isBlocking).length,
-    tests_skipped: count('skipped'),
+  return recordOutcomes(io, session, [...(options.before ?? []), ...result.outcomes], {
+    hook: options.hook,
+    files: result.files,
+    snapshotMs: result.snapshotMs,
+    beforeFinish: options.beforeFinish,
   })
-  if (interrupted) return EXIT.interrupted
-  return blocked ? EXIT.failed : EXIT.ok
-}
-
-/**
- * Ends a session whose steps could not run. After Ctrl-C that is an interruption (a git child may
- * have died of the same signal first), never a bug; otherwise the error goes on to the user.
- */
-function failed(io: HookIo, session: HookSession, error: unknown, hook = 'pre-commit'): number {
-  if (io.signal?.aborted) {
-    session.finish('interrupted')
-    return EXIT.interrupted
-  }
-  session.event({
-    role: 'system',
-    level: 'error',
-    message: `${hook} could not run its steps: ${error instanceof Error ? error.message : String(error)}`,
-    data: { code: isUserError(error) ? error.code : 'BUG' },
-  })
-  session.finish('failed')
-  throw error
 }
 
 /** The gate worker, started before anything else so its imports overlap git and the ledger. */

@@ -45,8 +45,8 @@ export async function prePush(io: HookIo): Promise<number> {
   const [remote = 'origin'] = io.argv
   const stdin = io.readStdin ? await io.readStdin() : ''
   const session = new HookSession({ kind: 'pre-push', command: 'pre-push', argv: io.argv, warn: io.err })
-  const head = await headInfo(options)
-  session.start({ ...head, dirty: null, tree: null })
+  const { sha, branch } = await headInfo(options)
+  session.start({ sha, branch, dirty: null, tree: null })
   const skip = parseSkip(io.env.SKIP, PRE_PUSH_STEP_NAMES)
   const unknown = unknownSkipWarning(skip.unknown, PRE_PUSH_STEP_NAMES)
   if (unknown) io.err(unknown)
@@ -120,7 +120,8 @@ export async function prePush(io: HookIo): Promise<number> {
       },
     })
     summary.push(`gates ${formatMs(ms)} ${run.code === 0 ? '✓' : '✗'}`)
-    if (run.code !== 0) io.err('push refused: `npm run gates` failed; see its output above (`npm run ledger -- show latest`)')
+    if (run.code !== 0)
+      io.err('push refused: `npm run gates` failed; see its output above (`npm run ledger -- show latest`)')
   }
   const interrupted = io.signal?.aborted === true
   session.finish(interrupted ? 'interrupted' : code === 0 ? 'passed' : 'failed')
@@ -139,7 +140,8 @@ export async function pushedCommits(
   const remotes = /^[\w.-]+$/.test(remote) ? `--remotes=${remote}` : '--remotes'
   for (const u of updates) {
     if (ZERO.test(u.localSha)) continue
-    const known = !ZERO.test(u.remoteSha) && (await git(['cat-file', '-e', `${u.remoteSha}^{commit}`], options)).code === 0
+    const known =
+      !ZERO.test(u.remoteSha) && (await git(['cat-file', '-e', `${u.remoteSha}^{commit}`], options)).code === 0
     const range = known ? [`${u.remoteSha}..${u.localSha}`] : [u.localSha, '--not', remotes]
     for (const c of await logCommits(options, range)) seen.set(c.sha, c)
   }

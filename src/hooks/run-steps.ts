@@ -42,7 +42,7 @@ export interface PlannedStep extends WorkerStep {
 export class GateRunner {
   private worker: StartedWorker | undefined
 
-  constructor(private readonly preload: readonly string[]) {
+  constructor(preload: readonly string[]) {
     this.worker = preload.length > 0 ? startWorker({ preload: [...preload] }) : undefined
   }
 
@@ -197,11 +197,23 @@ function runJob(
       signal?.removeEventListener('abort', stop)
       resolve()
     })
-    const job: WorkerJob = { type: 'run', root, steps: steps.map(({ name, files, config }) => ({ name, files, config })) }
+    const job: WorkerJob = {
+      type: 'run',
+      root,
+      steps: steps.map(({ name, files, config }) => ({ name, files, config })),
+    }
     worker.postMessage(job)
   })
 }
 
 function errored(step: PlannedStep, reason: string, ms: number): StepOutcome {
-  return { name: step.name, status: 'error', durationMs: ms, files: step.files.length, findings: [], events: [], reason }
+  return {
+    name: step.name,
+    status: 'error',
+    durationMs: ms,
+    files: step.files.length,
+    findings: [],
+    events: [],
+    reason,
+  }
 }

@@ -30,16 +30,15 @@ export function isRegularFile(mode: string): boolean {
  * first commit). Honours GIT_INDEX_FILE, so `git commit -a` and `git commit <paths>` are seen right.
  */
 export async function indexSnapshot(options: GitOptions): Promise<Snapshot> {
-  const [tree, listing, head] = await Promise.all([
+  // `diff --cached` compares with HEAD, or with the empty tree before the first commit.
+  const [tree, listing, changed] = await Promise.all([
     gitOk(['write-tree'], options),
     gitOk(['ls-files', '--stage', '-z'], options),
-    git(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], options),
+    gitOk(
+      ['diff', '--cached', '--name-only', '-z', '--no-renames', '--diff-filter=ACMRT', '--ignore-submodules'],
+      options,
+    ),
   ])
-  const base = head.code === 0 ? head.stdout.trim() : EMPTY_TREE
-  const changed = await gitOk(
-    ['diff', '--cached', '--name-only', '-z', '--no-renames', '--diff-filter=ACMRT', '--ignore-submodules', base],
-    options,
-  )
   return { source: 'index', tree, entries: parseStageListing(listing), changed: splitZ(changed) }
 }
 

@@ -93,7 +93,11 @@ export function readGateRecords(
   for (const record of fallbackRecords(ledgerPath)) {
     const row = record.row
     if (record.table === 'sessions' && row.kind === 'pre-commit' && wanted.has(String(row.git_tree))) {
-      noteSession(records, attempted, { id: String(row.id), git_tree: String(row.git_tree), status: String(row.status) })
+      noteSession(records, attempted, {
+        id: String(row.id),
+        git_tree: String(row.git_tree),
+        status: String(row.status),
+      })
     } else if (record.table === 'commits' && wantedShas.has(String(row.sha)) && !records.commits.has(String(row.sha))) {
       records.commits.set(String(row.sha), row.bypass === 1)
     }

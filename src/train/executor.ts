@@ -53,6 +53,11 @@ export interface Executor {
 export interface ExecutorOptions {
   /** `ts` only: run float32 values in float64 (the reference path of the gradient checks). */
   precision?: 'float32' | 'float64'
+  /**
+   * CPU threads: `ts` splits matrix products over them (default 1; the bits do not depend on
+   * the count); onnxruntime's CPU provider uses them as intra-op threads.
+   */
+  threads?: number
 }
 
 export type ExecutorLoader = (options: ExecutorOptions) => Promise<Executor>

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
-import { CharTokenizer } from '../data/char-tokenizer.ts'
 import { sha256Hex } from '../data/canonical-json.ts'
+import { CharTokenizer } from '../data/char-tokenizer.ts'
 import { UserError } from '../errors/user-error.ts'
 
 /** A tokenized text corpus split into a train head and a val tail (nanoGPT's shakespeare_char prepare). */

@@ -56,7 +56,9 @@ export class TrainLedger {
     } catch (error) {
       if (error instanceof Error && error.message.startsWith('BUG:')) throw error
       this.failed = true
-      this.warn(`ledger write failed, continuing without it (metrics.ndjson has everything): ${(error as Error).message}`)
+      this.warn(
+        `ledger write failed, continuing without it (metrics.ndjson has everything): ${(error as Error).message}`,
+      )
     }
   }
 

@@ -44,6 +44,9 @@ export interface TrainState {
 
 /** Receives a state at checkpoint boundaries; implemented by src/checkpoint's manager. */
 export interface Checkpointer {
-  /** Resolves once the state is durable; what it resolves to (e.g. the folder written) is the implementer's. */
-  save(state: TrainState, metrics: Record<string, number>): Promise<unknown> | void
+  /**
+   * Persists `state`; a returned promise resolves once it is durable (the trainer awaits it).
+   * What it resolves to (e.g. the folder written) is the implementer's.
+   */
+  save(state: TrainState, metrics: Record<string, number>): unknown
 }

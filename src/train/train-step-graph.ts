@@ -3,7 +3,7 @@ import { gradients } from './ir/autodiff.ts'
 import { correctCount } from './ir/composite.ts'
 import { type Graph, GraphBuilder } from './ir/graph-builder.ts'
 import type { Value } from './ir/op-types.ts'
-import { type GptConfig, dropoutSites, gptForward, gptLoss, gptParamSpecs, type ParamSpec } from './model/gpt.ts'
+import { dropoutSites, type GptConfig, gptForward, gptLoss, gptParamSpecs, type ParamSpec } from './model/gpt.ts'
 import { type AdamWHyper, adamwScalars, adamwUpdate } from './optim/adamw.ts'
 
 /** Graph names inside the training program. */

@@ -1,12 +1,12 @@
 import { join } from 'node:path'
-import { Prng } from '../data/prng.ts'
 import { configHash, evalBatchSize, type TrainConfig } from '../config/train-config.ts'
-import { perplexity } from '../eval/perplexity.ts'
+import { Prng } from '../data/prng.ts'
 import { UserError } from '../errors/user-error.ts'
+import { perplexity } from '../eval/perplexity.ts'
 import { type Batch, BatchSampler, evalBatches } from './batches.ts'
 import { type Executor, type HostTensor, resolveExecutor } from './executor.ts'
 import { sameShape } from './ir/shape.ts'
-import { MetricsLog, type MetricRecord, toMetricRecords } from './metrics-log.ts'
+import { type MetricRecord, MetricsLog, toMetricRecords } from './metrics-log.ts'
 import { type GptConfig, initGptParams, TIED_PARAMS } from './model/gpt.ts'
 import { learningRate } from './optim/lr-schedule.ts'
 import { roleSeed } from './seeds.ts'
@@ -157,7 +157,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         const tensor = params[p.key] as TensorData
         fresh[p.key] = { shape: tensor.shape, dtype: 'float32', data: tensor.data }
         for (const which of ['m', 'v'] as const) {
-          fresh[IO.moment(which, p.key)] = { shape: tensor.shape, dtype: 'float32', data: new Float32Array(tensor.data.length) }
+          fresh[IO.moment(which, p.key)] = {
+            shape: tensor.shape,
+            dtype: 'float32',
+            data: new Float32Array(tensor.data.length),
+          }
         }
       }
       await session.writeState(fresh)

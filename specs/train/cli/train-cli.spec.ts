@@ -9,7 +9,16 @@ const dir = tempDir('train-cli-')
 const ledger = join(dir, 'ledger.db')
 const TINY = 'configs/train/gpt-tiny.json'
 /** A few fast steps of the smoke model. */
-const FAST = ['--set', 'max_iters=4', '--set', 'eval_interval=2', '--set', 'eval_iters=1', '--set', 'checkpoint_every=2']
+const FAST = [
+  '--set',
+  'max_iters=4',
+  '--set',
+  'eval_interval=2',
+  '--set',
+  'eval_iters=1',
+  '--set',
+  'checkpoint_every=2',
+]
 
 describe('npm run train (child process)', () => {
   test('--help prints usage and exits 0', async () => {
@@ -83,14 +92,18 @@ describe('npm run train (child process)', () => {
     expect(readdirSync(join(out, 'checkpoints')).sort()).toEqual(['ckpt-2', 'ckpt-4', 'last'])
     const db = openLedger(own)
     try {
-      expect(db.all("SELECT kind, status FROM sessions WHERE kind = 'train'")).toEqual([{ kind: 'train', status: 'passed' }])
+      expect(db.all("SELECT kind, status FROM sessions WHERE kind = 'train'")).toEqual([
+        { kind: 'train', status: 'passed' },
+      ])
       expect(db.get('SELECT id, status, backend, seed FROM training_runs')).toEqual({
         id: 'run',
         status: 'completed',
         backend: 'ts',
         seed: 1337,
       })
-      const names = db.all<{ name: string }>("SELECT DISTINCT name FROM metrics WHERE name NOT LIKE 'system/%' ORDER BY name")
+      const names = db.all<{ name: string }>(
+        "SELECT DISTINCT name FROM metrics WHERE name NOT LIKE 'system/%' ORDER BY name",
+      )
       expect(names.map((n) => n.name)).toEqual([
         'train/grad_norm',
         'train/loss',
@@ -101,12 +114,17 @@ describe('npm run train (child process)', () => {
         'val/perplexity',
       ])
       expect(db.get("SELECT COUNT(*) AS n FROM metrics WHERE name = 'train/loss'")).toEqual({ n: 4 })
-      expect((db.get("SELECT COUNT(*) AS n FROM metrics WHERE name LIKE 'system/cpu_pct/%'") as { n: number }).n).toBe(2)
+      expect((db.get("SELECT COUNT(*) AS n FROM metrics WHERE name LIKE 'system/cpu_pct/%'") as { n: number }).n).toBe(
+        2,
+      )
       expect(db.all("SELECT step, status FROM checkpoints WHERE status = 'committed' ORDER BY step")).toEqual([
         { step: 2, status: 'committed' },
         { step: 4, status: 'committed' },
       ])
-      expect(db.all('SELECT kind FROM artifacts ORDER BY kind')).toEqual([{ kind: 'metrics' }, { kind: 'system-metrics' }])
+      expect(db.all('SELECT kind FROM artifacts ORDER BY kind')).toEqual([
+        { kind: 'metrics' },
+        { kind: 'system-metrics' },
+      ])
     } finally {
       db.close()
     }
@@ -117,7 +135,10 @@ describe('npm run train (child process)', () => {
     const first = await runTrainCli(['--config', TINY, ...FAST, '--set', `out_dir=${out}`, '--max-steps', '3'], ledger)
     expect(first.code).toBe(0)
     expect(first.stdout).toContain('stopped: step 3')
-    const second = await runTrainCli(['--config', TINY, ...FAST, '--set', `out_dir=${out}`, '--resume-from', 'latest'], ledger)
+    const second = await runTrainCli(
+      ['--config', TINY, ...FAST, '--set', `out_dir=${out}`, '--resume-from', 'latest'],
+      ledger,
+    )
     expect(second.stderr).toBe('')
     expect(second.code).toBe(0)
     expect(second.stdout).toContain(`resuming from ${join(out, 'checkpoints', 'ckpt-3')}`)
@@ -170,7 +191,20 @@ describe('npm run train -- sweep', () => {
     ])
     expect(listing.stdout).toContain('4 runs; add --run to train them')
     const run = await runTrainCli(
-      ['sweep', '--config', TINY, '--grid', 'seed=1,2', '--set', 'max_iters=2', '--set', 'eval_iters=1', '--set', `out_dir=${join(dir, 'sweep')}`, '--run'],
+      [
+        'sweep',
+        '--config',
+        TINY,
+        '--grid',
+        'seed=1,2',
+        '--set',
+        'max_iters=2',
+        '--set',
+        'eval_iters=1',
+        '--set',
+        `out_dir=${join(dir, 'sweep')}`,
+        '--run',
+      ],
       ledger,
     )
     expect(run.code).toBe(0)

@@ -113,7 +113,8 @@ describe('gptLoss()', () => {
       inputs,
       (b, values) => {
         const p = Object.fromEntries(specs.map((s, i) => [s.key, values[i] as Value]))
-        return gptLoss(b, { ...cfg, n_layer: 1 }, p, values[specs.length] as Value, values[specs.length + 1] as Value).loss
+        return gptLoss(b, { ...cfg, n_layer: 1 }, p, values[specs.length] as Value, values[specs.length + 1] as Value)
+          .loss
       },
       { maxCoords: 8 },
     )

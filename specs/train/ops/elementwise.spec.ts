@@ -10,7 +10,10 @@ import { ravelBroadcast, runGraph, unravel } from '../support/run-graph.ts'
 type Binary = 'Add' | 'Sub' | 'Mul' | 'Div' | 'Pow' | 'Min'
 
 /** Reference semantics and input domains (Pow needs x > 0; Div keeps y away from 0). */
-const BINARY: Record<Binary, { f: (x: number, y: number) => number; x: [number, number, number]; y: [number, number, number] }> = {
+const BINARY: Record<
+  Binary,
+  { f: (x: number, y: number) => number; x: [number, number, number]; y: [number, number, number] }
+> = {
   Add: { f: (x, y) => x + y, x: [-2, 2, 0], y: [-2, 2, 0] },
   Sub: { f: (x, y) => x - y, x: [-2, 2, 0], y: [-2, 2, 0] },
   Mul: { f: (x, y) => x * y, x: [-2, 2, 0], y: [-2, 2, 0] },
@@ -63,7 +66,10 @@ describe('broadcasting binary ops', () => {
         fc.asyncProperty(pairInputs(op), async ([x, y]) => {
           // Min has a kink where x = y: keep the pair apart by more than the FD step.
           fc.pre(op !== 'Min' || apart(x, y, 1e-3))
-          const r = await gradCheck([x, y], (b, [vx, vy]) => b.op(op as OpType, [vx as Value, vy as Value], {} as never)[0] as Value)
+          const r = await gradCheck(
+            [x, y],
+            (b, [vx, vy]) => b.op(op as OpType, [vx as Value, vy as Value], {} as never)[0] as Value,
+          )
           expect(r.worst, r.detail).toBeLessThanOrEqual(1)
         }),
         { numRuns: 25 },
@@ -156,8 +162,9 @@ describe('unary ops', () => {
     expect([...toInt.data]).toEqual([1, -1, 0, 0, 3])
     const toBool = await runGraph([{ name: 'x', shape: [5], data }], (b, [x]) => b.cast(x as Value, 'bool'))
     expect([...toBool.data]).toEqual([1, 1, 0, 1, 1])
-    const r = await gradCheck([{ name: 'x', shape: [3], data: [0.5, -1, 2] }], (b, [x]) =>
-      b.op('Cast', [x as Value], { to: 'float32' })[0] as Value,
+    const r = await gradCheck(
+      [{ name: 'x', shape: [3], data: [0.5, -1, 2] }],
+      (b, [x]) => b.op('Cast', [x as Value], { to: 'float32' })[0] as Value,
     )
     expect(r.worst, r.detail).toBeLessThanOrEqual(1)
   })

@@ -55,7 +55,10 @@ describe('Reshape and Expand', () => {
   test('Expand broadcasts; its gradient sums over the broadcast axes', async () => {
     const arb = shapeArb(1, 3, 3).chain((shape) =>
       fc
-        .tuple(fc.array(fc.boolean(), { minLength: shape.length, maxLength: shape.length }), fc.integer({ min: 1, max: 3 }))
+        .tuple(
+          fc.array(fc.boolean(), { minLength: shape.length, maxLength: shape.length }),
+          fc.integer({ min: 1, max: 3 }),
+        )
         .chain(([ones, lead]) => {
           const small = shape.map((d, i) => (ones[i] ? 1 : d))
           return fc.tuple(inputArb('x', small), fc.constant([lead, ...shape]))
@@ -65,7 +68,7 @@ describe('Reshape and Expand', () => {
       fc.asyncProperty(arb, async ([x, target]) => {
         const out = await runGraph([x], (b, [v]) => b.expand(v as Value, target))
         expect(out.shape).toEqual(target)
-        const r = await gradCheck([x], (b, [v]) => b.op('Expand', [v as Value], { shape: target })[0] as Value)
+        const r = await gradCheck([x], (b, [v]) => b.op('Expand', [v as Value], { shape: [...target] })[0] as Value)
         expect(r.worst, r.detail).toBeLessThanOrEqual(1)
       }),
       { numRuns: 30 },
@@ -95,7 +98,11 @@ describe('Split and Concat', () => {
         // Only the last part reaches the loss: the others' gradient is zero-filled.
         const r = await gradCheck([x], (b, [v]) => b.split(v as Value, axis, sizes).at(-1) as Value)
         expect(r.worst, r.detail).toBeLessThanOrEqual(1)
-        const parts = sizes.map((_, i) => ({ ...x, name: `p${i}`, shape: x.shape.map((d, k) => (k === axis ? sizes[i] : d)) }))
+        const parts = sizes.map((_, i) => ({
+          ...x,
+          name: `p${i}`,
+          shape: x.shape.map((d, k) => (k === axis ? (sizes[i] as number) : d)),
+        }))
         const sized = parts.map((p) => ({ ...p, data: x.data.slice(0, sizeOf(p.shape)) }))
         const r2 = await gradCheck(sized, (b, vs) => b.mul(b.concat(vs, axis), b.concat(vs, axis)))
         expect(r2.worst, r2.detail).toBeLessThanOrEqual(1)
@@ -115,7 +122,9 @@ describe('Gather (axis 0)', () => {
     rows.forEach((row, k) => {
       expect([...out.data.slice(k * 3, k * 3 + 3)]).toEqual(data.data.slice(row * 3, row * 3 + 3))
     })
-    const r = await gradCheck([data, { ...ids, data: [0, 3, 3, 2, 1, 0] }], (b, [d, i]) => b.gather(d as Value, i as Value))
+    const r = await gradCheck([data, { ...ids, data: [0, 3, 3, 2, 1, 0] }], (b, [d, i]) =>
+      b.gather(d as Value, i as Value),
+    )
     expect(r.worst, r.detail).toBeLessThanOrEqual(1)
   })
 

@@ -30,7 +30,9 @@ function reference(op: Reduce, x: { shape: number[]; data: number[] }, axes: num
   const values = [...groups.values()].map((g) =>
     op === 'ReduceMax' ? Math.max(...g) : g.reduce((a, v) => a + v, 0) / (op === 'ReduceMean' ? g.length : 1),
   )
-  const shape = keepdims ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !axes.includes(i))
+  const shape = keepdims
+    ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d))
+    : x.shape.filter((_, i) => !axes.includes(i))
   return { shape, values }
 }
 
@@ -65,13 +67,18 @@ describe('reductions', () => {
     expect(Number.isNaN(withNan.data[0] as number)).toBe(true)
     expect(withNan.data[1]).toBe(6)
     const data = Array.from({ length: 2 * 3 * 4 }, (_, i) => (i * 37) % 11)
-    const general = await runGraph([{ name: 'x', shape: [2, 3, 4], data }], (b, [v]) => b.reduceSum(v as Value, [0, 2], 0))
-    expect([...general.data]).toEqual([0, 1, 2].map((j) => data.filter((_, i) => Math.floor(i / 4) % 3 === j).reduce((a, v) => a + v, 0)))
+    const general = await runGraph([{ name: 'x', shape: [2, 3, 4], data }], (b, [v]) =>
+      b.reduceSum(v as Value, [0, 2], 0),
+    )
+    expect([...general.data]).toEqual(
+      [0, 1, 2].map((j) => data.filter((_, i) => Math.floor(i / 4) % 3 === j).reduce((a, v) => a + v, 0)),
+    )
   })
 
   test('ArgMax picks the first maximum of the last axis, as int32', async () => {
-    const out = await runGraph([{ name: 'x', shape: [3, 4], data: [1, 5, 5, 2, -1, -2, -3, -4, 0, 0, 0, 9] }], (b, [v]) =>
-      b.argmax(v as Value, -1, 0),
+    const out = await runGraph(
+      [{ name: 'x', shape: [3, 4], data: [1, 5, 5, 2, -1, -2, -3, -4, 0, 0, 0, 9] }],
+      (b, [v]) => b.argmax(v as Value, -1, 0),
     )
     expect(out.dtype).toBe('int32')
     expect([...out.data]).toEqual([1, 0, 3])

@@ -3,9 +3,35 @@ import { OPS } from '../../../src/train/ops/registry.ts'
 
 /** Standard ONNX (ai.onnx) operators of opset ≤ 17: every IR op must be one. */
 const ONNX_OPSET_17 = new Set([
-  'Add', 'Sub', 'Mul', 'Div', 'Pow', 'Min', 'Equal', 'Less', 'Neg', 'Exp', 'Log', 'Sqrt', 'Tanh', 'Reciprocal',
-  'Identity', 'Cast', 'MatMul', 'Transpose', 'Reshape', 'Expand', 'Split', 'Concat', 'Gather', 'ReduceSum',
-  'ReduceMean', 'ReduceMax', 'ArgMax', 'Softmax', 'LogSoftmax',
+  'Add',
+  'Sub',
+  'Mul',
+  'Div',
+  'Pow',
+  'Min',
+  'Equal',
+  'Less',
+  'Neg',
+  'Exp',
+  'Log',
+  'Sqrt',
+  'Tanh',
+  'Reciprocal',
+  'Identity',
+  'Cast',
+  'MatMul',
+  'Transpose',
+  'Reshape',
+  'Expand',
+  'Split',
+  'Concat',
+  'Gather',
+  'ReduceSum',
+  'ReduceMean',
+  'ReduceMax',
+  'ArgMax',
+  'Softmax',
+  'LogSoftmax',
 ])
 
 describe('OPS registry', () => {

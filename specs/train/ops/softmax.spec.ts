@@ -50,7 +50,10 @@ describe('Softmax and LogSoftmax (last axis)', () => {
 
   test('an axis other than the last is refused', async () => {
     await expect(
-      runGraph([{ name: 'x', shape: [2, 3], data: [1, 2, 3, 4, 5, 6] }], (b, [v]) => b.op('Softmax', [v as Value], { axis: 0 })[0] as Value),
+      runGraph(
+        [{ name: 'x', shape: [2, 3], data: [1, 2, 3, 4, 5, 6] }],
+        (b, [v]) => b.op('Softmax', [v as Value], { axis: 0 })[0] as Value,
+      ),
     ).rejects.toThrow('Softmax: only the last axis is supported, got axis 0')
   })
 })

@@ -42,12 +42,23 @@ function near(got: number, want: number): void {
   expect(Math.abs(got - want), `${got} vs ${want}`).toBeLessThanOrEqual(1e-7 * Math.max(1, Math.abs(want)))
 }
 
-const t = (data: number[]): HostTensor => ({ shape: data.length === 1 ? [] : [data.length], dtype: 'float32', data: Float64Array.from(data) })
+const t = (data: number[]): HostTensor => ({
+  shape: data.length === 1 ? [] : [data.length],
+  dtype: 'float32',
+  data: Float64Array.from(data),
+})
 
 describe('AdamW update', () => {
   test('two steps equal the hand-computed PyTorch AdamW update, with bias correction and decay groups', async () => {
     const s = await session()
-    await s.writeState({ w: t([1, -2]), bias: t([0.5, 0.25]), 'm.w': t([0, 0]), 'v.w': t([0, 0]), 'm.bias': t([0, 0]), 'v.bias': t([0, 0]) })
+    await s.writeState({
+      w: t([1, -2]),
+      bias: t([0.5, 0.25]),
+      'm.w': t([0, 0]),
+      'v.w': t([0, 0]),
+      'm.bias': t([0, 0]),
+      'v.bias': t([0, 0]),
+    })
     const lr = 0.01
     const grads = [
       { w: [0.1, -0.3], bias: [2, -1] },
@@ -93,7 +104,15 @@ describe('AdamW update', () => {
   })
 
   test('decayGroups() splits a GPT exactly as nanoGPT configure_optimizers does', () => {
-    const specs = gptParamSpecs({ vocab_size: 5, block_size: 4, n_layer: 1, n_head: 1, n_embd: 4, bias: true, dropout: 0 })
+    const specs = gptParamSpecs({
+      vocab_size: 5,
+      block_size: 4,
+      n_layer: 1,
+      n_head: 1,
+      n_embd: 4,
+      bias: true,
+      dropout: 0,
+    })
     const groups = decayGroups(specs)
     expect(groups.decay).toEqual([
       'transformer.wte.weight',

@@ -54,7 +54,12 @@ export async function gradCheck(
   const feeds: Record<string, HostTensor> = {}
   for (const i of inputs) {
     const dtype = i.dtype ?? 'float32'
-    const data = dtype === 'float32' ? Float64Array.from(i.data) : dtype === 'int32' ? Int32Array.from(i.data) : Uint8Array.from(i.data)
+    const data =
+      dtype === 'float32'
+        ? Float64Array.from(i.data)
+        : dtype === 'int32'
+          ? Int32Array.from(i.data)
+          : Uint8Array.from(i.data)
     feeds[i.name] = { shape: i.shape, dtype, data }
   }
   const base = await session.run('g', feeds)

@@ -8,7 +8,11 @@ function program() {
   const x = b.input('x', [3])
   const next = b.sub(p, b.mul(x, 0.5))
   const g = b.finish({ 'next.p': next, total: b.reduceSum(next, 'all', 0) })
-  return { graphs: { step: g }, state: [{ name: 'p', shape: [3], dtype: 'float32' as const }], updates: { step: { 'next.p': 'p' } } }
+  return {
+    graphs: { step: g },
+    state: [{ name: 'p', shape: [3], dtype: 'float32' as const }],
+    updates: { step: { 'next.p': 'p' } },
+  }
 }
 
 describe('TsExecutor', () => {
@@ -33,9 +37,9 @@ describe('TsExecutor', () => {
 
   test('feeds of the wrong shape or dtype and unknown graphs are refused with the numbers', async () => {
     const session = await new TsExecutor().load(program())
-    await expect(session.run('step', { x: { shape: [4], dtype: 'float32', data: new Float32Array(4) } })).rejects.toThrow(
-      'ts executor: feed x is [4] float32 (4 values), expected [3] float32',
-    )
+    await expect(
+      session.run('step', { x: { shape: [4], dtype: 'float32', data: new Float32Array(4) } }),
+    ).rejects.toThrow('ts executor: feed x is [4] float32 (4 values), expected [3] float32')
     await expect(session.run('nope', {})).rejects.toThrow('no graph named nope')
     await expect(session.run('step', {})).rejects.toThrow('step needs feed x')
   })
@@ -48,10 +52,19 @@ describe('TsExecutor', () => {
     for (let i = 0; i < 4; i++) y = b.tanh(b.matmul(y, w))
     const g = b.finish({ y: b.softmax(y, -1) })
     const feeds = {
-      x: { shape: [16, 24], dtype: 'float32' as const, data: Float32Array.from({ length: 384 }, (_, i) => Math.sin(i)) },
-      w: { shape: [24, 24], dtype: 'float32' as const, data: Float32Array.from({ length: 576 }, (_, i) => Math.cos(i) / 5) },
+      x: {
+        shape: [16, 24],
+        dtype: 'float32' as const,
+        data: Float32Array.from({ length: 384 }, (_, i) => Math.sin(i)),
+      },
+      w: {
+        shape: [24, 24],
+        dtype: 'float32' as const,
+        data: Float32Array.from({ length: 576 }, (_, i) => Math.cos(i) / 5),
+      },
     }
-    const run = async () => (await (await new TsExecutor().load({ graphs: { g }, state: [], updates: {} })).run('g', feeds)).y?.data
+    const run = async () =>
+      (await (await new TsExecutor().load({ graphs: { g }, state: [], updates: {} })).run('g', feeds)).y?.data
     expect(Buffer.from((await run())?.buffer as ArrayBuffer)).toEqual(Buffer.from((await run())?.buffer as ArrayBuffer))
   })
 })

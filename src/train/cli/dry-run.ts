@@ -1,6 +1,6 @@
 import type { LoadedTrainConfig } from '../../config/load-train-config.ts'
-import { BACKEND_DEPENDENCIES } from '../executor.ts'
 import { evalBatches } from '../batches.ts'
+import { BACKEND_DEPENDENCIES } from '../executor.ts'
 import { flopsPerToken, matmulFlops } from '../flops.ts'
 import { countParams } from '../model/gpt.ts'
 import { loadTextData } from '../text-data.ts'

@@ -36,9 +36,9 @@ export const MONITOR_METRIC = 'val/loss'
  * (finish the step, save, exit 130), then the final statuses and summaries. Returns the exit code.
  */
 export async function runTraining(loaded: LoadedTrainConfig, options: RunTrainingOptions, io: CliIo): Promise<number> {
-  if (underTsxRelay()) return runOutsideTsxRelay(options.argv)
   const { config } = loaded
   const executor = await resolveExecutor(config.backend)
+  if (underTsxRelay()) return runOutsideTsxRelay(options.argv)
   const data = loadTextData(config.dataset, config.val_fraction, config.block_size)
   const run = resolveRunFolder(loaded, options.resumeFrom)
   const outDir = run.outDir
@@ -153,7 +153,13 @@ export async function runTraining(loaded: LoadedTrainConfig, options: RunTrainin
       ['system-metrics', join(outDir, 'system_metrics.jsonl')],
     ] as const) {
       if (existsSync(file)) {
-        tl.row('artifacts', { session_id: sessionId, kind, path: resolve(file), bytes: statSync(file).size, created_at: endedAt })
+        tl.row('artifacts', {
+          session_id: sessionId,
+          kind,
+          path: resolve(file),
+          bytes: statSync(file).size,
+          created_at: endedAt,
+        })
       }
     }
     tl.row('training_runs', { ...runRow, status, ended_at: endedAt })
@@ -190,7 +196,12 @@ function recordSystemSummary(tl: TrainLedger, sampler: SystemSampler, runId: str
     { step: 0, name: `system/${field}/max`, value: s.max, ts },
   ])
   tl.write(metricRecords(runId, records))
-  tl.event(sessionId, 'info', 'system metrics summary', { run_id: runId, files: sampler.files(), summary, gpu: sampler.gpuUnavailable ?? 'ok' })
+  tl.event(sessionId, 'info', 'system metrics summary', {
+    run_id: runId,
+    files: sampler.files(),
+    summary,
+    gpu: sampler.gpuUnavailable ?? 'ok',
+  })
 }
 
 /** Where the run lives and what to resume: a new folder, or the one a checkpoint belongs to. */
@@ -200,7 +211,10 @@ export function resolveRunFolder(
 ): { outDir: string; resume?: string } {
   const configured = loaded.config.out_dir
   if (resumeFrom === undefined) {
-    return { outDir: configured ?? join('runs', `${loaded.name}-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 23)}`) }
+    return {
+      outDir:
+        configured ?? join('runs', `${loaded.name}-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 23)}`),
+    }
   }
   if (resumeFrom === 'latest') {
     const outDir = configured ?? newestRun(loaded.name)

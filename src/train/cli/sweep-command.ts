@@ -77,7 +77,8 @@ export async function sweepCommand(argv: string[], io: CliIo = STDIO): Promise<n
   const flags = flagOverrides(values)
   const base = loadTrainConfig(values.config, sets, flags)
   const sweepDir =
-    base.config.out_dir ?? join('runs', `${base.name}-sweep-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 23)}`)
+    base.config.out_dir ??
+    join('runs', `${base.name}-sweep-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 23)}`)
   const runs: SweepRun[] = sweepMatrix(values.grid).map((overrides, index) => {
     const outDir = join(sweepDir, String(index))
     const loaded = loadTrainConfig(values.config as string, [...sets, ...overrides, `out_dir=${outDir}`], flags)
@@ -85,7 +86,12 @@ export async function sweepCommand(argv: string[], io: CliIo = STDIO): Promise<n
   })
   io.out(
     formatTable(
-      runs.map((r) => ({ '#': r.index, overrides: r.overrides.join(' '), 'config hash': r.hash.slice(0, 12), out_dir: r.outDir })),
+      runs.map((r) => ({
+        '#': r.index,
+        overrides: r.overrides.join(' '),
+        'config hash': r.hash.slice(0, 12),
+        out_dir: r.outDir,
+      })),
     ),
   )
   if (!values.run) {

@@ -57,7 +57,11 @@ export const TRAIN_OPTIONS = {
 } satisfies OptionSpec
 
 /** Config values given as dedicated flags; they apply after `--set` and are validated by the schema. */
-export function flagOverrides(values: { seed?: string; backend?: string; 'system-metrics'?: string }): Partial<TrainConfig> {
+export function flagOverrides(values: {
+  seed?: string
+  backend?: string
+  'system-metrics'?: string
+}): Partial<TrainConfig> {
   const flags: Partial<TrainConfig> = {}
   if (values.seed !== undefined) flags.seed = intFlag(values.seed, '--seed', 0)
   if (values.backend !== undefined) flags.backend = values.backend as TrainConfig['backend']

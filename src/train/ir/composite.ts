@@ -40,7 +40,8 @@ export function crossEntropy(b: GraphBuilder, logits: Value, targets: Value): { 
   const onehot = oneHot(b, targets, vocab) // (N, V)
   const nll = b.neg(b.reduceSum(b.mul(onehot, logp), [1], 0)) // (N)
   const loss = b.reduceMean(nll, [0], 0) // ()
-  if (sizeOf(targets.shape) !== n) throw new Error(`crossEntropy: ${n} rows of logits but ${targets.name} has ${sizeOf(targets.shape)} targets`)
+  if (sizeOf(targets.shape) !== n)
+    throw new Error(`crossEntropy: ${n} rows of logits but ${targets.name} has ${sizeOf(targets.shape)} targets`)
   return { nll, loss }
 }
 

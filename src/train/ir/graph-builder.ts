@@ -1,14 +1,6 @@
 import { OPS } from '../ops/registry.ts'
 import type { DType, Node, OpAttrs, OpType, Value } from './op-types.ts'
-import {
-  fmtShape,
-  isIdentityPerm,
-  normalizeAxes,
-  normalizeAxis,
-  sameShape,
-  sizeOf,
-  swapLastTwo,
-} from './shape.ts'
+import { fmtShape, isIdentityPerm, normalizeAxes, normalizeAxis, sameShape, sizeOf, swapLastTwo } from './shape.ts'
 
 /** A constant tensor of a graph (an ONNX initializer). */
 export interface Initializer {
@@ -55,7 +47,8 @@ export class GraphBuilder {
       throw new Error(`constant: ${data.length} values do not fill shape ${fmtShape(shape)}`)
     }
     const value = this.define(name ?? this.fresh('const'), shape, dtype)
-    const typed = dtype === 'float32' ? Float32Array.from(data) : dtype === 'int32' ? Int32Array.from(data) : Uint8Array.from(data)
+    const typed =
+      dtype === 'float32' ? Float32Array.from(data) : dtype === 'int32' ? Int32Array.from(data) : Uint8Array.from(data)
     this.initializers.set(value.name, { value, data: typed })
     return value
   }
@@ -81,7 +74,8 @@ export class GraphBuilder {
       throw new Error(`${op}: takes ${min === max ? min : `${min}..${max}`} inputs, got ${inputs.length}`)
     }
     for (const input of inputs) {
-      if (this.values.get(input.name) !== input) throw new Error(`${op}: input ${input.name} is not a value of this graph`)
+      if (this.values.get(input.name) !== input)
+        throw new Error(`${op}: input ${input.name} is not a value of this graph`)
     }
     const types = def.infer(inputs, attrs)
     const outputs = types.map((t, i) => this.define(names?.[i] ?? this.fresh(op), t.shape, t.dtype))
@@ -298,9 +292,7 @@ export class GraphBuilder {
     const outs: { name: string; value: Value }[] = []
     for (const [name, value] of Object.entries(outputs)) {
       const renamable =
-        this.producers.has(value.name) &&
-        !renames.has(value.name) &&
-        (name === value.name || !this.values.has(name))
+        this.producers.has(value.name) && !renames.has(value.name) && (name === value.name || !this.values.has(name))
       if (renamable) {
         renames.set(value.name, name)
         outs.push({ name, value })

@@ -45,7 +45,8 @@ export function broadcastShapes(a: readonly number[], b: readonly number[], op: 
 /** A possibly negative axis made non-negative, checked against `rank`. */
 export function normalizeAxis(axis: number, rank: number, op: string): number {
   const a = axis < 0 ? axis + rank : axis
-  if (!Number.isInteger(a) || a < 0 || a >= rank) throw new Error(`${op}: axis ${axis} is out of range for rank ${rank}`)
+  if (!Number.isInteger(a) || a < 0 || a >= rank)
+    throw new Error(`${op}: axis ${axis} is out of range for rank ${rank}`)
   return a
 }
 
@@ -100,9 +101,7 @@ export function broadcastPlan(
     const d = outShape[i] as number
     if (d === 1) continue
     const last = dims.length - 1
-    const mergeable =
-      last >= 0 &&
-      full.every((s, k) => (strides[k]?.[last] as number) === (s[i] as number) * d)
+    const mergeable = last >= 0 && full.every((s, k) => (strides[k]?.[last] as number) === (s[i] as number) * d)
     if (mergeable) {
       dims[last] = (dims[last] as number) * d
       full.forEach((s, k) => {

@@ -44,7 +44,8 @@ export function gptParamSpecs(cfg: GptConfig): ParamSpec[] {
   const specs: ParamSpec[] = []
   const weight = (key: string, shape: number[], s = std) =>
     specs.push({ key, shape, init: { kind: 'normal', std: s }, decay: shape.length >= 2 })
-  const vector = (key: string, n: number, kind: 'zeros' | 'ones') => specs.push({ key, shape: [n], init: { kind }, decay: false })
+  const vector = (key: string, n: number, kind: 'zeros' | 'ones') =>
+    specs.push({ key, shape: [n], init: { kind }, decay: false })
   const norm = (prefix: string) => {
     vector(`${prefix}.weight`, C, 'ones')
     if (cfg.bias) vector(`${prefix}.bias`, C, 'zeros')
@@ -74,7 +75,8 @@ export function initGptParams(cfg: GptConfig, rng: Prng): Record<string, TensorD
   for (const spec of gptParamSpecs(cfg)) {
     const data = new Float32Array(sizeOf(spec.shape))
     if (spec.init.kind === 'ones') data.fill(1)
-    else if (spec.init.kind === 'normal') for (let i = 0; i < data.length; i++) data[i] = rng.nextNormal() * spec.init.std
+    else if (spec.init.kind === 'normal')
+      for (let i = 0; i < data.length; i++) data[i] = rng.nextNormal() * spec.init.std
     out[spec.key] = { shape: [...spec.shape], data }
   }
   return out
@@ -152,9 +154,7 @@ export function gptForward(
       // attention
       const a = layerNorm(b, x, p(`${h}.ln_1.weight`), opt(`${h}.ln_1.bias`))
       const qkv = linear(b, a, p(`${h}.attn.c_attn.weight`), opt(`${h}.attn.c_attn.bias`)) // (B, T, 3C)
-      const heads = b
-        .split(qkv, 2, [C, C, C])
-        .map((t) => b.transpose(b.reshape(t, [B, T, nh, hs]), [0, 2, 1, 3])) // (B, T, C) -> (B, nh, T, hs)
+      const heads = b.split(qkv, 2, [C, C, C]).map((t) => b.transpose(b.reshape(t, [B, T, nh, hs]), [0, 2, 1, 3])) // (B, T, C) -> (B, nh, T, hs)
       const [q, k, v] = heads as [Value, Value, Value]
       let att = b.mul(b.matmul(q, b.transposeLast(k)), 1 / Math.sqrt(hs)) // (B, nh, T, T)
       att = b.softmax(b.add(att, mask), -1)

@@ -113,9 +113,7 @@ export const Sqrt = unary('Sqrt', 'Math.sqrt(v)', (g, ctx) => ctx.b.div(ctx.b.mu
 // d tanh = 1 - tanh²
 export const Tanh = unary('Tanh', 'Math.tanh(v)', (g, ctx) => ctx.b.mul(g, ctx.b.sub(1, ctx.b.mul(y0(ctx), y0(ctx)))))
 // d(1/x) = -1/x²
-export const Reciprocal = unary('Reciprocal', '1 / v', (g, ctx) =>
-  ctx.b.neg(ctx.b.mul(g, ctx.b.mul(y0(ctx), y0(ctx)))),
-)
+export const Reciprocal = unary('Reciprocal', '1 / v', (g, ctx) => ctx.b.neg(ctx.b.mul(g, ctx.b.mul(y0(ctx), y0(ctx)))))
 export const Identity = unary('Identity', 'v', (g) => g, ['float32', 'int32', 'bool'])
 
 const castLoops: Record<DType, UnaryLoop> = {

@@ -25,7 +25,8 @@ export const MatMul: OpDef<OpAttrs['MatMul']> = {
     const batch = broadcastShapes(x.shape.slice(0, -2), y.shape.slice(0, -2), 'MatMul')
     return [{ shape: [...batch, m, n], dtype: 'float32' }]
   },
-  forward({ inputs, bTransposed }) {
+  forward({ inputs, bTransposed, gemm: pooled }) {
+    const gemm = pooled ?? gemmNT
     const aShape = (inputs[0] as Value).shape
     const given = (inputs[1] as Value).shape
     const rb = given.length
@@ -47,7 +48,7 @@ export const MatMul: OpDef<OpAttrs['MatMul']> = {
             bt = scratch[0] as FloatArray
             transpose2d(ins[1] as FloatArray, 0, bt, 0, K, N)
           }
-          gemmNT(a, 0, bt, 0, outs[0] as FloatArray, 0, rows, N, K)
+          gemm(a, 0, bt, 0, outs[0] as FloatArray, 0, rows, N, K)
         },
       }
     }
@@ -66,11 +67,11 @@ export const MatMul: OpDef<OpAttrs['MatMul']> = {
         for (let i = 0; i < count; i++) {
           const ob = offB[i] as number
           if (bTransposed) {
-            gemmNT(a, offA[i] as number, b, ob, c, i * M * N, M, N, K)
+            gemm(a, offA[i] as number, b, ob, c, i * M * N, M, N, K)
           } else {
             if (ob !== last) transpose2d(b, ob, tmp, 0, K, N)
             last = ob
-            gemmNT(a, offA[i] as number, tmp, 0, c, i * M * N, M, N, K)
+            gemm(a, offA[i] as number, tmp, 0, c, i * M * N, M, N, K)
           }
         }
       },

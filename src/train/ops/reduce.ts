@@ -11,7 +11,9 @@ function inferReduce(op: string, x: Value, { axes, keepdims }: ReduceAttrs): Typ
       throw new Error(`${op}: axis ${a} is out of range for ${fmtShape(x.shape)}`)
     }
   }
-  const shape = keepdims ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !axes.includes(i))
+  const shape = keepdims
+    ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d))
+    : x.shape.filter((_, i) => !axes.includes(i))
   return [{ shape, dtype: 'float32' }]
 }
 
@@ -45,7 +47,8 @@ function reduceKernel(kind: Kind, x: Value, axes: readonly number[]): PreparedKe
     const inner = at < 0 ? 1 : runs.slice(at + 1).reduce((p, r) => p * r.size, 1)
     const acc = new Float64Array(inner)
     return {
-      run: (ins, outs) => reduceBlock(kind === 'max', ins[0] as FloatArray, outs[0] as FloatArray, outer, red, inner, scale, acc),
+      run: (ins, outs) =>
+        reduceBlock(kind === 'max', ins[0] as FloatArray, outs[0] as FloatArray, outer, red, inner, scale, acc),
     }
   }
   // General: walk the input in memory order, accumulating into the output slot of each element.
@@ -67,7 +70,7 @@ function reduceKernel(kind: Kind, x: Value, axes: readonly number[]): PreparedKe
       for (let i = 0; i < total; i++) {
         const v = src[i] as number
         const a = acc[o] as number
-        acc[o] = isMax ? (a === a && (v > a || v !== v) ? v : a) : a + v
+        acc[o] = isMax ? (!Number.isNaN(a) && (v > a || Number.isNaN(v)) ? v : a) : a + v
         for (let d = dims.length - 1; d >= 0; d--) {
           o += so[d] as number
           const k = (idx[d] as number) + 1
@@ -102,7 +105,7 @@ function reduceBlock(
       if (isMax) {
         for (let r = 0; r < red; r++) {
           const v = x[base + r] as number
-          if (s === s && (v > s || v !== v)) s = v
+          if (!Number.isNaN(s) && (v > s || Number.isNaN(v))) s = v
         }
       } else {
         for (let r = 0; r < red; r++) s += x[base + r] as number
@@ -120,7 +123,7 @@ function reduceBlock(
         for (let i = 0; i < inner; i++) {
           const v = x[row + i] as number
           const a = acc[i] as number
-          if (a === a && (v > a || v !== v)) acc[i] = v
+          if (!Number.isNaN(a) && (v > a || Number.isNaN(v))) acc[i] = v
         }
       } else {
         for (let i = 0; i < inner; i++) acc[i] = (acc[i] as number) + (x[row + i] as number)

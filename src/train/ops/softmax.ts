@@ -28,7 +28,7 @@ export const Softmax: OpDef<OpAttrs['Softmax']> = {
           let m = Number.NEGATIVE_INFINITY
           for (let j = 0; j < n; j++) {
             const v = x[base + j] as number
-            if (m === m && (v > m || v !== v)) m = v
+            if (!Number.isNaN(m) && (v > m || Number.isNaN(v))) m = v
           }
           let s = 0
           for (let j = 0; j < n; j++) {
@@ -66,7 +66,7 @@ export const LogSoftmax: OpDef<OpAttrs['LogSoftmax']> = {
           let m = Number.NEGATIVE_INFINITY
           for (let j = 0; j < n; j++) {
             const v = x[base + j] as number
-            if (m === m && (v > m || v !== v)) m = v
+            if (!Number.isNaN(m) && (v > m || Number.isNaN(v))) m = v
           }
           let s = 0
           for (let j = 0; j < n; j++) s += Math.exp((x[base + j] as number) - m)

@@ -3,8 +3,8 @@ import { join } from 'node:path'
 import ort from 'onnxruntime-node'
 import { graphToOnnx } from '../../onnx/graph-to-onnx.ts'
 import type { Executor, ExecutorOptions, HostTensor, Program, Session, StateSlot } from '../executor.ts'
-import type { Graph } from '../ir/graph-builder.ts'
-import type { DType, TensorArray } from '../ir/op-types.ts'
+import { type Graph, GraphBuilder } from '../ir/graph-builder.ts'
+import type { DType, TensorArray, Value } from '../ir/op-types.ts'
 import { fmtShape, sameShape, sizeOf } from '../ir/shape.ts'
 import { probeWebGpu, webGpuUnavailable } from './webgpu-adapter.ts'
 
@@ -77,6 +77,8 @@ export class OrtSession implements Session {
   private readonly slots = new Map<string, StateSlot>()
   private readonly state = new Map<string, ort.Tensor>()
   private readonly graphs = new Map<string, CompiledGraph>()
+  /** WebGPU: Identity over every state slot with host outputs, the one way state leaves the device. */
+  private download: ort.InferenceSession | undefined
 
   constructor(
     program: Program,
@@ -174,16 +176,29 @@ export class OrtSession implements Session {
   }
 
   async readState(names?: readonly string[]): Promise<Record<string, HostTensor>> {
+    const wanted = names ?? [...this.slots.keys()]
+    const onDevice: string[] = []
     const out: Record<string, HostTensor> = {}
-    for (const name of names ?? [...this.slots.keys()]) {
+    for (const name of wanted) {
       const slot = this.slots.get(name)
       const tensor = this.state.get(name)
       if (!slot || !tensor) throw new Error(`${this.backend}: no state slot ${name}`)
-      // getData() downloads a device buffer; CPU data is copied so the caller owns it.
-      const data = tensor.location === 'gpu-buffer' ? await tensor.getData() : (tensor.data as TensorArray).slice()
-      out[name] = { shape: [...slot.shape], dtype: slot.dtype, data: data as TensorArray }
+      if (tensor.location === 'gpu-buffer') onDevice.push(name)
+      else out[name] = { shape: [...slot.shape], dtype: slot.dtype, data: (tensor.data as TensorArray).slice() }
     }
-    return out
+    if (onDevice.length > 0) {
+      // Not Tensor.getData(): on the H100 it aborted the process ("terminate called after throwing
+      // an instance of 'char const*'") in onnxruntime-node 1.30. A graph whose outputs are placed
+      // on 'cpu' copies device buffers to the host through onnxruntime's own transfer instead.
+      this.download ??= await this.downloadSession()
+      const feeds = Object.fromEntries(this.state)
+      const copies = await this.download.run(feeds, onDevice.map(hostName))
+      for (const name of onDevice) {
+        const slot = this.slots.get(name) as StateSlot
+        out[name] = { shape: [...slot.shape], dtype: slot.dtype, data: (copies[hostName(name)] as ort.Tensor).data as TensorArray }
+      }
+    }
+    return Object.fromEntries(wanted.map((name) => [name, out[name] as HostTensor]))
   }
 
   async writeState(values: Readonly<Record<string, HostTensor>>): Promise<void> {
@@ -205,12 +220,31 @@ export class OrtSession implements Session {
   async dispose(): Promise<void> {
     for (const tensor of this.state.values()) release(tensor)
     this.state.clear()
+    await this.download?.release()
+    this.download = undefined
     for (const { session } of this.graphs.values()) await session.release()
     this.graphs.clear()
+  }
+
+  private async downloadSession(): Promise<ort.InferenceSession> {
+    const b = new GraphBuilder()
+    const outputs: Record<string, Value> = {}
+    for (const slot of this.slots.values()) outputs[hostName(slot.name)] = b.input(slot.name, slot.shape, slot.dtype)
+    const model = graphToOnnx(b.finish(outputs), { name: 'download' })
+    return ort.InferenceSession.create(model, {
+      executionProviders: [this.provider],
+      preferredOutputLocation: 'cpu',
+      logSeverityLevel: 3,
+    })
   }
 }
 
 // --- internal ---
+
+/** Output name of the host copy of state slot `name` in the download graph. */
+function hostName(name: string): string {
+  return `${name}:host`
+}
 
 /** Frees a device buffer; host tensors are left to the garbage collector. */
 function release(tensor: ort.Tensor | undefined): void {

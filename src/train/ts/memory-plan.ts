@@ -100,7 +100,8 @@ export function planMemory(graph: Graph, stateNames: ReadonlySet<string>): Memor
     slots.push({ kind, dtype: v.dtype, length: sizeOf(v.shape), name: v.name })
     return slots.length - 1
   }
-  for (const input of graph.inputs) slotOf.set(input.name, addSlot(stateNames.has(input.name) ? 'state' : 'feed', input))
+  for (const input of graph.inputs)
+    slotOf.set(input.name, addSlot(stateNames.has(input.name) ? 'state' : 'feed', input))
   for (const [name, init] of graph.initializers) slotOf.set(name, addSlot('const', init.value))
 
   const pool = new Map<string, number[]>()

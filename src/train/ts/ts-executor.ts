@@ -3,6 +3,7 @@ import type { Graph } from '../ir/graph-builder.ts'
 import type { DType, FloatArray, PreparedKernel, TensorArray } from '../ir/op-types.ts'
 import { fmtShape, sameShape, sizeOf } from '../ir/shape.ts'
 import { OPS } from '../ops/registry.ts'
+import { MatmulPool } from './matmul-pool.ts'
 import { planMemory } from './memory-plan.ts'
 
 type Precision = 'float32' | 'float64'
@@ -18,15 +19,18 @@ export class TsExecutor implements Executor {
   readonly device: string
   private readonly precision: Precision
   private readonly profile: boolean
+  private readonly threads: number
 
   constructor(options: ExecutorOptions & { profile?: boolean } = {}) {
     this.precision = options.precision ?? 'float32'
     this.profile = options.profile ?? false
-    this.device = `cpu (ts, 1 thread${this.precision === 'float64' ? ', float64' : ''})`
+    this.threads = Math.max(1, Math.floor(options.threads ?? 1))
+    const threads = `${this.threads} thread${this.threads === 1 ? '' : 's'}`
+    this.device = `cpu (ts, ${threads}${this.precision === 'float64' ? ', float64' : ''})`
   }
 
   async load(program: Program): Promise<TsSession> {
-    return new TsSession(program, this.precision, this.profile)
+    return new TsSession(program, this.precision, this.profile, this.threads)
   }
 }
 
@@ -60,22 +64,27 @@ export class TsSession implements Session {
   private readonly slots = new Map<string, StateSlot>()
   private readonly graphs = new Map<string, CompiledGraph>()
   private readonly precision: Precision
+  private readonly pool: MatmulPool | undefined
 
-  constructor(program: Program, precision: Precision, profile = false) {
+  constructor(program: Program, precision: Precision, profile = false, threads = 1) {
     this.precision = precision
     this.profile = profile
+    // With threads, every float buffer lives in shared memory so the pool's workers can read it.
+    this.pool = threads > 1 ? new MatmulPool(threads, precision === 'float64') : undefined
     for (const slot of program.state) {
       this.slots.set(slot.name, slot)
-      this.state.set(slot.name, allocate(slot.dtype, sizeOf(slot.shape), precision))
+      this.state.set(slot.name, this.allocate(slot.dtype, sizeOf(slot.shape)))
     }
     for (const [name, graph] of Object.entries(program.graphs)) {
       this.graphs.set(name, this.compile(name, graph, program.updates[name] ?? {}))
     }
+    this.pool?.start()
   }
 
   async run(graphName: string, feeds: Readonly<Record<string, HostTensor>>): Promise<Record<string, HostTensor>> {
     const compiled = this.graphs.get(graphName)
-    if (!compiled) throw new Error(`ts executor: no graph named ${graphName}; loaded: ${[...this.graphs.keys()].join(', ')}`)
+    if (!compiled)
+      throw new Error(`ts executor: no graph named ${graphName}; loaded: ${[...this.graphs.keys()].join(', ')}`)
     const { buffers, graph } = compiled
     for (const [name, slot] of compiled.feeds) {
       const feed = feeds[name]
@@ -132,12 +141,23 @@ export class TsSession implements Session {
   async dispose(): Promise<void> {
     this.graphs.clear()
     this.state.clear()
+    await this.pool?.dispose()
+  }
+
+  /** A buffer for `dtype`: floats follow the precision, and live in the pool's shared memory when there is one. */
+  private allocate(dtype: DType, length: number): TensorArray {
+    if (dtype === 'int32') return new Int32Array(length)
+    if (dtype === 'bool') return new Uint8Array(length)
+    if (this.pool) return this.pool.allocate(length)
+    return this.precision === 'float64' ? new Float64Array(length) : new Float32Array(length)
   }
 
   private compile(name: string, graph: Graph, updates: Readonly<Record<string, string>>): CompiledGraph {
     const stateNames = new Set(graph.inputs.filter((v) => this.slots.has(v.name)).map((v) => v.name))
     const plan = planMemory(graph, stateNames)
-    const buffers = plan.slots.map((s) => (s.kind === 'state' ? new Float32Array(0) : allocate(s.dtype, s.length, this.precision)))
+    const buffers = plan.slots.map((s) =>
+      s.kind === 'state' ? new Float32Array(0) : this.allocate(s.dtype, s.length),
+    )
     for (const [valueName, init] of graph.initializers) {
       ;(buffers[plan.slotOf.get(valueName) as number] as TensorArray).set(init.data as never)
     }
@@ -148,11 +168,12 @@ export class TsSession implements Session {
         outputs: step.outputs,
         attrs: step.node.attrs,
         bTransposed: step.bTransposed,
+        gemm: this.pool?.gemm,
       })
     })
     // One shared scratch arena: steps run one at a time, so each gets views at offset 0.
     const arenaLength = Math.max(0, ...prepared.map((k) => (k.scratch ?? []).reduce((a, n) => a + n, 0)))
-    const arena = this.precision === 'float64' ? new Float64Array(arenaLength) : new Float32Array(arenaLength)
+    const arena = this.allocate('float32', arenaLength) as FloatArray
     const steps: Step[] = plan.steps.map((step, i) => {
       const kernel = prepared[i] as PreparedKernel
       let offset = 0
@@ -203,11 +224,7 @@ export class TsSession implements Session {
   }
 }
 
-function allocate(dtype: DType, length: number, precision: Precision): TensorArray {
-  if (dtype === 'int32') return new Int32Array(length)
-  if (dtype === 'bool') return new Uint8Array(length)
-  return precision === 'float64' ? new Float64Array(length) : new Float32Array(length)
-}
+
 
 function checkTensor(what: string, tensor: HostTensor, shape: readonly number[], dtype: DType): void {
   if (tensor.dtype !== dtype || !sameShape(tensor.shape, shape) || tensor.data.length !== sizeOf(shape)) {
