@@ -5,7 +5,10 @@ import { tempRepo } from './_temp-repo.ts'
 
 const CONFIG = GATE_DEFAULTS.deps
 
-function lockFor(pkg: { dependencies?: Record<string, string>; devDependencies?: Record<string, string> }, packages: Record<string, object>) {
+function lockFor(
+  pkg: { dependencies?: Record<string, string>; devDependencies?: Record<string, string> },
+  packages: Record<string, object>,
+) {
   return { name: 'x', lockfileVersion: 3, requires: true, packages: { '': { name: 'x', ...pkg }, ...packages } }
 }
 
@@ -40,7 +43,10 @@ describe('scanDeps()', () => {
     const pkg = { dependencies: { a: '^1.0.0' }, devDependencies: { b: '2.0.0' }, engines: { node: '>=18' } }
     const root = tempRepo({
       'package.json': { name: 'x', ...pkg },
-      'package-lock.json': lockFor(pkg, { 'node_modules/a': { version: '1.4.0' }, 'node_modules/b': { version: '2.0.0', dev: true } }),
+      'package-lock.json': lockFor(pkg, {
+        'node_modules/a': { version: '1.4.0' },
+        'node_modules/b': { version: '2.0.0', dev: true },
+      }),
       ...installed('a', '1.4.0'),
       ...installed('b', '2.0.0'),
     })
@@ -100,7 +106,9 @@ describe('scanDeps()', () => {
       'warn extraneous null',
       'warn duplicate-major package-lock.json:13',
     ])
-    expect(scanDeps(root, [], { ...CONFIG, check_installed: false }).findings.map((f) => f.rule)).toEqual(['duplicate-major'])
+    expect(scanDeps(root, [], { ...CONFIG, check_installed: false }).findings.map((f) => f.rule)).toEqual([
+      'duplicate-major',
+    ])
   })
 
   test('dependencies without a lockfile are an error', () => {
@@ -109,7 +117,10 @@ describe('scanDeps()', () => {
   })
 
   test('a v1 lockfile is refused with the upgrade command', () => {
-    const root = tempRepo({ 'package.json': { name: 'x' }, 'package-lock.json': { lockfileVersion: 1, dependencies: {} } })
+    const root = tempRepo({
+      'package.json': { name: 'x' },
+      'package-lock.json': { lockfileVersion: 1, dependencies: {} },
+    })
     expect(() => scanDeps(root, [], CONFIG)).toThrow(/lockfileVersion 1/)
   })
 

@@ -9,7 +9,11 @@ const FILES = ['README.md', 'broken.md', 'docs/guide.md', 'docs/img/logo.txt', '
 
 describe('scanDocsLinks()', () => {
   test('finds nothing wrong in a file using every link form correctly', () => {
-    const { findings } = scanDocsLinks(ROOT, FILES.filter((f) => f !== 'broken.md'), GATE_DEFAULTS['docs-links'])
+    const { findings } = scanDocsLinks(
+      ROOT,
+      FILES.filter((f) => f !== 'broken.md'),
+      GATE_DEFAULTS['docs-links'],
+    )
     expect(findings).toEqual([])
   })
 
@@ -35,7 +39,11 @@ describe('scanDocsLinks()', () => {
   })
 
   test('links count only when the target is in the scanned file list (an untracked target is broken)', () => {
-    const { findings } = scanDocsLinks(ROOT, ['README.md', 'docs/img/logo.txt', 'docs/with space.md'], GATE_DEFAULTS['docs-links'])
+    const { findings } = scanDocsLinks(
+      ROOT,
+      ['README.md', 'docs/img/logo.txt', 'docs/with space.md'],
+      GATE_DEFAULTS['docs-links'],
+    )
     expect(new Set(findings.map((f) => f.rule))).toEqual(new Set(['broken-link']))
     expect(findings.every((f) => f.message.includes('docs/guide.md'))).toBe(true)
   })

@@ -27,8 +27,19 @@ describe('backupKind()', () => {
 
 describe('scanDuplicates()', () => {
   test('byte-identical files: each copy after the first (in path order); empty files never count', () => {
-    const root = tempRepo({ 'a.txt': 'same', 'b/a.txt': 'same', 'c.txt': 'same', 'd.txt': 'diff', 'e.txt': '', 'f.txt': '' })
-    const { findings } = scanDuplicates(root, ['a.txt', 'b/a.txt', 'c.txt', 'd.txt', 'e.txt', 'f.txt'], GATE_DEFAULTS.duplicates)
+    const root = tempRepo({
+      'a.txt': 'same',
+      'b/a.txt': 'same',
+      'c.txt': 'same',
+      'd.txt': 'diff',
+      'e.txt': '',
+      'f.txt': '',
+    })
+    const { findings } = scanDuplicates(
+      root,
+      ['a.txt', 'b/a.txt', 'c.txt', 'd.txt', 'e.txt', 'f.txt'],
+      GATE_DEFAULTS.duplicates,
+    )
     expect(findings.map((f) => `${f.rule} ${f.file}`)).toEqual(['identical-files b/a.txt', 'identical-files c.txt'])
     expect(findings[0]?.message).toMatch(/^b\/a\.txt is byte-identical to a\.txt/)
   })

@@ -37,9 +37,16 @@ describe('shannonEntropy()', () => {
 
   test('k distinct characters repeated equally often give exactly log2(k)', () => {
     fc.assert(
-      fc.property(fc.uniqueArray(fc.string({ minLength: 1, maxLength: 1, unit: 'grapheme-ascii' }), { minLength: 1, maxLength: 60 }), fc.integer({ min: 1, max: 5 }), (chars, reps) => {
-        expect(shannonEntropy(chars.join('').repeat(reps))).toBeCloseTo(Math.log2(chars.length), 9)
-      }),
+      fc.property(
+        fc.uniqueArray(fc.string({ minLength: 1, maxLength: 1, unit: 'grapheme-ascii' }), {
+          minLength: 1,
+          maxLength: 60,
+        }),
+        fc.integer({ min: 1, max: 5 }),
+        (chars, reps) => {
+          expect(shannonEntropy(chars.join('').repeat(reps))).toBeCloseTo(Math.log2(chars.length), 9)
+        },
+      ),
     )
   })
 })

@@ -4,14 +4,26 @@ import { GATE_DEFAULTS } from '../../src/gates/gates-config.ts'
 
 describe('scanEnvFiles()', () => {
   test('flags every committed .env* except the allowed examples', () => {
-    const files = ['.env', 'app/.env.local', '.env.production', '.envrc', '.env.example', 'svc/.env.sample', 'env.ts', 'docs/env.md']
+    const files = [
+      '.env',
+      'app/.env.local',
+      '.env.production',
+      '.envrc',
+      '.env.example',
+      'svc/.env.sample',
+      'env.ts',
+      'docs/env.md',
+    ]
     const { findings } = scanEnvFiles('/repo', files, GATE_DEFAULTS['env-files'])
     expect(findings.map((f) => f.file)).toEqual(['.env', 'app/.env.local', '.env.production', '.envrc'])
     expect(findings[0]?.remediation).toContain('git rm --cached .env')
   })
 
   test('the allowlist takes globs', () => {
-    const { findings } = scanEnvFiles('/repo', ['.env.test', '.env'], { ...GATE_DEFAULTS['env-files'], allow: ['.env.test'] })
+    const { findings } = scanEnvFiles('/repo', ['.env.test', '.env'], {
+      ...GATE_DEFAULTS['env-files'],
+      allow: ['.env.test'],
+    })
     expect(findings.map((f) => f.file)).toEqual(['.env'])
   })
 })

@@ -3,9 +3,9 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { UserError } from '../../src/errors/user-error.ts'
-import { gatesCli, type GatesCliIo } from '../../src/gates/gates-cli.ts'
-import { PACKAGE_ROOT } from '../../src/gates/repo-files.ts'
 import { allFakeSecrets } from '../../src/gates/fake-secrets.ts'
+import { type GatesCliIo, gatesCli } from '../../src/gates/gates-cli.ts'
+import { PACKAGE_ROOT } from '../../src/gates/repo-files.ts'
 import { tempRepo } from './_temp-repo.ts'
 
 function io(env: NodeJS.ProcessEnv = {}) {
@@ -70,7 +70,9 @@ describe('npm run gates -- scan', () => {
   test('prints findings (redacted) and exits 1 on an error finding', async () => {
     const t = io()
     expect(await gatesCli(['scan', 'secrets', '--root', repo()], t.io)).toBe(1)
-    expect(t.text()).toMatch(/^secrets conf\/a\.ini:2 aws-access-key-id: AWS access key id: AKIA…\[redacted 20 chars\] — fix: /)
+    expect(t.text()).toMatch(
+      /^secrets conf\/a\.ini:2 aws-access-key-id: AWS access key id: AKIA…\[redacted 20 chars\] — fix: /,
+    )
     expect(t.text()).toMatch(/secrets: failed, 1 error\(s\), 0 warning\(s\), 2 file\(s\)/)
     expect(t.text()).not.toContain(aws?.secret)
   })
@@ -96,7 +98,9 @@ describe('npm run gates -- scan', () => {
 
   test('an unknown gate suggests the nearest; --json with --sarif is refused', async () => {
     expect((await rejection(gatesCli(['scan', 'secret'], io().io))).hint).toContain('did you mean secrets?')
-    expect((await rejection(gatesCli(['scan', 'lint', '--json', '--sarif'], io().io))).message).toBe('--json and --sarif exclude each other')
+    expect((await rejection(gatesCli(['scan', 'lint', '--json', '--sarif'], io().io))).message).toBe(
+      '--json and --sarif exclude each other',
+    )
   })
 })
 
@@ -106,7 +110,10 @@ describe('npm run gates -- manifest / baseline placeholders', () => {
     const t = io()
     expect(await gatesCli(['manifest', '--root', root], t.io)).toBe(0)
     expect(t.text()).toBe('wrote .codex/pre_manifest.json: 2 files\n')
-    expect(Object.keys(JSON.parse(readFileSync(join(root, '.codex', 'pre_manifest.json'), 'utf8')).files)).toEqual(['a.txt', 'b.txt'])
+    expect(Object.keys(JSON.parse(readFileSync(join(root, '.codex', 'pre_manifest.json'), 'utf8')).files)).toEqual([
+      'a.txt',
+      'b.txt',
+    ])
     expect(await gatesCli(['scan', 'integrity', '--root', root], io().io)).toBe(0)
     writeFileSync(join(root, 'a.txt'), 'changed')
     const after = io()
@@ -118,7 +125,10 @@ describe('npm run gates -- manifest / baseline placeholders', () => {
     const root = tempRepo({ 'a.py': `# ${['FIX', 'ME'].join('')}\n` }, { git: true })
     const t = io()
     expect(await gatesCli(['baseline', 'placeholders', '--root', root], t.io)).toBe(0)
-    expect(JSON.parse(readFileSync(join(root, 'configs', 'placeholders.baseline.json'), 'utf8'))).toEqual({ version: 1, files: { 'a.py': 1 } })
+    expect(JSON.parse(readFileSync(join(root, 'configs', 'placeholders.baseline.json'), 'utf8'))).toEqual({
+      version: 1,
+      files: { 'a.py': 1 },
+    })
     expect((await rejection(gatesCli(['baseline', 'secrets'], io().io))).message).toBe('no baseline named "secrets"')
   })
 })

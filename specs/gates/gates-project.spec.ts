@@ -5,10 +5,10 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { openLedger } from '../../src/ledger/open-ledger.ts'
+import { allFakeSecrets, type FakeSecret } from '../../src/gates/fake-secrets.ts'
 import { GATE_NAMES } from '../../src/gates/gates-config.ts'
 import { PACKAGE_ROOT } from '../../src/gates/repo-files.ts'
-import { allFakeSecrets, type FakeSecret } from '../../src/gates/fake-secrets.ts'
+import { openLedger } from '../../src/ledger/open-ledger.ts'
 import { tempRepo } from './_temp-repo.ts'
 
 interface Run {
@@ -35,7 +35,11 @@ function runGatesProject(root: string, dir: string): Promise<Run> {
       join(PACKAGE_ROOT, 'node_modules', '.bin', 'vitest'),
       ['run', '--project', 'gates'],
       { cwd: PACKAGE_ROOT, env, maxBuffer: 32 * 1024 * 1024, timeout: 240_000 },
-      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, output: `${stdout}${stderr}` }),
+      (error, stdout, stderr) =>
+        resolve({
+          code: error ? (typeof error.code === 'number' ? error.code : null) : 0,
+          output: `${stdout}${stderr}`,
+        }),
     )
   })
 }
@@ -55,8 +59,12 @@ describe('the gates project against another repository', () => {
     const run = await runGatesProject(root, dir)
 
     expect(run.code, run.output).toBe(1)
-    expect(run.output).toContain('secrets config/app.ini:3 aws-access-key-id: AWS access key id: AKIA…[redacted 20 chars]')
-    expect(run.output).toContain('docs-links README.md:3 broken-link: link to docs/setup.md: docs/setup.md does not exist')
+    expect(run.output).toContain(
+      'secrets config/app.ini:3 aws-access-key-id: AWS access key id: AKIA…[redacted 20 chars]',
+    )
+    expect(run.output).toContain(
+      'docs-links README.md:3 broken-link: link to docs/setup.md: docs/setup.md does not exist',
+    )
     expect(run.output).not.toContain(aws.secret)
 
     const ledger = openLedger(join(dir, 'ledger.db'), { readonly: true })

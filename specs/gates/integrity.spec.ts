@@ -30,7 +30,12 @@ describe('scanIntegrity()', () => {
     mkdirSync(join(root, 'logs'))
     writeFileSync(join(root, 'logs', 'x.log'), 'noise')
     const { findings } = scanIntegrity(root, ['a.txt', 'moved.txt', 'new.txt', 'logs/x.log'], CONFIG)
-    expect(findings.map((f) => `${f.rule} ${f.file}`)).toEqual(['added new.txt', 'removed b.txt', 'changed a.txt', 'moved moved.txt'])
+    expect(findings.map((f) => `${f.rule} ${f.file}`)).toEqual([
+      'added new.txt',
+      'removed b.txt',
+      'changed a.txt',
+      'moved moved.txt',
+    ])
     expect(findings[3]?.message).toMatch(/^c\.txt moved to moved\.txt since the manifest of /)
     expect(findings.every((f) => f.remediation.includes('npm run gates -- manifest'))).toBe(true)
   })

@@ -5,7 +5,11 @@ import { tempRepo } from './_temp-repo.ts'
 
 describe('scanLargeFiles()', () => {
   test('flags files over max_bytes unless allowlisted', () => {
-    const root = tempRepo({ 'small.txt': 'x'.repeat(100), 'big.bin': 'x'.repeat(2048), 'models/w.onnx': 'x'.repeat(4096) })
+    const root = tempRepo({
+      'small.txt': 'x'.repeat(100),
+      'big.bin': 'x'.repeat(2048),
+      'models/w.onnx': 'x'.repeat(4096),
+    })
     const config = { ...GATE_DEFAULTS['large-files'], max_bytes: 1024, allow: ['models/**'] }
     const { findings } = scanLargeFiles(root, ['small.txt', 'big.bin', 'models/w.onnx'], config)
     expect(findings.map((f) => f.message)).toEqual(['big.bin is 2.0 KiB, over the 1.0 KiB limit'])

@@ -43,7 +43,9 @@ describe('scanLicenses()', () => {
 
   test('exceptions accept a named package whatever its license', () => {
     const root = repo({ 'node_modules/gpl': { version: '2.0.0', license: 'GPL-3.0' } })
-    expect(scanLicenses(root, [], { ...CONFIG, exceptions: { gpl: 'linked at arm’s length; legal ok 2026-01' } }).findings).toEqual([])
+    expect(
+      scanLicenses(root, [], { ...CONFIG, exceptions: { gpl: 'linked at arm’s length; legal ok 2026-01' } }).findings,
+    ).toEqual([])
   })
 
   test('without a lockfile the gate is skipped', () => {

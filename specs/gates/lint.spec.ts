@@ -29,7 +29,11 @@ describe('scanLint() with the real Biome', () => {
       'src/ugly.ts': 'export const c   =  1;\n',
       'src/ok.ts': 'export const d = 1;\n',
     })
-    const { findings } = await scanLint(root, ['src/bad.ts', 'src/ugly.ts', 'src/ok.ts', 'README.md'], GATE_DEFAULTS.lint)
+    const { findings } = await scanLint(
+      root,
+      ['src/bad.ts', 'src/ugly.ts', 'src/ok.ts', 'README.md'],
+      GATE_DEFAULTS.lint,
+    )
     expect(findings.map((f) => `${f.severity} ${f.rule} ${f.file}:${f.line}`).sort()).toEqual([
       'error format src/ugly.ts:1',
       'warn lint/style/useConst src/bad.ts:1',

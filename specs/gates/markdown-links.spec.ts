@@ -25,16 +25,40 @@ describe('parseMarkdown()', () => {
 
   test('skips fences (``` and ~~~, longer closers), code spans, comments and front matter', () => {
     const doc = parseMarkdown(
-      ['---', 'x: [a](1.md)', '---', '````', '```', '[b](2.md)', '````', '`[c](3.md)`', '<!--', '[d](4.md)', '-->', '~~~', '[e](5.md)', '~~~'].join(
-        '\n',
-      ),
+      [
+        '---',
+        'x: [a](1.md)',
+        '---',
+        '````',
+        '```',
+        '[b](2.md)',
+        '````',
+        '`[c](3.md)`',
+        '<!--',
+        '[d](4.md)',
+        '-->',
+        '~~~',
+        '[e](5.md)',
+        '~~~',
+      ].join('\n'),
     )
     expect(doc.links).toEqual([])
   })
 
   test('headings: ATX (closing hashes), setext, duplicates numbered, HTML ids', () => {
     const doc = parseMarkdown(
-      ['# Title #', 'Setext', '===', '## Title', '- list item', '---', 'para', '', '---', '<div id="Custom"></div>'].join('\n'),
+      [
+        '# Title #',
+        'Setext',
+        '===',
+        '## Title',
+        '- list item',
+        '---',
+        'para',
+        '',
+        '---',
+        '<div id="Custom"></div>',
+      ].join('\n'),
     )
     expect([...doc.anchors]).toEqual(['title', 'setext', 'title-1', 'Custom'])
   })

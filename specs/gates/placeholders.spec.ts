@@ -39,7 +39,12 @@ describe('findPlaceholders()', () => {
       '5 stub body',
       '15 not implemented',
     ])
-    const ts = [`// ${FIXME} later`, 'export function later(): void {}', "  throw new Error('not implemented')", 'const noop = () => {}'].join('\n')
+    const ts = [
+      `// ${FIXME} later`,
+      'export function later(): void {}',
+      "  throw new Error('not implemented')",
+      'const noop = () => {}',
+    ].join('\n')
     expect(findPlaceholders('a.ts', ts).map((p) => `${p.line} ${p.kind}`)).toEqual([
       `1 marker ${FIXME}`,
       '2 stub body',
@@ -48,7 +53,9 @@ describe('findPlaceholders()', () => {
   })
 
   test('non-script files count markers only; lowercase words are not markers', () => {
-    expect(findPlaceholders('notes.md', `- ${TODO} write docs\n- the todo list\n- def f():\n    pass`).map((p) => p.line)).toEqual([1])
+    expect(
+      findPlaceholders('notes.md', `- ${TODO} write docs\n- the todo list\n- def f():\n    pass`).map((p) => p.line),
+    ).toEqual([1])
   })
 })
 
@@ -56,14 +63,18 @@ describe('scanPlaceholders() ratchet', () => {
   const files = { 'a.py': `# ${TODO}\n# ${TODO}\n`, 'b.ts': `// ${FIXME}\n` }
 
   test('files within their baseline pass; a file over it is one error listing the lines', () => {
-    const root = tempRepo({ ...files, 'configs/placeholders.baseline.json': { version: 1, files: { 'a.py': 1, 'b.ts': 1 } } })
+    const root = tempRepo({
+      ...files,
+      'configs/placeholders.baseline.json': { version: 1, files: { 'a.py': 1, 'b.ts': 1 } },
+    })
     const { findings, report } = scanPlaceholders(root, ['a.py', 'b.ts'], GATE_DEFAULTS.placeholders)
     expect(findings.map((f) => `${f.file}:${f.line} ${f.message}`)).toEqual([
       `a.py:1 2 placeholders, the baseline allows 1: line 1 marker ${TODO}, line 2 marker ${TODO}`,
     ])
     expect(findings[0]?.remediation).toContain('npm run gates -- baseline placeholders')
-    expect(report?.markdown).toContain(`| a.py:2 | marker ${TODO} |`)
-    expect((report?.json as { placeholders: readonly unknown[] }).placeholders).toHaveLength(3)
+    if (!report) throw new Error('expected a gaps report')
+    expect(report.markdown).toContain(`| a.py:2 | marker ${TODO} |`)
+    expect((report.json as { placeholders: readonly unknown[] }).placeholders).toHaveLength(3)
   })
 
   test('without a baseline nothing is allowed; a rewritten baseline makes it pass', () => {
@@ -79,5 +90,4 @@ describe('scanPlaceholders() ratchet', () => {
     const root = tempRepo({ 'b.json': { version: 1, files: { 'a.py': -1 } } })
     expect(() => readPlaceholderBaseline(root, 'b.json')).toThrow('b.json: /files/a.py must be a non-negative integer')
   })
-
 })

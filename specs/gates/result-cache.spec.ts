@@ -6,7 +6,13 @@ import { cacheKey, canonicalJson } from '../../src/gates/cache-key.ts'
 import { ENTRIES_PER_GATE, gateCachePath, lookupCache, storeCache } from '../../src/gates/result-cache.ts'
 import { tempRepo } from './_temp-repo.ts'
 
-const entry = (key: string, session = 's1') => ({ key, session_id: session, at: '2026-01-01T00:00:00Z', duration_ms: 5, findings: [] })
+const entry = (key: string, session = 's1') => ({
+  key,
+  session_id: session,
+  at: '2026-01-01T00:00:00Z',
+  duration_ms: 5,
+  findings: [],
+})
 
 describe('result cache file', () => {
   test('stores and finds entries by gate and key; keeps the newest ENTRIES_PER_GATE', () => {
@@ -58,6 +64,8 @@ describe('cacheKey()', () => {
   })
 
   test('canonicalJson() sorts keys at every depth', () => {
-    expect(canonicalJson({ b: 1, a: { d: [1, { f: 1, e: 2 }], c: null } })).toBe('{"a":{"c":null,"d":[1,{"e":2,"f":1}]},"b":1}')
+    expect(canonicalJson({ b: 1, a: { d: [1, { f: 1, e: 2 }], c: null } })).toBe(
+      '{"a":{"c":null,"d":[1,{"e":2,"f":1}]},"b":1}',
+    )
   })
 })

@@ -2,8 +2,8 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { applySeverity, runGate } from '../../src/gates/run-gate.ts'
 import { allFakeSecrets } from '../../src/gates/fake-secrets.ts'
+import { applySeverity, runGate } from '../../src/gates/run-gate.ts'
 import { tempRepo } from './_temp-repo.ts'
 
 function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -39,9 +39,18 @@ describe('runGate()', () => {
   })
 
   test('disabled gates and gates that do not apply are skipped with a reason', async () => {
-    const root = tempRepo({ 'configs/gates.json': { gates: { lint: { enabled: false } } }, 'a.txt': 'x' }, { git: true })
-    expect(await runGate('lint', { root, env: env() })).toMatchObject({ status: 'skipped', reason: expect.stringContaining('gates.lint.enabled') })
-    expect(await runGate('typecheck', { root, env: env() })).toMatchObject({ status: 'skipped', reason: 'no tsconfig.json at the root' })
+    const root = tempRepo(
+      { 'configs/gates.json': { gates: { lint: { enabled: false } } }, 'a.txt': 'x' },
+      { git: true },
+    )
+    expect(await runGate('lint', { root, env: env() })).toMatchObject({
+      status: 'skipped',
+      reason: expect.stringContaining('gates.lint.enabled'),
+    })
+    expect(await runGate('typecheck', { root, env: env() })).toMatchObject({
+      status: 'skipped',
+      reason: 'no tsconfig.json at the root',
+    })
   })
 
   test('only tracked files are read by default; "worktree" adds untracked, not ignored ones', async () => {
@@ -49,7 +58,10 @@ describe('runGate()', () => {
     writeFileSync(join(root, '.env'), 'X=1\n')
     expect((await runGate('env-files', { root, env: env() })).status).toBe('passed')
     writeFileSync(join(root, 'gates.json'), JSON.stringify({ files: 'worktree' }))
-    const worktree = await runGate('env-files', { root, env: { ...env(), CODEX_GATES_CONFIG: join(root, 'gates.json') } })
+    const worktree = await runGate('env-files', {
+      root,
+      env: { ...env(), CODEX_GATES_CONFIG: join(root, 'gates.json') },
+    })
     expect(worktree.findings.map((f) => f.file)).toEqual(['.env'])
   })
 
@@ -57,7 +69,10 @@ describe('runGate()', () => {
     const aws = allFakeSecrets(1)[0]
     const root = tempRepo(
       {
-        'configs/gates.json': { exclude: ['vendor/**'], gates: { secrets: { severity: { 'aws-access-key-id': 'warn' } } } },
+        'configs/gates.json': {
+          exclude: ['vendor/**'],
+          gates: { secrets: { severity: { 'aws-access-key-id': 'warn' } } },
+        },
         'vendor/a.ini': aws?.text ?? '',
         'b.ini': aws?.text ?? '',
       },
@@ -79,14 +94,30 @@ describe('runGate()', () => {
     const e = env()
     const run = await runGate('placeholders', { root, env: e })
     expect(run.status).toBe('failed')
-    expect(run.artifacts).toEqual([expect.objectContaining({ kind: 'gaps-report', path: join(e.CODEX_GATES_REPORTS as string, 'gaps', 'placeholders.md') })])
+    expect(run.artifacts).toEqual([
+      expect.objectContaining({
+        kind: 'gaps-report',
+        path: join(e.CODEX_GATES_REPORTS as string, 'gaps', 'placeholders.md'),
+      }),
+    ])
     expect(existsSync(join(e.CODEX_GATES_REPORTS as string, 'gaps', 'placeholders.json'))).toBe(true)
   })
 })
 
 describe('applySeverity()', () => {
   test('off drops, warn/error replace', () => {
-    const f = (rule: string) => ({ gate: 'g', rule, severity: 'error' as const, file: null, line: null, message: '', remediation: '', fingerprint: rule })
-    expect(applySeverity([f('a'), f('b'), f('c')], { a: 'off', b: 'warn' }).map((x) => `${x.rule}:${x.severity}`)).toEqual(['b:warn', 'c:error'])
+    const f = (rule: string) => ({
+      gate: 'g',
+      rule,
+      severity: 'error' as const,
+      file: null,
+      line: null,
+      message: '',
+      remediation: '',
+      fingerprint: rule,
+    })
+    expect(
+      applySeverity([f('a'), f('b'), f('c')], { a: 'off', b: 'warn' }).map((x) => `${x.rule}:${x.severity}`),
+    ).toEqual(['b:warn', 'c:error'])
   })
 })

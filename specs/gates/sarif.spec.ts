@@ -3,9 +3,33 @@ import { makeFinding } from '../../src/gates/finding.ts'
 import { toSarif } from '../../src/gates/sarif.ts'
 
 const findings = [
-  makeFinding({ gate: 'docs-links', rule: 'broken-link', severity: 'error', file: 'docs/a b.md', line: 3, message: 'm1', remediation: 'r1' }),
-  makeFinding({ gate: 'docs-links', rule: 'broken-link', severity: 'error', file: 'README.md', line: 9, message: 'm2', remediation: 'r1' }),
-  makeFinding({ gate: 'deps', rule: 'duplicate-major', severity: 'warn', file: null, line: null, message: 'm3', remediation: 'r3' }),
+  makeFinding({
+    gate: 'docs-links',
+    rule: 'broken-link',
+    severity: 'error',
+    file: 'docs/a b.md',
+    line: 3,
+    message: 'm1',
+    remediation: 'r1',
+  }),
+  makeFinding({
+    gate: 'docs-links',
+    rule: 'broken-link',
+    severity: 'error',
+    file: 'README.md',
+    line: 9,
+    message: 'm2',
+    remediation: 'r1',
+  }),
+  makeFinding({
+    gate: 'deps',
+    rule: 'duplicate-major',
+    severity: 'warn',
+    file: null,
+    line: null,
+    message: 'm3',
+    remediation: 'r3',
+  }),
 ]
 
 describe('toSarif()', () => {

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path'
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { Prng } from '../../src/data/prng.ts'
+import { allFakeSecrets, FAKE_SECRETS, type FakeSecret } from '../../src/gates/fake-secrets.ts'
 import { formatFinding } from '../../src/gates/finding.ts'
 import { GATE_DEFAULTS } from '../../src/gates/gates-config.ts'
 import { listRepoFiles, PACKAGE_ROOT } from '../../src/gates/repo-files.ts'
@@ -17,7 +18,6 @@ import {
   secretHash,
 } from '../../src/gates/secrets.ts'
 import { maskSecret } from '../../src/redact/redact.ts'
-import { allFakeSecrets, FAKE_SECRETS, type FakeSecret } from '../../src/gates/fake-secrets.ts'
 
 const OPTIONS = { entropyThreshold: 3.5, minLength: 12 }
 const FIXTURES = join(PACKAGE_ROOT, 'specs', 'fixtures', 'gates', 'secrets')
@@ -96,9 +96,7 @@ describe('scanSecrets() findings', () => {
     const files = Object.fromEntries(fakes.map((f, i) => [`d${i}/${f.file}`, `\n${f.text}`]))
     const root = plantRepo(files)
     const { findings } = scanSecrets(root, Object.keys(files), GATE_DEFAULTS.secrets)
-    expect(findings.map((f) => [f.rule, f.file, f.line])).toEqual(
-      fakes.map((f, i) => [f.rule, `d${i}/${f.file}`, 2]),
-    )
+    expect(findings.map((f) => [f.rule, f.file, f.line])).toEqual(fakes.map((f, i) => [f.rule, `d${i}/${f.file}`, 2]))
     for (const [i, f] of findings.entries()) {
       const secret = (fakes[i] as FakeSecret).secret
       expect(f.message).toContain(maskSecret(secret))

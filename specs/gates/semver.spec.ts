@@ -1,6 +1,13 @@
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
-import { compareVersions, formatVersion, parseRange, parseVersion, type SemVer, satisfies } from '../../src/gates/semver.ts'
+import {
+  compareVersions,
+  formatVersion,
+  parseRange,
+  parseVersion,
+  type SemVer,
+  satisfies,
+} from '../../src/gates/semver.ts'
 
 const versionArb: fc.Arbitrary<SemVer> = fc.record({
   major: fc.nat(5),
@@ -8,7 +15,10 @@ const versionArb: fc.Arbitrary<SemVer> = fc.record({
   patch: fc.nat(5),
   prerelease: fc.oneof(
     { weight: 3, arbitrary: fc.constant([] as (string | number)[]) },
-    { weight: 1, arbitrary: fc.array(fc.oneof(fc.nat(3), fc.constantFrom('alpha', 'beta', 'rc')), { minLength: 1, maxLength: 2 }) },
+    {
+      weight: 1,
+      arbitrary: fc.array(fc.oneof(fc.nat(3), fc.constantFrom('alpha', 'beta', 'rc')), { minLength: 1, maxLength: 2 }),
+    },
   ),
 })
 const releaseArb = versionArb.map((v) => ({ ...v, prerelease: [] }))
@@ -36,7 +46,16 @@ describe('parseVersion() / compareVersions()', () => {
   })
 
   test('follows the semver.org precedence example', () => {
-    const order = ['1.0.0-alpha', '1.0.0-alpha.1', '1.0.0-alpha.beta', '1.0.0-beta', '1.0.0-beta.2', '1.0.0-beta.11', '1.0.0-rc.1', '1.0.0']
+    const order = [
+      '1.0.0-alpha',
+      '1.0.0-alpha.1',
+      '1.0.0-alpha.beta',
+      '1.0.0-beta',
+      '1.0.0-beta.2',
+      '1.0.0-beta.11',
+      '1.0.0-rc.1',
+      '1.0.0',
+    ]
     const parsed = order.map((v) => parseVersion(v) as SemVer)
     for (let i = 1; i < parsed.length; i++) expect(cmp(parsed[i - 1] as SemVer, parsed[i] as SemVer)).toBe(-1)
   })
@@ -82,7 +101,11 @@ describe('satisfies()', () => {
     fc.assert(
       fc.property(releaseArb, releaseArb, (base, v) => {
         const sameLeft =
-          base.major > 0 ? v.major === base.major : base.minor > 0 ? v.major === 0 && v.minor === base.minor : v.major === 0 && v.minor === 0 && v.patch === base.patch
+          base.major > 0
+            ? v.major === base.major
+            : base.minor > 0
+              ? v.major === 0 && v.minor === base.minor
+              : v.major === 0 && v.minor === 0 && v.patch === base.patch
         expect(satisfies(v, `^${formatVersion(base)}`)).toBe(cmp(v, base) >= 0 && sameLeft)
       }),
     )

@@ -53,11 +53,14 @@ describe('Slugger', () => {
 
   test('every slug in a document is unique', () => {
     fc.assert(
-      fc.property(fc.array(fc.constantFrom('A', 'A 1', 'a-1', 'b', 'B!', 'a-2', 'A-1-1', ''), { maxLength: 40 }), (headings) => {
-        const s = new Slugger()
-        const slugs = headings.map((h) => s.slug(h))
-        expect(new Set(slugs).size).toBe(slugs.length)
-      }),
+      fc.property(
+        fc.array(fc.constantFrom('A', 'A 1', 'a-1', 'b', 'B!', 'a-2', 'A-1-1', ''), { maxLength: 40 }),
+        (headings) => {
+          const s = new Slugger()
+          const slugs = headings.map((h) => s.slug(h))
+          expect(new Set(slugs).size).toBe(slugs.length)
+        },
+      ),
     )
   })
 })

@@ -29,6 +29,7 @@ describe('parseSpdx() / spdxAllowed()', () => {
   })
 
   test('free text is not an expression', () => {
-    for (const text of ['SEE LICENSE IN LICENSE.md', '(MIT', 'MIT OR', 'AND MIT', '']) expect(parseSpdx(text)).toBeUndefined()
+    for (const text of ['SEE LICENSE IN LICENSE.md', '(MIT', 'MIT OR', 'AND MIT', ''])
+      expect(parseSpdx(text)).toBeUndefined()
   })
 })

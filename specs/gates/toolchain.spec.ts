@@ -45,7 +45,10 @@ describe('scanToolchain()', () => {
     const original = process.env.PATH
     process.env.PATH = bin
     try {
-      const { findings, events } = await scanToolchain(tempRepo({}), [], { ...GATE_DEFAULTS.toolchain, required: ['node', 'git'] })
+      const { findings, events } = await scanToolchain(tempRepo({}), [], {
+        ...GATE_DEFAULTS.toolchain,
+        required: ['node', 'git'],
+      })
       expect(findings.map((f) => `${f.rule} ${f.message.split(' ')[0]}`)).toEqual(['tool-missing git'])
       expect(events.map((e) => e.level)).toEqual(['info', 'warn', 'error'])
     } finally {

@@ -25,10 +25,22 @@ describe('parseTscOutput()', () => {
 })
 
 describe('scanTypecheck() with the real compiler', () => {
-  const tsconfig = { compilerOptions: { strict: true, noEmit: true, target: 'ES2022', module: 'NodeNext', skipLibCheck: true, types: [] } }
+  const tsconfig = {
+    compilerOptions: {
+      strict: true,
+      noEmit: true,
+      target: 'ES2022',
+      module: 'NodeNext',
+      skipLibCheck: true,
+      types: [],
+    },
+  }
 
   test('a type error becomes a finding with file:line; a clean project has none', async () => {
-    const broken = tempRepo({ 'tsconfig.json': tsconfig, 'src/a.ts': 'export const ok = 1\nexport const n: number = "x"\n' })
+    const broken = tempRepo({
+      'tsconfig.json': tsconfig,
+      'src/a.ts': 'export const ok = 1\nexport const n: number = "x"\n',
+    })
     const { findings } = await scanTypecheck(broken, [], GATE_DEFAULTS.typecheck)
     expect(findings.map((f) => `${f.file}:${f.line} ${f.rule}`)).toEqual(['src/a.ts:2 TS2322'])
     const clean = tempRepo({ 'tsconfig.json': tsconfig, 'src/a.ts': 'export const n: number = 1\n' })
@@ -36,6 +48,8 @@ describe('scanTypecheck() with the real compiler', () => {
   }, 60_000)
 
   test('a project without tsconfig.json is skipped', () => {
-    expect(typecheckGate.skipReason?.(tempRepo({ 'a.js': '' }), [], GATE_DEFAULTS.typecheck)).toBe('no tsconfig.json at the root')
+    expect(typecheckGate.skipReason?.(tempRepo({ 'a.js': '' }), [], GATE_DEFAULTS.typecheck)).toBe(
+      'no tsconfig.json at the root',
+    )
   })
 })

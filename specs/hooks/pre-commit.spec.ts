@@ -319,15 +319,30 @@ describe('pre-commit hook', () => {
       expect(existsSync(hidden), 'lint-staged never hid the unstaged hunk').toBe(true)
       process.kill(-(child.pid as number), 'SIGINT')
       expect(await closed).not.toBe(0)
+      // The hook holds on until lint-staged has exited, and only then closes its session.
       while ((sessions(repo)[started]?.status ?? 'running') === 'running' && Date.now() < deadline) await sleep(50)
       expect(sessions(repo)[started]?.status).toBe('interrupted')
-      while (existsSync(hidden) && Date.now() < deadline) await sleep(50) // lint-staged winds down on its own
       expect(repo.git(['rev-parse', 'HEAD']).stdout).toBe(head)
       // lint-staged finishes what it started (its fixes may stay staged); the hidden hunk is back, byte for byte.
       const worktree = repo.read('src/app.ts').toString()
       expect(worktree.endsWith(tail)).toBe(true)
       expect(repo.git(['diff']).stdout).toMatch(/\n\+export const unstaged = true;\n$/)
       expect(repo.git(['diff', '--cached', '--name-only']).stdout.trim()).toBe('src/app.ts')
+    },
+    SLOW,
+  )
+
+  test(
+    'without the bundle (CODEX_HOOK_RUNNER=tsx) the hook gives the same verdict',
+    () => {
+      const repo = seeded()
+      repo.write('config.py', secretLine())
+      repo.git(['add', 'config.py'])
+      const run = repo.git(['commit', '-m', 'leak'], { CODEX_HOOK_RUNNER: 'tsx' })
+      expect(run.code).not.toBe(0)
+      expect(run.stderr).toContain('config.py:1')
+      expect(run.stderr).toMatch(/secrets \d+ms ✗/)
+      expect(sessions(repo).at(-1)?.status).toBe('failed')
     },
     SLOW,
   )

@@ -1,5 +1,14 @@
 import { execFile, execFileSync } from 'node:child_process'
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { intFlag, parseArgs } from '../cli/parse-args.ts'
@@ -19,7 +28,8 @@ interface GatesRun {
 /**
  * `npm run bench -- gates`: wall time of `vitest run --project gates` on this repository (or
  * --root), cold (empty result cache) and warm (cache filled by the run before), each the median
- * of --repeats runs. --compiler PATH adds the same pair with another tsc (e.g. TypeScript 7).
+ * of --repeats runs, as configured and with `--no-isolate`. --compiler PATH adds the same with
+ * another tsc (e.g. TypeScript 7).
  */
 export async function gatesBench(argv: string[]): Promise<BenchResult> {
   const { values } = parseArgs(
@@ -42,33 +52,43 @@ export async function gatesBench(argv: string[]): Promise<BenchResult> {
   const targets: NonNullable<BenchResult['targets']> = []
   const perGate: Record<string, unknown> = {}
   try {
+    // Each compiler with the gates project as configured, and with isolation off (one worker
+    // process reused across gate files), measured side by side.
     for (const compiler of compilers) {
-      const tsc = binVersion(resolveBin(root, 'tsc', compiler))
-      const configPath = compiler === 'auto' ? undefined : configWithCompiler(root, work, compiler)
-      const cold: GatesRun[] = []
-      const warm: GatesRun[] = []
-      for (let r = 0; r < Math.max(1, repeats); r++) {
-        const dir = mkdtempSync(join(work, 'run-'))
-        cold.push(await runGates(root, dir, configPath))
-        warm.push(await runGates(root, dir, configPath))
+      for (const vitestArgs of [[], ['--no-isolate']]) {
+        const tsc = binVersion(resolveBin(root, 'tsc', compiler))
+        const label = `${tsc}${vitestArgs.length ? `, ${vitestArgs.join(' ')}` : ''}`
+        const configPath = compiler === 'auto' ? undefined : configWithCompiler(root, work, compiler)
+        const cold: GatesRun[] = []
+        const warm: GatesRun[] = []
+        for (let r = 0; r < Math.max(1, repeats); r++) {
+          const dir = mkdtempSync(join(work, 'run-'))
+          cold.push(await runGates(root, dir, configPath, vitestArgs))
+          warm.push(await runGates(root, dir, configPath, vitestArgs))
+        }
+        const coldMedian = median(cold.map((x) => x.seconds))
+        const warmMedian = median(warm.map((x) => x.seconds))
+        const lastWarm = warm[warm.length - 1] as GatesRun
+        const cached = lastWarm.gates.filter((g) => g.status === 'cached').map((g) => g.gate)
+        const rerun = lastWarm.gates.filter((g) => g.status !== 'cached' && g.status !== 'skipped').map((g) => g.gate)
+        rows.push({
+          run: `cold, empty cache (${label})`,
+          seconds: coldMedian,
+          'exit code': cold[0]?.exitCode ?? null,
+          runs: cold.length,
+        })
+        rows.push({
+          run: `warm, cache from the run before (${label})`,
+          seconds: warmMedian,
+          'exit code': lastWarm.exitCode,
+          runs: warm.length,
+          cached: cached.length,
+          're-run': rerun.join(' ') || '-',
+        })
+        targets.push({ target: `cold ≤ 20 s (${label})`, value: Number(coldMedian.toFixed(2)), met: coldMedian <= 20 })
+        targets.push({ target: `warm ≤ 2 s (${label})`, value: Number(warmMedian.toFixed(2)), met: warmMedian <= 2 })
+        perGate[label] = { cold: cold[0]?.gates, warm: lastWarm.gates }
       }
-      const coldMedian = median(cold.map((x) => x.seconds))
-      const warmMedian = median(warm.map((x) => x.seconds))
-      const lastWarm = warm[warm.length - 1] as GatesRun
-      const cached = lastWarm.gates.filter((g) => g.status === 'cached').map((g) => g.gate)
-      const rerun = lastWarm.gates.filter((g) => g.status !== 'cached' && g.status !== 'skipped').map((g) => g.gate)
-      rows.push({ run: `cold, empty cache (${tsc})`, seconds: coldMedian, 'exit code': cold[0]?.exitCode ?? null, runs: cold.length })
-      rows.push({
-        run: `warm, cache from the run before (${tsc})`,
-        seconds: warmMedian,
-        'exit code': lastWarm.exitCode,
-        runs: warm.length,
-        cached: cached.length,
-        're-run': rerun.join(' ') || '-',
-      })
-      targets.push({ target: `cold ≤ 20 s (${tsc})`, value: Number(coldMedian.toFixed(2)), met: coldMedian <= 20 })
-      targets.push({ target: `warm ≤ 2 s (${tsc})`, value: Number(warmMedian.toFixed(2)), met: warmMedian <= 2 })
-      perGate[tsc] = { cold: cold[0]?.gates, warm: lastWarm.gates }
     }
   } finally {
     rmSync(work, { recursive: true, force: true })
@@ -92,18 +112,31 @@ function snapshot(source: string, dest: string): string {
     mkdirSync(dirname(join(dest, file)), { recursive: true })
     copyFileSync(join(source, file), join(dest, file))
   }
-  if (existsSync(join(source, 'node_modules'))) symlinkSync(join(source, 'node_modules'), join(dest, 'node_modules'), 'dir')
+  if (existsSync(join(source, 'node_modules')))
+    symlinkSync(join(source, 'node_modules'), join(dest, 'node_modules'), 'dir')
   const git = (...args: string[]) => execFileSync('git', args, { cwd: dest, stdio: 'pipe' })
   git('init', '-q')
   git('add', '-A')
-  git('-c', 'user.email=bench@codex-gates.local', '-c', 'user.name=bench', 'commit', '-q', '--no-verify', '-m', 'snapshot')
+  git(
+    '-c',
+    'user.email=bench@codex-gates.local',
+    '-c',
+    'user.name=bench',
+    'commit',
+    '-q',
+    '--no-verify',
+    '-m',
+    'snapshot',
+  )
   return dest
 }
 
 /** A copy of the root's gate config with another typecheck compiler. */
 function configWithCompiler(root: string, work: string, compiler: string): string {
   const source = gatesConfigPath(root, {})
-  const config = source ? (JSON.parse(readFileSync(source, 'utf8')) as { gates?: Record<string, Record<string, unknown>> }) : {}
+  const config = source
+    ? (JSON.parse(readFileSync(source, 'utf8')) as { gates?: Record<string, Record<string, unknown>> })
+    : {}
   config.gates = { ...config.gates, typecheck: { ...config.gates?.typecheck, compiler } }
   delete (config as { $schema?: unknown }).$schema
   const path = join(work, `gates-${Math.random().toString(36).slice(2)}.json`)
@@ -111,7 +144,7 @@ function configWithCompiler(root: string, work: string, compiler: string): strin
   return path
 }
 
-function runGates(root: string, dir: string, configPath: string | undefined): Promise<GatesRun> {
+function runGates(root: string, dir: string, configPath: string | undefined, vitestArgs: string[]): Promise<GatesRun> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     GATES_ROOT: root,
@@ -124,14 +157,19 @@ function runGates(root: string, dir: string, configPath: string | undefined): Pr
   const vitest = join(PACKAGE_ROOT, 'node_modules', '.bin', 'vitest')
   const started = performance.now()
   return new Promise((done, fail) => {
-    execFile(vitest, ['run', '--project', 'gates'], { cwd: PACKAGE_ROOT, env, maxBuffer: 64 * 1024 * 1024 }, (error) => {
-      const seconds = (performance.now() - started) / 1000
-      if (error && typeof error.code !== 'number') {
-        fail(new UserError('BENCH_GATES', `vitest did not run: ${error.message}`, 'run `npm run gates` to see why'))
-        return
-      }
-      done({ seconds, exitCode: error ? (error.code as number) : 0, gates: gateRuns(join(dir, 'ledger.db')) })
-    })
+    execFile(
+      vitest,
+      ['run', '--project', 'gates', ...vitestArgs],
+      { cwd: PACKAGE_ROOT, env, maxBuffer: 64 * 1024 * 1024 },
+      (error) => {
+        const seconds = (performance.now() - started) / 1000
+        if (error && typeof error.code !== 'number') {
+          fail(new UserError('BENCH_GATES', `vitest did not run: ${error.message}`, 'run `npm run gates` to see why'))
+          return
+        }
+        done({ seconds, exitCode: error ? (error.code as number) : 0, gates: gateRuns(join(dir, 'ledger.db')) })
+      },
+    )
   })
 }
 

@@ -26,7 +26,12 @@ const SECRETLINT = ['secretlint@13.0.6', '@secretlint/secretlint-rule-preset-rec
 export async function secretsBench(argv: string[]): Promise<BenchResult> {
   const { values } = parseArgs(
     argv,
-    { mb: { type: 'string' }, repeats: { type: 'string' }, seed: { type: 'string' }, 'no-secretlint': { type: 'boolean' } },
+    {
+      mb: { type: 'string' },
+      repeats: { type: 'string' },
+      seed: { type: 'string' },
+      'no-secretlint': { type: 'boolean' },
+    },
     'npm run bench -- secrets',
   )
   const mb = intFlag(values.mb, '--mb', 200)
@@ -47,7 +52,12 @@ export async function secretsBench(argv: string[]): Promise<BenchResult> {
         'recall %': (100 * ours.found) / corpus.planted.length,
         'other findings': ours.other,
       },
-      { scanner: 'codex-gates secrets (CPU time)', MB: Number(mbTotal.toFixed(1)), seconds: ours.cpu, 'MB/s': mbTotal / ours.cpu },
+      {
+        scanner: 'codex-gates secrets (CPU time)',
+        MB: Number(mbTotal.toFixed(1)),
+        seconds: ours.cpu,
+        'MB/s': mbTotal / ours.cpu,
+      },
     ]
     if (theirs) {
       rows.push({
@@ -64,15 +74,25 @@ export async function secretsBench(argv: string[]): Promise<BenchResult> {
       name: 'secrets',
       rows,
       targets: [
-        { target: 'our scanner ≥ 100 MB/s (wall)', value: Number((mbTotal / ours.wall).toFixed(1)), met: mbTotal / ours.wall >= 100 },
-        ...(ratio === undefined ? [] : [{ target: '≥ 10× secretlint', value: `${ratio.toFixed(1)}×`, met: ratio >= 10 }]),
+        {
+          target: 'our scanner ≥ 100 MB/s (wall)',
+          value: Number((mbTotal / ours.wall).toFixed(1)),
+          met: mbTotal / ours.wall >= 100,
+        },
+        ...(ratio === undefined
+          ? []
+          : [{ target: '≥ 10× secretlint', value: `${ratio.toFixed(1)}×`, met: ratio >= 10 }]),
       ],
       notes: [
         `${corpus.files.length} files, ${corpus.planted.length} planted fake secrets of ${Object.keys(FAKE_SECRETS).length} kinds, seed ${seed}`,
         'recall = planted secrets reported on their line; other findings = anything else reported (false positives)',
         'the machine is shared: wall figures move with its load; CPU time is the steadier figure',
       ],
-      extra: { planted_by_rule: countBy(corpus.planted.map((p) => p.rule)), ours_missed: ours.missed, secretlint_missed: theirs?.missedByRule },
+      extra: {
+        planted_by_rule: countBy(corpus.planted.map((p) => p.rule)),
+        ours_missed: ours.missed,
+        secretlint_missed: theirs?.missedByRule,
+      },
     }
   } finally {
     rmSync(dir, { recursive: true, force: true })
@@ -82,7 +102,42 @@ export async function secretsBench(argv: string[]): Promise<BenchResult> {
 // --- corpus ---
 
 // An ML codebase's vocabulary; a few words carry secret keywords (token, auth, key) as real code does.
-const WORDS = ['model', 'batch', 'loss', 'step', 'logits', 'targets', 'config', 'value', 'result', 'data', 'train', 'eval', 'layer', 'weights', 'optimizer', 'schedule', 'epoch', 'device', 'dataset', 'split', 'shard', 'cache', 'path', 'metric', 'grad', 'norm', 'scale', 'seed', 'window', 'buffer', 'tokenizer', 'token_ids', 'auth_header', 'keys']
+const WORDS = [
+  'model',
+  'batch',
+  'loss',
+  'step',
+  'logits',
+  'targets',
+  'config',
+  'value',
+  'result',
+  'data',
+  'train',
+  'eval',
+  'layer',
+  'weights',
+  'optimizer',
+  'schedule',
+  'epoch',
+  'device',
+  'dataset',
+  'split',
+  'shard',
+  'cache',
+  'path',
+  'metric',
+  'grad',
+  'norm',
+  'scale',
+  'seed',
+  'window',
+  'buffer',
+  'tokenizer',
+  'token_ids',
+  'auth_header',
+  'keys',
+]
 const KINDS = ['ts', 'py', 'json', 'lock', 'md', 'log', 'min.js', 'b64'] as const
 
 export function generateCorpus(dir: string, totalBytes: number, seed: number) {
@@ -183,7 +238,10 @@ function measureOurs(dir: string, files: string[], planted: Planted[], repeats: 
     const c0 = process.cpuUsage()
     const t0 = performance.now()
     for (const file of files) {
-      for (const h of scanSecretsInBytes(readFileSync(join(dir, file)), file, { entropyThreshold: 3.5, minLength: 12 })) {
+      for (const h of scanSecretsInBytes(readFileSync(join(dir, file)), file, {
+        entropyThreshold: 3.5,
+        minLength: 12,
+      })) {
         hits.push({ file, line: h.line, secret: h.secret })
       }
     }
@@ -196,7 +254,13 @@ function measureOurs(dir: string, files: string[], planted: Planted[], repeats: 
   const plantedKeys = new Set(planted.map(key))
   const reportedKeys = new Set(reported.map(key))
   const missed = planted.filter((p) => !reportedKeys.has(key(p))).map((p) => `${p.file}:${p.line} ${p.rule}`)
-  return { wall, cpu, found: planted.length - missed.length, other: reported.filter((h) => !plantedKeys.has(key(h))).length, missed }
+  return {
+    wall,
+    cpu,
+    found: planted.length - missed.length,
+    other: reported.filter((h) => !plantedKeys.has(key(h))).length,
+    missed,
+  }
 }
 
 /** secretlint into a temp folder (reused between runs), then one CLI run over the corpus. */
@@ -205,7 +269,9 @@ function measureSecretlint(dir: string, planted: Planted[]) {
   const bin = join(prefix, 'node_modules', '.bin', 'secretlint')
   if (!existsSync(bin)) {
     mkdirSync(prefix, { recursive: true })
-    execFileSync('npm', ['install', '--prefix', prefix, '--no-audit', '--no-fund', '--no-save', ...SECRETLINT], { stdio: 'inherit' })
+    execFileSync('npm', ['install', '--prefix', prefix, '--no-audit', '--no-fund', '--no-save', ...SECRETLINT], {
+      stdio: 'inherit',
+    })
   }
   const rc = join(dir, '.secretlintrc.json')
   writeFileSync(rc, JSON.stringify({ rules: [{ id: '@secretlint/secretlint-rule-preset-recommend' }] }))
@@ -221,7 +287,10 @@ function measureSecretlint(dir: string, planted: Planted[]) {
     // secretlint exits 1 when it finds something; the report file is what counts.
   }
   const wall = (performance.now() - t0) / 1000
-  const results = JSON.parse(readFileSync(out, 'utf8')) as { filePath: string; messages: { loc: { start: { line: number } } }[] }[]
+  const results = JSON.parse(readFileSync(out, 'utf8')) as {
+    filePath: string
+    messages: { loc: { start: { line: number } } }[]
+  }[]
   rmSync(out, { force: true })
   const reported = new Set<string>()
   for (const r of results) {

@@ -1,4 +1,4 @@
-import { loadavg } from 'node:os'
+import { availableParallelism, loadavg } from 'node:os'
 import { intFlag, parseArgs } from '../cli/parse-args.ts'
 import { loadTrainConfig } from '../config/load-train-config.ts'
 import type { TrainConfig } from '../config/train-config.ts'
@@ -15,7 +15,7 @@ import { buildTrainProgram, IO, STEP_GRAPH } from '../train/train-step-graph.ts'
 import { TsExecutor } from '../train/ts/ts-executor.ts'
 import type { BenchResult, BenchRow } from './bench-report.ts'
 
-const HELP = 'npm run bench -- train [--steps N] [--warmup N] [--only tiny|larger] [--ceiling-n N]'
+const HELP = 'npm run bench -- train [--steps N] [--warmup N] [--only tiny|larger] [--threads 1,2] [--ceiling-n N]'
 
 interface Case {
   name: string
@@ -27,7 +27,8 @@ interface Case {
  * `npm run bench -- train`: training tokens/s of the `ts` executor on gpt-tiny and on a larger
  * GPT (n_layer 4, n_head 4, n_embd 256, block 128, batch 8), and their GFLOP/s beside this
  * machine's single-thread ceiling, measured in the same run by our own matmul kernel (gemmNT,
- * N×N×N). Steps are timed after warm-up; a profiled step says where the time goes.
+ * N×N×N), on one thread and on every core (matrix products split over threads, same bits).
+ * Steps are timed after warm-up; per-op times say where the time goes.
  */
 export async function trainBench(argv: string[]): Promise<BenchResult> {
   const { values } = parseArgs(
@@ -36,11 +37,16 @@ export async function trainBench(argv: string[]): Promise<BenchResult> {
       steps: { type: 'string' },
       warmup: { type: 'string' },
       only: { type: 'string' },
+      threads: { type: 'string' },
       'ceiling-n': { type: 'string' },
     },
     HELP,
   )
   const warmup = intFlag(values.warmup, '--warmup', 2)
+  const threads = (values.threads ?? `1,${availableParallelism()}`)
+    .split(',')
+    .map((t) => intFlag(t, '--threads', 1))
+    .filter((t, i, all) => t > 0 && all.indexOf(t) === i)
   const ceilingN = intFlag(values['ceiling-n'], '--ceiling-n', 512)
   const tiny = loadTrainConfig('configs/train/gpt-tiny.json').config
   const larger = loadTrainConfig('configs/train/gpt-small-char.json', [
@@ -68,21 +74,24 @@ export async function trainBench(argv: string[]): Promise<BenchResult> {
   const notes: string[] = []
   const extra: Record<string, unknown> = { ceiling }
   for (const c of cases) {
-    const m = await measure(c, warmup)
-    rows.push({
-      case: c.name,
-      params: m.params,
-      'tokens/step': m.tokensPerStep,
-      'ms/step': m.msPerStep,
-      'tokens/s': m.tokensPerSecond,
-      'GFLOP/s': m.gflops,
-      '% of ceiling': (100 * m.gflops) / ceiling.gflops,
-      'matmul share': `${(100 * m.matmulShare).toFixed(0)}%`,
-    })
-    notes.push(
-      `${c.name}: ${m.stepFlops.toExponential(3)} matmul FLOP/step (nanoGPT estimate ${m.estimateFlops.toExponential(3)}); time by op: ${m.topOps}`,
-    )
-    extra[c.name] = m
+    for (const t of threads) {
+      const m = await measure(c, warmup, t)
+      const label = `${c.name}, ${t} thread${t === 1 ? '' : 's'}`
+      rows.push({
+        case: label,
+        params: m.params,
+        'tokens/step': m.tokensPerStep,
+        'ms/step': m.msPerStep,
+        'tokens/s': m.tokensPerSecond,
+        'GFLOP/s': m.gflops,
+        '% of ceiling': (100 * m.gflops) / ceiling.gflops,
+        'matmul share': `${(100 * m.matmulShare).toFixed(0)}%`,
+      })
+      notes.push(
+        `${label}: ${m.stepFlops.toExponential(3)} matmul FLOP/step (nanoGPT estimate ${m.estimateFlops.toExponential(3)}); time by op: ${m.topOps}`,
+      )
+      extra[label] = m
+    }
   }
   notes.push(
     `2 shared CPU cores: load average ${loadBefore.toFixed(2)} before, ${(loadavg()[0] as number).toFixed(2)} after; figures move with other work on the machine, compare within one run`,
@@ -105,14 +114,14 @@ function matmulCeiling(n: number): { n: number; ms: number; gflops: number } {
   return { n, ms: best, gflops: (2 * n * n * n) / (best * 1e6) }
 }
 
-async function measure(c: Case, warmup: number) {
+async function measure(c: Case, warmup: number, threads: number) {
   const { config } = c
   const data = loadTextData(config.dataset, config.val_fraction, config.block_size)
   const spec = trainStepSpec(config, data.tokenizer.vocabSize)
   const built = buildTrainProgram(spec)
   const step = built.program.graphs[STEP_GRAPH]
   if (!step) throw new Error('BUG: no step graph')
-  const session = await new TsExecutor({ profile: true }).load(built.program)
+  const session = await new TsExecutor({ profile: true, threads }).load(built.program)
   const params = initGptParams(spec.model, Prng.fromSeed(roleSeed(config.seed, 'init')))
   const state: Record<string, HostTensor> = {}
   for (const p of built.params) {

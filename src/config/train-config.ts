@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import { canonicalJson, sha256Hex } from '../data/canonical-json.ts'
 
 /**
@@ -39,6 +40,7 @@ export const TRAIN_DEFAULTS = {
   keep_every: 0, // also keep every n-th step's checkpoint; 0 = off
   seed: 1337, // uint32: init, batch order and dropout derive from it
   backend: 'ts' as 'ts' | 'ort-cpu' | 'ort-webgpu', // executor
+  threads: 0, // CPU threads for the executor; 0 = every available core (ts: same bits for any count)
   system_metrics: 'cpu' as 'off' | 'cpu' | 'gpu', // sampler in the run folder
   system_metrics_interval_ms: 1000, // ms between samples
 }
@@ -52,6 +54,7 @@ export type TrainConfig = typeof TRAIN_DEFAULTS & {
 export const HASH_EXCLUDED_KEYS: readonly string[] = [
   'out_dir',
   'backend',
+  'threads',
   'system_metrics',
   'system_metrics_interval_ms',
   'log_interval',
@@ -66,6 +69,11 @@ export function configHash(config: TrainConfig): string {
   const hashed: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(config)) if (!HASH_EXCLUDED_KEYS.includes(key)) hashed[key] = value
   return sha256Hex(canonicalJson(hashed))
+}
+
+/** Executor threads with its `0 = every available core` default applied. */
+export function executorThreads(config: TrainConfig): number {
+  return config.threads > 0 ? config.threads : availableParallelism()
 }
 
 /** Eval batch size with its `0 = batch_size` default applied. */

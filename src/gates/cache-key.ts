@@ -18,14 +18,19 @@ export function cacheKey(
 ): string {
   const h = createHash('sha256')
   h.update(`codex-gates cache v1\0${gate}\0${canonicalJson(config)}\0${scannerSourceHash()}\0`)
-  for (const [k, v] of Object.entries(inputs.extra ?? {}).sort(([a], [b]) => a.localeCompare(b))) h.update(`${k}=${v}\0`)
+  for (const [k, v] of Object.entries(inputs.extra ?? {}).sort(([a], [b]) => a.localeCompare(b)))
+    h.update(`${k}=${v}\0`)
   if (inputs.listing) {
     for (const f of files) h.update(`L${f}\0${sizeOf(join(root, f))}\0`)
   }
   for (const f of [...new Set(inputs.contents)].sort()) {
     h.update(`C${f}\0`)
     try {
-      h.update(createHash('sha256').update(readFileSync(join(root, f))).digest())
+      h.update(
+        createHash('sha256')
+          .update(readFileSync(join(root, f)))
+          .digest(),
+      )
     } catch {
       h.update('missing')
     }

@@ -61,7 +61,9 @@ export function scanDeps(root: string, _files: readonly string[], config: GateCo
     )
   }
 
-  const declared = DEP_TYPES.flatMap((type) => Object.entries(pkg[type] ?? {}).map(([name, spec]) => ({ type, name, spec })))
+  const declared = DEP_TYPES.flatMap((type) =>
+    Object.entries(pkg[type] ?? {}).map(([name, spec]) => ({ type, name, spec })),
+  )
   if (declared.length > 0 && !lock) {
     add(
       'error',
@@ -128,7 +130,12 @@ export function scanDeps(root: string, _files: readonly string[], config: GateCo
       continue
     }
     const range = kind === 'alias' ? spec.slice(spec.lastIndexOf('@') + 1) : spec
-    if ((kind === 'range' || kind === 'alias') && entry.version && parseRange(range) && !satisfies(entry.version, range)) {
+    if (
+      (kind === 'range' || kind === 'alias') &&
+      entry.version &&
+      parseRange(range) &&
+      !satisfies(entry.version, range)
+    ) {
       add(
         'error',
         'lock-unsatisfied',
@@ -284,7 +291,10 @@ export function depsCacheInputs(root: string): { contents: string[]; extra: Reco
   }
   const installed = lock ? lockPackagePaths(lock).map((p) => join(p, 'package.json')) : []
   const top = existsSync(join(root, 'node_modules')) ? topLevelInstalled(root).join(',') : ''
-  return { contents: ['package.json', 'package-lock.json', ...installed], extra: { node: process.version, installed: top } }
+  return {
+    contents: ['package.json', 'package-lock.json', ...installed],
+    extra: { node: process.version, installed: top },
+  }
 }
 
 export const depsGate: Gate<'deps'> = {

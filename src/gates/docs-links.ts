@@ -31,7 +31,16 @@ export function scanDocsLinks(root: string, files: readonly string[], config: Ga
     const doc = documentOf(file)
     const finding = (rule: string, link: { line: number }, message: string, remediation: string, identity: string) =>
       findings.push(
-        makeFinding({ gate: 'docs-links', rule, severity: 'error', file, line: link.line, message, remediation, identity }),
+        makeFinding({
+          gate: 'docs-links',
+          rule,
+          severity: 'error',
+          file,
+          line: link.line,
+          message,
+          remediation,
+          identity,
+        }),
       )
     for (const ref of doc.undefinedReferences) {
       finding(
@@ -67,7 +76,11 @@ interface LinkProblem {
 export function checkLink(file: string, link: MdLink, ctx: LinkContext): LinkProblem | undefined {
   const target = link.target.trim()
   if (target === '') {
-    return { rule: 'empty-link', message: 'link with an empty target', remediation: 'give the link a target or remove it' }
+    return {
+      rule: 'empty-link',
+      message: 'link with an empty target',
+      remediation: 'give the link a target or remove it',
+    }
   }
   if (/^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith('//')) return checkExternal(target)
   const hash = target.indexOf('#')
@@ -137,7 +150,10 @@ function checkExternal(target: string): LinkProblem | undefined {
       remediation: 'fix the URL syntax (scheme://host/path, spaces as %20)',
     }
   }
-  if ((scheme === 'http' || scheme === 'https') && !/^(?:localhost|[^.]+\.[^.]+.*|\[[0-9a-f:]+\])$/i.test(parsed.hostname)) {
+  if (
+    (scheme === 'http' || scheme === 'https') &&
+    !/^(?:localhost|[^.]+\.[^.]+.*|\[[0-9a-f:]+\])$/i.test(parsed.hostname)
+  ) {
     return {
       rule: 'bad-url',
       message: `${target} has no valid host`,

@@ -7,7 +7,8 @@ import { globMatcher } from './glob.ts'
 import { readRepoFile, repoFileSize } from './text-file.ts'
 
 /** Source extensions that editors and people suffix with digits when keeping a copy: `train.py01`. */
-const NUMBERED_COPY = /\.(?:py|ipynb|ts|tsx|js|jsx|mjs|cjs|json|ya?ml|toml|cfg|ini|md|txt|sh|cc|cpp|hpp|rs|go|java|rb|sql|csv)\d+$/i
+const NUMBERED_COPY =
+  /\.(?:py|ipynb|ts|tsx|js|jsx|mjs|cjs|json|ya?ml|toml|cfg|ini|md|txt|sh|cc|cpp|hpp|rs|go|java|rb|sql|csv)\d+$/i
 /** Real extensions that end in digits and would otherwise read as numbered copies. */
 const DIGIT_EXTENSIONS = /\.(?:md5|h5|mp3|mp4|m4a|sha1|sha224|sha256|sha384|sha512|h264|h265|x264|utf8|f90|f77|py3)$/i
 

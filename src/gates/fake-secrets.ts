@@ -73,7 +73,12 @@ export const FAKE_SECRETS: Record<string, Maker> = {
   },
   'google-api-key': (rng) => {
     const secret = p('AIza') + randomString(rng, `${ALNUM}_-`, 35)
-    return { rule: 'google-api-key', secret, text: `<script src="maps.js?key=${secret}"></script>\n`, file: 'index.html' }
+    return {
+      rule: 'google-api-key',
+      secret,
+      text: `<script src="maps.js?key=${secret}"></script>\n`,
+      file: 'index.html',
+    }
   },
   'npm-token': (rng) => {
     const secret = p('npm_') + randomString(rng, ALNUM, 36)
@@ -99,7 +104,12 @@ export const FAKE_SECRETS: Record<string, Maker> = {
     const header = b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))
     const payload = b64url(JSON.stringify({ sub: randomString(rng, DIGITS, 10), name: 'Ada', iat: 1700000000 }))
     const secret = `${header}.${payload}.${randomString(rng, B64URL, 43)}`
-    return { rule: 'jwt', secret, text: `fetch(url, { headers: { authorization: 'Bearer ${secret}' } })\n`, file: 'api.ts' }
+    return {
+      rule: 'jwt',
+      secret,
+      text: `fetch(url, { headers: { authorization: 'Bearer ${secret}' } })\n`,
+      file: 'api.ts',
+    }
   },
   'private-key': (rng) => {
     const kind = ['RSA ', 'EC ', 'OPENSSH ', 'ENCRYPTED ', 'DSA ', ''][rng.nextInt(6)]

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import { parseArgs } from '../cli/parse-args.ts'
 import { nearest } from '../cli/nearest.ts'
+import { parseArgs } from '../cli/parse-args.ts'
 import { EXIT, UserError } from '../errors/user-error.ts'
 import { writeFileAtomic } from '../fs/write-file-atomic.ts'
 import { redactText } from '../redact/redact.ts'
@@ -134,7 +134,12 @@ async function manifestCommand(argv: string[], io: GatesCliIo): Promise<number> 
     io.stdout(GATES_HELP)
     return EXIT.ok
   }
-  if (positionals.length > 0) throw new UserError('BAD_ARG', `manifest takes no arguments, got "${positionals[0]}"`, 'npm run gates -- manifest [--root DIR]')
+  if (positionals.length > 0)
+    throw new UserError(
+      'BAD_ARG',
+      `manifest takes no arguments, got "${positionals[0]}"`,
+      'npm run gates -- manifest [--root DIR]',
+    )
   const root = gatesRoot(io.env, values.root)
   const config = loadGatesConfig(root, io.env)
   const rel = config.gates.integrity.manifest
@@ -173,7 +178,11 @@ async function baselineCommand(argv: string[], io: GatesCliIo): Promise<number> 
 function checkGateName(name: string): GateName {
   if ((GATE_NAMES as string[]).includes(name)) return name as GateName
   const close = nearest(name, GATE_NAMES)
-  throw new UserError('GATES_SCAN', `no gate named "${name}"`, `${close ? `did you mean ${close}? ` : ''}gates: ${GATE_NAMES.join(', ')}`)
+  throw new UserError(
+    'GATES_SCAN',
+    `no gate named "${name}"`,
+    `${close ? `did you mean ${close}? ` : ''}gates: ${GATE_NAMES.join(', ')}`,
+  )
 }
 
 /** Spawns this repository's Vitest with inherited stdio and returns its exit code. */

@@ -23,9 +23,12 @@ export function scanIntegrity(root: string, files: readonly string[], config: Ga
     findings.push(makeFinding({ gate: 'integrity', rule, severity: 'error', file, line: null, message, remediation }))
   const since = `since the manifest of ${manifest.created_at}`
   for (const path of diff.added) add('added', path, `${path} was added ${since}`, `remove it, or ${REFRESH}`)
-  for (const path of diff.removed) add('removed', path, `${path} was removed ${since}`, `restore it (git checkout -- ${path}), or ${REFRESH}`)
-  for (const path of diff.changed) add('changed', path, `${path} changed ${since}`, `revert it (git diff ${path}), or ${REFRESH}`)
-  for (const { from, to } of diff.moved) add('moved', to, `${from} moved to ${to} ${since}`, `move it back, or ${REFRESH}`)
+  for (const path of diff.removed)
+    add('removed', path, `${path} was removed ${since}`, `restore it (git checkout -- ${path}), or ${REFRESH}`)
+  for (const path of diff.changed)
+    add('changed', path, `${path} changed ${since}`, `revert it (git diff ${path}), or ${REFRESH}`)
+  for (const { from, to } of diff.moved)
+    add('moved', to, `${from} moved to ${to} ${since}`, `move it back, or ${REFRESH}`)
   return { findings }
 }
 

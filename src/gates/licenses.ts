@@ -4,7 +4,14 @@ import { depsCacheInputs } from './deps.ts'
 import { type Finding, makeFinding } from './finding.ts'
 import type { Gate } from './gate.ts'
 import type { GateConfig } from './gates-config.ts'
-import { lockPackagePaths, lockPathName, type PackageJson, packageLicense, readJsonFile, readLockfile } from './lockfile.ts'
+import {
+  lockPackagePaths,
+  lockPathName,
+  type PackageJson,
+  packageLicense,
+  readJsonFile,
+  readLockfile,
+} from './lockfile.ts'
 import { parseSpdx, spdxAllowed } from './spdx.ts'
 
 /** Licenses of production dependencies (lock entries without `dev`/`devOptional`) against the allowlist. */

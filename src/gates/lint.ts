@@ -12,7 +12,8 @@ const CONFIGS = ['biome.json', 'biome.jsonc']
 const BATCH = 1000
 
 /** `::error title=lint/style/useConst,file=/abs/x.ts,line=1,endLine=1,col=1,endColumn=4::message` */
-const GITHUB_LINE = /^::(error|warning|notice) title=([^,]*),file=([^,]*),line=(\d+),endLine=\d+,col=\d+,endColumn=\d+::(.*)$/
+const GITHUB_LINE =
+  /^::(error|warning|notice) title=([^,]*),file=([^,]*),line=(\d+),endLine=\d+,col=\d+,endColumn=\d+::(.*)$/
 
 /** Parses Biome's `--reporter=github` output into findings. */
 export function parseBiomeOutput(output: string, root: string): Finding[] {
@@ -21,7 +22,9 @@ export function parseBiomeOutput(output: string, root: string): Finding[] {
     const m = GITHUB_LINE.exec(line)
     if (!m) continue
     const rule = m[2] as string
-    const file = relative(root, resolve(root, unescapeData(m[3] as string))).split(sep).join('/')
+    const file = relative(root, resolve(root, unescapeData(m[3] as string)))
+      .split(sep)
+      .join('/')
     const message = unescapeData(m[5] as string)
       .replace(/\s+/g, ' ')
       .trim()
@@ -91,7 +94,12 @@ function runBiome(biome: string, args: string[], root: string, timeout: number):
 }
 
 function unescapeData(text: string): string {
-  return text.replace(/%0D/gi, '\r').replace(/%0A/gi, '\n').replace(/%3A/gi, ':').replace(/%2C/gi, ',').replace(/%25/g, '%')
+  return text
+    .replace(/%0D/gi, '\r')
+    .replace(/%0A/gi, '\n')
+    .replace(/%3A/gi, ':')
+    .replace(/%2C/gi, ',')
+    .replace(/%25/g, '%')
 }
 
 function kebab(rule: string): string {

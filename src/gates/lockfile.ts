@@ -87,9 +87,12 @@ export function packageLicense(pkg: PackageJson | undefined): string | undefined
   if (!pkg) return undefined
   const l = pkg.license
   if (typeof l === 'string') return l
-  if (l && typeof l === 'object' && typeof (l as { type?: unknown }).type === 'string') return (l as { type: string }).type
+  if (l && typeof l === 'object' && typeof (l as { type?: unknown }).type === 'string')
+    return (l as { type: string }).type
   if (Array.isArray(pkg.licenses)) {
-    const types = pkg.licenses.map((x) => (x as { type?: unknown })?.type).filter((t): t is string => typeof t === 'string')
+    const types = pkg.licenses
+      .map((x) => (x as { type?: unknown })?.type)
+      .filter((t): t is string => typeof t === 'string')
     if (types.length > 0) return types.length === 1 ? types[0] : `(${types.join(' OR ')})`
   }
   return undefined

@@ -104,7 +104,10 @@ export function collectPlaceholders(root: string, files: readonly string[]): Pla
 
 /** Per-file counts, sorted by path: what `baseline placeholders` writes. */
 export function buildPlaceholderBaseline(placeholders: readonly Placeholder[]): PlaceholderBaseline {
-  return { version: 1, files: Object.fromEntries([...countByFile(placeholders)].sort(([a], [b]) => a.localeCompare(b))) }
+  return {
+    version: 1,
+    files: Object.fromEntries([...countByFile(placeholders)].sort(([a], [b]) => a.localeCompare(b))),
+  }
 }
 
 /** Reads the baseline; undefined when absent, UserError when malformed. */
@@ -129,7 +132,11 @@ export function readPlaceholderBaseline(root: string, relPath: string): Placehol
           .filter(([, n]) => !Number.isInteger(n) || (n as number) < 0)
           .map(([f]) => `/files/${f} must be a non-negative integer`)[0]
   if (bad) {
-    throw new UserError('PLACEHOLDER_BASELINE', `${relPath}: ${bad}`, 'rewrite it with `npm run gates -- baseline placeholders`')
+    throw new UserError(
+      'PLACEHOLDER_BASELINE',
+      `${relPath}: ${bad}`,
+      'rewrite it with `npm run gates -- baseline placeholders`',
+    )
   }
   return parsed
 }

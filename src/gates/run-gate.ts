@@ -56,16 +56,25 @@ export async function runGate(name: GateName, options: GateRunOptions = {}): Pro
   const base = { gate: name, root, configPath: config.path, events: [], artifacts: [], findings: [] }
   const elapsed = () => Math.round(performance.now() - started)
   if (!gateConfig.enabled) {
-    return { ...base, status: 'skipped', reason: `disabled in configs/gates.json (gates.${name}.enabled)`, durationMs: elapsed(), fileCount: 0 }
+    return {
+      ...base,
+      status: 'skipped',
+      reason: `disabled in configs/gates.json (gates.${name}.enabled)`,
+      durationMs: elapsed(),
+      fileCount: 0,
+    }
   }
   const files = gateFiles(root, config, name, options.files)
   const gate = await loadGate(name)
   const skip = gate.skipReason?.(root, files, gateConfig as never)
   if (skip) return { ...base, status: 'skipped', reason: skip, durationMs: elapsed(), fileCount: files.length }
 
-  const useCache = (options.useCache ?? env.CODEX_GATES_NO_CACHE !== '1') && gate.cacheInputs !== undefined && !options.files
+  const useCache =
+    (options.useCache ?? env.CODEX_GATES_NO_CACHE !== '1') && gate.cacheInputs !== undefined && !options.files
   const cachePath = options.cachePath ?? gateCachePath(env)
-  const key = gate.cacheInputs ? cacheKey(name, gateConfig, root, files, gate.cacheInputs(root, files, gateConfig as never)) : undefined
+  const key = gate.cacheInputs
+    ? cacheKey(name, gateConfig, root, files, gate.cacheInputs(root, files, gateConfig as never))
+    : undefined
   if (useCache && key) {
     const hit = lookupCache(cachePath, name, key)
     if (hit) {
@@ -117,7 +126,10 @@ export function gateFiles(root: string, config: GatesConfig, name: GateName, exp
 }
 
 /** Per-rule overrides from config: `off` drops the finding, `error`/`warn` replace its severity. */
-export function applySeverity(findings: readonly Finding[], overrides: Record<string, 'error' | 'warn' | 'off'>): Finding[] {
+export function applySeverity(
+  findings: readonly Finding[],
+  overrides: Record<string, 'error' | 'warn' | 'off'>,
+): Finding[] {
   const out: Finding[] = []
   for (const f of findings) {
     const o = overrides[f.rule]

@@ -46,7 +46,12 @@ export function toSarif(findings: readonly Finding[], root: string): SarifLog {
     if (index === undefined) {
       index = rules.length
       ruleIndex.set(id, index)
-      rules.push({ id, name: f.rule, shortDescription: { text: `${f.gate}: ${f.rule}` }, help: { text: f.remediation } })
+      rules.push({
+        id,
+        name: f.rule,
+        shortDescription: { text: `${f.gate}: ${f.rule}` },
+        help: { text: f.remediation },
+      })
     }
     const result: SarifResult = {
       ruleId: id,
@@ -82,7 +87,9 @@ export function toSarif(findings: readonly Finding[], root: string): SarifLog {
 
 function packageVersion(): string {
   try {
-    return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version?: string }).version ?? '0.0.0'
+    return (
+      (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version?: string }).version ?? '0.0.0'
+    )
   } catch {
     return '0.0.0'
   }

@@ -148,7 +148,17 @@ const SECRET_WORDS = new Set([
   'apikey',
   'auth',
 ])
-const KEY_PREFIXES = new Set(['api', 'access', 'private', 'secret', 'signing', 'encryption', 'master', 'auth', 'client'])
+const KEY_PREFIXES = new Set([
+  'api',
+  'access',
+  'private',
+  'secret',
+  'signing',
+  'encryption',
+  'master',
+  'auth',
+  'client',
+])
 /** A last word that makes the name describe the secret rather than hold it: `token_url`, `password_min_length`. */
 const DESCRIPTIVE_WORDS = new Set([
   'type',
@@ -226,7 +236,15 @@ const ASSIGNED_VALUE =
 
 /** `[A-Za-z0-9_$.-]`, by char code: this runs for every keyword hit. */
 function isNameChar(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36 || c === 46 || c === 45
+  return (
+    (c >= 97 && c <= 122) ||
+    (c >= 65 && c <= 90) ||
+    (c >= 48 && c <= 57) ||
+    c === 95 ||
+    c === 36 ||
+    c === 46 ||
+    c === 45
+  )
 }
 
 /**
@@ -243,7 +261,9 @@ const genericRule: SecretRule = {
     'token',
     'credential',
     'auth',
-    ...['api', 'access', 'private', 'signing', 'encryption', 'master'].flatMap((p) => ['', '_', '.', '-'].map((sep) => `${p}${sep}key`)),
+    ...['api', 'access', 'private', 'signing', 'encryption', 'master'].flatMap((p) =>
+      ['', '_', '.', '-'].map((sep) => `${p}${sep}key`),
+    ),
   ],
   scope: 'hit',
   detect(text, from, to, options, at) {

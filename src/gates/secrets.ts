@@ -106,7 +106,11 @@ export function loadSecretsBaseline(root: string, relPath: string): Set<string> 
   }
   const accepted = (parsed as { accepted?: unknown }).accepted
   if (!Array.isArray(accepted)) {
-    throw new UserError('SECRETS_BASELINE', `${relPath}: /accepted must be an array`, `e.g. {"version": 1, "accepted": []}`)
+    throw new UserError(
+      'SECRETS_BASELINE',
+      `${relPath}: /accepted must be an array`,
+      `e.g. {"version": 1, "accepted": []}`,
+    )
   }
   const hashes = new Set<string>()
   accepted.forEach((entry, i) => {
@@ -157,7 +161,11 @@ class FileScan {
   ) {
     this.text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')
     this.lines = new LineIndex(this.text)
-    this.detect = { entropyThreshold: options.entropyThreshold, minLength: options.minLength, bareValues: allowsBareValues(path) }
+    this.detect = {
+      entropyThreshold: options.entropyThreshold,
+      minLength: options.minLength,
+      bareValues: allowsBareValues(path),
+    }
   }
 
   /** A keyword of `rules` ends at offset `at`. */

@@ -124,7 +124,10 @@ function parseSet(text: string): Comparator[] | undefined {
     const hi = parsePartial(hyphen[2] as string)
     if (!lo || !hi) return undefined
     // An x on either side drops that bound entirely (`* - 1.2.3` is `<=1.2.3`).
-    const bounds = [...(lo.major === undefined ? [] : lowerBound(lo)), ...(hi.major === undefined ? [] : upperBound(hi))]
+    const bounds = [
+      ...(lo.major === undefined ? [] : lowerBound(lo)),
+      ...(hi.major === undefined ? [] : upperBound(hi)),
+    ]
     return bounds.length > 0 ? bounds : ANY
   }
   // `>= 1.2.3` is allowed: glue operators to their versions first.

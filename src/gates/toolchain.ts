@@ -49,7 +49,9 @@ export async function scanToolchain(root: string, _files: readonly string[], con
     events.push({
       role: 'tool',
       level: p.ok ? 'info' : required ? 'error' : 'warn',
-      message: p.ok ? `${p.tool} ${p.version} (${p.path ?? 'on PATH'})` : `${p.tool} not usable: ${p.error ?? 'no version'}`,
+      message: p.ok
+        ? `${p.tool} ${p.version} (${p.path ?? 'on PATH'})`
+        : `${p.tool} not usable: ${p.error ?? 'no version'}`,
       data: { ...p, required, engines: range ?? null },
     })
     if (!p.ok) {

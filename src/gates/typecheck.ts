@@ -14,7 +14,9 @@ const GLOBAL_DIAGNOSTIC = /^(error|warning) (TS\d+): (.*)$/
 /** Parses `tsc --pretty false` output into findings (continuation lines join their message). */
 export function parseTscOutput(output: string, root: string): Finding[] {
   const findings: Finding[] = []
-  let last: { rule: string; file: string | null; line: number | null; severity: Finding['severity']; message: string } | undefined
+  let last:
+    | { rule: string; file: string | null; line: number | null; severity: Finding['severity']; message: string }
+    | undefined
   const flush = () => {
     if (!last) return
     findings.push(
@@ -45,7 +47,13 @@ export function parseTscOutput(output: string, root: string): Finding[] {
       }
     } else if (g) {
       flush()
-      last = { rule: g[2] as string, file: null, line: null, severity: g[1] === 'error' ? 'error' : 'warn', message: g[3] as string }
+      last = {
+        rule: g[2] as string,
+        file: null,
+        line: null,
+        severity: g[1] === 'error' ? 'error' : 'warn',
+        message: g[3] as string,
+      }
     } else if (last && /^\s+\S/.test(line)) {
       last.message += ` ${line.trim()}`
     } else {
@@ -68,7 +76,11 @@ export function scanTypecheck(root: string, _files: readonly string[], config: G
         const output = `${stdout}${stderr}`
         const findings = parseTscOutput(output, root)
         if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') {
-          fail(new Error(`typecheck: the compiler ${tsc} does not exist; install typescript or set gates.typecheck.compiler`))
+          fail(
+            new Error(
+              `typecheck: the compiler ${tsc} does not exist; install typescript or set gates.typecheck.compiler`,
+            ),
+          )
           return
         }
         if (error && findings.length === 0) {

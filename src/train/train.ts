@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { configHash, evalBatchSize, type TrainConfig } from '../config/train-config.ts'
+import { configHash, evalBatchSize, executorThreads, type TrainConfig } from '../config/train-config.ts'
 import { Prng } from '../data/prng.ts'
 import { UserError } from '../errors/user-error.ts'
 import { perplexity } from '../eval/perplexity.ts'
@@ -113,7 +113,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const vocab = data.tokenizer.vocabSize
   const spec = trainStepSpec(config, vocab)
   const evalSet = evalBatches(data.val, T, spec.evalBatchSize, config.eval_iters)
-  const executor = options.executor ?? (await resolveExecutor(config.backend))
+  const executor = options.executor ?? (await resolveExecutor(config.backend, { threads: executorThreads(config) }))
   const built = buildTrainProgram(spec)
   const session = await executor.load(built.program)
   const metrics = new MetricsLog(join(options.outDir, 'metrics.ndjson'))

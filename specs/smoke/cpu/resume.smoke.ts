@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { CheckpointManager } from '../../../src/checkpoint/checkpoint-manager.ts'
 import { type LoadedCheckpoint, loadCheckpoint } from '../../../src/checkpoint/load-checkpoint.ts'
 import { Prng } from '../../../src/data/prng.ts'
@@ -18,8 +18,13 @@ import type { TensorData } from '../../../src/train/train-state.ts'
 
 const ROOT = join(import.meta.dirname, '..', '..', '..')
 const CONFIG = 'configs/train/gpt-tiny.json'
-const tmp = mkdtempSync(join(tmpdir(), 'resume-smoke-'))
-const LEDGER = join(tmp, 'ledger.db')
+// Made in beforeAll, so collecting the file (`vitest list`) leaves nothing behind.
+let tmp = ''
+let LEDGER = ''
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'resume-smoke-'))
+  LEDGER = join(tmp, 'ledger.db')
+})
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))
 
 /** gpt-tiny, shortened; dropout on so the dropout RNG must be restored too. */

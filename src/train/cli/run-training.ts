@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path'
 import { CheckpointManager } from '../../checkpoint/checkpoint-manager.ts'
 import type { LoadedTrainConfig } from '../../config/load-train-config.ts'
+import { executorThreads } from '../../config/train-config.ts'
 import { EXIT, isUserError, UserError } from '../../errors/user-error.ts'
 import { writeFileAtomic } from '../../fs/write-file-atomic.ts'
 import type { Ledger } from '../../ledger/ledger.ts'
@@ -37,7 +38,7 @@ export const MONITOR_METRIC = 'val/loss'
  */
 export async function runTraining(loaded: LoadedTrainConfig, options: RunTrainingOptions, io: CliIo): Promise<number> {
   const { config } = loaded
-  const executor = await resolveExecutor(config.backend)
+  const executor = await resolveExecutor(config.backend, { threads: executorThreads(config) })
   if (underTsxRelay()) return runOutsideTsxRelay(options.argv)
   const data = loadTextData(config.dataset, config.val_fraction, config.block_size)
   const run = resolveRunFolder(loaded, options.resumeFrom)

@@ -8,6 +8,8 @@ import { trainCommand } from './train-command.ts'
  */
 export const TRAIN_SUBCOMMANDS: Record<string, Command> = {
   sweep: (argv) => sweepCommand(argv),
+  export: async (argv) => (await import('./export-command.ts')).exportCommand(argv),
+  sample: async (argv) => (await import('./sample-command.ts')).sampleCommand(argv),
 }
 
 /** `npm run train -- …`: a subcommand by its first argument, else train. */
