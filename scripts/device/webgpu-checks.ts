@@ -17,8 +17,15 @@ async function producer(): Promise<{ out: ort.Tensor; session: ort.InferenceSess
   const b = new GraphBuilder()
   const x = b.input('x', [64])
   const model = graphToOnnx(b.finish({ y: b.add(b.mul(x, 2), 1) }))
-  const session = await ort.InferenceSession.create(model, { executionProviders: ['webgpu'], preferredOutputLocation: { y: 'gpu-buffer' } })
-  const x0 = new ort.Tensor('float32', Float32Array.from({ length: 64 }, (_, i) => i), [64])
+  const session = await ort.InferenceSession.create(model, {
+    executionProviders: ['webgpu'],
+    preferredOutputLocation: { y: 'gpu-buffer' },
+  })
+  const x0 = new ort.Tensor(
+    'float32',
+    Float32Array.from({ length: 64 }, (_, i) => i),
+    [64],
+  )
   const out = (await session.run({ x: x0 })).y as ort.Tensor
   return { out, session }
 }
@@ -32,7 +39,10 @@ if (check === 'getdata') {
   const { out } = await producer()
   const b = new GraphBuilder()
   const model = graphToOnnx(b.finish({ z: b.mul(b.input('y', [64]), 3) }))
-  const other = await ort.InferenceSession.create(model, { executionProviders: ['webgpu'], preferredOutputLocation: 'cpu' })
+  const other = await ort.InferenceSession.create(model, {
+    executionProviders: ['webgpu'],
+    preferredOutputLocation: 'cpu',
+  })
   const z = ((await other.run({ y: out })).z as ort.Tensor).data as Float32Array
   console.log(`cross-session: ok, z[5] = ${z[5]} (expected 33)`)
 } else if (check === 'download') {

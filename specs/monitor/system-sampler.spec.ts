@@ -1,4 +1,4 @@
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { SystemSampler } from '../../src/monitor/system-sampler.ts'
@@ -27,6 +27,15 @@ function alive(pid: number): boolean {
   }
 }
 
+/** Polls `check` every 20 ms until it holds (the machine may be busy), failing after 10 s. */
+async function until(check: () => boolean): Promise<void> {
+  const deadline = Date.now() + 10_000
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting')
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
+
 const lines = (path: string) =>
   readFileSync(path, 'utf8')
     .trim()
@@ -38,7 +47,7 @@ describe('SystemSampler', () => {
     const path = join(dir, 'cpu.jsonl')
     const sampler = new SystemSampler({ path, intervalMs: 20 }).start()
     expect(sampler.running).toBe(true)
-    await new Promise((r) => setTimeout(r, 120))
+    await until(() => existsSync(path)) // the timer's first sample
     await sampler.stop()
     expect(sampler.running).toBe(false)
     const rows = lines(path)
@@ -65,7 +74,7 @@ describe('SystemSampler', () => {
     const { bin, pidFile } = fakeNvidiaSmi()
     const path = join(dir, 'gpu.jsonl')
     const sampler = new SystemSampler({ path, intervalMs: 30, gpu: true, nvidiaSmi: bin }).start()
-    await new Promise((r) => setTimeout(r, 300))
+    await until(() => existsSync(path) && lines(path).filter((r) => r.kind === 'gpu').length >= 2)
     const pid = Number(readFileSync(pidFile, 'utf8'))
     expect(alive(pid)).toBe(true)
     await sampler.stop()

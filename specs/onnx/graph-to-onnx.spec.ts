@@ -89,7 +89,9 @@ describe('graphToOnnx()', () => {
 
     const session = await ort.InferenceSession.create(model, { executionProviders: ['cpu'], intraOpNumThreads: 1 })
     expect(session.inputNames).toEqual([IO.evalTokens])
-    const got = (await session.run({ [IO.evalTokens]: new ort.Tensor('int32', tokens, [2, TINY.block_size]) }))[IO.logits]
+    const got = (await session.run({ [IO.evalTokens]: new ort.Tensor('int32', tokens, [2, TINY.block_size]) }))[
+      IO.logits
+    ]
     await session.release()
 
     const specs = gptParamSpecs(TINY)
@@ -99,9 +101,16 @@ describe('graphToOnnx()', () => {
       updates: {},
     })
     await ts.writeState(
-      Object.fromEntries(specs.map((s) => [s.key, { shape: s.shape, dtype: 'float32' as const, data: params[s.key]?.data as Float32Array }])),
+      Object.fromEntries(
+        specs.map((s) => [
+          s.key,
+          { shape: s.shape, dtype: 'float32' as const, data: params[s.key]?.data as Float32Array },
+        ]),
+      ),
     )
-    const want = (await ts.run('f', { [IO.evalTokens]: { shape: [2, TINY.block_size], dtype: 'int32', data: tokens } }))[IO.logits]
+    const want = (
+      await ts.run('f', { [IO.evalTokens]: { shape: [2, TINY.block_size], dtype: 'int32', data: tokens } })
+    )[IO.logits]
     expect(got?.dims).toEqual([2, TINY.block_size, TINY.vocab_size])
     const a = got?.data as Float32Array
     const w = want?.data as Float32Array

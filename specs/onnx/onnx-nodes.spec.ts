@@ -33,8 +33,15 @@ const CASES: Record<OpType, OpCase> = {
   Tanh: { build: (b, x) => ({ y: b.tanh(x('a', [5])) }) },
   Reciprocal: { build: (b, x) => ({ y: b.reciprocal(x('a', [5])) }), positive: true },
   Identity: { build: (b, x) => ({ y: b.identity(x('a', [2, 2])) }) },
-  Cast: { build: (b, x) => ({ y: b.cast(x('a', [6], 'int32'), 'float32'), z: b.cast(b.mul(x('c', [6]), 3), 'int32') }) },
-  MatMul: { build: (b, x) => ({ y: b.matmul(x('a', [2, 3, 4, 5]), x('c', [5, 6])), z: b.matmul(x('d', [2, 1, 3, 4]), x('e', [3, 4, 2])) }) },
+  Cast: {
+    build: (b, x) => ({ y: b.cast(x('a', [6], 'int32'), 'float32'), z: b.cast(b.mul(x('c', [6]), 3), 'int32') }),
+  },
+  MatMul: {
+    build: (b, x) => ({
+      y: b.matmul(x('a', [2, 3, 4, 5]), x('c', [5, 6])),
+      z: b.matmul(x('d', [2, 1, 3, 4]), x('e', [3, 4, 2])),
+    }),
+  },
   Transpose: { build: (b, x) => ({ y: b.transpose(x('a', [2, 3, 4, 5]), [0, 2, 1, 3]) }) },
   Reshape: { build: (b, x) => ({ y: b.reshape(x('a', [2, 3, 4]), [6, -1]) }) },
   Expand: { build: (b, x) => ({ y: b.expand(x('a', [3, 1]), [2, 3, 4]) }) },
@@ -46,7 +53,9 @@ const CASES: Record<OpType, OpCase> = {
   },
   Concat: { build: (b, x) => ({ y: b.concat([x('a', [2, 1, 3]), x('c', [2, 4, 3])], 1) }) },
   Gather: { build: (b, x) => ({ y: b.gather(x('a', [7, 3]), x('i', [2, 4], 'int32')) }) },
-  ReduceSum: { build: (b, x) => ({ y: b.reduceSum(x('a', [2, 3, 4]), [0, 2], 1), z: b.reduceSum(x('c', [3, 4]), 'all', 0) }) },
+  ReduceSum: {
+    build: (b, x) => ({ y: b.reduceSum(x('a', [2, 3, 4]), [0, 2], 1), z: b.reduceSum(x('c', [3, 4]), 'all', 0) }),
+  },
   ReduceMean: { build: (b, x) => ({ y: b.reduceMean(x('a', [2, 3, 4]), [1], 0) }) },
   ReduceMax: { build: (b, x) => ({ y: b.reduceMax(x('a', [2, 3, 4]), [-1], 1) }) },
   ArgMax: { build: (b, x) => ({ y: b.argmax(x('a', [3, 7]), -1, 0) }) },
@@ -103,7 +112,9 @@ describe('ONNX_NODES', () => {
       const w = Array.from(want.data)
       for (let i = 0; i < w.length; i++) {
         const tol = 1e-6 * Math.max(1, Math.abs(w[i] as number))
-        expect(Math.abs((a[i] as number) - (w[i] as number)), `${name}[${i}]: ${a[i]} vs ${w[i]}`).toBeLessThanOrEqual(tol)
+        expect(Math.abs((a[i] as number) - (w[i] as number)), `${name}[${i}]: ${a[i]} vs ${w[i]}`).toBeLessThanOrEqual(
+          tol,
+        )
       }
     }
   })

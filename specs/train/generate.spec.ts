@@ -1,7 +1,9 @@
 import { describe, expect, test } from 'vitest'
+import { CharTokenizer } from '../../src/data/char-tokenizer.ts'
 import { Prng } from '../../src/data/prng.ts'
+import { runEval } from '../../src/eval/run-eval.ts'
 import { resolveExecutor } from '../../src/train/executor.ts'
-import { Generator } from '../../src/train/generate.ts'
+import { Generator, generatorEvalModel } from '../../src/train/generate.ts'
 import { type GptConfig, initGptParams } from '../../src/train/model/gpt.ts'
 import { argmax } from '../../src/train/sampling.ts'
 
@@ -66,5 +68,33 @@ describe('Generator', () => {
     }
     const { 'transformer.wpe.weight': _, ...partial } = PARAMS
     await expect(Generator.create(executor, CONFIG, partial)).rejects.toThrow('no weights for transformer.wpe.weight')
+  })
+})
+
+describe('generatorEvalModel()', () => {
+  test('scores greedy continuations of each input with src/eval metrics', async () => {
+    const tokenizer = CharTokenizer.fromCorpus(['abcdefghij'], { specialTokens: {} })
+    expect(tokenizer.vocabSize).toBe(10)
+    const config = { ...CONFIG, vocab_size: 10 }
+    const generator = await Generator.create(
+      await resolveExecutor('ts'),
+      config,
+      initGptParams(config, Prng.fromSeed(8)),
+    )
+    try {
+      const model = generatorEvalModel(generator, tokenizer, { maxNewTokens: 3, temperature: 0 })
+      const continuation = await model.generate?.('abc', { id: '1', input: 'abc', references: [] })
+      const ids = await generator.generate(tokenizer.encode('abc'), { maxNewTokens: 3, temperature: 0 })
+      expect(continuation).toBe(tokenizer.decode(ids.slice(3)))
+      const examples = [
+        { id: '1', input: 'abc', references: [continuation as string] },
+        { id: '2', input: 'j', references: ['zzz'] },
+      ]
+      const report = await runEval({ split: 'test', examples, model, metrics: ['em'] })
+      expect(report.examples).toBe(2)
+      expect(report.metrics.em?.score).toBe(50)
+    } finally {
+      await generator.dispose()
+    }
   })
 })

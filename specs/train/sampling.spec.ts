@@ -49,7 +49,9 @@ describe('sampleNext()', () => {
 
   test('rejects a negative temperature and a non-positive top-k', () => {
     const rng = Prng.fromSeed(5)
-    expect(() => sampleNext([1, 2], { temperature: -1 }, rng)).toThrow('temperature must be a finite number ≥ 0, got -1')
+    expect(() => sampleNext([1, 2], { temperature: -1 }, rng)).toThrow(
+      'temperature must be a finite number ≥ 0, got -1',
+    )
     expect(() => sampleNext([1, 2], { topK: 0 }, rng)).toThrow('topK must be a positive integer, got 0')
   })
 })

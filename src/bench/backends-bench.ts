@@ -43,9 +43,21 @@ interface BenchConfig {
 }
 
 const CONFIGS: Record<string, BenchConfig> = {
-  tiny: { label: 'gpt-tiny', model: { n_layer: 2, n_head: 2, n_embd: 32, block_size: 32, bias: true, dropout: 0 }, batchSize: 8 },
-  larger: { label: 'larger', model: { n_layer: 4, n_head: 4, n_embd: 256, block_size: 128, bias: true, dropout: 0 }, batchSize: 8 },
-  gpu: { label: 'gpu-sized', model: { n_layer: 6, n_head: 8, n_embd: 512, block_size: 256, bias: true, dropout: 0 }, batchSize: 16 },
+  tiny: {
+    label: 'gpt-tiny',
+    model: { n_layer: 2, n_head: 2, n_embd: 32, block_size: 32, bias: true, dropout: 0 },
+    batchSize: 8,
+  },
+  larger: {
+    label: 'larger',
+    model: { n_layer: 4, n_head: 4, n_embd: 256, block_size: 128, bias: true, dropout: 0 },
+    batchSize: 8,
+  },
+  gpu: {
+    label: 'gpu-sized',
+    model: { n_layer: 6, n_head: 8, n_embd: 512, block_size: 256, bias: true, dropout: 0 },
+    batchSize: 16,
+  },
 }
 
 const BACKEND_NAMES: readonly BackendName[] = ['ts', 'ort-cpu', 'ort-webgpu']
@@ -89,7 +101,12 @@ export async function backendsBench(argv: string[]): Promise<BenchResult> {
     return { name: 'backends', rows: [], notes: ['help only: nothing measured'] }
   }
   const quick = values.quick === true
-  const configs = listFlag(values.configs, '--configs', Object.keys(CONFIGS), quick ? ['tiny', 'larger'] : Object.keys(CONFIGS))
+  const configs = listFlag(
+    values.configs,
+    '--configs',
+    Object.keys(CONFIGS),
+    quick ? ['tiny', 'larger'] : Object.keys(CONFIGS),
+  )
   const backends = listFlag(values.backends, '--backends', BACKEND_NAMES, BACKEND_NAMES) as BackendName[]
   const seconds = intFlag(values.seconds, '--seconds', quick ? 1 : 5)
   const threads = intFlag(values.threads, '--threads', availableParallelism())
@@ -108,14 +125,18 @@ export async function backendsBench(argv: string[]): Promise<BenchResult> {
         continue
       }
     }
-    executors.set(backend, backend === 'ort-cpu' ? await createOrtExecutor('ort-cpu', { threads }) : await resolveExecutor(backend))
+    executors.set(
+      backend,
+      backend === 'ort-cpu' ? await createOrtExecutor('ort-cpu', { threads }) : await resolveExecutor(backend),
+    )
   }
 
   const cells: Cell[] = []
   for (const key of configs) {
     const bench = CONFIGS[key] as BenchConfig
     for (const [backend, executor] of executors) {
-      const batch = backend === 'ts' && key === 'gpu' ? Math.max(1, Math.floor(tsTokens / bench.model.block_size)) : bench.batchSize
+      const batch =
+        backend === 'ts' && key === 'gpu' ? Math.max(1, Math.floor(tsTokens / bench.model.block_size)) : bench.batchSize
       let cell: Cell
       try {
         cell = await measure(executor, key, stepSpec(bench, vocab, batch), seconds)
@@ -158,13 +179,20 @@ export async function backendsBench(argv: string[]): Promise<BenchResult> {
     return x && y ? x.tokensPerSecond / y.tokensPerSecond : undefined
   }
   const cpuVsTs = ratio('larger', 'ort-cpu', 'ts')
-  if (cpuVsTs !== undefined) targets.push({ target: 'ort-cpu >= 3x ts tokens/s on larger', value: round(cpuVsTs, 2), met: cpuVsTs >= 3 })
+  if (cpuVsTs !== undefined)
+    targets.push({ target: 'ort-cpu >= 3x ts tokens/s on larger', value: round(cpuVsTs, 2), met: cpuVsTs >= 3 })
   const gpuVsCpu = ratio('gpu', 'ort-webgpu', 'ort-cpu')
   if (gpuVsCpu !== undefined) {
-    targets.push({ target: 'ort-webgpu >= 3x ort-cpu tokens/s on gpu-sized', value: round(gpuVsCpu, 2), met: gpuVsCpu >= 3 })
+    targets.push({
+      target: 'ort-webgpu >= 3x ort-cpu tokens/s on gpu-sized',
+      value: round(gpuVsCpu, 2),
+      met: gpuVsCpu >= 3,
+    })
   }
   if (configs.includes('gpu') && executors.has('ts')) {
-    notes.push(`ts on gpu-sized runs ${cells.find((c) => c.config === 'gpu' && c.backend === 'ts')?.tokensPerStep} tokens per step (--ts-tokens)`)
+    notes.push(
+      `ts on gpu-sized runs ${cells.find((c) => c.config === 'gpu' && c.backend === 'ts')?.tokensPerStep} tokens per step (--ts-tokens)`,
+    )
   }
 
   const profiles: Record<string, ProfileSummary> = {}
@@ -208,7 +236,8 @@ async function measure(executor: Executor, config: string, spec: TrainStepSpec, 
   try {
     const init = initGptParams(spec.model, Prng.fromSeed(1))
     const state: Record<string, HostTensor> = {}
-    for (const p of params) state[p.key] = { shape: p.shape, dtype: 'float32', data: (init[p.key] as { data: Float32Array }).data }
+    for (const p of params)
+      state[p.key] = { shape: p.shape, dtype: 'float32', data: (init[p.key] as { data: Float32Array }).data }
     await session.writeState(state)
     const batches = chainBatches(spec, 2)
     let loss = Number.NaN
@@ -270,7 +299,11 @@ interface ProfileSummary {
 }
 
 /** Two profiled steps in a fresh session: onnxruntime's per-node trace, summarized. */
-async function profileSteps(backend: 'ort-cpu' | 'ort-webgpu', threads: number, spec: TrainStepSpec): Promise<ProfileSummary> {
+async function profileSteps(
+  backend: 'ort-cpu' | 'ort-webgpu',
+  threads: number,
+  spec: TrainStepSpec,
+): Promise<ProfileSummary> {
   const dir = mkdtempSync(join(tmpdir(), 'ort-profile-'))
   try {
     const executor = await createOrtExecutor(backend, { threads, profileDir: dir })
@@ -311,14 +344,18 @@ async function profileSteps(backend: 'ort-cpu' | 'ort-webgpu', threads: number, 
         const provider = (e.args?.provider ?? '?').replace('ExecutionProvider', '')
         const op = e.args?.op_name ?? '?'
         const ms = (e.dur ?? 0) / 1000
-        const p = (providers[provider] ??= { nodes: 0, ms: 0 })
+        const p = providers[provider] ?? { nodes: 0, ms: 0 }
+        providers[provider] = p
         p.nodes++
         p.ms += ms
         byOp.set(`${op}@${provider}`, (byOp.get(`${op}@${provider}`) ?? 0) + ms)
         if (op.startsWith('Memcpy')) memcpy++
       }
     }
-    const topOps = [...byOp].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([k, v]) => [k, round(v, 1)] as [string, number])
+    const topOps = [...byOp]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 6)
+      .map(([k, v]) => [k, round(v, 1)] as [string, number])
     for (const p of Object.values(providers)) p.ms = round(p.ms, 1)
     return { providers, topOps, memcpy, stepMs: stepMs.map((m) => round(m, 1)) }
   } finally {
@@ -334,9 +371,17 @@ function describeProfile(s: ProfileSummary): string {
   return `2 steps ${s.stepMs.join(' + ')} ms wall; kernels: ${providers}; memcpy nodes ${s.memcpy}; top ops (ms): ${ops}`
 }
 
-function listFlag<T extends string>(value: string | undefined, flag: string, allowed: readonly T[], fallback: readonly T[]): T[] {
+function listFlag<T extends string>(
+  value: string | undefined,
+  flag: string,
+  allowed: readonly T[],
+  fallback: readonly T[],
+): T[] {
   if (value === undefined) return [...fallback]
-  const items = value.split(',').map((s) => s.trim()).filter(Boolean)
+  const items = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
   for (const item of items) {
     if (!(allowed as readonly string[]).includes(item)) {
       throw new UserError('BAD_FLAG', `${flag}: unknown value "${item}"`, `choose from: ${allowed.join(', ')}`)

@@ -271,6 +271,13 @@ const genericRule: SecretRule = {
     while (start > from && isNameChar(text.charCodeAt(start - 1))) start--
     let end = at
     while (end < to && isNameChar(text.charCodeAt(end))) end++
+    // Most hits are names in code (`tokenizer.encode(`): look for an operator before any regex.
+    let op = end
+    for (let c = text.charCodeAt(op); op < to && (c === 34 || c === 39 || c === 93 || c === 32 || c === 9); ) {
+      c = text.charCodeAt(++op) // skip `"`, `'`, `]`, spaces and tabs
+    }
+    const c = text.charCodeAt(op)
+    if (c !== 61 && c !== 58 && c !== 63 && c !== 124) return [] // = : ?? ||
     ASSIGNED_VALUE.lastIndex = end
     const m = ASSIGNED_VALUE.exec(text)
     if (!m || m.index + m[0].length > to) return []

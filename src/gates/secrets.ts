@@ -47,7 +47,7 @@ export function scanSecretsInBytes(bytes: Uint8Array, path: string, options: Sec
   let state = 0
   const n = bytes.length
   for (let i = 0; i < n; i++) {
-    state = next[state + (bytes[i] as number)] as number
+    state = next[(state << 8) | (bytes[i] as number)] as number
     if (state >= outputFrom) {
       scan ??= new FileScan(bytes, path, options)
       scan.hit(i, AUTOMATON.valuesAt(state))
@@ -171,23 +171,31 @@ class FileScan {
   /** A keyword of `rules` ends at offset `at`. */
   hit(at: number, rules: readonly number[]): void {
     const text = this.text
-    if (at > this.lineTo) {
-      // Hits come in order, so the search back stops at the previous line: linear overall.
-      this.lineFrom = text.lastIndexOf('\n', at) + 1
-      this.lineTo = text.indexOf('\n', at)
-      if (this.lineTo === -1) this.lineTo = text.length
-    }
-    let from = this.lineFrom
-    let to = this.lineTo
-    if (to - from > LONG_LINE) {
-      // Minified or data lines: look at a window around the keyword, not the whole line.
-      from = Math.max(from, at - 256)
-      to = Math.min(to, at + 1024)
-    }
     for (const ruleIndex of rules) {
       if (at < (this.done[ruleIndex] as number)) continue
       const rule = SECRET_RULES[ruleIndex] as SecretRule
-      if (rule.scope !== 'hit') this.done[ruleIndex] = to
+      let from: number
+      let to: number
+      if (rule.scope === 'hit') {
+        // Anchored rules stop at the end of the name and of the line themselves: a window will do.
+        from = Math.max(0, at - 256)
+        to = Math.min(text.length, at + 1024)
+      } else {
+        if (at > this.lineTo) {
+          // Hits come in order, so the search back stops at the previous line: linear overall.
+          this.lineFrom = text.lastIndexOf('\n', at) + 1
+          this.lineTo = text.indexOf('\n', at)
+          if (this.lineTo === -1) this.lineTo = text.length
+        }
+        from = this.lineFrom
+        to = this.lineTo
+        if (to - from > LONG_LINE) {
+          // Minified or data lines: look at a window around the keyword, not the whole line.
+          from = Math.max(from, at - 256)
+          to = Math.min(to, at + 1024)
+        }
+        this.done[ruleIndex] = to
+      }
       for (const found of rule.detect(text, from, to, this.detect, at)) {
         if (rule.reject?.(found.secret, this.detect)) continue
         if (this.lines.lineText(found.index).includes(ALLOW_MARKER)) continue

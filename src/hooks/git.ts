@@ -50,7 +50,12 @@ export function git(args: readonly string[], options: GitOptions): Promise<GitRe
         stderr: Buffer.concat(err).toString('utf8'),
       })
     })
-    if (options.input !== undefined) child.stdin?.end(options.input)
+    if (options.input !== undefined) {
+      // A git that exits before reading all its input (killed, or failing early) breaks the pipe:
+      // its exit code and stderr tell what happened, not the EPIPE.
+      child.stdin?.on('error', () => {})
+      child.stdin?.end(options.input)
+    }
   })
 }
 

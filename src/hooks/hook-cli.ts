@@ -4,6 +4,7 @@ import { parseArgs } from '../cli/parse-args.ts'
 import { EXIT, UserError } from '../errors/user-error.ts'
 import { git } from './git.ts'
 import { HOOK_COMMAND, type HookIo } from './hook-io.ts'
+import { HookSession } from './hook-session.ts'
 import { postCommit } from './post-commit.ts'
 import { gateCommits, preCommit } from './pre-commit.ts'
 import { prePush } from './pre-push.ts'
@@ -111,10 +112,13 @@ export async function hookCli(argv: string[]): Promise<number> {
 
 // --- internal ---
 
+/** How long an interrupted hook may take to wind down before it exits anyway (ms). */
+const GRACE_MS = 5000
+
 /**
  * Ctrl-C (SIGINT), SIGTERM and SIGHUP abort the run: steps stop, the session is written as
  * `interrupted`, the temp folder goes. The read-only steps never wrote the work tree or the index,
- * so there is nothing to restore. If the run does not wind down within 2 s, or a second signal
+ * so there is nothing to restore. If the run does not wind down within 5 s, or a second signal
  * comes, exit — but never while `hold` work runs (lint-staged restoring hidden hunks in fix mode).
  */
 async function withSignals(
@@ -135,6 +139,7 @@ async function withSignals(
       setTimeout(exitWhenFree, 100).unref()
       return
     }
+    HookSession.finishOpen('interrupted') // what was recorded so far is kept
     cleanup()
     process.exit(EXIT.interrupted)
   }
@@ -146,7 +151,7 @@ async function withSignals(
     }
     process.stderr.write(`\ncodex-gates: ${signal}: stopping; your work tree and index are left as they were\n`)
     controller.abort()
-    setTimeout(exitWhenFree, 2000).unref()
+    setTimeout(exitWhenFree, GRACE_MS).unref()
   }
   const hold = async <T>(work: Promise<T>): Promise<T> => {
     held++

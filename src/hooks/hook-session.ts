@@ -23,6 +23,8 @@ export interface HookSessionOptions {
  * one warning, and a commit is never blocked because the ledger is broken. Every string is redacted.
  */
 export class HookSession {
+  /** Sessions not finished yet: a forced exit closes them as interrupted (`finishOpen`). */
+  private static readonly open = new Set<HookSession>()
   readonly id = randomUUID()
   private readonly sink: LedgerSink
   private readonly options: HookSessionOptions
@@ -43,12 +45,13 @@ export class HookSession {
     }
     const side = sidecarPaths(ledgerPath || DEFAULT_LEDGER_PATH)
     this.options = options
+    HookSession.open.add(this)
     this.sink = new LedgerSink(ledgerPath || side.fallback.replace(/\.ndjson$/, '.unusable'), side.fallback, warn)
   }
 
   /**
-   * Writes the `running` session row. Separate from the constructor so the ledger can be opened
-   * (a synchronous ~100 ms: the native module loads) while git still works out the tree.
+   * Writes the `running` session row. Separate from the constructor so the ledger opens (which
+   * is synchronous) while git still works out the tree the row records.
    */
   start(git: GitInfo): void {
     if (this.startRow) return
@@ -102,6 +105,7 @@ export class HookSession {
   finish(status: SessionStatus, extra: LedgerRow = {}): void {
     if (this.finished) return
     this.finished = true
+    HookSession.open.delete(this)
     if (!this.startRow) this.start(NO_GIT)
     const end = this.record('sessions', {
       ...(this.startRow as LedgerRow),
@@ -113,6 +117,11 @@ export class HookSession {
     this.sink.write([...this.pending, end])
     this.pending = []
     this.sink.close()
+  }
+
+  /** Closes every unfinished session with `status` (before a forced exit). */
+  static finishOpen(status: SessionStatus): void {
+    for (const session of [...HookSession.open]) session.finish(status)
   }
 
   private record(table: LedgerTable, row: LedgerRow): LedgerRecord {

@@ -133,6 +133,7 @@ export function catFileBatch(
         reject(new Error(`git cat-file --batch returned ${parser.count} of ${shas.length} objects`))
       else resolve()
     })
+    child.stdin.on('error', () => {}) // an early exit shows in its exit code; see git()
     child.stdin.end(`${shas.join('\n')}\n`)
   })
 }

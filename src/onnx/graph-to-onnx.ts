@@ -65,7 +65,8 @@ export function graphToOnnxModel(graph: Graph, options: OnnxExportOptions = {}):
   }
 
   for (const name of Object.keys(embed)) {
-    if (!graph.inputs.some((v) => v.name === name)) throw new Error(`graphToOnnxModel: embed names ${name}, which is not a graph input`)
+    if (!graph.inputs.some((v) => v.name === name))
+      throw new Error(`graphToOnnxModel: embed names ${name}, which is not a graph input`)
   }
   const input: ValueInfoProtoJson[] = []
   for (const value of graph.inputs) {
@@ -73,7 +74,8 @@ export function graphToOnnxModel(graph: Graph, options: OnnxExportOptions = {}):
     if (baked) initializer.push(embeddedTensor(value, baked))
     else input.push(valueInfo(value))
   }
-  for (const [name, init] of graph.initializers) initializer.push(rawTensor(name, init.value.shape, init.value.dtype, init.data))
+  for (const [name, init] of graph.initializers)
+    initializer.push(rawTensor(name, init.value.shape, init.value.dtype, init.data))
 
   const node: NodeProtoJson[] = []
   for (const n of graph.nodes) {
@@ -123,7 +125,8 @@ function embeddedTensor(value: Value, tensor: EmbeddedTensor): TensorProtoJson {
     )
   }
   const expected = value.dtype === 'float32' ? Float32Array : value.dtype === 'int32' ? Int32Array : Uint8Array
-  if (!(tensor.data instanceof expected)) throw new Error(`graphToOnnxModel: ${value.name} is ${value.dtype}; embed a ${expected.name}`)
+  if (!(tensor.data instanceof expected))
+    throw new Error(`graphToOnnxModel: ${value.name} is ${value.dtype}; embed a ${expected.name}`)
   return rawTensor(value.name, value.shape, value.dtype, tensor.data)
 }
 

@@ -1,5 +1,11 @@
 import type { DType, Node, OpType } from '../train/ir/op-types.ts'
-import { type AttributeProtoJson, type NodeProtoJson, ONNX_ATTR, ONNX_DTYPE, type TensorProtoJson } from './onnx-schema.ts'
+import {
+  type AttributeProtoJson,
+  type NodeProtoJson,
+  ONNX_ATTR,
+  ONNX_DTYPE,
+  type TensorProtoJson,
+} from './onnx-schema.ts'
 
 /** ONNX element type of an IR dtype. */
 export const ONNX_ELEM_TYPE: Readonly<Record<DType, number>> = {
@@ -25,7 +31,12 @@ const ints = (name: string, values: readonly number[]): AttributeProtoJson => ({
   ints: [...values],
 })
 
-function onnxNode(node: Node, opType: string, attribute: AttributeProtoJson[] = [], extraInputs: string[] = []): NodeProtoJson {
+function onnxNode(
+  node: Node,
+  opType: string,
+  attribute: AttributeProtoJson[] = [],
+  extraInputs: string[] = [],
+): NodeProtoJson {
   return {
     name: node.name,
     op_type: opType,
@@ -70,15 +81,21 @@ export const ONNX_NODES: { readonly [K in OpType]: Mapping<K> } = {
   },
   Expand: (node, emit) => [onnxNode(node, 'Expand', [], [emit.int64(node.attrs.shape, 'shape')])],
   // Split-13: sizes are an int64 input.
-  Split: (node, emit) => [onnxNode(node, 'Split', [int('axis', node.attrs.axis)], [emit.int64(node.attrs.split, 'split')])],
+  Split: (node, emit) => [
+    onnxNode(node, 'Split', [int('axis', node.attrs.axis)], [emit.int64(node.attrs.split, 'split')]),
+  ],
   Concat: (node) => [onnxNode(node, 'Concat', [int('axis', node.attrs.axis)])],
   Gather: (node) => [onnxNode(node, 'Gather', [int('axis', node.attrs.axis)])],
   // ReduceSum-13 takes axes as an input; ReduceMean/ReduceMax keep the attribute until opset 18.
   ReduceSum: (node, emit) => [
     onnxNode(node, 'ReduceSum', [int('keepdims', node.attrs.keepdims)], [emit.int64(node.attrs.axes, 'axes')]),
   ],
-  ReduceMean: (node) => [onnxNode(node, 'ReduceMean', [ints('axes', node.attrs.axes), int('keepdims', node.attrs.keepdims)])],
-  ReduceMax: (node) => [onnxNode(node, 'ReduceMax', [ints('axes', node.attrs.axes), int('keepdims', node.attrs.keepdims)])],
+  ReduceMean: (node) => [
+    onnxNode(node, 'ReduceMean', [ints('axes', node.attrs.axes), int('keepdims', node.attrs.keepdims)]),
+  ],
+  ReduceMax: (node) => [
+    onnxNode(node, 'ReduceMax', [ints('axes', node.attrs.axes), int('keepdims', node.attrs.keepdims)]),
+  ],
   // ONNX ArgMax yields int64; the IR's is int32, so a Cast follows (first maximum, as the IR's).
   ArgMax: (node, emit) => {
     const wide = emit.temp('argmax_i64')
@@ -107,6 +124,8 @@ export const ONNX_NODES: { readonly [K in OpType]: Mapping<K> } = {
 export function int64Tensor(name: string, values: readonly number[]): TensorProtoJson {
   const raw = new Uint8Array(values.length * 8)
   const view = new DataView(raw.buffer)
-  values.forEach((v, i) => view.setBigInt64(i * 8, BigInt(v), true))
+  values.forEach((v, i) => {
+    view.setBigInt64(i * 8, BigInt(v), true)
+  })
   return { name, dims: [values.length], data_type: ONNX_DTYPE.INT64, raw_data: raw }
 }

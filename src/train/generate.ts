@@ -1,4 +1,6 @@
 import { Prng } from '../data/prng.ts'
+import type { Tokenizer } from '../data/tokenizer.ts'
+import type { EvalModel } from '../eval/run-eval.ts'
 import type { Executor, HostTensor, Session } from './executor.ts'
 import { type GptConfig, gptParamSpecs } from './model/gpt.ts'
 import { type SamplingOptions, sampleNext } from './sampling.ts'
@@ -30,7 +32,11 @@ export class Generator {
   ) {}
 
   /** Loads the forward graph (batch 1, `block_size` positions) with `params` as its state. */
-  static async create(executor: Executor, config: GptConfig, params: Readonly<Record<string, TensorData>>): Promise<Generator> {
+  static async create(
+    executor: Executor,
+    config: GptConfig,
+    params: Readonly<Record<string, TensorData>>,
+  ): Promise<Generator> {
     const specs = gptParamSpecs(config)
     const graph = buildForwardGraph(config, 1, config.block_size)
     const session = await executor.load({
@@ -59,10 +65,13 @@ export class Generator {
     const window = context.slice(-T)
     const tokens = new Int32Array(T)
     window.forEach((id, i) => {
-      if (!Number.isInteger(id) || id < 0 || id >= V) throw new Error(`Generator: token ${id} is outside the vocabulary [0, ${V})`)
+      if (!Number.isInteger(id) || id < 0 || id >= V)
+        throw new Error(`Generator: token ${id} is outside the vocabulary [0, ${V})`)
       tokens[i] = id
     })
-    const out = await this.session.run(FORWARD_GRAPH, { [IO.evalTokens]: { shape: [1, T], dtype: 'int32', data: tokens } })
+    const out = await this.session.run(FORWARD_GRAPH, {
+      [IO.evalTokens]: { shape: [1, T], dtype: 'int32', data: tokens },
+    })
     const logits = (out[IO.logits] as HostTensor).data as Float32Array // (1, T, V)
     const at = window.length - 1
     return logits.slice(at * V, (at + 1) * V)
@@ -82,5 +91,20 @@ export class Generator {
 
   dispose(): Promise<void> {
     return this.session.dispose()
+  }
+}
+
+/**
+ * The generator as src/eval's `EvalModel`: each example's input is encoded, continued with
+ * `options` (greedy when temperature is 0; stops at the tokenizer's eos when it has one) and the
+ * continuation decoded without special tokens, for BLEU, ROUGE-L, EM and F1.
+ */
+export function generatorEvalModel(generator: Generator, tokenizer: Tokenizer, options: GenerateOptions): EvalModel {
+  return {
+    async generate(input: string): Promise<string> {
+      const prompt = tokenizer.encode(input)
+      const ids = await generator.generate(prompt, { stopToken: tokenizer.specialTokens?.eos, ...options })
+      return tokenizer.decode(ids.slice(prompt.length), { skipSpecialTokens: true })
+    },
   }
 }

@@ -3,7 +3,9 @@ import { recordToLedger } from '../../../src/reporter/ledger-meta.ts'
 import { lossDrift, smokeTrain } from '../gpu/smoke-train.ts'
 
 describe('ort-cpu smoke', () => {
-  test('trains gpt-tiny through onnxruntime-node: the loss falls and follows the ts trajectory', { timeout: 300_000 }, async ({ task }) => {
+  test('trains gpt-tiny through onnxruntime-node: the loss falls and follows the ts trajectory', {
+    timeout: 300_000,
+  }, async ({ task }) => {
     const ort = await smokeTrain('ort-cpu')
     const ts = await smokeTrain('ts')
     recordToLedger(task, { trainingRuns: [ort.meta, ts.meta] })

@@ -1,12 +1,18 @@
 import { beforeAll, describe, expect, test } from 'vitest'
+import { Prng } from '../../../src/data/prng.ts'
 import { recordToLedger } from '../../../src/reporter/ledger-meta.ts'
 import { type HostTensor, resolveExecutor } from '../../../src/train/executor.ts'
-import { chainBatches, compareTrajectories, runTrajectory } from '../../../src/train/ort/trajectory.ts'
-import { OrtSession } from '../../../src/train/ort/ort-executor.ts'
-import { probeWebGpu, type WebGpuProbe } from '../../../src/train/ort/webgpu-adapter.ts'
-import { buildTrainProgram, EVAL_GRAPH, IO, STEP_GRAPH, type TrainStepSpec } from '../../../src/train/train-step-graph.ts'
 import { initGptParams } from '../../../src/train/model/gpt.ts'
-import { Prng } from '../../../src/data/prng.ts'
+import { OrtSession } from '../../../src/train/ort/ort-executor.ts'
+import { chainBatches, compareTrajectories, runTrajectory } from '../../../src/train/ort/trajectory.ts'
+import { probeWebGpu, type WebGpuProbe } from '../../../src/train/ort/webgpu-adapter.ts'
+import {
+  buildTrainProgram,
+  EVAL_GRAPH,
+  IO,
+  STEP_GRAPH,
+  type TrainStepSpec,
+} from '../../../src/train/train-step-graph.ts'
 import { lossDrift, smokeTrain } from './smoke-train.ts'
 
 /**
@@ -43,7 +49,14 @@ describe('ort-webgpu', () => {
     const vsCpu = compareTrajectories(cpu, gpu)
     const vsTs = compareTrajectories(ts, gpu)
     recordToLedger(ctx.task, {
-      events: [{ role: 'tool', level: 'info', message: 'ort-webgpu agreement after 5 steps', data: { vsCpu, vsTs, gpu: gpu.losses } }],
+      events: [
+        {
+          role: 'tool',
+          level: 'info',
+          message: 'ort-webgpu agreement after 5 steps',
+          data: { vsCpu, vsTs, gpu: gpu.losses },
+        },
+      ],
     })
     for (const agreement of [vsCpu, vsTs]) {
       expect(agreement.lossRel).toBeLessThanOrEqual(1e-3)
@@ -58,7 +71,8 @@ describe('ort-webgpu', () => {
     const { program, params } = buildTrainProgram(SPEC)
     const init = initGptParams(SPEC.model, Prng.fromSeed(5))
     const state: Record<string, HostTensor> = {}
-    for (const p of params) state[p.key] = { shape: p.shape, dtype: 'float32', data: (init[p.key] as { data: Float32Array }).data }
+    for (const p of params)
+      state[p.key] = { shape: p.shape, dtype: 'float32', data: (init[p.key] as { data: Float32Array }).data }
     const batches = chainBatches(SPEC, 6)
     const feeds = (step: number): Record<string, HostTensor> => {
       const f: Record<string, HostTensor> = {
@@ -91,7 +105,8 @@ describe('ort-webgpu', () => {
           expect(Object.keys(out).sort()).toEqual([IO.gradNorm, IO.loss].sort())
           losses.push((out[IO.loss] as HostTensor).data[0] as number)
         }
-        const locations = session instanceof OrtSession ? params.map((p) => session.stateLocation(IO.moment('v', p.key))) : []
+        const locations =
+          session instanceof OrtSession ? params.map((p) => session.stateLocation(IO.moment('v', p.key))) : []
         // The eval graph is another onnxruntime session: it reads the step session's device buffers.
         const ev = await session.run(EVAL_GRAPH, evalFeeds)
         const weights = await session.readState([params[0]?.key as string])
@@ -104,7 +119,9 @@ describe('ort-webgpu', () => {
     const cpu = await run('ort-cpu')
     expect(new Set(gpu.locations)).toEqual(new Set(['gpu-buffer']))
     expect(new Set(cpu.locations)).toEqual(new Set(['cpu']))
-    gpu.losses.forEach((loss, i) => expect(Math.abs(loss - (cpu.losses[i] as number)) / loss).toBeLessThanOrEqual(1e-3))
+    for (const [i, loss] of gpu.losses.entries()) {
+      expect(Math.abs(loss - (cpu.losses[i] as number)) / loss).toBeLessThanOrEqual(1e-3)
+    }
     expect(Math.abs(gpu.nll - cpu.nll) / cpu.nll).toBeLessThanOrEqual(1e-3)
     const key = params[0]?.key as string
     const a = gpu.weights[key]?.data as Float32Array

@@ -16,7 +16,11 @@ const SPEC: TrainStepSpec = {
   optim: { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, gradClip: 1 },
 }
 
-const f32 = (shape: number[], values: number[]): HostTensor => ({ shape, dtype: 'float32', data: Float32Array.from(values) })
+const f32 = (shape: number[], values: number[]): HostTensor => ({
+  shape,
+  dtype: 'float32',
+  data: Float32Array.from(values),
+})
 
 /** `w ← w − lr·x` with state `w`, plus a read-only graph over the same state. */
 function counterProgram(): Program {

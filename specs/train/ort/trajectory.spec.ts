@@ -53,7 +53,9 @@ describe('compareTrajectories()', () => {
   })
 
   test('refuses trajectories of different lengths or tensors', () => {
-    expect(() => compareTrajectories(trajectory([1], { a: [1] }), trajectory([1, 2], { a: [1] }))).toThrow('1 vs 2 steps')
+    expect(() => compareTrajectories(trajectory([1], { a: [1] }), trajectory([1, 2], { a: [1] }))).toThrow(
+      '1 vs 2 steps',
+    )
     expect(() => compareTrajectories(trajectory([1], { a: [1] }), trajectory([1], { b: [1] }))).toThrow('a is missing')
   })
 })

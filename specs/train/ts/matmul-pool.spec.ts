@@ -1,9 +1,9 @@
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { gemmNT } from '../../../src/train/ops/matmul.ts'
+import { buildTrainProgram, IO, STEP_GRAPH } from '../../../src/train/train-step-graph.ts'
 import { MatmulPool } from '../../../src/train/ts/matmul-pool.ts'
 import { TsExecutor } from '../../../src/train/ts/ts-executor.ts'
-import { buildTrainProgram, IO, STEP_GRAPH } from '../../../src/train/train-step-graph.ts'
 
 describe('MatmulPool', () => {
   test('rows split over threads give exactly the single-thread bits, offsets and sub-views included', async () => {
@@ -61,7 +61,11 @@ describe('MatmulPool', () => {
         Object.fromEntries(
           params.map((p, k) => [
             p.key,
-            { shape: p.shape, dtype: 'float32' as const, data: Float32Array.from({ length: p.shape.reduce((x, d) => x * d, 1) }, (_, i) => Math.sin(i + k) / 5) },
+            {
+              shape: p.shape,
+              dtype: 'float32' as const,
+              data: Float32Array.from({ length: p.shape.reduce((x, d) => x * d, 1) }, (_, i) => Math.sin(i + k) / 5),
+            },
           ]),
         ),
       )
@@ -74,7 +78,12 @@ describe('MatmulPool', () => {
         })
       }
       const state = await session.readState()
-      results.push(Object.keys(state).sort().map((k) => Buffer.from((state[k]?.data as Float32Array).buffer).toString('base64')).join())
+      results.push(
+        Object.keys(state)
+          .sort()
+          .map((k) => Buffer.from((state[k] as { data: Float32Array }).data.buffer).toString('base64'))
+          .join(),
+      )
       await session.dispose()
     }
     expect(results[1]).toBe(results[0])

@@ -1,4 +1,5 @@
 import type { LoadedTrainConfig } from '../../config/load-train-config.ts'
+import { executorThreads } from '../../config/train-config.ts'
 import { evalBatches } from '../batches.ts'
 import { BACKEND_DEPENDENCIES } from '../executor.ts'
 import { flopsPerToken, matmulFlops } from '../flops.ts'
@@ -48,7 +49,7 @@ export function printPlan(
     `  optimizer     AdamW lr ${config.learning_rate} → ${config.min_lr} (warmup ${config.warmup_iters}, decay to ${config.lr_decay_iters}${config.decay_lr ? '' : ', off'}), betas (${config.beta1}, ${config.beta2}), weight decay ${config.weight_decay} on ${built.params.filter((p) => p.decay).length} of ${built.params.length} tensors, clip ${config.grad_clip || 'off'}`,
     `  graphs        step ${fmt(step.nodes.length)} nodes, eval ${fmt(evalGraph.nodes.length)} nodes`,
     `  memory (ts)   ${mb(memory.bytes)} of buffers + ${mb(stateBytes)} of parameters and moments`,
-    `  backend       ${config.backend}${deps.length > 0 ? ` (needs ${deps.join(', ')}; not loaded in a dry run)` : ''}`,
+    `  backend       ${config.backend}, ${executorThreads(config)} thread(s)${deps.length > 0 ? ` (needs ${deps.join(', ')}; not loaded in a dry run)` : ''}`,
     `  out_dir       ${config.out_dir ?? `runs/${loaded.name}-<timestamp>/`}`,
     ...(options.resumeFrom ? [`  resume        from ${options.resumeFrom} (not read in a dry run)`] : []),
     'dry run: nothing was trained or written',

@@ -1,11 +1,11 @@
-import { writeFileAtomic } from '../../fs/write-file-atomic.ts'
 import { intFlag, parseArgs } from '../../cli/parse-args.ts'
 import { UserError } from '../../errors/user-error.ts'
+import { writeFileAtomic } from '../../fs/write-file-atomic.ts'
 import { graphToOnnx, ONNX_OPSET } from '../../onnx/graph-to-onnx.ts'
 import { gptParamSpecs } from '../model/gpt.ts'
 import { buildForwardGraph, IO } from '../train-step-graph.ts'
-import { type CliIo, STDIO } from './train-command.ts'
 import { loadTrainedModel, tryTrainedTokenizer } from './load-trained-model.ts'
+import { type CliIo, STDIO } from './train-command.ts'
 
 const COMMAND = 'npm run train -- export'
 
@@ -37,7 +37,11 @@ export async function exportCommand(argv: string[], io: CliIo = STDIO): Promise<
     return 0
   }
   if (positionals.length > 0) {
-    throw new UserError('BAD_ARGUMENT', `${COMMAND}: unexpected argument "${positionals[0]}"`, `see \`${COMMAND} --help\``)
+    throw new UserError(
+      'BAD_ARGUMENT',
+      `${COMMAND}: unexpected argument "${positionals[0]}"`,
+      `see \`${COMMAND} --help\``,
+    )
   }
   if (!values.checkpoint || !values.out) {
     throw new UserError(
@@ -52,13 +56,22 @@ export async function exportCommand(argv: string[], io: CliIo = STDIO): Promise<
   const seq = intFlag(values.seq, '--seq', blockSize)
   if (batch < 1) throw new UserError('BAD_FLAG', `--batch must be at least 1, got ${batch}`, 'e.g. --batch 1')
   if (seq < 1 || seq > blockSize) {
-    throw new UserError('BAD_FLAG', `--seq must be in 1..${blockSize} (the model's block_size), got ${seq}`, `e.g. --seq ${blockSize}`)
+    throw new UserError(
+      'BAD_FLAG',
+      `--seq must be in 1..${blockSize} (the model's block_size), got ${seq}`,
+      `e.g. --seq ${blockSize}`,
+    )
   }
   const graph = buildForwardGraph(model.gpt, batch, seq)
   const embed: Record<string, { shape: number[]; data: Float32Array }> = {}
   for (const spec of gptParamSpecs(model.gpt)) {
     const tensor = model.params[spec.key]
-    if (!tensor) throw new UserError('CHECKPOINT_CONFIG', `${model.path}: no weights for ${spec.key}`, 'load a checkpoint of this model')
+    if (!tensor)
+      throw new UserError(
+        'CHECKPOINT_CONFIG',
+        `${model.path}: no weights for ${spec.key}`,
+        'load a checkpoint of this model',
+      )
     embed[spec.key] = tensor
   }
   const tokenizer = tryTrainedTokenizer(model)
@@ -70,7 +83,12 @@ export async function exportCommand(argv: string[], io: CliIo = STDIO): Promise<
   }
   if ('reason' in tokenizer) io.err(`note: tokenizer not embedded: ${tokenizer.reason}`)
   else metadata.tokenizer = JSON.stringify(tokenizer.toJSON())
-  const bytes = graphToOnnx(graph, { name: 'gpt', embed, metadata, docString: 'nanoGPT-layout GPT exported by codex-gates' })
+  const bytes = graphToOnnx(graph, {
+    name: 'gpt',
+    embed,
+    metadata,
+    docString: 'nanoGPT-layout GPT exported by codex-gates',
+  })
   writeFileAtomic(values.out, bytes)
   io.out(
     `wrote ${values.out} (${(bytes.length / 1e6).toFixed(2)} MB, opset ${ONNX_OPSET}): ${IO.evalTokens} int32 [${batch},${seq}] → ${IO.logits} float32 [${batch},${seq},${model.gpt.vocab_size}] from ${model.path} (step ${model.step})`,

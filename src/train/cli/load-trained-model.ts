@@ -1,15 +1,16 @@
-import { existsSync } from 'node:fs'
-import { basename, join } from 'node:path'
+import { existsSync, readFileSync } from 'node:fs'
+import { basename, dirname, join } from 'node:path'
 import { CHECKPOINT_FILES } from '../../checkpoint/checkpoint-layout.ts'
 import { CheckpointManager } from '../../checkpoint/checkpoint-manager.ts'
 import { loadCheckpoint } from '../../checkpoint/load-checkpoint.ts'
 import type { TrainConfig } from '../../config/train-config.ts'
-import type { CharTokenizer } from '../../data/char-tokenizer.ts'
+import { loadTokenizer } from '../../data/load-tokenizer.ts'
+import type { Tokenizer } from '../../data/tokenizer.ts'
 import { isUserError, UserError } from '../../errors/user-error.ts'
 import type { GptConfig } from '../model/gpt.ts'
 import { loadTextData } from '../text-data.ts'
-import type { TensorData } from '../train-state.ts'
 import { modelConfig } from '../train.ts'
+import type { TensorData } from '../train-state.ts'
 
 /** A trained GPT as a checkpoint holds it, with what is needed to run it on text. */
 export interface TrainedModel {
@@ -43,7 +44,11 @@ export async function loadTrainedModel(dir: string, flag = '--checkpoint'): Prom
     }
     const latest = await new CheckpointManager({ dir: folder }).loadLatest()
     if (!latest) {
-      throw new UserError('CHECKPOINT_NONE', `${flag} ${dir}: no usable checkpoint in ${folder}`, 'train first: npm run train -- --config …')
+      throw new UserError(
+        'CHECKPOINT_NONE',
+        `${flag} ${dir}: no usable checkpoint in ${folder}`,
+        'train first: npm run train -- --config …',
+      )
     }
     loaded = latest
   }
@@ -57,8 +62,12 @@ export async function loadTrainedModel(dir: string, flag = '--checkpoint'): Prom
     )
   }
   const wte = loaded.state.params['transformer.wte.weight']
-  if (!wte || wte.shape.length !== 2) {
-    throw new UserError('CHECKPOINT_CONFIG', `${loaded.path}: no transformer.wte.weight [vocab, n_embd]`, 'load a GPT checkpoint')
+  if (wte?.shape.length !== 2) {
+    throw new UserError(
+      'CHECKPOINT_CONFIG',
+      `${loaded.path}: no transformer.wte.weight [vocab, n_embd]`,
+      'load a GPT checkpoint',
+    )
   }
   return {
     path: loaded.path,
@@ -70,23 +79,34 @@ export async function loadTrainedModel(dir: string, flag = '--checkpoint'): Prom
 }
 
 /**
- * The character tokenizer the model was trained with, rebuilt from the corpus its config names
- * (src/train/text-data.ts builds it from the whole corpus). A corpus that changed since is refused.
+ * The tokenizer the model was trained with: the run folder's `tokenizer.json` (written by the
+ * train CLI) when there is one, else rebuilt from the corpus its config names (src/train/text-data.ts
+ * builds the character vocabulary from the whole corpus). A vocabulary of another size is refused.
  */
-export function trainedTokenizer(model: TrainedModel): CharTokenizer {
-  const { tokenizer } = loadTextData(model.config.dataset, model.config.val_fraction, model.config.block_size)
+export function trainedTokenizer(model: TrainedModel): Tokenizer {
+  const folder = dirname(model.path)
+  const saved = basename(folder) === 'checkpoints' ? join(dirname(folder), 'tokenizer.json') : undefined
+  let tokenizer: Tokenizer
+  let source: string
+  if (saved && existsSync(saved)) {
+    tokenizer = loadTokenizer(readFileSync(saved, 'utf8'), saved)
+    source = saved
+  } else {
+    tokenizer = loadTextData(model.config.dataset, model.config.val_fraction, model.config.block_size).tokenizer
+    source = model.config.dataset
+  }
   if (tokenizer.vocabSize !== model.gpt.vocab_size) {
     throw new UserError(
       'TOKENIZER_MISMATCH',
-      `${model.config.dataset} now yields ${tokenizer.vocabSize} characters but ${model.path} was trained on ${model.gpt.vocab_size}`,
-      'restore the corpus the run was trained on (the tokenizer is rebuilt from it)',
+      `${source} gives ${tokenizer.vocabSize} tokens but ${model.path} was trained on ${model.gpt.vocab_size}`,
+      'use the run folder the checkpoint came from, or restore the corpus it was trained on',
     )
   }
   return tokenizer
 }
 
-/** The tokenizer, or the reason it cannot be rebuilt (a missing or changed corpus). */
-export function tryTrainedTokenizer(model: TrainedModel): CharTokenizer | { reason: string } {
+/** The tokenizer, or the reason it cannot be had (no tokenizer.json and a missing or changed corpus). */
+export function tryTrainedTokenizer(model: TrainedModel): Tokenizer | { reason: string } {
   try {
     return trainedTokenizer(model)
   } catch (error) {

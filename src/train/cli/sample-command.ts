@@ -48,10 +48,18 @@ export async function sampleCommand(argv: string[], io: CliIo = STDIO): Promise<
     return 0
   }
   if (positionals.length > 0) {
-    throw new UserError('BAD_ARGUMENT', `${COMMAND}: unexpected argument "${positionals[0]}"`, 'quote the prompt: --prompt "Once upon"')
+    throw new UserError(
+      'BAD_ARGUMENT',
+      `${COMMAND}: unexpected argument "${positionals[0]}"`,
+      'quote the prompt: --prompt "Once upon"',
+    )
   }
   if (!values.checkpoint) {
-    throw new UserError('BAD_FLAG', `${COMMAND}: --checkpoint is required`, `e.g. ${COMMAND} --checkpoint runs/gpt-tiny-<timestamp> --prompt "The fox"`)
+    throw new UserError(
+      'BAD_FLAG',
+      `${COMMAND}: --checkpoint is required`,
+      `e.g. ${COMMAND} --checkpoint runs/gpt-tiny-<timestamp> --prompt "The fox"`,
+    )
   }
   const maxNewTokens = intFlag(values['max-new-tokens'], '--max-new-tokens', DEFAULTS.maxNewTokens)
   const topK = intFlag(values['top-k'], '--top-k', DEFAULTS.topK)
@@ -59,12 +67,17 @@ export async function sampleCommand(argv: string[], io: CliIo = STDIO): Promise<
   const samples = intFlag(values['num-samples'], '--num-samples', DEFAULTS.samples)
   const temperature = values.temperature === undefined ? DEFAULTS.temperature : Number(values.temperature)
   if (!Number.isFinite(temperature) || temperature < 0) {
-    throw new UserError('BAD_FLAG', `--temperature must be a number ≥ 0, got "${values.temperature}"`, 'e.g. --temperature 0.8 (0 is greedy)')
+    throw new UserError(
+      'BAD_FLAG',
+      `--temperature must be a number ≥ 0, got "${values.temperature}"`,
+      'e.g. --temperature 0.8 (0 is greedy)',
+    )
   }
   const model = await loadTrainedModel(values.checkpoint)
   const tokenizer = trainedTokenizer(model)
   const prompt = tokenizer.encode(values.prompt ?? '\n')
-  if (prompt.length === 0) throw new UserError('BAD_FLAG', '--prompt is empty', 'give at least one character, e.g. --prompt "The"')
+  if (prompt.length === 0)
+    throw new UserError('BAD_FLAG', '--prompt is empty', 'give at least one character, e.g. --prompt "The"')
   const executor = await resolveExecutor(values.backend ?? 'ts')
   const generator = await Generator.create(executor, model.gpt, model.params)
   try {

@@ -31,7 +31,13 @@ export async function createOrtExecutor(backend: OrtBackend, options: OrtExecuto
   if (backend === 'ort-webgpu') {
     const probe = await probeWebGpu()
     if (!probe.ok) throw webGpuUnavailable(probe.reason)
-    return new OrtExecutor(backend, 'webgpu', `webgpu (onnxruntime-node ${ort.env.versions.node ?? '?'}, Dawn)`, 0, options.profileDir)
+    return new OrtExecutor(
+      backend,
+      'webgpu',
+      `webgpu (onnxruntime-node ${ort.env.versions.node ?? '?'}, Dawn)`,
+      0,
+      options.profileDir,
+    )
   }
   const threads = options.threads ?? availableParallelism()
   const device = `cpu (onnxruntime-node ${ort.env.versions.node ?? '?'}, ${threads} threads)`
@@ -87,7 +93,10 @@ export class OrtSession implements Session {
   ) {
     for (const slot of program.state) {
       this.slots.set(slot.name, slot)
-      this.state.set(slot.name, hostToOrt({ shape: slot.shape, dtype: slot.dtype, data: zeros(slot.dtype, sizeOf(slot.shape)) }))
+      this.state.set(
+        slot.name,
+        hostToOrt({ shape: slot.shape, dtype: slot.dtype, data: zeros(slot.dtype, sizeOf(slot.shape)) }),
+      )
     }
   }
 
@@ -127,21 +136,34 @@ export class OrtSession implements Session {
       location[output.name] = target !== undefined ? 'gpu-buffer' : 'cpu'
     }
     for (const target of Object.keys(updates)) {
-      if (!(target in location)) throw new Error(`${this.backend}: ${name} has no output ${target} to update state with`)
+      if (!(target in location))
+        throw new Error(`${this.backend}: ${name} has no output ${target} to update state with`)
     }
     const model = graphToOnnx(graph, { name })
     const options: ort.InferenceSession.SessionOptions =
       this.provider === 'webgpu'
-        ? { executionProviders: ['webgpu'], graphOptimizationLevel: 'all', preferredOutputLocation: location, logSeverityLevel: 3 }
-        : { executionProviders: ['cpu'], graphOptimizationLevel: 'all', intraOpNumThreads: threads, logSeverityLevel: 3 }
-    if (profileDir) Object.assign(options, { enableProfiling: true, profileFilePrefix: join(profileDir, `${this.backend}-${name}`) })
+        ? {
+            executionProviders: ['webgpu'],
+            graphOptimizationLevel: 'all',
+            preferredOutputLocation: location,
+            logSeverityLevel: 3,
+          }
+        : {
+            executionProviders: ['cpu'],
+            graphOptimizationLevel: 'all',
+            intraOpNumThreads: threads,
+            logSeverityLevel: 3,
+          }
+    if (profileDir)
+      Object.assign(options, { enableProfiling: true, profileFilePrefix: join(profileDir, `${this.backend}-${name}`) })
     const session = await ort.InferenceSession.create(model, options)
     this.graphs.set(name, { graph, session, stateInputs, feeds, updates })
   }
 
   async run(graphName: string, feeds: Readonly<Record<string, HostTensor>>): Promise<Record<string, HostTensor>> {
     const compiled = this.graphs.get(graphName)
-    if (!compiled) throw new Error(`${this.backend}: no graph named ${graphName}; loaded: ${[...this.graphs.keys()].join(', ')}`)
+    if (!compiled)
+      throw new Error(`${this.backend}: no graph named ${graphName}; loaded: ${[...this.graphs.keys()].join(', ')}`)
     const inputs: Record<string, ort.Tensor> = {}
     for (const name of compiled.feeds) {
       const feed = feeds[name]
@@ -195,7 +217,11 @@ export class OrtSession implements Session {
       const copies = await this.download.run(feeds, onDevice.map(hostName))
       for (const name of onDevice) {
         const slot = this.slots.get(name) as StateSlot
-        out[name] = { shape: [...slot.shape], dtype: slot.dtype, data: (copies[hostName(name)] as ort.Tensor).data as TensorArray }
+        out[name] = {
+          shape: [...slot.shape],
+          dtype: slot.dtype,
+          data: (copies[hostName(name)] as ort.Tensor).data as TensorArray,
+        }
       }
     }
     return Object.fromEntries(wanted.map((name) => [name, out[name] as HostTensor]))

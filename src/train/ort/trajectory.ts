@@ -51,7 +51,8 @@ export async function runTrajectory(executor: Executor, options: TrajectoryOptio
   try {
     const init = initGptParams(spec.model, Prng.fromSeed(options.seed))
     const state: Record<string, HostTensor> = {}
-    for (const p of params) state[p.key] = { shape: p.shape, dtype: 'float32', data: (init[p.key] as { data: Float32Array }).data }
+    for (const p of params)
+      state[p.key] = { shape: p.shape, dtype: 'float32', data: (init[p.key] as { data: Float32Array }).data }
     await session.writeState(state)
     const losses: number[] = []
     const gradNorms: number[] = []
@@ -77,7 +78,15 @@ export async function runTrajectory(executor: Executor, options: TrajectoryOptio
     const final = await session.readState(params.map((p) => p.key))
     const weights: Record<string, Float32Array> = {}
     for (const p of params) weights[p.key] = (final[p.key] as HostTensor).data as Float32Array
-    return { backend: executor.name, device: executor.device, losses, gradNorms, params: weights, stepSeconds, loadSeconds }
+    return {
+      backend: executor.name,
+      device: executor.device,
+      losses,
+      gradNorms,
+      params: weights,
+      stepSeconds,
+      loadSeconds,
+    }
   } finally {
     await session.dispose()
   }

@@ -1,7 +1,7 @@
 import ort from 'onnxruntime-node'
 import { UserError } from '../../errors/user-error.ts'
-import { GraphBuilder } from '../ir/graph-builder.ts'
 import { graphToOnnx } from '../../onnx/graph-to-onnx.ts'
+import { GraphBuilder } from '../ir/graph-builder.ts'
 
 /** Whether onnxruntime-node's WebGPU execution provider found an adapter, and why not. */
 export type WebGpuProbe = { ok: true } | { ok: false; reason: string }

@@ -99,7 +99,14 @@ export class MatmulPool {
     const ia = this.ids.get(a.buffer)
     const ib = this.ids.get(b.buffer)
     const ic = this.ids.get(c.buffer)
-    if (parts === 1 || rows < 8 || rows * cols * depth < MIN_PARALLEL_WORK || ia === undefined || ib === undefined || ic === undefined) {
+    if (
+      parts === 1 ||
+      rows < 8 ||
+      rows * cols * depth < MIN_PARALLEL_WORK ||
+      ia === undefined ||
+      ib === undefined ||
+      ic === undefined
+    ) {
       gemmNT(a, ao, b, bo, c, co, rows, cols, depth)
       return
     }

@@ -155,9 +155,7 @@ export class TsSession implements Session {
   private compile(name: string, graph: Graph, updates: Readonly<Record<string, string>>): CompiledGraph {
     const stateNames = new Set(graph.inputs.filter((v) => this.slots.has(v.name)).map((v) => v.name))
     const plan = planMemory(graph, stateNames)
-    const buffers = plan.slots.map((s) =>
-      s.kind === 'state' ? new Float32Array(0) : this.allocate(s.dtype, s.length),
-    )
+    const buffers = plan.slots.map((s) => (s.kind === 'state' ? new Float32Array(0) : this.allocate(s.dtype, s.length)))
     for (const [valueName, init] of graph.initializers) {
       ;(buffers[plan.slotOf.get(valueName) as number] as TensorArray).set(init.data as never)
     }
@@ -223,8 +221,6 @@ export class TsSession implements Session {
     return { graph, buffers, steps, feeds, stateInputs, outputs }
   }
 }
-
-
 
 function checkTensor(what: string, tensor: HostTensor, shape: readonly number[], dtype: DType): void {
   if (tensor.dtype !== dtype || !sameShape(tensor.shape, shape) || tensor.data.length !== sizeOf(shape)) {
