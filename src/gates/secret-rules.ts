@@ -37,6 +37,11 @@ export interface SecretRule {
    */
   scope?: 'line' | 'hit'
   detect(text: string, from: number, to: number, options: DetectOptions, at: number): LineHit[]
+  /**
+   * A byte-level test run on the raw file before anything is decoded: true when the keyword
+   * ending at `end` cannot start a hit of this rule (most `token`s are in `tokenizer.encode(`).
+   */
+  skipAt?(bytes: Uint8Array, end: number, options: DetectOptions): boolean
   /** The reason a hit is not a secret, or undefined. */
   reject?(secret: string, options: DetectOptions): string | undefined
 }
@@ -91,6 +96,29 @@ const DOCUMENTATION_HOST = /^(?:[\w-]+\.)*(?:example\.(?:com|org|net)|example|te
 
 const urlCredentialsRule: SecretRule = {
   ...urlShape,
+  skipAt(bytes, end) {
+    // After `://`: userinfo runs to an `@`; a `/`, `?`, `#`, quote or whitespace first means none.
+    const n = Math.min(bytes.length, end + 512)
+    for (let j = end + 1; j < n; j++) {
+      const c = bytes[j]
+      if (c === 64) return false // @
+      if (
+        c === 47 ||
+        c === 63 ||
+        c === 35 ||
+        c === 34 ||
+        c === 39 ||
+        c === 96 ||
+        c === 32 ||
+        c === 10 ||
+        c === 9 ||
+        c === 13
+      ) {
+        return true
+      }
+    }
+    return true
+  },
   detect(text, from, to, options, at) {
     const atSign = text.indexOf('@', from)
     if (atSign === -1 || atSign >= to) return [] // no userinfo on this line: skip the regex
@@ -230,6 +258,9 @@ export function isSecretName(name: string): boolean {
   return false
 }
 
+/** No hits: shared, so the per-hit path allocates nothing when (as almost always) nothing is found. */
+const NONE: LineHit[] = []
+
 /** After a name: `= "value"`, `: value`, `": "value"`, `=value`, `:= "value"`, `=> 'v'` (one line). */
 const ASSIGNED_VALUE =
   /["'\]]?[ \t]*(?::=|=>|\?\?=|\|\|=|=(?!=)|:(?!:))[ \t]*(?:(["'`])((?:\\.|(?!\1)[^\\\n])*)\1|([^\s"'`,;#]+))/y
@@ -277,18 +308,34 @@ const genericRule: SecretRule = {
       c = text.charCodeAt(++op) // skip `"`, `'`, `]`, spaces and tabs
     }
     const c = text.charCodeAt(op)
-    if (c !== 61 && c !== 58 && c !== 63 && c !== 124) return [] // = : ?? ||
+    if (c !== 61 && c !== 58 && c !== 63 && c !== 124) return NONE // = : ?? ||
     ASSIGNED_VALUE.lastIndex = end
     const m = ASSIGNED_VALUE.exec(text)
-    if (!m || m.index + m[0].length > to) return []
+    if (!m || m.index + m[0].length > to) return NONE
     const quoted = m[2]
-    if (quoted === undefined && !options.bareValues) return []
-    if (!isSecretName(text.slice(start, end))) return []
+    if (quoted === undefined && !options.bareValues) return NONE
+    if (!isSecretName(text.slice(start, end))) return NONE
     const raw = (quoted ?? m[3] ?? '') as string
     const value = raw.replace(/^(?:Bearer|Basic|Token|token)\s+/, '')
-    if (value.length < options.minLength) return []
+    if (value.length < options.minLength) return NONE
     const index = end + m[0].length - (quoted === undefined ? 0 : 1) - value.length
     return [{ index, secret: value }]
+  },
+  skipAt(bytes, end, options) {
+    // The byte-level twin of detect(): a name, an operator, then a quoted value long enough (or,
+    // where bare values count, anything). Most keyword hits in code fail here, undecoded.
+    const n = bytes.length
+    let j = end + 1
+    while (j < n && isNameChar(bytes[j] as number)) j++
+    for (let c = bytes[j]; j < n && (c === 34 || c === 39 || c === 93 || c === 32 || c === 9); ) c = bytes[++j]
+    let c = bytes[j]
+    if (c !== 61 && c !== 58 && c !== 63 && c !== 124) return true // = : ?? ||
+    while (j < n && (c === 61 || c === 58 || c === 63 || c === 124 || c === 62)) c = bytes[++j] // := => ??= ||=
+    while (j < n && (c === 32 || c === 9)) c = bytes[++j]
+    if (c !== 34 && c !== 39 && c !== 96) return !options.bareValues
+    let k = j + 1
+    while (k < n && bytes[k] !== c && bytes[k] !== 10) k++
+    return k - j - 1 < options.minLength
   },
   reject(secret, options) {
     return (

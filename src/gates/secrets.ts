@@ -41,17 +41,14 @@ export function secretHash(secret: string): string {
  */
 export function scanSecretsInBytes(bytes: Uint8Array, path: string, options: SecretScanOptions): SecretHit[] {
   if (isBinary(bytes)) return []
-  const next = AUTOMATON.next
-  const outputFrom = AUTOMATON.outputFrom
   let scan: FileScan | undefined
-  let state = 0
-  const n = bytes.length
-  for (let i = 0; i < n; i++) {
-    state = next[(state << 8) | (bytes[i] as number)] as number
-    if (state >= outputFrom) {
-      scan ??= new FileScan(bytes, path, options)
-      scan.hit(i, AUTOMATON.valuesAt(state))
-    }
+  const detect = detectOptions(path, options)
+  walkState = 0
+  for (let i = nextKeywordEnd(bytes, 0); i !== -1; i = nextKeywordEnd(bytes, i + 1)) {
+    const state = walkState
+    if (SKIPPABLE[state] === 1 && skipHit(bytes, i, state, detect)) continue
+    scan ??= new FileScan(bytes, path, options)
+    scan.hit(i, AUTOMATON.valuesAt(state))
   }
   return scan ? scan.results() : []
 }
@@ -143,6 +140,50 @@ const AUTOMATON = new KeywordAutomaton(
   SECRET_RULES.flatMap((rule, ruleIndex) => rule.keywords.map((keyword) => ({ keyword, value: ruleIndex }))),
 )
 
+/** The automaton's state between calls of `nextKeywordEnd` (kept out of its loop: V8 keeps it in a register). */
+let walkState = 0
+
+/**
+ * The hot loop, kept tiny so V8 optimizes it whole: walks from `from` and returns the offset
+ * where the next keyword ends (its state in `walkState`), or -1 at the end of the bytes.
+ */
+function nextKeywordEnd(bytes: Uint8Array, from: number): number {
+  const next = AUTOMATON.next
+  const outputFrom = AUTOMATON.outputFrom
+  let state = walkState
+  const n = bytes.length
+  for (let i = from; i < n; i++) {
+    state = next[(state << 8) | (bytes[i] as number)] as number
+    if (state >= outputFrom) {
+      walkState = state
+      return i
+    }
+  }
+  walkState = state
+  return -1
+}
+
+/** 1 for output states whose every rule has a byte-level `skipAt` test. */
+const SKIPPABLE = new Uint8Array(AUTOMATON.next.length >> 8)
+for (let state = AUTOMATON.outputFrom; state < SKIPPABLE.length; state++) {
+  SKIPPABLE[state] = AUTOMATON.valuesAt(state).every((r) => SECRET_RULES[r]?.skipAt) ? 1 : 0
+}
+
+function skipHit(bytes: Uint8Array, end: number, state: number, options: DetectOptions): boolean {
+  for (const r of AUTOMATON.valuesAt(state)) {
+    if (!(SECRET_RULES[r] as SecretRule).skipAt?.(bytes, end, options)) return false
+  }
+  return true
+}
+
+function detectOptions(path: string, options: SecretScanOptions): DetectOptions {
+  return {
+    entropyThreshold: options.entropyThreshold,
+    minLength: options.minLength,
+    bareValues: allowsBareValues(path),
+  }
+}
+
 /** The state of one file's scan, created at its first keyword hit. */
 class FileScan {
   private readonly text: string
@@ -222,48 +263,27 @@ class FileScan {
   }
 }
 
-const CODE_EXTENSIONS = new Set([
-  '.ts',
-  '.tsx',
-  '.mts',
-  '.cts',
-  '.js',
-  '.jsx',
-  '.mjs',
-  '.cjs',
-  '.py',
-  '.pyi',
-  '.go',
-  '.rs',
-  '.java',
-  '.kt',
-  '.scala',
-  '.c',
-  '.cc',
-  '.cpp',
-  '.h',
-  '.hpp',
-  '.cs',
-  '.rb',
-  '.php',
-  '.swift',
-  '.lua',
-  '.r',
-  '.jl',
-  '.md',
-  '.markdown',
-  '.rst',
+/** Config-like files, where `key: value` and `KEY=value` hold unquoted values. */
+const BARE_VALUE_EXTENSIONS = new Set([
+  '',
+  '.ini',
+  '.cfg',
+  '.conf',
+  '.properties',
+  '.yaml',
+  '.yml',
+  '.toml',
+  '.sh',
+  '.bash',
+  '.zsh',
+  '.env',
   '.txt',
-  '.html',
-  '.css',
-  '.vue',
-  '.svelte',
-  '.ipynb',
+  '.tfvars',
 ])
 
-/** Unquoted values count in config-like files (.env, YAML, INI, shell), not in code or prose. */
+/** Unquoted values count in config-like files (.env, YAML, INI, shell), not in code, JSON or prose. */
 function allowsBareValues(path: string): boolean {
   const name = basename(path).toLowerCase()
-  if (name.startsWith('.env') || name === '.npmrc' || name === '.pypirc' || name === '.netrc') return true
-  return !CODE_EXTENSIONS.has(extname(name))
+  if (name.startsWith('.env') || name.endsWith('rc') || name === '.netrc' || name === 'credentials') return true
+  return BARE_VALUE_EXTENSIONS.has(extname(name))
 }
