@@ -6,6 +6,7 @@ import { intFlag, parseArgs } from '../cli/parse-args.ts'
 import { Prng } from '../data/prng.ts'
 import { FAKE_SECRETS, type FakeSecret, randomString } from '../gates/fake-secrets.ts'
 import { scanSecretsInBytes } from '../gates/secrets.ts'
+import { ScratchReader } from '../gates/text-file.ts'
 import type { BenchResult, BenchRow } from './bench-report.ts'
 
 /** A planted secret: where it is and what must find it. */
@@ -68,6 +69,12 @@ export async function secretsBench(argv: string[]): Promise<BenchResult> {
         'recall %': (100 * theirs.found) / corpus.planted.length,
         'other findings': theirs.other,
       })
+      rows.push({
+        scanner: `secretlint ${SECRETLINT[0]?.split('@')[1]} recommended (CPU time)`,
+        MB: Number(mbTotal.toFixed(1)),
+        seconds: theirs.cpu,
+        'MB/s': mbTotal / theirs.cpu,
+      })
     }
     const ratio = theirs ? theirs.wall / ours.wall : undefined
     return {
@@ -81,7 +88,16 @@ export async function secretsBench(argv: string[]): Promise<BenchResult> {
         },
         ...(ratio === undefined
           ? []
-          : [{ target: '≥ 10× secretlint', value: `${ratio.toFixed(1)}×`, met: ratio >= 10 }]),
+          : [{ target: '≥ 10× secretlint (wall)', value: `${ratio.toFixed(1)}×`, met: ratio >= 10 }]),
+        ...(theirs && Number.isFinite(theirs.cpu)
+          ? [
+              {
+                target: '≥ 10× secretlint (CPU time)',
+                value: `${(theirs.cpu / ours.cpu).toFixed(1)}×`,
+                met: theirs.cpu / ours.cpu >= 10,
+              },
+            ]
+          : []),
       ],
       notes: [
         `${corpus.files.length} files, ${corpus.planted.length} planted fake secrets of ${Object.keys(FAKE_SECRETS).length} kinds, seed ${seed}`,
@@ -140,7 +156,7 @@ const WORDS = [
 ]
 const KINDS = ['ts', 'py', 'json', 'lock', 'md', 'log', 'min.js', 'b64'] as const
 
-export function generateCorpus(dir: string, totalBytes: number, seed: number) {
+function generateCorpus(dir: string, totalBytes: number, seed: number) {
   const rng = Prng.fromSeed(seed)
   const files: string[] = []
   const planted: Planted[] = []
@@ -237,11 +253,11 @@ function measureOurs(dir: string, files: string[], planted: Planted[], repeats: 
     const hits: { file: string; line: number; secret: string }[] = []
     const c0 = process.cpuUsage()
     const t0 = performance.now()
+    // The gate's own reading path: one scratch buffer, no garbage per file.
+    const reader = new ScratchReader()
     for (const file of files) {
-      for (const h of scanSecretsInBytes(readFileSync(join(dir, file)), file, {
-        entropyThreshold: 3.5,
-        minLength: 12,
-      })) {
+      const bytes = reader.read(join(dir, file)) ?? new Uint8Array()
+      for (const h of scanSecretsInBytes(bytes, file, { entropyThreshold: 3.5, minLength: 12 })) {
         hits.push({ file, line: h.line, secret: h.secret })
       }
     }
@@ -276,17 +292,17 @@ function measureSecretlint(dir: string, planted: Planted[]) {
   const rc = join(dir, '.secretlintrc.json')
   writeFileSync(rc, JSON.stringify({ rules: [{ id: '@secretlint/secretlint-rule-preset-recommend' }] }))
   const out = join(tmpdir(), `secretlint-${process.pid}.json`)
+  // Through sh, whose `times` prints the CPU time of its children: secretlint's own CPU seconds.
+  // (secretlint exits 1 when it finds something; sh's status is that of `times`.)
+  const script = '"$0" "$@" >/dev/null 2>&1; times'
+  const args = ['**/*', '--secretlintrc', rc, '--format', 'json', '--output', out, '--no-color']
   const t0 = performance.now()
-  try {
-    execFileSync(bin, ['**/*', '--secretlintrc', rc, '--format', 'json', '--output', out, '--no-color'], {
-      cwd: dir,
-      stdio: 'ignore',
-      maxBuffer: 256 * 1024 * 1024,
-    })
-  } catch {
-    // secretlint exits 1 when it finds something; the report file is what counts.
-  }
+  const times = execFileSync('sh', ['-c', script, bin, ...args], { cwd: dir, encoding: 'utf8' })
   const wall = (performance.now() - t0) / 1000
+  const children = /(\d+)m([\d.]+)s\s+(\d+)m([\d.]+)s\s*$/.exec(times.trim())
+  const cpu = children
+    ? Number(children[1]) * 60 + Number(children[2]) + Number(children[3]) * 60 + Number(children[4])
+    : Number.NaN
   const results = JSON.parse(readFileSync(out, 'utf8')) as {
     filePath: string
     messages: { loc: { start: { line: number } } }[]
@@ -301,6 +317,7 @@ function measureSecretlint(dir: string, planted: Planted[]) {
   const missed = planted.filter((p) => !reported.has(`${p.file}:${p.line}`))
   return {
     wall,
+    cpu,
     found: planted.length - missed.length,
     other: [...reported].filter((k) => !plantedKeys.has(k)).length,
     missedByRule: countBy(missed.map((p) => p.rule)),

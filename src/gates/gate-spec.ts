@@ -1,7 +1,7 @@
 import { expect, test } from 'vitest'
 import { recordToLedger } from '../reporter/ledger-meta.ts'
 import { formatFinding } from './finding.ts'
-import { GATE_DEFAULTS, type GateName, type GatesConfig, loadGatesConfig } from './gates-config.ts'
+import { type GateName, type GatesConfig, loadGatesConfig } from './gates-config.ts'
 import { gatesRoot } from './repo-files.ts'
 import { runGate } from './run-gate.ts'
 
@@ -14,7 +14,7 @@ export function defineGateSpec(name: GateName): void {
   // Read the config at collection so the per-gate timeout applies; a bad config fails collection.
   const root = gatesRoot()
   const config: GatesConfig = loadGatesConfig(root)
-  const timeout = config.gates[name]?.timeout_ms ?? GATE_DEFAULTS[name].timeout_ms
+  const timeout = config.gates[name].timeout_ms
 
   test(name, { timeout }, async ({ task, skip }) => {
     const step = `gate ${name}`

@@ -6,9 +6,10 @@ import { maskSecret } from '../redact/redact.ts'
 import { type Finding, makeFinding } from './finding.ts'
 import type { Gate } from './gate.ts'
 import type { GateConfig } from './gates-config.ts'
+import { genericSkipAt } from './generic-secret-rule.ts'
 import { KeywordAutomaton } from './keyword-automaton.ts'
-import { type DetectOptions, SECRET_RULES, type SecretRule } from './secret-rules.ts'
-import { isBinary, LineIndex, readRepoFile } from './text-file.ts'
+import { type DetectOptions, SECRET_RULES, type SecretRule, urlSkipAt } from './secret-rules.ts'
+import { isBinary, LineIndex, ScratchReader } from './text-file.ts'
 
 /** Put this on a line to accept what the secrets gate finds there. */
 export const ALLOW_MARKER = 'codex-gates: allow-secret'
@@ -46,7 +47,7 @@ export function scanSecretsInBytes(bytes: Uint8Array, path: string, options: Sec
   walkState = 0
   for (let i = nextKeywordEnd(bytes, 0); i !== -1; i = nextKeywordEnd(bytes, i + 1)) {
     const state = walkState
-    if (SKIPPABLE[state] === 1 && skipHit(bytes, i, state, detect)) continue
+    if (skipHit(bytes, i, state, detect)) continue
     scan ??= new FileScan(bytes, path, options)
     scan.hit(i, AUTOMATON.valuesAt(state))
   }
@@ -63,9 +64,10 @@ export function scanSecrets(root: string, files: readonly string[], config: Gate
   const accepted = loadSecretsBaseline(root, config.baseline)
   const options = { entropyThreshold: config.entropy_threshold, minLength: config.min_length, accepted }
   const findings: Finding[] = []
+  const reader = new ScratchReader()
   for (const path of files) {
-    const bytes = readRepoFile(root, path)
-    if (!bytes || bytes.length > config.max_file_bytes) continue
+    const bytes = reader.read(join(root, path), config.max_file_bytes)
+    if (!bytes) continue
     for (const hit of scanSecretsInBytes(bytes, path, options)) findings.push(secretFinding(path, hit, config.baseline))
   }
   return { findings }
@@ -163,17 +165,21 @@ function nextKeywordEnd(bytes: Uint8Array, from: number): number {
   return -1
 }
 
-/** 1 for output states whose every rule has a byte-level `skipAt` test. */
-const SKIPPABLE = new Uint8Array(AUTOMATON.next.length >> 8)
-for (let state = AUTOMATON.outputFrom; state < SKIPPABLE.length; state++) {
-  SKIPPABLE[state] = AUTOMATON.valuesAt(state).every((r) => SECRET_RULES[r]?.skipAt) ? 1 : 0
+/**
+ * Per output state, which byte-level test may skip it: 1 the generic rule's, 2 the URL rule's,
+ * 0 none (some rule there has no test). Direct calls, so the hot path stays monomorphic.
+ */
+const SKIP_KIND = new Uint8Array(AUTOMATON.next.length >> 8)
+for (let state = AUTOMATON.outputFrom; state < SKIP_KIND.length; state++) {
+  const tests = AUTOMATON.valuesAt(state).map((r) => SECRET_RULES[r]?.skipAt)
+  SKIP_KIND[state] = tests.every((t) => t === genericSkipAt) ? 1 : tests.every((t) => t === urlSkipAt) ? 2 : 0
 }
 
 function skipHit(bytes: Uint8Array, end: number, state: number, options: DetectOptions): boolean {
-  for (const r of AUTOMATON.valuesAt(state)) {
-    if (!(SECRET_RULES[r] as SecretRule).skipAt?.(bytes, end, options)) return false
-  }
-  return true
+  const kind = SKIP_KIND[state]
+  if (kind === 1) return genericSkipAt(bytes, end, options)
+  if (kind === 2) return urlSkipAt(bytes, end)
+  return false
 }
 
 function detectOptions(path: string, options: SecretScanOptions): DetectOptions {

@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs'
+import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 
 /** Reads a repo-relative file; undefined when it vanished between listing and reading. */
@@ -7,6 +7,41 @@ export function readRepoFile(root: string, path: string): Buffer | undefined {
     return readFileSync(join(root, path))
   } catch {
     return undefined
+  }
+}
+
+/**
+ * Reads files into one growing scratch buffer instead of a new Buffer each: scanning hundreds of
+ * megabytes this way leaves the garbage collector nothing to do. The returned view is only valid
+ * until the next read.
+ */
+export class ScratchReader {
+  private scratch = Buffer.allocUnsafe(1 << 20)
+
+  /** The file's bytes, or undefined when it cannot be read or is larger than `maxBytes`. */
+  read(path: string, maxBytes = Number.POSITIVE_INFINITY): Uint8Array | undefined {
+    let fd: number
+    try {
+      fd = openSync(path, 'r')
+    } catch {
+      return undefined
+    }
+    try {
+      const size = fstatSync(fd).size
+      if (size > maxBytes) return undefined
+      if (size > this.scratch.length) this.scratch = Buffer.allocUnsafe(Math.max(size, this.scratch.length * 2))
+      let filled = 0
+      while (filled < size) {
+        const n = readSync(fd, this.scratch, filled, size - filled, filled)
+        if (n === 0) break
+        filled += n
+      }
+      return this.scratch.subarray(0, filled)
+    } catch {
+      return undefined
+    } finally {
+      closeSync(fd)
+    }
   }
 }
 

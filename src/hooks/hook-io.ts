@@ -23,4 +23,4 @@ export interface HookIo {
 }
 
 /** How users run the hook CLI by hand (re-gating commits, rebuilding the bundle). */
-export const HOOK_COMMAND = 'npx tsx scripts/hook.ts'
+export const HOOK_COMMAND = 'npm run hook --'
