@@ -7,13 +7,32 @@ import type { Ledger } from '../../src/ledger/ledger.ts'
 import { openLedger } from '../../src/ledger/open-ledger.ts'
 import { tempDir } from '../support/temp-dir.ts'
 
-function addSession(ledger: Ledger, id: string, status: string, startedAt: string, branch: string | null, lines: number, branches: number) {
+function addSession(
+  ledger: Ledger,
+  id: string,
+  status: string,
+  startedAt: string,
+  branch: string | null,
+  lines: number,
+  branches: number,
+) {
   ledger.write([
-    { rid: randomUUID(), table: 'sessions', row: { id, kind: 'vitest', status, started_at: startedAt, git_branch: branch } },
+    {
+      rid: randomUUID(),
+      table: 'sessions',
+      row: { id, kind: 'vitest', status, started_at: startedAt, git_branch: branch },
+    },
     {
       rid: randomUUID(),
       table: 'coverage',
-      row: { session_id: id, scope: 'global', lines_pct: lines, branches_pct: branches, report_path: `r/${id}.json`, git_branch: branch },
+      row: {
+        session_id: id,
+        scope: 'global',
+        lines_pct: lines,
+        branches_pct: branches,
+        report_path: `r/${id}.json`,
+        git_branch: branch,
+      },
     },
   ])
 }
@@ -33,7 +52,9 @@ describe('bestRecorded()', () => {
       lines: { value: 90, sessionId: 'a', reportPath: 'r/a.json' },
       branches: { value: 75, sessionId: 'b', reportPath: 'r/b.json' },
     })
-    expect(bestRecorded(ledger, { scope: 'global', gitBranch: 'main', since: '2026-01-02T00:00:00Z' }).lines?.value).toBe(88)
+    expect(
+      bestRecorded(ledger, { scope: 'global', gitBranch: 'main', since: '2026-01-02T00:00:00Z' }).lines?.value,
+    ).toBe(88)
     expect(bestRecorded(ledger, { scope: 'global', gitBranch: null, since: null }).lines?.sessionId).toBe('e')
     expect(bestRecorded(ledger, { scope: 'src/x/**', gitBranch: 'main', since: null })).toEqual({})
     ledger.close()

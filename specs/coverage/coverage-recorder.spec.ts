@@ -15,7 +15,11 @@ const ROOT = join(REPO_ROOT, 'specs', 'fixtures', 'coverage', 'config-root')
 /** A stand-in Vitest: what the recorder reads (config, the spec count, the modules that ran). */
 function fakeVitest(coverage: Record<string, unknown>, ran = 2, all = 2, project: string[] = []): Vitest {
   return {
-    config: { root: ROOT, project, coverage: { enabled: true, provider: 'v8', thresholds: { lines: 50 }, ...coverage } },
+    config: {
+      root: ROOT,
+      project,
+      coverage: { enabled: true, provider: 'v8', thresholds: { lines: 50 }, ...coverage },
+    },
     globTestSpecifications: async () => new Array(all).fill({}),
     state: { getTestModules: () => new Array(ran).fill({}) },
   } as unknown as Vitest
@@ -36,7 +40,8 @@ function input(vitest: Vitest | undefined, extra: Partial<FinishInput> = {}): Fi
 const map = (aCovered: number) =>
   fakeMap({ [join(ROOT, 'src/a/x.ts')]: summary(aCovered, 10), [join(ROOT, 'src/b/y.ts')]: summary(10, 10) })
 
-const gateOf = (records: { table: string; row: Record<string, unknown> }[]) => records.find((r) => r.table === 'gate_runs')?.row
+const gateOf = (records: { table: string; row: Record<string, unknown> }[]) =>
+  records.find((r) => r.table === 'gate_runs')?.row
 
 afterEach(() => {
   vi.unstubAllEnvs()
@@ -65,7 +70,10 @@ describe('CoverageRecorder', () => {
 
   test('no map (nothing collected) → skipped', () => {
     const out = new CoverageRecorder().finish(input(fakeVitest({})))
-    expect(gateOf(out.records)).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/^no coverage was collected/) })
+    expect(gateOf(out.records)).toMatchObject({
+      status: 'skipped',
+      reason: expect.stringMatching(/^no coverage was collected/),
+    })
   })
 
   test('a partial run: Vitest’s thresholds are turned off and the gate is skipped, naming the filter', async () => {
@@ -98,9 +106,14 @@ describe('CoverageRecorder', () => {
     expect(gateOf(out.records)).toMatchObject({ status: 'failed', findings_count: 1 })
     expect(out.failed).toBe(true)
     expect(out.messages).toEqual([
-      expect.stringMatching(/^codex-gates: coverage src\/a\/x\.ts threshold: src\/a\/\*\*: lines 50\.00% is below the 90% threshold/),
+      expect.stringMatching(
+        /^codex-gates: coverage src\/a\/x\.ts threshold: src\/a\/\*\*: lines 50\.00% is below the 90% threshold/,
+      ),
     ])
-    expect(out.errorBlocks[0]).toMatchObject({ session_id: 'session-1', step: 'the coverage gate (threshold) of a full run' })
+    expect(out.errorBlocks[0]).toMatchObject({
+      session_id: 'session-1',
+      step: 'the coverage gate (threshold) of a full run',
+    })
   })
 
   test('inside specs nothing is archived unless a reports dir is named', async () => {
@@ -119,8 +132,16 @@ describe('CoverageRecorder', () => {
     const ledgerPath = join(tempDir('cov-recorder-ledger-'), 'ledger.db')
     const ledger = openLedger(ledgerPath)
     ledger.write([
-      { rid: randomUUID(), table: 'sessions', row: { id: 'old', kind: 'vitest', status: 'passed', started_at: '2026-01-01T00:00:00Z' } },
-      { rid: randomUUID(), table: 'coverage', row: { session_id: 'old', scope: 'global', lines_pct: 99, git_branch: 'main' } },
+      {
+        rid: randomUUID(),
+        table: 'sessions',
+        row: { id: 'old', kind: 'vitest', status: 'passed', started_at: '2026-01-01T00:00:00Z' },
+      },
+      {
+        rid: randomUUID(),
+        table: 'coverage',
+        row: { session_id: 'old', scope: 'global', lines_pct: 99, git_branch: 'main' },
+      },
     ])
     ledger.close()
     const recorder = new CoverageRecorder()

@@ -1,5 +1,5 @@
-import type { Vitest } from 'vitest/node'
 import { describe, expect, test } from 'vitest'
+import type { Vitest } from 'vitest/node'
 import { disableThresholds, partialRunReason } from '../../src/coverage/full-run.ts'
 
 /** A stand-in exposing only what partialRunReason reads. */

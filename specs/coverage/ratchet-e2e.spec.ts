@@ -23,12 +23,18 @@ function recorded(n: number) {
   try {
     return {
       session: sessions[n],
-      gate: ledger.get<{ status: string; reason: string }>('SELECT status, reason FROM gate_runs WHERE session_id = ?', id),
+      gate: ledger.get<{ status: string; reason: string }>(
+        'SELECT status, reason FROM gate_runs WHERE session_id = ?',
+        id,
+      ),
       coverage: ledger.all<{ scope: string; lines_pct: number; report_path: string }>(
         'SELECT scope, lines_pct, report_path FROM coverage WHERE session_id = ? ORDER BY scope',
         id,
       ),
-      findings: ledger.all<{ rule: string; message: string }>('SELECT rule, message FROM findings WHERE session_id = ?', id),
+      findings: ledger.all<{ rule: string; message: string }>(
+        'SELECT rule, message FROM findings WHERE session_id = ?',
+        id,
+      ),
       artifacts: ledger.all('SELECT kind, path, sha256 FROM artifacts WHERE session_id = ?', id),
     }
   } finally {
@@ -62,14 +68,23 @@ describe('the coverage gate, run after run', () => {
     expect(gate?.status).toBe('passed')
     expect(gate?.reason).toContain('this run is the baseline')
     const archive = join(dir, 'reports', 'coverage', session?.id as string, 'coverage-summary.json')
-    expect(artifacts).toEqual([{ kind: 'coverage-summary', path: archive, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }])
+    expect(artifacts).toEqual([
+      { kind: 'coverage-summary', path: archive, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
+    ])
     expect(coverage[0]?.report_path).toBe(archive)
-    expect(Object.keys(JSON.parse(readFileSync(archive, 'utf8')))).toEqual(['total', 'src/core/math.ts', 'src/extra/strings.ts'])
+    expect(Object.keys(JSON.parse(readFileSync(archive, 'utf8')))).toEqual([
+      'total',
+      'src/core/math.ts',
+      'src/extra/strings.ts',
+    ])
   })
 
   test('coverage that holds passes the ratchet', () => {
     expect(runs.codes[1], runs.output).toBe(0)
-    expect(recorded(1).gate).toMatchObject({ status: 'passed', reason: expect.stringContaining('ratchet held for 2 scopes') })
+    expect(recorded(1).gate).toMatchObject({
+      status: 'passed',
+      reason: expect.stringContaining('ratchet held for 2 scopes'),
+    })
   })
 
   test('a synthetic drop fails the run: exit 1, a failed gate, a finding with the figures and the file that lost most', () => {
@@ -82,7 +97,10 @@ describe('the coverage gate, run after run', () => {
       /^global: lines fell from 100\.00% to 78\.57% \(−21\.43 points; best on .*\); lost most: src\/extra\/strings\.ts 100\.00% → 57\.14% \(\+3 uncovered\)$/,
     )
     expect(runs.stderr[2]).toContain('codex-gates: coverage src/extra/strings.ts ratchet: global: lines fell')
-    const blocks = readFileSync(join(dir, 'errors.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+    const blocks = readFileSync(join(dir, 'errors.ndjson'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
     expect(blocks.at(-1)).toMatchObject({ session_id: session?.id, step: 'the coverage gate (ratchet) of a full run' })
   })
 

@@ -11,13 +11,20 @@ const config: CoverageConfig = {
   areas: { 'src/ledger/**': { lines: 90, branches: 90 } },
   ratchet: { tolerancePoints: 0.5, metrics: ['lines', 'branches'], worstFiles: 2, resetAt: null },
 }
-const best = (value: number, reportPath: string | null = 'reports/coverage/old/coverage-summary.json'): BestByMetric => ({
+const best = (
+  value: number,
+  reportPath: string | null = 'reports/coverage/old/coverage-summary.json',
+): BestByMetric => ({
   lines: { value, sessionId: 'old-session-1234', reportPath },
 })
 
 /** 100 lines in three files: global lines % = covered. */
 function filesAt(covered: number) {
-  return [file('src/ledger/a.ts', Math.min(covered, 40), 40), file('src/ledger/b.ts', 40, 40), file('src/x.ts', Math.max(0, covered - 80), 20)]
+  return [
+    file('src/ledger/a.ts', Math.min(covered, 40), 40),
+    file('src/ledger/b.ts', 40, 40),
+    file('src/x.ts', Math.max(0, covered - 80), 20),
+  ]
 }
 
 function gate(input: Partial<CoverageGateInput>) {
@@ -92,7 +99,11 @@ describe('evaluateCoverageGate()', () => {
 
   test('a synthetic drop fails, naming the scope, the old and new figures and the files that lost most', () => {
     const archive = filesAt(100)
-    const result = gate({ files: filesAt(90), history: (s) => (s === 'global' ? best(100) : {}), readArchive: () => archive })
+    const result = gate({
+      files: filesAt(90),
+      history: (s) => (s === 'global' ? best(100) : {}),
+      readArchive: () => archive,
+    })
     expect(result.status).toBe('failed')
     expect(result.findings).toHaveLength(1)
     const [finding] = result.findings

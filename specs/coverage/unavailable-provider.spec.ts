@@ -38,7 +38,10 @@ describe('without @vitest/coverage-v8', () => {
     try {
       const session = ledger.get<{ id: string; status: string }>('SELECT id, status FROM sessions')
       expect(session?.status).toBe('passed')
-      const gate = ledger.get<{ status: string; reason: string }>('SELECT status, reason FROM gate_runs WHERE gate = ?', 'coverage')
+      const gate = ledger.get<{ status: string; reason: string }>(
+        'SELECT status, reason FROM gate_runs WHERE gate = ?',
+        'coverage',
+      )
       expect(gate?.status).toBe('skipped')
       expect(gate?.reason).toMatch(/^coverage unavailable: .*Fix: npm i -D @vitest\/coverage-v8@\d+\.\d+\.\d+$/)
       const events = ledger.all<{ level: string; message: string }>('SELECT level, message FROM events')

@@ -10,14 +10,14 @@ import {
 import { tempRepo } from './_temp-repo.ts'
 
 // The marker words are assembled here so that this spec does not count as holding placeholders.
-const TODO = ['TO', 'DO'].join('')
-const FIXME = ['FIX', 'ME'].join('')
-const NIE = ['NotImplemented', 'Error'].join('')
+const todoWord = ['TO', 'DO'].join('')
+const fixmeWord = ['FIX', 'ME'].join('')
+const notImplemented = ['NotImplemented', 'Error'].join('')
 
 describe('findPlaceholders()', () => {
   test('markers, not-implemented throws and stub bodies in scripts', () => {
     const py = [
-      `# ${TODO}: handle empty batches`,
+      `# ${todoWord}: handle empty batches`,
       'def train(x):',
       '    pass',
       '',
@@ -31,22 +31,22 @@ describe('findPlaceholders()', () => {
       '    def step(self):',
       '        ...',
       '    def run(self):',
-      `        raise ${NIE}`,
+      `        raise ${notImplemented}`,
     ].join('\n')
     expect(findPlaceholders('m.py', py).map((p) => `${p.line} ${p.kind}`)).toEqual([
-      `1 marker ${TODO}`,
+      `1 marker ${todoWord}`,
       '2 stub body',
       '5 stub body',
       '15 not implemented',
     ])
     const ts = [
-      `// ${FIXME} later`,
+      `// ${fixmeWord} later`,
       'export function later(): void {}',
-      "  throw new Error('not implemented')",
+      `  throw new Error('${['not', 'implemented'].join(' ')}')`,
       'const noop = () => {}',
     ].join('\n')
     expect(findPlaceholders('a.ts', ts).map((p) => `${p.line} ${p.kind}`)).toEqual([
-      `1 marker ${FIXME}`,
+      `1 marker ${fixmeWord}`,
       '2 stub body',
       '3 not implemented',
     ])
@@ -54,13 +54,15 @@ describe('findPlaceholders()', () => {
 
   test('non-script files count markers only; lowercase words are not markers', () => {
     expect(
-      findPlaceholders('notes.md', `- ${TODO} write docs\n- the todo list\n- def f():\n    pass`).map((p) => p.line),
+      findPlaceholders('notes.md', `- ${todoWord} write docs\n- the todo list\n- def f():\n    pass`).map(
+        (p) => p.line,
+      ),
     ).toEqual([1])
   })
 })
 
 describe('scanPlaceholders() ratchet', () => {
-  const files = { 'a.py': `# ${TODO}\n# ${TODO}\n`, 'b.ts': `// ${FIXME}\n` }
+  const files = { 'a.py': `# ${todoWord}\n# ${todoWord}\n`, 'b.ts': `// ${fixmeWord}\n` }
 
   test('files within their baseline pass; a file over it is one error listing the lines', () => {
     const root = tempRepo({
@@ -69,11 +71,11 @@ describe('scanPlaceholders() ratchet', () => {
     })
     const { findings, report } = scanPlaceholders(root, ['a.py', 'b.ts'], GATE_DEFAULTS.placeholders)
     expect(findings.map((f) => `${f.file}:${f.line} ${f.message}`)).toEqual([
-      `a.py:1 2 placeholders, the baseline allows 1: line 1 marker ${TODO}, line 2 marker ${TODO}`,
+      `a.py:1 2 placeholders, the baseline allows 1: line 1 marker ${todoWord}, line 2 marker ${todoWord}`,
     ])
     expect(findings[0]?.remediation).toContain('npm run gates -- baseline placeholders')
     if (!report) throw new Error('expected a gaps report')
-    expect(report.markdown).toContain(`| a.py:2 | marker ${TODO} |`)
+    expect(report.markdown).toContain(`| a.py:2 | marker ${todoWord} |`)
     expect((report.json as { placeholders: readonly unknown[] }).placeholders).toHaveLength(3)
   })
 

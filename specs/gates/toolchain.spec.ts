@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { GATE_DEFAULTS } from '../../src/gates/gates-config.ts'
-import { probeTool, scanToolchain, whichSync } from '../../src/gates/toolchain.ts'
+import { probeTool, scanToolchain, toolchainInputs, whichSync } from '../../src/gates/toolchain.ts'
 import { tempRepo } from './_temp-repo.ts'
 
 describe('probeTool()', () => {
@@ -54,5 +54,14 @@ describe('scanToolchain()', () => {
     } finally {
       process.env.PATH = original
     }
+  })
+})
+
+describe('toolchainInputs()', () => {
+  test('keys the cache on the resolved binaries without running them; PATH changes change it', () => {
+    const a = toolchainInputs(process.env)
+    expect(toolchainInputs(process.env)).toEqual(a)
+    expect(a.node).toMatch(/:\d+:[\d.]+$/)
+    expect(toolchainInputs({ PATH: '/nonexistent' })).toMatchObject({ node: 'missing', npm: 'missing', git: 'missing' })
   })
 })

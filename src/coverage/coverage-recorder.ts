@@ -80,13 +80,15 @@ export class CoverageRecorder {
     const coverage = input.vitest?.config.coverage
     if (!input.vitest || !coverage?.enabled) return out
     const gate = (status: string, reason: string, findings = 0) =>
-      out.records.push(this.row('gate_runs', input, {
-        gate: COVERAGE_GATE,
-        status,
-        duration_ms: Math.round(performance.now() - started),
-        findings_count: findings,
-        reason,
-      }))
+      out.records.push(
+        this.row('gate_runs', input, {
+          gate: COVERAGE_GATE,
+          status,
+          duration_ms: Math.round(performance.now() - started),
+          findings_count: findings,
+          reason,
+        }),
+      )
     try {
       if (coverage.provider === 'custom' && coverage.customProviderModule === UNAVAILABLE_PROVIDER_MODULE) {
         const message = unavailableMessage()
@@ -112,7 +114,12 @@ export class CoverageRecorder {
     return out
   }
 
-  private evaluate(input: FinishInput, map: CoverageMapLike, out: CoverageOutcome, gate: (s: string, r: string, n?: number) => void): void {
+  private evaluate(
+    input: FinishInput,
+    map: CoverageMapLike,
+    out: CoverageOutcome,
+    gate: (s: string, r: string, n?: number) => void,
+  ): void {
     const vitest = input.vitest as Vitest
     const root = vitest.config.root
     const config = loadCoverageConfig(root)
@@ -137,7 +144,15 @@ export class CoverageRecorder {
       for (const row of result.rows) out.records.push({ table: 'coverage', row })
       if (archive) {
         const { path, sha256, bytes } = archive
-        out.records.push(this.row('artifacts', input, { kind: 'coverage-summary', path, sha256, bytes, created_at: new Date().toISOString() }))
+        out.records.push(
+          this.row('artifacts', input, {
+            kind: 'coverage-summary',
+            path,
+            sha256,
+            bytes,
+            created_at: new Date().toISOString(),
+          }),
+        )
       }
       for (const f of result.findings) {
         const { remediation, ...finding } = f
@@ -216,4 +231,3 @@ function openHistory(ledgerPath: string | null): Ledger | string {
     return `cannot read the ledger's history: ${errorMessage(error)}`
   }
 }
-

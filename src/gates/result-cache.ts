@@ -2,6 +2,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statS
 import { dirname, join, resolve } from 'node:path'
 import { writeFileAtomic } from '../fs/write-file-atomic.ts'
 import { DEFAULT_LEDGER_PATH } from '../ledger/ledger-path.ts'
+import type { EventMeta } from '../reporter/ledger-meta.ts'
 import type { Finding } from './finding.ts'
 
 /** A passed gate run that later runs with the same key may reuse. */
@@ -13,6 +14,8 @@ export interface CacheEntry {
   duration_ms: number
   /** Its warn findings, attached again when the result is reused. */
   findings: Finding[]
+  /** Its events (the toolchain probes), attached again when the result is reused. */
+  events?: EventMeta[]
 }
 
 interface CacheFile {

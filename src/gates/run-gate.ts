@@ -82,6 +82,7 @@ export async function runGate(name: GateName, options: GateRunOptions = {}): Pro
         ...base,
         status: 'cached',
         findings: hit.findings,
+        events: hit.events ?? [],
         cacheKey: key,
         cachedFrom: hit.session_id ?? undefined,
         reason: `inputs unchanged since ${hit.at}${hit.session_id ? ` (session ${hit.session_id})` : ''}`,
@@ -104,6 +105,7 @@ export async function runGate(name: GateName, options: GateRunOptions = {}): Pro
       at: new Date().toISOString(),
       duration_ms: durationMs,
       findings,
+      events: result.events ?? [],
     })
   }
   return {

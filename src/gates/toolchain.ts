@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, realpathSync, statSync } from 'node:fs'
 import { delimiter, join } from 'node:path'
 import type { EventMeta } from '../reporter/ledger-meta.ts'
 import { type Finding, makeFinding } from './finding.ts'
@@ -99,8 +99,28 @@ export function whichSync(tool: string, env: NodeJS.ProcessEnv = process.env): s
   return undefined
 }
 
+/**
+ * Cache key without running anything: each tool's resolved binary (path, size, mtime) and PATH.
+ * Same binaries, same versions: a cached run re-attaches the probes' events from the run it reuses.
+ */
+export function toolchainInputs(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const extra: Record<string, string> = { PATH: env.PATH ?? '', running_node: process.version }
+  for (const tool of ['node', 'npm', 'git'] as const) {
+    const path = whichSync(tool, env)
+    try {
+      const real = path ? realpathSync(path) : undefined
+      const stat = real ? statSync(real) : undefined
+      extra[tool] = real && stat ? `${real}:${stat.size}:${stat.mtimeMs}` : 'missing'
+    } catch {
+      extra[tool] = 'unreadable'
+    }
+  }
+  return extra
+}
+
 export const toolchainGate: Gate<'toolchain'> = {
   name: 'toolchain',
-  description: 'node, npm and git present, versions within package.json engines (never cached: it probes)',
+  description: 'node, npm and git present, versions within package.json engines',
+  cacheInputs: () => ({ contents: ['package.json'], extra: toolchainInputs() }),
   scan: scanToolchain,
 }
