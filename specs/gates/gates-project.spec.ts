@@ -1,15 +1,14 @@
 // End to end: the real `gates` Vitest project, run as a child process against a temp git repo
 // (GATES_ROOT) with a planted fake AWS key and a broken docs link, writing a temp ledger.
 import { execFile } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { allFakeSecrets, type FakeSecret } from '../../src/gates/fake-secrets.ts'
 import { GATE_NAMES } from '../../src/gates/gates-config.ts'
 import { PACKAGE_ROOT } from '../../src/gates/repo-files.ts'
 import { openLedger } from '../../src/ledger/open-ledger.ts'
-import { tempRepo } from './_temp-repo.ts'
+import { tempDir, tempRepo } from './_temp-repo.ts'
 
 interface Run {
   code: number | null
@@ -55,7 +54,7 @@ describe('the gates project against another repository', () => {
       },
       { git: true },
     )
-    const dir = mkdtempSync(join(tmpdir(), 'gates-project-'))
+    const dir = tempDir('gates-project-')
     const run = await runGatesProject(root, dir)
 
     expect(run.code, run.output).toBe(1)

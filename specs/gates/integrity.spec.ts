@@ -1,15 +1,15 @@
-import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { GATE_DEFAULTS } from '../../src/gates/gates-config.ts'
 import { integrityGate, scanIntegrity } from '../../src/gates/integrity.ts'
 import { buildManifest, writeManifest } from '../../src/gates/manifest.ts'
+import { tempDir } from './_temp-repo.ts'
 
 const CONFIG = { ...GATE_DEFAULTS.integrity, allow: ['logs/**'] }
 
 function repo(): string {
-  const root = mkdtempSync(join(tmpdir(), 'gates-integrity-'))
+  const root = tempDir('gates-integrity-')
   for (const [p, t] of Object.entries({ 'a.txt': 'a', 'b.txt': 'b', 'c.txt': 'c' })) writeFileSync(join(root, p), t)
   writeManifest(join(root, CONFIG.manifest), buildManifest(root, ['a.txt', 'b.txt', 'c.txt']))
   return root
@@ -41,7 +41,7 @@ describe('scanIntegrity()', () => {
   })
 
   test('without a manifest the gate is skipped with the command that takes one', () => {
-    const root = mkdtempSync(join(tmpdir(), 'gates-integrity-'))
+    const root = tempDir('gates-integrity-')
     expect(integrityGate.skipReason?.(root, [], CONFIG)).toContain('npm run gates -- manifest')
   })
 })

@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { buildManifest, compareManifests, readManifest, writeManifest } from '../../src/gates/manifest.ts'
+import { tempDir } from './_temp-repo.ts'
 
 type Op =
   | { op: 'add'; path: string }
@@ -85,7 +85,7 @@ describe('compareManifests()', () => {
 
 describe('buildManifest() / writeManifest() / readManifest()', () => {
   test('round-trips sha256 and size of real files', () => {
-    const root = mkdtempSync(join(tmpdir(), 'gates-manifest-'))
+    const root = tempDir('gates-manifest-')
     writeFileSync(join(root, 'a.txt'), 'hello')
     const manifest = buildManifest(root, ['a.txt'], new Date('2026-01-02T03:04:05Z'))
     expect(manifest.files['a.txt']).toEqual({
@@ -98,7 +98,7 @@ describe('buildManifest() / writeManifest() / readManifest()', () => {
   })
 
   test('an unreadable manifest is a user error with the command that rewrites it', () => {
-    const root = mkdtempSync(join(tmpdir(), 'gates-manifest-'))
+    const root = tempDir('gates-manifest-')
     writeFileSync(join(root, 'm.json'), '{"version":2}')
     expect(() => readManifest(root, 'm.json')).toThrow(/not a codex-gates manifest/)
   })

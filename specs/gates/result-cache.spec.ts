@@ -1,10 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { cacheKey, canonicalJson } from '../../src/gates/cache-key.ts'
 import { ENTRIES_PER_GATE, gateCachePath, lookupCache, storeCache } from '../../src/gates/result-cache.ts'
-import { tempRepo } from './_temp-repo.ts'
+import { tempDir, tempRepo } from './_temp-repo.ts'
 
 const entry = (key: string, session = 's1') => ({
   key,
@@ -16,7 +15,7 @@ const entry = (key: string, session = 's1') => ({
 
 describe('result cache file', () => {
   test('stores and finds entries by gate and key; keeps the newest ENTRIES_PER_GATE', () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'gate-cache-')), 'nested', 'gate-cache.json')
+    const path = join(tempDir('gate-cache-'), 'nested', 'gate-cache.json')
     expect(lookupCache(path, 'lint', 'k0')).toBeUndefined()
     for (let i = 0; i <= ENTRIES_PER_GATE; i++) storeCache(path, 'lint', entry(`k${i}`))
     storeCache(path, 'secrets', entry('k0', 's2'))
@@ -26,7 +25,7 @@ describe('result cache file', () => {
   })
 
   test('a corrupt cache file is a miss, and the next store repairs it', () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'gate-cache-')), 'gate-cache.json')
+    const path = join(tempDir('gate-cache-'), 'gate-cache.json')
     writeFileSync(path, '{not json')
     expect(lookupCache(path, 'lint', 'k')).toBeUndefined()
     storeCache(path, 'lint', entry('k'))

@@ -1,13 +1,12 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { allFakeSecrets } from '../../src/gates/fake-secrets.ts'
 import { applySeverity, runGate } from '../../src/gates/run-gate.ts'
-import { tempRepo } from './_temp-repo.ts'
+import { tempDir, tempRepo } from './_temp-repo.ts'
 
 function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const dir = mkdtempSync(join(tmpdir(), 'run-gate-'))
+  const dir = tempDir('run-gate-')
   return { CODEX_GATE_CACHE: join(dir, 'gate-cache.json'), CODEX_GATES_REPORTS: join(dir, 'reports'), ...extra }
 }
 

@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
@@ -18,12 +17,13 @@ import {
   secretHash,
 } from '../../src/gates/secrets.ts'
 import { maskSecret } from '../../src/redact/redact.ts'
+import { tempDir } from './_temp-repo.ts'
 
 const OPTIONS = { entropyThreshold: 3.5, minLength: 12 }
 const FIXTURES = join(PACKAGE_ROOT, 'specs', 'fixtures', 'gates', 'secrets')
 
 function plantRepo(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'gates-secrets-'))
+  const root = tempDir('gates-secrets-')
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(dirname(join(root, path)), { recursive: true })
     writeFileSync(join(root, path), text)

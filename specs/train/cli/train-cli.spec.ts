@@ -77,7 +77,7 @@ describe('npm run train (child process)', () => {
     expect(r.code).toBe(2)
     expect(r.stderr).toBe(
       'error: backend ort-cpu needs the optional package onnxruntime-node, which is not installed\n' +
-        '  hint: install it with `npm install --save-exact onnxruntime-node@1.30.0`, or train on the built-in executor with `--backend ts`\n',
+        '  hint: install it with `npm i onnxruntime-node@1.30.0`, or train on the built-in executor with `--backend ts`\n',
     )
     expect(existsSync(out)).toBe(false)
   })

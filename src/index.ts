@@ -1,0 +1,22 @@
+// The public surface of codex-gates, for code that builds on it (custom gates, training
+// scripts, dashboards). CLIs and specs import modules directly.
+
+export { CheckpointManager } from './checkpoint/checkpoint-manager.ts'
+export { readSafetensors } from './checkpoint/read-safetensors.ts'
+export { writeSafetensors } from './checkpoint/write-safetensors.ts'
+export { MissingDependencyError } from './drift/missing-dependency-error.ts'
+export { loadOptional } from './drift/optional-import.ts'
+export { EXIT, UserError } from './errors/user-error.ts'
+export { writeFileAtomic } from './fs/write-file-atomic.ts'
+export type { Gate, ScanResult } from './gates/gate.ts'
+export { GATES, loadGate } from './gates/registry.ts'
+export { Ledger } from './ledger/ledger.ts'
+export { DEFAULT_LEDGER_PATH, resolveLedgerPath } from './ledger/ledger-path.ts'
+export { openLedger } from './ledger/open-ledger.ts'
+export type { LedgerRecord, LedgerRow, LedgerTable } from './ledger/records.ts'
+export { maskSecret, redactText, redactValue } from './redact/redact.ts'
+export { renderAfterRun } from './report/render-after-run.ts'
+export { type LedgerMeta, recordToLedger } from './reporter/ledger-meta.ts'
+export { default as LedgerReporter } from './reporter/ledger-reporter.ts'
+export { train } from './train/train.ts'
+export type { Checkpointer, TrainState } from './train/train-state.ts'
