@@ -75,22 +75,29 @@ function runBiome(biome: string, args: string[], root: string, timeout: number):
         return
       }
       const findings = parseBiomeOutput(stdout, root)
-      if (error && findings.every((f) => f.severity !== 'error')) {
-        findings.push(
-          makeFinding({
-            gate: 'lint',
-            rule: 'biome-failed',
-            severity: 'error',
-            file: null,
-            line: null,
-            message: `biome exited ${error.code ?? error.signal}: ${`${stderr}${stdout}`.trim().slice(-2000)}`,
-            remediation: 'run `npx biome check .` in the repository; a broken biome.json is the usual cause',
-          }),
-        )
-      }
+      if (error) addBiomeFailure(findings, error.code ?? error.signal, `${stderr}${stdout}`)
       done(findings)
     })
   })
+}
+
+/**
+ * Biome exited non-zero without reporting an error diagnostic (a broken biome.json, a crash):
+ * that is itself an error finding, carrying the tail of Biome's output.
+ */
+export function addBiomeFailure(findings: Finding[], exit: string | number | null | undefined, output: string): void {
+  if (findings.some((f) => f.severity === 'error')) return
+  findings.push(
+    makeFinding({
+      gate: 'lint',
+      rule: 'biome-failed',
+      severity: 'error',
+      file: null,
+      line: null,
+      message: `biome exited ${exit}: ${output.trim().slice(-2000)}`,
+      remediation: 'run `npx biome check .` in the repository; a broken biome.json is the usual cause',
+    }),
+  )
 }
 
 function unescapeData(text: string): string {

@@ -7,6 +7,7 @@ import { redactValue, secretEnvValues } from '../redact/redact.ts'
 import type { EventMeta } from '../reporter/ledger-meta.ts'
 import { LedgerSink } from '../reporter/ledger-sink.ts'
 import { type GitInfo, sessionStartRow } from '../reporter/session-info.ts'
+import { findingRow } from '../reporter/to-ledger-rows.ts'
 
 export interface HookSessionOptions {
   kind: 'pre-commit' | 'post-commit' | 'pre-push'
@@ -81,19 +82,7 @@ export class HookSession {
 
   /** Queues `findings` rows. */
   findings(findings: readonly Finding[]): void {
-    for (const f of findings) {
-      this.add('findings', {
-        session_id: this.id,
-        gate: f.gate,
-        severity: f.severity,
-        rule: f.rule,
-        file: f.file,
-        line: f.line,
-        message: f.message,
-        remediation: f.remediation ?? null,
-        fingerprint: f.fingerprint,
-      })
-    }
+    for (const f of findings) this.add('findings', findingRow(this.id, f))
   }
 
   /** Queues any other row (gate_runs, commits) for the final transaction. */

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { type Finding, makeFinding } from '../gates/finding.ts'
-import { parseBiomeOutput } from '../gates/lint.ts'
+import type { Finding } from '../gates/finding.ts'
+import { addBiomeFailure, parseBiomeOutput } from '../gates/lint.ts'
 import { PACKAGE_ROOT } from '../gates/repo-files.ts'
 import { OWN_PROCESS_GROUP } from './git.ts'
 import type { PlannedStep, StepOutcome } from './run-steps.ts'
@@ -88,22 +88,7 @@ export function runLintStep(step: PlannedStep, options: LintStepOptions): Promis
         return finish({ status: 'timeout', findings: [], reason: `timed out after ${step.timeoutMs} ms` })
       if (stopped) return finish({ status: 'interrupted', findings: [], reason: 'interrupted' })
       const findings: Finding[] = parseBiomeOutput(Buffer.concat(out).toString('utf8'), options.root)
-      if (code !== 0 && findings.every((f) => f.severity !== 'error')) {
-        findings.push(
-          makeFinding({
-            gate: 'lint',
-            rule: 'biome-failed',
-            severity: 'error',
-            file: null,
-            line: null,
-            message: `biome exited ${code}: ${Buffer.concat([...err, ...out])
-              .toString('utf8')
-              .trim()
-              .slice(-2000)}`,
-            remediation: 'run `npx biome check .` in the repository; a broken biome.json is the usual cause',
-          }),
-        )
-      }
+      if (code !== 0) addBiomeFailure(findings, code, Buffer.concat([...err, ...out]).toString('utf8'))
       const judged = judge(findings, step.severity, step.reportOnly)
       finish({ status: judged.failed ? 'failed' : 'passed', findings: judged.findings })
     })

@@ -51,7 +51,7 @@ export class SystemSampler {
   private lastCpu = process.cpuUsage()
   private lastAt = performance.now()
   private gpuNote: string | undefined
-  private readonly killOnExit = () => this.child?.kill('SIGKILL')
+  private readonly killOnExit = () => signalChild(this.child, 'SIGKILL')
 
   constructor(options: SystemSamplerOptions) {
     this.options = options
@@ -82,8 +82,8 @@ export class SystemSampler {
     const child = this.child
     if (child) {
       this.child = undefined
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
-      const killLater = setTimeout(() => child.kill('SIGKILL'), 2000)
+      signalChild(child, 'SIGTERM')
+      const killLater = setTimeout(() => signalChild(child, 'SIGKILL'), 2000)
       await this.childExit
       clearTimeout(killLater)
     }
@@ -174,4 +174,13 @@ export class SystemSampler {
     this.gpuNote = message
     this.options.warn?.(message)
   }
+}
+
+/**
+ * Signals a child that is still running. A child whose spawn failed (ENOENT) has no pid, and
+ * `kill()` on it signals pid 0 — this whole process group, test runner included.
+ */
+function signalChild(child: ChildProcess | undefined, signal: NodeJS.Signals): void {
+  if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return
+  child.kill(signal)
 }

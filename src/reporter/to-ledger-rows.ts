@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { LedgerRecord, LedgerRow, LedgerTable, TestState } from '../ledger/records.ts'
 import { redactValue } from '../redact/redact.ts'
 import { type ErrorBlock, errorBlock, renderQuestion } from './error-capture.ts'
-import type { LedgerMeta } from './ledger-meta.ts'
+import type { FindingMeta, LedgerMeta } from './ledger-meta.ts'
 
 /** How many stack frames of each error are kept. */
 export const STACK_FRAMES = 5
@@ -50,19 +50,7 @@ export function caseToRecords(sessionId: string, c: CaseSnapshot, envSecrets: re
   })
 
   const meta = c.meta ?? {}
-  for (const f of meta.findings ?? []) {
-    add('findings', {
-      session_id: sessionId,
-      gate: f.gate,
-      severity: f.severity,
-      rule: f.rule,
-      file: f.file,
-      line: f.line,
-      message: f.message,
-      remediation: f.remediation ?? null,
-      fingerprint: f.fingerprint,
-    })
-  }
+  for (const f of meta.findings ?? []) add('findings', findingRow(sessionId, f))
   if (meta.gate) {
     const g = meta.gate
     add('gate_runs', {
@@ -124,6 +112,21 @@ export function caseToRecords(sessionId: string, c: CaseSnapshot, envSecrets: re
     })
   }
   return { records, errorBlocks }
+}
+
+/** A finding as a `findings` row of the session. */
+export function findingRow(sessionId: string, f: FindingMeta): LedgerRow {
+  return {
+    session_id: sessionId,
+    gate: f.gate,
+    severity: f.severity,
+    rule: f.rule,
+    file: f.file,
+    line: f.line,
+    message: f.message,
+    remediation: f.remediation ?? null,
+    fingerprint: f.fingerprint,
+  }
 }
 
 /** An error as stored: `Name: message` and the first stack frames. */
