@@ -252,12 +252,24 @@ export function seedManySessions(ledger: Ledger, n = 12): void {
     } else
       records.push(...gateRecs(id, 'secrets', i === 8 ? 'cached' : 'passed', [], i === 8 ? { cachedFrom: sid(7) } : {}))
     const todos = [
-      { rule: 'todo', file: 'src/train/loop.ts', line: 41, message: 'TO\u0044O: clip gradients', severity: 'warn' as const },
+      {
+        rule: 'todo',
+        file: 'src/train/loop.ts',
+        line: 41,
+        message: 'TO\u0044O: clip gradients',
+        severity: 'warn' as const,
+      },
     ]
     if (i <= 6)
       todos.push({ rule: 'todo', file: 'src/data/split.ts', line: 9, message: 'TO\u0044O: stratify', severity: 'warn' })
     if (i === n)
-      todos.push({ rule: 'fixme', file: 'src/eval/bleu.ts', line: 88, message: 'FIX\u004dE: smoothing', severity: 'warn' })
+      todos.push({
+        rule: 'fixme',
+        file: 'src/eval/bleu.ts',
+        line: 88,
+        message: 'FIX\u004dE: smoothing',
+        severity: 'warn',
+      })
     records.push(...gateRecs(id, 'placeholders', 'passed', todos))
     records.push(...gateRecs(id, 'licenses', 'skipped', [], { reason: 'no production dependencies changed' }))
     records.push(coverageRec(id, 'all', 70 + i), coverageRec(id, 'src/ledger/**', 90 - (i % 2)))

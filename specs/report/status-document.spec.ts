@@ -58,7 +58,9 @@ describe('statusDocument()', () => {
     expect(section(doc, 'Placeholder scan')).toContain(
       'From the placeholders gate in session `s12` (2025-03-13): 2 in 2 files.',
     )
-    expect(section(doc, 'Placeholder scan')).toContain('| `src/eval/bleu.ts:88` | warn | fixme | FIX\u004dE: smoothing |')
+    expect(section(doc, 'Placeholder scan')).toContain(
+      '| `src/eval/bleu.ts:88` | warn | fixme | FIX\u004dE: smoothing |',
+    )
     expect(section(doc, 'Capabilities')).toBe(
       [
         '| capability | latest verdict | date | session | note |',
