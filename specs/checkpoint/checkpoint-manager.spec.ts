@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import {
   cpSync,
   existsSync,
@@ -11,8 +12,9 @@ import {
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
-import { afterAll, describe, expect, test } from 'vitest'
+import { afterAll, describe, expect, test, vi } from 'vitest'
 import { CheckpointManager, type CheckpointManagerOptions } from '../../src/checkpoint/checkpoint-manager.ts'
+import { encodeManifest } from '../../src/checkpoint/manifest.ts'
 import { openLedger } from '../../src/ledger/open-ledger.ts'
 import { sameState, syntheticState, TINY_SHAPES } from './synthetic-state.ts'
 
@@ -257,6 +259,96 @@ describe('CheckpointManager', () => {
     const { m, dir } = manager({ keepLast: 2 })
     await Promise.all([1, 2, 3, 4].map((step) => m.save(syntheticState(step), {})))
     expect(steps(dir)).toEqual([3, 4])
+  })
+
+  test('a checkpoint of a newer format is not skipped as damaged: loadLatest stops with the version error', async () => {
+    const { m, dir, warnings } = manager()
+    await m.save(syntheticState(1), {})
+    await m.save(syntheticState(2), {})
+    // What a newer codex-gates would write: valid files, a format_version this one does not read.
+    const path = join(dir, 'ckpt-2')
+    const statePath = join(path, 'trainer_state.json')
+    writeFileSync(statePath, readFileSync(statePath, 'utf8').replace('"format_version": 1', '"format_version": 2'))
+    const entry = (name: string) => {
+      const bytes = readFileSync(join(path, name))
+      return { bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') }
+    }
+    const names = ['model.safetensors', 'optimizer.safetensors', 'trainer_state.json']
+    writeFileSync(join(path, 'manifest.json'), encodeManifest(2, Object.fromEntries(names.map((n) => [n, entry(n)]))))
+    await expect(m.loadLatest()).rejects.toMatchObject({
+      code: 'CHECKPOINT_VERSION',
+      message: 'ckpt-2/trainer_state.json format_version 2 is not supported (this codex-gates reads 1)',
+      hint: 'resume with the codex-gates version that wrote the checkpoint',
+    })
+    expect(warnings).toEqual([])
+  })
+
+  test('checkpoints whose state cannot be read are reported first, the higher step first, then skipped', async () => {
+    const { m, dir, warnings } = manager()
+    for (const step of [1, 2, 3]) await m.save(syntheticState(step), {})
+    rmSync(join(dir, 'ckpt-1', 'trainer_state.json'))
+    writeFileSync(join(dir, 'ckpt-2', 'trainer_state.json'), '{"created_at": 7}')
+    expect((await m.loadLatest())?.path).toBe(join(dir, 'ckpt-3'))
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^skipping checkpoint ckpt-2: ckpt-2\/trainer_state.json is \d+ bytes but the manifest says \d+$/,
+      ),
+      'skipping checkpoint ckpt-1: ckpt-1/trainer_state.json is missing',
+    ])
+  })
+
+  test('retention never deletes a folder whose state it cannot read', async () => {
+    const { m, dir } = manager()
+    await m.save(syntheticState(1), {})
+    writeFileSync(join(dir, 'ckpt-1', 'trainer_state.json'), 'not json')
+    const later = manager({ dir, keepLast: 1 }).m // a later process, which never saw ckpt-1 intact
+    for (const step of [2, 3, 4]) await later.save(syntheticState(step), {})
+    expect(steps(dir)).toEqual([1, 4])
+  })
+
+  test('best_checkpoint is null while no checkpoint carries the monitored metric', async () => {
+    const { m, dir } = manager({ monitor: 'val_loss' })
+    await m.save(syntheticState(1), { train_loss: 2 })
+    const state = JSON.parse(readFileSync(join(dir, 'ckpt-1', 'trainer_state.json'), 'utf8'))
+    expect([state.monitor, state.best_checkpoint, state.metrics]).toEqual(['val_loss', null, { train_loss: 2 }])
+  })
+
+  test('lastPointer is null when the pointer names no checkpoint folder', async () => {
+    const { m, dir } = manager()
+    await m.save(syntheticState(1), {})
+    expect(m.lastPointer()).toBe('ckpt-1')
+    writeFileSync(join(dir, 'last'), 'ckpt-1.tmp-abc\n')
+    expect(m.lastPointer()).toBeNull()
+    rmSync(join(dir, 'last'))
+    expect(m.lastPointer()).toBeNull()
+  })
+
+  test('warns on stderr when no warn callback is given', async () => {
+    const dir = join(tmp, `run-${++counter}`)
+    await new CheckpointManager({ dir }).save(syntheticState(1), {})
+    rmSync(join(dir, 'ckpt-1', 'manifest.json'))
+    const write = vi.spyOn(process.stderr, 'write').mockImplementation(() => true)
+    try {
+      expect(await new CheckpointManager({ dir }).loadLatest()).toBeNull()
+      expect(write.mock.calls.map((c) => c[0])).toEqual([
+        'warning: skipping checkpoint ckpt-1: ckpt-1/manifest.json is missing\n',
+      ])
+    } finally {
+      write.mockRestore()
+    }
+  })
+
+  test('a ledger bug (a row the schema cannot hold) fails the save instead of being warned away', async () => {
+    const ledger = openLedger(join(tmp, 'ledger-f.db'))
+    ledger.db.exec('ALTER TABLE checkpoints RENAME COLUMN status TO state')
+    try {
+      const { m, dir, warnings } = manager({ ledger })
+      await expect(m.save(syntheticState(1), {})).rejects.toThrow('BUG: ledger table checkpoints has no column status')
+      expect(warnings).toEqual([])
+      expect(existsSync(join(dir, 'ckpt-1'))).toBe(false)
+    } finally {
+      ledger.close()
+    }
   })
 
   test.each([

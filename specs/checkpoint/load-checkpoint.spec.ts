@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto'
-import { cpSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { isCorruptCheckpointError, loadCheckpoint } from '../../src/checkpoint/load-checkpoint.ts'
 import { encodeManifest } from '../../src/checkpoint/manifest.ts'
+import { decodeSafetensors } from '../../src/checkpoint/read-safetensors.ts'
 import { saveCheckpoint } from '../../src/checkpoint/save-checkpoint.ts'
 import type { TrainerStateExtras } from '../../src/checkpoint/trainer-state-json.ts'
-import { serializeSafetensors } from '../../src/checkpoint/write-safetensors.ts'
+import { type SafetensorsTensor, serializeSafetensors } from '../../src/checkpoint/write-safetensors.ts'
 import { sameState, syntheticState, tiedState } from './synthetic-state.ts'
 
 const tmp = mkdtempSync(join(tmpdir(), 'ckpt-load-'))
@@ -153,5 +154,155 @@ describe('loadCheckpoint()', () => {
     renameSync(path, join(tmp, 'renamed', 'ckpt-9'))
     const error = await rejection(join(tmp, 'renamed', 'ckpt-9'))
     expect(error.message).toBe('ckpt-9/manifest.json says step 8 but the folder is ckpt-9')
+  })
+
+  test('rejects a path that is not a folder', async () => {
+    const file = join(tmp, 'ckpt-5')
+    writeFileSync(file, 'not a folder')
+    expect((await rejection(file)).message).toBe('ckpt-5 is not a folder')
+    expect((await rejection(join(tmp, 'ckpt-6'))).message).toBe('ckpt-6 is not a folder')
+  })
+
+  test.each([
+    [
+      'a directory in place of a listed file',
+      (p: string) => {
+        rmSync(join(p, 'model.safetensors'))
+        mkdirSync(join(p, 'model.safetensors'))
+      },
+      'ckpt-8/model.safetensors is not a regular file',
+    ],
+    [
+      'a directory in place of the manifest',
+      (p: string) => {
+        rmSync(join(p, 'manifest.json'))
+        mkdirSync(join(p, 'manifest.json'))
+      },
+      'ckpt-8/manifest.json is not a regular file',
+    ],
+  ])('rejects %s', async (_what, damage, message) => {
+    const path = copy('not-regular')
+    damage(path)
+    const error = await rejection(path)
+    expect(isCorruptCheckpointError(error)).toBe(true)
+    expect(error.message).toBe(message)
+  })
+
+  // Files that disagree with each other while the manifest vouches for every byte (a buggy or
+  // foreign writer, not bit rot): each is caught by a consistency check, naming the file.
+  type Tensors = [string, SafetensorsTensor][]
+  const tensorsOf = (path: string, file: string): Tensors =>
+    [...decodeSafetensors(readFileSync(join(path, file))).tensors].map(([n, t]) => [
+      n,
+      { dtype: t.dtype, shape: t.shape, data: t.bytes },
+    ])
+  const editState = (edit: (json: Record<string, unknown>) => void) => (path: string) => {
+    const json = JSON.parse(readFileSync(join(path, 'trainer_state.json'), 'utf8'))
+    edit(json)
+    writeFileSync(join(path, 'trainer_state.json'), `${JSON.stringify(json, null, 2)}\n`)
+  }
+  const editTensors = (file: string, edit: (tensors: Tensors) => Tensors) => (path: string) => {
+    writeFileSync(join(path, file), serializeSafetensors(edit(tensorsOf(path, file))))
+  }
+  const i64 = (value: bigint): SafetensorsTensor => ({ dtype: 'I64', shape: [], data: new BigInt64Array([value]) })
+
+  test.each([
+    [
+      'a trainer state of another step',
+      editState((j) => {
+        j.global_step = 9
+      }),
+      "ckpt-8/trainer_state.json global_step 9 differs from the manifest's step 8",
+    ],
+    [
+      'a parameter named twice',
+      editState((j) => {
+        j.param_names = ['wte.weight', 'ln.bias', 'wte.weight']
+      }),
+      'ckpt-8/trainer_state.json param_names lists a name twice',
+    ],
+    [
+      'a tied alias the model file does not hold',
+      editState((j) => {
+        j.tied_params = { 'lm_head.weight': 'wte.weight' }
+      }),
+      'ckpt-8/trainer_state.json tied_params maps "lm_head.weight" to "wte.weight", which ckpt-8/model.safetensors does not hold as a tied pair',
+    ],
+    [
+      'a tied alias that is also a parameter',
+      editState((j) => {
+        j.tied_params = { 'ln.bias': 'wte.weight' }
+      }),
+      'ckpt-8/trainer_state.json tied_params maps "ln.bias" to "wte.weight", which ckpt-8/model.safetensors does not hold as a tied pair',
+    ],
+    [
+      'a parameter missing from the model file',
+      editTensors('model.safetensors', (t) => t.filter(([n]) => n !== 'ln.bias')),
+      'ckpt-8/model.safetensors has no tensor "ln.bias"',
+    ],
+    [
+      'a model tensor not in param_names',
+      editTensors('model.safetensors', (t) => [
+        ...t,
+        ['stray.weight', { dtype: 'F32', shape: [1], data: new Float32Array([1]) }],
+      ]),
+      'ckpt-8/model.safetensors holds tensors not in param_names: stray.weight',
+    ],
+    [
+      'an optimizer file without its step',
+      editTensors('optimizer.safetensors', (t) => t.filter(([n]) => n !== 'step')),
+      'ckpt-8/optimizer.safetensors has no "step" tensor',
+    ],
+    [
+      'an optimizer step that is not an I64 scalar',
+      editTensors('optimizer.safetensors', (t) =>
+        t.map(([n, x]) => [n, n === 'step' ? { dtype: 'F32', shape: [], data: new Float32Array([8]) } : x]),
+      ),
+      'safetensors ckpt-8/optimizer.safetensors: tensor "step" is F32[], expected a scalar I64',
+    ],
+    [
+      'an optimizer step beyond a safe integer',
+      editTensors('optimizer.safetensors', (t) => t.map(([n, x]) => [n, n === 'step' ? i64(2n ** 60n) : x])),
+      'safetensors ckpt-8/optimizer.safetensors: tensor "step" holds 1152921504606846976, beyond a safe integer',
+    ],
+    [
+      'an optimizer file with a tensor too many',
+      editTensors('optimizer.safetensors', (t) => [...t, ['extra', i64(1n)]]),
+      'ckpt-8/optimizer.safetensors holds 6 tensors, expected 5 (step + 2 moments per parameter)',
+    ],
+    [
+      'moments for only some parameters',
+      editTensors('optimizer.safetensors', (t) => t.filter(([n]) => n !== 'exp_avg_sq.ln.bias')),
+      'ckpt-8/optimizer.safetensors has no tensor "exp_avg_sq.ln.bias"',
+    ],
+    [
+      'a moment whose shape differs from its parameter',
+      editTensors('optimizer.safetensors', (t) =>
+        t.map(([n, x]) => [n, n === 'exp_avg.ln.bias' ? { ...x, shape: [1, 3] } : x]),
+      ),
+      'ckpt-8/optimizer.safetensors exp_avg.ln.bias is [1,3] but the parameter is [3]',
+    ],
+  ])('rejects %s even when the manifest vouches for it', async (_what, damage, message) => {
+    const path = copy('inconsistent')
+    damage(path)
+    const entry = (name: string) => {
+      const bytes = readFileSync(join(path, name))
+      return { bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') }
+    }
+    const names = ['model.safetensors', 'optimizer.safetensors', 'trainer_state.json']
+    writeFileSync(join(path, 'manifest.json'), encodeManifest(8, Object.fromEntries(names.map((n) => [n, entry(n)]))))
+    const error = await rejection(path)
+    expect(isCorruptCheckpointError(error), error.message).toBe(true)
+    expect(error.message).toBe(message)
+  })
+
+  test('restores a state saved before the first optimizer step (no moments yet)', async () => {
+    const state = syntheticState(0, { shapes: { 'wte.weight': [4, 3] } })
+    const fresh = { ...state, optimizer: { step: 0, m: {}, v: {} } }
+    const saved = await saveCheckpoint(join(tmp, 'no-moments'), fresh, extras)
+    expect(decodeSafetensors(readFileSync(join(saved.path, 'optimizer.safetensors'))).tensors.size).toBe(1)
+    const loaded = await loadCheckpoint(saved.path)
+    expect(loaded.state.optimizer).toEqual({ step: 0, m: {}, v: {} })
+    expect(sameState(loaded.state, fresh)).toBe(true)
   })
 })

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import fc from 'fast-check'
 import { afterAll, describe, expect, test } from 'vitest'
-import { asFloat32, decodeSafetensors, readSafetensors } from '../../src/checkpoint/read-safetensors.ts'
+import { asFloat32, asSafeInteger, decodeSafetensors, readSafetensors } from '../../src/checkpoint/read-safetensors.ts'
 import { DTYPES, type Dtype } from '../../src/checkpoint/safetensors-dtype.ts'
 import {
   type SafetensorsTensor,
@@ -100,6 +100,32 @@ describe('decodeSafetensors()', () => {
   ])('rejects %s, naming the file and the fault', (_what, bytes) => {
     expect(faultOf(bytes)).toMatchSnapshot()
   })
+
+  test.each([
+    ['metadata that is not an object', raw('{"__metadata__":["pt"]}'), '__metadata__ must be an object of strings'],
+    [
+      'a null metadata value',
+      raw('{"__metadata__":{"format":null}}'),
+      '__metadata__.format is null; metadata values must be strings',
+    ],
+    [
+      'an entry that is not an object',
+      raw('{"a":[0,1]}'),
+      'tensor "a" must be an object with dtype, shape and data_offsets',
+    ],
+    [
+      'offsets that are not a pair',
+      raw(`{"a":${entry('U8', [1], [0, 1, 2])}}`, 1),
+      'tensor "a" data_offsets must be [begin, end]',
+    ],
+    [
+      'negative offsets',
+      raw(`{"a":${entry('U8', [0], [-1, -1])}}`),
+      'tensor "a" data_offsets [-1,-1] overflow or are not non-negative integers',
+    ],
+  ])('rejects %s with a message that says what is allowed', (_what, bytes, fault) => {
+    expect(faultOf(bytes)).toBe(`safetensors bad.safetensors: ${fault}`)
+  })
 })
 
 describe('readSafetensors()', () => {
@@ -113,10 +139,47 @@ describe('readSafetensors()', () => {
     }
   })
 
+  test('a file shorter than the length prefix gets the same fault as an in-memory decode', async () => {
+    const path = join(tmp, 'short.safetensors')
+    writeFileSync(path, Buffer.alloc(5))
+    await expect(readSafetensors(path, { name: 'short' })).rejects.toThrow(
+      'safetensors short: is 5 bytes, shorter than the 8-byte header length',
+    )
+    writeFileSync(path, Buffer.alloc(0))
+    await expect(readSafetensors(path, { name: 'empty' })).rejects.toThrow(
+      'safetensors empty: is 0 bytes, shorter than the 8-byte header length',
+    )
+  })
+
   test('rejects a digest that differs from the one expected', async () => {
     const path = join(FIXTURES, 'empty.safetensors')
     await expect(readSafetensors(path, { sha256: '0'.repeat(64), name: 'empty' })).rejects.toThrow(
       /^safetensors empty: sha256 is [0-9a-f]{64} but the manifest says 0{64}$/,
+    )
+  })
+})
+
+describe('asSafeInteger()', () => {
+  const tensor = (dtype: Dtype, shape: number[], bytes: Uint8Array) => ({ dtype, shape, bytes })
+  const i64 = (...values: bigint[]) => new Uint8Array(new BigInt64Array(values).buffer)
+
+  test('reads a scalar or one-element I64 at the limits of a safe integer', () => {
+    expect(asSafeInteger(tensor('I64', [], i64(9007199254740991n)), 'step', 'o')).toBe(Number.MAX_SAFE_INTEGER)
+    expect(asSafeInteger(tensor('I64', [1], i64(-9007199254740991n)), 'step', 'o')).toBe(Number.MIN_SAFE_INTEGER)
+  })
+
+  test.each([
+    ['another dtype', tensor('I32', [2], new Uint8Array(8)), 'tensor "step" is I32[2], expected a scalar I64'],
+    ['more than one value', tensor('I64', [2], i64(1n, 2n)), 'tensor "step" is I64[2], expected a scalar I64'],
+    ['2^53', tensor('I64', [], i64(9007199254740992n)), 'tensor "step" holds 9007199254740992, beyond a safe integer'],
+    [
+      '-(2^53)',
+      tensor('I64', [], i64(-9007199254740992n)),
+      'tensor "step" holds -9007199254740992, beyond a safe integer',
+    ],
+  ])('refuses %s, naming the tensor and file', (_what, t, fault) => {
+    expect(() => asSafeInteger(t, 'step', 'optimizer.safetensors')).toThrow(
+      `safetensors optimizer.safetensors: ${fault}`,
     )
   })
 })

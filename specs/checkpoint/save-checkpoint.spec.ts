@@ -132,6 +132,24 @@ describe('saveCheckpoint()', () => {
       /tied key "lm_head.weight" is also a parameter/,
     ],
     ['a fractional step', (s = syntheticState(1)) => ({ ...s, step: 1.5 }), /step must be a non-negative integer/],
+    [
+      'moments for only some parameters',
+      (s = syntheticState(1)) => {
+        const { 'lm_head.weight': _dropped, ...m } = s.optimizer.m
+        return { ...s, optimizer: { ...s.optimizer, m } }
+      },
+      /optimizer.m has 8 entries for 9 parameters/,
+    ],
+    [
+      'a negative optimizer step',
+      (s = syntheticState(1)) => ({ ...s, optimizer: { ...s.optimizer, step: -1 } }),
+      /optimizer.step must be a non-negative integer, got -1/,
+    ],
+    [
+      'float64 data',
+      (s = syntheticState(1)) => ({ ...s, params: { ...s.params, x: { shape: [1], data: new Float64Array(1) } } }),
+      /params\["x"\].data is not a Float32Array/,
+    ],
   ])('refuses %s before writing anything', async (_what, make, message) => {
     const dir = join(tmp, 'refuse')
     await expect(saveCheckpoint(dir, make() as never, extras)).rejects.toThrow(message)

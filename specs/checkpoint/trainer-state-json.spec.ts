@@ -14,6 +14,15 @@ const extras: TrainerStateExtras = {
   createdAt: '2026-01-01T00:00:00.000Z',
 }
 
+/** An edit of the parsed JSON, re-serialized. */
+function editJson(change: (json: Record<string, unknown>) => unknown): (text: string) => string {
+  return (text) => {
+    const json = JSON.parse(text)
+    change(json)
+    return JSON.stringify(json, null, 2)
+  }
+}
+
 describe('encodeTrainerState() / decodeTrainerState()', () => {
   test('round-trips every scalar of the TrainState exactly, non-finite values included', () => {
     const state = { ...syntheticState(10), epoch: -0, bestMetric: Number.NaN, schedule: { step: 10, lr: 0.1 + 0.2 } }
@@ -84,6 +93,56 @@ describe('encodeTrainerState() / decodeTrainerState()', () => {
       /rng.dropout must be a list of numbers/,
     ],
     ['a bad float', (t: string) => t.replace(/"lr": [^\n]+/, '"lr": "fast"'), /schedule.lr must be a number/],
+    ['a root that is not an object', () => '[1, 2]', /\(root\) must be an object/],
+    [
+      'a null data cursor',
+      editJson((j) => {
+        j.data_cursor = null
+      }),
+      /data_cursor must be an object/,
+    ],
+    [
+      'a non-numeric permutation seed',
+      editJson((j) => {
+        ;(j.data_cursor as Record<string, unknown>).permutation_seed = 'x'
+      }),
+      /data_cursor.permutation_seed must be a number, got "x"/,
+    ],
+    [
+      'param_names that is not a list',
+      editJson((j) => {
+        j.param_names = 'wte'
+      }),
+      /param_names must be a list of strings/,
+    ],
+    [
+      'a non-string parameter name',
+      editJson((j) => {
+        j.param_names = ['a', 1]
+      }),
+      /param_names must be a list of strings/,
+    ],
+    [
+      'a missing config',
+      editJson((j) => {
+        delete j.config
+      }),
+      /config is missing/,
+    ],
+    [
+      'a config hash that is not a string',
+      editJson((j) => {
+        j.config_hash = 5
+      }),
+      /config_hash must be a string, got 5/,
+    ],
+    [
+      'a non-string tied target',
+      editJson((j) => {
+        j.tied_params = { a: 1 }
+      }),
+      /tied_params.a must be a string, got 1/,
+    ],
   ])('rejects %s, naming the file and field', (_what, edit, message) => {
     const text = edit(encodeTrainerState(syntheticState(3), extras))
     expect(() => decodeTrainerState(text, 'ckpt-3/trainer_state.json')).toThrow(message)

@@ -124,6 +124,11 @@ describe('serializeSafetensors()', () => {
       { a: { dtype: 'F32', shape: [-1], data: new Float32Array(0) } },
       /dims must be non-negative integers/,
     ],
+    [
+      'a shape whose element count overflows',
+      { a: { dtype: 'U8', shape: [2 ** 30, 2 ** 30, 2 ** 30], data: new Uint8Array(0) } },
+      /tensor "a" shape \[1073741824,1073741824,1073741824\] overflows/,
+    ],
     ['a sub-byte dtype', { a: { dtype: 'F4', shape: [2], data: new Uint8Array(1) } }, /sub-byte dtype F4/],
     ['an unknown dtype', { a: { dtype: 'F128', shape: [1], data: new Uint8Array(16) } }, /unknown dtype F128/],
     ['a lone surrogate', { '\ud800x': f32([1]) }, /lone surrogate/],

@@ -3,23 +3,14 @@ import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { loadTrainConfig, parseSet, trainConfigKeys } from '../../src/config/load-train-config.ts'
 import { configHash, TRAIN_DEFAULTS } from '../../src/config/train-config.ts'
-import { UserError } from '../../src/errors/user-error.ts'
 import { tempDir } from '../support/temp-dir.ts'
+import { userErrorFrom } from '../support/user-error.ts'
 
 const dir = tempDir('train-config-')
 function file(name: string, content: unknown): string {
   const path = join(dir, name)
   writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content))
   return path
-}
-function userError(fn: () => unknown): UserError {
-  try {
-    fn()
-  } catch (error) {
-    if (error instanceof UserError) return error
-    throw error
-  }
-  throw new Error('expected a UserError')
 }
 
 describe('loadTrainConfig()', () => {
@@ -42,7 +33,7 @@ describe('loadTrainConfig()', () => {
   })
 
   test('an unknown key in the file names the key and the nearest valid one', () => {
-    const e = userError(() => loadTrainConfig(file('b.json', { n_layers: 2 })))
+    const e = userErrorFrom(() => loadTrainConfig(file('b.json', { n_layers: 2 })))
     expect(e.code).toBe('CONFIG_UNKNOWN_KEY')
     expect(e.message).toBe(`${join(dir, 'b.json')}: unknown key "n_layers"`)
     expect(e.hint).toMatch(/^did you mean "n_layer"\? valid keys are in .*train\.schema\.json$/)
@@ -50,46 +41,48 @@ describe('loadTrainConfig()', () => {
 
   test('an unknown --set key names the nearest; values are typed by the schema', () => {
     const path = file('c.json', {})
-    expect(userError(() => loadTrainConfig(path, ['learnin_rate=1'])).hint).toContain('did you mean "learning_rate"?')
-    expect(userError(() => loadTrainConfig(path, ['n_layer=two'])).message).toBe(
+    expect(userErrorFrom(() => loadTrainConfig(path, ['learnin_rate=1'])).hint).toContain(
+      'did you mean "learning_rate"?',
+    )
+    expect(userErrorFrom(() => loadTrainConfig(path, ['n_layer=two'])).message).toBe(
       '--set n_layer=two: n_layer must be an integer',
     )
-    expect(userError(() => loadTrainConfig(path, ['bias=yes'])).message).toBe(
+    expect(userErrorFrom(() => loadTrainConfig(path, ['bias=yes'])).message).toBe(
       '--set bias=yes: bias must be true or false',
     )
-    expect(userError(() => loadTrainConfig(path, ['backend=gpu'])).message).toBe(
+    expect(userErrorFrom(() => loadTrainConfig(path, ['backend=gpu'])).message).toBe(
       '--set backend=gpu: backend must be one of ts, ort-cpu, ort-webgpu',
     )
-    expect(userError(() => loadTrainConfig(path, ['nolabel'])).message).toBe('--set nolabel: expected key=value')
+    expect(userErrorFrom(() => loadTrainConfig(path, ['nolabel'])).message).toBe('--set nolabel: expected key=value')
     expect(parseSet('dropout=0.1')).toEqual(['dropout', 0.1])
     expect(parseSet('out_dir=runs/x')).toEqual(['out_dir', 'runs/x'])
   })
 
   test('schema violations name the field, the rule and where the value came from', () => {
-    const e = userError(() => loadTrainConfig(file('d.json', { n_layer: 0 })))
+    const e = userErrorFrom(() => loadTrainConfig(file('d.json', { n_layer: 0 })))
     expect(e.code).toBe('CONFIG_INVALID')
     expect(e.message).toBe(`${join(dir, 'd.json')}: n_layer must be >= 1 (got 0)`)
-    expect(userError(() => loadTrainConfig(file('e.json', {}), ['dropout=1'])).message).toBe(
+    expect(userErrorFrom(() => loadTrainConfig(file('e.json', {}), ['dropout=1'])).message).toBe(
       '--set dropout=1: dropout must be < 1 (got 1)',
     )
-    expect(userError(() => loadTrainConfig(file('f.json', {}), [], { backend: 'cuda' as never })).message).toBe(
+    expect(userErrorFrom(() => loadTrainConfig(file('f.json', {}), [], { backend: 'cuda' as never })).message).toBe(
       '--backend: backend must be one of "ts", "ort-cpu", "ort-webgpu" (got "cuda")',
     )
   })
 
   test('cross-field rules: n_embd divisible by n_head, min_lr ≤ learning_rate', () => {
-    expect(userError(() => loadTrainConfig(file('g.json', { n_embd: 30, n_head: 4 }))).message).toBe(
+    expect(userErrorFrom(() => loadTrainConfig(file('g.json', { n_embd: 30, n_head: 4 }))).message).toBe(
       `${join(dir, 'g.json')}: n_embd 30 is not divisible by n_head 4`,
     )
-    expect(userError(() => loadTrainConfig(file('h.json', {}), ['min_lr=1'])).message).toContain(
+    expect(userErrorFrom(() => loadTrainConfig(file('h.json', {}), ['min_lr=1'])).message).toContain(
       'min_lr 1 exceeds learning_rate',
     )
   })
 
   test('missing file, bad JSON and a non-object are user errors', () => {
-    expect(userError(() => loadTrainConfig(join(dir, 'nope.json'))).code).toBe('CONFIG_NOT_FOUND')
-    expect(userError(() => loadTrainConfig(file('i.json', '{ nope'))).code).toBe('CONFIG_JSON')
-    expect(userError(() => loadTrainConfig(file('j.json', '[1]'))).code).toBe('CONFIG_SHAPE')
+    expect(userErrorFrom(() => loadTrainConfig(join(dir, 'nope.json'))).code).toBe('CONFIG_NOT_FOUND')
+    expect(userErrorFrom(() => loadTrainConfig(file('i.json', '{ nope'))).code).toBe('CONFIG_JSON')
+    expect(userErrorFrom(() => loadTrainConfig(file('j.json', '[1]'))).code).toBe('CONFIG_SHAPE')
   })
 
   test('the hash ignores where a run lives and how it is logged, not what it computes', () => {

@@ -1,7 +1,9 @@
+import { symlinkSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { lineOf, scanDeps, specKind } from '../../src/gates/deps.ts'
+import { depsCacheInputs, depsGate, lineOf, scanDeps, specKind } from '../../src/gates/deps.ts'
 import { GATE_DEFAULTS } from '../../src/gates/gates-config.ts'
-import { tempRepo } from './_temp-repo.ts'
+import { tempDir, tempRepo } from './_temp-repo.ts'
 
 const CONFIG = GATE_DEFAULTS.deps
 
@@ -33,6 +35,13 @@ describe('specKind()', () => {
     ['user/repo#v1', 'git'],
     ['git+https://host/r.git', 'git'],
     ['https://host/a.tgz', 'url'],
+    ['x', 'any'],
+    ['  ^1.0.0  ', 'range'],
+    ['link:../lib', 'file'],
+    ['./vendor/lib', 'file'],
+    ['gitlab:team/repo', 'git'],
+    ['>=1 <2 || 3.x', 'range'],
+    ['beta-2', 'tag'],
   ])('%s is %s', (spec, kind) => {
     expect(specKind(spec)).toBe(kind)
   })
@@ -127,6 +136,196 @@ describe('scanDeps()', () => {
   test('this repository: no errors', () => {
     const findings = scanDeps(process.cwd(), [], CONFIG).findings
     expect(findings.filter((f) => f.severity === 'error').map((f) => f.message)).toEqual([])
+  })
+})
+
+describe('scanDeps(): degraded and partial repositories', () => {
+  test('no package.json: nothing to check, and the gate says why it skips', () => {
+    const root = tempRepo({ 'README.md': '# x' })
+    expect(scanDeps(root, [], CONFIG).findings).toEqual([])
+    expect(depsGate.skipReason?.(root, [], CONFIG)).toBe('no package.json at the root')
+    expect(depsGate.skipReason?.(tempRepo({ 'package.json': { name: 'x' } }), [], CONFIG)).toBeUndefined()
+  })
+
+  test('a package.json without dependencies needs no lockfile', () => {
+    expect(rules(tempRepo({ 'package.json': { name: 'x', engines: { node: 'lts' } } }))).toEqual([])
+  })
+
+  test('a lock without a root entry reports every declared dependency as missing from it', () => {
+    const root = tempRepo({
+      'package.json': { name: 'x', dependencies: { a: '1.0.0' } },
+      'package-lock.json': { lockfileVersion: 3, packages: { 'node_modules/a': { version: '1.0.0' } } },
+      ...installed('a', '1.0.0'),
+    })
+    const [finding, ...rest] = scanDeps(root, [], CONFIG).findings
+    expect(rest).toEqual([])
+    expect(finding).toMatchObject({
+      rule: 'missing-from-lock',
+      file: 'package.json',
+      line: 4,
+      message: 'dependencies.a (1.0.0) is not in package-lock.json',
+    })
+    expect(finding?.remediation).toContain('npm install --package-lock-only')
+  })
+
+  test('`*` is reported as "any version" with the pinning command', () => {
+    const pkg = { dependencies: { a: '*' } }
+    const root = tempRepo({
+      'package.json': { name: 'x', ...pkg },
+      'package-lock.json': lockFor(pkg, { 'node_modules/a': { version: '1.0.0' } }),
+      ...installed('a', '1.0.0'),
+    })
+    const [finding] = scanDeps(root, [], CONFIG).findings
+    expect(finding?.message).toBe('dependencies.a is "*" (any version): installs are not reproducible')
+    expect(finding?.remediation).toContain('npm install --save-exact a@<version>')
+  })
+
+  test('peer and optional dependencies may be absent from node_modules in the lock; others may not', () => {
+    const pkg = {
+      dependencies: { a: '^1.0.0' },
+      devDependencies: { d: '^1.0.0' },
+      optionalDependencies: { o: '^1.0.0' },
+      peerDependencies: { p: '^1.0.0' },
+    }
+    const root = tempRepo({ 'package.json': { name: 'x', ...pkg }, 'package-lock.json': lockFor(pkg, {}) })
+    expect(
+      scanDeps(root, [], { ...CONFIG, check_installed: false }).findings.map(
+        (f) => `${f.rule} ${f.file}: ${f.message}`,
+      ),
+    ).toEqual([
+      'missing-from-lock package-lock.json: a is declared in dependencies but package-lock.json has no node_modules/a',
+      'missing-from-lock package-lock.json: d is declared in devDependencies but package-lock.json has no node_modules/d',
+    ])
+  })
+
+  test('an npm: alias is checked against the range after its last @', () => {
+    const pkg = { dependencies: { a: 'npm:@scope/real@^2.0.0', b: 'npm:other@^1.0.0' } }
+    const root = tempRepo({
+      'package.json': { name: 'x', ...pkg },
+      'package-lock.json': lockFor(pkg, {
+        'node_modules/a': { name: '@scope/real', version: '1.9.0' },
+        'node_modules/b': { name: 'other', version: '1.2.0' },
+      }),
+      ...installed('a', '1.9.0'),
+      ...installed('b', '1.2.0'),
+    })
+    expect(scanDeps(root, [], CONFIG).findings.map((f) => f.message)).toEqual([
+      'a is locked at 1.9.0, outside its declared range "npm:@scope/real@^2.0.0"',
+    ])
+  })
+
+  test('check_installed without node_modules warns once that nothing was checked', () => {
+    const pkg = { dependencies: { a: '1.0.0' } }
+    const root = tempRepo({
+      'package.json': { name: 'x', ...pkg },
+      'package-lock.json': lockFor(pkg, { 'node_modules/a': { version: '1.0.0' } }),
+    })
+    expect(scanDeps(root, [], CONFIG).findings).toEqual([
+      expect.objectContaining({
+        rule: 'not-installed',
+        severity: 'warn',
+        file: null,
+        message: 'node_modules is missing: installed versions were not checked',
+        remediation: 'run `npm ci`',
+      }),
+    ])
+  })
+
+  test('an installed package.json without a version is drift shown as "?"', () => {
+    const pkg = { dependencies: { a: '1.0.0' } }
+    const root = tempRepo({
+      'package.json': { name: 'x', ...pkg },
+      'package-lock.json': lockFor(pkg, { 'node_modules/a': { version: '1.0.0' } }),
+      'node_modules/a/package.json': { name: 'a' },
+    })
+    expect(scanDeps(root, [], CONFIG).findings.map((f) => f.message)).toEqual([
+      'node_modules/a is installed at ? but locked at 1.0.0',
+    ])
+  })
+
+  test('more than five uninstalled packages are counted and the list is cut with …', () => {
+    const names = ['p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7']
+    const root = tempRepo({
+      'package.json': { name: 'x' },
+      'package-lock.json': lockFor(
+        {},
+        Object.fromEntries(names.map((n) => [`node_modules/${n}`, { version: '1.0.0' }])),
+      ),
+      'node_modules/.package-lock.json': '{}',
+    })
+    const [finding] = scanDeps(root, [], CONFIG).findings
+    expect(finding?.message).toBe(
+      '7 locked package(s) are not installed: node_modules/p1, node_modules/p2, node_modules/p3, node_modules/p4, node_modules/p5, …',
+    )
+    expect(finding?.remediation).toContain('--omit=dev')
+  })
+
+  test('lock entries without a usable version are neither drift nor duplicate majors', () => {
+    const root = tempRepo({
+      'package.json': { name: 'x' },
+      'package-lock.json': lockFor(
+        {},
+        {
+          'node_modules/nul': null as unknown as object,
+          'node_modules/nover': { resolved: 'file:../nover' },
+          'node_modules/git': { version: 'github:u/git#abc' },
+          'node_modules/a': { version: '1.0.0' },
+          'node_modules/a/node_modules/git': { version: '2.0.0' },
+        },
+      ),
+      ...installed('a', '1.0.0'),
+      'node_modules/nover/package.json': { name: 'nover', version: '0.0.1' },
+      'node_modules/git/package.json': { name: 'git', version: '1.0.0' },
+      'node_modules/a/node_modules/git/package.json': { name: 'git', version: '2.0.0' },
+    })
+    const findings = scanDeps(root, [], CONFIG).findings
+    expect(findings.map((f) => `${f.rule}: ${f.message}`)).toEqual([
+      'installed-drift: node_modules/git is installed at 1.0.0 but locked at github:u/git#abc',
+      'not-installed: 1 locked package(s) are not installed: node_modules/nul',
+    ])
+  })
+
+  test('extraneous installs: scoped and symlinked packages count, loose files and dot folders do not', () => {
+    const lib = tempDir()
+    const root = tempRepo({
+      'package.json': { name: 'x' },
+      'package-lock.json': lockFor({}, { 'node_modules/@s/kept': { version: '1.0.0' } }),
+      'node_modules/@s/kept/package.json': { name: '@s/kept', version: '1.0.0' },
+      'node_modules/@s/extra/package.json': { name: '@s/extra', version: '1.0.0' },
+      'node_modules/@s/.cache/x': 'x',
+      'node_modules/.bin/tool': '#!/bin/sh',
+      'node_modules/README.txt': 'not a package',
+    })
+    symlinkSync(lib, join(root, 'node_modules', 'linked'))
+    expect(scanDeps(root, [], CONFIG).findings.map((f) => f.message)).toEqual([
+      'node_modules/@s/extra is installed but not in package-lock.json',
+      'node_modules/linked is installed but not in package-lock.json',
+    ])
+  })
+})
+
+describe('depsCacheInputs()', () => {
+  test('hashes package.json, the lock and every locked package.json, keyed on Node and the top-level install', () => {
+    const pkg = { dependencies: { a: '1.0.0' } }
+    const root = tempRepo({
+      'package.json': { name: 'x', ...pkg },
+      'package-lock.json': lockFor(pkg, { 'node_modules/a': { version: '1.0.0' } }),
+      ...installed('a', '1.0.0'),
+    })
+    expect(depsGate.cacheInputs?.(root, [], CONFIG)).toEqual({
+      contents: ['package.json', 'package-lock.json', 'node_modules/a/package.json'],
+      extra: { node: process.version, installed: 'a' },
+      listing: false,
+    })
+  })
+
+  test('a broken or absent lock and a missing node_modules still give a key', () => {
+    const broken = tempRepo({ 'package.json': { name: 'x' }, 'package-lock.json': '{ not json' })
+    expect(depsCacheInputs(broken)).toEqual({
+      contents: ['package.json', 'package-lock.json'],
+      extra: { node: process.version, installed: '' },
+    })
+    expect(depsCacheInputs(tempRepo({})).contents).toEqual(['package.json', 'package-lock.json'])
   })
 })
 

@@ -1,5 +1,7 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { backupKind, scanDuplicates } from '../../src/gates/duplicates.ts'
+import { backupKind, duplicatesGate, scanDuplicates } from '../../src/gates/duplicates.ts'
 import { GATE_DEFAULTS } from '../../src/gates/gates-config.ts'
 import { tempRepo } from './_temp-repo.ts'
 
@@ -50,5 +52,20 @@ describe('scanDuplicates()', () => {
     expect(scanDuplicates(root, ['x.py01', 'keep/y.bak'], config).findings.map((f) => `${f.rule} ${f.file}`)).toEqual([
       'backup-name x.py01',
     ])
+  })
+
+  test('paths that cannot be read (a folder listed by mistake) are skipped, not compared', () => {
+    const root = tempRepo({ 'a.txt': 'same', 'b.txt': 'same' })
+    mkdirSync(join(root, 'd1'))
+    mkdirSync(join(root, 'd2'))
+    const { findings } = scanDuplicates(root, ['a.txt', 'b.txt', 'd1', 'd2'], GATE_DEFAULTS.duplicates)
+    expect(findings.map((f) => f.file)).toEqual(['b.txt'])
+  })
+
+  test('the cache covers the files and the listing (names matter, not only contents)', () => {
+    expect(duplicatesGate.cacheInputs?.('/r', ['a.txt'], GATE_DEFAULTS.duplicates)).toEqual({
+      contents: ['a.txt'],
+      listing: true,
+    })
   })
 })

@@ -1,12 +1,12 @@
 import { execFile } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test, vi } from 'vitest'
 import { UserError } from '../../src/errors/user-error.ts'
 import { allFakeSecrets } from '../../src/gates/fake-secrets.ts'
-import { type GatesCliIo, gatesCli } from '../../src/gates/gates-cli.ts'
+import { GATES_HELP, type GatesCliIo, gatesCli, spawnVitest } from '../../src/gates/gates-cli.ts'
 import { PACKAGE_ROOT } from '../../src/gates/repo-files.ts'
-import { tempRepo } from './_temp-repo.ts'
+import { tempDir, tempRepo } from './_temp-repo.ts'
 
 function io(env: NodeJS.ProcessEnv = {}) {
   const out: string[] = []
@@ -55,6 +55,42 @@ describe('npm run gates (no command)', () => {
     expect([e.message, e.hint]).toEqual(['unknown command "scna"', 'did you mean scan? see `npm run gates -- --help`'])
   })
 
+  test('an unknown command with no near match only points at --help', async () => {
+    const e = await rejection(gatesCli(['qqqqqqqq'], io().io))
+    expect([e.code, e.message, e.hint]).toEqual([
+      'GATES_COMMAND',
+      'unknown command "qqqqqqqq"',
+      'see `npm run gates -- --help`',
+    ])
+  })
+
+  test('--root=DIR works like --root DIR; --root without a folder is a usage error', async () => {
+    const root = tempRepo({ 'a.txt': 'x' })
+    const t = io()
+    expect(await gatesCli([`--root=${root}`, '--reporter=verbose'], t.io)).toBe(0)
+    expect(t.vitestCalls[0]?.args).toEqual(['run', '--project', 'gates', '--reporter=verbose'])
+    expect(t.vitestCalls[0]?.env.GATES_ROOT).toBe(root)
+    expect(t.vitestCalls[0]?.env.CODEX_GATES_NO_CACHE).toBeUndefined()
+    for (const argv of [['--root'], ['--root=']]) {
+      const e = await rejection(gatesCli(argv, io().io))
+      expect([e.code, e.message, e.hint]).toEqual([
+        'BAD_FLAG',
+        '--root needs a folder',
+        'e.g. npm run gates -- --root ../other-repo',
+      ])
+    }
+  })
+
+  test('without an io argument, output goes to process.stdout', async () => {
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
+    try {
+      expect(await gatesCli(['help'])).toBe(0)
+      expect(write).toHaveBeenCalledWith(GATES_HELP)
+    } finally {
+      write.mockRestore()
+    }
+  })
+
   test('--help lists the commands and gates', async () => {
     const t = io()
     expect(await gatesCli(['--help'], t.io)).toBe(0)
@@ -96,6 +132,28 @@ describe('npm run gates -- scan', () => {
     expect(t.text()).toContain('secrets: passed, 0 error(s), 0 warning(s), 1 file(s)')
   })
 
+  test('scan --help prints the usage; scan without a gate lists the gates', async () => {
+    const t = io()
+    expect(await gatesCli(['scan', '--help'], t.io)).toBe(0)
+    expect(t.text()).toBe(GATES_HELP)
+    const e = await rejection(gatesCli(['scan'], io().io))
+    expect([e.code, e.message]).toEqual(['GATES_SCAN', 'scan needs a gate name'])
+    expect(e.hint).toMatch(/^choose one of: typecheck, lint, secrets, .*large-files$/)
+  })
+
+  test('a gate that does not apply prints why it was skipped and exits 0', async () => {
+    const root = tempRepo({ 'a.js': 'x\n' }, { git: true })
+    const t = io()
+    expect(await gatesCli(['scan', 'typecheck', '--root', root], t.io)).toBe(0)
+    expect(t.text()).toBe('typecheck: skipped (no tsconfig.json at the root)\n')
+  })
+
+  test('an unknown gate with no near match lists every gate', async () => {
+    const e = await rejection(gatesCli(['scan', 'qqqqqqqq'], io().io))
+    expect(e.message).toBe('no gate named "qqqqqqqq"')
+    expect(e.hint).toMatch(/^gates: typecheck, lint, /)
+  })
+
   test('an unknown gate suggests the nearest; --json with --sarif is refused', async () => {
     expect((await rejection(gatesCli(['scan', 'secret'], io().io))).hint).toContain('did you mean secrets?')
     expect((await rejection(gatesCli(['scan', 'lint', '--json', '--sarif'], io().io))).message).toBe(
@@ -131,6 +189,63 @@ describe('npm run gates -- manifest / baseline placeholders', () => {
     })
     expect((await rejection(gatesCli(['baseline', 'secrets'], io().io))).message).toBe('no baseline named "secrets"')
   })
+})
+
+describe('npm run gates -- manifest / baseline: usage', () => {
+  test('--help prints the usage', async () => {
+    for (const command of ['manifest', 'baseline']) {
+      const t = io()
+      expect(await gatesCli([command, '--help'], t.io)).toBe(0)
+      expect(t.text()).toBe(GATES_HELP)
+    }
+  })
+
+  test('manifest takes no arguments; baseline needs the one name it knows', async () => {
+    const manifest = await rejection(gatesCli(['manifest', 'extra'], io().io))
+    expect([manifest.message, manifest.hint]).toEqual([
+      'manifest takes no arguments, got "extra"',
+      'npm run gates -- manifest [--root DIR]',
+    ])
+    const bare = await rejection(gatesCli(['baseline'], io().io))
+    expect([bare.message, bare.hint]).toEqual([
+      'baseline needs a name',
+      'the one baseline a command rewrites is: npm run gates -- baseline placeholders',
+    ])
+    expect((await rejection(gatesCli(['baseline', 'placeholders', 'extra'], io().io))).message).toBe(
+      'no baseline named "placeholders"',
+    )
+  })
+})
+
+describe('spawnVitest()', () => {
+  /** An executable shell script standing in for vitest. */
+  function fakeVitest(body: string, mode = 0o755): string {
+    const bin = join(tempDir('gates-vitest-'), 'vitest')
+    writeFileSync(bin, `#!/bin/sh\n${body}\n`)
+    chmodSync(bin, mode)
+    return bin
+  }
+
+  test("resolves to the child's exit code, with the args and env it was given", async () => {
+    const bin = fakeVitest('[ "$1 $2" = "run --project" ] && [ "$GATES_ROOT" = "/r" ] && exit 7; exit 1')
+    expect(await spawnVitest(['run', '--project', 'gates'], { GATES_ROOT: '/r' }, bin)).toBe(7)
+  })
+
+  test('a child killed by SIGINT is 130 (interrupted); by another signal, 3 (bug)', async () => {
+    expect(await spawnVitest([], {}, fakeVitest('kill -INT $$'))).toBe(130)
+    expect(await spawnVitest([], {}, fakeVitest('kill -TERM $$'))).toBe(3)
+  })
+
+  test('a missing vitest is a user error that says to run npm ci; other spawn errors pass through', async () => {
+    const missing = join(tempDir('gates-vitest-'), 'vitest')
+    const e = await rejection(spawnVitest([], {}, missing))
+    expect([e.code, e.message, e.hint]).toEqual(['NO_VITEST', `vitest is not installed at ${missing}`, 'run `npm ci`'])
+    await expect(spawnVitest([], {}, fakeVitest('exit 0', 0o644))).rejects.toMatchObject({ code: 'EACCES' })
+  })
+
+  test("by default runs this repository's vitest", async () => {
+    expect(await spawnVitest(['--version'], process.env)).toBe(0)
+  }, 30_000)
 })
 
 describe('scripts/gates.ts', () => {

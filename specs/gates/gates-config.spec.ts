@@ -1,21 +1,11 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { UserError } from '../../src/errors/user-error.ts'
 import { GATE_DEFAULTS, GATE_NAMES, loadGatesConfig, resolveGatesConfig } from '../../src/gates/gates-config.ts'
 import { GATES } from '../../src/gates/registry.ts'
 import { PACKAGE_ROOT } from '../../src/gates/repo-files.ts'
+import { userErrorFrom } from '../support/user-error.ts'
 import { tempRepo } from './_temp-repo.ts'
-
-function userError(fn: () => unknown): UserError {
-  try {
-    fn()
-  } catch (error) {
-    if (error instanceof UserError) return error
-    throw error
-  }
-  throw new Error('expected a UserError')
-}
 
 describe('loadGatesConfig()', () => {
   test("this repository's configs/gates.json is valid and names every gate", () => {
@@ -45,15 +35,15 @@ describe('loadGatesConfig()', () => {
   test('CODEX_GATES_CONFIG points elsewhere; a missing file is a user error', () => {
     const root = tempRepo({ 'my-gates.json': { gates: { lint: { enabled: false } } } })
     expect(loadGatesConfig(root, { CODEX_GATES_CONFIG: join(root, 'my-gates.json') }).gates.lint.enabled).toBe(false)
-    expect(userError(() => loadGatesConfig(root, { CODEX_GATES_CONFIG: join(root, 'none.json') })).message).toContain(
-      'CODEX_GATES_CONFIG points to a missing file',
-    )
+    expect(
+      userErrorFrom(() => loadGatesConfig(root, { CODEX_GATES_CONFIG: join(root, 'none.json') })).message,
+    ).toContain('CODEX_GATES_CONFIG points to a missing file')
   })
 })
 
 describe('invalid configs: exit 2 with the JSON path and the fix', () => {
   const messages = (raw: unknown) => {
-    const e = userError(() => resolveGatesConfig(raw, undefined))
+    const e = userErrorFrom(() => resolveGatesConfig(raw, undefined))
     return { code: e.code, exit: e.exitCode, message: e.message, hint: e.hint }
   }
 
@@ -90,9 +80,48 @@ describe('invalid configs: exit 2 with the JSON path and the fix', () => {
     `)
   })
 
+  test('a config that is not an object names the root path', () => {
+    expect(messages(5)).toEqual({
+      code: 'GATES_CONFIG',
+      exit: 2,
+      message: 'gates config: / must be object',
+      hint: 'fix the value at / (schema: configs/schemas/gates.schema.json)',
+    })
+  })
+
+  test('an unknown top-level key is named from the root and the nearest key suggested', () => {
+    expect(messages({ gatez: {} })).toEqual({
+      code: 'GATES_CONFIG',
+      exit: 2,
+      message: 'gates config: /gatez is not a known setting',
+      hint: 'did you mean "gates"? allowed here: files, exclude, gates (schema: configs/schemas/gates.schema.json)',
+    })
+  })
+
+  test('an unknown key with no near match lists what is allowed there', () => {
+    const { message, hint } = messages({ gates: { lint: { qqqqqqqq: true } } })
+    expect(message).toBe('gates config: /gates/lint/qqqqqqqq is not a known setting')
+    expect(hint).toBe(
+      'allowed here: enabled, timeout_ms, exclude, severity, format (schema: configs/schemas/gates.schema.json)',
+    )
+  })
+
+  test('three problems are counted in the plural', () => {
+    expect(messages({ files: 'all', exclude: [''], gates: { lint: { timeout_ms: 5 } } }).message).toBe(
+      'gates config: /files must be one of "tracked", "worktree" (and 2 more problems)',
+    )
+  })
+
+  test('a file cut short names the file; no position, no line and column', () => {
+    const root = tempRepo({ 'configs/gates.json': '' })
+    const e = userErrorFrom(() => loadGatesConfig(root, {}))
+    expect(e.message).toMatch(/configs\/gates\.json is not valid JSON: Unexpected end of JSON input$/)
+    expect(e.hint).toMatch(/^fix the JSON syntax in .*configs\/gates\.json$/)
+  })
+
   test('broken JSON names the file, line and column', () => {
     const root = tempRepo({ 'configs/gates.json': '{\n  "gates": {,\n}' })
-    const e = userError(() => loadGatesConfig(root, {}))
+    const e = userErrorFrom(() => loadGatesConfig(root, {}))
     expect(e.message).toMatch(/configs\/gates\.json is not valid JSON: .* \(line 2, column 13\)$/)
   })
 })

@@ -19,6 +19,10 @@ describe('isSecretName()', () => {
     ['secretary', false],
     ['keyboard', false],
     ['monkey', false],
+    ['masterkey', true],
+    ['SIGNINGKEY', true],
+    ['__', false],
+    ['', false],
   ])('%s: %s', (name, expected) => {
     expect(isSecretName(name)).toBe(expected)
   })

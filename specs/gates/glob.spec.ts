@@ -20,6 +20,10 @@ describe('globToRegExp()', () => {
     ['.env.example', 'app/.env.example', true],
     ['a+b.txt', 'a+b.txt', true],
     ['a+b.txt', 'aab.txt', false],
+    ['./docs/*.md', 'docs/a.md', true],
+    ['./docs/*.md', 'x/docs/a.md', false],
+    ['[ab.txt', '[ab.txt', true],
+    ['[ab.txt', 'a.txt', false],
   ])('%s matches %s: %s', (glob, path, expected) => {
     expect(globToRegExp(glob).test(path)).toBe(expected)
   })

@@ -43,5 +43,16 @@ describe('scanIntegrity()', () => {
   test('without a manifest the gate is skipped with the command that takes one', () => {
     const root = tempDir('gates-integrity-')
     expect(integrityGate.skipReason?.(root, [], CONFIG)).toContain('npm run gates -- manifest')
+    // Called directly (no skip check), it has nothing to compare with: no findings.
+    expect(scanIntegrity(root, ['a.txt'], CONFIG)).toEqual({ findings: [] })
+  })
+
+  test('with a manifest the gate applies, keyed on the files, the manifest and the listing', () => {
+    const root = repo()
+    expect(integrityGate.skipReason?.(root, [], CONFIG)).toBeUndefined()
+    expect(integrityGate.cacheInputs?.(root, ['a.txt'], CONFIG)).toEqual({
+      contents: ['a.txt', CONFIG.manifest],
+      listing: true,
+    })
   })
 })

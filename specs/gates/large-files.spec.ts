@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { GATE_DEFAULTS } from '../../src/gates/gates-config.ts'
-import { formatBytes, scanLargeFiles } from '../../src/gates/large-files.ts'
+import { formatBytes, largeFilesGate, scanLargeFiles } from '../../src/gates/large-files.ts'
 import { tempRepo } from './_temp-repo.ts'
 
 describe('scanLargeFiles()', () => {
@@ -13,6 +13,13 @@ describe('scanLargeFiles()', () => {
     const config = { ...GATE_DEFAULTS['large-files'], max_bytes: 1024, allow: ['models/**'] }
     const { findings } = scanLargeFiles(root, ['small.txt', 'big.bin', 'models/w.onnx'], config)
     expect(findings.map((f) => f.message)).toEqual(['big.bin is 2.0 KiB, over the 1.0 KiB limit'])
+  })
+
+  test('the cache is keyed on the listing (paths and sizes), not on contents', () => {
+    expect(largeFilesGate.cacheInputs?.('/r', ['a.bin'], GATE_DEFAULTS['large-files'])).toEqual({
+      contents: [],
+      listing: true,
+    })
   })
 
   test('formatBytes()', () => {

@@ -48,8 +48,27 @@ describe('scanLicenses()', () => {
     ).toEqual([])
   })
 
-  test('without a lockfile the gate is skipped', () => {
-    expect(licensesGate.skipReason?.(tempRepo({ 'a.txt': 'x' }), [], CONFIG)).toBe('no package-lock.json at the root')
+  test('without a lockfile the gate is skipped and a direct scan finds nothing', () => {
+    const bare = tempRepo({ 'a.txt': 'x' })
+    expect(licensesGate.skipReason?.(bare, [], CONFIG)).toBe('no package-lock.json at the root')
+    expect(scanLicenses(bare, [], CONFIG).findings).toEqual([])
+    expect(licensesGate.skipReason?.(repo({}), [], CONFIG)).toBeUndefined()
+  })
+
+  test('a lock entry without a version is named with "?"; a null entry is read as empty', () => {
+    const root = repo({ 'node_modules/nov': {}, 'node_modules/nul': null as unknown as object })
+    expect(scanLicenses(root, [], CONFIG).findings.map((f) => f.message)).toEqual([
+      'nov@? declares no license',
+      'nul@? declares no license',
+    ])
+  })
+
+  test('the cache is keyed on the lock and installed package.json files, like the deps gate', () => {
+    const root = repo({ 'node_modules/a': { version: '1.0.0', license: 'MIT' } }, { a: { license: 'MIT' } })
+    expect(licensesGate.cacheInputs?.(root, [], CONFIG)).toEqual({
+      contents: ['package.json', 'package-lock.json', 'node_modules/a/package.json'],
+      extra: { node: process.version, installed: 'a' },
+    })
   })
 
   test('this repository: every production dependency is allowed', () => {

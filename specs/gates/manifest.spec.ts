@@ -1,7 +1,8 @@
-import { writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
+import { UserError } from '../../src/errors/user-error.ts'
 import { buildManifest, compareManifests, readManifest, writeManifest } from '../../src/gates/manifest.ts'
 import { tempDir } from './_temp-repo.ts'
 
@@ -95,6 +96,31 @@ describe('buildManifest() / writeManifest() / readManifest()', () => {
     writeManifest(join(root, '.codex', 'pre_manifest.json'), manifest)
     expect(readManifest(root, '.codex/pre_manifest.json')).toEqual(manifest)
     expect(readManifest(root, 'none.json')).toBeUndefined()
+  })
+
+  test('a listed file that vanished before hashing is left out', () => {
+    const root = tempDir('gates-manifest-')
+    writeFileSync(join(root, 'a.txt'), 'a')
+    expect(Object.keys(buildManifest(root, ['gone.txt', 'a.txt']).files)).toEqual(['a.txt'])
+  })
+
+  test("broken JSON or a folder in the manifest's place: the reason and the command that rewrites it", () => {
+    const root = tempDir('gates-manifest-')
+    writeFileSync(join(root, 'm.json'), '{"version":')
+    mkdirSync(join(root, 'dir.json'))
+    const caught = (rel: string) => {
+      try {
+        readManifest(root, rel)
+      } catch (error) {
+        return error as UserError
+      }
+      throw new Error('expected a UserError')
+    }
+    const broken = caught('m.json')
+    expect(broken).toBeInstanceOf(UserError)
+    expect(broken.message).toMatch(/^m\.json is not a codex-gates manifest \(.*JSON.*\)$/)
+    expect(broken.hint).toBe('rewrite it with `npm run gates -- manifest`')
+    expect(caught('dir.json').message).toMatch(/^dir\.json is not a codex-gates manifest \(EISDIR: /)
   })
 
   test('an unreadable manifest is a user error with the command that rewrites it', () => {

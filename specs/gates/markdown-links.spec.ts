@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { headingText, normalizeLabel, parseMarkdown } from '../../src/gates/markdown-links.ts'
 
@@ -69,6 +70,69 @@ describe('parseMarkdown()', () => {
       { label: 'missing', line: 1 },
       { label: 'b', line: 1 },
     ])
+  })
+})
+
+describe('parseMarkdown() edge cases', () => {
+  test('front matter without its closing line is ordinary text', () => {
+    const doc = parseMarkdown(['---', 'title: x', '[a](b.md)'].join('\n'))
+    expect(doc.links).toEqual([{ kind: 'inline', target: 'b.md', line: 3 }])
+  })
+
+  test('an empty ATX heading still takes a slug, so a later heading is not renumbered', () => {
+    expect([...parseMarkdown('#\n# Title').anchors]).toEqual(['', 'title'])
+  })
+
+  test('every definition of a label is a link to check; references resolve to one of them', () => {
+    const doc = parseMarkdown(['[u][r]', '[r]: s.md', '[R]: t.md'].join('\n'))
+    expect(doc.links.map((l) => `${l.line}:${l.kind}:${l.target}`)).toEqual(['2:definition:s.md', '3:definition:t.md'])
+    expect(doc.undefinedReferences).toEqual([])
+  })
+
+  test('escaped brackets, spaces after the paren and escaped parens in the destination', () => {
+    const doc = parseMarkdown(['[j\\]k](l.md)', '[m](  n.md "t")', '[o](p\\)q.md)'].join('\n'))
+    expect(doc.links.map((l) => l.target)).toEqual(['l.md', 'n.md', 'p\\)q.md'])
+  })
+
+  test('unclosed brackets, labels and destinations are not links', () => {
+    const doc = parseMarkdown(['[c][d', '[e', '[f](<g', '[h](i'].join('\n'))
+    expect(doc.links).toEqual([])
+    expect(doc.undefinedReferences).toEqual([])
+  })
+
+  test('never throws, and every link line is a line of the text (property)', () => {
+    const piece = fc.constantFrom(
+      '[',
+      ']',
+      '(',
+      ')',
+      '<',
+      '>',
+      '!',
+      '`',
+      '\\',
+      '#',
+      ' ',
+      '\n',
+      'a',
+      '.md',
+      ':',
+      '---',
+      '<!--',
+      '-->',
+      '```',
+    )
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 60 }), (pieces) => {
+        const text = pieces.join('')
+        const doc = parseMarkdown(text)
+        const lines = text.split(/\r?\n/).length
+        for (const l of [...doc.links, ...doc.undefinedReferences]) {
+          expect(l.line).toBeGreaterThanOrEqual(1)
+          expect(l.line).toBeLessThanOrEqual(lines)
+        }
+      }),
+    )
   })
 })
 

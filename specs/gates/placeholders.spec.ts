@@ -1,9 +1,13 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
+import { UserError } from '../../src/errors/user-error.ts'
 import { GATE_DEFAULTS } from '../../src/gates/gates-config.ts'
 import {
   buildPlaceholderBaseline,
   collectPlaceholders,
   findPlaceholders,
+  placeholdersGate,
   readPlaceholderBaseline,
   scanPlaceholders,
 } from '../../src/gates/placeholders.ts'
@@ -52,6 +56,21 @@ describe('findPlaceholders()', () => {
     ])
   })
 
+  test('decorators: abstract and overload stubs are by design, other decorated stubs are not', () => {
+    const py = [
+      '@property',
+      'def size(self):',
+      '    ...',
+      '@staticmethod',
+      '@overload',
+      'def f(x: int) -> int: ...',
+    ].join('\n')
+    // `def f(...): ...` on one line has no separate body line; the decorated `size` is a stub
+    expect(findPlaceholders('m.pyi', py).map((p) => `${p.line} ${p.kind}`)).toEqual(['2 stub body'])
+    const abstract = ['@abc.abstractmethod', 'def size(self):', '    pass'].join('\n')
+    expect(findPlaceholders('m.py', abstract)).toEqual([])
+  })
+
   test('non-script files count markers only; lowercase words are not markers', () => {
     expect(
       findPlaceholders('notes.md', `- ${todoWord} write docs\n- the todo list\n- def f():\n    pass`).map(
@@ -91,5 +110,60 @@ describe('scanPlaceholders() ratchet', () => {
   test('a malformed baseline is a user error naming the field', () => {
     const root = tempRepo({ 'b.json': { version: 1, files: { 'a.py': -1 } } })
     expect(() => readPlaceholderBaseline(root, 'b.json')).toThrow('b.json: /files/a.py must be a non-negative integer')
+  })
+
+  test('a baseline that is not JSON, or has no files object, says how to rewrite it', () => {
+    const root = tempRepo({
+      'bad.json': '{ "version": 1, ',
+      'nofiles.json': { version: 1 },
+      'null.json': { files: null },
+    })
+    const error = (path: string) => {
+      try {
+        readPlaceholderBaseline(root, path)
+      } catch (e) {
+        expect(e).toBeInstanceOf(UserError)
+        return e as UserError
+      }
+      throw new Error(`expected ${path} to be refused`)
+    }
+    expect(error('bad.json').message).toMatch(/^bad\.json is not valid JSON: /)
+    expect(error('bad.json').hint).toBe('rewrite it with `npm run gates -- baseline placeholders`')
+    expect(error('nofiles.json').message).toBe('nofiles.json: /files must be an object')
+    expect(error('null.json').message).toBe('null.json: /files must be an object')
+    expect(readPlaceholderBaseline(root, 'absent.json')).toBeUndefined()
+  })
+
+  test('a file with many placeholders lists the first eight lines, then …', () => {
+    const root = tempRepo({ 'many.md': Array.from({ length: 10 }, (_, i) => `${todoWord} ${i}`).join('\n') })
+    const [finding] = scanPlaceholders(root, ['many.md'], GATE_DEFAULTS.placeholders).findings
+    expect(finding?.message).toBe(
+      `10 placeholders, the baseline allows 0: ${Array.from({ length: 8 }, (_, i) => `line ${i + 1} marker ${todoWord}`).join(', ')}, …`,
+    )
+    expect(finding?.line).toBe(1)
+  })
+
+  test('one placeholder is counted in the singular, in the finding and the gaps report', () => {
+    const root = tempRepo({ 'one.md': `${todoWord} x` })
+    const { findings, report } = scanPlaceholders(root, ['one.md'], GATE_DEFAULTS.placeholders)
+    expect(findings[0]?.message).toBe(`1 placeholder, the baseline allows 0: line 1 marker ${todoWord}`)
+    expect(report?.markdown).toContain('1 placeholder in 1 file(s); baseline total 0.')
+  })
+
+  test('binary, oversized, vanished and unreadable files are skipped', () => {
+    const root = tempRepo({
+      'bin.dat': `\u0000${todoWord}`,
+      'huge.md': `${todoWord}\n${'x'.repeat(5 * 1024 * 1024)}`,
+      'ok.md': `${todoWord}`,
+    })
+    mkdirSync(join(root, 'dir.md'))
+    const files = ['bin.dat', 'huge.md', 'gone.md', 'dir.md', 'ok.md']
+    expect(collectPlaceholders(root, files).map((p) => p.file)).toEqual(['ok.md'])
+  })
+
+  test('the cache covers the scanned files and the baseline', () => {
+    expect(placeholdersGate.cacheInputs?.('/r', ['a.py'], GATE_DEFAULTS.placeholders)).toEqual({
+      contents: ['a.py', GATE_DEFAULTS.placeholders.baseline],
+    })
   })
 })

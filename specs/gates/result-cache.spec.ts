@@ -1,5 +1,7 @@
-import { writeFileSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { existsSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { cacheKey, canonicalJson } from '../../src/gates/cache-key.ts'
 import { ENTRIES_PER_GATE, gateCachePath, lookupCache, storeCache } from '../../src/gates/result-cache.ts'
@@ -39,6 +41,47 @@ describe('result cache file', () => {
   })
 })
 
+describe('result cache lock', () => {
+  test('a stale lock (over 30 s old, its holder gone) is broken and the store goes ahead', () => {
+    const path = join(tempDir('gate-cache-'), 'gate-cache.json')
+    writeFileSync(`${path}.lock`, '')
+    const old = new Date(Date.now() - 60_000)
+    utimesSync(`${path}.lock`, old, old)
+    storeCache(path, 'lint', entry('k'))
+    expect(lookupCache(path, 'lint', 'k')).toEqual(entry('k'))
+    expect(existsSync(`${path}.lock`)).toBe(false)
+  })
+
+  test('a held lock is waited for; the store goes ahead once it is released', async () => {
+    const path = join(tempDir('gate-cache-'), 'gate-cache.json')
+    writeFileSync(`${path}.lock`, '')
+    // Another process releases the lock shortly (this thread blocks while it waits).
+    const releaser = spawn('sh', ['-c', `sleep 0.3; rm -f '${path}.lock'`], { stdio: 'ignore' })
+    const exited = new Promise((resolve) => releaser.on('exit', resolve))
+    const started = Date.now()
+    storeCache(path, 'lint', entry('k'))
+    expect(Date.now() - started).toBeGreaterThanOrEqual(200)
+    expect(lookupCache(path, 'lint', 'k')).toEqual(entry('k'))
+    await exited
+  })
+
+  test('a lock held past the 5 s wait: the store gives up without writing (a miss only costs a re-run)', () => {
+    const path = join(tempDir('gate-cache-'), 'gate-cache.json')
+    writeFileSync(`${path}.lock`, '')
+    const started = Date.now()
+    storeCache(path, 'lint', entry('k'))
+    expect(Date.now() - started).toBeGreaterThanOrEqual(5_000)
+    expect(lookupCache(path, 'lint', 'k')).toBeUndefined()
+    expect(existsSync(`${path}.lock`)).toBe(true) // someone else's lock is left alone
+  }, 15_000)
+
+  test('a lock that cannot be created for another reason is an error, not a wait', () => {
+    // 251 + '.lock' = 256 characters: one over the file-name limit.
+    const path = join(tempDir('gate-cache-'), 'c'.repeat(251))
+    expect(() => storeCache(path, 'lint', entry('k'))).toThrow(expect.objectContaining({ code: 'ENAMETOOLONG' }))
+  })
+})
+
 describe('cacheKey()', () => {
   test('changes with file contents, config, listing and tool versions; not with key order', () => {
     const root = tempRepo({ 'a.txt': 'one', 'b.txt': 'two' })
@@ -60,6 +103,25 @@ describe('cacheKey()', () => {
     expect(k(['a.txt'])).toBe(before)
     writeFileSync(join(root, 'c.txt'), 'uno')
     expect(k(['c.txt'])).not.toBe(before)
+  })
+
+  test('a missing input differs from an empty one, in contents and in the listing', () => {
+    const root = tempRepo({ 'empty.txt': '' })
+    const k = (file: string, listing: boolean) =>
+      cacheKey('g', {}, root, [file], listing ? { contents: [], listing } : { contents: [file] })
+    expect(k('gone.txt', false)).not.toBe(k('empty.txt', false))
+    expect(k('gone.txt', true)).not.toBe(k('empty.txt', true))
+  })
+
+  test('canonicalJson() reads back as the same JSON as JSON.stringify (property)', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        expect(JSON.parse(canonicalJson(value))).toEqual(JSON.parse(JSON.stringify(value)))
+      }),
+    )
+    expect(canonicalJson(undefined)).toBe('null')
+    expect(canonicalJson([undefined, 1])).toBe('[null,1]')
+    expect(canonicalJson({ a: undefined, b: 1 })).toBe('{"b":1}')
   })
 
   test('canonicalJson() sorts keys at every depth', () => {

@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { allFakeSecrets } from '../../src/gates/fake-secrets.ts'
@@ -28,6 +28,33 @@ describe('runGate()', () => {
     const changed = await runGate('docs-links', { root, env: e })
     expect(changed.status).toBe('failed')
     expect(changed.findings.map((f) => `${f.file}:${f.line} ${f.rule}`)).toEqual(['README.md:3 broken-link'])
+  })
+
+  test('a result cached outside a session says only when it was cached', async () => {
+    const root = tempRepo({ 'README.md': '# Hi\n' }, { git: true })
+    const e = env()
+    expect((await runGate('docs-links', { root, env: e })).status).toBe('passed')
+    const cached = await runGate('docs-links', { root, env: e })
+    expect(cached).toMatchObject({ status: 'cached', cachedFrom: undefined, events: [] })
+    expect(cached.reason).toMatch(/^inputs unchanged since \d{4}-\d\d-\d\dT[\d:.]+Z$/)
+  })
+
+  test('a cache entry without events (an older cache file) is reused with none', async () => {
+    const root = tempRepo({ 'README.md': '# Hi\n' }, { git: true })
+    const e = env({ CODEX_SESSION_ID: 'session-1' })
+    await runGate('docs-links', { root, env: e })
+    const path = e.CODEX_GATE_CACHE as string
+    const file = JSON.parse(readFileSync(path, 'utf8'))
+    for (const entry of file.gates['docs-links']) delete entry.events
+    writeFileSync(path, JSON.stringify(file))
+    expect(await runGate('docs-links', { root, env: e })).toMatchObject({ status: 'cached', events: [] })
+  })
+
+  test('without an env option it reads process.env (useCache: false writes nothing)', async () => {
+    const root = tempRepo({ '.env': 'X=1\n' }, { git: true })
+    const run = await runGate('env-files', { root, useCache: false })
+    expect(run).toMatchObject({ status: 'failed', root, cacheKey: expect.stringMatching(/^[0-9a-f]{64}$/) })
+    expect(run.findings.map((f) => f.file)).toEqual(['.env'])
   })
 
   test('a failed result is never cached', async () => {

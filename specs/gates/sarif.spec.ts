@@ -61,4 +61,22 @@ describe('toSarif()', () => {
       for (const l of r.locations ?? []) expect(l.physicalLocation.region?.startLine ?? 1).toBeGreaterThanOrEqual(1)
     }
   })
+
+  test('a file-level finding (no line) has a location without a region; a root with a trailing / is not doubled', () => {
+    const fileLevel = makeFinding({
+      gate: 'integrity',
+      rule: 'added',
+      severity: 'error',
+      file: 'new.txt',
+      line: null,
+      message: 'm',
+      remediation: 'r',
+    })
+    const run = toSarif([fileLevel], '/work/repo/').runs[0]
+    expect(run?.results[0]?.locations?.[0]?.physicalLocation).toEqual({
+      artifactLocation: { uri: 'new.txt', uriBaseId: '%SRCROOT%' },
+    })
+    expect(run?.originalUriBaseIds['%SRCROOT%']?.uri).toBe('file:///work/repo/')
+    expect(run?.tool.driver.version).toMatch(/^\d+\.\d+\.\d+/)
+  })
 })

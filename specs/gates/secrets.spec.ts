@@ -15,8 +15,10 @@ import {
   scanSecretsInText,
   secretFinding,
   secretHash,
+  secretsGate,
 } from '../../src/gates/secrets.ts'
 import { maskSecret } from '../../src/redact/redact.ts'
+import { userErrorFrom } from '../support/user-error.ts'
 import { tempDir } from './_temp-repo.ts'
 
 const OPTIONS = { entropyThreshold: 3.5, minLength: 12 }
@@ -114,6 +116,33 @@ describe('scanSecrets() findings', () => {
     })
     expect(scanSecrets(root, ['a.ini'], GATE_DEFAULTS.secrets).findings).toEqual([])
     expect(() => loadSecretsBaseline(root, 'bad.json')).toThrow(/bad.json: \/accepted\/0\/sha256 must be/)
+  })
+
+  test('a malformed baseline names the file and what is wrong: not JSON, no accepted array', () => {
+    const root = plantRepo({ 'not-json.json': '{"version": 1,', 'no-array.json': '{"version": 1, "accepted": {}}' })
+    const notJson = userErrorFrom(() => loadSecretsBaseline(root, 'not-json.json'))
+    expect(notJson.message).toMatch(/^not-json\.json is not valid JSON: /)
+    expect(notJson.hint).toBe('fix it or reset it to {"version": 1, "accepted": []}')
+    expect(userErrorFrom(() => loadSecretsBaseline(root, 'no-array.json')).message).toBe(
+      'no-array.json: /accepted must be an array',
+    )
+  })
+
+  test('files over max_file_bytes and files that vanished are not read; large files are read whole', () => {
+    const fake = allFakeSecrets(4).find((f) => f.rule === 'npm-token') as FakeSecret
+    const big = `${'# filler line\n'.repeat(200_000)}${fake.text}` // ~2.8 MB: past the reader's first buffer
+    const root = plantRepo({ 'big.cfg': big })
+    expect(scanSecrets(root, ['big.cfg', 'gone.cfg'], GATE_DEFAULTS.secrets).findings.map((f) => f.line)).toEqual([
+      200_001,
+    ])
+    expect(scanSecrets(root, ['big.cfg'], { ...GATE_DEFAULTS.secrets, max_file_bytes: 1024 }).findings).toEqual([])
+  })
+
+  test('the cache key covers the scanned files and the baseline', () => {
+    const config = { ...GATE_DEFAULTS.secrets, baseline: 'my/baseline.json' }
+    expect(secretsGate.cacheInputs?.('/repo', ['a.ts', 'b.ini'], config)).toEqual({
+      contents: ['a.ts', 'b.ini', 'my/baseline.json'],
+    })
   })
 
   test('finds nothing on this repository (work tree, tracked and untracked)', () => {

@@ -29,7 +29,16 @@ describe('parseSpdx() / spdxAllowed()', () => {
   })
 
   test('free text is not an expression', () => {
-    for (const text of ['SEE LICENSE IN LICENSE.md', '(MIT', 'MIT OR', 'AND MIT', ''])
+    for (const text of [
+      'SEE LICENSE IN LICENSE.md',
+      '(MIT',
+      'MIT OR',
+      'AND MIT',
+      '',
+      'MIT AND',
+      'MIT WITH',
+      'MIT WITH )',
+    ])
       expect(parseSpdx(text)).toBeUndefined()
   })
 })

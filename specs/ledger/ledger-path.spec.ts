@@ -23,11 +23,28 @@ describe('resolveLedgerPath()', () => {
     )
   })
 
+  test('passes :memory: through untouched, explicit or from CODEX_LEDGER', () => {
+    expect(resolveLedgerPath(':memory:', {})).toBe(':memory:')
+    expect(resolveLedgerPath(undefined, { CODEX_LEDGER: ':memory:', CODEX_LEDGER_SPEC_GUARD: '1' })).toBe(':memory:')
+  })
+
+  test('the guard only refuses paths under the real root it was given', () => {
+    const guardOnly = { CODEX_LEDGER_SPEC_GUARD: '1' }
+    expect(resolveLedgerPath(join(REPO_ROOT, '.codex', 'x.db'), guardOnly)).toBe(join(REPO_ROOT, '.codex', 'x.db'))
+    const guarded = { ...guardOnly, CODEX_REAL_ROOT: '/srv/repo' }
+    expect(() => resolveLedgerPath('/srv/repo/.codex/x.db', guarded)).toThrow(
+      'specs may not write the real ledger (/srv/repo/.codex/x.db)',
+    )
+    expect(resolveLedgerPath('/srv/repo/other/x.db', guarded)).toBe('/srv/repo/other/x.db')
+  })
+
   test('keeps the fallback and error log beside the ledger', () => {
     expect(sidecarPaths('/data/l.db')).toEqual({
       dir: '/data',
       fallback: '/data/ledger-fallback.ndjson',
       errors: '/data/errors.ndjson',
     })
+    // An in-memory ledger has no folder: its sidecars go to .codex/ under the working directory.
+    expect(sidecarPaths(':memory:').dir).toBe(resolve('.codex'))
   })
 })

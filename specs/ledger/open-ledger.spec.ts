@@ -1,10 +1,10 @@
-import { writeFileSync } from 'node:fs'
+import { existsSync, lstatSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { describe, expect, test } from 'vitest'
 import { UserError } from '../../src/errors/user-error.ts'
 import { SCHEMA_VERSION } from '../../src/ledger/migrations.ts'
-import { openLedger } from '../../src/ledger/open-ledger.ts'
+import { BUSY_TIMEOUT_MS, openLedger } from '../../src/ledger/open-ledger.ts'
 import { tempDir } from '../support/temp-dir.ts'
 
 describe('openLedger()', () => {
@@ -104,5 +104,74 @@ describe('openLedger()', () => {
       ]),
     ).toThrow('BUG: ledger table events has no column nope')
     ledger.close()
+  })
+
+  test('waits CODEX_LEDGER_BUSY_MS for a lock; a negative or non-numeric value falls back to the default', () => {
+    const previous = process.env.CODEX_LEDGER_BUSY_MS
+    const timeoutWith = (value: string | undefined) => {
+      if (value === undefined) delete process.env.CODEX_LEDGER_BUSY_MS
+      else process.env.CODEX_LEDGER_BUSY_MS = value
+      const ledger = openLedger(join(dir, 'busy.db'))
+      try {
+        return ledger.db.pragma('busy_timeout', { simple: true })
+      } finally {
+        ledger.close()
+      }
+    }
+    try {
+      expect(timeoutWith('250')).toBe(250)
+      expect(timeoutWith('0')).toBe(0)
+      expect(timeoutWith('-5')).toBe(BUSY_TIMEOUT_MS)
+      expect(timeoutWith('soon')).toBe(BUSY_TIMEOUT_MS)
+      expect(timeoutWith(undefined)).toBe(BUSY_TIMEOUT_MS)
+    } finally {
+      if (previous === undefined) delete process.env.CODEX_LEDGER_BUSY_MS
+      else process.env.CODEX_LEDGER_BUSY_MS = previous
+    }
+  })
+
+  test(':memory: gets the full schema and takes writes, without touching the disk', () => {
+    const ledger = openLedger(':memory:')
+    expect(ledger.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION)
+    ledger.write([{ rid: 'a', table: 'metrics', row: { run_id: 'r', step: 1, name: 'loss', value: 2, ts: 0 } }])
+    expect(ledger.get('SELECT value FROM metrics')).toEqual({ value: 2 })
+    ledger.close()
+    expect(existsSync(':memory:')).toBe(false)
+  })
+
+  test('readonly: reads without reaping or migrating, refuses writes, and never creates a file', () => {
+    const path = join(dir, 'readonly.db')
+    const writer = openLedger(path)
+    const row = { kind: 'vitest', started_at: 't', host: 'h', status: 'running', pid: 2 ** 22 + 12345 }
+    writer.write([{ rid: 's', table: 'sessions', row: { ...row, id: 's' } }])
+    writer.close()
+    const reader = openLedger(path, { readonly: true })
+    expect(reader.all('SELECT id, status FROM sessions')).toEqual([{ id: 's', status: 'running' }])
+    expect(() => reader.write([{ rid: 't', table: 'sessions', row: { ...row, id: 't' } }])).toThrow(/readonly/)
+    reader.close()
+
+    const missing = join(dir, 'not-there', 'ledger.db')
+    expect(() => openLedger(missing, { readonly: true })).toThrow()
+    expect(existsSync(join(dir, 'not-there'))).toBe(false)
+
+    const future = join(dir, 'future-readonly.db')
+    const raw = new Database(future)
+    raw.pragma(`user_version = ${SCHEMA_VERSION + 1}`)
+    raw.close()
+    expect(() => openLedger(future, { readonly: true })).toThrow(UserError)
+  })
+
+  test('a path that exists as a dangling link is not recreated over: the link is kept and its target built', () => {
+    const target = join(dir, 'link-target.db')
+    const link = join(dir, 'link.db')
+    symlinkSync(target, link)
+    // existsSync follows the link (false), so creation runs and loses the link race (EEXIST):
+    // the ledger then opens through the link and migrates the target in place.
+    const ledger = openLedger(link)
+    expect(ledger.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION)
+    ledger.close()
+    expect(lstatSync(link).isSymbolicLink()).toBe(true)
+    expect(existsSync(target)).toBe(true)
+    expect(readdirSync(dir).filter((n) => n.includes('.tmp-'))).toEqual([])
   })
 })

@@ -158,7 +158,8 @@ export async function readSafetensors(
   try {
     const fileBytes = (await handle.stat()).size
     const first8 = new Uint8Array(8)
-    await readExactly(handle, first8, 0, file)
+    // A file under 8 bytes gets readHeaderLength's "shorter than" fault, not "ended early".
+    await readExactly(handle, first8.subarray(0, Math.min(8, fileBytes)), 0, file)
     const n = readHeaderLength(first8, fileBytes, file)
     const json = new Uint8Array(n)
     await readExactly(handle, json, 8, file)

@@ -185,9 +185,15 @@ function checkGateName(name: string): GateName {
   )
 }
 
-/** Spawns this repository's Vitest with inherited stdio and returns its exit code. */
-function spawnVitest(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const bin = join(PACKAGE_ROOT, 'node_modules', '.bin', 'vitest')
+/**
+ * Spawns Vitest (default: this repository's) with inherited stdio and returns its exit code; 130
+ * when it died of SIGINT, 3 for another signal. `bin` is a parameter so specs can spawn a stand-in.
+ */
+export function spawnVitest(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  bin = join(PACKAGE_ROOT, 'node_modules', '.bin', 'vitest'),
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(bin, args, { cwd: PACKAGE_ROOT, env, stdio: 'inherit' })
     child.on('error', (error) =>

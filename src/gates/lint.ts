@@ -110,7 +110,7 @@ function unescapeData(text: string): string {
 }
 
 function kebab(rule: string): string {
-  const name = rule.split('/').pop() ?? rule
+  const name = rule.slice(rule.lastIndexOf('/') + 1)
   return name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase()
 }
 

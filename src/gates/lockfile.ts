@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { UserError } from '../errors/user-error.ts'
+import { errorMessage, UserError } from '../errors/user-error.ts'
 
 /** A `packages` entry of package-lock.json (lockfileVersion 2/3). */
 export interface LockEntry {
@@ -50,7 +50,7 @@ export function readJsonFile<T>(root: string, relPath: string): T | undefined {
   } catch (error) {
     throw new UserError(
       'BAD_JSON',
-      `${relPath} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+      `${relPath} is not valid JSON: ${errorMessage(error)}`,
       relPath.endsWith('package-lock.json') ? 'regenerate it with `npm install --package-lock-only`' : `fix ${relPath}`,
     )
   }

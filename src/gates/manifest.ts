@@ -53,7 +53,8 @@ export function readManifest(root: string, relPath: string): Manifest | undefine
   } catch (error) {
     throw new UserError(
       'MANIFEST',
-      `${relPath} is not a codex-gates manifest (${error instanceof Error ? error.message : String(error)})`,
+      // Everything in the try throws an Error: fs errors, SyntaxError, the shape check.
+      `${relPath} is not a codex-gates manifest (${(error as Error).message})`,
       'rewrite it with `npm run gates -- manifest`',
     )
   }

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { extname, join } from 'node:path'
-import { UserError } from '../errors/user-error.ts'
+import { errorMessage, UserError } from '../errors/user-error.ts'
 import { type Finding, makeFinding } from './finding.ts'
 import type { Gate } from './gate.ts'
 import type { GateConfig } from './gates-config.ts'
@@ -120,7 +120,7 @@ export function readPlaceholderBaseline(root: string, relPath: string): Placehol
   } catch (error) {
     throw new UserError(
       'PLACEHOLDER_BASELINE',
-      `${relPath} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+      `${relPath} is not valid JSON: ${errorMessage(error)}`,
       'rewrite it with `npm run gates -- baseline placeholders`',
     )
   }

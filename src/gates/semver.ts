@@ -125,8 +125,8 @@ function parseSet(text: string): Comparator[] | undefined {
     if (!lo || !hi) return undefined
     // An x on either side drops that bound entirely (`* - 1.2.3` is `<=1.2.3`).
     const bounds = [
-      ...(lo.major === undefined ? [] : lowerBound(lo)),
-      ...(hi.major === undefined ? [] : upperBound(hi)),
+      ...(lo.major === undefined ? [] : lowerBound(lo.major, lo)),
+      ...(hi.major === undefined ? [] : upperBound(hi.major, hi)),
     ]
     return bounds.length > 0 ? bounds : ANY
   }
@@ -149,42 +149,40 @@ function parseComparator(token: string): Comparator[] | undefined {
   const { major, minor, patch } = p
   if (op === '^') {
     if (major === undefined) return ANY
-    const lo = lowerBound(p)
+    const lo = lowerBound(major, p)
     if (major > 0 || minor === undefined) return [...lo, lt(major + 1, 0, 0)]
     if (minor > 0 || patch === undefined) return [...lo, lt(0, minor + 1, 0)]
     return [...lo, lt(0, 0, patch + 1)]
   }
   if (op === '~' || op === '~>') {
     if (major === undefined) return ANY
-    const lo = lowerBound(p)
+    const lo = lowerBound(major, p)
     return [...lo, minor === undefined ? lt(major + 1, 0, 0) : lt(major, minor + 1, 0)]
   }
   if (op === '' || op === '=') {
     if (major === undefined) return ANY
     if (patch !== undefined) return [{ op: '=', version: v(major, minor as number, patch, p.prerelease) }]
-    return [...lowerBound(p), ...upperBound(p)]
+    return [...lowerBound(major, p), ...upperBound(major, p)]
   }
   if (major === undefined) return op === '<' || op === '>' ? NONE : ANY
   if (patch !== undefined) return [{ op: op as Op, version: v(major, minor as number, patch, p.prerelease) }]
   // Partial versions with an operator: `>1.2` is `>=1.3.0`, `<=1` is `<2.0.0-0`.
   if (op === '>') return [{ op: '>=', version: minor === undefined ? v(major + 1, 0, 0) : v(major, minor + 1, 0) }]
-  if (op === '>=') return lowerBound(p)
+  if (op === '>=') return lowerBound(major, p)
   if (op === '<') return [lt(major, minor ?? 0, 0)]
-  return upperBound(p)
+  return upperBound(major, p)
 }
 
-/** `>=` the lowest version a partial names. */
-function lowerBound(p: Partial): Comparator[] {
-  if (p.major === undefined) return ANY
-  return [{ op: '>=', version: v(p.major, p.minor ?? 0, p.patch ?? 0, p.patch === undefined ? [] : p.prerelease) }]
+/** `>=` the lowest version a partial with a known `major` names. */
+function lowerBound(major: number, p: Partial): Comparator[] {
+  return [{ op: '>=', version: v(major, p.minor ?? 0, p.patch ?? 0, p.patch === undefined ? [] : p.prerelease) }]
 }
 
 /** `<=` a full version, or `<` the next release after a partial one. */
-function upperBound(p: Partial): Comparator[] {
-  if (p.major === undefined) return ANY
-  if (p.minor === undefined) return [lt(p.major + 1, 0, 0)]
-  if (p.patch === undefined) return [lt(p.major, p.minor + 1, 0)]
-  return [{ op: '<=', version: v(p.major, p.minor, p.patch, p.prerelease) }]
+function upperBound(major: number, p: Partial): Comparator[] {
+  if (p.minor === undefined) return [lt(major + 1, 0, 0)]
+  if (p.patch === undefined) return [lt(major, p.minor + 1, 0)]
+  return [{ op: '<=', version: v(major, p.minor, p.patch, p.prerelease) }]
 }
 
 /** `<X.Y.Z-0`: below every prerelease of X.Y.Z, as node-semver writes upper bounds. */

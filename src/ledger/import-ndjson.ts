@@ -1,21 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { UserError } from '../errors/user-error.ts'
 import type { Ledger } from './ledger.ts'
-import type { LedgerRecord, LedgerTable } from './records.ts'
+import { LEDGER_TABLES, type LedgerRecord, type LedgerTable } from './records.ts'
 
-const TABLES: ReadonlySet<string> = new Set<LedgerTable>([
-  'sessions',
-  'test_results',
-  'events',
-  'findings',
-  'gate_runs',
-  'coverage',
-  'artifacts',
-  'commits',
-  'training_runs',
-  'metrics',
-  'checkpoints',
-])
+const TABLES: ReadonlySet<string> = new Set(LEDGER_TABLES)
 
 /** Parses NDJSON ledger records, naming `file:line` for anything malformed. */
 export function parseRecords(text: string, file: string): LedgerRecord[] {

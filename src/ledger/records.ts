@@ -12,6 +12,21 @@ export type LedgerTable =
   | 'metrics'
   | 'checkpoints'
 
+/** Every table a record may target, in schema order. */
+export const LEDGER_TABLES: readonly LedgerTable[] = [
+  'sessions',
+  'test_results',
+  'events',
+  'findings',
+  'gate_runs',
+  'coverage',
+  'artifacts',
+  'commits',
+  'training_runs',
+  'metrics',
+  'checkpoints',
+]
+
 export type SqlValue = string | number | bigint | null
 export type LedgerRow = Record<string, SqlValue>
 

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
 import { UserError } from '../../../src/errors/user-error.ts'
 import { ledgerCli } from '../../../src/ledger/cli/ledger-cli.ts'
 import { openLedger } from '../../../src/ledger/open-ledger.ts'
@@ -185,5 +185,227 @@ describe('npm run ledger', () => {
     }
     expect(failure?.status).toBe(2)
     expect(failure?.stderr).toBe('error: --limit must be a non-negative integer, got "many"\n  hint: e.g. --limit 20\n')
+  })
+})
+
+describe('npm run ledger: text output, defaults and degraded paths', () => {
+  const textDir = tempDir('ledger-cli-text-')
+  const textLedger = join(textDir, 'ledger.db')
+  const minute = 60_000
+  const dirty: LedgerRecord = {
+    rid: 's-dirty',
+    table: 'sessions',
+    row: {
+      id: 'eeee5555-dirty',
+      kind: 'vitest',
+      status: 'failed',
+      started_at: '2026-03-01T10:00:00.000Z',
+      duration_ms: 12_345,
+      git_sha: 'abcdef1234567890',
+      git_branch: 'feat',
+      git_dirty: 1,
+    },
+  }
+  const noSha = (id: string, msAgo: number): LedgerRecord => ({
+    rid: `s-${id}`,
+    table: 'sessions',
+    row: { id, kind: 'train', status: 'failed', started_at: iso(msAgo) },
+  })
+
+  const withoutError = (r: LedgerRecord): LedgerRecord => ({
+    rid: `${r.rid}-no-error`,
+    table: r.table,
+    row: { ...r.row, error: null },
+  })
+
+  beforeAll(() => {
+    process.env.CODEX_LEDGER = textLedger
+    const ledger = openLedger(textLedger)
+    ledger.write([
+      { ...dirty, row: { ...dirty.row, started_at: iso(60 * minute) } },
+      result('eeee5555-dirty', 'mystery', 'failed'),
+      withoutError(result('eeee5555-dirty', 'mystery', 'failed')),
+      result('eeee5555-dirty', 'retried', 'passed', 1),
+      noSha('ffff6666', 20 * minute),
+      result('ffff6666', 'flip', 'failed'),
+      noSha('gggg7777', 40 * minute),
+      result('gggg7777', 'flip', 'passed'),
+      {
+        rid: 'q-plain',
+        table: 'events',
+        row: { session_id: 'ffff6666', ts: iso(20 * minute), role: 'assistant', message: 'Why?', data_json: null },
+      },
+      {
+        rid: 'q-data',
+        table: 'events',
+        row: { session_id: 'ffff6666', ts: iso(10 * minute), role: 'assistant', message: 'How?', data_json: '[1]' },
+      },
+    ])
+    ledger.close()
+  })
+  afterAll(() => {
+    process.env.CODEX_LEDGER = ledgerPath
+  })
+
+  test('sessions: seconds to one decimal, blank where a session has no duration or sha', async () => {
+    const lines = (await cli('sessions')).out.split('\n')
+    expect(lines[0]).toMatch(/^id\s+kind\s+status\s+started\s+secs\s+tests\s+passed\s+failed\s+skipped\s+sha$/)
+    expect(lines[2]).toMatch(/^ffff6666 {2}train\s+failed {2}\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/)
+    expect(lines.find((l) => l.startsWith('eeee5555'))).toMatch(/ 12\.3\s+abcdef12$/)
+  })
+
+  test('show: without an id shows the latest; the header names sha, branch and a dirty tree', async () => {
+    expect((await cli('show')).out).toMatch(/^session ffff6666 {2}train {2}failed {2}\S+ {2}git - \n/)
+    const text = (await cli('show', 'eeee')).out
+    expect(text.split('\n')[0]).toMatch(
+      /^session eeee5555-dirty {2}vitest {2}failed {2}\S+ {2}git abcdef12 feat \(dirty\)$/,
+    )
+    // Failures show the error's first line only; a failure without an error leaves the cell blank.
+    const failures = text.slice(text.indexOf('\nfailures\n'))
+    expect(failures).toContain('AssertionError: nope\n')
+    expect(failures).not.toContain('  at x')
+    expect(failures.split('\n').filter((l) => l.includes('mystery'))).toEqual([
+      expect.stringMatching(/mystery\s+AssertionError: nope$/),
+      expect.stringMatching(/mystery$/),
+    ])
+  })
+
+  test('failures: a table of when, session, project, file > test and the first line of the error', async () => {
+    const lines = (await cli('failures')).out.split('\n')
+    expect(lines[0]).toMatch(/^when\s+session\s+project\s+test\s+error$/)
+    expect(lines.slice(2)).toEqual([
+      expect.stringMatching(/ ffff6666 {2}unit\s+a\.spec\.ts > flip\s+AssertionError: nope$/),
+      expect.stringMatching(/ eeee5555 {2}unit\s+a\.spec\.ts > mystery\s+AssertionError: nope$/),
+      expect.stringMatching(/ eeee5555 {2}unit\s+a\.spec\.ts > mystery$/),
+    ])
+  })
+
+  test('flaky: short shas, blank for sessions without one (sessions with no sha count as one sha)', async () => {
+    const lines = (await cli('flaky')).out.split('\n')
+    expect(lines[0]).toMatch(/^project\s+file\s+name\s+git_sha\s+passed\s+failed\s+retried$/)
+    expect(lines.slice(2)).toEqual([
+      expect.stringMatching(/^unit\s+a\.spec\.ts\s+flip\s+1\s+1\s+0$/),
+      expect.stringMatching(/^unit\s+a\.spec\.ts\s+retried\s+abcdef12\s+1\s+0\s+1$/),
+    ])
+  })
+
+  test('questions: --json parses the data of each question (null when it has none); --limit 0 prints (none)', async () => {
+    const rows = JSON.parse((await cli('questions', '--json')).out)
+    expect(rows.map((r: { message: string; data: unknown }) => [r.message, r.data])).toEqual([
+      ['How?', [1]],
+      ['Why?', null],
+    ])
+    expect(rows[0]).not.toHaveProperty('data_json')
+    expect((await cli('questions', '--limit', '0')).out).toBe('(none)')
+  })
+
+  test('export: NDJSON to stdout by default, CSV of test_results by default, a bad --out names the path', async () => {
+    const ndjson = (await cli('export')).out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+    expect(ndjson).toHaveLength(10)
+    expect(ndjson[0]).toMatchObject({ rid: 'export:sessions:1', table: 'sessions', row: { id: 'eeee5555-dirty' } })
+    expect((await cli('export', '--format', 'csv')).out.split('\n')[0]).toBe(
+      'id,session_id,project,file,name,state,duration_ms,retry_count,flaky,error,skip_reason,test_id',
+    )
+    const out = join(textDir, 'no-such-dir', 'dump.ndjson')
+    await expect(cli('export', '--out', out)).rejects.toMatchObject({
+      code: 'BAD_FLAG',
+      message: `--out ${out} cannot be written: ENOENT: no such file or directory, open '${out}'`,
+      hint: 'pass a file in an existing, writable folder',
+    })
+  })
+
+  test.skipIf(!existsSync('/dev/full'))(
+    'export: a write that fails after the file opened (disk full) fails the command',
+    async () => {
+      await expect(cli('export', '--out', '/dev/full')).rejects.toThrow(/^ENOSPC/)
+    },
+  )
+
+  test('import: without a file reads the fallback beside the ledger; --json for machines', async () => {
+    const previousFallback = process.env.CODEX_LEDGER_FALLBACK
+    delete process.env.CODEX_LEDGER_FALLBACK
+    try {
+      const fallback = join(textDir, 'ledger-fallback.ndjson')
+      writeFileSync(fallback, `${JSON.stringify(noSha('hhhh8888', 5 * minute))}\n`)
+      expect(JSON.parse((await cli('import', '--json')).out)).toEqual({ file: fallback, read: 1, imported: 1 })
+      expect((await cli('import')).out).toBe(`imported 0 of 1 records from ${fallback} (1 already present)`)
+    } finally {
+      if (previousFallback !== undefined) process.env.CODEX_LEDGER_FALLBACK = previousFallback
+    }
+  })
+
+  test('ungated: lists commits of the current repository whose tree no passing pre-commit checked', async () => {
+    const repo = join(textDir, 'repo')
+    mkdirSync(repo)
+    const saved = { ...process.env }
+    // Run git as if outside any hook: a GIT_DIR from a surrounding hook would point at another repo.
+    for (const name of Object.keys(process.env)) if (name.startsWith('GIT_')) delete process.env[name]
+    Object.assign(process.env, {
+      GIT_CONFIG_NOSYSTEM: '1',
+      GIT_CONFIG_GLOBAL: join(textDir, 'gitconfig'),
+      GIT_AUTHOR_NAME: 'Spec Author',
+      GIT_AUTHOR_EMAIL: 'author@example.test',
+      GIT_COMMITTER_NAME: 'Spec Committer',
+      GIT_COMMITTER_EMAIL: 'committer@example.test',
+    })
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8' }).trim()
+    const cwd = process.cwd()
+    try {
+      git('init', '-q')
+      writeFileSync(join(repo, 'a.txt'), 'one\n')
+      git('add', 'a.txt')
+      git('commit', '-q', '-m', 'gated commit')
+      const gatedTree = git('rev-parse', 'HEAD^{tree}')
+      writeFileSync(join(repo, 'a.txt'), 'two\n')
+      git('commit', '-q', '-am', 'commit made with HUSKY=0')
+      const ungatedSha = git('rev-parse', 'HEAD')
+      const ledger = openLedger(textLedger)
+      ledger.write([
+        {
+          rid: 'pre-commit-1',
+          table: 'sessions',
+          row: { id: 'pc1', kind: 'pre-commit', status: 'passed', started_at: iso(minute), git_tree: gatedTree },
+        },
+      ])
+      ledger.close()
+      process.chdir(repo)
+      const rows = JSON.parse((await cli('ungated', '--json')).out)
+      expect(rows.map((r: { sha: string; reason: string }) => [r.sha, r.reason])).toEqual([[ungatedSha, 'no-record']])
+      const lines = (await cli('ungated', '--since', 'HEAD~1')).out.split('\n')
+      expect(lines[0]).toMatch(/^sha\s+date\s+author\s+subject\s+why$/)
+      expect(lines[2]).toMatch(
+        new RegExp(
+          `^${ungatedSha.slice(0, 12)}  \\S+  Spec Author <author@example.test>  commit made with HUSKY=0  no hook ran`,
+        ),
+      )
+    } finally {
+      process.chdir(cwd)
+      for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name]
+      Object.assign(process.env, saved)
+    }
+  })
+
+  test('prints to stdout by default, adding the newline a message lacks', async () => {
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
+    try {
+      expect(await ledgerCli(['path'])).toBe(0)
+      expect(await ledgerCli(['--help'])).toBe(0)
+      expect(write.mock.calls.map((c) => c[0])).toEqual([`${textLedger}\n`, expect.stringMatching(/^usage: .*\n$/s)])
+    } finally {
+      write.mockRestore()
+    }
+  })
+
+  test('no command prints the help and exits 2; a name far from every command gets no suggestion', async () => {
+    const none = await cli()
+    expect(none.code).toBe(2)
+    expect(none.out).toContain(`The session ledger (${textLedger}; CODEX_LEDGER overrides).`)
+    await expect(cli('frobnicate-everything')).rejects.toMatchObject({
+      message: 'ledger: unknown command "frobnicate-everything"',
+      hint: 'see `npm run ledger -- --help`',
+    })
   })
 })

@@ -1,4 +1,4 @@
-import { createWriteStream } from 'node:fs'
+import { createWriteStream, type WriteStream } from 'node:fs'
 import { formatTable, type TableRow } from '../../cli/format-table.ts'
 import { nearest } from '../../cli/nearest.ts'
 import { durationFlag, intFlag, type OptionSpec, parseArgs } from '../../cli/parse-args.ts'
@@ -147,7 +147,7 @@ export const LEDGER_COMMANDS: Record<string, LedgerCommand> = {
           `--format must be ndjson or csv, got "${format}"`,
           'e.g. --format csv --table test_results',
         )
-      const sink = values.out ? createWriteStream(values.out as string) : null
+      const sink = values.out ? await openOutput(values.out as string) : null
       const write = (text: string) => (sink ? sink.write(text) : io.out(text))
       if (format === 'csv') write(exportCsv(ledger(), (values.table as string | undefined) ?? 'test_results'))
       else for (const record of exportRecords(ledger())) write(`${JSON.stringify(record)}\n`)
@@ -266,6 +266,29 @@ export async function ledgerCli(
 function helpText(): string {
   const lines = Object.entries(LEDGER_COMMANDS).map(([, c]) => `  ${c.usage.padEnd(52)} ${c.summary}`)
   return `usage: npm run ledger -- <command> [options]\n\nThe session ledger (${resolveLedgerPath()}; CODEX_LEDGER overrides).\n\ncommands:\n${lines.join('\n')}\n\nEvery command takes --help; most take --json.\n`
+}
+
+/**
+ * Opens `--out` before anything is exported, so an unwritable path is a usage error (exit 2)
+ * instead of an unhandled stream 'error' event that kills the process with a stack.
+ */
+async function openOutput(path: string): Promise<WriteStream> {
+  const stream = createWriteStream(path)
+  try {
+    await new Promise((resolve, reject) => {
+      stream.once('open', resolve)
+      stream.once('error', reject)
+    })
+  } catch (error) {
+    throw new UserError(
+      'BAD_FLAG',
+      `--out ${path} cannot be written: ${(error as Error).message}`,
+      'pass a file in an existing, writable folder',
+    )
+  }
+  // A later write error (disk full) still reaches the caller through end()'s callback.
+  stream.on('error', () => {})
+  return stream
 }
 
 function printJson(io: Io, value: unknown): number {

@@ -1,0 +1,13 @@
+import { expect } from 'vitest'
+import { UserError } from '../../src/errors/user-error.ts'
+
+/** The UserError `fn` throws (anything else, or nothing, fails the spec). */
+export function userErrorFrom(fn: () => unknown): UserError {
+  try {
+    fn()
+  } catch (error) {
+    expect(error).toBeInstanceOf(UserError)
+    return error as UserError
+  }
+  throw new Error('expected a UserError')
+}
