@@ -1,12 +1,14 @@
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 import { coverageOptions } from './src/coverage/coverage-options.ts'
+import { ledgerReporter } from './src/reporter/ledger-reporter-entry.ts'
 import { projects } from './vitest.workspace.ts'
 
 export default defineConfig({
   test: {
-    // Setting reporters replaces the default one: keep 'default' and add the ledger writer.
-    reporters: ['default', './src/reporter/ledger-reporter.ts'],
+    // Setting reporters replaces the default one: keep 'default' and add the ledger writer, loaded
+    // prebuilt as plain JS (src/reporter/ledger-reporter-entry.ts says why).
+    reporters: ['default', await ledgerReporter()],
     projects,
     // On with --coverage (npm test). From configs/coverage.json: thresholds per area (checked on
     // full runs only: the ledger reporter turns them off for a partial run) and the ratchet; a

@@ -24,7 +24,8 @@ export const projects: TestProjectInlineConfiguration[] = [
     test: {
       name: 'gates',
       include: ['gates/**/*.gate.ts'],
-      env: specEnv,
+      // Gates are the product, not specs: they reuse passed config validations like the CLIs do.
+      env: { ...specEnv, CODEX_VALIDATION_MEMO: `${root}.codex/validated-configs.json` },
       testTimeout: 120_000,
       // Gate specs share no state; one module graph for all of them cut cold runs ~25% and warm
       // (cached) runs ~3x in the gates benchmark.

@@ -49,6 +49,10 @@ export async function ledgerBench(argv: string[]): Promise<BenchResult> {
           measure: `vitest run, ${testCount} tests, + ledger reporter (median of ${repeats})`,
           seconds: overhead.withLedger,
         },
+        {
+          measure: `vitest run, ${testCount} tests, + ledger reporter from source (median of ${repeats})`,
+          seconds: overhead.fromSource,
+        },
       ],
       targets: [
         {
@@ -59,7 +63,10 @@ export async function ledgerBench(argv: string[]): Promise<BenchResult> {
         { target: 'reporter overhead ≤ 3% wall', value: `${((ratio - 1) * 100).toFixed(1)}%`, met: ratio <= 1.03 },
       ],
       extra: { samples: overhead.samples },
-      notes: ['overhead runs alternate with/without in one invocation; medians taken to damp machine noise'],
+      notes: [
+        'overhead runs rotate without / with / from-source in one invocation; medians taken to damp machine noise',
+        `reporter loaded from source (through Vite) instead of prebuilt: ${((overhead.fromSource / overhead.without - 1) * 100).toFixed(1)}% overhead`,
+      ],
     }
   } finally {
     rmSync(work, { recursive: true, force: true })
@@ -117,36 +124,46 @@ function measureReporterOverhead(work: string, testCount: number, repeats: numbe
       `import { expect, test } from 'vitest'\n${tests.join('\n')}\n`,
     )
   }
-  const reporter = resolve('src/reporter/ledger-reporter.ts')
-  writeFileSync(
-    join(suite, 'vitest.config.ts'),
-    `export default { test: { include: ['*.bench-fixture.ts'], reporters: process.env.WITH_LEDGER === '1' ? ['default', ${JSON.stringify(reporter)}] : ['default'] } }\n`,
-  )
+  // Three configs, loaded the way vitest.config.ts loads the reporter: none, the prebuilt bundle,
+  // and the TypeScript source handed to Vitest by path (what the bundle replaces).
+  const entry = JSON.stringify(resolve('src/reporter/ledger-reporter-entry.ts'))
+  const include = "include: ['*.bench-fixture.ts']"
+  // ESM like this repository (the configs use top-level await).
+  writeFileSync(join(suite, 'package.json'), '{ "type": "module" }\n')
+  writeFileSync(join(suite, 'without.config.ts'), `export default { test: { ${include}, reporters: ['default'] } }\n`)
+  for (const [name, setting] of [
+    ['bundle', ''],
+    ['source', "process.env.CODEX_REPORTER = 'source'\n"],
+  ]) {
+    writeFileSync(
+      join(suite, `${name}.config.ts`),
+      `import { ledgerReporter } from ${entry}\n${setting}export default { test: { ${include}, reporters: ['default', await ledgerReporter()] } }\n`,
+    )
+  }
   symlinkModules(suite)
   const vitestBin = resolve('node_modules/.bin/vitest')
-  const run = (withLedger: boolean) => {
+  const run = (config: OverheadVariant) => {
     const t = performance.now()
-    execFileSync(vitestBin, ['run', '--root', suite], {
-      env: {
-        ...process.env,
-        WITH_LEDGER: withLedger ? '1' : '0',
-        CODEX_LEDGER: join(work, 'overhead.db'),
-        CODEX_REPORTS: '0',
-        CI: '1',
-      },
+    execFileSync(vitestBin, ['run', '--root', suite, '--config', join(suite, `${config}.config.ts`)], {
+      env: { ...process.env, CODEX_LEDGER: join(work, 'overhead.db'), CODEX_REPORTS: '0', CI: '1' },
       stdio: 'ignore',
     })
     return (performance.now() - t) / 1000
   }
-  run(true) // warm caches (vite transform cache, disk) before measuring
-  run(false)
-  const samples = { without: [] as number[], withLedger: [] as number[] }
-  for (let i = 0; i < repeats; i++) {
-    samples.without.push(run(false))
-    samples.withLedger.push(run(true))
+  // Warm caches (vite transform cache, disk, the reporter bundle) before measuring.
+  for (const variant of OVERHEAD_VARIANTS) run(variant)
+  const samples: Record<OverheadVariant, number[]> = { without: [], bundle: [], source: [] }
+  for (let i = 0; i < repeats; i++) for (const variant of OVERHEAD_VARIANTS) samples[variant].push(run(variant))
+  return {
+    without: median(samples.without),
+    withLedger: median(samples.bundle),
+    fromSource: median(samples.source),
+    samples,
   }
-  return { without: median(samples.without), withLedger: median(samples.withLedger), samples }
 }
+
+const OVERHEAD_VARIANTS = ['without', 'bundle', 'source'] as const
+type OverheadVariant = (typeof OVERHEAD_VARIANTS)[number]
 
 function symlinkModules(dir: string): void {
   execFileSync('ln', ['-s', resolve('node_modules'), join(dir, 'node_modules')])

@@ -1,8 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { basename, dirname, join, relative } from 'node:path'
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
+import type { ErrorObject, ValidateFunction } from 'ajv'
 import { nearest } from '../cli/nearest.ts'
 import { UserError } from '../errors/user-error.ts'
+import { newAjv } from './new-ajv.ts'
 import { configHash, TRAIN_DEFAULTS, type TrainConfig } from './train-config.ts'
 
 /** The JSON Schema every training config is validated against. */
@@ -26,7 +27,7 @@ let compiled: { validate: ValidateFunction; schema: JsonSchema } | undefined
 function schema(): { validate: ValidateFunction; schema: JsonSchema } {
   if (!compiled) {
     const json = JSON.parse(readFileSync(TRAIN_SCHEMA_PATH, 'utf8')) as JsonSchema
-    compiled = { validate: new Ajv({ allErrors: true, strict: true }).compile(json), schema: json }
+    compiled = { validate: newAjv({ allErrors: true, strict: true }).compile(json), schema: json }
   }
   return compiled
 }

@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv'
 import { nearest } from '../cli/nearest.ts'
+import { newAjv } from '../config/new-ajv.ts'
 import { UserError } from '../errors/user-error.ts'
 import { sha256Hex } from './canonical-json.ts'
 
@@ -13,7 +14,7 @@ export const RECORD_SCHEMAS_DIR = join(SCHEMAS_DIR, 'records')
 
 /** An ajv instance as every loader here uses it: all errors reported, strict about schemas. */
 export function createAjv(): Ajv {
-  return new Ajv({
+  return newAjv({
     allErrors: true,
     strict: true,
     strictRequired: false,

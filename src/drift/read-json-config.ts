@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs'
 import { relative } from 'node:path'
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
+import type { ErrorObject, ValidateFunction } from 'ajv'
 import { nearest } from '../cli/nearest.ts'
+import { newAjv } from '../config/new-ajv.ts'
+import { validateOnce } from '../config/validation-memo.ts'
 import { UserError } from '../errors/user-error.ts'
 
 /**
@@ -26,8 +28,10 @@ export function readJsonConfig<T>(path: string, schemaPath: string, code: string
       `fix the JSON syntax in ${shown}`,
     )
   }
-  const validate = validator(schemaPath)
-  if (!validate(value)) throw schemaError(shown, displayPath(schemaPath), code, validate.errors ?? [])
+  validateOnce(schemaPath, value, () => {
+    const validate = validator(schemaPath)
+    if (!validate(value)) throw schemaError(shown, displayPath(schemaPath), code, validate.errors ?? [])
+  })
   return value as T
 }
 
@@ -38,7 +42,7 @@ const validators = new Map<string, ValidateFunction>()
 function validator(schemaPath: string): ValidateFunction {
   let validate = validators.get(schemaPath)
   if (!validate) {
-    validate = new Ajv({ allErrors: true, strict: true }).compile(JSON.parse(readFileSync(schemaPath, 'utf8')))
+    validate = newAjv({ allErrors: true, strict: true }).compile(JSON.parse(readFileSync(schemaPath, 'utf8')))
     validators.set(schemaPath, validate)
   }
   return validate

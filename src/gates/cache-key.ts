@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
+import { fileDigest } from './file-digest.ts'
 import type { CacheInputs } from './gate.ts'
 import { PACKAGE_ROOT } from './repo-files.ts'
 
@@ -25,15 +26,7 @@ export function cacheKey(
   }
   for (const f of [...new Set(inputs.contents)].sort()) {
     h.update(`C${f}\0`)
-    try {
-      h.update(
-        createHash('sha256')
-          .update(readFileSync(join(root, f)))
-          .digest(),
-      )
-    } catch {
-      h.update('missing')
-    }
+    h.update(fileDigest(join(root, f)) ?? 'missing')
   }
   return h.digest('hex')
 }
@@ -44,7 +37,7 @@ export function canonicalJson(value: unknown): string {
   if (value && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)
       .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .sort(([a], [b]) => (a < b ? -1 : 1)) // keys of one object are distinct: never equal
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`
   }
   return JSON.stringify(value) ?? 'null'

@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
-import { Ajv, type ErrorObject } from 'ajv'
+import type { Ajv, ErrorObject } from 'ajv'
 import { nearest } from '../cli/nearest.ts'
+import { newAjv } from '../config/new-ajv.ts'
+import { validateOnce } from '../config/validation-memo.ts'
 import { UserError } from '../errors/user-error.ts'
 import { type FileMode, PACKAGE_ROOT } from './repo-files.ts'
 
@@ -107,7 +109,8 @@ export function loadGatesConfig(root: string, env: NodeJS.ProcessEnv = process.e
   } catch (error) {
     throw new UserError(
       'GATES_CONFIG',
-      `${shown} is not valid JSON: ${error instanceof Error ? error.message : String(error)}${jsonErrorLocation(text, error)}`,
+      // JSON.parse throws only SyntaxError: its message is the description.
+      `${shown} is not valid JSON: ${(error as SyntaxError).message}${jsonErrorLocation(text, error as SyntaxError)}`,
       `fix the JSON syntax in ${shown}`,
     )
   }
@@ -117,8 +120,10 @@ export function loadGatesConfig(root: string, env: NodeJS.ProcessEnv = process.e
 /** Validates an already-parsed config object and lays it over the defaults. */
 export function resolveGatesConfig(raw: unknown, path: string | undefined): GatesConfig {
   const shown = path ? displayPath(path) : 'gates config'
-  const validate = validator()
-  if (!validate(raw)) throw configError(shown, validate.errors ?? [])
+  validateOnce(SCHEMA_PATH, raw, () => {
+    const validate = validator()
+    if (!validate(raw)) throw configError(shown, validate.errors ?? [])
+  })
   const input = raw as { files?: FileMode; exclude?: string[]; gates?: Partial<Record<GateName, object>> }
   const gates = {} as Record<GateName, unknown>
   for (const name of GATE_NAMES) {
@@ -136,7 +141,7 @@ let compiled: ReturnType<Ajv['compile']> | undefined
 
 function validator(): ReturnType<Ajv['compile']> {
   if (!compiled) {
-    const ajv = new Ajv({ allErrors: true, strict: true, verbose: true })
+    const ajv = newAjv({ allErrors: true, strict: true, verbose: true })
     compiled = ajv.compile(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')))
   }
   return compiled
@@ -188,8 +193,8 @@ function displayPath(path: string): string {
   return rel.startsWith('..') ? path : rel
 }
 
-function jsonErrorLocation(text: string, error: unknown): string {
-  const position = /position (\d+)/.exec(error instanceof Error ? error.message : '')?.[1]
+function jsonErrorLocation(text: string, error: SyntaxError): string {
+  const position = /position (\d+)/.exec(error.message)?.[1]
   if (position === undefined) return ''
   const before = text.slice(0, Number(position))
   const line = before.split('\n').length

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { existsSync, lstatSync, readdirSync } from 'node:fs'
+import { existsSync, lstatSync, readdirSync, statSync } from 'node:fs'
 import { join, relative, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { UserError } from '../errors/user-error.ts'
@@ -47,7 +47,34 @@ export function isGitRepo(root: string): boolean {
   return gitFiles(root, 'tracked') !== undefined
 }
 
+const trackedListings = new Map<string, { index: string; files: string[] }>()
+
+/**
+ * `git ls-files` output. The tracked listing depends only on the index, so it is remembered per
+ * process while `.git/index` keeps its stat data (each gate of a run asks for it; one git start
+ * each cost ~5 ms); an index written within the last 2 s is not trusted (racy-git rule).
+ */
 function gitFiles(root: string, mode: FileMode): string[] | undefined {
+  if (mode !== 'tracked') return runLsFiles(root, mode)
+  const index = indexStamp(root)
+  const known = trackedListings.get(root)
+  if (index && known?.index === index) return known.files
+  const files = runLsFiles(root, mode)
+  if (index && files) trackedListings.set(root, { index, files })
+  return files
+}
+
+function indexStamp(root: string): string | undefined {
+  try {
+    const stat = statSync(join(root, '.git', 'index'), { bigint: true })
+    if (Date.now() - Number(stat.mtimeMs) < 2_000) return undefined
+    return `${stat.mtimeNs}:${stat.size}:${stat.ino}`
+  } catch {
+    return undefined // no index yet, or .git is a worktree/submodule pointer file: always ask git
+  }
+}
+
+function runLsFiles(root: string, mode: FileMode): string[] | undefined {
   const args = ['-C', root, 'ls-files', '-z', '--cached']
   if (mode === 'worktree') args.push('--others', '--exclude-standard')
   let out: string

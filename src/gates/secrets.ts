@@ -44,12 +44,14 @@ export function scanSecretsInBytes(bytes: Uint8Array, path: string, options: Sec
   if (isBinary(bytes)) return []
   let scan: FileScan | undefined
   const detect = detectOptions(path, options)
-  walkState = 0
-  for (let i = nextKeywordEnd(bytes, 0); i !== -1; i = nextKeywordEnd(bytes, i + 1)) {
-    const state = walkState
-    if (skipHit(bytes, i, state, detect)) continue
+  const hits = AUTOMATON.scan(bytes)
+  const { ends, states } = hits
+  for (let k = 0; k < hits.count; k++) {
+    const end = ends[k] as number
+    const state = states[k] as number
+    if (skipHit(bytes, end, state, detect)) continue
     scan ??= new FileScan(bytes, path, options)
-    scan.hit(i, AUTOMATON.valuesAt(state))
+    scan.hit(end, AUTOMATON.valuesAt(state))
   }
   return scan ? scan.results() : []
 }
@@ -141,29 +143,6 @@ const LONG_LINE = 4096
 const AUTOMATON = new KeywordAutomaton(
   SECRET_RULES.flatMap((rule, ruleIndex) => rule.keywords.map((keyword) => ({ keyword, value: ruleIndex }))),
 )
-
-/** The automaton's state between calls of `nextKeywordEnd` (kept out of its loop: V8 keeps it in a register). */
-let walkState = 0
-
-/**
- * The hot loop, kept tiny so V8 optimizes it whole: walks from `from` and returns the offset
- * where the next keyword ends (its state in `walkState`), or -1 at the end of the bytes.
- */
-function nextKeywordEnd(bytes: Uint8Array, from: number): number {
-  const next = AUTOMATON.next
-  const outputFrom = AUTOMATON.outputFrom
-  let state = walkState
-  const n = bytes.length
-  for (let i = from; i < n; i++) {
-    state = next[(state << 8) | (bytes[i] as number)] as number
-    if (state >= outputFrom) {
-      walkState = state
-      return i
-    }
-  }
-  walkState = state
-  return -1
-}
 
 /**
  * Per output state, which byte-level test may skip it: 1 the generic rule's, 2 the URL rule's,

@@ -20,6 +20,8 @@ export const COMMAND = 'npm run train --'
 
 export const TRAIN_HELP = `usage: npm run train -- --config configs/train/<name>.json [options]
        npm run train -- sweep --config <file> --grid key=v1,v2 [--grid …] [--run]
+       npm run train -- export --checkpoint DIR --out FILE.onnx
+       npm run train -- sample --checkpoint DIR [--prompt TEXT]
 
 Trains the nanoGPT-compatible GPT a config describes. Writes <out_dir>/metrics.ndjson (every
 step), <out_dir>/checkpoints/ckpt-<step>/, <out_dir>/system_metrics.jsonl, and the run with its
@@ -82,7 +84,7 @@ export async function trainCommand(argv: string[], io: CliIo = STDIO): Promise<n
     throw new UserError(
       'BAD_ARGUMENT',
       `${COMMAND}: unexpected argument "${positionals[0]}"`,
-      'subcommands: sweep; to train pass --config configs/train/<name>.json',
+      'subcommands: sweep, export, sample (each takes --help); to train pass --config configs/train/<name>.json',
     )
   }
   if (!values.config) {

@@ -1,0 +1,21 @@
+/** The repository root. */
+export declare const ROOT: string
+
+export interface BundleState {
+  fresh: boolean
+  reason: string
+}
+
+export interface PrebuiltBundle {
+  dir: string
+  output(name: string): string
+  state(): BundleState
+  build(): Promise<{ dir: string; inputs: number }>
+}
+
+export declare function prebuiltBundle(options: {
+  dir: string
+  entries: Record<string, string>
+  splitting?: boolean
+  sourceUrls?: boolean
+}): PrebuiltBundle

@@ -1,0 +1,142 @@
+// Prebuilt bundles: TypeScript entry points bundled by esbuild (installed as tsx's dependency) into
+// a git-ignored folder under .codex/, so a process pays for one plain `node` import instead of
+// compiling TypeScript module by module. A stamp with the sha1 of every bundled source file tells
+// whether a bundle is stale; npm packages stay external (node_modules). Used by the hook runner
+// (.husky/runner-bundle.mjs) and the ledger reporter (src/reporter/ledger-reporter-entry.ts).
+// Plain JavaScript on purpose: it must run where tsx is not loaded.
+import { createHash, randomUUID } from 'node:crypto'
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { dirname, join, relative } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+
+/** The repository root (this file is scripts/prebuilt-bundle.mjs). */
+export const ROOT = dirname(dirname(fileURLToPath(import.meta.url)))
+
+const STAMP_VERSION = 1
+
+/**
+ * A bundle of `entries` ({ outputName: 'path/from/root.ts' }) in `dir`. With `splitting`, what
+ * the entries import lazily becomes chunks; with `sourceUrls`, `import.meta.url` (and `.dirname`,
+ * `.filename`) keep meaning the original source file, so paths computed from them are the same
+ * inside the bundle as in the sources.
+ */
+export function prebuiltBundle({ dir, entries, splitting = false, sourceUrls = false }) {
+  const stampPath = join(dir, 'stamp.json')
+  return {
+    dir,
+    /** The built file of one entry. */
+    output: (name) => join(dir, `${name}.mjs`),
+    /** `{ fresh, reason }`: whether the bundle exists and every source it was built from is unchanged. */
+    state: () => bundleState(stampPath),
+    /** Builds it; each file written to a temp name and renamed into place, the stamp last. */
+    build: () => buildBundle({ dir, entries, splitting, sourceUrls, stampPath }),
+  }
+}
+
+function bundleState(stampPath) {
+  let stamp
+  try {
+    stamp = JSON.parse(readFileSync(stampPath, 'utf8'))
+  } catch {
+    return { fresh: false, reason: 'no bundle yet' }
+  }
+  if (stamp.version !== STAMP_VERSION || stamp.node !== process.versions.node)
+    return { fresh: false, reason: 'built by another version' }
+  for (const [path, hash] of Object.entries(stamp.inputs)) {
+    let now
+    try {
+      now = sha1(readFileSync(join(ROOT, path)))
+    } catch {
+      return { fresh: false, reason: `${path} is gone` }
+    }
+    if (now !== hash) return { fresh: false, reason: `${path} changed` }
+  }
+  return { fresh: true, reason: 'fresh' }
+}
+
+async function buildBundle({ dir, entries, splitting, sourceUrls, stampPath }) {
+  const { build } = await import('esbuild')
+  const result = await build({
+    absWorkingDir: ROOT,
+    entryPoints: entries,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    splitting,
+    chunkNames: 'chunk-[hash]',
+    outdir: dir,
+    outExtension: { '.js': '.mjs' },
+    plugins: sourceUrls ? [keepSourceUrls] : [],
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+    legalComments: 'none',
+  })
+  mkdirSync(dir, { recursive: true })
+  const inputs = {}
+  for (const path of Object.keys(result.metafile.inputs).sort()) {
+    inputs[path] = sha1(readFileSync(join(ROOT, path)))
+  }
+  // Chunks first, then the entries, the first-named last: an entry loads chunks (and the runner
+  // starts its worker) only once it runs itself, so nothing ever loads a file older than itself.
+  const names = Object.keys(entries)
+  const rank = (path) => {
+    const index = names.findIndex((name) => join(dir, `${name}.mjs`) === path)
+    return index < 0 ? -Infinity : -index
+  }
+  const outputs = [...result.outputFiles].sort((a, b) => rank(a.path) - rank(b.path))
+  for (const file of outputs) writeAtomic(file.path, file.contents)
+  writeAtomic(
+    stampPath,
+    `${JSON.stringify({ version: STAMP_VERSION, node: process.versions.node, inputs }, null, 2)}\n`,
+  )
+  removeOldChunks(dir, new Set(outputs.map((f) => f.path)))
+  return { dir: relative(ROOT, dir), inputs: Object.keys(inputs).length }
+}
+
+/** esbuild plugin: `import.meta.url|dirname|filename` of each source become its own path. */
+const keepSourceUrls = {
+  name: 'keep-source-urls',
+  setup(build) {
+    build.onLoad({ filter: /\.(m?[jt]s)$/ }, async (args) => {
+      const text = await readFile(args.path, 'utf8')
+      if (!text.includes('import.meta.')) return undefined
+      const contents = text
+        .replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href))
+        .replaceAll('import.meta.dirname', JSON.stringify(dirname(args.path)))
+        .replaceAll('import.meta.filename', JSON.stringify(args.path))
+      return { contents, loader: args.path.endsWith('.ts') ? 'ts' : 'js' }
+    })
+  },
+}
+
+/** Chunks of earlier builds, once no process started before this build can still be loading them. */
+function removeOldChunks(dir, current) {
+  const cutoff = Date.now() - 10 * 60_000
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name)
+    if (!name.startsWith('chunk-') || current.has(path)) continue
+    try {
+      if (statSync(path).mtimeMs < cutoff) rmSync(path, { force: true })
+    } catch {
+      // removed meanwhile by a concurrent build
+    }
+  }
+}
+
+function sha1(bytes) {
+  return createHash('sha1').update(bytes).digest('hex')
+}
+
+function writeAtomic(path, data) {
+  const temp = `${path}.tmp-${randomUUID()}`
+  try {
+    writeFileSync(temp, data)
+    renameSync(temp, path)
+  } finally {
+    rmSync(temp, { force: true })
+  }
+}
