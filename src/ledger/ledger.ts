@@ -100,12 +100,11 @@ export class Ledger {
     while (start < records.length) {
       const first = records[start] as LedgerRecord
       const keys = definedKeys(first.row)
-      const signature = keys.join(',')
       let end = start + 1
       if (!UPSERT_KEYS[first.table]) {
         while (end < records.length) {
           const next = records[end] as LedgerRecord
-          if (next.table !== first.table || definedKeys(next.row).join(',') !== signature) break
+          if (next.table !== first.table || !hasKeys(next.row, keys)) break
           end++
         }
       }
@@ -121,18 +120,24 @@ export class Ledger {
     start: number,
     end: number,
   ): void {
-    const perStatement = Math.max(
-      1,
-      Math.min(ROWS_PER_STATEMENT, Math.floor(MAX_PARAMETERS / Math.max(1, keys.length))),
-    )
+    const width = keys.length
+    const perStatement = Math.max(1, Math.min(ROWS_PER_STATEMENT, Math.floor(MAX_PARAMETERS / Math.max(1, width))))
+    let full: Database.Statement | undefined
+    const values: unknown[] = new Array(perStatement * width)
     for (let from = start; from < end; from += perStatement) {
       const count = Math.min(perStatement, end - from)
-      const values: unknown[] = []
+      if (count < perStatement) values.length = count * width
+      let v = 0
       for (let i = from; i < from + count; i++) {
         const row = (records[i] as LedgerRecord).row
-        for (const key of keys) values.push(row[key])
+        for (let k = 0; k < width; k++) values[v++] = row[keys[k] as string]
       }
-      this.prepared(table, keys, count).run(values)
+      if (count === perStatement) {
+        full ??= this.prepared(table, keys, count)
+        full.run(values)
+      } else {
+        this.prepared(table, keys, count).run(values)
+      }
     }
   }
 
@@ -194,6 +199,17 @@ function definedKeys(row: LedgerRow): string[] {
   const keys: string[] = []
   for (const key in row) if (row[key] !== undefined) keys.push(key)
   return keys
+}
+
+/** True when the row's defined columns are exactly `keys`, in that order (no allocation). */
+function hasKeys(row: LedgerRow, keys: readonly string[]): boolean {
+  let k = 0
+  for (const key in row) {
+    if (row[key] === undefined) continue
+    if (key !== keys[k]) return false
+    k++
+  }
+  return k === keys.length
 }
 
 function valuesOf(row: LedgerRow, keys: readonly string[]): unknown[] {
