@@ -44,14 +44,15 @@ export function scanSecretsInBytes(bytes: Uint8Array, path: string, options: Sec
   if (isBinary(bytes)) return []
   let scan: FileScan | undefined
   const detect = detectOptions(path, options)
-  const hits = AUTOMATON.scan(bytes)
+  const { automaton, skipKind } = keywords()
+  const hits = automaton.scan(bytes)
   const { ends, states } = hits
   for (let k = 0; k < hits.count; k++) {
     const end = ends[k] as number
     const state = states[k] as number
-    if (skipHit(bytes, end, state, detect)) continue
+    if (skipHit(bytes, end, skipKind[state] as number, detect)) continue
     scan ??= new FileScan(bytes, path, options)
-    scan.hit(end, AUTOMATON.valuesAt(state))
+    scan.hit(end, automaton.valuesAt(state))
   }
   return scan ? scan.results() : []
 }
@@ -139,23 +140,34 @@ export const secretsGate: Gate<'secrets'> = {
 
 const LONG_LINE = 4096
 
-/** Every rule's keywords in one automaton; a keyword's value is the index of its rule. */
-const AUTOMATON = new KeywordAutomaton(
-  SECRET_RULES.flatMap((rule, ruleIndex) => rule.keywords.map((keyword) => ({ keyword, value: ruleIndex }))),
-)
-
-/**
- * Per output state, which byte-level test may skip it: 1 the generic rule's, 2 the URL rule's,
- * 0 none (some rule there has no test). Direct calls, so the hot path stays monomorphic.
- */
-const SKIP_KIND = new Uint8Array(AUTOMATON.next.length >> 8)
-for (let state = AUTOMATON.outputFrom; state < SKIP_KIND.length; state++) {
-  const tests = AUTOMATON.valuesAt(state).map((r) => SECRET_RULES[r]?.skipAt)
-  SKIP_KIND[state] = tests.every((t) => t === genericSkipAt) ? 1 : tests.every((t) => t === urlSkipAt) ? 2 : 0
+interface Keywords {
+  /** Every rule's keywords in one automaton; a keyword's value is the index of its rule. */
+  automaton: KeywordAutomaton<number>
+  /**
+   * Per output state, which byte-level test may skip it: 1 the generic rule's, 2 the URL rule's,
+   * 0 none (some rule there has no test). Direct calls, so the hot path stays monomorphic.
+   */
+  skipKind: Uint8Array
 }
 
-function skipHit(bytes: Uint8Array, end: number, state: number, options: DetectOptions): boolean {
-  const kind = SKIP_KIND[state]
+let compiled: Keywords | undefined
+
+/** Built on the first scan, not at import: a gate run answered from the cache never pays for it. */
+function keywords(): Keywords {
+  if (compiled) return compiled
+  const automaton = new KeywordAutomaton(
+    SECRET_RULES.flatMap((rule, ruleIndex) => rule.keywords.map((keyword) => ({ keyword, value: ruleIndex }))),
+  )
+  const skipKind = new Uint8Array(automaton.next.length >> 8)
+  for (let state = automaton.outputFrom; state < skipKind.length; state++) {
+    const tests = automaton.valuesAt(state).map((r) => SECRET_RULES[r]?.skipAt)
+    skipKind[state] = tests.every((t) => t === genericSkipAt) ? 1 : tests.every((t) => t === urlSkipAt) ? 2 : 0
+  }
+  compiled = { automaton, skipKind }
+  return compiled
+}
+
+function skipHit(bytes: Uint8Array, end: number, kind: number, options: DetectOptions): boolean {
   if (kind === 1) return genericSkipAt(bytes, end, options)
   if (kind === 2) return urlSkipAt(bytes, end)
   return false
