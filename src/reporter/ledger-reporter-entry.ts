@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { Reporter } from 'vitest/node'
@@ -30,7 +31,11 @@ export async function ledgerReporter(
   if (process.env.CODEX_REPORTER === 'source') return source
   try {
     if (!ledgerReporterBundle.state().fresh) await ledgerReporterBundle.build()
-    const module = (await import(pathToFileURL(ledgerReporterBundle.output('ledger-reporter')).href)) as {
+    // The file's mtime in the URL: after a rebuild, a long-lived process (watch mode reloading
+    // its config) imports the new bundle instead of the one Node's module cache holds.
+    const file = ledgerReporterBundle.output('ledger-reporter')
+    const url = `${pathToFileURL(file).href}?v=${statSync(file).mtimeMs}`
+    const module = (await import(url)) as {
       default: new (options: LedgerReporterOptions) => Reporter
     }
     return new module.default(options)
