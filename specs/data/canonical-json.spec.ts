@@ -17,6 +17,12 @@ describe('canonicalJson()', () => {
     )
   })
 
+  test('a "__proto__" key (as JSON.parse makes it) is kept, so it changes the text and the hash', () => {
+    const withKey = JSON.parse('{"a": {"__proto__": false}}')
+    expect(canonicalJson(withKey)).toBe('{"a":{"__proto__":false}}')
+    expect(canonicalJson(withKey)).not.toBe(canonicalJson({ a: {} }))
+  })
+
   test('sha256Hex of "abc" is the FIPS 180-2 test vector', () => {
     expect(sha256Hex('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad')
   })

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
-import { maskSecret, redactEnv, redactText, secretEnvValues } from '../../src/redact/redact.ts'
+import { maskSecret, redactEnv, redactText, redactValue, secretEnvValues } from '../../src/redact/redact.ts'
 import { errorBlock } from '../../src/reporter/error-capture.ts'
 import { envSnapshot } from '../../src/reporter/session-info.ts'
 import { caseToRecords } from '../../src/reporter/to-ledger-rows.ts'
@@ -123,5 +123,13 @@ describe('ledger records and error blocks', () => {
     })
     expect(snapshot).toEqual({ CI: 'true', CODEX_API_KEY: 'abcd…[redacted 13 chars]' })
     expect(redactEnv({ MY_TOKEN: 'x' })).toEqual({ MY_TOKEN: 'x…[redacted 1 chars]' })
+  })
+
+  test('a "__proto__" key (as JSON.parse makes it) is kept and its value redacted, not dropped', () => {
+    const value = JSON.parse('{"__proto__": {"note": "token ghp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}}')
+    const out = redactValue(value, []) as Record<string, { note: string }>
+    expect(Object.keys(out)).toEqual(['__proto__'])
+    expect(JSON.stringify(out)).not.toContain('aaaaaaaaaaaaaaaaaaaa')
+    expect(JSON.stringify(out)).toContain('"__proto__"')
   })
 })

@@ -18,7 +18,8 @@ function sortKeys(value: unknown): unknown {
   if (value && typeof value === 'object' && !ArrayBuffer.isView(value)) {
     const json = (value as { toJSON?: () => unknown }).toJSON
     if (typeof json === 'function') return sortKeys(json.call(value))
-    const out: Record<string, unknown> = {}
+    // No prototype: a `__proto__` key (JSON.parse makes it an own key) stays a key, not a setter.
+    const out: Record<string, unknown> = Object.create(null)
     for (const key of Object.keys(value).sort()) {
       const v = (value as Record<string, unknown>)[key]
       if (v !== undefined) out[key] = sortKeys(v)

@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import type { ValidateFunction } from 'ajv'
 import { UserError } from '../errors/user-error.ts'
+import { setOwnKey } from '../json/set-own-key.ts'
 import { SECRET_PATTERNS } from '../redact/secret-patterns.ts'
 import { sha256Hex } from './canonical-json.ts'
 import { assertValid, createAjv, readJsonFile, SCHEMAS_DIR } from './schemas.ts'
@@ -187,7 +188,7 @@ function mapStrings(value: unknown, fn: (text: string) => string): unknown {
   if (Array.isArray(value)) return value.map((v) => mapStrings(v, fn))
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {}
-    for (const [k, v] of Object.entries(value)) out[k] = mapStrings(v, fn)
+    for (const [k, v] of Object.entries(value)) setOwnKey(out, k, mapStrings(v, fn))
     return out
   }
   return value

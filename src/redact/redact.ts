@@ -1,3 +1,4 @@
+import { setOwnKey } from '../json/set-own-key.ts'
 import { SECRET_PATTERNS } from './secret-patterns.ts'
 
 /** Variable names whose values are secrets: `*TOKEN*`, `*SECRET*`, `*KEY*`, `*PASSWORD*` (and kin). */
@@ -58,7 +59,7 @@ export function redactValue<T>(value: T, envSecrets: readonly string[] = secretE
   if (Array.isArray(value)) return value.map((v) => redactValue(v, envSecrets)) as T
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {}
-    for (const [k, v] of Object.entries(value)) out[k] = redactValue(v, envSecrets)
+    for (const [k, v] of Object.entries(value)) setOwnKey(out, k, redactValue(v, envSecrets))
     return out as T
   }
   return value
