@@ -85,6 +85,19 @@ export function readManifest(path: string): DatasetManifest {
   return m as DatasetManifest
 }
 
+/** One split's entry of a manifest read from `manifestPath`, or a UserError listing the splits it has. */
+export function manifestSplit(manifest: DatasetManifest, manifestPath: string, split: string): SplitEntry {
+  const entry = manifest.splits[split]
+  if (!entry) {
+    throw new UserError(
+      'DATA_SPLIT_UNKNOWN',
+      `${manifestPath}: no split "${split}"`,
+      `available: ${Object.keys(manifest.splits).join(', ')}`,
+    )
+  }
+  return entry
+}
+
 /** The manifest's row for the ledger's `artifacts` table, ready for `ledger.write([...])`. */
 export function artifactLedgerRecord(sessionId: string, artifact: ArtifactMeta, createdAt = new Date()): LedgerRecord {
   return {

@@ -3,7 +3,7 @@ import { closeSync, fsyncSync, openSync, readFileSync, readSync, writeSync } fro
 import { dirname, join } from 'node:path'
 import { UserError } from '../errors/user-error.ts'
 import type { DatasetManifest } from './manifest.ts'
-import { readManifest } from './manifest.ts'
+import { manifestSplit, readManifest } from './manifest.ts'
 
 const FLUSH_BYTES = 1 << 20
 
@@ -101,14 +101,7 @@ export class SplitReader {
   private fd: number | undefined
 
   constructor(manifestPath: string, split: string, manifest: DatasetManifest = readManifest(manifestPath)) {
-    const entry = manifest.splits[split]
-    if (!entry) {
-      throw new UserError(
-        'DATA_SPLIT_UNKNOWN',
-        `${manifestPath}: no split "${split}"`,
-        `available: ${Object.keys(manifest.splits).join(', ')}`,
-      )
-    }
+    const entry = manifestSplit(manifest, manifestPath, split)
     const dir = dirname(manifestPath)
     this.split = split
     this.path = join(dir, entry.path)

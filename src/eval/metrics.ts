@@ -3,7 +3,7 @@ import { UserError } from '../errors/user-error.ts'
 import { bleuSignature, corpusBleu } from './bleu.ts'
 import { pySplit } from './python-text.ts'
 import { type LcsStats, lcsStats, scoreFromStats } from './rouge-l.ts'
-import { exactMatch, f1, normalizeAnswer, squadGolds } from './squad.ts'
+import { exactMatch, f1, normalizeAnswer, squadGolds, tokenOverlap } from './squad.ts'
 import { lineTokenAccuracy } from './token-accuracy.ts'
 
 /** A corpus score on the 0..100 scale sacreBLEU prints, with what produced it. */
@@ -109,7 +109,7 @@ const f1Metric: TextMetric = {
       const pred = pySplit(normalizeAnswer(h))
       const golds = squadGolds(refs)
       const gold = pySplit(normalizeAnswer(golds.find((g) => f1(h, [g]) === score) ?? ''))
-      same += overlap(pred, gold)
+      same += tokenOverlap(pred, gold)
       predTokens += pred.length
       goldTokens += gold.length
     })
@@ -225,18 +225,4 @@ function bestAccuracy(hypothesis: string, references: readonly string[]) {
     if (a.total > 0 && a.accuracy > best.accuracy) best = a
   }
   return best.accuracy < 0 ? { correct: 0, total: 0, accuracy: 0 } : best
-}
-
-function overlap(pred: readonly string[], gold: readonly string[]): number {
-  const counts = new Map<string, number>()
-  for (const t of gold) counts.set(t, (counts.get(t) ?? 0) + 1)
-  let same = 0
-  for (const t of pred) {
-    const c = counts.get(t) ?? 0
-    if (c > 0) {
-      same++
-      counts.set(t, c - 1)
-    }
-  }
-  return same
 }

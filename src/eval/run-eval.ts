@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
 import { JsonlReader } from '../data/jsonl-reader.ts'
-import { readManifest } from '../data/manifest.ts'
+import { manifestSplit, readManifest } from '../data/manifest.ts'
 import { UserError } from '../errors/user-error.ts'
 import type { LedgerRecord } from '../ledger/records.ts'
 import { type MetricName, type MetricResult, metricByName } from './metrics.ts'
@@ -153,14 +153,7 @@ export async function* splitExamples(
   options: SplitExampleOptions = {},
 ): AsyncGenerator<EvalExample> {
   const manifest = readManifest(manifestPath)
-  const entry = manifest.splits[split]
-  if (!entry) {
-    throw new UserError(
-      'DATA_SPLIT_UNKNOWN',
-      `${manifestPath}: no split "${split}"`,
-      `available: ${Object.keys(manifest.splits).join(', ')}`,
-    )
-  }
+  const entry = manifestSplit(manifest, manifestPath, split)
   const file = join(manifestPath, '..', entry.path)
   let index = 0
   for await (const record of new JsonlReader(file)) {

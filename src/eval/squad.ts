@@ -39,10 +39,8 @@ export function squadGolds(golds: string | readonly string[]): readonly string[]
   return kept.length > 0 ? kept : ['']
 }
 
-// --- internal ---
-
-function f1Single(pred: string[], gold: string[]): number {
-  if (pred.length === 0 || gold.length === 0) return pred.length === gold.length ? 1 : 0
+/** Tokens `pred` and `gold` share, counted as multisets (SQuAD's `Counter(pred) & Counter(gold)`). */
+export function tokenOverlap(pred: readonly string[], gold: readonly string[]): number {
   const counts = new Map<string, number>()
   for (const t of gold) counts.set(t, (counts.get(t) ?? 0) + 1)
   let same = 0
@@ -53,6 +51,14 @@ function f1Single(pred: string[], gold: string[]): number {
       counts.set(t, c - 1)
     }
   }
+  return same
+}
+
+// --- internal ---
+
+function f1Single(pred: string[], gold: string[]): number {
+  if (pred.length === 0 || gold.length === 0) return pred.length === gold.length ? 1 : 0
+  const same = tokenOverlap(pred, gold)
   if (same === 0) return 0
   const precision = same / pred.length
   const recall = same / gold.length

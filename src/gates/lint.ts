@@ -47,21 +47,26 @@ export function parseBiomeOutput(output: string, root: string): Finding[] {
   return findings
 }
 
+/** `biome check` arguments, read-only, in the output `parseBiomeOutput` reads (gate and hook step alike). */
+export function biomeCheckArgs(files: readonly string[], format: boolean): string[] {
+  return [
+    'check',
+    '--reporter=github',
+    '--colors=off',
+    '--no-errors-on-unmatched',
+    '--files-ignore-unknown=true',
+    ...(format ? [] : ['--formatter-enabled=false']),
+    ...files,
+  ]
+}
+
 /** Biome lint + format check over the listed files; each diagnostic a finding. */
 export async function scanLint(root: string, files: readonly string[], config: GateConfig<'lint'>) {
   const biome = resolveBin(root, 'biome')
   const targets = files.filter((f) => BIOME_FILES.test(f))
   const findings: Finding[] = []
   for (let i = 0; i < targets.length; i += BATCH) {
-    const args = [
-      'check',
-      '--reporter=github',
-      '--colors=off',
-      '--no-errors-on-unmatched',
-      '--files-ignore-unknown=true',
-      ...(config.format ? [] : ['--formatter-enabled=false']),
-      ...targets.slice(i, i + BATCH),
-    ]
+    const args = biomeCheckArgs(targets.slice(i, i + BATCH), config.format)
     findings.push(...(await runBiome(biome, args, root, config.timeout_ms)))
   }
   return { findings }

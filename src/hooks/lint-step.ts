@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Finding } from '../gates/finding.ts'
-import { addBiomeFailure, parseBiomeOutput } from '../gates/lint.ts'
+import { addBiomeFailure, biomeCheckArgs, parseBiomeOutput } from '../gates/lint.ts'
 import { PACKAGE_ROOT } from '../gates/repo-files.ts'
 import { OWN_PROCESS_GROUP } from './git.ts'
 import type { PlannedStep, StepOutcome } from './run-steps.ts'
@@ -44,15 +44,7 @@ export interface LintStepOptions {
  */
 export function runLintStep(step: PlannedStep, options: LintStepOptions): Promise<StepOutcome> {
   const started = performance.now()
-  const args = [
-    'check',
-    '--reporter=github',
-    '--colors=off',
-    '--no-errors-on-unmatched',
-    '--files-ignore-unknown=true',
-    ...(options.format ? [] : ['--formatter-enabled=false']),
-    ...step.files,
-  ]
+  const args = biomeCheckArgs(step.files, options.format)
   return new Promise((resolve) => {
     if (options.signal?.aborted) {
       resolve({ ...base(step), durationMs: 0, status: 'interrupted', findings: [], reason: 'interrupted' })

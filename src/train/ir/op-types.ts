@@ -1,3 +1,4 @@
+import type { gemmNT } from '../ops/matmul.ts'
 import type { GraphBuilder } from './graph-builder.ts'
 
 /**
@@ -92,17 +93,7 @@ export interface KernelContext<A> {
   /** `ts` executor fusion: MatMul's second input is given as the tensor before its last-two-axes Transpose. */
   readonly bTransposed?: boolean
   /** `ts` executor: the matrix kernel to use (a thread pool's); default the single-thread `gemmNT`. */
-  readonly gemm?: (
-    a: FloatArray,
-    ao: number,
-    b: FloatArray,
-    bo: number,
-    c: FloatArray,
-    co: number,
-    M: number,
-    N: number,
-    K: number,
-  ) => void
+  readonly gemm?: typeof gemmNT
 }
 
 /** What an op's backward rule sees. `dOut[i]` is the gradient of output i (undefined: zero). */

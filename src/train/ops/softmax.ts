@@ -13,6 +13,16 @@ function rowsOf(x: Value): [number, number] {
   return [n === 0 ? 0 : sizeOf(x.shape) / n, n]
 }
 
+/** The largest of x[base .. base+n), NaN if any is NaN (so a NaN row stays NaN), −∞ for n = 0. */
+function rowMax(x: FloatArray, base: number, n: number): number {
+  let m = Number.NEGATIVE_INFINITY
+  for (let j = 0; j < n; j++) {
+    const v = x[base + j] as number
+    if (!Number.isNaN(m) && (v > m || Number.isNaN(v))) m = v
+  }
+  return m
+}
+
 /** Softmax over the last axis, max-shifted; masked entries (−1e9 added) come out exactly 0. */
 export const Softmax: OpDef<OpAttrs['Softmax']> = {
   arity: [1, 1],
@@ -25,11 +35,7 @@ export const Softmax: OpDef<OpAttrs['Softmax']> = {
         const y = outs[0] as FloatArray
         for (let r = 0; r < rows; r++) {
           const base = r * n
-          let m = Number.NEGATIVE_INFINITY
-          for (let j = 0; j < n; j++) {
-            const v = x[base + j] as number
-            if (!Number.isNaN(m) && (v > m || Number.isNaN(v))) m = v
-          }
+          const m = rowMax(x, base, n)
           let s = 0
           for (let j = 0; j < n; j++) {
             const e = Math.exp((x[base + j] as number) - m)
@@ -63,11 +69,7 @@ export const LogSoftmax: OpDef<OpAttrs['LogSoftmax']> = {
         const y = outs[0] as FloatArray
         for (let r = 0; r < rows; r++) {
           const base = r * n
-          let m = Number.NEGATIVE_INFINITY
-          for (let j = 0; j < n; j++) {
-            const v = x[base + j] as number
-            if (!Number.isNaN(m) && (v > m || Number.isNaN(v))) m = v
-          }
+          const m = rowMax(x, base, n)
           let s = 0
           for (let j = 0; j < n; j++) s += Math.exp((x[base + j] as number) - m)
           const lse = m + Math.log(s)
