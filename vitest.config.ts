@@ -1,13 +1,13 @@
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
-import { coverageOptions } from './src/coverage/coverage-options.ts'
-import { ledgerReporter } from './src/reporter/ledger-reporter-entry.ts'
+import { ledgerReporter } from './src/adapters/reporter/ledger-reporter-entry.ts'
+import { coverageOptions } from './src/adapters/vitest/coverage-options.ts'
 import { projects } from './vitest.workspace.ts'
 
 export default defineConfig({
   test: {
     // Setting reporters replaces the default one: keep 'default' and add the ledger writer, loaded
-    // prebuilt as plain JS (src/reporter/ledger-reporter-entry.ts says why).
+    // prebuilt as plain JS (src/adapters/reporter/ledger-reporter-entry.ts says why).
     reporters: ['default', await ledgerReporter()],
     projects,
     // Vite's transforms of our TypeScript persisted under node_modules/ across runs (keyed by file

@@ -2,7 +2,7 @@
 // into `test.projects` (see ../shared/notes/vitest4.md), and specs/workspace.spec.ts guards that.
 import { fileURLToPath } from 'node:url'
 import type { TestProjectInlineConfiguration } from 'vitest/config'
-import { driftProjects } from './src/drift/drift-projects.ts'
+import { driftProjects } from './src/adapters/vitest/drift-projects.ts'
 
 const root = fileURLToPath(new URL('.', import.meta.url))
 

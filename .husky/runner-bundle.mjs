@@ -7,15 +7,12 @@ import { prebuiltBundle, ROOT } from '../scripts/prebuilt-bundle.mjs'
 
 export { ROOT }
 
-/**
- * Two levels below the root, like src/<area>/, so modules that find the package root with
- * `new URL('../../', import.meta.url)` still find it from inside the bundle.
- */
+/** Inside the package, so `findPackageRoot` (src/foundation/fs/package-root.ts) finds the root from the bundle. */
 export const BUNDLE_DIR = join(ROOT, '.codex', 'hook')
 
 const bundle = prebuiltBundle({
   dir: BUNDLE_DIR,
-  entries: { runner: 'scripts/hook.ts', 'gate-worker': 'src/hooks/gate-worker.ts' },
+  entries: { runner: 'scripts/hook.ts', 'gate-worker': 'src/adapters/hooks/gate-worker.ts' },
   // Split so what most runs never need (the config validator and ajv, rarely used gates) loads lazily.
   splitting: true,
 })

@@ -1,3 +1,3 @@
-import { defineGateSpec } from '../src/gates/gate-spec.ts'
+import { defineGateSpec } from '../src/adapters/vitest/gate-spec.ts'
 
 defineGateSpec('placeholders')

@@ -1,8 +1,8 @@
-import { publishBench } from '../src/bench/bench-report.ts'
-import { BENCHES, type BenchName } from '../src/bench/registry.ts'
-import { nearest } from '../src/cli/nearest.ts'
-import { runMain } from '../src/cli/run-main.ts'
-import { UserError } from '../src/errors/user-error.ts'
+import { publishBench } from '../src/app/bench/bench-report.ts'
+import { BENCHES, type BenchName } from '../src/app/bench/registry.ts'
+import { nearest } from '../src/foundation/cli/nearest.ts'
+import { runMain } from '../src/foundation/cli/run-main.ts'
+import { UserError } from '../src/foundation/errors/user-error.ts'
 
 const HELP = `usage: npm run bench -- <name> [options]
 

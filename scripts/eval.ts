@@ -1,4 +1,4 @@
-import { runMain } from '../src/cli/run-main.ts'
-import { evalCommand } from '../src/eval/score-command.ts'
+import { evalCommand } from '../src/app/eval/score-command.ts'
+import { runMain } from '../src/foundation/cli/run-main.ts'
 
 await runMain((argv) => evalCommand(argv))

@@ -1,4 +1,4 @@
-import { runMain } from '../src/cli/run-main.ts'
-import { gatesCli } from '../src/gates/gates-cli.ts'
+import { gatesCli } from '../src/app/gates-cli.ts'
+import { runMain } from '../src/foundation/cli/run-main.ts'
 
 await runMain((argv) => gatesCli(argv))

@@ -1,6 +1,6 @@
-import { runMain } from '../src/cli/run-main.ts'
-import { hookCli } from '../src/hooks/hook-cli.ts'
-import { mark } from '../src/hooks/timeline.ts'
+import { mark } from '../src/adapters/hooks/timeline.ts'
+import { hookCli } from '../src/app/hook-cli.ts'
+import { runMain } from '../src/foundation/cli/run-main.ts'
 
 mark('modules loaded')
 await runMain(hookCli)

@@ -1,4 +1,4 @@
-import { runMain } from '../src/cli/run-main.ts'
-import { ledgerCli } from '../src/ledger/cli/ledger-cli.ts'
+import { ledgerCli } from '../src/app/ledger-cli.ts'
+import { runMain } from '../src/foundation/cli/run-main.ts'
 
 await runMain((argv) => ledgerCli(argv))

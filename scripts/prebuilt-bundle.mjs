@@ -2,7 +2,7 @@
 // a git-ignored folder under .codex/, so a process pays for one plain `node` import instead of
 // compiling TypeScript module by module. A stamp with the sha1 of every bundled source file tells
 // whether a bundle is stale; npm packages stay external (node_modules). Used by the hook runner
-// (.husky/runner-bundle.mjs) and the ledger reporter (src/reporter/ledger-reporter-entry.ts).
+// (.husky/runner-bundle.mjs) and the ledger reporter (src/adapters/reporter/ledger-reporter-entry.ts).
 // Plain JavaScript on purpose: it must run where tsx is not loaded.
 import { createHash, randomUUID } from 'node:crypto'
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'

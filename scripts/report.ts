@@ -1,4 +1,4 @@
-import { runMain } from '../src/cli/run-main.ts'
-import { reportCommand } from '../src/report/report-command.ts'
+import { reportCommand } from '../src/app/report/report-command.ts'
+import { runMain } from '../src/foundation/cli/run-main.ts'
 
 await runMain((argv) => reportCommand(argv))

@@ -1,4 +1,4 @@
-import { runMain } from '../src/cli/run-main.ts'
-import { statusCommand } from '../src/report/status-command.ts'
+import { statusCommand } from '../src/app/report/status-command.ts'
+import { runMain } from '../src/foundation/cli/run-main.ts'
 
 await runMain((argv) => statusCommand(argv))

@@ -1,4 +1,4 @@
-import { runMain } from '../src/cli/run-main.ts'
-import { trainCli } from '../src/train/cli/train-cli.ts'
+import { trainCli } from '../src/app/train/train-cli.ts'
+import { runMain } from '../src/foundation/cli/run-main.ts'
 
 await runMain((argv) => trainCli(argv))

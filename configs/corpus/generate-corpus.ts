@@ -4,7 +4,7 @@
 // The text is ours (no third-party source), plain ASCII, about 120 KB.
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { Prng } from '../../src/data/prng.ts'
+import { Prng } from '../../src/foundation/random/prng.ts'
 
 const SEED = 20_241_122
 const TARGET_BYTES = 120_000

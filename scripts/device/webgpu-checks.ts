@@ -6,9 +6,9 @@
 //   cross-session  a gpu-buffer output of one session fed to another session, host output there
 //   download       the executor's readState after 3 steps that kept the state on the device
 import ort from 'onnxruntime-node'
-import { graphToOnnx } from '../../src/onnx/graph-to-onnx.ts'
-import { GraphBuilder } from '../../src/train/ir/graph-builder.ts'
-import { createOrtExecutor } from '../../src/train/ort/ort-executor.ts'
+import { GraphBuilder } from '../../src/domain/train/ir/graph-builder.ts'
+import { graphToOnnx } from '../../src/domain/train/onnx/graph-to-onnx.ts'
+import { createOrtExecutor } from '../../src/domain/train/ort/ort-executor.ts'
 
 const check = process.argv[2]
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
-import { UserError } from '../../src/errors/user-error.ts'
+import { UserError } from '../../src/foundation/errors/user-error.ts'
 import type { Ledger } from '../../src/ledger/ledger.ts'
 import { openLedger } from '../../src/ledger/open-ledger.ts'
 import { LEDGER_TABLES, type LedgerRecord, type LedgerRow, type SqlValue } from '../../src/ledger/records.ts'

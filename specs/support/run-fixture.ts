@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { childEnv, REPO_ROOT } from './temp-dir.ts'
 
 const TSX = join(REPO_ROOT, 'node_modules', '.bin', 'tsx')
-const RUNNER = join(REPO_ROOT, 'specs', 'reporter', 'run-fixture-vitest.ts')
+const RUNNER = join(REPO_ROOT, 'specs', 'adapters', 'reporter', 'run-fixture-vitest.ts')
 const SUITE = join(REPO_ROOT, 'specs', 'fixtures', 'reporter', 'suite')
 
 /** Runs the fixture suite through real Vitest with the ledger reporter; returns exit code. */

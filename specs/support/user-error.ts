@@ -1,5 +1,5 @@
 import { expect } from 'vitest'
-import { UserError } from '../../src/errors/user-error.ts'
+import { UserError } from '../../src/foundation/errors/user-error.ts'
 
 /** The UserError `fn` throws (anything else, or nothing, fails the spec). */
 export function userErrorFrom(fn: () => unknown): UserError {

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs'
-import { UserError } from '../errors/user-error.ts'
+import { UserError } from '../foundation/errors/user-error.ts'
 import type { Ledger } from './ledger.ts'
 import { LEDGER_TABLES, type LedgerRecord, type LedgerTable } from './records.ts'
 

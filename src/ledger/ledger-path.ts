@@ -1,5 +1,5 @@
 import { dirname, join, resolve } from 'node:path'
-import { UserError } from '../errors/user-error.ts'
+import { UserError } from '../foundation/errors/user-error.ts'
 
 /** Default ledger location, relative to the working directory: `.codex/session_logs.db`. */
 export const DEFAULT_LEDGER_PATH = join('.codex', 'session_logs.db')

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3'
-import { UserError } from '../errors/user-error.ts'
-import { processAlive } from './process-alive.ts'
+import { UserError } from '../foundation/errors/user-error.ts'
+import { processAlive } from '../foundation/process/process-alive.ts'
 import { type LedgerRecord, type LedgerRow, type LedgerTable, UPSERT_KEYS } from './records.ts'
 
 /** Rows per multi-row INSERT: past ~64 the statement gets longer without getting faster. */

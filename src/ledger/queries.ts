@@ -1,4 +1,4 @@
-import { UserError } from '../errors/user-error.ts'
+import { UserError } from '../foundation/errors/user-error.ts'
 import type { Ledger } from './ledger.ts'
 
 export interface SessionSummary {

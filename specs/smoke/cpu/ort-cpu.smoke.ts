@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { recordToLedger } from '../../../src/reporter/ledger-meta.ts'
+import { recordToLedger } from '../../../src/ledger/ledger-meta.ts'
 import { lossDrift, smokeTrain } from '../gpu/smoke-train.ts'
 
 describe('ort-cpu smoke', () => {

@@ -9,12 +9,12 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { CheckpointManager } from '../../../src/checkpoint/checkpoint-manager.ts'
-import { type LoadedCheckpoint, loadCheckpoint } from '../../../src/checkpoint/load-checkpoint.ts'
-import { Prng } from '../../../src/data/prng.ts'
+import { CheckpointManager } from '../../../src/domain/checkpoint/checkpoint-manager.ts'
+import { type LoadedCheckpoint, loadCheckpoint } from '../../../src/domain/checkpoint/load-checkpoint.ts'
+import type { TensorData } from '../../../src/domain/train/train-state.ts'
+import { Prng } from '../../../src/foundation/random/prng.ts'
+import { recordToLedger } from '../../../src/ledger/ledger-meta.ts'
 import { openLedger } from '../../../src/ledger/open-ledger.ts'
-import { recordToLedger } from '../../../src/reporter/ledger-meta.ts'
-import type { TensorData } from '../../../src/train/train-state.ts'
 
 const ROOT = join(import.meta.dirname, '..', '..', '..')
 const CONFIG = 'configs/train/gpt-tiny.json'

@@ -1,18 +1,18 @@
 import { beforeAll, describe, expect, test } from 'vitest'
-import { Prng } from '../../../src/data/prng.ts'
-import { recordToLedger } from '../../../src/reporter/ledger-meta.ts'
-import { type HostTensor, resolveExecutor } from '../../../src/train/executor.ts'
-import { initGptParams } from '../../../src/train/model/gpt.ts'
-import { OrtSession } from '../../../src/train/ort/ort-executor.ts'
-import { chainBatches, compareTrajectories, runTrajectory } from '../../../src/train/ort/trajectory.ts'
-import { probeWebGpu, type WebGpuProbe } from '../../../src/train/ort/webgpu-adapter.ts'
+import { type HostTensor, resolveExecutor } from '../../../src/domain/train/executor.ts'
+import { initGptParams } from '../../../src/domain/train/model/gpt.ts'
+import { OrtSession } from '../../../src/domain/train/ort/ort-executor.ts'
+import { chainBatches, compareTrajectories, runTrajectory } from '../../../src/domain/train/ort/trajectory.ts'
+import { probeWebGpu, type WebGpuProbe } from '../../../src/domain/train/ort/webgpu-adapter.ts'
 import {
   buildTrainProgram,
   EVAL_GRAPH,
   IO,
   STEP_GRAPH,
   type TrainStepSpec,
-} from '../../../src/train/train-step-graph.ts'
+} from '../../../src/domain/train/train-step-graph.ts'
+import { Prng } from '../../../src/foundation/random/prng.ts'
+import { recordToLedger } from '../../../src/ledger/ledger-meta.ts'
 import { lossDrift, smokeTrain } from './smoke-train.ts'
 
 /**

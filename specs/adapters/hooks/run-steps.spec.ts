@@ -1,0 +1,86 @@
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, test } from 'vitest'
+import { GateRunner, judge, type PlannedStep } from '../../../src/adapters/hooks/run-steps.ts'
+import { makeFinding } from '../../../src/domain/gates/finding.ts'
+import { GATE_DEFAULTS } from '../../../src/domain/gates/gates-config.ts'
+import { tempDir } from '../../support/temp-dir.ts'
+
+const root = tempDir('run-steps-')
+writeFileSync(join(root, '.env'), 'A=1\n')
+writeFileSync(join(root, 'small.txt'), 'hello\n')
+// ~6 MB of text with many keyword hits: the secrets scan of it takes far longer than 5 ms.
+writeFileSync(join(root, 'big.txt'), 'token = value_of_the_token_here\n'.repeat(180_000))
+
+function step(name: keyof typeof GATE_DEFAULTS, files: string[], extra: Partial<PlannedStep> = {}): PlannedStep {
+  const config = { ...GATE_DEFAULTS[name], max_file_bytes: 64 * 1024 * 1024 }
+  return { name, files, config, timeoutMs: 60_000, severity: {}, ...extra }
+}
+
+describe('GateRunner', () => {
+  test('runs each gate in the worker and reports findings, status and duration per step', async () => {
+    const runner = new GateRunner(['env-files', 'large-files'])
+    const outcomes = await runner.run(root, [
+      step('env-files', ['.env', 'small.txt']),
+      step('large-files', ['small.txt']),
+    ])
+    expect(outcomes.map((o) => [o.name, o.status, o.findings.length, o.files])).toEqual([
+      ['env-files', 'failed', 1, 2],
+      ['large-files', 'passed', 0, 1],
+    ])
+    expect(outcomes[0]?.findings[0]).toMatchObject({ file: '.env', rule: 'committed-env-file' })
+    for (const o of outcomes) expect(o.durationMs).toBeGreaterThanOrEqual(0)
+  }, 60_000)
+
+  test('a step past its timeout is stopped and recorded; the steps after it still run in a fresh worker', async () => {
+    const runner = new GateRunner(['secrets', 'env-files'])
+    const outcomes = await runner.run(root, [
+      step('secrets', ['big.txt'], { timeoutMs: 5 }),
+      step('env-files', ['.env']),
+    ])
+    expect(outcomes[0]).toMatchObject({ name: 'secrets', status: 'timeout', reason: 'timed out after 5 ms' })
+    expect(outcomes[1]).toMatchObject({ name: 'env-files', status: 'failed' })
+  }, 60_000)
+
+  test('an aborted run marks the unfinished steps interrupted', async () => {
+    const runner = new GateRunner(['secrets'])
+    const controller = new AbortController()
+    const running = runner.run(root, [step('secrets', ['big.txt']), step('env-files', ['.env'])], controller.signal)
+    setTimeout(() => controller.abort(), 30)
+    const outcomes = await running
+    expect(outcomes.map((o) => o.status)).toEqual(['interrupted', 'interrupted'])
+  }, 60_000)
+
+  test('a gate that throws is an error outcome with its message, not a crash', async () => {
+    const runner = new GateRunner(['placeholders'])
+    writeFileSync(join(root, 'bad-baseline.json'), '{ not json')
+    const outcomes = await runner.run(root, [
+      step('placeholders', ['small.txt'], {
+        config: { ...GATE_DEFAULTS.placeholders, baseline: 'bad-baseline.json' },
+      }),
+    ])
+    expect(outcomes[0]?.status).toBe('error')
+    expect(outcomes[0]?.reason).toContain('bad-baseline.json')
+  }, 60_000)
+})
+
+describe('judge()', () => {
+  const f = (rule: string, file: string, severity: 'error' | 'warn' = 'error') =>
+    makeFinding({ gate: 'g', rule, severity, file, line: 1, message: rule, remediation: 'fix it' })
+
+  test('applies severity overrides: off drops, warn demotes, error promotes', () => {
+    const result = judge([f('a', 'x'), f('b', 'x'), f('c', 'x', 'warn')], { a: 'off', b: 'warn', c: 'error' })
+    expect(result.findings.map((x) => [x.rule, x.severity])).toEqual([
+      ['b', 'warn'],
+      ['c', 'error'],
+    ])
+    expect(result.failed).toBe(true)
+    expect(judge([f('a', 'x')], { a: 'warn' }).failed).toBe(false)
+  })
+
+  test('with reportOnly, findings in other files do not count', () => {
+    const result = judge([f('a', 'staged.md'), f('a', 'other.md')], {}, ['staged.md'])
+    expect(result.findings.map((x) => x.file)).toEqual(['staged.md'])
+    expect(judge([f('a', 'other.md')], {}, ['staged.md']).failed).toBe(false)
+  })
+})

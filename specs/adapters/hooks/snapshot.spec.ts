@@ -1,0 +1,141 @@
+import { execFileSync } from 'node:child_process'
+import { existsSync, lstatSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, test } from 'vitest'
+import { materialize, parseBatchCheck } from '../../../src/adapters/hooks/materialize.ts'
+import {
+  commitSnapshot,
+  indexSnapshot,
+  parseStageListing,
+  parseTreeListing,
+} from '../../../src/adapters/hooks/snapshot.ts'
+import { tempDir } from '../../support/temp-dir.ts'
+
+function repo() {
+  const dir = join(tempDir('snapshot-'), 'repo')
+  mkdirSync(dir)
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: '/dev/null',
+    GIT_AUTHOR_NAME: 'A',
+    GIT_AUTHOR_EMAIL: 'a@example.test',
+    GIT_COMMITTER_NAME: 'A',
+    GIT_COMMITTER_EMAIL: 'a@example.test',
+  }
+  for (const name of Object.keys(env)) if (name === 'GIT_DIR' || name === 'GIT_INDEX_FILE') delete env[name]
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, env, encoding: 'utf8' })
+  git('init', '-q', '-b', 'main')
+  git('config', 'core.autocrlf', 'true') // the export must not apply it: bytes as committed
+  return { dir, git, options: { cwd: dir, env } }
+}
+
+describe('indexSnapshot() and materialize()', () => {
+  test('export the staged bytes, not the work tree, and only the changed paths', async () => {
+    const { dir, git, options } = repo()
+    writeFileSync(join(dir, 'keep.txt'), 'unchanged\n')
+    writeFileSync(join(dir, 'edit.txt'), 'v1\n')
+    writeFileSync(join(dir, 'gone.txt'), 'to delete\n')
+    git('add', '.')
+    git('commit', '-q', '-m', 'one')
+    writeFileSync(join(dir, 'edit.txt'), 'v2 staged\r\n')
+    git('add', 'edit.txt')
+    writeFileSync(join(dir, 'edit.txt'), 'v3 in the work tree only\n')
+    mkdirSync(join(dir, 'sub'))
+    writeFileSync(join(dir, 'sub', 'new.txt'), 'new\n')
+    symlinkSync('keep.txt', join(dir, 'link'))
+    git('add', 'sub/new.txt', 'link')
+    git('rm', '-q', 'gone.txt')
+
+    const snapshot = await indexSnapshot(options)
+    expect(snapshot.source).toBe('index')
+    expect(snapshot.tree).toBe(git('write-tree').trim())
+    expect(snapshot.changed.sort()).toEqual(['edit.txt', 'link', 'sub/new.txt'])
+    expect(snapshot.entries.get('link')?.mode).toBe('120000')
+
+    const out = join(tempDir('export-'), 'x')
+    const done = await materialize(snapshot, snapshot.changed, out, options)
+    expect(done.written.sort()).toEqual(['edit.txt', 'sub/new.txt'])
+    expect(readFileSync(join(out, 'edit.txt'), 'utf8')).toBe('v2 staged\n') // git add stored it with LF
+    expect(readFileSync(join(out, 'sub', 'new.txt'), 'utf8')).toBe('new\n')
+    expect(existsSync(join(out, 'link'))).toBe(false) // symlinks are not followed or exported
+    expect(existsSync(join(out, 'keep.txt'))).toBe(false)
+  })
+
+  test('a blob over the cap becomes a sparse file of the same size', async () => {
+    const { dir, git, options } = repo()
+    writeFileSync(join(dir, 'big.bin'), Buffer.alloc(300_000, 7))
+    writeFileSync(join(dir, 'small.txt'), 'small\n')
+    git('add', '.')
+    const snapshot = await indexSnapshot(options)
+    const out = join(tempDir('export-'), 'x')
+    const done = await materialize(snapshot, ['big.bin', 'small.txt'], out, options, 100_000)
+    expect(done).toEqual({ written: ['small.txt'], sparse: ['big.bin'] })
+    expect(statSync(join(out, 'big.bin')).size).toBe(300_000)
+    expect(lstatSync(join(out, 'big.bin')).isFile()).toBe(true)
+  })
+
+  test('many blobs, identical ones shared, stream through one cat-file', async () => {
+    const { dir, git, options } = repo()
+    const paths: string[] = []
+    for (let i = 0; i < 300; i++) {
+      const path = `d${i % 7}/f${i}.txt`
+      mkdirSync(join(dir, `d${i % 7}`), { recursive: true })
+      writeFileSync(join(dir, path), i % 3 === 0 ? 'same\n' : `file ${i}\n${'x'.repeat(i * 50)}\n`)
+      paths.push(path)
+    }
+    git('add', '.')
+    const snapshot = await indexSnapshot(options)
+    const out = join(tempDir('export-'), 'x')
+    const done = await materialize(snapshot, paths, out, options)
+    expect(done.written).toHaveLength(300)
+    const differ = paths.filter((path) => !readFileSync(join(out, path)).equals(readFileSync(join(dir, path))))
+    expect(differ).toEqual([])
+  })
+
+  test('commitSnapshot() compares a commit with its first parent (the empty tree for a root commit)', async () => {
+    const { dir, git, options } = repo()
+    writeFileSync(join(dir, 'a.txt'), 'a\n')
+    git('add', '.')
+    git('commit', '-q', '-m', 'root')
+    writeFileSync(join(dir, 'b.txt'), 'b\n')
+    git('add', '.')
+    git('commit', '-q', '-m', 'second')
+    const root = await commitSnapshot('HEAD~1', options)
+    expect(root.changed).toEqual(['a.txt'])
+    const second = await commitSnapshot('HEAD', options)
+    expect(second.changed).toEqual(['b.txt'])
+    expect(second.tree).toBe(git('rev-parse', 'HEAD^{tree}').trim())
+    expect([...second.entries.keys()].sort()).toEqual(['a.txt', 'b.txt'])
+    await expect(commitSnapshot('no-such-rev', options)).rejects.toThrow(/no-such-rev/)
+  })
+})
+
+describe('listing parsers', () => {
+  test('parseStageListing() keeps stage 0 only; paths may hold spaces and tabs', () => {
+    const sha = 'a'.repeat(40)
+    const text = [
+      `100644 ${sha} 0\tsp ace.txt`,
+      `100644 ${sha} 1\tconflict.txt`,
+      `100644 ${sha} 2\tconflict.txt`,
+      `100755 ${sha} 0\tx\ty`,
+      '',
+    ].join('\0')
+    expect([...parseStageListing(text).values()]).toEqual([
+      { mode: '100644', sha, path: 'sp ace.txt' },
+      { mode: '100755', sha, path: 'x\ty' },
+    ])
+  })
+
+  test('parseTreeListing() keeps blobs, not submodules', () => {
+    const sha = 'b'.repeat(40)
+    const text = [`100644 blob ${sha}\ta.txt`, `160000 commit ${sha}\tvendor/lib`, ''].join('\0')
+    expect([...parseTreeListing(text).keys()]).toEqual(['a.txt'])
+  })
+
+  test('parseBatchCheck() reads blob sizes', () => {
+    expect(parseBatchCheck(`${'c'.repeat(40)} blob 12\n${'d'.repeat(40)} missing\n`)).toEqual(
+      new Map([['c'.repeat(40), 12]]),
+    )
+  })
+})

@@ -1,0 +1,266 @@
+import { execFile } from 'node:child_process'
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, test, vi } from 'vitest'
+import { GATES_HELP, type GatesCliIo, gatesCli, spawnVitest } from '../../src/app/gates-cli.ts'
+import { PACKAGE_ROOT } from '../../src/domain/gates/repo-files.ts'
+import { allFakeSecrets } from '../../src/domain/gates/secrets/fake-secrets.ts'
+import { UserError } from '../../src/foundation/errors/user-error.ts'
+import { tempDir, tempRepo } from '../domain/gates/_temp-repo.ts'
+
+function io(env: NodeJS.ProcessEnv = {}) {
+  const out: string[] = []
+  const vitestCalls: { args: string[]; env: NodeJS.ProcessEnv }[] = []
+  const value: GatesCliIo = {
+    stdout: (t) => out.push(t),
+    env,
+    runVitest: async (args, e) => {
+      vitestCalls.push({ args, env: e })
+      return 0
+    },
+  }
+  return { io: value, text: () => out.join(''), vitestCalls }
+}
+
+async function rejection(p: Promise<unknown>): Promise<UserError> {
+  try {
+    await p
+  } catch (error) {
+    if (error instanceof UserError) return error
+    throw error
+  }
+  throw new Error('expected a UserError')
+}
+
+describe('npm run gates (no command)', () => {
+  test('runs vitest on the gates project, passing flags through; --no-cache and --root become env', async () => {
+    const root = tempRepo({ 'a.txt': 'x' })
+    const t = io({ PATH: process.env.PATH })
+    expect(await gatesCli(['--no-cache', '--root', root, '-t', 'secrets'], t.io)).toBe(0)
+    expect(t.vitestCalls).toHaveLength(1)
+    expect(t.vitestCalls[0]?.args).toEqual(['run', '--project', 'gates', '-t', 'secrets'])
+    expect(t.vitestCalls[0]?.env).toMatchObject({ CODEX_GATES_NO_CACHE: '1', GATES_ROOT: root })
+  })
+
+  test('a bad config stops before vitest starts', async () => {
+    const root = tempRepo({ 'configs/gates.json': { gates: { lnt: {} } } })
+    const t = io()
+    const e = await rejection(gatesCli(['--root', root], t.io))
+    expect(e.message).toContain('/gates/lnt is not a known setting')
+    expect(t.vitestCalls).toEqual([])
+  })
+
+  test('an unknown command suggests the nearest', async () => {
+    const e = await rejection(gatesCli(['scna'], io().io))
+    expect([e.message, e.hint]).toEqual(['unknown command "scna"', 'did you mean scan? see `npm run gates -- --help`'])
+  })
+
+  test('an unknown command with no near match only points at --help', async () => {
+    const e = await rejection(gatesCli(['qqqqqqqq'], io().io))
+    expect([e.code, e.message, e.hint]).toEqual([
+      'GATES_COMMAND',
+      'unknown command "qqqqqqqq"',
+      'see `npm run gates -- --help`',
+    ])
+  })
+
+  test('--root=DIR works like --root DIR; --root without a folder is a usage error', async () => {
+    const root = tempRepo({ 'a.txt': 'x' })
+    const t = io()
+    expect(await gatesCli([`--root=${root}`, '--reporter=verbose'], t.io)).toBe(0)
+    expect(t.vitestCalls[0]?.args).toEqual(['run', '--project', 'gates', '--reporter=verbose'])
+    expect(t.vitestCalls[0]?.env.GATES_ROOT).toBe(root)
+    expect(t.vitestCalls[0]?.env.CODEX_GATES_NO_CACHE).toBeUndefined()
+    for (const argv of [['--root'], ['--root=']]) {
+      const e = await rejection(gatesCli(argv, io().io))
+      expect([e.code, e.message, e.hint]).toEqual([
+        'BAD_FLAG',
+        '--root needs a folder',
+        'e.g. npm run gates -- --root ../other-repo',
+      ])
+    }
+  })
+
+  test('without an io argument, output goes to process.stdout', async () => {
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
+    try {
+      expect(await gatesCli(['help'])).toBe(0)
+      expect(write).toHaveBeenCalledWith(GATES_HELP)
+    } finally {
+      write.mockRestore()
+    }
+  })
+
+  test('--help lists the commands and gates', async () => {
+    const t = io()
+    expect(await gatesCli(['--help'], t.io)).toBe(0)
+    expect(t.text()).toContain('npm run gates -- scan <gate>')
+    expect(t.text()).toContain('large-files')
+  })
+})
+
+describe('npm run gates -- scan', () => {
+  const aws = allFakeSecrets(4).find((f) => f.rule === 'aws-access-key-id')
+  const repo = () => tempRepo({ 'conf/a.ini': `x = 1\n${aws?.text}`, 'ok.txt': 'fine' }, { git: true })
+
+  test('prints findings (redacted) and exits 1 on an error finding', async () => {
+    const t = io()
+    expect(await gatesCli(['scan', 'secrets', '--root', repo()], t.io)).toBe(1)
+    expect(t.text()).toMatch(
+      /^secrets conf\/a\.ini:2 aws-access-key-id: AWS access key id: AKIA…\[redacted 20 chars\] — fix: /,
+    )
+    expect(t.text()).toMatch(/secrets: failed, 1 error\(s\), 0 warning\(s\), 2 file\(s\)/)
+    expect(t.text()).not.toContain(aws?.secret)
+  })
+
+  test('--json and --sarif print machine-readable output', async () => {
+    const root = repo()
+    const j = io()
+    await gatesCli(['scan', 'secrets', '--root', root, '--json'], j.io)
+    const payload = JSON.parse(j.text())
+    expect(payload).toMatchObject({ gate: 'secrets', status: 'failed', findings: [{ file: 'conf/a.ini', line: 2 }] })
+    const s = io()
+    await gatesCli(['scan', 'secrets', '--root', root, '--sarif'], s.io)
+    expect(JSON.parse(s.text()).runs[0].results[0].ruleId).toBe('secrets/aws-access-key-id')
+    expect(`${j.text()}${s.text()}`).not.toContain(aws?.secret)
+  })
+
+  test('files after the gate limit the scan (what lint-staged passes)', async () => {
+    const root = repo()
+    const t = io()
+    expect(await gatesCli(['scan', 'secrets', '--root', root, join(root, 'ok.txt')], t.io)).toBe(0)
+    expect(t.text()).toContain('secrets: passed, 0 error(s), 0 warning(s), 1 file(s)')
+  })
+
+  test('scan --help prints the usage; scan without a gate lists the gates', async () => {
+    const t = io()
+    expect(await gatesCli(['scan', '--help'], t.io)).toBe(0)
+    expect(t.text()).toBe(GATES_HELP)
+    const e = await rejection(gatesCli(['scan'], io().io))
+    expect([e.code, e.message]).toEqual(['GATES_SCAN', 'scan needs a gate name'])
+    expect(e.hint).toMatch(/^choose one of: typecheck, lint, secrets, .*large-files$/)
+  })
+
+  test('a gate that does not apply prints why it was skipped and exits 0', async () => {
+    const root = tempRepo({ 'a.js': 'x\n' }, { git: true })
+    const t = io()
+    expect(await gatesCli(['scan', 'typecheck', '--root', root], t.io)).toBe(0)
+    expect(t.text()).toBe('typecheck: skipped (no tsconfig.json at the root)\n')
+  })
+
+  test('an unknown gate with no near match lists every gate', async () => {
+    const e = await rejection(gatesCli(['scan', 'qqqqqqqq'], io().io))
+    expect(e.message).toBe('no gate named "qqqqqqqq"')
+    expect(e.hint).toMatch(/^gates: typecheck, lint, /)
+  })
+
+  test('an unknown gate suggests the nearest; --json with --sarif is refused', async () => {
+    expect((await rejection(gatesCli(['scan', 'secret'], io().io))).hint).toContain('did you mean secrets?')
+    expect((await rejection(gatesCli(['scan', 'lint', '--json', '--sarif'], io().io))).message).toBe(
+      '--json and --sarif exclude each other',
+    )
+  })
+})
+
+describe('npm run gates -- manifest / baseline placeholders', () => {
+  test('manifest writes the pre-manifest the integrity gate then checks', async () => {
+    const root = tempRepo({ 'a.txt': 'a', 'b.txt': 'b' }, { git: true })
+    const t = io()
+    expect(await gatesCli(['manifest', '--root', root], t.io)).toBe(0)
+    expect(t.text()).toBe('wrote .codex/pre_manifest.json: 2 files\n')
+    expect(Object.keys(JSON.parse(readFileSync(join(root, '.codex', 'pre_manifest.json'), 'utf8')).files)).toEqual([
+      'a.txt',
+      'b.txt',
+    ])
+    expect(await gatesCli(['scan', 'integrity', '--root', root], io().io)).toBe(0)
+    writeFileSync(join(root, 'a.txt'), 'changed')
+    const after = io()
+    expect(await gatesCli(['scan', 'integrity', '--root', root], after.io)).toBe(1)
+    expect(after.text()).toContain('integrity a.txt changed: a.txt changed since the manifest of')
+  })
+
+  test('baseline placeholders rewrites the per-file counts', async () => {
+    const root = tempRepo({ 'a.py': `# ${['FIX', 'ME'].join('')}\n` }, { git: true })
+    const t = io()
+    expect(await gatesCli(['baseline', 'placeholders', '--root', root], t.io)).toBe(0)
+    expect(JSON.parse(readFileSync(join(root, 'configs', 'placeholders.baseline.json'), 'utf8'))).toEqual({
+      version: 1,
+      files: { 'a.py': 1 },
+    })
+    expect((await rejection(gatesCli(['baseline', 'secrets'], io().io))).message).toBe('no baseline named "secrets"')
+  })
+})
+
+describe('npm run gates -- manifest / baseline: usage', () => {
+  test('--help prints the usage', async () => {
+    for (const command of ['manifest', 'baseline']) {
+      const t = io()
+      expect(await gatesCli([command, '--help'], t.io)).toBe(0)
+      expect(t.text()).toBe(GATES_HELP)
+    }
+  })
+
+  test('manifest takes no arguments; baseline needs the one name it knows', async () => {
+    const manifest = await rejection(gatesCli(['manifest', 'extra'], io().io))
+    expect([manifest.message, manifest.hint]).toEqual([
+      'manifest takes no arguments, got "extra"',
+      'npm run gates -- manifest [--root DIR]',
+    ])
+    const bare = await rejection(gatesCli(['baseline'], io().io))
+    expect([bare.message, bare.hint]).toEqual([
+      'baseline needs a name',
+      'the one baseline a command rewrites is: npm run gates -- baseline placeholders',
+    ])
+    expect((await rejection(gatesCli(['baseline', 'placeholders', 'extra'], io().io))).message).toBe(
+      'no baseline named "placeholders"',
+    )
+  })
+})
+
+describe('spawnVitest()', () => {
+  /** An executable shell script standing in for vitest. */
+  function fakeVitest(body: string, mode = 0o755): string {
+    const bin = join(tempDir('gates-vitest-'), 'vitest')
+    writeFileSync(bin, `#!/bin/sh\n${body}\n`)
+    chmodSync(bin, mode)
+    return bin
+  }
+
+  test("resolves to the child's exit code, with the args and env it was given", async () => {
+    const bin = fakeVitest('[ "$1 $2" = "run --project" ] && [ "$GATES_ROOT" = "/r" ] && exit 7; exit 1')
+    expect(await spawnVitest(['run', '--project', 'gates'], { GATES_ROOT: '/r' }, bin)).toBe(7)
+  })
+
+  test('a child killed by SIGINT is 130 (interrupted); by another signal, 3 (bug)', async () => {
+    expect(await spawnVitest([], {}, fakeVitest('kill -INT $$'))).toBe(130)
+    expect(await spawnVitest([], {}, fakeVitest('kill -TERM $$'))).toBe(3)
+  })
+
+  test('a missing vitest is a user error that says to run npm ci; other spawn errors pass through', async () => {
+    const missing = join(tempDir('gates-vitest-'), 'vitest')
+    const e = await rejection(spawnVitest([], {}, missing))
+    expect([e.code, e.message, e.hint]).toEqual(['NO_VITEST', `vitest is not installed at ${missing}`, 'run `npm ci`'])
+    await expect(spawnVitest([], {}, fakeVitest('exit 0', 0o644))).rejects.toMatchObject({ code: 'EACCES' })
+  })
+
+  test("by default runs this repository's vitest", async () => {
+    expect(await spawnVitest(['--version'], process.env)).toBe(0)
+  }, 30_000)
+})
+
+describe('scripts/gates.ts', () => {
+  test('a bad config exits 2 with the JSON path and no stack', async () => {
+    const root = tempRepo({ 'configs/gates.json': { gates: { secrets: { min_length: 'long' } } } })
+    const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      execFile(
+        join(PACKAGE_ROOT, 'node_modules', '.bin', 'tsx'),
+        [join(PACKAGE_ROOT, 'scripts', 'gates.ts'), 'scan', 'secrets', '--root', root],
+        { cwd: root },
+        (error, _stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, stderr }),
+      )
+    })
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain('error: configs/gates.json: /gates/secrets/min_length must be integer')
+    expect(result.stderr).not.toContain('    at ')
+  }, 30_000)
+})

@@ -1,0 +1,36 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { CheckpointManager } from '../../../src/domain/checkpoint/checkpoint-manager.ts'
+import { loadTrainConfig } from '../../../src/domain/train/config/load-train-config.ts'
+import { loadTextData } from '../../../src/domain/train/text-data.ts'
+import { train } from '../../../src/domain/train/train.ts'
+
+/**
+ * A run folder under `parent` as `npm run train` leaves it, from 3 steps of gpt-tiny on ts: checkpoints/ckpt-3
+ * and (unless `withTokenizer` is false) tokenizer.json. Shared by the export and sample specs.
+ */
+export async function trainedRun(parent: string, withTokenizer = true): Promise<string> {
+  const run = mkdtempSync(join(parent, 'run-'))
+  const { config } = loadTrainConfig(
+    'configs/train/gpt-tiny.json',
+    ['max_iters=3', 'eval_interval=3', 'eval_iters=1'],
+    {
+      backend: 'ts',
+      system_metrics: 'off',
+    },
+  )
+  const checkpointer = new CheckpointManager({ dir: join(run, 'checkpoints') })
+  await train({ config, outDir: run, checkpointer })
+  if (withTokenizer) {
+    const { tokenizer } = loadTextData(config.dataset, config.val_fraction, config.block_size)
+    writeFileSync(join(run, 'tokenizer.json'), JSON.stringify(tokenizer.toJSON()))
+  }
+  return run
+}
+
+/** Captured output of a command. */
+export function captureIo(): { out: string[]; err: string[]; io: { out(l: string): void; err(l: string): void } } {
+  const out: string[] = []
+  const err: string[] = []
+  return { out, err, io: { out: (l) => out.push(l), err: (l) => err.push(l) } }
+}

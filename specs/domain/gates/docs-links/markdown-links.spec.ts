@@ -1,0 +1,150 @@
+import fc from 'fast-check'
+import { describe, expect, test } from 'vitest'
+import { headingText, normalizeLabel, parseMarkdown } from '../../../../src/domain/gates/docs-links/markdown-links.ts'
+
+describe('parseMarkdown()', () => {
+  test('finds inline links, nested images, definitions, autolinks and HTML links with their lines', () => {
+    const doc = parseMarkdown(
+      [
+        '[![img](a.png)](b.md "t") <https://x.org>',
+        'text [c](<with space.md>) and (parens [d](e_(1).md))',
+        '<img src="f.png"> [g][h]',
+        '[h]: i.md',
+      ].join('\n'),
+    )
+    expect(doc.links.map((l) => `${l.line}:${l.kind}:${l.target}`)).toEqual([
+      '1:autolink:https://x.org',
+      '1:inline:b.md',
+      '1:image:a.png',
+      '2:inline:with space.md',
+      '2:inline:e_(1).md',
+      '3:html:f.png',
+      '4:definition:i.md',
+    ])
+    expect(doc.undefinedReferences).toEqual([])
+  })
+
+  test('skips fences (``` and ~~~, longer closers), code spans, comments and front matter', () => {
+    const doc = parseMarkdown(
+      [
+        '---',
+        'x: [a](1.md)',
+        '---',
+        '````',
+        '```',
+        '[b](2.md)',
+        '````',
+        '`[c](3.md)`',
+        '<!--',
+        '[d](4.md)',
+        '-->',
+        '~~~',
+        '[e](5.md)',
+        '~~~',
+      ].join('\n'),
+    )
+    expect(doc.links).toEqual([])
+  })
+
+  test('headings: ATX (closing hashes), setext, duplicates numbered, HTML ids', () => {
+    const doc = parseMarkdown(
+      [
+        '# Title #',
+        'Setext',
+        '===',
+        '## Title',
+        '- list item',
+        '---',
+        'para',
+        '',
+        '---',
+        '<div id="Custom"></div>',
+      ].join('\n'),
+    )
+    expect([...doc.anchors]).toEqual(['title', 'setext', 'title-1', 'Custom'])
+  })
+
+  test('full and collapsed references without a definition are reported; shortcuts are plain text', () => {
+    const doc = parseMarkdown('[a][missing] [b][] [c] [x]\n\n[C]: c.md\n')
+    expect(doc.undefinedReferences).toEqual([
+      { label: 'missing', line: 1 },
+      { label: 'b', line: 1 },
+    ])
+  })
+})
+
+describe('parseMarkdown() edge cases', () => {
+  test('front matter without its closing line is ordinary text', () => {
+    const doc = parseMarkdown(['---', 'title: x', '[a](b.md)'].join('\n'))
+    expect(doc.links).toEqual([{ kind: 'inline', target: 'b.md', line: 3 }])
+  })
+
+  test('an empty ATX heading still takes a slug, so a later heading is not renumbered', () => {
+    expect([...parseMarkdown('#\n# Title').anchors]).toEqual(['', 'title'])
+  })
+
+  test('every definition of a label is a link to check; references resolve to one of them', () => {
+    const doc = parseMarkdown(['[u][r]', '[r]: s.md', '[R]: t.md'].join('\n'))
+    expect(doc.links.map((l) => `${l.line}:${l.kind}:${l.target}`)).toEqual(['2:definition:s.md', '3:definition:t.md'])
+    expect(doc.undefinedReferences).toEqual([])
+  })
+
+  test('escaped brackets, spaces after the paren and escaped parens in the destination', () => {
+    const doc = parseMarkdown(['[j\\]k](l.md)', '[m](  n.md "t")', '[o](p\\)q.md)'].join('\n'))
+    expect(doc.links.map((l) => l.target)).toEqual(['l.md', 'n.md', 'p\\)q.md'])
+  })
+
+  test('unclosed brackets, labels and destinations are not links', () => {
+    const doc = parseMarkdown(['[c][d', '[e', '[f](<g', '[h](i'].join('\n'))
+    expect(doc.links).toEqual([])
+    expect(doc.undefinedReferences).toEqual([])
+  })
+
+  test('never throws, and every link line is a line of the text (property)', () => {
+    const piece = fc.constantFrom(
+      '[',
+      ']',
+      '(',
+      ')',
+      '<',
+      '>',
+      '!',
+      '`',
+      '\\',
+      '#',
+      ' ',
+      '\n',
+      'a',
+      '.md',
+      ':',
+      '---',
+      '<!--',
+      '-->',
+      '```',
+    )
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 60 }), (pieces) => {
+        const text = pieces.join('')
+        const doc = parseMarkdown(text)
+        const lines = text.split(/\r?\n/).length
+        for (const l of [...doc.links, ...doc.undefinedReferences]) {
+          expect(l.line).toBeGreaterThanOrEqual(1)
+          expect(l.line).toBeLessThanOrEqual(lines)
+        }
+      }),
+    )
+  })
+})
+
+describe('headingText()', () => {
+  test('drops markup the way the rendered heading does', () => {
+    expect(headingText('The [`gates`](x.md) **project** ![i](i.png)')).toBe('The gates project')
+    expect(headingText('__init__ and snake_case_name')).toBe('init and snake_case_name')
+  })
+})
+
+describe('normalizeLabel()', () => {
+  test('is case-insensitive and collapses whitespace', () => {
+    expect(normalizeLabel('  Guide\t Ref ')).toBe('guide ref')
+  })
+})

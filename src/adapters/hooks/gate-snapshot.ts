@@ -1,0 +1,156 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { GateCommon, GatesConfig } from '../../domain/gates/gates-config.ts'
+import { globMatcher } from '../../foundation/fs/glob.ts'
+import type { GitOptions } from './git.ts'
+import { loadHookConfig } from './hook-config.ts'
+import { biomeBinary, runLintStep } from './lint-step.ts'
+import { materialize } from './materialize.ts'
+import type { GateRunner, PlannedStep, StepOutcome } from './run-steps.ts'
+import type { SkipRequest } from './skip.ts'
+import { isRegularFile, type Snapshot } from './snapshot.ts'
+import { type HookStep, PRE_COMMIT_STEPS } from './steps.ts'
+import { mark } from './timeline.ts'
+
+/** The committed config file, relative to the root (what loadGatesConfig reads). */
+const CONFIG_FILE = 'configs/gates.json'
+/** Files the steps read besides the changed ones, when the snapshot has them (Biome reads .gitignore when vcs.useIgnoreFile is on). */
+const SUPPORT_FILES = [CONFIG_FILE, 'biome.json', 'biome.jsonc', '.gitignore']
+
+export interface GateSnapshotOptions {
+  git: GitOptions
+  snapshot: Snapshot
+  skip: SkipRequest
+  /** Who skipped (for the ledger), asked only when SKIP names a step. */
+  who: () => Promise<string>
+  /** The worker for in-process gates, started early by the caller (see `GateRunner`). */
+  runner: GateRunner
+  /** Where validated configs are cached (in the git dir); undefined: no cache. */
+  configCache?: string
+  steps?: readonly HookStep[]
+  signal?: AbortSignal
+  /** Called with the temp folder as soon as it exists, so a signal handler can remove it. */
+  onTempDir?: (dir: string | undefined) => void
+}
+
+export interface GateSnapshotResult {
+  outcomes: StepOutcome[]
+  /** Changed regular files the steps could see. */
+  files: number
+  /** ms spent exporting the committed bytes and resolving the config. */
+  snapshotMs: number
+  exported: number
+  sparse: number
+}
+
+/**
+ * Runs the read-only hook steps on a snapshot's committed bytes: exports the changed files (plus
+ * the config, baselines and, for link checks, the whole tree) from git's object store into a temp
+ * folder, resolves configs/gates.json as committed, and runs each step on the changed files it
+ * applies to — `lint` as a Biome child process, the others in the gate worker, side by side. The
+ * work tree and the index are never written; the temp folder is always removed.
+ */
+export async function gateSnapshot(options: GateSnapshotOptions): Promise<GateSnapshotResult> {
+  const { snapshot, skip, runner } = options
+  const steps = options.steps ?? PRE_COMMIT_STEPS
+  const started = performance.now()
+  const dir = mkdtempSync(join(tmpdir(), 'codex-hook-'))
+  options.onTempDir?.(dir)
+  try {
+    const changed = snapshot.changed.filter((p) => {
+      const entry = snapshot.entries.get(p)
+      return entry !== undefined && isRegularFile(entry.mode)
+    })
+    const first = new Set([...changed, ...SUPPORT_FILES.filter((p) => snapshot.entries.has(p))])
+    const done = await materialize(snapshot, first, dir, options.git)
+    mark('changed files exported')
+    const env = options.git.env ?? process.env
+    const config = await loadHookConfig(dir, snapshot.entries.get(CONFIG_FILE)?.sha, options.configCache, env)
+    mark('config resolved')
+    const at = new Date().toISOString()
+    const decided = new Map<string, StepOutcome>()
+    const planned: PlannedStep[] = []
+    let wholeTree = false
+    const excludedEverywhere = globMatcher(config.exclude)
+    for (const step of steps) {
+      const gateConfig = config.gates[step.name] as GateCommon
+      const skipped = (reason: string, extra: Partial<StepOutcome> = {}) =>
+        decided.set(step.name, { ...emptyOutcome(step.name, 'skipped'), reason, ...extra })
+      if (skip.skip.has(step.name)) {
+        skipped(`SKIP=${step.name}`, { skippedBy: { who: await options.who(), at } })
+        continue
+      }
+      if (!gateConfig.enabled) {
+        skipped(`disabled in ${config.path ? CONFIG_FILE : 'the defaults'}`)
+        continue
+      }
+      const excluded = globMatcher(gateConfig.exclude)
+      const files = changed.filter((p) => step.applies(p) && !excludedEverywhere(p) && !excluded(p))
+      if (files.length === 0) {
+        skipped('no changed files for this step')
+        continue
+      }
+      if (step.wholeTree) wholeTree = true
+      planned.push({
+        name: step.name,
+        files: step.wholeTree ? treeFiles(snapshot).filter((p) => !excludedEverywhere(p) && !excluded(p)) : files,
+        reportOnly: step.wholeTree ? files : undefined,
+        config: gateConfig,
+        timeoutMs: gateConfig.timeout_ms,
+        severity: gateConfig.severity,
+      })
+    }
+    const more = new Set<string>(wholeTree ? treeFiles(snapshot) : baselines(config))
+    for (const p of first) more.delete(p)
+    const rest = await materialize(snapshot, more, dir, options.git)
+    const snapshotMs = performance.now() - started
+    mark('snapshot ready')
+
+    const lint = planned.find((s) => s.name === 'lint')
+    const gates = planned.filter((s) => s !== lint)
+    const [lintOutcome, gateOutcomes] = await Promise.all([
+      lint ? runLint(lint, dir, config, options) : undefined,
+      gates.length > 0 ? runner.run(dir, gates, options.signal) : [],
+    ])
+    for (const o of [...(lintOutcome ? [lintOutcome] : []), ...gateOutcomes]) decided.set(o.name, o)
+    return {
+      outcomes: steps.map((s) => decided.get(s.name) ?? emptyOutcome(s.name, 'interrupted')),
+      files: changed.length,
+      snapshotMs,
+      exported: done.written.length + rest.written.length,
+      sparse: done.sparse.length + rest.sparse.length,
+    }
+  } finally {
+    runner.dispose()
+    rmSync(dir, { recursive: true, force: true })
+    options.onTempDir?.(undefined)
+  }
+}
+
+// --- internal ---
+
+function runLint(step: PlannedStep, dir: string, config: GatesConfig, options: GateSnapshotOptions) {
+  if (!existsSync(join(dir, 'biome.json')) && !existsSync(join(dir, 'biome.jsonc'))) {
+    return Promise.resolve({ ...emptyOutcome('lint', 'skipped'), reason: 'no biome.json at the root' })
+  }
+  return runLintStep(step, {
+    root: dir,
+    biome: biomeBinary(options.git.cwd, options.git.env),
+    format: config.gates.lint.format,
+    signal: options.signal,
+  })
+}
+
+/** Every regular file in the snapshot. */
+function treeFiles(snapshot: Snapshot): string[] {
+  return [...snapshot.entries.values()].filter((e) => isRegularFile(e.mode)).map((e) => e.path)
+}
+
+function baselines(config: GatesConfig): string[] {
+  return [config.gates.secrets.baseline, config.gates.placeholders.baseline]
+}
+
+function emptyOutcome(name: string, status: StepOutcome['status']): StepOutcome {
+  return { name, status, durationMs: 0, files: 0, findings: [], events: [] }
+}

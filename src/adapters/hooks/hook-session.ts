@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto'
+import type { Finding } from '../../domain/gates/finding.ts'
+import { errorMessage } from '../../foundation/errors/user-error.ts'
+import { redactValue, secretEnvValues } from '../../foundation/redact/redact.ts'
+import type { EventMeta } from '../../ledger/ledger-meta.ts'
+import { DEFAULT_LEDGER_PATH, resolveLedgerPath, sidecarPaths } from '../../ledger/ledger-path.ts'
+import { LedgerSink } from '../../ledger/ledger-sink.ts'
+import type { LedgerRecord, LedgerRow, LedgerTable, SessionStatus } from '../../ledger/records.ts'
+import { type GitInfo, sessionStartRow } from '../../ledger/session-info.ts'
+import { findingRow } from '../reporter/to-ledger-rows.ts'
+
+export interface HookSessionOptions {
+  kind: 'pre-commit' | 'post-commit' | 'pre-push'
+  command: string
+  argv: readonly string[]
+  /** Where warnings go (default stderr); the sink warns once when the ledger is unusable. */
+  warn?: (line: string) => void
+}
+
+/**
+ * One hook run as a ledger session: the `running` row is written at the start (so a hook killed
+ * outright is later reaped as `aborted`), everything else in one transaction at the end. Like the
+ * reporter it never throws for the ledger: an unusable ledger degrades to the NDJSON fallback with
+ * one warning, and a commit is never blocked because the ledger is broken. Every string is redacted.
+ */
+export class HookSession {
+  /** Sessions not finished yet: a forced exit closes them as interrupted (`finishOpen`). */
+  private static readonly open = new Set<HookSession>()
+  readonly id = randomUUID()
+  private readonly sink: LedgerSink
+  private readonly options: HookSessionOptions
+  private startRow: LedgerRow | undefined
+  private readonly started = performance.now()
+  private readonly envSecrets = secretEnvValues()
+  private pending: LedgerRecord[] = []
+  private finished = false
+
+  constructor(options: HookSessionOptions) {
+    const warn = options.warn ?? ((line: string) => process.stderr.write(`${line}\n`))
+    let ledgerPath: string
+    try {
+      ledgerPath = resolveLedgerPath()
+    } catch (error) {
+      ledgerPath = ''
+      warn(`codex-gates: ledger disabled for this hook: ${errorMessage(error)}`)
+    }
+    const side = sidecarPaths(ledgerPath || DEFAULT_LEDGER_PATH)
+    this.options = options
+    HookSession.open.add(this)
+    this.sink = new LedgerSink(ledgerPath || side.fallback.replace(/\.ndjson$/, '.unusable'), side.fallback, warn)
+  }
+
+  /**
+   * Writes the `running` session row. Separate from the constructor so the ledger opens (which
+   * is synchronous) while git still works out the tree the row records.
+   */
+  start(git: GitInfo): void {
+    if (this.startRow) return
+    const { kind, command, argv } = this.options
+    this.startRow = sessionStartRow({ id: this.id, kind, command, argv }, git)
+    const start = this.record('sessions', this.startRow)
+    this.sink.setPreamble([start])
+    this.sink.write([start])
+  }
+
+  /** The ledger file this session writes (its NDJSON fallback lives beside it). */
+  get ledgerPath(): string {
+    return this.sink.ledgerPath
+  }
+
+  /** Queues an `events` row. */
+  event(event: EventMeta): void {
+    this.add('events', {
+      session_id: this.id,
+      ts: new Date().toISOString(),
+      role: event.role,
+      level: event.level ?? 'info',
+      message: event.message,
+      data_json: event.data === undefined ? null : JSON.stringify(event.data),
+    })
+  }
+
+  /** Queues `findings` rows. */
+  findings(findings: readonly Finding[]): void {
+    for (const f of findings) this.add('findings', findingRow(this.id, f))
+  }
+
+  /** Queues any other row (gate_runs, commits) for the final transaction. */
+  add(table: LedgerTable, row: LedgerRow): void {
+    this.pending.push(this.record(table, row))
+  }
+
+  /** Writes the queued rows and the closing session row in one transaction; idempotent. */
+  finish(status: SessionStatus, extra: LedgerRow = {}): void {
+    if (this.finished) return
+    this.finished = true
+    HookSession.open.delete(this)
+    if (!this.startRow) this.start(NO_GIT)
+    const end = this.record('sessions', {
+      ...(this.startRow as LedgerRow),
+      ...extra,
+      status,
+      ended_at: new Date().toISOString(),
+      duration_ms: Math.round(performance.now() - this.started),
+    })
+    this.sink.write([...this.pending, end])
+    this.pending = []
+    this.sink.close()
+  }
+
+  /** Closes every unfinished session with `status` (before a forced exit). */
+  static finishOpen(status: SessionStatus): void {
+    for (const session of [...HookSession.open]) session.finish(status)
+  }
+
+  private record(table: LedgerTable, row: LedgerRow): LedgerRecord {
+    return { rid: randomUUID(), table, row: redactValue(row, this.envSecrets) }
+  }
+}
+
+const NO_GIT: GitInfo = { sha: null, branch: null, dirty: null, tree: null }

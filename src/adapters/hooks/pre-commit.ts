@@ -1,0 +1,179 @@
+import { join } from 'node:path'
+import { EXIT, UserError } from '../../foundation/errors/user-error.ts'
+import { runFixStep } from './fix-step.ts'
+import { gateSnapshot } from './gate-snapshot.ts'
+import { git, headInfo, whoAmI } from './git.ts'
+import { HOOK_COMMAND, type HookIo } from './hook-io.ts'
+import { HookSession } from './hook-session.ts'
+import { recordFailure, recordOutcomes } from './record-outcomes.ts'
+import { GateRunner, type StepOutcome } from './run-steps.ts'
+import { parseSkip, unknownSkipWarning } from './skip.ts'
+import { commitSnapshot, indexSnapshot, type Snapshot } from './snapshot.ts'
+import { PRE_COMMIT_STEP_NAMES, PRE_COMMIT_STEPS } from './steps.ts'
+import { mark, timeline } from './timeline.ts'
+
+/**
+ * The pre-commit hook: the read-only gates on the staged bytes (the index, not the work tree),
+ * one ledger session (`kind` pre-commit) with an `events` row per step and its time, a summary
+ * line naming each step's time, exit 1 with file:line, rule and fix when a step fails. With
+ * `CODEX_HOOK_FIX=1` the lint-staged fixers run first (see fix-step.ts).
+ */
+export async function preCommit(io: HookIo): Promise<number> {
+  const options = { cwd: io.cwd, env: io.env }
+  mark('hook entered')
+  // Everything slow starts at once: the gate worker imports its gates, git reads HEAD, and
+  // meanwhile the ledger opens (loading the native module is synchronous).
+  const runner = startRunner(io)
+  mark('worker started')
+  const hold = io.hold ?? (<T>(work: Promise<T>) => work)
+  const fixing = io.env.CODEX_HOOK_FIX === '1' ? hold(runFixStep({ ...options, signal: io.signal })) : undefined
+  // The fixers rewrite the index, so the snapshot waits for them.
+  const snapshotting = fixing ? fixing.then(() => indexSnapshot(options)) : indexSnapshot(options)
+  const heading = headInfo(options)
+  mark('git started')
+  const session = new HookSession({ kind: 'pre-commit', command: 'pre-commit', argv: io.argv, warn: io.err })
+  mark('ledger opened')
+  let snapshot: Snapshot
+  let gitDir: string
+  try {
+    snapshot = await snapshotting
+    mark('index read')
+    const head = await heading
+    gitDir = head.gitDir
+    // git_dirty stays unknown: finding unstaged changes means a stat of the whole work tree, per commit.
+    session.start({ sha: head.sha, branch: head.branch, dirty: null, tree: snapshot.tree })
+  } catch (error) {
+    runner.dispose()
+    return recordFailure(io, session, error)
+  }
+  const fix = fixing ? await fixing : undefined
+  if (fix && fix.status !== 'passed') {
+    runner.dispose()
+    return recordOutcomes(io, session, [fix], { hook: 'pre-commit', files: 0, snapshotMs: 0 })
+  }
+  return gateAndRecord(io, session, snapshot, {
+    hook: 'pre-commit',
+    runner,
+    configCache: configCachePath(gitDir),
+    before: fix ? [fix] : [],
+  })
+}
+
+/**
+ * Re-gates commits after the fact (`hook gate <rev|range>…`): the same steps on each commit's
+ * own bytes and the files it changed. A pass links the commit to the new session, so a commit
+ * made with --no-verify or HUSKY=0 stops being ungated once its content has been checked.
+ */
+export async function gateCommits(io: HookIo, revs: readonly string[]): Promise<number> {
+  const options = { cwd: io.cwd, env: io.env }
+  const head = await headInfo(options)
+  let worst: number = EXIT.ok
+  for (const sha of await expandRevs(revs, io)) {
+    const snapshot = await commitSnapshot(sha, options)
+    const session = new HookSession({ kind: 'pre-commit', command: `gate ${sha}`, argv: io.argv, warn: io.err })
+    session.start({ sha: snapshot.source, branch: head.branch, dirty: null, tree: snapshot.tree })
+    io.err(`codex-gates: gating commit ${sha.slice(0, 12)}`)
+    const link = (passed: boolean) => {
+      if (!passed) return
+      session.add('commits', {
+        sha: snapshot.source,
+        tree: snapshot.tree,
+        session_id: session.id,
+        linked_at: new Date().toISOString(),
+      })
+    }
+    const code = await gateAndRecord(io, session, snapshot, {
+      hook: 'gate',
+      runner: startRunner(io),
+      configCache: configCachePath(head.gitDir),
+      beforeFinish: link,
+    })
+    worst = Math.max(worst, code)
+  }
+  return worst
+}
+
+// --- internal ---
+
+interface GateOptions {
+  hook: string
+  runner: GateRunner
+  configCache: string
+  /** Outcomes of steps that ran before the snapshot (the opt-in fix step). */
+  before?: StepOutcome[]
+  beforeFinish?: (passed: boolean) => void
+}
+
+async function gateAndRecord(
+  io: HookIo,
+  session: HookSession,
+  snapshot: Snapshot,
+  options: GateOptions,
+): Promise<number> {
+  const skip = parseSkip(io.env.SKIP, PRE_COMMIT_STEP_NAMES)
+  const unknown = unknownSkipWarning(skip.unknown, PRE_COMMIT_STEP_NAMES)
+  if (unknown) io.err(unknown)
+  let result: Awaited<ReturnType<typeof gateSnapshot>>
+  try {
+    result = await gateSnapshot({
+      git: { cwd: io.cwd, env: io.env },
+      snapshot,
+      skip,
+      runner: options.runner,
+      configCache: options.configCache,
+      who: () => whoAmI({ cwd: io.cwd, env: io.env }),
+      signal: io.signal,
+      onTempDir: io.onTempDir,
+    })
+  } catch (error) {
+    return recordFailure(io, session, error, options.hook)
+  }
+  mark('steps done')
+  session.event({
+    role: 'system',
+    message: `snapshot of ${snapshot.source === 'index' ? 'the index' : snapshot.source} (tree ${snapshot.tree.slice(0, 12)}): ${result.files} changed files, ${result.exported} exported in ${Math.round(result.snapshotMs)} ms`,
+    data: {
+      step: 'snapshot',
+      tree: snapshot.tree,
+      changed: result.files,
+      exported: result.exported,
+      sparse: result.sparse,
+      duration_ms: Math.round(result.snapshotMs),
+      timeline: timeline(),
+    },
+  })
+  return recordOutcomes(io, session, [...(options.before ?? []), ...result.outcomes], {
+    hook: options.hook,
+    files: result.files,
+    snapshotMs: result.snapshotMs,
+    beforeFinish: options.beforeFinish,
+  })
+}
+
+/** The gate worker, started before anything else so its imports overlap git and the ledger. */
+function startRunner(io: HookIo): GateRunner {
+  const skip = parseSkip(io.env.SKIP, PRE_COMMIT_STEP_NAMES).skip
+  return new GateRunner(PRE_COMMIT_STEPS.filter((s) => s.name !== 'lint' && !skip.has(s.name)).map((s) => s.name))
+}
+
+/** Validated gate configs are cached in the git dir: per repository, never in the work tree. */
+function configCachePath(gitDir: string): string {
+  return join(gitDir, 'codex-gates', 'hook-config.json')
+}
+
+async function expandRevs(revs: readonly string[], io: HookIo): Promise<string[]> {
+  const shas: string[] = []
+  for (const rev of revs) {
+    const args = rev.includes('..') ? ['rev-list', '--reverse', rev] : ['rev-parse', '--verify', `${rev}^{commit}`]
+    const result = await git(args, { cwd: io.cwd, env: io.env })
+    if (result.code !== 0) {
+      throw new UserError(
+        'BAD_REV',
+        `${HOOK_COMMAND} gate: "${rev}" is not a commit or range here (${result.stderr.trim() || 'unknown revision'})`,
+        'give a commit (abc1234, HEAD~2) or a range (origin/main..HEAD); see `npm run ledger -- ungated`',
+      )
+    }
+    shas.push(...result.stdout.split('\n').filter(Boolean))
+  }
+  return [...new Set(shas)]
+}

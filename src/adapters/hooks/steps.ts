@@ -1,0 +1,38 @@
+import type { GateName } from '../../domain/gates/gates-config.ts'
+
+/** A hook step: one read-only gate, run on the changed files it applies to. */
+export interface HookStep {
+  name: GateName
+  /** Which changed files the step looks at. */
+  applies: (path: string) => boolean
+  /**
+   * The step needs the whole tree as context (link targets must be in its file list): it gets
+   * every file, and only findings in the changed files it applies to count.
+   */
+  wholeTree?: boolean
+}
+
+/** Files Biome formats or lints; anything else would only be reported as unknown. */
+const BIOME_FILES = /\.(?:[cm]?[jt]sx?|jsonc?|css|graphql|gql)$/i
+const MARKDOWN = /\.(?:md|markdown)$/i
+const everything = () => true
+
+/**
+ * The pre-commit steps, in the order they are reported. All are read-only: they look at the
+ * staged bytes exported to a temp folder and never write the work tree or the index, which is
+ * what keeps partially staged files and Ctrl-C safe. `SKIP=<name>,…` skips steps by these names.
+ */
+export const PRE_COMMIT_STEPS: readonly HookStep[] = [
+  { name: 'lint', applies: (path) => BIOME_FILES.test(path) },
+  { name: 'secrets', applies: everything },
+  { name: 'env-files', applies: everything },
+  { name: 'large-files', applies: everything },
+  { name: 'placeholders', applies: everything },
+  { name: 'docs-links', applies: (path) => MARKDOWN.test(path), wholeTree: true },
+]
+
+/** Names `SKIP` accepts in the pre-commit hook. */
+export const PRE_COMMIT_STEP_NAMES: readonly string[] = PRE_COMMIT_STEPS.map((s) => s.name)
+
+/** Names `SKIP` accepts in the pre-push hook: the ungated-commit check and the gates run. */
+export const PRE_PUSH_STEP_NAMES: readonly string[] = ['ungated', 'gates']

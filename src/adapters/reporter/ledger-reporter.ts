@@ -1,0 +1,307 @@
+import { randomUUID } from 'node:crypto'
+import type {
+  Reporter,
+  SerializedError,
+  TestCase,
+  TestModule,
+  TestRunEndReason,
+  TestSpecification,
+  Vitest,
+} from 'vitest/node'
+import { CoverageRecorder } from '../../domain/coverage/coverage-recorder.ts'
+import { errorMessage } from '../../foundation/errors/user-error.ts'
+import { redactValue, secretEnvValues } from '../../foundation/redact/redact.ts'
+import { appendErrorBlocks, type ErrorBlock } from '../../ledger/error-capture.ts'
+import { resolveLedgerPath, sidecarPaths } from '../../ledger/ledger-path.ts'
+import { LedgerSink } from '../../ledger/ledger-sink.ts'
+import type { LedgerRecord, LedgerRow, SessionStatus } from '../../ledger/records.ts'
+import { type GitInfo, gitInfoAsync, sessionStartRow } from '../../ledger/session-info.ts'
+import { type CaseSnapshot, caseToRecords, moduleErrorToRecords } from './to-ledger-rows.ts'
+
+export interface LedgerReporterOptions {
+  /** Ledger file; default `CODEX_LEDGER` or `.codex/session_logs.db`. */
+  db?: string
+  /** Session kind; default `CODEX_SESSION_KIND` or `vitest`. */
+  kind?: string
+  /** Render reports/ after each run (default true; `CODEX_REPORTS=0` turns it off). */
+  render?: boolean
+}
+
+interface Counts {
+  total: number
+  passed: number
+  failed: number
+  skipped: number
+  todo: number
+}
+
+/**
+ * Writes every Vitest run into the session ledger: one `sessions` row per run (each watch rerun
+ * its own), a `test_results` row per test, and the findings/events/artifacts tests attach as
+ * meta. Batched per test module, one transaction each. Never throws into Vitest.
+ */
+export default class LedgerReporter implements Reporter {
+  private readonly options: LedgerReporterOptions
+  private vitest: Vitest | undefined
+  private sink: LedgerSink | undefined
+  private errorsPath = ''
+  private sessionId: string | undefined
+  private sessionRow: LedgerRow | undefined
+  private startedAt = 0
+  private counts: Counts = emptyCounts()
+  private errorBlocks: ErrorBlock[] = []
+  private envSecrets: string[] = []
+  private git: Promise<GitInfo> | undefined
+  private readonly coverage = new CoverageRecorder()
+  private readonly onExit = (code: number) => this.finishOnExit(code)
+
+  constructor(options: LedgerReporterOptions = {}) {
+    this.options = options
+  }
+
+  onInit(vitest: Vitest): void {
+    this.vitest = vitest
+    this.envSecrets = secretEnvValues()
+    this.git = gitInfoAsync(vitest.config.root) // in parallel with Vitest's own start-up
+    let ledgerPath: string
+    try {
+      ledgerPath = resolveLedgerPath(this.options.db)
+    } catch (error) {
+      ledgerPath = ''
+      this.warn(`codex-gates: ledger disabled for this run: ${errorMessage(error)}`)
+    }
+    const side = sidecarPaths(ledgerPath || '.codex/session_logs.db')
+    this.errorsPath = side.errors
+    this.sink = new LedgerSink(ledgerPath || side.fallback.replace(/\.ndjson$/, '.unusable'), side.fallback, (l) =>
+      this.warn(l),
+    )
+    process.once('exit', this.onExit)
+  }
+
+  async onTestRunStart(specifications: ReadonlyArray<TestSpecification>): Promise<void> {
+    let git: GitInfo = { sha: null, branch: null, dirty: null, tree: null }
+    try {
+      // Each watch rerun is a new session at a possibly new commit: refresh after the first.
+      git = await (this.git ?? gitInfoAsync(this.vitest?.config.root))
+    } catch {
+      // no git: the session row says so with nulls
+    }
+    this.git = undefined
+    this.safely('start session', () => {
+      this.sessionId = randomUUID()
+      process.env.CODEX_SESSION_ID = this.sessionId // gate workers point cached results at it
+      this.startedAt = performance.now()
+      this.counts = emptyCounts()
+      this.errorBlocks = []
+      const projects = [...new Set(specifications.map((s) => s.project.name))].sort()
+      this.sessionRow = sessionStartRowFor(this.sessionId, this.options.kind, projects, this.vitest, git)
+      const record = this.record('sessions', this.sessionRow)
+      this.sink?.setPreamble([record])
+      this.sink?.write([record])
+    })
+  }
+
+  onTestModuleEnd(testModule: TestModule): void {
+    this.safely('record test module', () => this.flushModule(testModule))
+  }
+
+  /** Runs before onTestRunEnd (and before Vitest checks thresholds); src/domain/coverage does the work. */
+  async onCoverage(map: unknown): Promise<void> {
+    await this.coverage.onCoverage(this.vitest, map)
+  }
+
+  async onTestRunEnd(
+    _modules: ReadonlyArray<TestModule>,
+    unhandledErrors: ReadonlyArray<SerializedError>,
+    reason: TestRunEndReason,
+  ): Promise<void> {
+    const sessionId = this.sessionId
+    if (!sessionId) return
+    this.safely('close session', () => {
+      const records: LedgerRecord[] = []
+      for (const error of unhandledErrors) {
+        records.push(
+          this.record('events', {
+            session_id: sessionId,
+            ts: new Date().toISOString(),
+            role: 'system',
+            level: 'error',
+            message: `unhandled error: ${error.message ?? String(error)}`,
+            data_json: JSON.stringify({ name: error.name, stack: error.stack }),
+          }),
+        )
+      }
+      const coverage = this.coverage.finish({
+        vitest: this.vitest,
+        sessionId,
+        sessionRow: this.sessionRow,
+        ledgerPath: this.sink && !this.sink.isDegraded ? this.sink.ledgerPath : null,
+        testsFailed: reason === 'failed' || this.counts.failed > 0,
+        envSecrets: this.envSecrets,
+      })
+      for (const r of coverage.records) records.push(this.record(r.table, r.row))
+      this.errorBlocks.push(...coverage.errorBlocks)
+      for (const line of coverage.messages) this.warn(line)
+      if (coverage.failed) process.exitCode = 1
+      const status: SessionStatus =
+        reason === 'interrupted'
+          ? 'interrupted'
+          : reason === 'failed' || this.counts.failed > 0 || unhandledErrors.length || coverage.failed
+            ? 'failed'
+            : 'passed'
+      records.push(this.record('sessions', this.endRow(status)))
+      this.sink?.write(records)
+      appendErrorBlocks(this.errorsPath, this.errorBlocks)
+    })
+    await this.render(sessionId)
+    this.sessionId = undefined
+  }
+
+  onProcessTimeout(): void {
+    this.safely('mark timeout', () => this.sink?.write([this.record('sessions', this.endRow('aborted'))]))
+  }
+
+  /** Vitest may exit before onTestRunEnd (Ctrl-C, a crash); keep the session honest. */
+  private finishOnExit(code: number): void {
+    this.safely('close session on exit', () => {
+      if (this.sessionId) {
+        const status: SessionStatus = code === 130 || code === 143 ? 'interrupted' : code === 0 ? 'passed' : 'failed'
+        this.sink?.write([this.record('sessions', this.endRow(status))])
+        appendErrorBlocks(this.errorsPath, this.errorBlocks)
+        this.errorBlocks = []
+      } else if (code !== 0 && this.sessionRow && this.sessionRow.status === 'passed') {
+        // Coverage thresholds are checked after onTestRunEnd and turn a passed run into exit 1.
+        this.sink?.write([this.record('sessions', { ...this.sessionRow, status: 'failed' })])
+      }
+      this.sink?.close()
+    })
+  }
+
+  private flushModule(testModule: TestModule): void {
+    const sessionId = this.sessionId
+    if (!sessionId) return
+    const records: LedgerRecord[] = []
+    const moduleErrors = testModule.errors()
+    if (moduleErrors.length > 0) {
+      const rows = moduleErrorToRecords(
+        sessionId,
+        testModule.project.name,
+        testModule.relativeModuleId,
+        moduleErrors,
+        this.envSecrets,
+      )
+      records.push(...rows.records)
+      this.errorBlocks.push(...rows.errorBlocks)
+    }
+    for (const testCase of testModule.children.allTests()) {
+      const snapshot = snapshotTestCase(testCase)
+      this.count(snapshot.state)
+      const rows = caseToRecords(sessionId, snapshot, this.envSecrets)
+      records.push(...rows.records)
+      this.errorBlocks.push(...rows.errorBlocks)
+    }
+    this.sink?.write(records)
+  }
+
+  private count(state: CaseSnapshot['state']): void {
+    this.counts.total++
+    this.counts[state]++
+  }
+
+  private endRow(status: SessionStatus): LedgerRow {
+    const row: LedgerRow = {
+      ...(this.sessionRow ?? {}),
+      status,
+      ended_at: new Date().toISOString(),
+      duration_ms: Math.round(performance.now() - this.startedAt),
+      tests_total: this.counts.total,
+      tests_passed: this.counts.passed,
+      tests_failed: this.counts.failed,
+      tests_skipped: this.counts.skipped,
+      tests_todo: this.counts.todo,
+    }
+    this.sessionRow = row
+    return row
+  }
+
+  private record(table: LedgerRecord['table'], row: LedgerRow): LedgerRecord {
+    return { rid: randomUUID(), table, row: redactValue(row, this.envSecrets) }
+  }
+
+  private async render(sessionId: string): Promise<void> {
+    const off = this.options.render === false || process.env.CODEX_REPORTS === '0'
+    const inSpec = process.env.CODEX_LEDGER_SPEC_GUARD === '1' && !process.env.CODEX_REPORTS_DIR
+    if (off || inSpec || !this.sink || this.sink.isDegraded) return
+    try {
+      const { renderAfterRun } = await import('../../domain/report/render-after-run.ts')
+      const result = renderAfterRun({
+        ledgerPath: this.sink.ledgerPath,
+        sessionId,
+        reportsDir: process.env.CODEX_REPORTS_DIR,
+      })
+      if (!result.ok) this.warn(`codex-gates: reports not rendered: ${result.error}`)
+    } catch (error) {
+      this.warn(`codex-gates: reports not rendered: ${errorMessage(error)}`)
+    }
+  }
+
+  private safely(what: string, fn: () => void): void {
+    try {
+      fn()
+    } catch (error) {
+      this.warn(`codex-gates: ledger reporter could not ${what}: ${errorMessage(error)}`)
+    }
+  }
+
+  private warn(line: string): void {
+    process.stderr.write(`${line}\n`)
+  }
+}
+
+// --- internal ---
+
+function emptyCounts(): Counts {
+  return { total: 0, passed: 0, failed: 0, skipped: 0, todo: 0 }
+}
+
+function sessionStartRowFor(
+  id: string,
+  kind: string | undefined,
+  projects: string[],
+  vitest: Vitest | undefined,
+  git: GitInfo,
+): LedgerRow {
+  return sessionStartRow(
+    {
+      id,
+      kind: kind ?? process.env.CODEX_SESSION_KIND ?? 'vitest',
+      command: vitest?.config.watch ? 'vitest watch' : 'vitest run',
+      argv: process.argv.slice(2),
+      projects,
+      parentId: process.env.CODEX_PARENT_SESSION ?? null,
+      cwd: vitest?.config.root,
+    },
+    git,
+  )
+}
+
+/** Reads what the ledger needs off a Vitest TestCase. */
+export function snapshotTestCase(testCase: TestCase): CaseSnapshot {
+  const result = testCase.result()
+  const diagnostic = testCase.diagnostic()
+  const mode = testCase.options.mode
+  const state = mode === 'todo' ? 'todo' : result.state === 'pending' ? 'skipped' : result.state
+  return {
+    id: testCase.id,
+    project: testCase.project.name,
+    file: testCase.module.relativeModuleId,
+    name: testCase.fullName,
+    state,
+    durationMs: diagnostic ? Math.round(diagnostic.duration * 1000) / 1000 : null,
+    retryCount: diagnostic?.retryCount ?? 0,
+    flaky: diagnostic?.flaky ?? false,
+    errors: (result.errors ?? []).map((e) => ({ message: e.message, stack: e.stack, name: e.name })),
+    skipReason: result.state === 'skipped' ? (result.note ?? null) : null,
+    meta: testCase.meta().codexLedger,
+  }
+}

@@ -1,0 +1,210 @@
+import { execFile, execFileSync } from 'node:child_process'
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { gatesConfigPath } from '../../domain/gates/gates-config.ts'
+import { listRepoFiles, PACKAGE_ROOT } from '../../domain/gates/repo-files.ts'
+import { binVersion, resolveBin } from '../../domain/gates/tool-version.ts'
+import { intFlag, parseArgs } from '../../foundation/cli/parse-args.ts'
+import { UserError } from '../../foundation/errors/user-error.ts'
+import { openLedger } from '../../ledger/open-ledger.ts'
+import type { BenchResult, BenchRow } from './bench-report.ts'
+
+interface GatesRun {
+  seconds: number
+  exitCode: number | null
+  gates: { gate: string; status: string; duration_ms: number | null }[]
+}
+
+/**
+ * `npm run bench -- gates`: wall time of `vitest run --project gates` on this repository (or
+ * --root), cold (empty result cache) and warm (cache filled by the run before), each the median
+ * of --repeats runs, as configured and with `--no-isolate`. --compiler PATH adds the same with
+ * another tsc (e.g. TypeScript 7).
+ */
+export async function gatesBench(argv: string[]): Promise<BenchResult> {
+  const { values } = parseArgs(
+    argv,
+    {
+      repeats: { type: 'string' },
+      root: { type: 'string' },
+      compiler: { type: 'string', multiple: true },
+      live: { type: 'boolean' },
+    },
+    'npm run bench -- gates',
+  )
+  const repeats = intFlag(values.repeats, '--repeats', 3)
+  const source = resolve(values.root ?? PACKAGE_ROOT)
+  const compilers = ['auto', ...(values.compiler ?? []).map((c) => resolve(c))]
+  const work = mkdtempSync(join(tmpdir(), 'bench-gates-'))
+  // A frozen copy, so edits landing in the live tree between runs do not turn warm runs cold.
+  const root = values.live ? source : snapshot(source, join(work, 'snapshot'))
+  const rows: BenchRow[] = []
+  const targets: NonNullable<BenchResult['targets']> = []
+  const perGate: Record<string, unknown> = {}
+  try {
+    // Each compiler with the gates project as configured, and with isolation off (one worker
+    // process reused across gate files), measured side by side.
+    for (const compiler of compilers) {
+      for (const vitestArgs of [[], ['--no-isolate']]) {
+        const tsc = binVersion(resolveBin(root, 'tsc', compiler))
+        const label = `${tsc}${vitestArgs.length ? `, ${vitestArgs.join(' ')}` : ''}`
+        const configPath = compiler === 'auto' ? undefined : configWithCompiler(root, work, compiler)
+        const fresh: GatesRun[] = []
+        const cold: GatesRun[] = []
+        const warm: GatesRun[] = []
+        for (let r = 0; r < Math.max(1, repeats); r++) {
+          // As a fresh clone's first run: Vitest's transform cache (fsModuleCache) empty as well.
+          const noTransforms = ['--experimental.fsModuleCachePath', mkdtempSync(join(work, 'transforms-'))]
+          fresh.push(
+            await runGates(root, mkdtempSync(join(work, 'run-')), configPath, [...vitestArgs, ...noTransforms]),
+          )
+          const dir = mkdtempSync(join(work, 'run-'))
+          cold.push(await runGates(root, dir, configPath, vitestArgs))
+          warm.push(await runGates(root, dir, configPath, vitestArgs))
+        }
+        const freshMedian = median(fresh.map((x) => x.seconds))
+        const coldMedian = median(cold.map((x) => x.seconds))
+        const warmMedian = median(warm.map((x) => x.seconds))
+        const lastWarm = warm[warm.length - 1] as GatesRun
+        const cached = lastWarm.gates.filter((g) => g.status === 'cached').map((g) => g.gate)
+        const rerun = lastWarm.gates.filter((g) => g.status !== 'cached' && g.status !== 'skipped').map((g) => g.gate)
+        rows.push({
+          run: `cold, empty result and transform caches (${label})`,
+          seconds: freshMedian,
+          'exit code': fresh[0]?.exitCode ?? null,
+          runs: fresh.length,
+        })
+        rows.push({
+          run: `cold, empty cache (${label})`,
+          seconds: coldMedian,
+          'exit code': cold[0]?.exitCode ?? null,
+          runs: cold.length,
+        })
+        rows.push({
+          run: `warm, cache from the run before (${label})`,
+          seconds: warmMedian,
+          'exit code': lastWarm.exitCode,
+          runs: warm.length,
+          cached: cached.length,
+          're-run': rerun.join(' ') || '-',
+        })
+        targets.push({ target: `cold ≤ 20 s (${label})`, value: Number(coldMedian.toFixed(2)), met: coldMedian <= 20 })
+        targets.push({
+          target: `cold ≤ 20 s, transform cache empty too (${label})`,
+          value: Number(freshMedian.toFixed(2)),
+          met: freshMedian <= 20,
+        })
+        targets.push({ target: `warm ≤ 2 s (${label})`, value: Number(warmMedian.toFixed(2)), met: warmMedian <= 2 })
+        perGate[label] = { cold: cold[0]?.gates, warm: lastWarm.gates }
+      }
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true })
+  }
+  return {
+    name: 'gates',
+    rows,
+    targets,
+    notes: [
+      `${values.live ? 'live tree' : 'snapshot of the work tree (tracked + untracked, not ignored; node_modules linked)'} of ${source}; each figure the median of ${repeats} runs; ledger, cache and reports in a temp folder`,
+      'a failing gate is never cached, so it re-runs in the warm run too (see re-run)',
+      "cold = empty gate result cache with Vitest's transform cache (fsModuleCache) as the runs before left it; the first row empties both",
+      'the machine is shared: wall figures move with its load',
+    ],
+    extra: { per_gate_ms: perGate },
+  }
+}
+
+/** Copies the work tree's files into `dest` as a fresh one-commit git repo, node_modules linked. */
+function snapshot(source: string, dest: string): string {
+  for (const file of listRepoFiles(source, 'worktree')) {
+    mkdirSync(dirname(join(dest, file)), { recursive: true })
+    copyFileSync(join(source, file), join(dest, file))
+  }
+  if (existsSync(join(source, 'node_modules')))
+    symlinkSync(join(source, 'node_modules'), join(dest, 'node_modules'), 'dir')
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: dest, stdio: 'pipe' })
+  git('init', '-q')
+  git('add', '-A')
+  git(
+    '-c',
+    'user.email=bench@codex-gates.local',
+    '-c',
+    'user.name=bench',
+    'commit',
+    '-q',
+    '--no-verify',
+    '-m',
+    'snapshot',
+  )
+  return dest
+}
+
+/** A copy of the root's gate config with another typecheck compiler. */
+function configWithCompiler(root: string, work: string, compiler: string): string {
+  const source = gatesConfigPath(root, {})
+  const config = source
+    ? (JSON.parse(readFileSync(source, 'utf8')) as { gates?: Record<string, Record<string, unknown>> })
+    : {}
+  config.gates = { ...config.gates, typecheck: { ...config.gates?.typecheck, compiler } }
+  delete (config as { $schema?: unknown }).$schema
+  const path = join(work, `gates-${Math.random().toString(36).slice(2)}.json`)
+  writeFileSync(path, JSON.stringify(config))
+  return path
+}
+
+function runGates(root: string, dir: string, configPath: string | undefined, vitestArgs: string[]): Promise<GatesRun> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    GATES_ROOT: root,
+    CODEX_LEDGER: join(dir, 'ledger.db'),
+    CODEX_GATE_CACHE: join(dir, 'gate-cache.json'),
+    CODEX_GATES_REPORTS: join(dir, 'reports'),
+    ...(configPath ? { CODEX_GATES_CONFIG: configPath } : {}),
+  }
+  delete env.CODEX_GATES_NO_CACHE
+  const vitest = join(PACKAGE_ROOT, 'node_modules', '.bin', 'vitest')
+  const started = performance.now()
+  return new Promise((done, fail) => {
+    execFile(
+      vitest,
+      ['run', '--project', 'gates', ...vitestArgs],
+      { cwd: PACKAGE_ROOT, env, maxBuffer: 64 * 1024 * 1024 },
+      (error) => {
+        const seconds = (performance.now() - started) / 1000
+        if (error && typeof error.code !== 'number') {
+          fail(new UserError('BENCH_GATES', `vitest did not run: ${error.message}`, 'run `npm run gates` to see why'))
+          return
+        }
+        done({ seconds, exitCode: error ? (error.code as number) : 0, gates: gateRuns(join(dir, 'ledger.db')) })
+      },
+    )
+  })
+}
+
+/** The gate_runs rows of the newest session in a ledger. */
+function gateRuns(path: string): GatesRun['gates'] {
+  const ledger = openLedger(path, { readonly: true })
+  try {
+    const session = ledger.get<{ id: string }>('SELECT id FROM sessions ORDER BY started_at DESC LIMIT 1')
+    return ledger.all('SELECT gate, status, duration_ms FROM gate_runs WHERE session_id = ? ORDER BY gate', session?.id)
+  } finally {
+    ledger.close()
+  }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
+}

@@ -1,0 +1,296 @@
+import { spawnSync } from 'node:child_process'
+import {
+  appendFileSync,
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { PACKAGE_ROOT } from '../../domain/gates/repo-files.ts'
+import { intFlag, parseArgs } from '../../foundation/cli/parse-args.ts'
+import { UserError } from '../../foundation/errors/user-error.ts'
+import { openLedger } from '../../ledger/open-ledger.ts'
+import type { BenchResult, BenchRow } from './bench-report.ts'
+
+/** The commit-time budget the issue sets for a one-file change (ms, median). */
+const TARGET_MS = 1000
+/** The file the one-file change touches (a comment appended, so every step has work and passes). */
+const CHANGED = 'src/ledger/ledger.ts'
+/** The read-only gates the hook runs on a .ts change (docs-links only runs for Markdown). */
+const SCANS = ['secrets', 'env-files', 'large-files', 'placeholders']
+
+/**
+ * `npm run bench -- hook`: wall time of the pre-commit hook for a one-file change in a copy of this
+ * repository (tracked and untracked, not ignored), as git runs it (husky's wrapper, `sh`, node),
+ * over ≥ 10 runs, with the per-step breakdown read back from the ledger. Interleaved in the same
+ * rounds, so machine noise hits all alike: the hook through tsx instead of the bundle, the same
+ * checks as separate cold `npx` commands, and a whole `git commit` (pre- and post-commit). Once
+ * each: lint-staged's own overhead and a full `tsc --noEmit` (the type-check-in-the-hook decision).
+ */
+export async function hookBench(argv: string[]): Promise<BenchResult> {
+  const { values } = parseArgs(
+    argv,
+    { runs: { type: 'string' }, 'npx-runs': { type: 'string' } },
+    'npm run bench -- hook',
+  )
+  const runs = intFlag(values.runs, '--runs', 10)
+  const npxRuns = intFlag(values['npx-runs'], '--npx-runs', runs)
+  if (runs < 1) throw new UserError('BAD_FLAG', '--runs must be at least 1', 'e.g. --runs 10')
+  const work = mkdtempSync(join(tmpdir(), 'bench-hook-'))
+  try {
+    const repo = copyRepository(work)
+    const hooks = installHooks(work)
+    const env = benchEnv(work)
+    git(repo, env, ['config', 'core.hooksPath', join(hooks, '_')])
+    appendFileSync(join(repo, CHANGED), '// bench: a one-line change\n')
+    git(repo, env, ['add', CHANGED])
+    // Each variant records into its own ledger, so the step breakdown is the bundled hook's alone.
+    const ledgers = { warm: join(work, 'warm.db'), bundle: join(work, 'bundle.db'), other: join(work, 'other.db') }
+    const preCommit = (ledger: string) =>
+      timed(() =>
+        spawnSync('sh', [join(hooks, '_', 'pre-commit')], {
+          cwd: repo,
+          env: { ...env, CODEX_LEDGER: ledger },
+          stdio: 'pipe',
+        }),
+      )
+    // Warm-up, not counted: builds the bundle if stale and fills the validated-config cache.
+    const warm = preCommit(ledgers.warm)
+    if (warm.code !== 0) throw new Error(`BUG: the pre-commit hook fails on the bench change: ${warm.output}`)
+    const other = { ...env, CODEX_LEDGER: ledgers.other }
+
+    const samples: Record<string, number[]> = { bundle: [], tsx: [], npx: [], commit: [] }
+    for (let i = 0; i < Math.max(runs, npxRuns); i++) {
+      if (i < runs) samples.bundle?.push(preCommit(ledgers.bundle).ms)
+      if (i < runs)
+        samples.tsx?.push(timed(() => spawnSync('sh', [join(hooks, '_', 'pre-commit')], tsxOptions(repo, other))).ms)
+      if (i < npxRuns) samples.npx?.push(npxChecks(repo, other))
+      if (i < runs) samples.commit?.push(commitOnce(repo, other))
+    }
+    const lintStaged = lintStagedOverhead(work, env)
+    symlinkSync(join(PACKAGE_ROOT, 'node_modules'), join(repo, 'node_modules')) // tsc needs the types
+    const tsc = timed(() =>
+      spawnSync(join(PACKAGE_ROOT, 'node_modules', '.bin', 'tsc'), ['--noEmit', '-p', 'tsconfig.json'], {
+        cwd: repo,
+        env,
+        stdio: 'pipe',
+      }),
+    )
+    const steps = stepBreakdown(ledgers.bundle)
+    const bundle = median(samples.bundle ?? [])
+    const npx = median(samples.npx ?? [])
+    const measured: BenchRow[] = [
+      summary('pre-commit hook, bundled runner (as installed)', samples.bundle ?? []),
+      summary('pre-commit hook, runner through tsx (no bundle)', samples.tsx ?? []),
+      summary(`same checks as cold npx commands (biome + ${SCANS.length} gate scans)`, samples.npx ?? []),
+      summary('git commit, pre-commit + post-commit hooks', samples.commit ?? []),
+      { variant: 'lint-staged alone, no-op task (its own overhead)', runs: 3, median_ms: lintStaged },
+      {
+        variant: `tsc --noEmit on the copy (typecheck in the hook?)${tsc.code === 0 ? '' : ' (found type errors)'}`,
+        runs: 1,
+        median_ms: Math.round(tsc.ms),
+      },
+    ]
+    const rows: BenchRow[] = [
+      ...measured.map((r) => ({ ...r, ratio: round(Number(r.median_ms) / bundle) })),
+      ...steps.map((s) => ({ variant: `  ${s.step}`, runs: s.runs, median_ms: s.median_ms })),
+    ]
+    return {
+      name: 'hook',
+      rows,
+      targets: [
+        {
+          target: `pre-commit hook median <= ${TARGET_MS} ms (one-file change)`,
+          value: bundle,
+          met: bundle <= TARGET_MS,
+        },
+      ],
+      notes: [
+        `one-file change: ${CHANGED} in a copy of this repository; ${runs} runs per variant, interleaved; ratio = median / bundled hook`,
+        `cold npx = each check its own \`npx\` process, as a naive lint-staged config would run them: ${round(npx / bundle)}x the bundled hook`,
+        `typecheck stays out of the hook: a full tsc --noEmit takes ${Math.round(tsc.ms)} ms (${round(tsc.ms / TARGET_MS)}x the whole budget)`,
+        'indented rows: the bundled hook runs only; a step name is its median from the ledger events, "(at) X" is when the hook process reached X (ms since it started)',
+        'figures from a shared 2-core machine; compare ratios within this run, not across runs',
+      ],
+      extra: { samples, steps },
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true })
+  }
+}
+
+// --- internal ---
+
+interface Timed {
+  ms: number
+  code: number
+  output: string
+}
+
+function timed(run: () => ReturnType<typeof spawnSync>): Timed {
+  const started = performance.now()
+  const r = run()
+  return { ms: performance.now() - started, code: r.status ?? 128, output: `${r.stdout ?? ''}${r.stderr ?? ''}` }
+}
+
+function summary(variant: string, samples: number[]): BenchRow {
+  const sorted = [...samples].sort((a, b) => a - b)
+  return {
+    variant,
+    runs: samples.length,
+    median_ms: Math.round(median(samples)),
+    min_ms: Math.round(sorted[0] ?? 0),
+    max_ms: Math.round(sorted.at(-1) ?? 0),
+  }
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  if (sorted.length === 0) return Number.NaN
+  const mid = sorted.length >> 1
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100
+}
+
+/** Tracked and untracked (not ignored) files of this repository, committed into a fresh repo. */
+function copyRepository(work: string): string {
+  const repo = join(work, 'repo')
+  const listed = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    cwd: PACKAGE_ROOT,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  })
+  for (const path of listed.stdout.split('\0').filter(Boolean)) {
+    mkdirSync(dirname(join(repo, path)), { recursive: true })
+    try {
+      copyFileSync(join(PACKAGE_ROOT, path), join(repo, path))
+    } catch {
+      // deleted in the work tree since it was tracked
+    }
+  }
+  const env = benchEnv(work)
+  git(repo, env, ['init', '-q', '-b', 'main'])
+  git(repo, env, ['add', '-A'])
+  git(repo, { ...env, HUSKY: '0' }, ['commit', '-q', '--no-verify', '-m', 'bench base'])
+  return repo
+}
+
+/** husky's layout, pointing at this repository's hook scripts (as the specs install them). */
+function installHooks(work: string): string {
+  const hooks = join(work, 'hooks')
+  mkdirSync(join(hooks, '_'), { recursive: true })
+  copyFileSync(join(PACKAGE_ROOT, 'node_modules', 'husky', 'husky'), join(hooks, '_', 'h'))
+  for (const hook of ['pre-commit', 'post-commit']) {
+    writeFileSync(join(hooks, '_', hook), '#!/usr/bin/env sh\n. "$(dirname "$0")/h"\n')
+    chmodSync(join(hooks, '_', hook), 0o755)
+    symlinkSync(join(PACKAGE_ROOT, '.husky', hook), join(hooks, hook))
+  }
+  symlinkSync(join(PACKAGE_ROOT, '.husky', 'launch.mjs'), join(hooks, 'launch.mjs'))
+  return hooks
+}
+
+function benchEnv(work: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env }
+  for (const name of Object.keys(env))
+    if (name.startsWith('GIT_') || name === 'HUSKY' || name === 'SKIP') delete env[name]
+  writeFileSync(join(work, 'gitconfig'), '')
+  return {
+    ...env,
+    CODEX_LEDGER: join(work, 'ledger.db'),
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: join(work, 'gitconfig'),
+    GIT_AUTHOR_NAME: 'Bench',
+    GIT_AUTHOR_EMAIL: 'bench@example.test',
+    GIT_COMMITTER_NAME: 'Bench',
+    GIT_COMMITTER_EMAIL: 'bench@example.test',
+    XDG_CONFIG_HOME: work,
+  }
+}
+
+function git(cwd: string, env: NodeJS.ProcessEnv, args: string[]): void {
+  const r = spawnSync('git', args, { cwd, env, encoding: 'utf8' })
+  if (r.status !== 0) throw new Error(`BUG: git ${args.join(' ')} failed in the bench: ${r.stderr}`)
+}
+
+function tsxOptions(repo: string, env: NodeJS.ProcessEnv) {
+  return { cwd: repo, env: { ...env, CODEX_HOOK_RUNNER: 'tsx' }, stdio: 'pipe' as const }
+}
+
+/** The same checks the hook runs, each as its own cold `npx` process, one after another. */
+function npxChecks(repo: string, env: NodeJS.ProcessEnv): number {
+  const env2 = {
+    ...env,
+    CODEX_LEDGER: join(repo, '..', 'npx-ledger.db'),
+    CODEX_GATES_REPORTS: join(repo, '..', 'reports'),
+  }
+  const options = { cwd: PACKAGE_ROOT, env: env2, stdio: 'pipe' as const }
+  const started = performance.now()
+  spawnSync('npx', ['--no-install', 'biome', 'check', join(repo, CHANGED)], options)
+  for (const gate of SCANS) {
+    spawnSync('npx', ['--no-install', 'tsx', 'scripts/gates.ts', 'scan', gate, CHANGED, '--root', repo], options)
+  }
+  return performance.now() - started
+}
+
+/** One `git commit` with both hooks, then undone (`reset --soft`) so every run commits the same change. */
+function commitOnce(repo: string, env: NodeJS.ProcessEnv): number {
+  const run = timed(() => spawnSync('git', ['commit', '-q', '-m', 'bench'], { cwd: repo, env, stdio: 'pipe' }))
+  if (run.code !== 0) throw new Error(`BUG: the bench commit failed: ${run.output}`)
+  git(repo, env, ['reset', '-q', '--soft', 'HEAD~1'])
+  return run.ms
+}
+
+/** lint-staged 16 with a no-op task on one staged file: what routing the hook through it would add. */
+function lintStagedOverhead(work: string, env: NodeJS.ProcessEnv): number {
+  const repo = join(work, 'lint-staged')
+  mkdirSync(repo)
+  git(repo, env, ['init', '-q'])
+  writeFileSync(join(repo, 'lint-staged.config.js'), "export default { '*': () => 'true' }\n")
+  writeFileSync(join(repo, 'package.json'), '{ "type": "module" }\n')
+  writeFileSync(join(repo, 'a.txt'), 'a\n')
+  git(repo, env, ['add', '.'])
+  const bin = join(PACKAGE_ROOT, 'node_modules', 'lint-staged', 'bin', 'lint-staged.js')
+  const samples = [0, 1, 2].map(
+    () => timed(() => spawnSync(process.execPath, [bin], { cwd: repo, env, stdio: 'pipe' })).ms,
+  )
+  return Math.round(median(samples))
+}
+
+/** Median time of each step, and of each milestone of the hook process, over the bench's sessions. */
+function stepBreakdown(ledgerPath: string): { step: string; runs: number; median_ms: number }[] {
+  const ledger = openLedger(ledgerPath, { readonly: true })
+  try {
+    const events = ledger.all<{ data_json: string }>(
+      `SELECT e.data_json FROM events e JOIN sessions s ON s.id = e.session_id
+        WHERE s.kind = 'pre-commit' AND s.status = 'passed' AND e.data_json IS NOT NULL`,
+    )
+    const byStep = new Map<string, number[]>()
+    const add = (name: string, ms: number) => {
+      const list = byStep.get(name)
+      if (list) list.push(ms)
+      else byStep.set(name, [ms])
+    }
+    for (const e of events) {
+      const data = JSON.parse(e.data_json) as {
+        step?: string
+        status?: string
+        duration_ms?: number
+        timeline?: { label: string; ms: number }[]
+      }
+      if (data.step && data.status !== 'skipped' && typeof data.duration_ms === 'number')
+        add(data.step, data.duration_ms)
+      for (const m of data.timeline ?? []) add(`(at) ${m.label}`, m.ms)
+    }
+    return [...byStep].map(([step, values]) => ({ step, runs: values.length, median_ms: Math.round(median(values)) }))
+  } finally {
+    ledger.close()
+  }
+}

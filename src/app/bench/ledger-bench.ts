@@ -1,0 +1,218 @@
+import { execFileSync } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { intFlag, parseArgs } from '../../foundation/cli/parse-args.ts'
+import type { Ledger } from '../../ledger/ledger.ts'
+import { openLedger } from '../../ledger/open-ledger.ts'
+import type { LedgerRecord } from '../../ledger/records.ts'
+import type { BenchResult } from './bench-report.ts'
+
+/**
+ * `npm run bench -- ledger`: raw insert throughput of the writer, and the wall-time overhead of
+ * the ledger reporter on a generated suite, with and without it, interleaved in one run.
+ */
+export async function ledgerBench(argv: string[]): Promise<BenchResult> {
+  const { values } = parseArgs(
+    argv,
+    { rows: { type: 'string' }, tests: { type: 'string' }, repeats: { type: 'string' } },
+    'npm run bench -- ledger',
+  )
+  const rowCount = intFlag(values.rows, '--rows', 100_000)
+  const testCount = intFlag(values.tests, '--tests', 2_000)
+  const repeats = intFlag(values.repeats, '--repeats', 5)
+  const work = mkdtempSync(join(tmpdir(), 'bench-ledger-'))
+  try {
+    const insert = measureInserts(work, rowCount, 3)
+    const overhead = measureReporterOverhead(work, testCount, repeats)
+    const ratio = overhead.withLedger / overhead.without
+    return {
+      name: 'ledger',
+      rows: [
+        {
+          measure: 'insert test_results, one transaction (best of 3)',
+          rows: rowCount,
+          seconds: insert.single,
+          'rows/s': Math.round(rowCount / insert.single),
+        },
+        {
+          measure: 'insert test_results, batches of 500 (best of 3)',
+          rows: rowCount,
+          seconds: insert.batched,
+          'rows/s': Math.round(rowCount / insert.batched),
+        },
+        {
+          measure: 'reference: raw better-sqlite3, one-row INSERT per row, batches of 500 (best of 3)',
+          rows: rowCount,
+          seconds: insert.raw,
+          'rows/s': Math.round(rowCount / insert.raw),
+        },
+        {
+          measure: `vitest run, ${testCount} tests, default reporter (median of ${repeats})`,
+          seconds: overhead.without,
+        },
+        {
+          measure: `vitest run, ${testCount} tests, + ledger reporter (median of ${repeats})`,
+          seconds: overhead.withLedger,
+        },
+        {
+          measure: `vitest run, ${testCount} tests, + ledger reporter from source (median of ${repeats})`,
+          seconds: overhead.fromSource,
+        },
+      ],
+      targets: [
+        {
+          target: 'insert ≥ 200,000 rows/s (batched)',
+          value: Math.round(rowCount / insert.batched),
+          met: rowCount / insert.batched >= 200_000,
+        },
+        { target: 'reporter overhead ≤ 3% wall', value: `${((ratio - 1) * 100).toFixed(1)}%`, met: ratio <= 1.03 },
+      ],
+      extra: { samples: overhead.samples },
+      notes: [
+        'overhead runs rotate without / with / from-source in one invocation; medians taken to damp machine noise',
+        `ledger writer vs raw better-sqlite3 row-by-row in the same run: ${(insert.raw / insert.batched).toFixed(2)}×`,
+        `reporter loaded from source (through Vite) instead of prebuilt: ${((overhead.fromSource / overhead.without - 1) * 100).toFixed(1)}% overhead`,
+      ],
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true })
+  }
+}
+
+function measureInserts(
+  work: string,
+  rowCount: number,
+  rounds: number,
+): { single: number; batched: number; raw: number } {
+  const sessionId = randomUUID()
+  const make = (i: number): LedgerRecord => ({
+    rid: `r${i}`,
+    table: 'test_results',
+    row: {
+      session_id: sessionId,
+      project: 'unit',
+      file: `specs/area-${i % 50}/thing.spec.ts`,
+      name: `does thing ${i}`,
+      state: i % 17 === 0 ? 'failed' : 'passed',
+      duration_ms: (i % 97) / 3,
+      retry_count: 0,
+      flaky: 0,
+      error:
+        i % 17 === 0 ? `AssertionError: expected ${i} to be ${i + 1}\n  at specs/thing.spec.ts:${i % 300}:7` : null,
+      skip_reason: null,
+      test_id: `id-${i}`,
+    },
+  })
+  const records = Array.from({ length: rowCount }, (_, i) => make(i))
+  // Each measure into a new ledger file (what a run writes into), interleaved over `rounds` and
+  // the best kept: the machine's speed drifts by tens of percent within minutes.
+  let file = 0
+  const timed = (fill: (ledger: Ledger) => void): number => {
+    const ledger = openLedger(join(work, `insert-${file++}.db`))
+    try {
+      const t = performance.now()
+      fill(ledger)
+      return (performance.now() - t) / 1000
+    } finally {
+      ledger.close()
+    }
+  }
+  const columns = Object.keys(records[0]?.row ?? {})
+  const rows = records.map((r) => columns.map((c) => r.row[c]))
+  const best = { single: Infinity, batched: Infinity, raw: Infinity }
+  for (let round = 0; round < rounds; round++) {
+    best.single = Math.min(
+      best.single,
+      timed((ledger) => ledger.write(records)),
+    )
+    best.batched = Math.min(
+      best.batched,
+      timed((ledger) => {
+        for (let i = 0; i < records.length; i += 500) ledger.write(records.slice(i, i + 500))
+      }),
+    )
+    // The reference: better-sqlite3 itself, one prepared positional single-row INSERT per row,
+    // same batches, same table, index and pragmas.
+    best.raw = Math.min(
+      best.raw,
+      timed((ledger) => {
+        const insert = ledger.db.prepare(
+          `INSERT INTO test_results (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+        )
+        const batch = ledger.db.transaction((from: number) => {
+          for (let i = from; i < Math.min(from + 500, rows.length); i++) insert.run(rows[i])
+        })
+        for (let i = 0; i < rows.length; i += 500) batch.immediate(i)
+      }),
+    )
+  }
+  return best
+}
+
+function measureReporterOverhead(work: string, testCount: number, repeats: number) {
+  const suite = join(work, 'suite')
+  mkdirSync(suite)
+  const files = 20
+  const perFile = Math.ceil(testCount / files)
+  for (let f = 0; f < files; f++) {
+    const tests = Array.from(
+      { length: perFile },
+      (_, i) => `test('case ${f}-${i}', () => { expect(${i} + 1).toBe(${i + 1}) })`,
+    )
+    writeFileSync(
+      join(suite, `gen-${f}.bench-fixture.ts`),
+      `import { expect, test } from 'vitest'\n${tests.join('\n')}\n`,
+    )
+  }
+  // Three configs, loaded the way vitest.config.ts loads the reporter: none, the prebuilt bundle,
+  // and the TypeScript source handed to Vitest by path (what the bundle replaces).
+  const entry = JSON.stringify(resolve('src/adapters/reporter/ledger-reporter-entry.ts'))
+  const include = "include: ['*.bench-fixture.ts']"
+  // ESM like this repository (the configs use top-level await).
+  writeFileSync(join(suite, 'package.json'), '{ "type": "module" }\n')
+  writeFileSync(join(suite, 'without.config.ts'), `export default { test: { ${include}, reporters: ['default'] } }\n`)
+  for (const [name, setting] of [
+    ['bundle', ''],
+    ['source', "process.env.CODEX_REPORTER = 'source'\n"],
+  ]) {
+    writeFileSync(
+      join(suite, `${name}.config.ts`),
+      `import { ledgerReporter } from ${entry}\n${setting}export default { test: { ${include}, reporters: ['default', await ledgerReporter()] } }\n`,
+    )
+  }
+  symlinkModules(suite)
+  const vitestBin = resolve('node_modules/.bin/vitest')
+  const run = (config: OverheadVariant) => {
+    const t = performance.now()
+    execFileSync(vitestBin, ['run', '--root', suite, '--config', join(suite, `${config}.config.ts`)], {
+      env: { ...process.env, CODEX_LEDGER: join(work, 'overhead.db'), CODEX_REPORTS: '0', CI: '1' },
+      stdio: 'ignore',
+    })
+    return (performance.now() - t) / 1000
+  }
+  // Warm caches (vite transform cache, disk, the reporter bundle) before measuring.
+  for (const variant of OVERHEAD_VARIANTS) run(variant)
+  const samples: Record<OverheadVariant, number[]> = { without: [], bundle: [], source: [] }
+  for (let i = 0; i < repeats; i++) for (const variant of OVERHEAD_VARIANTS) samples[variant].push(run(variant))
+  return {
+    without: median(samples.without),
+    withLedger: median(samples.bundle),
+    fromSource: median(samples.source),
+    samples,
+  }
+}
+
+const OVERHEAD_VARIANTS = ['without', 'bundle', 'source'] as const
+type OverheadVariant = (typeof OVERHEAD_VARIANTS)[number]
+
+function symlinkModules(dir: string): void {
+  execFileSync('ln', ['-s', resolve('node_modules'), join(dir, 'node_modules')])
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
+}

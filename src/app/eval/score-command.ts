@@ -1,0 +1,141 @@
+import { formatMetricResult, METRICS, metricByName } from '../../domain/eval/metrics.ts'
+import { readLineFile } from '../../domain/eval/read-line-file.ts'
+import { nearest } from '../../foundation/cli/nearest.ts'
+import { parseArgs } from '../../foundation/cli/parse-args.ts'
+import { UserError } from '../../foundation/errors/user-error.ts'
+import { PREPARE_USAGE, prepareCommand } from '../data/prepare-command.ts'
+
+const COMMAND = 'npm run eval --'
+
+export const EVAL_HELP = `usage: ${COMMAND} <command> [options]
+
+commands:
+  score    score line-aligned hypotheses against one or more reference files
+  metrics  list the metrics
+  prepare  prepare a dataset (schema check, safety filter, splits, tokenizer, manifest)
+
+score options:
+  --metric NAME   one of: ${Object.keys(METRICS).join(', ')} (default bleu)
+  --hyp FILE      hypotheses, one segment per line
+  --ref FILE      references, line-aligned with --hyp; repeat for several reference streams
+  --json          print the result as JSON (scores unrounded, with the counts behind them)
+
+Scores are on a 0..100 scale. BLEU follows sacreBLEU's defaults and prints its signature;
+rougeL, f1 and em also print the mean of per-line scores. Line counts must match (exit 2).
+
+${PREPARE_USAGE}
+
+examples:
+  ${COMMAND} score --metric bleu --hyp out.txt --ref ref1.txt --ref ref2.txt
+  ${COMMAND} prepare --config configs/datasets/tiny-stories.json
+`
+
+/** Where the command writes; specs pass buffers. */
+export interface Io {
+  out: (text: string) => void
+  err?: (text: string) => void
+}
+
+const stdoutIo: Io = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) }
+
+/** `npm run eval -- <command>`: returns the exit code. */
+export async function evalCommand(argv: string[], io: Io = stdoutIo): Promise<number> {
+  const [command, ...rest] = argv
+  if (command === undefined || command === '--help' || command === '-h') {
+    io.out(EVAL_HELP)
+    return command === undefined ? 2 : 0
+  }
+  if (command === 'metrics') {
+    for (const [key, metric] of Object.entries(METRICS)) io.out(`${key.padEnd(9)} ${metric.description}\n`)
+    return 0
+  }
+  if (command === 'score') return scoreCommand(rest, io)
+  if (command === 'prepare') {
+    return prepareCommand(rest, { out: io.out, err: io.err ?? ((text) => process.stderr.write(text)) })
+  }
+  const close = nearest(command, ['score', 'metrics', 'prepare'])
+  throw new UserError(
+    'EVAL_COMMAND',
+    `unknown command "${command}"`,
+    `${close ? `did you mean ${close}? ` : ''}use score, metrics or prepare; see \`${COMMAND} --help\``,
+  )
+}
+
+/** `score`: reads the files, checks they line up, prints the corpus score. */
+export function scoreCommand(argv: string[], io: Io = stdoutIo): number {
+  const { values, positionals } = parseArgs(
+    argv,
+    {
+      metric: { type: 'string', default: 'bleu' },
+      hyp: { type: 'string' },
+      ref: { type: 'string', multiple: true },
+      json: { type: 'boolean', default: false },
+    },
+    `${COMMAND} score`,
+  )
+  if (values.help) {
+    io.out(EVAL_HELP)
+    return 0
+  }
+  if (positionals.length > 0) {
+    throw new UserError(
+      'BAD_FLAG',
+      `${COMMAND} score: unexpected argument "${positionals[0]}"`,
+      'pass files with --hyp and --ref',
+    )
+  }
+  const metric = metricByName(values.metric as string)
+  if (!values.hyp)
+    throw new UserError(
+      'BAD_FLAG',
+      `${COMMAND} score: --hyp FILE is required`,
+      `e.g. ${COMMAND} score --hyp out.txt --ref ref.txt`,
+    )
+  const refPaths = (values.ref as string[] | undefined) ?? []
+  if (refPaths.length === 0) {
+    throw new UserError(
+      'BAD_FLAG',
+      `${COMMAND} score: at least one --ref FILE is required`,
+      `e.g. --ref ref.txt (repeat for more references)`,
+    )
+  }
+  const hypotheses = readLineFile(values.hyp as string, '--hyp')
+  if (hypotheses.length === 0) {
+    throw new UserError('EVAL_EMPTY', `--hyp ${values.hyp} has no lines`, 'write one hypothesis per line')
+  }
+  const references = refPaths.map((p) => readLineFile(p, '--ref'))
+  const mismatched = references
+    .map((r, i) => ({ path: refPaths[i] as string, lines: r.length }))
+    .filter((r) => r.lines !== hypotheses.length)
+  if (mismatched.length > 0) {
+    throw new UserError(
+      'EVAL_LINE_COUNT',
+      `line counts differ: --hyp ${values.hyp} has ${hypotheses.length} lines, ${mismatched.map((m) => `--ref ${m.path} has ${m.lines}`).join(', ')}`,
+      'each file needs one segment per line, line-aligned with the hypotheses',
+    )
+  }
+  const result = metric.corpus(hypotheses, references)
+  if (values.json) {
+    const json: Record<string, unknown> = {
+      name: result.name,
+      metric: result.metric,
+      score: result.score,
+      ...(result.lineMean !== undefined ? { mean_of_lines: result.lineMean } : {}),
+      ...(result.signature ? { signature: result.signature } : {}),
+      verbose_score: result.verbose,
+      lines: result.lines,
+      nrefs: result.nrefs,
+      ...result.details,
+    }
+    if (result.signature) {
+      for (const pair of result.signature.split('|')) {
+        const [key, value] = pair.split(':') as [string, string]
+        if (!(key in json)) json[key] = value
+      }
+    }
+    io.out(`${JSON.stringify(json, null, 1)}\n`)
+  } else {
+    io.out(`${formatMetricResult(result)}\n`)
+  }
+  return 0
+}

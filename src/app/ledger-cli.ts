@@ -1,0 +1,313 @@
+import { createWriteStream, type WriteStream } from 'node:fs'
+import { listUngated } from '../adapters/hooks/ungated.ts'
+import { driftMatrix } from '../domain/drift/drift-matrix.ts'
+import { formatTable, type TableRow } from '../foundation/cli/format-table.ts'
+import { nearest } from '../foundation/cli/nearest.ts'
+import { durationFlag, intFlag, type OptionSpec, parseArgs } from '../foundation/cli/parse-args.ts'
+import { UserError } from '../foundation/errors/user-error.ts'
+import { exportCsv, exportRecords, importNdjson } from '../ledger/import-ndjson.ts'
+import type { Ledger } from '../ledger/ledger.ts'
+import { resolveLedgerPath, sidecarPaths } from '../ledger/ledger-path.ts'
+import { SCHEMA_VERSION } from '../ledger/migrations.ts'
+import { openLedger } from '../ledger/open-ledger.ts'
+import {
+  listFailures,
+  listFlaky,
+  listQuestions,
+  listSessions,
+  resolveSessionId,
+  showSession,
+} from '../ledger/queries.ts'
+
+/** Where a command writes; injectable so specs capture output without a child process. */
+export interface Io {
+  out: (text: string) => void
+}
+
+interface LedgerCommand {
+  summary: string
+  usage: string
+  options: OptionSpec
+  run: (
+    ledger: () => Ledger,
+    args: { values: Record<string, unknown>; positionals: string[] },
+    io: Io,
+  ) => number | Promise<number>
+}
+
+const json = { type: 'boolean' } as const
+
+/** The `npm run ledger -- <command>` commands: one entry each. */
+export const LEDGER_COMMANDS: Record<string, LedgerCommand> = {
+  sessions: {
+    summary: 'list recent sessions',
+    usage: 'sessions [--limit N] [--kind K] [--json]',
+    options: { limit: { type: 'string' }, kind: { type: 'string' }, json },
+    run: (ledger, { values }, io) => {
+      const rows = listSessions(ledger(), {
+        limit: intFlag(values.limit as string | undefined, '--limit', 20),
+        kind: values.kind as string | undefined,
+      })
+      if (values.json) return printJson(io, rows)
+      io.out(
+        formatTable(
+          rows.map((s) => ({
+            id: s.id.slice(0, 8),
+            kind: s.kind,
+            status: s.status,
+            started: s.started_at.replace('T', ' ').slice(0, 19),
+            secs: s.duration_ms === null ? null : Math.round(s.duration_ms / 100) / 10,
+            tests: s.tests_total,
+            passed: s.tests_passed,
+            failed: s.tests_failed,
+            skipped: s.tests_skipped,
+            sha: s.git_sha?.slice(0, 8) ?? null,
+          })),
+        ),
+      )
+      return 0
+    },
+  },
+  show: {
+    summary: 'one session: projects (drift matrix), failures, gates, findings, coverage',
+    usage: 'show <id|prefix|latest> [--json]',
+    options: { json },
+    run: (ledger, { values, positionals }, io) => {
+      const db = ledger()
+      const detail = showSession(db, resolveSessionId(db, positionals[0] ?? 'latest'))
+      if (values.json) return printJson(io, detail)
+      const s = detail.session
+      io.out(
+        `session ${s.id}  ${s.kind}  ${s.status}  ${s.started_at}  git ${String(s.git_sha ?? '-').slice(0, 8)} ${s.git_branch ?? ''}${s.git_dirty ? ' (dirty)' : ''}\n`,
+      )
+      section(io, 'projects', detail.projects)
+      section(io, 'drift matrix (each cell: the suite without one optional dependency)', driftMatrix(detail.projects))
+      section(io, 'gates', detail.gates as TableRow[])
+      section(io, 'coverage', detail.coverage as TableRow[])
+      section(
+        io,
+        'failures',
+        detail.failures.map((f) => ({ ...f, error: firstLine(f.error) })),
+      )
+      section(io, 'findings', detail.findings as TableRow[])
+      section(io, 'warnings and tool events', detail.events as TableRow[])
+      return 0
+    },
+  },
+  failures: {
+    summary: 'failed tests across recent sessions',
+    usage: 'failures [--since 7d] [--json]',
+    options: { since: { type: 'string' }, json },
+    run: (ledger, { values }, io) => {
+      const rows = listFailures(ledger(), durationFlag((values.since as string | undefined) ?? '7d', '--since'))
+      if (values.json) return printJson(io, rows)
+      io.out(
+        formatTable(
+          rows.map((r) => ({
+            when: r.started_at.slice(0, 19),
+            session: r.session_id.slice(0, 8),
+            project: r.project,
+            test: `${r.file} > ${r.name}`,
+            error: firstLine(r.error),
+          })),
+        ),
+      )
+      return 0
+    },
+  },
+  flaky: {
+    summary: 'tests whose outcome changed on the same git sha',
+    usage: 'flaky [--window N] [--json]',
+    options: { window: { type: 'string' }, json },
+    run: (ledger, { values }, io) => {
+      const rows = listFlaky(ledger(), intFlag(values.window as string | undefined, '--window', 20))
+      if (values.json) return printJson(io, rows)
+      io.out(formatTable(rows.map((r) => ({ ...r, git_sha: r.git_sha?.slice(0, 8) ?? null }))))
+      return 0
+    },
+  },
+  questions: {
+    summary: 'the error-capture questions',
+    usage: 'questions [--limit N] [--json]',
+    options: { limit: { type: 'string' }, json },
+    run: (ledger, { values }, io) => {
+      const rows = listQuestions(ledger(), intFlag(values.limit as string | undefined, '--limit', 50))
+      if (values.json)
+        return printJson(
+          io,
+          rows.map((r) => ({ ...r, data: r.data_json ? JSON.parse(r.data_json) : null, data_json: undefined })),
+        )
+      for (const r of rows) io.out(`[${r.ts.slice(0, 19)} ${r.session_id.slice(0, 8)}] ${r.message}\n`)
+      if (rows.length === 0) io.out('(none)')
+      return 0
+    },
+  },
+  export: {
+    summary: 'dump the ledger as NDJSON records or one table as CSV',
+    usage: 'export [--format ndjson|csv] [--table T] [--out FILE]',
+    options: { format: { type: 'string' }, table: { type: 'string' }, out: { type: 'string' } },
+    run: async (ledger, { values }, io) => {
+      const format = (values.format as string | undefined) ?? 'ndjson'
+      if (format !== 'ndjson' && format !== 'csv')
+        throw new UserError(
+          'BAD_FLAG',
+          `--format must be ndjson or csv, got "${format}"`,
+          'e.g. --format csv --table test_results',
+        )
+      const sink = values.out ? await openOutput(values.out as string) : null
+      const write = (text: string) => (sink ? sink.write(text) : io.out(text))
+      if (format === 'csv') write(exportCsv(ledger(), (values.table as string | undefined) ?? 'test_results'))
+      else for (const record of exportRecords(ledger())) write(`${JSON.stringify(record)}\n`)
+      if (sink)
+        await new Promise<void>((resolve, reject) =>
+          sink.end((error?: Error | null) => (error ? reject(error) : resolve())),
+        )
+      return 0
+    },
+  },
+  import: {
+    summary: 'ingest a fallback or export file (idempotent)',
+    usage: 'import [FILE]   (default: the fallback beside the ledger)',
+    options: { json },
+    run: (ledger, { values, positionals }, io) => {
+      const db = ledger()
+      const file = positionals[0] ?? sidecarPaths(db.path).fallback
+      const result = importNdjson(db, file)
+      if (values.json) return printJson(io, { file, ...result })
+      io.out(
+        `imported ${result.imported} of ${result.read} records from ${file} (${result.read - result.imported} already present)`,
+      )
+      return 0
+    },
+  },
+  migrate: {
+    summary: 'create or upgrade the ledger schema',
+    usage: 'migrate',
+    options: {},
+    run: (ledger, _args, io) => {
+      const db = ledger()
+      io.out(`${db.path}: schema version ${db.db.pragma('user_version', { simple: true })} (code ${SCHEMA_VERSION})`)
+      return 0
+    },
+  },
+  vacuum: {
+    summary: 'checkpoint the WAL and compact the file',
+    usage: 'vacuum',
+    options: {},
+    run: (ledger, _args, io) => {
+      const db = ledger()
+      db.db.pragma('wal_checkpoint(TRUNCATE)')
+      db.db.exec('VACUUM')
+      io.out(`vacuumed ${db.path}`)
+      return 0
+    },
+  },
+  ungated: {
+    summary: 'commits on this branch without a passing gate session (--no-verify, HUSKY=0, before the hooks)',
+    usage: 'ungated [--since REV] [--json]',
+    options: { since: { type: 'string' }, json },
+    run: async (ledger, { values }, io) => {
+      const rows = await listUngated(ledger(), { cwd: process.cwd() }, values.since as string | undefined)
+      if (values.json) return printJson(io, rows)
+      io.out(
+        formatTable(
+          rows.map((c) => ({
+            sha: c.sha.slice(0, 12),
+            date: c.date.slice(0, 19),
+            author: c.author,
+            subject: c.subject.slice(0, 50),
+            why: c.detail,
+          })),
+        ),
+      )
+      return 0
+    },
+  },
+  path: {
+    summary: 'print the ledger path',
+    usage: 'path',
+    options: {},
+    run: (_ledger, _args, io) => {
+      io.out(resolveLedgerPath())
+      return 0
+    },
+  },
+}
+
+/** Runs `ledger <command> …`; returns the exit code. */
+export async function ledgerCli(
+  argv: string[],
+  io: Io = { out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`) },
+): Promise<number> {
+  const [name, ...rest] = argv
+  if (!name || name === '--help' || name === '-h') {
+    io.out(helpText())
+    return name ? 0 : 2
+  }
+  const command = LEDGER_COMMANDS[name]
+  if (!command) {
+    const close = nearest(name, Object.keys(LEDGER_COMMANDS))
+    throw new UserError(
+      'UNKNOWN_COMMAND',
+      `ledger: unknown command "${name}"`,
+      `${close ? `did you mean ${close}? ` : ''}see \`npm run ledger -- --help\``,
+    )
+  }
+  const args = parseArgs(rest, command.options, `npm run ledger -- ${name}`)
+  if (args.values.help) {
+    io.out(`usage: npm run ledger -- ${command.usage}\n\n${command.summary}\n`)
+    return 0
+  }
+  let opened: Ledger | undefined
+  const ledger = () => {
+    opened ??= openLedger(resolveLedgerPath())
+    return opened
+  }
+  try {
+    return await command.run(ledger, args as { values: Record<string, unknown>; positionals: string[] }, io)
+  } finally {
+    opened?.close()
+  }
+}
+
+function helpText(): string {
+  const lines = Object.entries(LEDGER_COMMANDS).map(([, c]) => `  ${c.usage.padEnd(52)} ${c.summary}`)
+  return `usage: npm run ledger -- <command> [options]\n\nThe session ledger (${resolveLedgerPath()}; CODEX_LEDGER overrides).\n\ncommands:\n${lines.join('\n')}\n\nEvery command takes --help; most take --json.\n`
+}
+
+/**
+ * Opens `--out` before anything is exported, so an unwritable path is a usage error (exit 2)
+ * instead of an unhandled stream 'error' event that kills the process with a stack.
+ */
+async function openOutput(path: string): Promise<WriteStream> {
+  const stream = createWriteStream(path)
+  try {
+    await new Promise((resolve, reject) => {
+      stream.once('open', resolve)
+      stream.once('error', reject)
+    })
+  } catch (error) {
+    throw new UserError(
+      'BAD_FLAG',
+      `--out ${path} cannot be written: ${(error as Error).message}`,
+      'pass a file in an existing, writable folder',
+    )
+  }
+  // A later write error (disk full) still reaches the caller through end()'s callback.
+  stream.on('error', () => {})
+  return stream
+}
+
+function printJson(io: Io, value: unknown): number {
+  io.out(`${JSON.stringify(value, null, 2)}\n`)
+  return 0
+}
+
+function section(io: Io, title: string, rows: TableRow[]): void {
+  if (rows.length === 0) return
+  io.out(`\n${title}\n${formatTable(rows)}\n`)
+}
+
+function firstLine(text: string | null): string | null {
+  return text === null ? null : (text.split('\n')[0] ?? '')
+}

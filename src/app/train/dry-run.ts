@@ -1,0 +1,59 @@
+import { evalBatches } from '../../domain/train/batches.ts'
+import type { LoadedTrainConfig } from '../../domain/train/config/load-train-config.ts'
+import { executorThreads } from '../../domain/train/config/train-config.ts'
+import { BACKEND_DEPENDENCIES } from '../../domain/train/executor.ts'
+import { flopsPerToken, matmulFlops } from '../../domain/train/flops.ts'
+import { countParams } from '../../domain/train/model/gpt.ts'
+import { loadTextData } from '../../domain/train/text-data.ts'
+import { trainStepSpec } from '../../domain/train/train.ts'
+import { buildTrainProgram, EVAL_GRAPH, STEP_GRAPH } from '../../domain/train/train-step-graph.ts'
+import { planMemory } from '../../domain/train/ts/memory-plan.ts'
+import type { CliIo } from './train-command.ts'
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US')
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`
+
+/**
+ * `--dry-run`: validates the config, reads and tokenizes the data, builds the step and eval
+ * graphs (every shape inferred) and prints the plan. Trains nothing, writes nothing, and loads
+ * no optional dependency (an ort backend is only named).
+ */
+export function printPlan(
+  loaded: LoadedTrainConfig,
+  io: CliIo,
+  options: { resumeFrom?: string; maxSteps?: number } = {},
+): number {
+  const { config } = loaded
+  const data = loadTextData(config.dataset, config.val_fraction, config.block_size)
+  const spec = trainStepSpec(config, data.tokenizer.vocabSize)
+  const evalSet = evalBatches(data.val, config.block_size, spec.evalBatchSize, config.eval_iters)
+  const built = buildTrainProgram(spec)
+  const step = built.program.graphs[STEP_GRAPH]
+  const evalGraph = built.program.graphs[EVAL_GRAPH]
+  if (!step || !evalGraph) throw new Error('BUG: training program without step or eval graph')
+  const stateNames = new Set(built.program.state.map((s) => s.name))
+  const memory = planMemory(step, stateNames)
+  const stateBytes = built.program.state.reduce((sum, s) => sum + s.shape.reduce((a, d) => a * d, 1) * 4, 0)
+  const tokensPerStep = config.batch_size * config.block_size * config.gradient_accumulation_steps
+  const steps = Math.min(config.max_iters, options.maxSteps ?? Number.POSITIVE_INFINITY)
+  const m = spec.model
+  const deps = BACKEND_DEPENDENCIES[config.backend]
+  const lines = [
+    `plan for ${loaded.path} (config hash ${loaded.hash.slice(0, 12)}…)`,
+    `  model         gpt: n_layer ${m.n_layer}, n_head ${m.n_head}, n_embd ${m.n_embd}, block_size ${m.block_size}, bias ${m.bias}, dropout ${m.dropout}`,
+    `  vocabulary    ${m.vocab_size} (${data.tokenizer.id} over ${data.path})`,
+    `  data          train ${fmt(data.train.length)} tokens, val ${fmt(data.val.length)} tokens; eval: ${evalSet.length} batches of ${spec.evalBatchSize}×${config.block_size}`,
+    `  parameters    ${fmt(countParams(m, false))} (${fmt(countParams(m, true))} without position embeddings)`,
+    `  FLOPs/token   ${fmt(flopsPerToken(m))} (nanoGPT's 6N + 12·L·H·Q·T, forward + backward); step graph matmuls: ${fmt(matmulFlops(step) / tokensPerStep)}`,
+    `  step          ${config.batch_size}×${config.block_size} tokens × ${config.gradient_accumulation_steps} micro-batch(es) = ${fmt(tokensPerStep)} tokens; ${fmt(steps)} steps = ${fmt(steps * tokensPerStep)} tokens`,
+    `  optimizer     AdamW lr ${config.learning_rate} → ${config.min_lr} (warmup ${config.warmup_iters}, decay to ${config.lr_decay_iters}${config.decay_lr ? '' : ', off'}), betas (${config.beta1}, ${config.beta2}), weight decay ${config.weight_decay} on ${built.params.filter((p) => p.decay).length} of ${built.params.length} tensors, clip ${config.grad_clip || 'off'}`,
+    `  graphs        step ${fmt(step.nodes.length)} nodes, eval ${fmt(evalGraph.nodes.length)} nodes`,
+    `  memory (ts)   ${mb(memory.bytes)} of buffers + ${mb(stateBytes)} of parameters and moments`,
+    `  backend       ${config.backend}, ${executorThreads(config)} thread(s)${deps.length > 0 ? ` (needs ${deps.join(', ')}; not loaded in a dry run)` : ''}`,
+    `  out_dir       ${config.out_dir ?? `runs/${loaded.name}-<timestamp>/`}`,
+    ...(options.resumeFrom ? [`  resume        from ${options.resumeFrom} (not read in a dry run)`] : []),
+    'dry run: nothing was trained or written',
+  ]
+  for (const line of lines) io.out(line)
+  return 0
+}

@@ -1,0 +1,97 @@
+import { gptParamSpecs } from '../../domain/train/model/gpt.ts'
+import { graphToOnnx, ONNX_OPSET } from '../../domain/train/onnx/graph-to-onnx.ts'
+import { buildForwardGraph, IO } from '../../domain/train/train-step-graph.ts'
+import { intFlag, parseArgs } from '../../foundation/cli/parse-args.ts'
+import { UserError } from '../../foundation/errors/user-error.ts'
+import { writeFileAtomic } from '../../foundation/fs/write-file-atomic.ts'
+import { loadTrainedModel, tryTrainedTokenizer } from './load-trained-model.ts'
+import { type CliIo, STDIO } from './train-command.ts'
+
+const COMMAND = 'npm run train -- export'
+
+export const EXPORT_HELP = `usage: ${COMMAND} --checkpoint DIR --out FILE.onnx [--batch N] [--seq N]
+
+Writes an ONNX inference model (opset ${ONNX_OPSET}) of a trained GPT with its weights inside:
+input "${IO.evalTokens}" int32 [batch, seq] → output "${IO.logits}" float32 [batch, seq, vocab].
+Shapes are static. Attention is causal, so a prompt shorter than seq can be padded with any
+id after its end: logits at position t depend on tokens 0..t only. The model's metadata holds
+the training config, the checkpoint step and the character tokenizer (when its corpus is found).
+
+options:
+  --checkpoint DIR  a ckpt-<step> folder, a run's checkpoints/ folder or a run folder (newest checkpoint)
+  --out FILE        where to write the model (atomically)
+  --batch N         sequences per call (default 1)
+  --seq N           positions per sequence, 1..block_size (default block_size)
+  -h, --help        this text
+`
+
+/** `npm run train -- export`: a checkpoint as a self-contained ONNX inference model. */
+export async function exportCommand(argv: string[], io: CliIo = STDIO): Promise<number> {
+  const { values, positionals } = parseArgs(
+    argv,
+    { checkpoint: { type: 'string' }, out: { type: 'string' }, batch: { type: 'string' }, seq: { type: 'string' } },
+    COMMAND,
+  )
+  if (values.help) {
+    io.out(EXPORT_HELP)
+    return 0
+  }
+  if (positionals.length > 0) {
+    throw new UserError(
+      'BAD_ARGUMENT',
+      `${COMMAND}: unexpected argument "${positionals[0]}"`,
+      `see \`${COMMAND} --help\``,
+    )
+  }
+  if (!values.checkpoint || !values.out) {
+    throw new UserError(
+      'BAD_FLAG',
+      `${COMMAND}: --checkpoint and --out are required`,
+      `e.g. ${COMMAND} --checkpoint runs/gpt-tiny-<timestamp> --out model.onnx`,
+    )
+  }
+  const model = await loadTrainedModel(values.checkpoint)
+  const blockSize = model.gpt.block_size
+  const batch = intFlag(values.batch, '--batch', 1)
+  const seq = intFlag(values.seq, '--seq', blockSize)
+  if (batch < 1) throw new UserError('BAD_FLAG', `--batch must be at least 1, got ${batch}`, 'e.g. --batch 1')
+  if (seq < 1 || seq > blockSize) {
+    throw new UserError(
+      'BAD_FLAG',
+      `--seq must be in 1..${blockSize} (the model's block_size), got ${seq}`,
+      `e.g. --seq ${blockSize}`,
+    )
+  }
+  const graph = buildForwardGraph(model.gpt, batch, seq)
+  const embed: Record<string, { shape: number[]; data: Float32Array }> = {}
+  for (const spec of gptParamSpecs(model.gpt)) {
+    const tensor = model.params[spec.key]
+    if (!tensor)
+      throw new UserError(
+        'CHECKPOINT_CONFIG',
+        `${model.path}: no weights for ${spec.key}`,
+        'load a checkpoint of this model',
+      )
+    embed[spec.key] = tensor
+  }
+  const tokenizer = tryTrainedTokenizer(model)
+  const metadata: Record<string, string> = {
+    source_checkpoint: model.path,
+    step: String(model.step),
+    config: JSON.stringify(model.config),
+    gpt: JSON.stringify(model.gpt),
+  }
+  if ('reason' in tokenizer) io.err(`note: tokenizer not embedded: ${tokenizer.reason}`)
+  else metadata.tokenizer = JSON.stringify(tokenizer.toJSON())
+  const bytes = graphToOnnx(graph, {
+    name: 'gpt',
+    embed,
+    metadata,
+    docString: 'nanoGPT-layout GPT exported by codex-gates',
+  })
+  writeFileAtomic(values.out, bytes)
+  io.out(
+    `wrote ${values.out} (${(bytes.length / 1e6).toFixed(2)} MB, opset ${ONNX_OPSET}): ${IO.evalTokens} int32 [${batch},${seq}] → ${IO.logits} float32 [${batch},${seq},${model.gpt.vocab_size}] from ${model.path} (step ${model.step})`,
+  )
+  return 0
+}

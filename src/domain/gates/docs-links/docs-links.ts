@@ -1,0 +1,177 @@
+import { dirname, extname, posix } from 'node:path'
+import { nearest } from '../../../foundation/cli/nearest.ts'
+import { readRepoFile } from '../../../foundation/fs/text-file.ts'
+import { type Finding, makeFinding } from '../finding.ts'
+import type { Gate } from '../gate.ts'
+import type { GateConfig } from '../gates-config.ts'
+import { type MdDocument, type MdLink, parseMarkdown } from './markdown-links.ts'
+
+/**
+ * Offline link check of every Markdown file: relative links and images resolve to files in the
+ * file list, `#anchors` to headings of the target (GitHub slugs), references to definitions;
+ * external URLs are only syntax-checked.
+ */
+export function scanDocsLinks(root: string, files: readonly string[], config: GateConfig<'docs-links'>) {
+  const extensions = new Set(config.extensions.map((e) => e.toLowerCase()))
+  const isMarkdown = (path: string) => extensions.has(extname(path).toLowerCase())
+  const fileSet = new Set(files)
+  const dirSet = new Set<string>([''])
+  for (const f of files) for (let d = posix.dirname(f); d !== '.' && !dirSet.has(d); d = posix.dirname(d)) dirSet.add(d)
+  const parsed = new Map<string, MdDocument>()
+  const documentOf = (path: string): MdDocument => {
+    let doc = parsed.get(path)
+    if (!doc) {
+      doc = parseMarkdown(readRepoFile(root, path)?.toString('utf8') ?? '')
+      parsed.set(path, doc)
+    }
+    return doc
+  }
+  const findings: Finding[] = []
+  for (const file of files.filter(isMarkdown)) {
+    const doc = documentOf(file)
+    const finding = (rule: string, link: { line: number }, message: string, remediation: string, identity: string) =>
+      findings.push(
+        makeFinding({
+          gate: 'docs-links',
+          rule,
+          severity: 'error',
+          file,
+          line: link.line,
+          message,
+          remediation,
+          identity,
+        }),
+      )
+    for (const ref of doc.undefinedReferences) {
+      finding(
+        'undefined-reference',
+        ref,
+        `reference [${ref.label}] has no definition`,
+        `add a line "[${ref.label}]: <target>" to ${file}, or fix the label`,
+        `ref:${ref.label}`,
+      )
+    }
+    for (const link of doc.links) {
+      const problem = checkLink(file, link, { fileSet, dirSet, isMarkdown, documentOf })
+      if (problem) finding(problem.rule, link, problem.message, problem.remediation, `${problem.rule}:${link.target}`)
+    }
+  }
+  return { findings }
+}
+
+interface LinkContext {
+  fileSet: ReadonlySet<string>
+  dirSet: ReadonlySet<string>
+  isMarkdown: (path: string) => boolean
+  documentOf: (path: string) => MdDocument
+}
+
+interface LinkProblem {
+  rule: string
+  message: string
+  remediation: string
+}
+
+/** What is wrong with one link, or undefined. */
+export function checkLink(file: string, link: MdLink, ctx: LinkContext): LinkProblem | undefined {
+  const target = link.target.trim()
+  if (target === '') {
+    return {
+      rule: 'empty-link',
+      message: 'link with an empty target',
+      remediation: 'give the link a target or remove it',
+    }
+  }
+  if (/^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith('//')) return checkExternal(target)
+  const hash = target.indexOf('#')
+  const pathPart = (hash === -1 ? target : target.slice(0, hash)).replace(/\?.*$/, '')
+  const anchor = hash === -1 ? undefined : target.slice(hash + 1)
+  let decoded: string
+  try {
+    decoded = decodeURIComponent(pathPart)
+  } catch {
+    return {
+      rule: 'broken-link',
+      message: `link to ${target}: bad percent-encoding`,
+      remediation: 'encode the path with %20 for spaces and valid %XX escapes',
+    }
+  }
+  let resolved = file
+  if (decoded !== '') {
+    const joined = decoded.startsWith('/') ? decoded.slice(1) : posix.join(dirname(file), decoded)
+    resolved = posix.normalize(joined).replace(/\/$/, '')
+    if (resolved === '.') resolved = ''
+    if (resolved.startsWith('../') || resolved === '..') {
+      return {
+        rule: 'outside-repo',
+        message: `link to ${target} leaves the repository`,
+        remediation: 'link inside the repository, or use an absolute https:// URL',
+      }
+    }
+    if (!ctx.fileSet.has(resolved) && !ctx.dirSet.has(resolved)) {
+      const close = nearest(resolved, [...ctx.fileSet])
+      return {
+        rule: 'broken-link',
+        message: `link to ${target}: ${resolved} does not exist`,
+        remediation: `fix the path (relative to ${dirname(file) === '.' ? 'the repository root' : dirname(file)})${close ? `; did you mean ${close}?` : ''}, or add the file`,
+      }
+    }
+  }
+  if (anchor === undefined || anchor === '' || !ctx.fileSet.has(resolved) || !ctx.isMarkdown(resolved)) return undefined
+  let wanted: string
+  try {
+    wanted = decodeURIComponent(anchor)
+  } catch {
+    wanted = anchor
+  }
+  const anchors = ctx.documentOf(resolved).anchors
+  if (anchors.has(wanted) || anchors.has(wanted.toLowerCase())) return undefined
+  const lower = wanted.toLowerCase()
+  const close = [...anchors].find((a) => a.includes(lower)) ?? nearest(lower, [...anchors])
+  return {
+    rule: 'broken-anchor',
+    message: `link to ${target}: ${resolved} has no heading with anchor #${wanted}`,
+    remediation: close
+      ? `did you mean #${close}? anchors are GitHub heading slugs (lowercase, punctuation dropped, spaces to -)`
+      : `add the heading to ${resolved} or fix the anchor (lowercase, punctuation dropped, spaces to -)`,
+  }
+}
+
+function checkExternal(target: string): LinkProblem | undefined {
+  const url = target.startsWith('//') ? `https:${target}` : target
+  const scheme = url.slice(0, url.indexOf(':')).toLowerCase()
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    return {
+      rule: 'bad-url',
+      message: `${target} is not a valid URL`,
+      remediation: 'fix the URL syntax (scheme://host/path, spaces as %20)',
+    }
+  }
+  if (
+    (scheme === 'http' || scheme === 'https') &&
+    !/^(?:localhost|[^.]+\.[^.]+.*|\[[0-9a-f:]+\])$/i.test(parsed.hostname)
+  ) {
+    return {
+      rule: 'bad-url',
+      message: `${target} has no valid host`,
+      remediation: 'use a full host name such as https://example.org/path',
+    }
+  }
+  if (scheme === 'mailto' && !parsed.pathname.includes('@')) {
+    return { rule: 'bad-url', message: `${target} has no address`, remediation: 'write mailto:name@example.org' }
+  }
+  return undefined
+}
+
+export const docsLinksGate: Gate<'docs-links'> = {
+  name: 'docs-links',
+  description: 'relative links, images, anchors and references in Markdown resolve (offline)',
+  cacheInputs: (_root, files, config) => ({
+    contents: files.filter((f) => config.extensions.includes(extname(f).toLowerCase())),
+    listing: true,
+  }),
+  scan: scanDocsLinks,
+}

@@ -1,0 +1,26 @@
+import type { Gate } from './gate.ts'
+import type { GateName } from './gates-config.ts'
+
+/**
+ * Gates by name, loaded lazily so each gate worker imports only its own scanner. A new gate is
+ * one scanner file, one line here, its defaults in gates-config.ts and its spec in gates/.
+ */
+export const GATES = {
+  typecheck: () => import('./typecheck/typecheck.ts').then((m) => m.typecheckGate),
+  lint: () => import('./lint/lint.ts').then((m) => m.lintGate),
+  secrets: () => import('./secrets/secrets.ts').then((m) => m.secretsGate),
+  'env-files': () => import('./env-files/env-files.ts').then((m) => m.envFilesGate),
+  'docs-links': () => import('./docs-links/docs-links.ts').then((m) => m.docsLinksGate),
+  integrity: () => import('./integrity/integrity.ts').then((m) => m.integrityGate),
+  duplicates: () => import('./duplicates/duplicates.ts').then((m) => m.duplicatesGate),
+  placeholders: () => import('./placeholders/placeholders.ts').then((m) => m.placeholdersGate),
+  deps: () => import('./deps/deps.ts').then((m) => m.depsGate),
+  toolchain: () => import('./toolchain/toolchain.ts').then((m) => m.toolchainGate),
+  licenses: () => import('./licenses/licenses.ts').then((m) => m.licensesGate),
+  'large-files': () => import('./large-files/large-files.ts').then((m) => m.largeFilesGate),
+} satisfies { [K in GateName]: () => Promise<Gate<K>> }
+
+/** Loads one gate's definition. */
+export function loadGate<K extends GateName>(name: K): Promise<Gate<K>> {
+  return (GATES[name] as () => Promise<Gate<K>>)()
+}

@@ -1,0 +1,105 @@
+import { execFileSync } from 'node:child_process'
+import { existsSync, lstatSync, readdirSync, statSync } from 'node:fs'
+import { join, relative, resolve, sep } from 'node:path'
+import { UserError } from '../../foundation/errors/user-error.ts'
+import { PACKAGE_ROOT } from '../../foundation/fs/package-root.ts'
+
+/** Which files a gate sees: `tracked` = git's index; `worktree` = tracked plus untracked, not ignored. */
+export type FileMode = 'tracked' | 'worktree'
+
+/** This repository's root (where package.json lives), from this module's location. */
+export { PACKAGE_ROOT }
+
+/** The repository the gates read: `GATES_ROOT`, else this repository. Must be a folder. */
+export function gatesRoot(env: NodeJS.ProcessEnv = process.env, explicit?: string): string {
+  const root = resolve(explicit ?? env.GATES_ROOT ?? PACKAGE_ROOT)
+  if (!existsSync(root) || !lstatSync(root).isDirectory()) {
+    throw new UserError(
+      'GATES_ROOT',
+      `the repository to gate does not exist or is not a folder: ${root}`,
+      explicit ? 'pass an existing folder to --root' : 'set GATES_ROOT to a repository folder, or unset it',
+    )
+  }
+  return root
+}
+
+/**
+ * Repo-relative POSIX paths of regular files, sorted. In a git repository: `git ls-files` (no
+ * symlinks, no submodules, nothing deleted from the work tree); elsewhere a walk that skips
+ * `.git` and `node_modules`.
+ */
+export function listRepoFiles(root: string, mode: FileMode = 'tracked'): string[] {
+  const fromGit = gitFiles(root, mode)
+  const candidates = fromGit ?? walk(root)
+  const files: string[] = []
+  for (const path of candidates) {
+    try {
+      if (lstatSync(join(root, path)).isFile()) files.push(path)
+    } catch {
+      // Tracked but deleted in the work tree: nothing to read, git status shows it.
+    }
+  }
+  return [...new Set(files)].sort()
+}
+
+/** True when `root` is inside a git work tree. */
+export function isGitRepo(root: string): boolean {
+  return gitFiles(root, 'tracked') !== undefined
+}
+
+const trackedListings = new Map<string, { index: string; files: string[] }>()
+
+/**
+ * `git ls-files` output. The tracked listing depends only on the index, so it is remembered per
+ * process while `.git/index` keeps its stat data (each gate of a run asks for it; one git start
+ * each cost ~5 ms); an index written within the last 2 s is not trusted (racy-git rule).
+ */
+function gitFiles(root: string, mode: FileMode): string[] | undefined {
+  if (mode !== 'tracked') return runLsFiles(root, mode)
+  const index = indexStamp(root)
+  const known = trackedListings.get(root)
+  if (index && known?.index === index) return known.files
+  const files = runLsFiles(root, mode)
+  if (index && files) trackedListings.set(root, { index, files })
+  return files
+}
+
+function indexStamp(root: string): string | undefined {
+  try {
+    const stat = statSync(join(root, '.git', 'index'), { bigint: true })
+    if (Date.now() - Number(stat.mtimeMs) < 2_000) return undefined
+    return `${stat.mtimeNs}:${stat.size}:${stat.ino}`
+  } catch {
+    return undefined // no index yet, or .git is a worktree/submodule pointer file: always ask git
+  }
+}
+
+function runLsFiles(root: string, mode: FileMode): string[] | undefined {
+  const args = ['-C', root, 'ls-files', '-z', '--cached']
+  if (mode === 'worktree') args.push('--others', '--exclude-standard')
+  let out: string
+  try {
+    out = execFileSync('git', args, {
+      encoding: 'utf8',
+      maxBuffer: 256 * 1024 * 1024,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+  } catch {
+    return undefined
+  }
+  return out.split('\0').filter((p) => p.length > 0)
+}
+
+function walk(root: string): string[] {
+  const out: string[] = []
+  const visit = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.name === '.git' || entry.name === 'node_modules') continue
+      const full = join(dir, entry.name)
+      if (entry.isDirectory()) visit(full)
+      else if (entry.isFile()) out.push(relative(root, full).split(sep).join('/'))
+    }
+  }
+  visit(root)
+  return out
+}

@@ -1,0 +1,162 @@
+import { createHash } from 'node:crypto'
+import { mkdirSync } from 'node:fs'
+import { join, relative, resolve, sep } from 'node:path'
+import { globMatcher } from '../../foundation/fs/glob.ts'
+import { writeFileAtomic } from '../../foundation/fs/write-file-atomic.ts'
+import type { ArtifactMeta, EventMeta } from '../../ledger/ledger-meta.ts'
+import { cacheKey } from './cache-key.ts'
+import { type Finding, sortFindings } from './finding.ts'
+import type { GateReport } from './gate.ts'
+import { type GateCommon, type GateName, type GatesConfig, loadGatesConfig } from './gates-config.ts'
+import { loadGate } from './registry.ts'
+import { gatesRoot, listRepoFiles, PACKAGE_ROOT } from './repo-files.ts'
+import { gateCachePath, lookupCache, storeCache } from './result-cache.ts'
+
+export interface GateRunOptions {
+  /** The repository (default GATES_ROOT, else this one). */
+  root?: string
+  env?: NodeJS.ProcessEnv
+  /** Already loaded config (default: the root's configs/gates.json). */
+  config?: GatesConfig
+  /** Reuse and record cached results (default: unless CODEX_GATES_NO_CACHE=1). */
+  useCache?: boolean
+  cachePath?: string
+  /** Scan only these paths (lint-staged hands over the staged files). */
+  files?: readonly string[]
+  /** Where gaps reports go (default CODEX_GATES_REPORTS, else this repo's reports/). */
+  reportsDir?: string
+}
+
+/** What one gate run produced: the data behind the ledger's gate_runs and findings rows. */
+export interface GateRun {
+  gate: GateName
+  status: 'passed' | 'failed' | 'cached' | 'skipped'
+  reason?: string
+  findings: Finding[]
+  events: EventMeta[]
+  artifacts: ArtifactMeta[]
+  cacheKey?: string
+  cachedFrom?: string
+  durationMs: number
+  root: string
+  fileCount: number
+  configPath?: string
+}
+
+/**
+ * Runs one gate: config → file list → skip? → cache hit? → scan → severity overrides → cache
+ * store when it passed → gaps report. Throws UserError for bad config or input.
+ */
+export async function runGate(name: GateName, options: GateRunOptions = {}): Promise<GateRun> {
+  const started = performance.now()
+  const env = options.env ?? process.env
+  const root = gatesRoot(env, options.root)
+  const config = options.config ?? loadGatesConfig(root, env)
+  const gateConfig = config.gates[name]
+  const base = { gate: name, root, configPath: config.path, events: [], artifacts: [], findings: [] }
+  const elapsed = () => Math.round(performance.now() - started)
+  if (!gateConfig.enabled) {
+    return {
+      ...base,
+      status: 'skipped',
+      reason: `disabled in configs/gates.json (gates.${name}.enabled)`,
+      durationMs: elapsed(),
+      fileCount: 0,
+    }
+  }
+  const files = gateFiles(root, config, name, options.files)
+  const gate = await loadGate(name)
+  const skip = gate.skipReason?.(root, files, gateConfig as never)
+  if (skip) return { ...base, status: 'skipped', reason: skip, durationMs: elapsed(), fileCount: files.length }
+
+  const useCache =
+    (options.useCache ?? env.CODEX_GATES_NO_CACHE !== '1') && gate.cacheInputs !== undefined && !options.files
+  const cachePath = options.cachePath ?? gateCachePath(env)
+  const key = gate.cacheInputs
+    ? cacheKey(name, gateConfig, root, files, gate.cacheInputs(root, files, gateConfig as never))
+    : undefined
+  if (useCache && key) {
+    const hit = lookupCache(cachePath, name, key)
+    if (hit) {
+      return {
+        ...base,
+        status: 'cached',
+        findings: hit.findings,
+        events: hit.events ?? [],
+        cacheKey: key,
+        cachedFrom: hit.session_id ?? undefined,
+        reason: `inputs unchanged since ${hit.at}${hit.session_id ? ` (session ${hit.session_id})` : ''}`,
+        durationMs: elapsed(),
+        fileCount: files.length,
+      }
+    }
+  }
+
+  const result = await gate.scan(root, files, gateConfig as never)
+  const findings = sortFindings(applySeverity(result.findings, (gateConfig as GateCommon).severity))
+  const artifacts = [...(result.artifacts ?? [])]
+  if (result.report) artifacts.push(writeGateReport(result.report, options.reportsDir ?? env.CODEX_GATES_REPORTS))
+  const failed = findings.some((f) => f.severity === 'error')
+  const durationMs = elapsed()
+  if (!failed && useCache && key) {
+    storeCache(cachePath, name, {
+      key,
+      session_id: env.CODEX_SESSION_ID ?? null,
+      at: new Date().toISOString(),
+      duration_ms: durationMs,
+      findings,
+      events: result.events ?? [],
+    })
+  }
+  return {
+    ...base,
+    status: failed ? 'failed' : 'passed',
+    findings,
+    events: result.events ?? [],
+    artifacts,
+    cacheKey: key,
+    durationMs,
+    fileCount: files.length,
+  }
+}
+
+/** The files a gate reads: the root's listing (config `files`), minus global and gate excludes. */
+export function gateFiles(root: string, config: GatesConfig, name: GateName, explicit?: readonly string[]): string[] {
+  const excluded = globMatcher([...config.exclude, ...(config.gates[name] as GateCommon).exclude])
+  const listed = explicit ? explicit.map((f) => toRepoPath(root, f)) : listRepoFiles(root, config.files)
+  return listed.filter((f) => !excluded(f))
+}
+
+/** Per-rule overrides from config: `off` drops the finding, `error`/`warn` replace its severity. */
+export function applySeverity(
+  findings: readonly Finding[],
+  overrides: Record<string, 'error' | 'warn' | 'off'>,
+): Finding[] {
+  const out: Finding[] = []
+  for (const f of findings) {
+    const o = overrides[f.rule]
+    if (o === 'off') continue
+    out.push(o ? { ...f, severity: o } : f)
+  }
+  return out
+}
+
+/** Writes `reports/gaps/<name>.{md,json}` and returns the Markdown file as an artifact. */
+export function writeGateReport(report: GateReport, reportsDir = join(PACKAGE_ROOT, 'reports')): ArtifactMeta {
+  const dir = join(reportsDir, 'gaps')
+  mkdirSync(dir, { recursive: true })
+  const path = join(dir, `${report.name}.md`)
+  writeFileAtomic(join(dir, `${report.name}.json`), `${JSON.stringify(report.json, null, 2)}\n`)
+  writeFileAtomic(path, report.markdown)
+  return {
+    kind: 'gaps-report',
+    path,
+    sha256: createHash('sha256').update(report.markdown).digest('hex'),
+    bytes: Buffer.byteLength(report.markdown),
+  }
+}
+
+/** A path given on the command line (absolute, or relative to the working directory) → repo-relative. */
+function toRepoPath(root: string, file: string): string {
+  return relative(root, resolve(file)).split(sep).join('/')
+}

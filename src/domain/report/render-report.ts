@@ -1,0 +1,72 @@
+import { existsSync } from 'node:fs'
+import { UserError } from '../../foundation/errors/user-error.ts'
+import type { Ledger } from '../../ledger/ledger.ts'
+import { sidecarPaths } from '../../ledger/ledger-path.ts'
+import { openLedger } from '../../ledger/open-ledger.ts'
+import { resolveSessionId } from '../../ledger/queries.ts'
+import { buildSummary } from './build-summary.ts'
+import { renderHtml } from './render-html.ts'
+import { renderMarkdown } from './render-markdown.ts'
+import { resolveHistoryKeep } from './report-config.ts'
+import { latestSession, type SessionRow, sessionById } from './report-context.ts'
+import type { ReportSummary } from './report-summary.ts'
+import { type WrittenReports, writeReports } from './write-reports.ts'
+
+/** Where reports go by default, relative to the working directory. */
+export const DEFAULT_REPORTS_DIR = 'reports'
+
+export interface RenderReportOptions {
+  ledgerPath: string
+  /** A session id, a unique id prefix, or `latest` (default). */
+  session?: string
+  /** Default `reports`. */
+  reportsDir?: string
+  /** Renders kept in history; default from `resolveHistoryKeep`. */
+  keep?: number
+  envSecrets?: readonly string[]
+}
+
+export interface RenderedReport {
+  session: string | null
+  summary: ReportSummary
+  written: WrittenReports
+}
+
+/** Renders one session (default the latest) into `<reportsDir>/latest/{index.html,summary.md,summary.json}`. */
+export function renderReport(options: RenderReportOptions): RenderedReport {
+  const keep = resolveHistoryKeep(options.keep)
+  const ledger = openReadonly(options.ledgerPath)
+  try {
+    const session = pickSession(ledger, options.session)
+    const summary = buildSummary(ledger, session, {
+      errorsPath: sidecarPaths(options.ledgerPath).errors,
+      ...(options.envSecrets ? { envSecrets: options.envSecrets } : {}),
+    })
+    const files = {
+      'index.html': renderHtml(summary),
+      'summary.md': renderMarkdown(summary),
+      'summary.json': `${JSON.stringify(summary, null, 2)}\n`,
+    }
+    const written = writeReports(options.reportsDir ?? DEFAULT_REPORTS_DIR, session?.id ?? null, files, keep)
+    return { session: session?.id ?? null, summary, written }
+  } finally {
+    ledger.close()
+  }
+}
+
+/** Opens an existing ledger read-only; a missing file is the user's to fix. */
+export function openReadonly(ledgerPath: string): Ledger {
+  if (ledgerPath !== ':memory:' && !existsSync(ledgerPath)) {
+    throw new UserError(
+      'NO_LEDGER',
+      `no ledger at ${ledgerPath}`,
+      'run `npm test` or `npm run gates` first (or point CODEX_LEDGER at a ledger file)',
+    )
+  }
+  return openLedger(ledgerPath, { readonly: true })
+}
+
+function pickSession(ledger: Ledger, ref: string | undefined): SessionRow | undefined {
+  if (ref === undefined || ref === 'latest') return latestSession(ledger)
+  return sessionById(ledger, resolveSessionId(ledger, ref))
+}

@@ -1,0 +1,97 @@
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { fsyncDir, writeFileAtomic } from '../../foundation/fs/write-file-atomic.ts'
+
+/** The rendered files of one session, by file name. */
+export type ReportFiles = Record<string, string>
+
+export interface WrittenReports {
+  /** `<reportsDir>/latest` */
+  dir: string
+  /** The history folder the previous render moved to, if any. */
+  rotated: string | null
+  /** History folders removed to keep the newest `keep`. */
+  pruned: string[]
+}
+
+/**
+ * Puts a render into `<reportsDir>/latest/`: files are written (atomically, fsynced) into a staging
+ * folder, the previous render moves to `history/<its session id>/`, and the staging folder is
+ * renamed into place, so a reader sees the old render or the new one. History keeps the newest
+ * `keep` renders by session start time.
+ */
+export function writeReports(
+  reportsDir: string,
+  sessionId: string | null,
+  files: ReportFiles,
+  keep: number,
+): WrittenReports {
+  mkdirSync(reportsDir, { recursive: true })
+  const latest = join(reportsDir, 'latest')
+  const history = join(reportsDir, 'history')
+  const stage = join(reportsDir, `.latest.tmp-${randomBytes(6).toString('hex')}`)
+  mkdirSync(stage)
+  try {
+    for (const [name, content] of Object.entries(files)) writeFileAtomic(join(stage, name), content)
+  } catch (error) {
+    rmSync(stage, { recursive: true, force: true })
+    throw error
+  }
+
+  let rotated: string | null = null
+  if (existsSync(latest)) {
+    const previous = renderedSession(latest)
+    if (previous && previous.id !== sessionId) {
+      mkdirSync(history, { recursive: true })
+      rotated = join(history, safeName(previous.id))
+      rmSync(rotated, { recursive: true, force: true })
+      renameSync(latest, rotated)
+    } else {
+      rmSync(latest, { recursive: true, force: true })
+    }
+  }
+  renameSync(stage, latest)
+  fsyncDir(reportsDir)
+  if (sessionId && existsSync(join(history, safeName(sessionId)))) {
+    rmSync(join(history, safeName(sessionId)), { recursive: true, force: true }) // now in latest/
+  }
+  return { dir: latest, rotated, pruned: pruneHistory(history, keep) }
+}
+
+/** Removes all but the newest `keep` renders under `history/`; returns the removed folders. */
+export function pruneHistory(history: string, keep: number): string[] {
+  if (!existsSync(history)) return []
+  const renders = readdirSync(history, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => {
+      const dir = join(history, d.name)
+      return { dir, started: renderedSession(dir)?.started_at ?? statSync(dir).mtime.toISOString() }
+    })
+    .sort((a, b) => (a.started < b.started ? 1 : a.started > b.started ? -1 : a.dir < b.dir ? 1 : -1))
+  const removed = renders.slice(keep).map((r) => r.dir)
+  for (const dir of removed) rmSync(dir, { recursive: true, force: true })
+  return removed
+}
+
+/** A session id as a folder name: anything outside `[A-Za-z0-9._-]` becomes `_`. */
+export function safeName(id: string): string {
+  const name = id.replace(/[^A-Za-z0-9._-]/g, '_')
+  return name === '.' || name === '..' || name === '' ? `_${name}` : name
+}
+
+// --- internal ---
+
+/** The session a render folder holds, from its summary.json; undefined for an empty or unreadable one. */
+function renderedSession(dir: string): { id: string; started_at: string } | undefined {
+  try {
+    const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as {
+      session?: { id?: unknown; started_at?: unknown } | null
+    }
+    const s = summary.session
+    if (s && typeof s.id === 'string' && typeof s.started_at === 'string') return { id: s.id, started_at: s.started_at }
+  } catch {
+    // A render from an older layout or a torn copy: treat as unknown; it is replaced, not kept.
+  }
+  return undefined
+}

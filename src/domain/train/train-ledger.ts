@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto'
+import type { Ledger } from '../../ledger/ledger.ts'
+import type { LedgerRecord, LedgerRow, SessionStatus } from '../../ledger/records.ts'
+import type { MetricRecord } from './metrics-log.ts'
+
+/** Status of a `training_runs` row. */
+export type RunStatus = 'running' | 'completed' | 'stopped' | 'interrupted' | 'failed'
+
+/**
+ * A metric as the ledger stores it (MLflow's convention): NaN → value NULL with is_nan = 1;
+ * ±Infinity stays a REAL (SQLite keeps infinities).
+ */
+export function metricRow(runId: string, record: MetricRecord): LedgerRow {
+  const nan = Number.isNaN(record.value)
+  return {
+    run_id: runId,
+    step: record.step,
+    name: record.name,
+    value: nan ? null : record.value,
+    is_nan: nan ? 1 : 0,
+    ts: record.ts,
+  }
+}
+
+/** `metricRow` wrapped as ledger records. */
+export function metricRecords(runId: string, records: readonly MetricRecord[]): LedgerRecord[] {
+  return records.map((r) => ({ rid: randomUUID(), table: 'metrics', row: metricRow(runId, r) }))
+}
+
+/** The session status a finished run maps to. */
+export function sessionStatusOf(status: RunStatus): SessionStatus {
+  if (status === 'completed' || status === 'stopped') return 'passed'
+  if (status === 'interrupted') return 'interrupted'
+  if (status === 'running') return 'running'
+  return 'failed'
+}
+
+/**
+ * The train CLI's ledger writer. Ledger trouble (locked, read-only, corrupt) never stops a
+ * run: the first failure is reported once and the run continues with metrics.ndjson only.
+ */
+export class TrainLedger {
+  readonly ledger: Ledger | undefined
+  private failed = false
+  private readonly warn: (message: string) => void
+
+  constructor(ledger: Ledger | undefined, warn: (message: string) => void) {
+    this.ledger = ledger
+    this.warn = warn
+  }
+
+  write(records: readonly LedgerRecord[]): void {
+    if (!this.ledger || this.failed || records.length === 0) return
+    try {
+      this.ledger.write(records)
+    } catch (error) {
+      if (error instanceof Error && error.message.startsWith('BUG:')) throw error
+      this.failed = true
+      this.warn(
+        `ledger write failed, continuing without it (metrics.ndjson has everything): ${(error as Error).message}`,
+      )
+    }
+  }
+
+  row(table: LedgerRecord['table'], row: LedgerRow): void {
+    this.write([{ rid: randomUUID(), table, row }])
+  }
+
+  event(sessionId: string, level: 'info' | 'warn' | 'error', message: string, data?: unknown): void {
+    this.row('events', {
+      session_id: sessionId,
+      ts: new Date().toISOString(),
+      role: 'system',
+      level,
+      message,
+      data_json: data === undefined ? null : JSON.stringify(data),
+    })
+  }
+
+  close(): void {
+    this.ledger?.close()
+  }
+}

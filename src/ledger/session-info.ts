@@ -1,0 +1,114 @@
+import { execFile, execFileSync } from 'node:child_process'
+import { hostname, platform, release } from 'node:os'
+import { redactEnv, redactValue } from '../foundation/redact/redact.ts'
+import type { LedgerRow } from './records.ts'
+
+/** Environment variables worth keeping with a session; nothing else is ever recorded. */
+export const ENV_ALLOWLIST: readonly (string | RegExp)[] = [
+  'CI',
+  'NODE_ENV',
+  'NODE_OPTIONS',
+  'TZ',
+  'LANG',
+  'LC_ALL',
+  'SHELL',
+  'TERM',
+  'HUSKY',
+  'SKIP',
+  'GATES_ROOT',
+  'npm_lifecycle_event',
+  /^CODEX_/,
+  /^VITEST_(MODE|POOL)$/,
+]
+
+/** The allow-listed part of `env`, with secret-named values masked. */
+export function envSnapshot(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined) continue
+    if (ENV_ALLOWLIST.some((rule) => (typeof rule === 'string' ? rule === name : rule.test(name)))) out[name] = value
+  }
+  return redactEnv(out)
+}
+
+export interface GitInfo {
+  sha: string | null
+  branch: string | null
+  dirty: boolean | null
+  tree: string | null
+}
+
+/** `gitInfo` without blocking: the four git calls run in parallel, off the event loop. */
+export async function gitInfoAsync(cwd: string = process.cwd()): Promise<GitInfo> {
+  const git = (...args: string[]) =>
+    new Promise<string | null>((resolve) => {
+      execFile('git', args, { cwd, encoding: 'utf8', timeout: 5000 }, (error, stdout) =>
+        resolve(error ? null : stdout.trim()),
+      )
+    })
+  const [sha, branch, status, tree] = await Promise.all([
+    git('rev-parse', 'HEAD'),
+    git('rev-parse', '--abbrev-ref', 'HEAD'),
+    git('status', '--porcelain', '--untracked-files=no'),
+    git('rev-parse', 'HEAD^{tree}'),
+  ])
+  return { sha, branch: branch === 'HEAD' ? null : branch, dirty: status === null ? null : status.length > 0, tree }
+}
+
+/** HEAD's sha, branch and whether the work tree is dirty; nulls outside a git checkout. */
+export function gitInfo(cwd: string = process.cwd()): GitInfo {
+  const git = (...args: string[]): string | null => {
+    try {
+      return execFileSync('git', args, {
+        cwd,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+        timeout: 5000,
+      }).trim()
+    } catch {
+      return null
+    }
+  }
+  const sha = git('rev-parse', 'HEAD')
+  const branch = git('rev-parse', '--abbrev-ref', 'HEAD')
+  const status = sha === null && branch === null ? null : git('status', '--porcelain', '--untracked-files=no')
+  return {
+    sha,
+    branch: branch === 'HEAD' ? null : branch,
+    dirty: status === null ? null : status.length > 0,
+    tree: sha ? git('rev-parse', 'HEAD^{tree}') : null,
+  }
+}
+
+export interface SessionStart {
+  id: string
+  kind: string
+  command: string
+  argv: readonly string[]
+  projects?: readonly string[]
+  parentId?: string | null
+  cwd?: string
+}
+
+/** The `sessions` row for a session that starts now (status `running`). */
+export function sessionStartRow(start: SessionStart, git: GitInfo = gitInfo(start.cwd)): LedgerRow {
+  return redactValue({
+    id: start.id,
+    kind: start.kind,
+    command: start.command,
+    argv: JSON.stringify(start.argv),
+    status: 'running',
+    started_at: new Date().toISOString(),
+    git_sha: git.sha,
+    git_branch: git.branch,
+    git_dirty: git.dirty === null ? null : git.dirty ? 1 : 0,
+    git_tree: git.tree,
+    host: hostname(),
+    pid: process.pid,
+    node_version: process.version,
+    os: `${platform()} ${release()}`,
+    env_json: JSON.stringify(envSnapshot()),
+    projects_json: start.projects ? JSON.stringify(start.projects) : null,
+    parent_id: start.parentId ?? null,
+  })
+}
