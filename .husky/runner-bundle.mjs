@@ -1,9 +1,9 @@
 // The prebuilt hook runner: scripts/hook.ts and its gate worker bundled into .codex/hook/
 // (git-ignored), so a commit pays for one plain `node` start instead of tsx compiling TypeScript
-// on every hook (measured by `npm run bench -- hook`). scripts/prebuilt-bundle.mjs does the work.
+// on every hook (measured by `npm run bench -- hook`). src/foundation/build/prebuilt-bundle.mjs does the work.
 // Plain JavaScript on purpose: it must run where tsx is not loaded.
 import { join } from 'node:path'
-import { prebuiltBundle, ROOT } from '../scripts/prebuilt-bundle.mjs'
+import { prebuiltBundle, ROOT } from '../src/foundation/build/prebuilt-bundle.mjs'
 
 export { ROOT }
 

@@ -2,12 +2,12 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { afterEach, describe, expect, test, vi } from 'vitest'
-import { prebuiltBundle } from '../../../scripts/prebuilt-bundle.mjs'
 import {
   LEDGER_REPORTER_SOURCE,
   ledgerReporter,
   ledgerReporterBundle,
 } from '../../../src/adapters/reporter/ledger-reporter-entry.ts'
+import { prebuiltBundle } from '../../../src/foundation/build/prebuilt-bundle.mjs'
 import { REPO_ROOT, tempDir } from '../../support/temp-dir.ts'
 
 afterEach(() => {

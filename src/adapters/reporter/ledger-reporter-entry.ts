@@ -2,7 +2,7 @@ import { statSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { Reporter } from 'vitest/node'
-import { prebuiltBundle, ROOT } from '../../../scripts/prebuilt-bundle.mjs'
+import { prebuiltBundle, ROOT } from '../../foundation/build/prebuilt-bundle.mjs'
 import { errorMessage } from '../../foundation/errors/user-error.ts'
 import type { LedgerReporterOptions } from './ledger-reporter.ts'
 

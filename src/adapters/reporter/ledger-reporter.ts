@@ -8,7 +8,6 @@ import type {
   TestSpecification,
   Vitest,
 } from 'vitest/node'
-import { CoverageRecorder } from '../../domain/coverage/coverage-recorder.ts'
 import { errorMessage } from '../../foundation/errors/user-error.ts'
 import { redactValue, secretEnvValues } from '../../foundation/redact/redact.ts'
 import { appendErrorBlocks, type ErrorBlock } from '../../ledger/error-capture.ts'
@@ -16,6 +15,7 @@ import { resolveLedgerPath, sidecarPaths } from '../../ledger/ledger-path.ts'
 import { LedgerSink } from '../../ledger/ledger-sink.ts'
 import type { LedgerRecord, LedgerRow, SessionStatus } from '../../ledger/records.ts'
 import { type GitInfo, gitInfoAsync, sessionStartRow } from '../../ledger/session-info.ts'
+import { CoverageRecorder } from '../vitest/coverage-recorder.ts'
 import { type CaseSnapshot, caseToRecords, moduleErrorToRecords } from './to-ledger-rows.ts'
 
 export interface LedgerReporterOptions {

@@ -1,25 +1,16 @@
 import type { TestProjectInlineConfiguration } from 'vitest/config'
+import { cellDependency, cellName } from '../../domain/drift/drift-cells.ts'
 import { loadDriftConfig } from '../../domain/drift/drift-config.ts'
 import { OPTIONAL_DEPENDENCIES, type OptionalDependency } from '../../foundation/optional/optional-dependencies.ts'
 import { parseWithout } from '../../foundation/optional/without-hook.mjs'
+
+export { cellDependency, cellName }
 
 /** The variable that selects what the hook hides: a comma-separated list of package names. */
 export const DRIFT_ENV = 'CODEX_DRIFT_WITHOUT'
 
 /** `node --import` entry that installs the hook when DRIFT_ENV is set. */
 export const REGISTER_URL = new URL('../../foundation/optional/register-without.mjs', import.meta.url).href
-
-/** `drift:without-better-sqlite3`, `drift:without-vitest-coverage-v8` (scope `@` and `/` folded). */
-export function cellName(dependency: string): string {
-  return `drift:without-${dependency.replace(/^@/, '').replaceAll('/', '-')}`
-}
-
-/** The optional dependency a cell project hides, or null for any other project name. */
-export function cellDependency(projectName: string): OptionalDependency | null {
-  for (const dep of Object.keys(OPTIONAL_DEPENDENCIES) as OptionalDependency[])
-    if (cellName(dep) === projectName) return dep
-  return null
-}
 
 /**
  * Environment that hides `dependencies` from a process and every process it starts: DRIFT_ENV

@@ -8,7 +8,7 @@ import { loadTextData } from '../../domain/train/text-data.ts'
 import { trainStepSpec } from '../../domain/train/train.ts'
 import { buildTrainProgram, EVAL_GRAPH, STEP_GRAPH } from '../../domain/train/train-step-graph.ts'
 import { planMemory } from '../../domain/train/ts/memory-plan.ts'
-import type { CliIo } from './train-command.ts'
+import type { CliIo } from '../../foundation/cli/cli-io.ts'
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US')
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`

@@ -11,6 +11,7 @@ import { loadTextData } from '../../domain/train/text-data.ts'
 import { modelConfig, type TrainResult, train } from '../../domain/train/train.ts'
 import { metricRecords, type RunStatus, sessionStatusOf, TrainLedger } from '../../domain/train/train-ledger.ts'
 import type { TrainState } from '../../domain/train/train-state.ts'
+import type { CliIo } from '../../foundation/cli/cli-io.ts'
 import { EXIT, isUserError, UserError } from '../../foundation/errors/user-error.ts'
 import { writeFileAtomic } from '../../foundation/fs/write-file-atomic.ts'
 import type { Ledger } from '../../ledger/ledger.ts'
@@ -19,7 +20,6 @@ import { openLedger } from '../../ledger/open-ledger.ts'
 import type { LedgerRow } from '../../ledger/records.ts'
 import { sessionStartRow } from '../../ledger/session-info.ts'
 import { runOutsideTsxRelay, underTsxRelay } from './outside-tsx-relay.ts'
-import type { CliIo } from './train-command.ts'
 
 export interface RunTrainingOptions {
   argv: readonly string[]

@@ -1,20 +1,13 @@
 import { loadTrainConfig } from '../../domain/train/config/load-train-config.ts'
 import type { TrainConfig } from '../../domain/train/config/train-config.ts'
+import { type CliIo, STDIO } from '../../foundation/cli/cli-io.ts'
 import { intFlag, type OptionSpec, parseArgs } from '../../foundation/cli/parse-args.ts'
 import { UserError } from '../../foundation/errors/user-error.ts'
 import { printPlan } from './dry-run.ts'
 import { runTraining } from './run-training.ts'
 
 /** Where a command writes: lines to stdout and stderr (specs capture them). */
-export interface CliIo {
-  out(line: string): void
-  err(line: string): void
-}
-
-export const STDIO: CliIo = {
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
-}
+export { type CliIo, STDIO }
 
 export const COMMAND = 'npm run train --'
 

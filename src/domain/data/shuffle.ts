@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { Prng } from '../../foundation/random/prng.ts'
-import type { DataCursor } from '../train/train-state.ts'
+import type { DataCursor } from './data-cursor.ts'
 
 /** Recorded in manifests and cursors: how a permutation was produced. */
 export const SHUFFLE_ALGORITHM = 'fisher-yates/xoshiro128**/splitmix32'

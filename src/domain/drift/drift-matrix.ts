@@ -1,5 +1,5 @@
-import { cellDependency } from '../../adapters/vitest/drift-projects.ts'
 import type { TableRow } from '../../foundation/cli/format-table.ts'
+import { cellDependency } from './drift-cells.ts'
 
 /** A project's tallies in one session (what `showSession` lists per project). */
 export interface ProjectTally {

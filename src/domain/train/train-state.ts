@@ -1,3 +1,7 @@
+import type { DataCursor } from '../data/data-cursor.ts'
+
+export type { DataCursor }
+
 /**
  * Everything a training run needs to continue exactly where it stopped. The trainer produces it
  * (`captureState`) and accepts it back (`initialState`); src/domain/checkpoint persists it. Shared
@@ -6,13 +10,6 @@
 export interface TensorData {
   shape: number[]
   data: Float32Array
-}
-
-export interface DataCursor {
-  epoch: number
-  permutation_seed: number
-  permutation_sha256: string
-  position: number
 }
 
 export interface TrainState {

@@ -1,5 +1,5 @@
 import { awsExample, digest, lowEntropy, notSecretShaped, placeholder, reference, templated } from './secret-filters.ts'
-import type { DetectOptions, LineHit, SecretRule } from './secret-rules.ts'
+import type { DetectOptions, LineHit, SecretRule } from './secret-rule.ts'
 
 // The generic rule of the secrets gate: `password|secret|token|api_key…` assignments whose
 // value has high entropy. Provider rules live in secret-rules.ts.

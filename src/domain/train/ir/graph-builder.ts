@@ -1,5 +1,5 @@
 import { OPS } from '../ops/registry.ts'
-import type { DType, Node, OpAttrs, OpType, Value } from './op-types.ts'
+import type { DType, GradBuilder, Node, OpAttrs, Operand, OpType, Value } from './op-types.ts'
 import { fmtShape, isIdentityPerm, normalizeAxes, normalizeAxis, sameShape, sizeOf, swapLastTwo } from './shape.ts'
 
 /** A constant tensor of a graph (an ONNX initializer). */
@@ -17,14 +17,12 @@ export interface Graph {
   readonly values: ReadonlyMap<string, Value>
 }
 
-type Operand = Value | number
-
 /**
  * Emits IR: every method infers shapes through the op registry and appends one node, so
  * emission order is a valid execution order. A few peepholes keep gradient graphs lean
  * (transpose of transpose, transpose of a matmul, reshape to the same shape).
  */
-export class GraphBuilder {
+export class GraphBuilder implements GradBuilder {
   private readonly values = new Map<string, Value>()
   private readonly nodes: Node[] = []
   private readonly initializers = new Map<string, Initializer>()

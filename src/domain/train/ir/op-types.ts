@@ -1,6 +1,3 @@
-import type { gemmNT } from '../ops/matmul.ts'
-import type { GraphBuilder } from './graph-builder.ts'
-
 /**
  * The value types of the IR. `float32` runs as Float32Array on the `ts` executor (Float64Array
  * in its float64 reference mode); `bool` is one byte per element, as in ONNX.
@@ -85,6 +82,52 @@ export interface PreparedKernel {
   scratch?: number[]
 }
 
+/** `c[co + i·N + j] += Σk a[ao + i·K + k] · b[bo + j·K + k]` for an M×K by (N×K)ᵀ product (ops/matmul.ts's `gemmNT`). */
+export type Gemm = (
+  a: FloatArray,
+  ao: number,
+  b: FloatArray,
+  bo: number,
+  c: FloatArray,
+  co: number,
+  M: number,
+  N: number,
+  K: number,
+) => void
+
+/** A value or a scalar constant, as the builder's arithmetic accepts. */
+export type Operand = Value | number
+
+/**
+ * What backward rules emit nodes with: the part of `GraphBuilder` (ir/graph-builder.ts, which
+ * implements it) they use. Declared here so op definitions need not import the builder, which
+ * imports them.
+ */
+export interface GradBuilder {
+  constant(data: ArrayLike<number>, shape: readonly number[], dtype?: DType, name?: string): Value
+  add(a: Value, b: Operand): Value
+  sub(a: Operand, b: Operand): Value
+  mul(a: Value, b: Operand): Value
+  div(a: Operand, b: Operand): Value
+  pow(a: Operand, b: Operand): Value
+  equal(a: Value, b: Operand): Value
+  less(a: Value, b: Operand): Value
+  neg(x: Value): Value
+  exp(x: Value): Value
+  log(x: Value): Value
+  cast(x: Value, to: DType): Value
+  matmul(a: Value, b: Value): Value
+  transpose(x: Value, perm?: readonly number[]): Value
+  transposeLast(x: Value): Value
+  reshape(x: Value, shape: readonly number[]): Value
+  expand(x: Value, shape: readonly number[]): Value
+  split(x: Value, axis: number, split: readonly number[]): Value[]
+  concat(xs: readonly Value[], axis: number): Value
+  reduceSum(x: Value, axes: readonly number[] | 'all', keepdims: 0 | 1): Value
+  unbroadcast(g: Value, shape: readonly number[]): Value
+  zeros(shape: readonly number[]): Value
+}
+
 /** What a kernel is prepared from: static shapes and attributes, plus executor hints. */
 export interface KernelContext<A> {
   readonly inputs: readonly Value[]
@@ -93,12 +136,12 @@ export interface KernelContext<A> {
   /** `ts` executor fusion: MatMul's second input is given as the tensor before its last-two-axes Transpose. */
   readonly bTransposed?: boolean
   /** `ts` executor: the matrix kernel to use (a thread pool's); default the single-thread `gemmNT`. */
-  readonly gemm?: typeof gemmNT
+  readonly gemm?: Gemm
 }
 
 /** What an op's backward rule sees. `dOut[i]` is the gradient of output i (undefined: zero). */
 export interface GradContext<A> {
-  readonly b: GraphBuilder
+  readonly b: GradBuilder
   readonly inputs: readonly Value[]
   readonly outputs: readonly Value[]
   readonly attrs: A

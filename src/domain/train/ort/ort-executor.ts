@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import ort from 'onnxruntime-node'
-import type { Executor, ExecutorOptions, HostTensor, Program, Session, StateSlot } from '../executor.ts'
+import type { Executor, ExecutorOptions, HostTensor, Program, Session, StateSlot } from '../executor-types.ts'
 import { type Graph, GraphBuilder } from '../ir/graph-builder.ts'
 import type { DType, TensorArray, Value } from '../ir/op-types.ts'
 import { fmtShape, sameShape, sizeOf } from '../ir/shape.ts'

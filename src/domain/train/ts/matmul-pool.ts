@@ -1,9 +1,9 @@
 import { Worker } from 'node:worker_threads'
-import type { FloatArray } from '../ir/op-types.ts'
+import type { FloatArray, Gemm } from '../ir/op-types.ts'
 import { gemmNT } from '../ops/matmul.ts'
 
-/** The kernel signature shared by the single-thread and pooled paths. */
-export type Gemm = typeof gemmNT
+/** The kernel signature shared by the single-thread and pooled paths (declared in ir/op-types.ts). */
+export type { Gemm }
 
 /** Products smaller than this (M·N·K) run on the calling thread: waking workers costs more. */
 const MIN_PARALLEL_WORK = 32 * 32 * 32

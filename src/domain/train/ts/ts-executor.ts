@@ -1,4 +1,4 @@
-import type { Executor, ExecutorOptions, HostTensor, Program, Session, StateSlot } from '../executor.ts'
+import type { Executor, ExecutorOptions, HostTensor, Program, Session, StateSlot } from '../executor-types.ts'
 import type { Graph } from '../ir/graph-builder.ts'
 import type { DType, FloatArray, PreparedKernel, TensorArray } from '../ir/op-types.ts'
 import { fmtShape, sameShape, sizeOf } from '../ir/shape.ts'

@@ -3,12 +3,12 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, test, vi } from 'vitest'
 import type { Vitest } from 'vitest/node'
+import { CoverageRecorder, type FinishInput } from '../../../src/adapters/vitest/coverage-recorder.ts'
 import { skipWithout } from '../../../src/adapters/vitest/skip-without.ts'
 import { UNAVAILABLE_PROVIDER_MODULE } from '../../../src/adapters/vitest/unavailable-provider.ts'
-import { CoverageRecorder, type FinishInput } from '../../../src/domain/coverage/coverage-recorder.ts'
 import { openLedger } from '../../../src/ledger/open-ledger.ts'
+import { fakeMap, summary } from '../../domain/coverage/summaries.ts'
 import { REPO_ROOT, tempDir } from '../../support/temp-dir.ts'
-import { fakeMap, summary } from './summaries.ts'
 
 const ROOT = join(REPO_ROOT, 'specs', 'fixtures', 'coverage', 'config-root')
 

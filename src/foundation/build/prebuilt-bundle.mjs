@@ -10,8 +10,8 @@ import { readFile } from 'node:fs/promises'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
-/** The repository root (this file is scripts/prebuilt-bundle.mjs). */
-export const ROOT = dirname(dirname(fileURLToPath(import.meta.url)))
+/** The repository root (this file is src/foundation/build/prebuilt-bundle.mjs). */
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
 
 const STAMP_VERSION = 1
 

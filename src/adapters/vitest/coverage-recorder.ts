@@ -2,18 +2,9 @@ import { createHash } from 'node:crypto'
 import { mkdirSync, readFileSync } from 'node:fs'
 import { dirname, isAbsolute, join, relative } from 'node:path'
 import type { Vitest } from 'vitest/node'
-import { disableThresholds, partialRunReason } from '../../adapters/vitest/full-run.ts'
-import { UNAVAILABLE_PROVIDER_MODULE, unavailableMessage } from '../../adapters/vitest/unavailable-provider.ts'
-import { errorMessage, isUserError } from '../../foundation/errors/user-error.ts'
-import { writeFileAtomic } from '../../foundation/fs/write-file-atomic.ts'
-import { type ErrorBlock, errorBlock } from '../../ledger/error-capture.ts'
-import type { Ledger } from '../../ledger/ledger.ts'
-import { openLedger } from '../../ledger/open-ledger.ts'
-import type { LedgerRow, LedgerTable } from '../../ledger/records.ts'
-import { formatFinding } from '../gates/finding.ts'
-import { loadCoverageConfig } from './coverage-config.ts'
-import { COVERAGE_GATE, evaluateCoverageGate } from './coverage-gate.ts'
-import { bestRecorded } from './coverage-history.ts'
+import { loadCoverageConfig } from '../../domain/coverage/coverage-config.ts'
+import { COVERAGE_GATE, evaluateCoverageGate } from '../../domain/coverage/coverage-gate.ts'
+import { bestRecorded } from '../../domain/coverage/coverage-history.ts'
 import {
   type CoverageMapLike,
   type FileSummary,
@@ -21,7 +12,16 @@ import {
   fromJsonSummary,
   type JsonSummary,
   toJsonSummary,
-} from './coverage-rows.ts'
+} from '../../domain/coverage/coverage-rows.ts'
+import { formatFinding } from '../../domain/gates/finding.ts'
+import { errorMessage, isUserError } from '../../foundation/errors/user-error.ts'
+import { writeFileAtomic } from '../../foundation/fs/write-file-atomic.ts'
+import { type ErrorBlock, errorBlock } from '../../ledger/error-capture.ts'
+import type { Ledger } from '../../ledger/ledger.ts'
+import { openLedger } from '../../ledger/open-ledger.ts'
+import type { LedgerRow, LedgerTable } from '../../ledger/records.ts'
+import { disableThresholds, partialRunReason } from './full-run.ts'
+import { UNAVAILABLE_PROVIDER_MODULE, unavailableMessage } from './unavailable-provider.ts'
 
 export interface CoverageRecord {
   table: LedgerTable
