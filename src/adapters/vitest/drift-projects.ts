@@ -1,7 +1,6 @@
 import type { TestProjectInlineConfiguration } from 'vitest/config'
 import { cellDependency, cellName } from '../../domain/drift/drift-cells.ts'
 import { loadDriftConfig } from '../../domain/drift/drift-config.ts'
-import { OPTIONAL_DEPENDENCIES, type OptionalDependency } from '../../foundation/optional/optional-dependencies.ts'
 import { parseWithout } from '../../foundation/optional/without-hook.mjs'
 
 export { cellDependency, cellName }
