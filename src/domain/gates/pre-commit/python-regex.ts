@@ -131,8 +131,9 @@ class Translator {
       case '(':
         return this.group()
       case ')':
+      case '|':
         this.i++
-        return ')'
+        return c
       case '.':
         this.i++
         return this.flags.s ? '[\\s\\S]' : '[^\\n]'
