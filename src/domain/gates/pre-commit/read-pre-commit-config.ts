@@ -125,7 +125,7 @@ export function readPreCommitConfig(text: string, file = '.pre-commit-config.yam
   const doc = parseDocument(text, { version: '1.1', lineCounter, uniqueKeys: false, prettyErrors: false })
   const [yamlError] = doc.errors
   if (yamlError) {
-    const line = yamlError.linePos?.[0].line
+    const line = lineCounter.linePos(yamlError.pos[0]).line
     throw new UserError(
       'pre-commit-config',
       `${file}${line ? `:${line}` : ''}: not valid YAML: ${yamlError.message}`,

@@ -4,7 +4,7 @@ import { decodeUtf8, type NativeHook, runPerFile } from '../native-hook.ts'
 import { utf8DecodeMessage } from '../python-json.ts'
 
 /**
- * Parses the file as TOML 1.0 (upstream: Python's tomllib): `{file}: {message}`. smol-toml's
+ * Parses the file as TOML 1.0 (upstream: Python's tomllib, TOML 1.0 up to Python 3.14; smol-toml is pinned to 1.5.2, its last TOML 1.0 release): `{file}: {message}`. smol-toml's
  * wording differs from tomllib's; the verdict and the line agree. A BOM fails as tomllib's
  * `Invalid statement`, invalid UTF-8 with Python's codec message (upstream crashes on it).
  */

@@ -39,13 +39,13 @@ export function checkYaml(file: HookFile, options: CheckYamlOptions): FileVerdic
   for (const doc of list) {
     const [error] = doc.errors
     if (error) {
-      const pos = error.linePos?.[0] ?? { line: 1, col: 1 }
+      const pos = lineCounter.linePos(error.pos[0])
       return fail(`${error.message}\n${at(pos.line, pos.col)}`, pos.line)
     }
     if (options.unsafe) continue
     const tag = doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED')
     if (tag) {
-      const pos = tag.linePos?.[0] ?? { line: 1, col: 1 }
+      const pos = lineCounter.linePos(tag.pos[0])
       const name = /Unresolved tag: (\S+)/.exec(tag.message)?.[1] ?? '?'
       return fail(`could not determine a constructor for the tag '${name}'\n${at(pos.line, pos.col)}`, pos.line)
     }
