@@ -33,9 +33,9 @@ repos:
         entry: 'BEGIN (RSA|OPENSSH|EC) PRIVATE KEY'
         language: pygrep
         exclude: ^tests/
-      - id: todo-ci
-        name: todo (case-insensitive)
-        entry: 'todo\b'
+      - id: nocommit-ci
+        name: nocommit (case-insensitive)
+        entry: 'nocommit\b'
         language: pygrep
         args: [-i]
         types_or: [python, markdown]
@@ -86,18 +86,18 @@ repos:
 
 const FILES: Record<string, string> = {
   'src/app.py': '# SPDX-License-Identifier: MIT\ndef run():\n    pass\n',
-  'src/util.py': 'x = 1  # TODO later\n',
+  'src/util.py': 'x = 1  # NOCOMMIT later\n',
   'src/merge.py': '# SPDX-License-Identifier: MIT\n<<<<<<< HEAD\na = 1\n=======\na = 2\n>>>>>>> other\n',
-  'docs/README.md': '# Readme\ntodo: write\n',
+  'docs/README.md': '# Readme\nnocommit: write\n',
   'docs/guide.md': 'Guide\n=======\n',
   'docs/deep/more.md': 'nothing\n',
   'tests/fixtures/key.pem': '-----BEGIN RSA PRIVATE KEY-----\nabc\n',
   'deploy/id_ed25519': '-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n',
-  'data/config.json': '{"todo": true}\n',
+  'data/config.json': '{"nocommit": true}\n',
   'patches/fix.rej': 'rejected hunk\n',
-  'vendor/lib.py': 'TODO vendored\n<<<<<<< HEAD\n',
-  'bin/tool': '#!/usr/bin/env python3\nprint("todo")\n',
-  'notes.txt': 'caf\xe9 latin1 TODO\n',
+  'vendor/lib.py': 'NOCOMMIT vendored\n<<<<<<< HEAD\n',
+  'bin/tool': '#!/usr/bin/env python3\nprint("nocommit")\n',
+  'notes.txt': 'caf\xe9 latin1 NOCOMMIT\n',
   'log_args.py': LOG_ARGS,
   '.pre-commit-config.yaml': CONFIG,
 }
@@ -187,7 +187,7 @@ describe('native hooks against Debian pre-commit', () => {
     expect([...realVerdict.entries()].filter(([, v]) => v === 'Failed').map(([k]) => k)).toEqual([
       'merge conflict markers',
       'private keys',
-      'todo (case-insensitive)',
+      'nocommit (case-insensitive)',
       'python files carry SPDX',
       'multiline def then pass',
       'no reject files',

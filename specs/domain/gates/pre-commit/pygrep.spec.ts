@@ -3,28 +3,30 @@ import { failLanguage, parsePygrepArgs, pygrep } from '../../../../src/domain/ga
 import { bin } from './hooks/_file.ts'
 
 const FILES = [
-  bin('a.py', 'x = 1\n# TODO: later\r\nprint(x)\n'),
+  bin('a.py', 'x = 1\n# NOCOMMIT: later\r\nprint(x)\n'),
   bin('b.py', 'clean\n'),
-  bin('c.md', 'todo one\nTODO two\n'),
+  bin('c.md', 'nocommit one\nNOCOMMIT two\n'),
 ]
 const run = (pattern: string, args: string[] = [], files = FILES) => pygrep(pattern, files, parsePygrepArgs('h', args))
 
 describe('pygrep()', () => {
   test('line by line: {file}:{line}:{line without its ending}', () => {
-    expect(run('TODO').problems.map((p) => p.message)).toEqual(['a.py:2:# TODO: later', 'c.md:2:TODO two'])
+    expect(run('NOCOMMIT').problems.map((p) => p.message)).toEqual(['a.py:2:# NOCOMMIT: later', 'c.md:2:NOCOMMIT two'])
     expect(run('^print').failed).toBe(true)
     expect(run('x$').problems.map((p) => p.message)).toEqual([])
     expect(run('1$').problems.map((p) => p.message)).toEqual(['a.py:1:x = 1'])
   })
 
   test('--ignore-case, --negate (files without any match), --multiline', () => {
-    expect(run('todo', ['-i']).problems.map((p) => p.message)).toEqual([
-      'a.py:2:# TODO: later',
-      'c.md:1:todo one',
-      'c.md:2:TODO two',
+    expect(run('nocommit', ['-i']).problems.map((p) => p.message)).toEqual([
+      'a.py:2:# NOCOMMIT: later',
+      'c.md:1:nocommit one',
+      'c.md:2:NOCOMMIT two',
     ])
-    expect(run('TODO', ['--negate']).problems.map((p) => p.message)).toEqual(['b.py'])
-    expect(run('one\\ntodo', ['--multiline', '-i']).problems.map((p) => p.message)).toEqual(['c.md:1:todo one\nTODO'])
+    expect(run('NOCOMMIT', ['--negate']).problems.map((p) => p.message)).toEqual(['b.py'])
+    expect(run('one\\nnocommit', ['--multiline', '-i']).problems.map((p) => p.message)).toEqual([
+      'c.md:1:nocommit one\nNOCOMMIT',
+    ])
     expect(run('^clean$', ['--multiline', '--negate']).problems.map((p) => p.path)).toEqual(['a.py', 'c.md'])
   })
 

@@ -18,9 +18,9 @@ repos:
         stages: [commit]
   - repo: local
     hooks:
-      - id: no-todo
-        name: no TODO
-        entry: 'TODO|FIXME'
+      - id: no-nocommit
+        name: no NOCOMMIT
+        entry: 'NOCOMMIT|DONOTMERGE'
         language: pygrep
         types: [python]
         files: |
@@ -49,7 +49,7 @@ describe('readPreCommitConfig()', () => {
     expect(config.hooks.map((h) => [h.repo, h.id, h.line])).toEqual([
       ['https://github.com/pre-commit/pre-commit-hooks', 'trailing-whitespace', 9],
       ['https://github.com/pre-commit/pre-commit-hooks', 'check-added-large-files', 11],
-      ['local', 'no-todo', 16],
+      ['local', 'no-nocommit', 16],
       ['local', 'tests', 27],
     ])
     expect(config.hooks[1]?.fields).toEqual({ args: ['--maxkb=500'], stages: ['pre-commit'] })
