@@ -63,7 +63,12 @@ export function findDebugStatements(source: string, target: PythonTarget = 'py31
   const at = (range: unknown) => {
     const start = Number(String(range).split('..')[0])
     let lo = 0
-    while (lo + 1 < lineStarts.length && (lineStarts[lo + 1] as number) <= start) lo++
+    let hi = lineStarts.length - 1
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1
+      if ((lineStarts[mid] as number) <= start) lo = mid
+      else hi = mid - 1
+    }
     return { line: lo + 1, col: start - (lineStarts[lo] as number) }
   }
   const found: DebugStatement[] = []
@@ -177,6 +182,8 @@ function walk(v: unknown, visit: (node: DebugNode) => void): void {
   for (const f of Object.values(node.fields ?? {})) walk(f, visit)
 }
 
+const WORD = /-?[\d.]+(?:\.\.[\d.]+)?|[A-Za-z_][\w:]*/y
+const KEY = /\w+/y
 const RUST_ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', '0': '\0' }
 
 /** A recursive-descent reader for the `{:#?}` text: identifiers, strings, numbers and ranges, `( ) { } [ ] , :`. */
@@ -185,7 +192,17 @@ class DebugReader {
   constructor(private readonly s: string) {}
 
   private skip(): void {
-    while (this.i < this.s.length && /[\s,]/.test(this.s[this.i] as string)) this.i++
+    for (;;) {
+      const c = this.s.charCodeAt(this.i)
+      if (c !== 0x20 && c !== 0x0a && c !== 0x2c && c !== 0x09 && c !== 0x0d) return
+      this.i++
+    }
+  }
+
+  /** A sticky match at the cursor (slicing the rest of a megabyte-sized dump per token was quadratic). */
+  private match(re: RegExp): string | undefined {
+    re.lastIndex = this.i
+    return re.exec(this.s)?.[0]
   }
 
   value(): unknown {
@@ -199,10 +216,10 @@ class DebugReader {
       this.i++
       return items
     }
-    const m = /^(?:-?[\d.]+(?:\.\.[\d.]+)?|[A-Za-z_][\w:]*)/.exec(this.s.slice(this.i, this.i + 200))
-    if (!m) throw new Error(`BUG: unreadable ruff AST output at ${this.i}: ${this.s.slice(this.i, this.i + 40)}`)
-    this.i += m[0].length
-    const word = m[0]
+    const word = this.match(WORD)
+    if (word === undefined)
+      throw new Error(`BUG: unreadable ruff AST output at ${this.i}: ${this.s.slice(this.i, this.i + 40)}`)
+    this.i += word.length
     this.skip()
     if (this.s[this.i] === '(') {
       this.i++
@@ -215,7 +232,7 @@ class DebugReader {
       this.i++
       const fields: Record<string, unknown> = {}
       for (this.skip(); this.s[this.i] !== '}'; this.skip()) {
-        const key = /^\w+/.exec(this.s.slice(this.i))?.[0] as string
+        const key = this.match(KEY) as string
         this.i += key.length
         this.skip()
         this.i++ // :
