@@ -1,0 +1,145 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import { describe, expect, test } from 'vitest'
+import type { HookFile } from '../../../../src/domain/gates/pre-commit/hook-types.ts'
+import { type HookPlan, planHooks, shlexSplit } from '../../../../src/domain/gates/pre-commit/plan-hooks.ts'
+import { readPreCommitConfig } from '../../../../src/domain/gates/pre-commit/read-pre-commit-config.ts'
+import { runNativeHook } from '../../../../src/domain/gates/pre-commit/run-native-hook.ts'
+import { tagsFromPath } from '../../../../src/domain/gates/pre-commit/tags-from-path.ts'
+
+const ROOT = join(import.meta.dirname, '../../../fixtures/pre-commit/seeds-style')
+
+function walk(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = join(dir, name)
+    return statSync(full).isDirectory() ? walk(full) : [relative(ROOT, full)]
+  })
+}
+
+// The fixture's files plus a path under the excluded .codex/ (git-ignored, so not in the fixture).
+const CONTENT = new Map<string, Uint8Array>(walk(ROOT).map((p) => [p, new Uint8Array(readFileSync(join(ROOT, p)))]))
+CONTENT.set('.codex/log.json', new TextEncoder().encode('{"log": true}  \n'))
+const PATHS = [...CONTENT.keys()].sort()
+const tagsOf = (path: string) =>
+  tagsFromPath({ path, kind: 'file', executable: false, head: CONTENT.get(path) ?? new Uint8Array() })
+const config = readPreCommitConfig(readFileSync(join(ROOT, '.pre-commit-config.yaml'), 'utf8'))
+
+const summary = (plans: HookPlan[]) =>
+  plans.map((p) =>
+    p.kind === 'skipped'
+      ? [p.id, 'skipped', p.reason]
+      : [p.hook.id, p.kind, p.kind === 'command' ? p.argv.join(' ') : p.files.join(' ')],
+  )
+
+describe('planHooks()', () => {
+  test('the seeds-style config: native for pre-commit-hooks, command for the local hook, skipped with reasons for tools not on PATH', () => {
+    const plans = planHooks({ config, paths: PATHS, tagsOf, stage: 'pre-commit', onPath: () => false })
+    expect(summary(plans)).toEqual([
+      [
+        'ruff',
+        'skipped',
+        'hook ruff (repo https://github.com/astral-sh/ruff-pre-commit) needs ruff: install it, or map it in codex-gates.json',
+      ],
+      [
+        'ruff-format',
+        'skipped',
+        'hook ruff-format (repo https://github.com/astral-sh/ruff-pre-commit) needs ruff: install it, or map it in codex-gates.json',
+      ],
+      [
+        'trailing-whitespace',
+        'native',
+        '.pre-commit-config.yaml .secrets.baseline configs/dev.yaml configs/q.sql src/seeds/train.py tests/test_train.py',
+      ],
+      [
+        'end-of-file-fixer',
+        'native',
+        '.pre-commit-config.yaml .secrets.baseline configs/dev.yaml configs/q.sql src/seeds/train.py tests/test_train.py',
+      ],
+      ['check-yaml', 'native', '.pre-commit-config.yaml configs/dev.yaml'],
+      [
+        'mixed-line-ending',
+        'native',
+        '.pre-commit-config.yaml .secrets.baseline configs/dev.yaml configs/q.sql src/seeds/train.py tests/test_train.py',
+      ],
+      ['check-added-large-files', 'native', PATHS.filter((p) => !p.startsWith('.codex/')).join(' ')],
+      [
+        'detect-private-key',
+        'native',
+        '.pre-commit-config.yaml .secrets.baseline configs/dev.yaml configs/q.sql src/seeds/train.py tests/test_train.py',
+      ],
+      [
+        'sqlfluff-lint',
+        'skipped',
+        'hook sqlfluff-lint (repo https://github.com/sqlfluff/sqlfluff) needs sqlfluff: install it, or map it in codex-gates.json',
+      ],
+      [
+        'mypy',
+        'skipped',
+        'hook mypy (repo https://github.com/pre-commit/mirrors-mypy) needs mypy: install it, or map it in codex-gates.json',
+      ],
+      ['pytest-quick', 'command', 'pytest -q -x tests'],
+      [
+        'bandit',
+        'skipped',
+        'hook bandit (repo https://github.com/PyCQA/bandit) needs bandit: install it, or map it in codex-gates.json',
+      ],
+      [
+        'detect-secrets',
+        'skipped',
+        'hook detect-secrets (repo https://github.com/Yelp/detect-secrets) needs detect-secrets-hook: install it, or map it in codex-gates.json',
+      ],
+    ])
+    const pytest = plans.find((p) => p.kind === 'command')
+    expect(pytest).toMatchObject({ passFiles: [], noFiles: false })
+  })
+
+  test('a tool on PATH makes a command with the manifest defaults and the config args; stages filter hooks', () => {
+    const plans = planHooks({
+      config,
+      paths: PATHS,
+      tagsOf,
+      stage: 'pre-commit',
+      onPath: (t) => t === 'mypy' || t === 'bandit',
+    })
+    const mypy = plans.find((p) => p.kind === 'command' && p.hook.id === 'mypy')
+    // No args in the config: the manifest's own args stay, as in pre-commit.
+    expect(mypy).toMatchObject({
+      argv: ['mypy', '--ignore-missing-imports', '--scan-namespace-packages'],
+      files: ['src/seeds/train.py', 'tests/test_train.py'],
+    })
+    const bandit = plans.find((p) => p.kind === 'command' && p.hook.id === 'bandit')
+    expect(bandit).toMatchObject({ argv: ['bandit', '-lll'] })
+    const manual = planHooks({ config, paths: PATHS, tagsOf, stage: 'manual', onPath: () => true })
+    // black by its config stages; three pre-commit-hooks by their manifest's [pre-commit, pre-push, manual].
+    expect(summary(manual).map((s) => s[0])).toEqual([
+      'black',
+      'trailing-whitespace',
+      'end-of-file-fixer',
+      'check-added-large-files',
+    ])
+    expect(manual[0]).toMatchObject({ kind: 'command', argv: ['black'] })
+  })
+
+  test('running the native plans on the fixture: trailing whitespace fixed, the rest clean', () => {
+    const plans = planHooks({ config, paths: PATHS, tagsOf, stage: 'pre-commit', onPath: () => false })
+    const failed: string[] = []
+    for (const plan of plans) {
+      if (plan.kind !== 'native') continue
+      const files: HookFile[] = plan.passFiles.map((path) => ({ path, bytes: CONTENT.get(path) as Uint8Array }))
+      const outcome = runNativeHook(plan, files, { addedFiles: new Set(PATHS) })
+      if (outcome.failed) failed.push(`${plan.hook.id}: ${outcome.problems.map((p) => p.message).join('; ')}`)
+    }
+    expect(failed).toEqual(['trailing-whitespace: Fixing src/seeds/train.py'])
+  })
+})
+
+describe('shlexSplit()', () => {
+  test.each([
+    ['pytest -q -x tests', ['pytest', '-q', '-x', 'tests']],
+    ["python -c 'print(1)'", ['python', '-c', 'print(1)']],
+    ['sh -c "echo \\"hi\\" $X"', ['sh', '-c', 'echo "hi" $X']],
+    ['a\\ b  c', ['a b', 'c']],
+  ])('%j → %j', (s, argv) => {
+    expect(shlexSplit(s)).toEqual(argv)
+  })
+})

@@ -1,0 +1,132 @@
+import { describe, expect, test } from 'vitest'
+import { readPreCommitConfig } from '../../../../src/domain/gates/pre-commit/read-pre-commit-config.ts'
+import { resolveHook } from '../../../../src/domain/gates/pre-commit/resolve-hook.ts'
+import { userErrorFrom } from '../../../support/user-error.ts'
+
+const CONFIG = `# a typical config
+exclude: ^(\\.codex/|LICENSES/)
+default_stages: [commit, push]
+fail_fast: yes
+repos:
+  - repo: https://github.com/pre-commit/pre-commit-hooks
+    rev: v5.0.0
+    hooks:
+      - id: trailing-whitespace
+        args: [--markdown-linebreak-ext=md]
+      - id: check-added-large-files
+        args: ['--maxkb=500']
+        stages: [commit]
+  - repo: local
+    hooks:
+      - id: no-nocommit
+        name: no NOCOMMIT
+        entry: 'NOCOMMIT|DONOTMERGE'
+        language: pygrep
+        types: [python]
+        files: |
+          (?x)^(
+            src/|
+            tests/
+          )
+        always_run: on
+      - id: tests
+        name: tests
+        entry: pytest -q
+        language: system
+        pass_filenames: false
+        extra_key: 1
+`
+
+describe('readPreCommitConfig()', () => {
+  test('normalises hooks with their lines, YAML 1.1 booleans, current stage names and top-level defaults', () => {
+    const config = readPreCommitConfig(CONFIG)
+    expect(config).toMatchObject({
+      exclude: '^(\\.codex/|LICENSES/)',
+      files: '',
+      fail_fast: true,
+      default_stages: ['pre-commit', 'pre-push'],
+    })
+    expect(config.hooks.map((h) => [h.repo, h.id, h.line])).toEqual([
+      ['https://github.com/pre-commit/pre-commit-hooks', 'trailing-whitespace', 9],
+      ['https://github.com/pre-commit/pre-commit-hooks', 'check-added-large-files', 11],
+      ['local', 'no-nocommit', 16],
+      ['local', 'tests', 27],
+    ])
+    expect(config.hooks[1]?.fields).toEqual({ args: ['--maxkb=500'], stages: ['pre-commit'] })
+    expect(config.hooks[2]?.fields).toMatchObject({ language: 'pygrep', always_run: true, types: ['python'] })
+    expect(config.hooks[3]?.fields.language).toBe('unsupported')
+    expect(config.warnings).toEqual([
+      'top-level `default_stages` uses deprecated stage names (commit, push) which will be removed in a future version.  run: `pre-commit migrate-config` to automatically fix this.',
+      'hook id `check-added-large-files` uses deprecated stage names (commit) which will be removed in a future version.  run: `pre-commit migrate-config` to automatically fix this.',
+      'Unexpected key(s) present on local => tests: extra_key',
+    ])
+  })
+
+  test('a local hook resolves with pre-commit defaults; stages fall back to default_stages', () => {
+    const config = readPreCommitConfig(CONFIG)
+    const tests = resolveHook(config.hooks[3]!, undefined, config)
+    expect(tests).toMatchObject({
+      types: ['file'],
+      exclude: '^$',
+      files: '',
+      pass_filenames: false,
+      stages: ['pre-commit', 'pre-push'],
+      args: [],
+    })
+  })
+
+  test('warns like pre-commit on unknown keys, glob-like regexes and mutable revs', () => {
+    const config = readPreCommitConfig(
+      'repos:\n- repo: https://github.com/psf/black\n  rev: main\n  foo: 1\n  hooks:\n  - id: black\n    files: src/*\nunknown: 1\n',
+    )
+    expect(config.warnings).toEqual([
+      'Unexpected key(s) present at root: unknown',
+      "The 'rev' field of repo 'https://github.com/psf/black' appears to be a mutable reference (moving tag / branch).  Mutable references are never updated after first install and are not supported.",
+      'Unexpected key(s) present on https://github.com/psf/black: foo',
+      "The 'files' field in hook 'black' is a regex, not a glob -- matching '/*' probably isn't what you want here",
+    ])
+  })
+
+  test.each([
+    [
+      'repos:\n- repo: local\n  hooks:\n  - id: x\n    name: x\n    entry: x\n    language: system\n    args: --fix\n',
+      ':8: hook x (repo local) field `args`: expected a list of strings, got string "--fix"',
+    ],
+    [
+      'repos:\n- repo: local\n  hooks:\n  - id: x\n    name: x\n    entry: x\n    language: system\n    always_run: maybe\n',
+      ':8: hook x (repo local) field `always_run`: expected true or false',
+    ],
+    [
+      'repos:\n- repo: local\n  hooks:\n  - id: x\n    name: x\n    language: system\n',
+      ':4: hook x (repo local): missing required key `entry`',
+    ],
+    [
+      'repos:\n- repo: local\n  hooks:\n  - id: x\n    name: x\n    entry: x\n    language: cobol\n',
+      'field `language`: "cobol" is not a pre-commit language',
+    ],
+    [
+      'repos:\n- repo: local\n  hooks:\n  - id: x\n    name: x\n    entry: x\n    language: system\n    types: [pythn]\n',
+      "field `types`: Type tag 'pythn' is not recognized.",
+    ],
+    [
+      'repos:\n- repo: local\n  hooks:\n  - id: x\n    name: x\n    entry: x\n    language: system\n    stages: [comit]\n',
+      'field `stages`: "comit" is not a stage',
+    ],
+    [
+      'repos:\n- repo: local\n  hooks:\n  - id: x\n    name: x\n    entry: x\n    language: system\n    files: "(?i:a)"\n',
+      'field `files`: scoped inline flags',
+    ],
+    [
+      'repos:\n- repo: https://github.com/x/y\n  hooks: []\n',
+      'repo https://github.com/x/y: missing required key `rev`',
+    ],
+    ['repos: {}\n', '`repos`: expected a list of repositories'],
+    ['repos: [\n', 'not valid YAML'],
+  ])('rejects %j naming file, hook and field', (text, message) => {
+    const error = userErrorFrom(() => readPreCommitConfig(text, 'cfg.yaml'))
+    expect(error.code).toBe('pre-commit-config')
+    expect(error.message).toContain('cfg.yaml')
+    expect(error.message).toContain(message)
+    expect(error.hint).toBeTruthy()
+  })
+})
