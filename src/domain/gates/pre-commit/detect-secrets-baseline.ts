@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { UserError } from '../../../errors/user-error.ts'
+import { UserError } from '../../../foundation/errors/user-error.ts'
 
 /** One accepted secret of a detect-secrets baseline (the plaintext is never stored, only its sha1). */
 export interface BaselineEntry {

@@ -1,4 +1,4 @@
-import { UserError } from '../../../errors/user-error.ts'
+import { UserError } from '../../../foundation/errors/user-error.ts'
 
 /** One option of a hook's argparse parser. */
 export interface OptionSpec {

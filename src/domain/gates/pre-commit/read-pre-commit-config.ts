@@ -1,5 +1,5 @@
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type YAMLMap } from 'yaml'
-import { UserError } from '../../../errors/user-error.ts'
+import { UserError } from '../../../foundation/errors/user-error.ts'
 import { ALL_TAGS } from './all-tags.ts'
 import { compilePythonRegex, PythonRegexError } from './python-regex.ts'
 

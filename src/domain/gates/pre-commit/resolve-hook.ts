@@ -1,4 +1,4 @@
-import { UserError } from '../../../errors/user-error.ts'
+import { UserError } from '../../../foundation/errors/user-error.ts'
 import { type ConfigHook, HOOK_DEFAULTS, type HookFields, type PreCommitConfig } from './read-pre-commit-config.ts'
 
 /** A hook with every field settled: manifest defaults, then the config's overrides, then stages. */

@@ -1,4 +1,4 @@
-import { UserError } from '../../../../errors/user-error.ts'
+import { UserError } from '../../../../foundation/errors/user-error.ts'
 import { parseHookArgs } from '../hook-args.ts'
 import type { GitFacts, HookFile, HookOutcome } from '../hook-types.ts'
 import type { NativeHook } from '../native-hook.ts'

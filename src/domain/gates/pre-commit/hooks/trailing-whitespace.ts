@@ -1,4 +1,4 @@
-import { UserError } from '../../../../errors/user-error.ts'
+import { UserError } from '../../../../foundation/errors/user-error.ts'
 import { parseHookArgs } from '../hook-args.ts'
 import type { FileVerdict, HookFile } from '../hook-types.ts'
 import { bytesEqual, concatBytes, type NativeHook, readlines, runPerFile } from '../native-hook.ts'
