@@ -55,8 +55,15 @@ export interface CommandContext<O extends OptionDefs = OptionDefs> {
   path: string
 }
 
+/**
+ * A command of any option shape. `run` takes its own options type, so commands are contravariant
+ * in it: no narrower type than `any` admits every command into one subcommand table.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: see above
+export type AnyCommand = CommandDef<any>
+
 /** A lazily loaded subcommand: importing a verb's module only when it runs keeps start-up fast. */
-export type CommandLoader = () => Promise<CommandDef<any>>
+export type CommandLoader = () => Promise<AnyCommand>
 
 /**
  * A command declared once (citty's `defineCommand` is the model): its options with types,
@@ -71,7 +78,7 @@ export interface CommandDef<O extends OptionDefs = OptionDefs> {
   description?: string
   options?: O
   positionals?: readonly PositionalDef[]
-  subcommands?: Readonly<Record<string, CommandDef<any> | CommandLoader>>
+  subcommands?: Readonly<Record<string, AnyCommand | CommandLoader>>
   /** Example invocations for `--help`, without the command name. */
   examples?: readonly string[]
   /** Returns the exit code. Absent on a command that only groups subcommands. */

@@ -1,7 +1,7 @@
-import type { CommandDef, OptionDef, OptionDefs } from './define-command.ts'
+import type { AnyCommand, OptionDef, OptionDefs } from './define-command.ts'
 
 /** The `--help` text of a command, generated from its declaration. */
-export function renderHelp(command: CommandDef<any>, path: string = command.name): string {
+export function renderHelp(command: AnyCommand, path: string = command.name): string {
   const lines: string[] = []
   const declared: OptionDefs = command.options ?? {}
   const positionals = (command.positionals ?? []).map((p) => {

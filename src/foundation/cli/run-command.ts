@@ -1,5 +1,5 @@
 import { EXIT, UserError } from '../errors/user-error.ts'
-import type { CommandContext, CommandDef, CommandLoader, OptionDef, OptionDefs } from './define-command.ts'
+import type { AnyCommand, CommandContext, CommandLoader, OptionDef, OptionDefs } from './define-command.ts'
 import type { Io } from './io.ts'
 import { nearest } from './nearest.ts'
 import { renderHelp } from './render-help.ts'
@@ -10,7 +10,7 @@ import { renderHelp } from './render-help.ts'
  * a UserError (exit 2) naming the flag or verb, the nearest valid one and the `--help` to read.
  */
 export async function runCommand(
-  command: CommandDef<any>,
+  command: AnyCommand,
   argv: readonly string[],
   io: Io,
   path = command.name,
@@ -46,16 +46,17 @@ export async function runCommand(
   const { options, positionals } = parseOptions(command, argv, path)
   checkPositionals(command, positionals, path)
   if (!command.run) throw new Error(`BUG: command ${path} has neither run nor subcommands`)
-  const context: CommandContext<OptionDefs> = { options, positionals, io, path }
+  // parseOptions checked every value against its declaration: this is the type it declares.
+  const context = { options, positionals, io, path } as CommandContext<OptionDefs>
   return command.run(context)
 }
 
 /** Option values and positionals of `argv`, typed and checked against the declaration. */
 export function parseOptions(
-  command: CommandDef<any>,
+  command: AnyCommand,
   argv: readonly string[],
   path: string = command.name,
-): { options: Record<string, any>; positionals: string[] } {
+): { options: Record<string, unknown>; positionals: string[] } {
   const defs: OptionDefs = command.options ?? {}
   const byShort = new Map<string, string>()
   for (const [name, def] of Object.entries(defs)) if (def.short) byShort.set(def.short, name)
@@ -165,7 +166,7 @@ function unknownFlag(arg: string, defs: OptionDefs, path: string): UserError {
   )
 }
 
-function checkPositionals(command: CommandDef<any>, positionals: string[], path: string): void {
+function checkPositionals(command: AnyCommand, positionals: string[], path: string): void {
   const declared = command.positionals ?? []
   const required = declared.filter((p) => p.required)
   if (positionals.length < required.length) {
