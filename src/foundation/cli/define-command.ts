@@ -81,6 +81,11 @@ export interface CommandDef<O extends OptionDefs = OptionDefs> {
   subcommands?: Readonly<Record<string, AnyCommand | CommandLoader>>
   /** Example invocations for `--help`, without the command name. */
   examples?: readonly string[]
+  /**
+   * Hands every argument to `run` as a positional, unparsed (`--help` included): for commands
+   * whose own parser still does the work.
+   */
+  passthrough?: boolean
   /** Returns the exit code. Absent on a command that only groups subcommands. */
   run?: (context: CommandContext<O>) => number | Promise<number>
 }

@@ -39,6 +39,9 @@ export async function runCommand(
       return asked ? EXIT.ok : EXIT.usage
     }
   }
+  if (command.passthrough && command.run) {
+    return command.run({ options: {}, positionals: [...argv], io, path } as CommandContext<OptionDefs>)
+  }
   if (argv.includes('--help') || argv.includes('-h')) {
     io.stdout(renderHelp(command, path))
     return EXIT.ok

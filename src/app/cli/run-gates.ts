@@ -1,0 +1,45 @@
+import { join } from 'node:path'
+import LedgerReporter from '../../adapters/reporter/ledger-reporter.ts'
+import { gatesProject } from '../../adapters/vitest/gates-project.ts'
+import { loadGatesConfig } from '../../domain/gates/gates-config.ts'
+import { defineCommand } from '../../foundation/cli/define-command.ts'
+import { EXIT } from '../../foundation/errors/user-error.ts'
+import { gatedRoot } from './gated-root.ts'
+import { loadVitest } from './load-vitest.ts'
+
+/** `codex-gates run`: every enabled gate of the repository, as the Vitest project `gates`. */
+export const runCommandDef = defineCommand({
+  name: 'run',
+  summary: "run the repository's gates (the Vitest project `gates`); results in the ledger",
+  options: {
+    root: { type: 'string', valueName: 'dir', description: 'the repository to gate (default: the git root here)' },
+    'no-cache': {
+      type: 'boolean',
+      description: 'run gates whose inputs are unchanged instead of reusing their result',
+    },
+    gate: { type: 'string', multiple: true, valueName: 'name', description: 'run only this gate (repeatable)' },
+  },
+  examples: ['', '--gate secrets --gate docs-links', '--root ../other-repo'],
+  run: async ({ options, io }) => {
+    const root = gatedRoot(io.cwd, options.root)
+    const config = loadGatesConfig(root, io.env) // a bad config is exit 2 before Vitest starts
+    const env: Record<string, string> = { GATES_ROOT: root }
+    if (options['no-cache']) env.CODEX_GATES_NO_CACHE = '1'
+    const { node } = await loadVitest(root)
+    const reporter = new LedgerReporter({ db: join(root, '.codex', 'session_logs.db') })
+    const filters = options.gate.map((g) => `${g}.gate.`)
+    const before = process.exitCode
+    process.exitCode = undefined
+    const vitest = await node.startVitest(
+      'test',
+      filters,
+      { root, config: false, watch: false, project: ['gates'], reporters: ['default', reporter] },
+      { test: { projects: [gatesProject(root, { env })] } },
+    )
+    await vitest?.close()
+    const code = process.exitCode ?? (vitest ? EXIT.ok : EXIT.failed)
+    process.exitCode = before
+    void config
+    return Number(code)
+  },
+})
