@@ -66,9 +66,9 @@ describe('parseRequirementsFile()', () => {
     expect(at(16)).toMatchObject({ form: 'url', requirement: { canonical: 'accelerate' } })
   })
 
-  test('${VAR} expands from the environment; an unset one stays as written', () => {
+  test('an env var reference expands from the environment; an unset one stays as written', () => {
     expect(formatSpecifierSet(at(17)!.requirement!.specifier)).toBe('==0.17.0')
-    const unset = parseRequirementsFile('wandb==${WANDB_VERSION}\n', 'r.txt', {})
+    const unset = parseRequirementsFile(`wandb==\${WANDB_VERSION}\n`, 'r.txt', {})
     expect(unset.entries).toEqual([])
     expect(unset.problems[0]?.message).toMatch(/not a valid requirement: wandb==\$\{WANDB_VERSION\}/)
   })

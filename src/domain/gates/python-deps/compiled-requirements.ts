@@ -38,8 +38,16 @@ export function compiledLock(file: RequirementsFile, text: string): LockFile {
       ?.split(/\s+/)
       .filter((arg) => /\.(?:in|txt|toml|cfg|py)$/.test(arg) && !arg.startsWith('-') && !arg.includes('=')) ?? []
   const output = /(?:--output-file[= ]|-o\s+)(\S+)/.exec(command ?? '')?.[1]
-  const inputs = named.filter((arg) => arg !== output && `${dir}${arg}` !== file.path)
-  if (inputs.length > 0) lock.inputs = inputs.map((arg) => ({ path: `${dir}${arg}` }))
+  // The command's paths are relative to where it ran: the repository root or the lock's folder.
+  const base = output
+    ? output === file.path
+      ? ''
+      : dir
+    : dir && named.length > 0 && named.every((arg) => arg.startsWith(dir))
+      ? ''
+      : dir
+  const inputs = named.filter((arg) => arg !== output).map((arg) => `${base}${arg}`)
+  if (inputs.length > 0) lock.inputs = inputs.filter((p) => p !== file.path).map((path) => ({ path }))
   else if (/\.txt$/.test(file.path)) lock.inputs = [{ path: file.path.replace(/\.txt$/, '.in') }]
   return lock
 }

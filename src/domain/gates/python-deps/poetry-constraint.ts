@@ -25,7 +25,7 @@ export class PoetryConstraintError extends Error {
 
 function alternativeToPep440(alternative: string, whole: string): string {
   const clauses: string[] = []
-  const re = /(\^|~=|~|===|==|!=|>=|<=|>|<|=)?\s*([^\s,]+)/g
+  const re = /(\^|~=|~|===|==|!=|>=|<=|>|<|=)?\s*([^\s,<>=!~^][^\s,]*)/g
   let consumed = 0
   for (const m of alternative.matchAll(re)) {
     // Only separators may sit between clauses.

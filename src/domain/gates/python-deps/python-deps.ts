@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { resolve, sep } from 'node:path'
-import { makeFinding } from '../../../gates/finding.ts'
+import { makeFinding, sortFindings } from '../../../gates/finding.ts'
 import type { CacheInputs, ScanResult } from '../../../gates/gate.ts'
 import { checkConflictingPins } from './check-conflicting-pins.ts'
 import { checkHashes } from './check-hashes.ts'
@@ -17,7 +17,7 @@ import {
   installedDistributions,
   type PythonRunner,
 } from './python-environment.ts'
-import { isPythonDependencyFile, loadPythonProject } from './python-project.ts'
+import { isPythonDependencyFile, loadPythonProject, requirementsRoots } from './python-project.ts'
 import { readRequirementsTree } from './requirements-includes.ts'
 
 /** The python-deps gate's defaults; configs/gates.json overrides them field by field. */
@@ -90,20 +90,22 @@ export function scanPythonDeps(
       issues.push(...checkLicenses(project, installed, markers, config.license_allow, config.license_exceptions))
     }
   }
-  const findings = issues
-    .filter((i) => i.severity !== 'info')
-    .map((i) =>
-      makeFinding({
-        gate: 'python-deps',
-        rule: i.rule,
-        severity: i.severity as 'error' | 'warn',
-        file: i.file,
-        line: i.line,
-        message: i.message,
-        remediation: i.remediation,
-        identity: i.identity,
-      }),
-    )
+  const findings = sortFindings(
+    issues
+      .filter((i) => i.severity !== 'info')
+      .map((i) =>
+        makeFinding({
+          gate: 'python-deps',
+          rule: i.rule,
+          severity: i.severity as 'error' | 'warn',
+          file: i.file,
+          line: i.line,
+          message: i.message,
+          remediation: i.remediation,
+          identity: i.identity,
+        }),
+      ),
+  )
   const notes = issues.filter((i) => i.severity === 'info')
   const summary =
     `python-deps: ${kind} (${reason}); ${project.declared.length} declarations in ${project.filesRead.length} files; ` +
@@ -132,7 +134,7 @@ export function pythonDepsCacheInputs(
 ): CacheInputs {
   const read = repoReader(root)
   const candidates = files.filter(isPythonDependencyFile)
-  const tree = readRequirementsTree(candidates, read, context.env)
+  const tree = readRequirementsTree(requirementsRoots(candidates), read, context.env)
   const texts = [...tree.files.keys()].map((p) => read(p) ?? '')
   // Requirements may expand ${VAR}: their values are inputs (hashed: they may be index tokens).
   const vars = [...new Set(texts.flatMap((t) => [...t.matchAll(/\$\{([A-Z0-9_]+)\}/g)].map((m) => m[1]!)))].sort()

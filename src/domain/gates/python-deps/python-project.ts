@@ -37,7 +37,7 @@ export function isPythonDependencyFile(path: string): boolean {
     base === 'uv.lock' ||
     base === 'poetry.lock' ||
     isRequirementsName(path) ||
-    /^constraints?[-_.]?[^/]*\.txt$/i.test(base)
+    isConstraintsName(path)
   )
 }
 
@@ -54,8 +54,7 @@ export function loadPythonProject(
     return text
   }
   const candidates = files.filter(isPythonDependencyFile).sort()
-  const requirementRoots = candidates.filter((p) => isRequirementsName(p) || /(?:^|\/)constraints?[^/]*\.txt$/i.test(p))
-  const tree = readRequirementsTree(requirementRoots, reading, env)
+  const tree = readRequirementsTree(requirementsRoots(candidates), reading, env)
   const project: PythonProject = {
     declared: [],
     constraints: [],
@@ -109,6 +108,20 @@ export function loadPythonProject(
 }
 
 // --- internal ---
+
+/** Requirements files to start from: requirements-named ones install, constraints-named ones constrain. */
+export function requirementsRoots(
+  candidates: readonly string[],
+): { path: string; kind: 'requirement' | 'constraint' }[] {
+  return candidates.flatMap((path): { path: string; kind: 'requirement' | 'constraint' }[] => {
+    if (isRequirementsName(path)) return [{ path, kind: 'requirement' }]
+    return isConstraintsName(path) ? [{ path, kind: 'constraint' }] : []
+  })
+}
+
+function isConstraintsName(path: string): boolean {
+  return /^constraints?[-_.]?[^/]*\.txt$/i.test(posix.basename(path))
+}
 
 function isRequirementsName(path: string): boolean {
   const base = posix.basename(path)

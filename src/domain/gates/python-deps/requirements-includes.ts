@@ -22,10 +22,11 @@ export interface IncludeProblem {
 /**
  * Reads each root and, depth first, every file it includes; an include is relative to the
  * including file's folder (pip's rule). A cycle is reported at the include that closes it, and
- * not followed. `read` takes a repo-relative path and returns undefined for a missing file.
+ * not followed. `read` takes a repo-relative path and returns undefined for a missing file. A
+ * root given as `{ path, kind: 'constraint' }` (a `constraints.txt` found on its own) constrains.
  */
 export function readRequirementsTree(
-  roots: readonly string[],
+  roots: readonly (string | { path: string; kind: 'requirement' | 'constraint' })[],
   read: (path: string) => string | undefined,
   env: Readonly<Record<string, string | undefined>> = {},
 ): RequirementsTree {
@@ -46,7 +47,8 @@ export function readRequirementsTree(
     reported.add(key)
   }
 
-  for (const root of roots) {
+  for (const entry of roots) {
+    const root = typeof entry === 'string' ? entry : entry.path
     const closure: string[] = []
     const stack: string[] = []
     const visit = (path: string, role: 'requirement' | 'constraint') => {
@@ -87,7 +89,7 @@ export function readRequirementsTree(
       }
       stack.pop()
     }
-    visit(root, 'requirement')
+    visit(root, typeof entry === 'string' ? 'requirement' : entry.kind)
     tree.closures.set(root, closure)
   }
   for (const path of tree.files.keys()) if (!requirementRole.has(path)) tree.constraintFiles.add(path)
