@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { checkInstalled } from '../../../../src/domain/gates/python-deps/check-installed.ts'
+import { checkInstalled, installScope } from '../../../../src/domain/gates/python-deps/check-installed.ts'
 import {
   findPythonEnvironment,
   installedDistributions,
@@ -66,12 +66,29 @@ describe('checkInstalled()', () => {
     expect(issues[2]!.remediation).toBe('run `pip install -r requirements-tools.txt`')
   })
 
-  test('with the system python3 (shared by other projects) a missing package is a note, not a warning', () => {
+  test('with the system python3 (shared by other projects) drift warns and a missing package is a note', () => {
     const root = tempRepo({ ...FILES, ...installed })
     const env = { ...findPythonEnvironment(root, {}, NO_PYTHON)!, origin: 'python3' as const }
-    const notes = checkInstalled(memoryProject(FILES), env, installedDistributions(env)).filter(
-      (i) => i.rule === 'not-installed',
-    )
-    expect(notes.map((n) => n.severity)).toEqual(['info'])
+    const issues = checkInstalled(memoryProject(FILES), env, installedDistributions(env))
+    expect(issues.map((i) => `${i.severity} ${i.rule}`)).toEqual([
+      'warn installed-drift',
+      'warn installed-drift',
+      'info not-installed',
+    ])
+  })
+
+  test("installScope(): an application's core install includes its requirements files, a library's does not", () => {
+    const project = memoryProject(FILES)
+    const names = (kind: 'application' | 'library') =>
+      project.declared.filter(installScope(kind)).map((d) => `${d.section}:${d.name}`)
+    expect(names('application')).toEqual([
+      'project.dependencies:torch',
+      'project.dependencies:numpy',
+      'project.dependencies:safetensors',
+      'project.dependencies:pywin32',
+      'requirements:tqdm',
+      'requirements:rich',
+    ])
+    expect(names('library')).toEqual(names('application').slice(0, 4))
   })
 })

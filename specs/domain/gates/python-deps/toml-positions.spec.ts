@@ -63,6 +63,13 @@ describe('tomlPositions()', () => {
     expect(positions.line(path)).toBe(line)
   })
 
+  test('maxDepth keeps only short paths (what a large lock file needs)', () => {
+    const shallow = tomlPositions(DOC, { maxDepth: 3 })
+    expect(shallow.line(['package', 1, 'name'])).toBe(24)
+    expect(shallow.line(['package', 1, 'wheels'])).toBe(25)
+    expect(shallow.line(['package', 1, 'wheels', 1, 'url'])).toBeUndefined()
+  })
+
   test('a path that is not in the document has no line', () => {
     expect(positions.line(['not', 'a', 'table'])).toBeUndefined()
     expect(positions.line(['project', 'dependencies', 3])).toBeUndefined()

@@ -7,30 +7,31 @@ import type { InstalledDistribution, PythonEnvironment } from './python-environm
 import type { PythonProject } from './python-project.ts'
 
 /**
- * The installed environment against the declarations: a package installed at a version outside
- * its declared range, or other than its lock pins (`installed-drift`, error), and a runtime
- * package that is not installed (`not-installed`: a warning in the project's venv, a note for the
- * system python3, which may serve other projects). Declarations whose marker is false here, and
- * extras and groups that are not installed, are skipped.
+ * The installed environment against the declarations it should hold (`inScope`: the gate passes
+ * the core install, see installScope): a package installed at a version outside its declared
+ * range, or other than its lock pins (`installed-drift`), and one that is not installed
+ * (`not-installed`). In the project's venv these are an error and a warning; the system python3
+ * may serve other projects, so there they are a warning and a note. Declarations whose marker is
+ * false here are skipped.
  */
 export function checkInstalled(
   project: PythonProject,
   environment: PythonEnvironment,
   installed: ReadonlyMap<string, InstalledDistribution>,
+  inScope: (dep: DeclaredDependency) => boolean = (dep) => dep.group === 'main',
 ): Issue[] {
   const issues: Issue[] = []
   const ownNames = new Set(project.pyprojects.flatMap((p) => (p.name ? [p.name] : [])))
-  const envName = environment.origin === 'python3' ? `python3 (${environment.prefix})` : environment.prefix
+  const shared = environment.origin === 'python3'
+  const envName = shared ? `python3 (${environment.prefix})` : environment.prefix
   for (const dep of project.declared) {
-    if (ownNames.has(dep.name)) continue
+    if (ownNames.has(dep.name) || !inScope(dep)) continue
     if (dep.marker && evaluateMarkerPartly(dep.marker, environment.markers) === false) continue
     const dist = installed.get(dep.name)
-    const core = dep.group === 'main'
     if (!dist) {
-      if (!core) continue
       issues.push({
         rule: 'not-installed',
-        severity: environment.origin === 'python3' ? 'info' : 'warn',
+        severity: shared ? 'info' : 'warn',
         file: dep.file,
         line: dep.line,
         message: `${dep.name} (${spec(dep)}) is not installed in ${envName}`,
@@ -47,7 +48,7 @@ export function checkInstalled(
     if (!dep.direct && !satisfiedBy(dep, dist.version)) {
       issues.push({
         rule: 'installed-drift',
-        severity: 'error',
+        severity: shared ? 'warn' : 'error',
         file: dep.file,
         line: dep.line,
         message: `${dep.name} is declared ${spec(dep)} but ${installedAt}`,
@@ -57,7 +58,7 @@ export function checkInstalled(
     } else if (lock && locked && locked.length > 0 && !locked.some((l) => sameVersion(l.version, dist.version))) {
       issues.push({
         rule: 'installed-drift',
-        severity: 'error',
+        severity: shared ? 'warn' : 'error',
         file: lock.path,
         line: locked[0]!.line,
         message: `${dep.name} is locked at ${locked.map((l) => l.version).join(' / ')} but ${installedAt}`,
@@ -67,6 +68,15 @@ export function checkInstalled(
     }
   }
   return issues
+}
+
+/**
+ * What an install of the project holds: the main runtime declarations, and in an application its
+ * requirements files too. Extras and groups may be left out on purpose; a library's requirements
+ * files are recipes for other environments.
+ */
+export function installScope(kind: 'application' | 'library'): (dep: DeclaredDependency) => boolean {
+  return (dep) => dep.group === 'main' && (kind === 'application' || dep.section !== 'requirements')
 }
 
 // --- internal ---

@@ -9,9 +9,10 @@ import type { PythonProject } from './python-project.ts'
 
 /**
  * Licences of what the project installs: the installed distributions reachable from its
- * declarations through `Requires-Dist` (markers evaluated for this environment and the requested
- * extras), each against the allowlist of SPDX ids. A transitive package is reported at the
- * declaration that pulls it in, with the chain. `exceptions` (distribution → reason) are skipped.
+ * declarations in scope (the gate passes installScope) through `Requires-Dist` (markers
+ * evaluated for this environment and the requested extras), each against the allowlist of SPDX
+ * ids. A transitive package is reported at the declaration that pulls it in, with the chain.
+ * `exceptions` (distribution → reason) are skipped.
  */
 export function checkLicenses(
   project: PythonProject,
@@ -19,12 +20,13 @@ export function checkLicenses(
   markers: MarkerEnvironment,
   allow: readonly string[],
   exceptions: Readonly<Record<string, string>>,
+  inScope: (dep: DeclaredDependency) => boolean = (dep) => dep.group === 'main',
 ): Issue[] {
   const allowed = new Set(allow)
   const exempt = new Set(Object.keys(exceptions).map((n) => n.toLowerCase().replace(/[-_.]+/g, '-')))
   const ownNames = new Set(project.pyprojects.flatMap((p) => (p.name ? [p.name] : [])))
   const issues: Issue[] = []
-  for (const { dist, via, chain } of reachable(project.declared, installed, markers, ownNames)) {
+  for (const { dist, via, chain } of reachable(project.declared.filter(inScope), installed, markers, ownNames)) {
     if (exempt.has(dist.canonical)) continue
     const license = distLicense(dist)
     const path = chain.length > 1 ? ` (via ${chain.join(' → ')})` : ''

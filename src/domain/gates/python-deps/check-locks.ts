@@ -33,7 +33,7 @@ export function checkLocks(project: PythonProject, markers: MarkerEnvironment): 
       })
       continue
     }
-    const versions = locked.flatMap((l) => (l.version ? [l.version] : []))
+    const versions = [...new Set(locked.flatMap((l) => (l.version ? [l.version] : [])))]
     if (!dep.direct && versions.length > 0 && !versions.some((v) => satisfiedBy(dep, v))) {
       issues.push({
         rule: 'lock-mismatch',

@@ -14,7 +14,7 @@ export function parsePoetryLock(text: string, path: string): LockFile {
     lock.problems.push({ line: error.line, message: `not valid TOML: ${error.message.split('\n')[0]}` })
     return lock
   }
-  const positions = tomlPositions(text)
+  const positions = tomlPositions(text, { maxDepth: 3 })
   const packages = Array.isArray(doc.package) ? (doc.package as Record<string, unknown>[]) : []
   packages.forEach((pkg, i) => {
     if (typeof pkg.name !== 'string') return

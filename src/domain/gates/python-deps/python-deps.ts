@@ -5,7 +5,7 @@ import { makeFinding, sortFindings } from '../../../gates/finding.ts'
 import type { CacheInputs, ScanResult } from '../../../gates/gate.ts'
 import { checkConflictingPins } from './check-conflicting-pins.ts'
 import { checkHashes } from './check-hashes.ts'
-import { checkInstalled } from './check-installed.ts'
+import { checkInstalled, installScope } from './check-installed.ts'
 import { checkLicenses } from './check-licenses.ts'
 import { checkLocks } from './check-locks.ts'
 import { checkPinning } from './check-pinning.ts'
@@ -85,9 +85,10 @@ export function scanPythonDeps(
   ]
   if (environment) {
     const installed = installedDistributions(environment)
-    if (config.check_installed) issues.push(...checkInstalled(project, environment, installed))
+    const scope = installScope(kind)
+    if (config.check_installed) issues.push(...checkInstalled(project, environment, installed, scope))
     if (config.check_licenses) {
-      issues.push(...checkLicenses(project, installed, markers, config.license_allow, config.license_exceptions))
+      issues.push(...checkLicenses(project, installed, markers, config.license_allow, config.license_exceptions, scope))
     }
   }
   const findings = sortFindings(

@@ -11,10 +11,13 @@ export interface TomlPositions {
   line(path: TomlPath): number | undefined
 }
 
-/** Scans `text` once; lookups are map hits. Array-of-tables entries are indexed: `['package', 3, 'name']`. */
-export function tomlPositions(text: string): TomlPositions {
+/**
+ * Scans `text` once; lookups are map hits. Array-of-tables entries are indexed: `['package', 3, 'name']`.
+ * `maxDepth` keeps only paths that short (a 1 MB uv.lock needs `package.N.name`, not every wheel).
+ */
+export function tomlPositions(text: string, options: { maxDepth?: number } = {}): TomlPositions {
   const offsets = new Map<string, number>()
-  new Scanner(text, offsets).document()
+  new Scanner(text, offsets, options.maxDepth ?? Number.POSITIVE_INFINITY).document()
   const starts = [0]
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1)
   return {
@@ -43,6 +46,7 @@ class Scanner {
   constructor(
     private readonly text: string,
     private readonly offsets: Map<string, number>,
+    private readonly maxDepth: number,
   ) {}
 
   document(): void {
@@ -202,7 +206,7 @@ class Scanner {
 
   /** Records the path and every table it implies (`[a.b.c]` defines `a` and `a.b` where they are new). */
   private record(path: readonly (string | number)[], offset: number): void {
-    for (let end = path.length; end > 0; end--) {
+    for (let end = Math.min(path.length, this.maxDepth); end > 0; end--) {
       const id = JSON.stringify(path.slice(0, end))
       if (this.offsets.has(id)) return
       this.offsets.set(id, offset)
