@@ -1,0 +1,28 @@
+import { parse, TomlError } from 'smol-toml'
+import { addLocked, type LockFile } from './lock-file.ts'
+import { canonicalizeName } from './pep508-marker.ts'
+import { tomlPositions } from './toml-positions.ts'
+
+/** poetry.lock: `[[package]]` name and version for everything Poetry resolved, groups and extras included. */
+export function parsePoetryLock(text: string, path: string): LockFile {
+  const lock: LockFile = { path, format: 'poetry', packages: new Map(), inputs: [{ path: '.' }], problems: [] }
+  let doc: Record<string, unknown>
+  try {
+    doc = parse(text) as Record<string, unknown>
+  } catch (error) {
+    if (!(error instanceof TomlError)) throw error
+    lock.problems.push({ line: error.line, message: `not valid TOML: ${error.message.split('\n')[0]}` })
+    return lock
+  }
+  const positions = tomlPositions(text, { maxDepth: 3 })
+  const packages = Array.isArray(doc.package) ? (doc.package as Record<string, unknown>[]) : []
+  packages.forEach((pkg, i) => {
+    if (typeof pkg.name !== 'string') return
+    addLocked(lock.packages, {
+      name: canonicalizeName(pkg.name),
+      version: typeof pkg.version === 'string' ? pkg.version : undefined,
+      line: positions.line(['package', i, 'name']) ?? positions.line(['package', i]) ?? 1,
+    })
+  })
+  return lock
+}
