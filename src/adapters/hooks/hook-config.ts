@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { mkdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
+import { scannerSourceHash } from '../../domain/gates/cache-key.ts'
 import type { GatesConfig } from '../../domain/gates/gates-config.ts'
 import { PACKAGE_ROOT } from '../../domain/gates/repo-files.ts'
 import { writeFileAtomic } from '../../foundation/fs/write-file-atomic.ts'
@@ -38,7 +39,7 @@ export function configKey(configBlob: string | undefined, env: NodeJS.ProcessEnv
   const explicit = env.CODEX_GATES_CONFIG
   hash.update(explicit ? `file:${explicit}:${fileHash(explicit)}` : `blob:${configBlob ?? 'none'}`)
   hash.update(`\0${fileHash(join(PACKAGE_ROOT, 'configs', 'schemas', 'gates.schema.json'))}`)
-  hash.update(`\0${fileHash(join(PACKAGE_ROOT, 'src', 'domain', 'gates', 'gates-config.ts'))}`)
+  hash.update(`\0${scannerSourceHash()}`) // the defaults live in the gates' sources
   return hash.digest('hex')
 }
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { join } from 'node:path'
 import type {
   Reporter,
   SerializedError,
@@ -11,7 +12,7 @@ import type {
 import { errorMessage } from '../../foundation/errors/user-error.ts'
 import { redactValue, secretEnvValues } from '../../foundation/redact/redact.ts'
 import { appendErrorBlocks, type ErrorBlock } from '../../ledger/error-capture.ts'
-import { resolveLedgerPath, sidecarPaths } from '../../ledger/ledger-path.ts'
+import { DEFAULT_LEDGER_PATH, resolveLedgerPath, sidecarPaths } from '../../ledger/ledger-path.ts'
 import { LedgerSink } from '../../ledger/ledger-sink.ts'
 import type { LedgerRecord, LedgerRow, SessionStatus } from '../../ledger/records.ts'
 import { type GitInfo, gitInfoAsync, sessionStartRow } from '../../ledger/session-info.ts'
@@ -65,7 +66,8 @@ export default class LedgerReporter implements Reporter {
     this.git = gitInfoAsync(vitest.config.root) // in parallel with Vitest's own start-up
     let ledgerPath: string
     try {
-      ledgerPath = resolveLedgerPath(this.options.db)
+      // Relative defaults are the gated repository's (Vitest's root), whatever the working folder.
+      ledgerPath = resolveLedgerPath(this.options.db ?? defaultLedgerIn(vitest.config.root))
     } catch (error) {
       ledgerPath = ''
       this.warn(`codex-gates: ledger disabled for this run: ${errorMessage(error)}`)
@@ -237,7 +239,8 @@ export default class LedgerReporter implements Reporter {
       const result = renderAfterRun({
         ledgerPath: this.sink.ledgerPath,
         sessionId,
-        reportsDir: process.env.CODEX_REPORTS_DIR,
+        reportsDir:
+          process.env.CODEX_REPORTS_DIR || (this.vitest ? join(this.vitest.config.root, 'reports') : undefined),
       })
       if (!result.ok) this.warn(`codex-gates: reports not rendered: ${result.error}`)
     } catch (error) {
@@ -259,6 +262,11 @@ export default class LedgerReporter implements Reporter {
 }
 
 // --- internal ---
+
+/** `<root>/.codex/session_logs.db` unless CODEX_LEDGER names another file. */
+function defaultLedgerIn(root: string): string | undefined {
+  return process.env.CODEX_LEDGER ? undefined : join(root, DEFAULT_LEDGER_PATH)
+}
 
 function emptyCounts(): Counts {
   return { total: 0, passed: 0, failed: 0, skipped: 0, todo: 0 }

@@ -1,4 +1,3 @@
-import { join } from 'node:path'
 import LedgerReporter from '../../adapters/reporter/ledger-reporter.ts'
 import { gatesProject } from '../../adapters/vitest/gates-project.ts'
 import { loadGatesConfig } from '../../domain/gates/gates-config.ts'
@@ -22,11 +21,11 @@ export const runCommandDef = defineCommand({
   examples: ['', '--gate secrets --gate docs-links', '--root ../other-repo'],
   run: async ({ options, io }) => {
     const root = gatedRoot(io.cwd, options.root)
-    const config = loadGatesConfig(root, io.env) // a bad config is exit 2 before Vitest starts
+    loadGatesConfig(root, io.env) // a bad config is exit 2 before Vitest starts
     const env: Record<string, string> = { GATES_ROOT: root }
     if (options['no-cache']) env.CODEX_GATES_NO_CACHE = '1'
     const { node } = await loadVitest(root)
-    const reporter = new LedgerReporter({ db: join(root, '.codex', 'session_logs.db') })
+    const reporter = new LedgerReporter()
     const filters = options.gate.map((g) => `${g}.gate.`)
     const before = process.exitCode
     process.exitCode = undefined
@@ -39,7 +38,6 @@ export const runCommandDef = defineCommand({
     await vitest?.close()
     const code = process.exitCode ?? (vitest ? EXIT.ok : EXIT.failed)
     process.exitCode = before
-    void config
     return Number(code)
   },
 })

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileDigest } from '../../foundation/fs/file-digest.ts'
 import type { CacheInputs } from './gate.ts'
@@ -45,22 +45,34 @@ export function canonicalJson(value: unknown): string {
 
 let sourceHash: string | undefined
 
-/** sha256 of src/domain/gates/*.ts and the shared secret shapes, once per process. */
+/**
+ * sha256 of every scanner source (`src/domain/gates/**`, and the shared secret shapes and masking
+ * in `src/foundation/redact/`), once per process: a changed scanner never reuses a cached result.
+ * In the installed package the compiled `dist/src/` files are hashed instead.
+ */
 export function scannerSourceHash(): string {
   if (!sourceHash) {
     const h = createHash('sha256')
-    const dir = join(PACKAGE_ROOT, 'src', 'domain', 'gates')
-    const sources = readdirSync(dir)
-      .filter((f) => f.endsWith('.ts'))
-      .sort()
-      .map((f) => join(dir, f))
-    for (const path of [...sources, join(PACKAGE_ROOT, 'src', 'foundation', 'redact', 'secret-patterns.ts')]) {
-      h.update(path.slice(PACKAGE_ROOT.length))
-      h.update(readFileSync(path))
+    const source = existsSync(join(PACKAGE_ROOT, 'src', 'domain', 'gates'))
+    const base = source ? join(PACKAGE_ROOT, 'src') : join(PACKAGE_ROOT, 'dist', 'src')
+    const extension = source ? '.ts' : '.js'
+    for (const dir of [join(base, 'domain', 'gates'), join(base, 'foundation', 'redact')]) {
+      for (const path of filesUnder(dir, extension)) {
+        h.update(path.slice(base.length))
+        h.update(readFileSync(path))
+      }
     }
     sourceHash = h.digest('hex')
   }
   return sourceHash
+}
+
+/** Files with `extension` under `dir`, recursively, sorted. */
+function filesUnder(dir: string, extension: string): string[] {
+  return (readdirSync(dir, { recursive: true, encoding: 'utf8' }) as string[])
+    .filter((f) => f.endsWith(extension))
+    .sort()
+    .map((f) => join(dir, f))
 }
 
 function sizeOf(path: string): number {

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, lstatSync, readdirSync, statSync } from 'node:fs'
 import { join, relative, resolve, sep } from 'node:path'
 import { UserError } from '../../foundation/errors/user-error.ts'
+import { gitRoot } from '../../foundation/fs/git-root.ts'
 import { PACKAGE_ROOT } from '../../foundation/fs/package-root.ts'
 
 /** Which files a gate sees: `tracked` = git's index; `worktree` = tracked plus untracked, not ignored. */
@@ -10,9 +11,12 @@ export type FileMode = 'tracked' | 'worktree'
 /** This repository's root (where package.json lives), from this module's location. */
 export { PACKAGE_ROOT }
 
-/** The repository the gates read: `GATES_ROOT`, else this repository. Must be a folder. */
+/**
+ * The repository the gates read: `explicit` (--root), else `GATES_ROOT`, else the git root of
+ * the working directory (else the working directory). Must be a folder.
+ */
 export function gatesRoot(env: NodeJS.ProcessEnv = process.env, explicit?: string): string {
-  const root = resolve(explicit ?? env.GATES_ROOT ?? PACKAGE_ROOT)
+  const root = resolve(explicit ?? (env.GATES_ROOT || undefined) ?? gitRoot(process.cwd()) ?? process.cwd())
   if (!existsSync(root) || !lstatSync(root).isDirectory()) {
     throw new UserError(
       'GATES_ROOT',

@@ -95,7 +95,10 @@ export async function runGate(name: GateName, options: GateRunOptions = {}): Pro
   const result = await gate.scan(root, files, gateConfig as never)
   const findings = sortFindings(applySeverity(result.findings, (gateConfig as GateCommon).severity))
   const artifacts = [...(result.artifacts ?? [])]
-  if (result.report) artifacts.push(writeGateReport(result.report, options.reportsDir ?? env.CODEX_GATES_REPORTS))
+  if (result.report)
+    artifacts.push(
+      writeGateReport(result.report, options.reportsDir ?? env.CODEX_GATES_REPORTS ?? join(root, 'reports')),
+    )
   const failed = findings.some((f) => f.severity === 'error')
   const durationMs = elapsed()
   if (!failed && useCache && key) {
@@ -142,7 +145,7 @@ export function applySeverity(
 }
 
 /** Writes `reports/gaps/<name>.{md,json}` and returns the Markdown file as an artifact. */
-export function writeGateReport(report: GateReport, reportsDir = join(PACKAGE_ROOT, 'reports')): ArtifactMeta {
+export function writeGateReport(report: GateReport, reportsDir: string): ArtifactMeta {
   const dir = join(reportsDir, 'gaps')
   mkdirSync(dir, { recursive: true })
   const path = join(dir, `${report.name}.md`)

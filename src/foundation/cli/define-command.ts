@@ -62,8 +62,16 @@ export interface CommandContext<O extends OptionDefs = OptionDefs> {
 // biome-ignore lint/suspicious/noExplicitAny: see above
 export type AnyCommand = CommandDef<any>
 
-/** A lazily loaded subcommand: importing a verb's module only when it runs keeps start-up fast. */
-export type CommandLoader = () => Promise<AnyCommand>
+/**
+ * A lazily loaded subcommand: importing a verb's module only when it runs keeps start-up fast.
+ * Its one-line summary is given up front (`lazyCommand`) so `--help` lists it without loading it.
+ */
+export type CommandLoader = (() => Promise<AnyCommand>) & { summary?: string }
+
+/** A subcommand loaded on first use, with the summary `--help` shows. */
+export function lazyCommand(summary: string, load: () => Promise<AnyCommand>): CommandLoader {
+  return Object.assign(load, { summary })
+}
 
 /**
  * A command declared once (citty's `defineCommand` is the model): its options with types,

@@ -7,11 +7,21 @@ export type OptionSpec = Record<
   { type: 'string' | 'boolean'; short?: string; multiple?: boolean; default?: string | boolean }
 >
 
+/** What `parseArgs` returns for `T` (named, so declaration files can spell it). */
+export type ParsedArgs<T extends OptionSpec> = ReturnType<
+  typeof nodeParseArgs<{
+    args: string[]
+    options: T & { help: { type: 'boolean' } }
+    allowPositionals: true
+    strict: true
+  }>
+>
+
 /**
  * `util.parseArgs` with user errors: an unknown flag names the nearest known one and the
  * command's `--help`. `--help` is always accepted.
  */
-export function parseArgs<T extends OptionSpec>(argv: string[], options: T, command: string) {
+export function parseArgs<T extends OptionSpec>(argv: string[], options: T, command: string): ParsedArgs<T> {
   const withHelp = { ...options, help: { type: 'boolean', short: 'h' } } as T & { help: { type: 'boolean' } }
   try {
     return nodeParseArgs({ args: argv, options: withHelp, allowPositionals: true, strict: true })

@@ -17,7 +17,7 @@ export function renderHelp(command: AnyCommand, path: string = command.name): st
     const names = Object.keys(command.subcommands)
     const width = Math.max(...names.map((n) => n.length))
     for (const [name, sub] of Object.entries(command.subcommands)) {
-      const summary = typeof sub === 'function' ? '' : sub.summary
+      const summary = (typeof sub === 'function' ? sub.summary : sub.summary) ?? ''
       lines.push(`  ${name.padEnd(width)}  ${summary}`.trimEnd())
     }
   }

@@ -3,7 +3,7 @@
 import { cpSync, readdirSync, statSync } from 'node:fs'
 import { join, relative, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { tempDir, tempRepo } from '../../../gates/_temp-repo.ts'
+import { tempDir, tempRepo } from '../_temp-repo.ts'
 
 export const FIXTURES = fileURLToPath(new URL('../../../fixtures/python/', import.meta.url))
 

@@ -5,7 +5,7 @@ import {
   findPythonEnvironment,
   installedDistributions,
 } from '../../../../src/domain/gates/python-deps/python-environment.ts'
-import { tempRepo } from '../../../gates/_temp-repo.ts'
+import { tempRepo } from '../_temp-repo.ts'
 import { brief, memoryProject } from './_load.ts'
 import { NO_PYTHON, venv } from './_python-fixtures.ts'
 

@@ -7,7 +7,7 @@ import {
   pythonDepsGate,
   scanPythonDeps,
 } from '../../../../src/domain/gates/python-deps/python-deps.ts'
-import { tempRepo } from '../../../gates/_temp-repo.ts'
+import { tempRepo } from '../_temp-repo.ts'
 import { fixtureCopy, listFiles, NO_PYTHON, venv } from './_python-fixtures.ts'
 
 const NO_ENV = { env: {}, runPython: NO_PYTHON }

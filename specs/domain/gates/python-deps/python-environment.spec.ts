@@ -7,7 +7,7 @@ import {
   installedDistributions,
   venvMarkers,
 } from '../../../../src/domain/gates/python-deps/python-environment.ts'
-import { tempRepo } from '../../../gates/_temp-repo.ts'
+import { tempRepo } from '../_temp-repo.ts'
 import { NO_PYTHON, venv } from './_python-fixtures.ts'
 
 const hasPython = (() => {

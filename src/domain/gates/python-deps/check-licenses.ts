@@ -1,4 +1,4 @@
-import { spdxAllowed } from '../../../gates/spdx.ts'
+import { spdxAllowed } from '../licenses/spdx.ts'
 import type { DeclaredDependency } from './declared-dependency.ts'
 import { distLicense } from './dist-license.ts'
 import type { Issue } from './issue.ts'

@@ -1,4 +1,4 @@
-import { parseSpdx, type SpdxNode } from '../../../gates/spdx.ts'
+import { parseSpdx, type SpdxNode } from '../licenses/spdx.ts'
 import type { DistMetadata } from './dist-metadata.ts'
 
 /** A distribution's licence as an SPDX expression, and which metadata field said so. */

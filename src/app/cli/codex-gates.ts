@@ -1,0 +1,49 @@
+import { defineCommand, lazyCommand } from '../../foundation/cli/define-command.ts'
+
+/**
+ * `codex-gates`: the one command line of the package (`bin`). Each verb's module loads only when
+ * that verb runs, so `codex-gates hook pre-commit` never pays for the ledger CLI or Vitest.
+ */
+export const codexGates = defineCommand({
+  name: 'codex-gates',
+  summary: 'offline, local CI gates for ML repositories: every run and finding in one SQLite ledger',
+  description: [
+    'Run it inside the repository to gate (its git root is used; --root picks another).',
+    'Start with `codex-gates init`, then `codex-gates run`.',
+  ].join('\n'),
+  subcommands: {
+    init: lazyCommand(
+      'set codex-gates up in this repository: config, hooks, baselines',
+      async () => (await import('../init/init-command.ts')).initCommand,
+    ),
+    run: lazyCommand(
+      "run the repository's gates (the Vitest project `gates`); results in the ledger",
+      async () => (await import('./run-gates.ts')).runCommandDef,
+    ),
+    scan: passthrough('scan', 'run one gate outside Vitest and print its findings (--json, --sarif)', 'gates'),
+    baseline: passthrough('baseline', "accept today's findings of a ratchet gate; only new ones fail", 'gates'),
+    manifest: passthrough('manifest', 'record file digests for the integrity gate', 'gates'),
+    hook: passthrough('hook', 'what the git hooks run: pre-commit, post-commit, pre-push, gate REV', 'hook'),
+    ledger: passthrough('ledger', 'query, export, import, migrate the session ledger', 'ledger'),
+    report: passthrough('report', 'render reports/latest/ from the ledger', 'report'),
+    status: passthrough('status', 'render reports/status/STATUS.md from the ledger', 'status'),
+  },
+})
+
+/** A verb whose own CLI still parses its arguments; loaded on first use. */
+function passthrough(verb: string, summary: string, cli: 'gates' | 'hook' | 'ledger' | 'report' | 'status') {
+  return lazyCommand(summary, async () =>
+    defineCommand({
+      name: verb,
+      summary,
+      passthrough: true,
+      run: async ({ positionals }) => {
+        if (cli === 'gates') return (await import('../gates-cli.ts')).gatesCli([verb, ...positionals])
+        if (cli === 'hook') return (await import('../hook-cli.ts')).hookCli(positionals)
+        if (cli === 'ledger') return (await import('../ledger-cli.ts')).ledgerCli(positionals)
+        if (cli === 'report') return (await import('../report/report-command.ts')).reportCommand(positionals)
+        return (await import('../report/status-command.ts')).statusCommand(positionals)
+      },
+    }),
+  )
+}
