@@ -30,7 +30,7 @@ manifest   writes .codex/pre_manifest.json (path → sha256, size) for the integ
 baseline placeholders   rewrites configs/placeholders.baseline.json with today's counts.
 
 gates: ${GATE_NAMES.join(', ')}
-config: configs/gates.json (schema: configs/schemas/gates.schema.json)
+config: codex-gates.json (schema: configs/schemas/codex-gates.schema.json)
 `
 
 /** Dependencies the commands take, so specs can run them without spawning. */

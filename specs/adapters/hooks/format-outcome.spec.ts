@@ -75,7 +75,7 @@ describe('formatFailures()', () => {
       ].join('\n'),
     )
     expect(formatFailures([outcome('x', 'timeout', { reason: 'timed out after 5 ms' })])).toBe(
-      '✗ x: timed out after 5 ms\n    fix: raise gates.x.timeout_ms in configs/gates.json, or SKIP=x for this commit',
+      '✗ x: timed out after 5 ms\n    fix: raise gates.x.timeout_ms in codex-gates.json, or SKIP=x for this commit',
     )
   })
 

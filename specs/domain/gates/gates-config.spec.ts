@@ -13,15 +13,15 @@ import { userErrorFrom } from '../../support/user-error.ts'
 import { tempRepo } from './_temp-repo.ts'
 
 describe('loadGatesConfig()', () => {
-  test("this repository's configs/gates.json is valid and names every gate", () => {
+  test("this repository's codex-gates.json is valid and names every gate", () => {
     const config = loadGatesConfig(PACKAGE_ROOT, {})
     expect(Object.keys(config.gates)).toEqual(GATE_NAMES)
-    const raw = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'configs', 'gates.json'), 'utf8'))
+    const raw = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'codex-gates.json'), 'utf8'))
     expect(Object.keys(raw.gates).sort()).toEqual([...GATE_NAMES].sort())
   })
 
   test('registry, defaults and schema list the same gates', () => {
-    const schema = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'configs', 'schemas', 'gates.schema.json'), 'utf8'))
+    const schema = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'configs', 'schemas', 'codex-gates.schema.json'), 'utf8'))
     expect(Object.keys(GATES).sort()).toEqual([...GATE_NAMES].sort())
     expect(Object.keys(schema.properties.gates.properties).sort()).toEqual([...GATE_NAMES].sort())
   })
@@ -57,7 +57,7 @@ describe('invalid configs: exit 2 with the JSON path and the fix', () => {
       {
         "code": "GATES_CONFIG",
         "exit": 2,
-        "hint": "did you mean "secrets"? allowed here: typecheck, lint, secrets, env-files, docs-links, integrity, duplicates, placeholders, deps, toolchain, licenses, large-files (schema: configs/schemas/gates.schema.json)",
+        "hint": "did you mean "secrets"? allowed here: typecheck, lint, secrets, env-files, docs-links, integrity, duplicates, placeholders, deps, toolchain, licenses, large-files (schema: configs/schemas/codex-gates.schema.json)",
         "message": "gates config: /gates/secret is not a known setting",
       }
     `)
@@ -68,7 +68,7 @@ describe('invalid configs: exit 2 with the JSON path and the fix', () => {
       {
         "code": "GATES_CONFIG",
         "exit": 2,
-        "hint": "fix the value at /gates/secrets/entropy_threshold (schema: configs/schemas/gates.schema.json)",
+        "hint": "fix the value at /gates/secrets/entropy_threshold (schema: configs/schemas/codex-gates.schema.json)",
         "message": "gates config: /gates/secrets/entropy_threshold must be number",
       }
     `)
@@ -90,7 +90,7 @@ describe('invalid configs: exit 2 with the JSON path and the fix', () => {
       code: 'GATES_CONFIG',
       exit: 2,
       message: 'gates config: / must be object',
-      hint: 'fix the value at / (schema: configs/schemas/gates.schema.json)',
+      hint: 'fix the value at / (schema: configs/schemas/codex-gates.schema.json)',
     })
   })
 
@@ -99,7 +99,7 @@ describe('invalid configs: exit 2 with the JSON path and the fix', () => {
       code: 'GATES_CONFIG',
       exit: 2,
       message: 'gates config: /gatez is not a known setting',
-      hint: 'did you mean "gates"? allowed here: files, exclude, gates (schema: configs/schemas/gates.schema.json)',
+      hint: 'did you mean "gates"? allowed here: files, exclude, gates, reports (schema: configs/schemas/codex-gates.schema.json)',
     })
   })
 
@@ -107,7 +107,7 @@ describe('invalid configs: exit 2 with the JSON path and the fix', () => {
     const { message, hint } = messages({ gates: { lint: { qqqqqqqq: true } } })
     expect(message).toBe('gates config: /gates/lint/qqqqqqqq is not a known setting')
     expect(hint).toBe(
-      'allowed here: enabled, timeout_ms, exclude, severity, format (schema: configs/schemas/gates.schema.json)',
+      'allowed here: enabled, timeout_ms, exclude, severity, format (schema: configs/schemas/codex-gates.schema.json)',
     )
   })
 

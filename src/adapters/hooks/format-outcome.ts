@@ -55,7 +55,7 @@ export function formatFailures(outcomes: readonly StepOutcome[]): string {
     if (o.status === 'timeout' || o.status === 'error' || o.status === 'interrupted') {
       lines.push(`✗ ${o.name}: ${o.reason ?? o.status}`)
       if (o.status === 'timeout') {
-        lines.push(`    fix: raise gates.${o.name}.timeout_ms in configs/gates.json, or SKIP=${o.name} for this commit`)
+        lines.push(`    fix: raise gates.${o.name}.timeout_ms in codex-gates.json, or SKIP=${o.name} for this commit`)
       }
       continue
     }

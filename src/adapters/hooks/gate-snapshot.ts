@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { GateCommon, GatesConfig } from '../../domain/gates/gates-config.ts'
+import { CONFIG_FILES, type GateCommon, type GatesConfig } from '../../domain/gates/gates-config.ts'
 import { globMatcher } from '../../foundation/fs/glob.ts'
 import type { GitOptions } from './git.ts'
 import { loadHookConfig } from './hook-config.ts'
@@ -13,10 +13,8 @@ import { isRegularFile, type Snapshot } from './snapshot.ts'
 import { type HookStep, PRE_COMMIT_STEPS } from './steps.ts'
 import { mark } from './timeline.ts'
 
-/** The committed config file, relative to the root (what loadGatesConfig reads). */
-const CONFIG_FILE = 'configs/gates.json'
 /** Files the steps read besides the changed ones, when the snapshot has them (Biome reads .gitignore when vcs.useIgnoreFile is on). */
-const SUPPORT_FILES = [CONFIG_FILE, 'biome.json', 'biome.jsonc', '.gitignore']
+const SUPPORT_FILES = [...CONFIG_FILES, 'biome.json', 'biome.jsonc', '.gitignore']
 
 export interface GateSnapshotOptions {
   git: GitOptions
@@ -47,7 +45,7 @@ export interface GateSnapshotResult {
 /**
  * Runs the read-only hook steps on a snapshot's committed bytes: exports the changed files (plus
  * the config, baselines and, for link checks, the whole tree) from git's object store into a temp
- * folder, resolves configs/gates.json as committed, and runs each step on the changed files it
+ * folder, resolves codex-gates.json as committed, and runs each step on the changed files it
  * applies to — `lint` as a Biome child process, the others in the gate worker, side by side. The
  * work tree and the index are never written; the temp folder is always removed.
  */
@@ -66,7 +64,9 @@ export async function gateSnapshot(options: GateSnapshotOptions): Promise<GateSn
     const done = await materialize(snapshot, first, dir, options.git)
     mark('changed files exported')
     const env = options.git.env ?? process.env
-    const config = await loadHookConfig(dir, snapshot.entries.get(CONFIG_FILE)?.sha, options.configCache, env)
+    const configFile = CONFIG_FILES.find((f) => snapshot.entries.has(f))
+    const configBlob = configFile ? snapshot.entries.get(configFile)?.sha : undefined
+    const config = await loadHookConfig(dir, configBlob, options.configCache, env)
     mark('config resolved')
     const at = new Date().toISOString()
     const decided = new Map<string, StepOutcome>()
@@ -82,7 +82,7 @@ export async function gateSnapshot(options: GateSnapshotOptions): Promise<GateSn
         continue
       }
       if (!gateConfig.enabled) {
-        skipped(`disabled in ${config.path ? CONFIG_FILE : 'the defaults'}`)
+        skipped(`disabled in ${configFile ?? 'the defaults'}`)
         continue
       }
       const excluded = globMatcher(gateConfig.exclude)

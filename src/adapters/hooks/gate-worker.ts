@@ -31,7 +31,7 @@ port.once('message', async (job: WorkerJob) => {
     const started = performance.now()
     try {
       const gate = await load(step.name)
-      // Each gate takes its own config shape; the main thread resolved it from configs/gates.json.
+      // Each gate takes its own config shape; the main thread resolved it from codex-gates.json.
       const config = step.config as never
       const reason = gate.skipReason?.(job.root, step.files, config)
       if (reason) {

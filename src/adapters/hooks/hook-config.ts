@@ -10,7 +10,7 @@ import { writeFileAtomic } from '../../foundation/fs/write-file-atomic.ts'
 const KEEP = 16
 
 /**
- * The gate config for a hook run, as committed. Validating configs/gates.json means loading and
+ * The gate config for a hook run, as committed. Validating codex-gates.json means loading and
  * compiling ajv: 150–450 ms on this machine, a third of the commit budget. A config that already
  * validated is taken from a small cache in the git dir instead, keyed by everything the result
  * depends on: the committed config's blob id (or the CODEX_GATES_CONFIG file's bytes), the JSON
@@ -38,7 +38,7 @@ export function configKey(configBlob: string | undefined, env: NodeJS.ProcessEnv
   const hash = createHash('sha256')
   const explicit = env.CODEX_GATES_CONFIG
   hash.update(explicit ? `file:${explicit}:${fileHash(explicit)}` : `blob:${configBlob ?? 'none'}`)
-  hash.update(`\0${fileHash(join(PACKAGE_ROOT, 'configs', 'schemas', 'gates.schema.json'))}`)
+  hash.update(`\0${fileHash(join(PACKAGE_ROOT, 'configs', 'schemas', 'codex-gates.schema.json'))}`)
   hash.update(`\0${scannerSourceHash()}`) // the defaults live in the gates' sources
   return hash.digest('hex')
 }

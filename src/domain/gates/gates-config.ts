@@ -24,7 +24,7 @@ const COMMON: GateCommon = {
   severity: {},
 }
 
-/** Every gate's defaults, in one block; configs/gates.json overrides them field by field. */
+/** Every gate's defaults, in one block; codex-gates.json overrides them field by field. */
 export const GATE_DEFAULTS = {
   typecheck: {
     ...COMMON,
@@ -71,7 +71,7 @@ export type GateConfig<K extends GateName> = GateConfigs[K]
 
 export const GATE_NAMES = Object.keys(GATE_DEFAULTS) as GateName[]
 
-/** The resolved configuration: defaults with configs/gates.json laid over them. */
+/** The resolved configuration: defaults with codex-gates.json laid over them. */
 export interface GatesConfig {
   /** Absolute path of the file it came from; undefined when the root has none (defaults only). */
   path: string | undefined
@@ -80,7 +80,13 @@ export interface GatesConfig {
   gates: GateConfigs
 }
 
-/** Where the config lives: `CODEX_GATES_CONFIG`, else `<root>/configs/gates.json` when present. */
+/** Config files at the gated root, in the order they are looked for. */
+export const CONFIG_FILES = ['codex-gates.json', 'configs/gates.json'] as const
+
+/**
+ * Where the config lives: `CODEX_GATES_CONFIG`, else `<root>/codex-gates.json`, else the older
+ * `<root>/configs/gates.json` (read with a deprecation note), else none (the defaults).
+ */
 export function gatesConfigPath(root: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (env.CODEX_GATES_CONFIG) {
     const path = resolve(env.CODEX_GATES_CONFIG)
@@ -88,16 +94,19 @@ export function gatesConfigPath(root: string, env: NodeJS.ProcessEnv = process.e
       throw new UserError(
         'GATES_CONFIG',
         `CODEX_GATES_CONFIG points to a missing file: ${path}`,
-        'set it to an existing gates.json or unset it',
+        'set it to an existing codex-gates.json or unset it',
       )
     }
     return path
   }
-  const path = join(root, 'configs', 'gates.json')
-  return existsSync(path) ? path : undefined
+  const [current, legacy] = CONFIG_FILES.map((f) => join(root, f)) as [string, string]
+  if (existsSync(current)) return current
+  if (!existsSync(legacy)) return undefined
+  warnLegacyOnce(legacy)
+  return legacy
 }
 
-/** Reads, validates (ajv, configs/schemas/gates.schema.json) and resolves the gate config. */
+/** Reads, validates (ajv, configs/schemas/codex-gates.schema.json) and resolves the gate config. */
 export function loadGatesConfig(root: string, env: NodeJS.ProcessEnv = process.env): GatesConfig {
   const path = gatesConfigPath(root, env)
   if (!path) return resolveGatesConfig({}, undefined)
@@ -136,7 +145,16 @@ export function resolveGatesConfig(raw: unknown, path: string | undefined): Gate
 
 // --- internal ---
 
-const SCHEMA_PATH = join(PACKAGE_ROOT, 'configs', 'schemas', 'gates.schema.json')
+const SCHEMA_PATH = join(PACKAGE_ROOT, 'configs', 'schemas', 'codex-gates.schema.json')
+const warned = new Set<string>()
+
+function warnLegacyOnce(path: string): void {
+  if (warned.has(path)) return
+  warned.add(path)
+  process.stderr.write(
+    `codex-gates: ${displayPath(path)} is the old config location; move it to codex-gates.json at the repository root (git mv ${displayPath(path)} codex-gates.json, and point its "$schema" at node_modules/codex-gates/configs/schemas/codex-gates.schema.json)\n`,
+  )
+}
 let compiled: ReturnType<Ajv['compile']> | undefined
 
 function validator(): ReturnType<Ajv['compile']> {
@@ -152,7 +170,7 @@ function configError(shown: string, errors: ErrorObject[]): UserError {
   const specific = errors.filter((e) => e.keyword !== 'if' && e.keyword !== 'anyOf')
   const first = specific[0] ?? errors[0]
   const more = specific.length > 1 ? ` (and ${specific.length - 1} more problem${specific.length > 2 ? 's' : ''})` : ''
-  if (!first) return new UserError('GATES_CONFIG', `${shown} is invalid`, 'see configs/schemas/gates.schema.json')
+  if (!first) return new UserError('GATES_CONFIG', `${shown} is invalid`, 'see configs/schemas/codex-gates.schema.json')
   const at = first.instancePath || '/'
   if (first.keyword === 'additionalProperties') {
     const key = String((first.params as { additionalProperty: string }).additionalProperty)
@@ -161,7 +179,7 @@ function configError(shown: string, errors: ErrorObject[]): UserError {
     return new UserError(
       'GATES_CONFIG',
       `${shown}: ${jsonPath(at, key)} is not a known setting${more}`,
-      `${close ? `did you mean "${close}"? ` : ''}allowed here: ${allowed.join(', ')} (schema: configs/schemas/gates.schema.json)`,
+      `${close ? `did you mean "${close}"? ` : ''}allowed here: ${allowed.join(', ')} (schema: configs/schemas/codex-gates.schema.json)`,
     )
   }
   if (first.keyword === 'enum') {
@@ -175,7 +193,7 @@ function configError(shown: string, errors: ErrorObject[]): UserError {
   return new UserError(
     'GATES_CONFIG',
     `${shown}: ${at} ${first.message ?? 'is invalid'}${more}`,
-    `fix the value at ${at} (schema: configs/schemas/gates.schema.json)`,
+    `fix the value at ${at} (schema: configs/schemas/codex-gates.schema.json)`,
   )
 }
 

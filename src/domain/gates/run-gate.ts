@@ -16,7 +16,7 @@ export interface GateRunOptions {
   /** The repository (default GATES_ROOT, else this one). */
   root?: string
   env?: NodeJS.ProcessEnv
-  /** Already loaded config (default: the root's configs/gates.json). */
+  /** Already loaded config (default: the root's codex-gates.json). */
   config?: GatesConfig
   /** Reuse and record cached results (default: unless CODEX_GATES_NO_CACHE=1). */
   useCache?: boolean
@@ -59,7 +59,7 @@ export async function runGate(name: GateName, options: GateRunOptions = {}): Pro
     return {
       ...base,
       status: 'skipped',
-      reason: `disabled in configs/gates.json (gates.${name}.enabled)`,
+      reason: `disabled in codex-gates.json (gates.${name}.enabled)`,
       durationMs: elapsed(),
       fileCount: 0,
     }

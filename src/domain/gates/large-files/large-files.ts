@@ -20,7 +20,7 @@ export function scanLargeFiles(root: string, files: readonly string[], config: G
         file: path,
         line: null,
         message: `${path} is ${formatBytes(size)}, over the ${formatBytes(config.max_bytes)} limit`,
-        remediation: `keep it out of git (git rm --cached ${path}; store it with Git LFS or as a downloaded artifact), or allow it in configs/gates.json gates.large-files.allow`,
+        remediation: `keep it out of git (git rm --cached ${path}; store it with Git LFS or as a downloaded artifact), or allow it in codex-gates.json gates.large-files.allow`,
         identity: path,
       }),
     )

@@ -20,7 +20,7 @@ import {
 import { isPythonDependencyFile, loadPythonProject, requirementsRoots } from './python-project.ts'
 import { readRequirementsTree } from './requirements-includes.ts'
 
-/** The python-deps gate's defaults; configs/gates.json overrides them field by field. */
+/** The python-deps gate's defaults; codex-gates.json overrides them field by field. */
 export const PYTHON_DEPS_DEFAULTS = {
   enabled: true,
   timeout_ms: 60_000, // ms
