@@ -9,7 +9,7 @@ import { type Finding, sortFindings } from './finding.ts'
 import type { GateReport } from './gate.ts'
 import { type GateCommon, type GateName, type GatesConfig, loadGatesConfig } from './gates-config.ts'
 import { loadGate } from './registry.ts'
-import { gatesRoot, listRepoFiles, PACKAGE_ROOT } from './repo-files.ts'
+import { gatesRoot, listRepoFiles } from './repo-files.ts'
 import { gateCachePath, lookupCache, storeCache } from './result-cache.ts'
 
 export interface GateRunOptions {
