@@ -1,3 +1,4 @@
+import { mlSecretRules } from '../domain/gates/secrets/ml-secret-rules.ts'
 import { SECRET_PATTERNS } from '../redact/secret-patterns.ts'
 import { genericRule } from './generic-secret-rule.ts'
 import { awsExample, lowEntropy, notAJwt, placeholder, placeholderShape, templated } from './secret-filters.ts'
@@ -174,6 +175,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
   { ...patternRule('twilio-key'), keywords: [...'0123456789abcdef'].map((h) => `sk${h}`) },
   patternRule('anthropic-key'),
   patternRule('openai-key'),
+  ...mlSecretRules(patternRule),
   jwtRule,
   privateKeyRule,
   urlCredentialsRule,

@@ -1,6 +1,5 @@
 import { describe, expect, test } from 'vitest'
 import {
-  formatBytes,
   NOTEBOOK_OUTPUTS_DEFAULTS,
   notebookOutputsGate,
   scanNotebookOutputs,
@@ -27,7 +26,7 @@ describe('scanNotebookOutputs()', () => {
     )
     const lineOf = (needle: string) => executed.split('\n').findIndex((l) => l.includes(needle)) + 1
     expect(findings.map((f) => `${f.file}:${f.line} ${f.rule} ${f.severity}: ${f.message}`)).toEqual([
-      `nb/train.ipynb:${lineOf('"cell-1"') - 2} committed-outputs error: 2 of 4 code cells keep outputs (4.1 KB, 2 embedded images of 3.0 KB): cell 2, cell 3`,
+      `nb/train.ipynb:${lineOf('"cell-1"') - 2} committed-outputs error: 2 of 4 code cells keep outputs (4.1 KiB, 2 embedded images of 3.0 KiB): cell 2, cell 3`,
       `nb/train.ipynb:${lineOf('"cell-0"') - 2} execution-count error: 4 cells with an execution count (cell 1 is [1]): cell 1, cell 2, cell 3, cell 4`,
     ])
     expect(findings[0]?.remediation).toContain('nbstripout nb/train.ipynb')
@@ -36,7 +35,7 @@ describe('scanNotebookOutputs()', () => {
       {
         role: 'tool',
         level: 'info',
-        message: 'notebook-outputs: nb/train.ipynb embeds 2 images (3.0 KB)',
+        message: 'notebook-outputs: nb/train.ipynb embeds 2 images (3.0 KiB)',
         data: {
           file: 'nb/train.ipynb',
           images: [
@@ -92,15 +91,5 @@ describe('notebookOutputsGate', () => {
     expect(notebookOutputsGate.cacheInputs('/r', ['a.py', 'b.ipynb'], NOTEBOOK_OUTPUTS_DEFAULTS)).toEqual({
       contents: ['b.ipynb'],
     })
-  })
-})
-
-describe('formatBytes()', () => {
-  test.each([
-    [800, '800 B'],
-    [12 * 1024, '12.0 KB'],
-    [1.3 * 1024 * 1024, '1.3 MB'],
-  ])('%i → %s', (n, shown) => {
-    expect(formatBytes(n)).toBe(shown)
   })
 })

@@ -1,6 +1,7 @@
 import { type Finding, makeFinding } from '../../../gates/finding.ts'
 import type { CacheInputs, Gate, ScanResult } from '../../../gates/gate.ts'
 import { globMatcher } from '../../../gates/glob.ts'
+import { formatBytes } from '../../../gates/large-files.ts'
 import { isBinary, readRepoFile } from '../../../gates/text-file.ts'
 import type { EventMeta } from '../../../reporter/ledger-meta.ts'
 import { isNotebookPath } from './notebook-chunks.ts'
@@ -96,13 +97,6 @@ export const notebookOutputsGate: NotebookOutputsGate = {
   skipReason: (_root, files) => (files.some(isNotebookPath) ? undefined : 'no .ipynb files'),
   cacheInputs: (_root, files) => ({ contents: files.filter(isNotebookPath) }),
   scan: scanNotebookOutputs,
-}
-
-/** `1.3 MB`, `12.0 KB`, `800 B`. */
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MB`
-  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KB`
-  return `${bytes} B`
 }
 
 // --- internal ---
