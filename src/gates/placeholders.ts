@@ -89,7 +89,7 @@ export function scanPlaceholders(root: string, files: readonly string[], config:
           .slice(0, 8)
           .map((p) => `line ${p.line} ${p.kind}`)
           .join(', ')}${items.length > 8 ? ', …' : ''}`,
-        remediation: `finish the work (or turn it into an issue) and remove the placeholder; if it must stay, accept it with \`npm run gates -- baseline placeholders\``,
+        remediation: `finish the work (or turn it into an issue) and remove the placeholder; mark an intended no-op with the comment \`${ALLOW_PLACEHOLDER}\` on its line or def line; if it must stay, accept it with \`npm run gates -- baseline placeholders\``,
         identity: `${file}:${count}>${allowed}`,
       }),
     )
