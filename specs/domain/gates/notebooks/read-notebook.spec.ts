@@ -102,5 +102,7 @@ describe('base64Bytes()', () => {
     const b64 = Buffer.alloc(n, 1).toString('base64')
     expect(base64Bytes(b64)).toBe(n)
     expect(base64Bytes(b64.replace(/(.{10})/g, '$1\n'))).toBe(n)
+    expect(base64Bytes(`${b64}\n`)).toBe(n) // Jupyter ends image data with a line break
+    expect(base64Bytes(b64.replace(/(.{10})/g, '$1\r\n'))).toBe(n)
   })
 })

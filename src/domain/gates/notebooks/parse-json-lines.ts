@@ -72,8 +72,13 @@ class Parser {
       this.i++
       this.space()
       lines.set(key, this.line)
-      // defineProperty: a "__proto__" member is data, as JSON.parse makes it.
-      Object.defineProperty(out, key, { value: this.value(), enumerable: true, writable: true, configurable: true })
+      const value = this.value()
+      // A "__proto__" member is data, as JSON.parse makes it (plain assignment would set the prototype).
+      if (key === '__proto__') {
+        Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true })
+      } else {
+        out[key] = value
+      }
       this.space()
       const c = this.text[this.i++]
       if (c === '}') return out
@@ -105,31 +110,43 @@ class Parser {
   string(): string {
     const t = this.text
     const start = this.i
-    let j = start + 1
-    let escaped = false
-    for (;;) {
-      const c = t.charCodeAt(j)
-      if (Number.isNaN(c)) this.fail('unterminated string')
-      if (c === 34) break
-      if (c === 92) {
-        escaped = true
-        j += 2
-        continue
-      }
-      if (c === 10) this.fail('newline in a string')
-      j++
-    }
-    this.i = j + 1
-    // Most strings have no escapes: slicing is much cheaper than JSON.parse.
-    return escaped ? (JSON.parse(t.slice(start, j + 1)) as string) : t.slice(start + 1, j)
+    // Jump from quote to quote with indexOf: notebook strings run to megabytes of base64.
+    let close = t.indexOf('"', start + 1)
+    while (close !== -1 && escapedAt(t, close)) close = t.indexOf('"', close + 1)
+    if (close === -1) this.fail('unterminated string')
+    // A raw line break inside a string is invalid JSON; it is not checked for (one more pass over
+    // megabytes of base64), so such a file's later line numbers may be off by its breaks.
+    const raw = t.slice(start + 1, close)
+    this.i = close + 1
+    return raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw
   }
 
   literal(): unknown {
-    const m = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(
-      this.text.slice(this.i, this.i + 64),
-    )
+    const t = this.text
+    for (const [word, value] of LITERALS) {
+      if (t.startsWith(word, this.i)) {
+        this.i += word.length
+        return value
+      }
+    }
+    NUMBER.lastIndex = this.i
+    const m = NUMBER.exec(t)
     if (!m) this.fail('unexpected character')
     this.i += m[0].length
-    return JSON.parse(m[0])
+    return Number(m[0])
   }
+}
+
+const LITERALS: [string, unknown][] = [
+  ['null', null],
+  ['true', true],
+  ['false', false],
+]
+const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y
+
+/** True when the character at `i` follows an odd number of backslashes. */
+function escapedAt(text: string, i: number): boolean {
+  let n = 0
+  for (let j = i - 1; j >= 0 && text.charCodeAt(j) === 92; j--) n++
+  return n % 2 === 1
 }

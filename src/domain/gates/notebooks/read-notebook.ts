@@ -83,11 +83,15 @@ export function readNotebook(text: string): Notebook {
   return { nbformat, language, keepOutput: metadata.keep_output === true, cells }
 }
 
-/** Decoded size of base64 text (whitespace and line breaks ignored). */
+/** Decoded size of base64 text; line breaks (`\n`, `\r\n`) are ignored, found with indexOf, not copied. */
 export function base64Bytes(data: string): number {
-  const clean = data.replace(/\s+/g, '')
-  const padding = clean.endsWith('==') ? 2 : clean.endsWith('=') ? 1 : 0
-  return Math.max(0, Math.floor((clean.length * 3) / 4) - padding)
+  let breaks = 0
+  for (let i = data.indexOf('\n'); i !== -1; i = data.indexOf('\n', i + 1)) breaks++
+  for (let i = data.indexOf('\r'); i !== -1; i = data.indexOf('\r', i + 1)) breaks++
+  let end = data.length
+  while (end > 0 && (data[end - 1] === '\n' || data[end - 1] === '\r')) end--
+  const padding = data[end - 1] === '=' ? (data[end - 2] === '=' ? 2 : 1) : 0
+  return Math.max(0, Math.floor(((data.length - breaks) * 3) / 4) - padding)
 }
 
 // --- internal ---
