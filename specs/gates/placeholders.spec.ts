@@ -88,7 +88,7 @@ describe('findPlaceholders() precision on ML code', () => {
   const xxx = ['X', 'XX'].join('')
   const hack = ['HA', 'CK'].join('')
 
-  test('XXX inside a label (B-XXX, XXX_NAME) and marker letters inside base64 are not markers', () => {
+  test('the triple-X marker inside a label (B-…, …_NAME) and marker letters inside base64 are not markers', () => {
     const b64 = `iVBORw0KGgoAAAANSUhEUgAAAV4AAAJYCAIAAACl+${hack}/${xxx}+nOz9d3wkV3Yfip9z762qTuhGzmEGAw`
     const text = [
       `# If the label is B-${xxx} we change it to I-${xxx}`,

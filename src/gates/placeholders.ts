@@ -198,8 +198,8 @@ function gapsReport(all: readonly Placeholder[], baseline: PlaceholderBaseline |
 }
 
 /**
- * The first marker word on a line that is a marker: not `XXX` inside a label (`B-XXX`,
- * `XXX_NAME`), not a run of letters inside base64 (an image or a key in a notebook or HTML file).
+ * The first marker word on a line that is a marker: not the triple X inside a label (`B-…`,
+ * `…_NAME`), not a run of letters inside base64 (an image or a key in a notebook or HTML file).
  */
 function markerIn(line: string): string | undefined {
   MARKER.lastIndex = 0

@@ -20,7 +20,7 @@ export interface PythonStub {
  * - methods of a class that other classes in the file derive from (the pre-`abc` idiom of a base
  *   method that raises `NotImplementedError`);
  * - guards: a raise with a message on a branch or after other statements, unless the message
- *   itself says the work is pending (`yet`, `for now`, `currently`, `TODO`, only "not implemented"); a bare
+ *   itself says the work is pending (`yet`, `for now`, `currently`, a to-do, only "not implemented"); a bare
  *   raise as the `else`/`case _` default of a dispatch;
  * - no-op objects and hooks named so (`noop`, `dummy_*`, `Mock*`, `Fake*`, `Null*`, `Stub*`);
  * - anything inside strings and docstrings, and lines carrying {@link ALLOW_PLACEHOLDER}.
@@ -99,7 +99,7 @@ function isStubBody(def: PyNode, classes: Map<string, ClassInfo>, physical: read
   return !byDesign(def, classes) && !noopNamed(def)
 }
 
-/** A comment in the body lines (not a marker word: `# TODO` explains nothing) says why it is empty. */
+/** A comment in the body lines (not a marker word: a to-do explains nothing) says why it is empty. */
 function explainedByComment(physical: readonly string[], from: number, to: number): boolean {
   for (let i = from; i <= to; i++) {
     const line = physical[i] ?? ''
