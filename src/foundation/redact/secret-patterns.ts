@@ -87,6 +87,80 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
     pattern:
       /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}\b|\bsk-proj-[A-Za-z0-9_-]{40,}/g,
   },
+  // --- ML platforms. Shapes and keyword windows from public rule sets: gitleaks
+  // (cmd/generate/config/rules/{huggingface,groq,cohere}.go), betterleaks (replicate.go),
+  // trufflehog (pkg/detectors/{togetherai,mistral,weightsandbiases/v1,v2}), Kaggle's CLI docs
+  // (kaggle.json `{"username", "key"}`, KGAT_ tokens), neptune-client (an API token is base64 JSON
+  // whose first member is "api_address"). Keyword windows are trufflehog's PrefixRegex: the
+  // keyword at most 40 characters before the value, on the same line.
+  {
+    id: 'huggingface-token',
+    description: 'Hugging Face access token',
+    keyword: 'hf_',
+    pattern: /\bhf_[A-Za-z]{34}\b/g,
+  },
+  {
+    id: 'huggingface-org-token',
+    description: 'Hugging Face organization API token',
+    keyword: 'api_org_',
+    pattern: /\bapi_org_[A-Za-z]{34}\b/g,
+  },
+  { id: 'replicate-token', description: 'Replicate API token', keyword: 'r8_', pattern: /\br8_[A-Za-z0-9]{37}\b/g },
+  { id: 'groq-key', description: 'Groq API key', keyword: 'gsk_', pattern: /\bgsk_[A-Za-z0-9]{48}\b/g },
+  {
+    id: 'together-key',
+    description: 'Together AI API key',
+    keyword: 'tgp_v1_',
+    pattern: /\btgp_v1_[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/g,
+  },
+  {
+    id: 'wandb-key',
+    description: 'Weights & Biases API key (v1 format)',
+    keyword: 'wandb_v1_',
+    pattern: /\bwandb_v1_[A-Za-z0-9]{27}_[A-Za-z0-9]{49}\b/g,
+  },
+  {
+    // The classic W&B key is 40 hex characters, like a git commit: only next to a wandb keyword.
+    id: 'wandb-api-key',
+    description: 'Weights & Biases API key',
+    keyword: 'wandb',
+    pattern: /wandb[^\n]{0,40}?\b([0-9a-f]{40})\b/gi,
+  },
+  { id: 'kaggle-token', description: 'Kaggle API token', keyword: 'kgat_', pattern: /\bKGAT_[0-9a-f]{32}\b/g },
+  {
+    // kaggle.json (`{"username":"…","key":"<32 hex>"}`, either order) and KAGGLE_KEY assignments.
+    id: 'kaggle-key',
+    description: 'Kaggle API key',
+    keyword: 'key',
+    keywords: ['kaggle_key', '"username"'],
+    pattern:
+      /(?<=\bkaggle_key["']?\s*[:=]\s*["']?)[0-9a-f]{32}\b|(?<="username"\s*:\s*"[^"\n]{0,64}"\s*,\s*"key"\s*:\s*")[0-9a-f]{32}(?=")|(?<="key"\s*:\s*")[0-9a-f]{32}(?="\s*,\s*"username")/gi,
+  },
+  {
+    id: 'cohere-key',
+    description: 'Cohere API key',
+    keyword: 'co',
+    keywords: ['cohere', 'co_api_key'],
+    pattern: /(?:cohere|\bco_api_key)[^\n]{0,40}?\b([A-Za-z0-9]{40})\b/gi,
+  },
+  {
+    id: 'mistral-key',
+    description: 'Mistral AI API key',
+    keyword: 'mistral',
+    pattern: /mistral[^\n]{0,40}?\b([A-Za-z0-9]{32})\b/gi,
+  },
+  {
+    id: 'comet-key',
+    description: 'Comet API key',
+    keyword: 'comet',
+    pattern: /comet[^\n]{0,40}?\b([A-Za-z0-9]{25})\b/gi,
+  },
+  {
+    id: 'neptune-token',
+    description: 'Neptune API token',
+    keyword: 'eyjhcglfywrkcmvzcyi6',
+    pattern: /\beyJhcGlfYWRkcmVzcyI6[A-Za-z0-9+/]{40,}={0,2}/g,
+  },
   {
     id: 'jwt',
     description: 'JSON Web Token',

@@ -109,6 +109,63 @@ describe('scanDocsLinks() edge cases', () => {
   })
 })
 
+describe('scanDocsLinks() with site_root', () => {
+  /** Findings as `file:line rule message` for a temp repo, with the given site roots. */
+  function scan(files: Record<string, string>, site_root: string | string[]) {
+    const root = tempRepo(files)
+    return scanDocsLinks(root, Object.keys(files), { ...GATE_DEFAULTS['docs-links'], site_root }).findings.map(
+      (f) => `${f.file}:${f.line} ${f.rule} ${f.message}`,
+    )
+  }
+
+  const site = {
+    'docs/index.md': '# Home\n[guide](guide) [api](/api/) [faq](/faq#install) [intro](/docs/intro) [x](/README.md)\n',
+    'docs/guide.md': '# Guide\n[home](/) [back](index) [page](guide.html) [pkg](../package) [top](/README)\n',
+    'docs/api/index.mdx': '# API\n',
+    'docs/faq.md': '# FAQ\n## Install\n',
+    'docs/intro.md': '# Intro\n',
+    'README.md': '# Repo\n[docs](docs/guide.md) [bad](docs/guide)\n',
+    'package/README.md': '# Package\n',
+  }
+
+  test('inside a site folder: /x is the site root, pages resolve without their extension, anchors are checked', () => {
+    expect(scan(site, 'docs')).toEqual(['README.md:2 broken-link link to docs/guide: docs/guide does not exist'])
+  })
+
+  test('without site_root the same links are broken (GitHub renders them as plain files)', () => {
+    const root = tempRepo(site)
+    const findings = scanDocsLinks(root, Object.keys(site), GATE_DEFAULTS['docs-links']).findings
+    expect(findings.filter((f) => f.file === 'docs/index.md').map((f) => f.message)).toEqual([
+      'link to guide: docs/guide does not exist',
+      'link to /api/: api does not exist',
+      'link to /faq#install: faq does not exist',
+      'link to /docs/intro: docs/intro does not exist',
+    ])
+  })
+
+  test('a broken site link names the site root in its fix; anchors into extensionless pages are checked', () => {
+    const files = { 'website/docs/a.md': '[x](/missing) [y](b#nope)\n', 'website/docs/b.md': '# B\n' }
+    const root = tempRepo(files)
+    const findings = scanDocsLinks(root, Object.keys(files), {
+      ...GATE_DEFAULTS['docs-links'],
+      site_root: ['website/docs'],
+    }).findings
+    expect(findings.map((f) => `${f.rule} ${f.message} | ${f.remediation}`)).toEqual([
+      'broken-link link to /missing: website/docs/missing does not exist | fix the path (relative to the site root website/docs); did you mean website/docs/a.md?, or add the file',
+      'broken-anchor link to b#nope: website/docs/b.md has no heading with anchor #nope | add the heading to website/docs/b.md or fix the anchor (lowercase, punctuation dropped, spaces to -)',
+    ])
+  })
+
+  test('a site_root that is not a folder list, or not a folder of the repository, is a user error', () => {
+    const root = tempRepo({ 'docs/a.md': '# A\n' })
+    const run = (site_root: unknown) => () =>
+      scanDocsLinks(root, ['docs/a.md'], { ...GATE_DEFAULTS['docs-links'], site_root: site_root as string })
+    expect(run(7)).toThrow('gates.docs-links.site_root must be a folder path or a list of folder paths, got 7')
+    expect(run(['site'])).toThrow('gates.docs-links.site_root: site is not a folder of the repository')
+    expect(run('./docs/')).not.toThrow()
+  })
+})
+
 describe('docsLinksGate', () => {
   test('is keyed on the Markdown files (any case of extension) and the file listing', () => {
     const files = ['README.md', 'a.ts', 'docs/B.MARKDOWN', 'img.png']

@@ -5,6 +5,7 @@ import { GATE_DEFAULTS } from '../../../../src/domain/gates/gates-config.ts'
 import {
   buildPlaceholderBaseline,
   collectPlaceholders,
+  findNotebookPlaceholders,
   findPlaceholders,
   placeholdersGate,
   readPlaceholderBaseline,
@@ -12,6 +13,7 @@ import {
 } from '../../../../src/domain/gates/placeholders/placeholders.ts'
 import { UserError } from '../../../../src/foundation/errors/user-error.ts'
 import { tempRepo } from '../_temp-repo.ts'
+import { lines, notebookJson, stream } from '../notebooks/_notebook.ts'
 
 // The marker words are assembled here so that this spec does not count as holding placeholders.
 const todoWord = ['TO', 'DO'].join('')
@@ -65,8 +67,10 @@ describe('findPlaceholders()', () => {
       '@overload',
       'def f(x: int) -> int: ...',
     ].join('\n')
-    // `def f(...): ...` on one line has no separate body line; the decorated `size` is a stub
-    expect(findPlaceholders('m.pyi', py).map((p) => `${p.line} ${p.kind}`)).toEqual(['2 stub body'])
+    // `def f(...): ...` on one line is an overload (by design); the decorated `size` is a stub
+    expect(findPlaceholders('m.py', py).map((p) => `${p.line} ${p.kind}`)).toEqual(['2 stub body'])
+    // In a .pyi stub file every `...` body is a declaration.
+    expect(findPlaceholders('m.pyi', py)).toEqual([])
     const abstract = ['@abc.abstractmethod', 'def size(self):', '    pass'].join('\n')
     expect(findPlaceholders('m.py', abstract)).toEqual([])
   })
@@ -77,6 +81,76 @@ describe('findPlaceholders()', () => {
         (p) => p.line,
       ),
     ).toEqual([1])
+  })
+})
+
+describe('findPlaceholders() precision on ML code', () => {
+  const xxx = ['X', 'XX'].join('')
+  const hack = ['HA', 'CK'].join('')
+
+  test('the triple-X marker inside a label (B-…, …_NAME) and marker letters inside base64 are not markers', () => {
+    const b64 = `iVBORw0KGgoAAAANSUhEUgAAAV4AAAJYCAIAAACl+${hack}/${xxx}+nOz9d3wkV3Yfip9z762qTuhGzmEGAw`
+    const text = [
+      `# If the label is B-${xxx} we change it to I-${xxx}`,
+      `os.environ["${xxx}_TOKEN"] = value`,
+      `"image/png": "${b64}"`,
+      `# ${xxx}: only one GPU on Colab`,
+    ].join('\n')
+    expect(findPlaceholders('m.py', text).map((p) => `${p.line} ${p.kind}`)).toEqual([`4 marker ${xxx}`])
+  })
+
+  test('the allow comment accepts what is on its line, in any language', () => {
+    const allow = 'codex-gates: allow-placeholder'
+    const ts = [`export function onIdle(): void {} // ${allow}`, `// ${todoWord} later // ${allow}`].join('\n')
+    expect(findPlaceholders('a.ts', ts)).toEqual([])
+    expect(findPlaceholders('m.py', `def on_idle(self):  # ${allow}\n    pass\n`)).toEqual([])
+  })
+
+  test('Python guards and interface members are not counted; pending work still is', () => {
+    const py = [
+      'class Base(ABC):',
+      '    def step(self):',
+      '        ...',
+      'def decode(returns_logits):',
+      '    if returns_logits:',
+      `        raise ${notImplemented}("return_logits is not implemented yet")`,
+      '    if not cuda:',
+      `        raise ${notImplemented}("CUDA was not found")`,
+    ].join('\n')
+    expect(findPlaceholders('m.py', py).map((p) => `${p.line} ${p.kind}`)).toEqual(['6 not implemented'])
+  })
+})
+
+describe('findNotebookPlaceholders()', () => {
+  test('reads cell sources (not outputs) and places each at its .ipynb line with a cell locator', () => {
+    const nb = notebookJson([
+      { type: 'markdown', source: lines(`# Results\n${todoWord}: add the plots`) },
+      {
+        source: lines(
+          `import torch\ndef evaluate(model):\n    pass\nraise ${notImplemented}("${['for', 'now'].join(' ')}")`,
+        ),
+        outputs: [stream(`${todoWord} printed by the program\n`)],
+      },
+    ])
+    const found = findNotebookPlaceholders('nb/train.ipynb', nb)
+    const text = nb.split('\n')
+    expect(found.map((p) => `${p.locator} ${p.kind}`)).toEqual([
+      `cell 1:line 2 marker ${todoWord}`,
+      'cell 2:line 2 stub body',
+      'cell 2:line 4 not implemented',
+    ])
+    expect(found.every((p) => p.file === 'nb/train.ipynb')).toBe(true)
+    expect(text[(found[1]?.line ?? 0) - 1]).toContain('def evaluate(model)')
+  })
+
+  test('the gaps report names notebook placeholders by cell; a broken notebook is read as text', () => {
+    const root = tempRepo({
+      'a.ipynb': notebookJson([{ source: lines(`x = 1  # ${todoWord}`) }]),
+      'b.ipynb': `{ "cells": [ "${todoWord}" `,
+    })
+    const { report } = scanPlaceholders(root, ['a.ipynb', 'b.ipynb'], GATE_DEFAULTS.placeholders)
+    expect(report?.markdown).toContain(`| a.ipynb:cell 1:line 1 | marker ${todoWord} |`)
+    expect(report?.markdown).toContain(`| b.ipynb:1 | marker ${todoWord} |`)
   })
 })
 

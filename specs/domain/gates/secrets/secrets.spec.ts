@@ -7,6 +7,7 @@ import { GATE_DEFAULTS } from '../../../../src/domain/gates/gates-config.ts'
 import { listRepoFiles, PACKAGE_ROOT } from '../../../../src/domain/gates/repo-files.ts'
 import { toSarif } from '../../../../src/domain/gates/sarif.ts'
 import { allFakeSecrets, FAKE_SECRETS, type FakeSecret } from '../../../../src/domain/gates/secrets/fake-secrets.ts'
+import { ML_FAKE_SECRETS } from '../../../../src/domain/gates/secrets/ml-fake-secrets.ts'
 import {
   ALLOW_MARKER,
   loadSecretsBaseline,
@@ -20,6 +21,7 @@ import { Prng } from '../../../../src/foundation/random/prng.ts'
 import { maskSecret } from '../../../../src/foundation/redact/redact.ts'
 import { userErrorFrom } from '../../../support/user-error.ts'
 import { tempDir } from '../_temp-repo.ts'
+import { lines, notebookJson, stream } from '../notebooks/_notebook.ts'
 
 const OPTIONS = { entropyThreshold: 3.5, minLength: 12 }
 const FIXTURES = join(PACKAGE_ROOT, 'specs', 'fixtures', 'gates', 'secrets')
@@ -150,6 +152,56 @@ describe('scanSecrets() findings', () => {
     expect(files.length).toBeGreaterThan(20)
     const { findings } = scanSecrets(PACKAGE_ROOT, files, GATE_DEFAULTS.secrets)
     expect(findings.map(formatFinding)).toEqual([])
+  })
+})
+
+describe('scanSecrets() on notebooks and large files', () => {
+  test('reads notebook cells unescaped: a quoted secret in a cell and a token printed in an output', () => {
+    const generic = allFakeSecrets(12).find((f) => f.rule === 'generic-secret') as FakeSecret
+    const hf = (ML_FAKE_SECRETS['huggingface-token'] as (r: Prng) => FakeSecret)(Prng.fromSeed(3))
+    const nb = notebookJson([
+      { type: 'markdown', source: lines('# Fine-tune') },
+      { source: lines(`import os\napi_key = "${generic.secret}"\n`) },
+      { source: lines('print(login())'), outputs: [stream(`logged in with ${hf.secret}\n`)] },
+    ])
+    const root = plantRepo({ 'nb/train.ipynb': nb })
+    const findings = scanSecrets(root, ['nb/train.ipynb'], GATE_DEFAULTS.secrets).findings
+    const text = nb.split('\n')
+    expect(findings.map((f) => [f.rule, f.message.slice(0, f.message.indexOf(': '))])).toEqual([
+      ['generic-secret', 'cell 2:line 2'],
+      ['huggingface-token', 'cell 3:output 1:line 1'],
+    ])
+    expect(text[(findings[0]?.line ?? 0) - 1]).toContain('api_key')
+    expect(text[(findings[1]?.line ?? 0) - 1]).toContain('logged in with')
+    expect(findings.map(formatFinding).join('\n')).not.toContain(generic.secret)
+    // Read as raw JSON the escaped quotes hide the assignment: the cell reading is what finds it.
+    expect(scanSecretsInText(nb, 'train.json', OPTIONS).map((h) => h.rule)).toEqual(['huggingface-token'])
+  })
+
+  test('a file that is not an nbformat 4 notebook is scanned as text', () => {
+    const fake = allFakeSecrets(6).find((f) => f.rule === 'github-token') as FakeSecret
+    const root = plantRepo({ 'old.ipynb': `{"nbformat": 3, "worksheets": [], "x": "${fake.secret}"}` })
+    expect(scanSecrets(root, ['old.ipynb'], GATE_DEFAULTS.secrets).findings.map((f) => f.rule)).toEqual([
+      'github-token',
+    ])
+  })
+
+  test('a file over max_file_bytes is named in a warn event with its size and the option to raise', () => {
+    const root = plantRepo({ 'big.cfg': 'x'.repeat(3000), 'small.cfg': 'y' })
+    const result = scanSecrets(root, ['big.cfg', 'small.cfg', 'gone.cfg'], {
+      ...GATE_DEFAULTS.secrets,
+      max_file_bytes: 1024,
+    })
+    expect(result.findings).toEqual([])
+    expect(result.events).toEqual([
+      {
+        role: 'tool',
+        level: 'warn',
+        message:
+          'secrets: big.cfg was not scanned: 2.9 KiB is over gates.secrets.max_file_bytes (1.0 KiB); raise gates.secrets.max_file_bytes above 3000 in configs/gates.json to scan it, or exclude the file',
+        data: { file: 'big.cfg', bytes: 3000, max_file_bytes: 1024, option: 'gates.secrets.max_file_bytes' },
+      },
+    ])
   })
 })
 

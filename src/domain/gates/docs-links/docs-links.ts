@@ -1,22 +1,40 @@
 import { dirname, extname, posix } from 'node:path'
 import { nearest } from '../../../foundation/cli/nearest.ts'
+import { UserError } from '../../../foundation/errors/user-error.ts'
 import { readRepoFile } from '../../../foundation/fs/text-file.ts'
 import { type Finding, makeFinding } from '../finding.ts'
 import type { Gate } from '../gate.ts'
 import type { GateConfig } from '../gates-config.ts'
 import { type MdDocument, type MdLink, parseMarkdown } from './markdown-links.ts'
 
+/** The docs-links setting for static-site folders (its default, `[]`, belongs in GATE_DEFAULTS). */
+export interface DocsLinksSiteOptions {
+  /**
+   * Folders published as a static site (mkdocs, Docusaurus, Hugging Face doc-builder, GitHub
+   * Pages from docs/): in their Markdown, `/x` is the site's root (`<site>/x`; `/docs/x` also
+   * `<site>/x` when the site folder is `docs`), and a page may be linked without its extension
+   * (`guide` or `guide/` for guide.md, guide.mdx, guide/index.md, guide/README.md).
+   */
+  site_root?: string | readonly string[]
+}
+
 /**
  * Offline link check of every Markdown file: relative links and images resolve to files in the
  * file list, `#anchors` to headings of the target (GitHub slugs), references to definitions;
  * external URLs are only syntax-checked.
  */
-export function scanDocsLinks(root: string, files: readonly string[], config: GateConfig<'docs-links'>) {
+export function scanDocsLinks(
+  root: string,
+  files: readonly string[],
+  config: GateConfig<'docs-links'> & DocsLinksSiteOptions,
+) {
   const extensions = new Set(config.extensions.map((e) => e.toLowerCase()))
   const isMarkdown = (path: string) => extensions.has(extname(path).toLowerCase())
   const fileSet = new Set(files)
   const dirSet = new Set<string>([''])
   for (const f of files) for (let d = posix.dirname(f); d !== '.' && !dirSet.has(d); d = posix.dirname(d)) dirSet.add(d)
+  const sites = siteRoots(config.site_root, dirSet)
+  const siteRootOf = (file: string) => sites.find((site) => site === '' || file.startsWith(`${site}/`))
   const parsed = new Map<string, MdDocument>()
   const documentOf = (path: string): MdDocument => {
     let doc = parsed.get(path)
@@ -52,7 +70,7 @@ export function scanDocsLinks(root: string, files: readonly string[], config: Ga
       )
     }
     for (const link of doc.links) {
-      const problem = checkLink(file, link, { fileSet, dirSet, isMarkdown, documentOf })
+      const problem = checkLink(file, link, { fileSet, dirSet, isMarkdown, documentOf, siteRootOf })
       if (problem) finding(problem.rule, link, problem.message, problem.remediation, `${problem.rule}:${link.target}`)
     }
   }
@@ -64,6 +82,8 @@ interface LinkContext {
   dirSet: ReadonlySet<string>
   isMarkdown: (path: string) => boolean
   documentOf: (path: string) => MdDocument
+  /** The static-site folder holding `file` (`''` for the repository root), if any. */
+  siteRootOf?: (file: string) => string | undefined
 }
 
 interface LinkProblem {
@@ -98,9 +118,15 @@ export function checkLink(file: string, link: MdLink, ctx: LinkContext): LinkPro
   }
   let resolved = file
   if (decoded !== '') {
-    const joined = decoded.startsWith('/') ? decoded.slice(1) : posix.join(dirname(file), decoded)
-    resolved = posix.normalize(joined).replace(/\/$/, '')
-    if (resolved === '.') resolved = ''
+    const site = ctx.siteRootOf?.(file)
+    const candidates = decoded.startsWith('/')
+      ? rootRelative(decoded.slice(1), site)
+      : [posix.join(dirname(file), decoded)]
+    const normalized = candidates.map((c) => {
+      const n = posix.normalize(c).replace(/\/$/, '')
+      return n === '.' ? '' : n
+    })
+    resolved = normalized[0] as string
     if (resolved.startsWith('../') || resolved === '..') {
       return {
         rule: 'outside-repo',
@@ -108,14 +134,19 @@ export function checkLink(file: string, link: MdLink, ctx: LinkContext): LinkPro
         remediation: 'link inside the repository, or use an absolute https:// URL',
       }
     }
-    if (!ctx.fileSet.has(resolved) && !ctx.dirSet.has(resolved)) {
+    const found = normalized
+      .map((c) => (site === undefined ? existing(c, ctx) : existingPage(c, ctx)))
+      .find((c) => c !== undefined)
+    if (found === undefined) {
       const close = nearest(resolved, [...ctx.fileSet])
+      const base = dirname(file) === '.' ? 'the repository root' : dirname(file)
       return {
         rule: 'broken-link',
         message: `link to ${target}: ${resolved} does not exist`,
-        remediation: `fix the path (relative to ${dirname(file) === '.' ? 'the repository root' : dirname(file)})${close ? `; did you mean ${close}?` : ''}, or add the file`,
+        remediation: `fix the path (relative to ${site !== undefined && decoded.startsWith('/') ? `the site root ${site || '/'}` : base})${close ? `; did you mean ${close}?` : ''}, or add the file`,
       }
     }
+    resolved = found
   }
   if (anchor === undefined || anchor === '' || !ctx.fileSet.has(resolved) || !ctx.isMarkdown(resolved)) return undefined
   let wanted: string
@@ -135,6 +166,63 @@ export function checkLink(file: string, link: MdLink, ctx: LinkContext): LinkPro
       ? `did you mean #${close}? anchors are GitHub heading slugs (lowercase, punctuation dropped, spaces to -)`
       : `add the heading to ${resolved} or fix the anchor (lowercase, punctuation dropped, spaces to -)`,
   }
+}
+
+/** Where `/path` points: the repository root, or for a site file the site root first. */
+function rootRelative(path: string, site: string | undefined): string[] {
+  if (site === undefined || site === '') return [path]
+  const candidates = [posix.join(site, path)]
+  // Docusaurus serves docs/ at /docs/: `/docs/intro` is docs/intro.md.
+  const last = posix.basename(site)
+  if (path === last || path.startsWith(`${last}/`)) candidates.push(posix.join(site, path.slice(last.length)))
+  candidates.push(path)
+  return candidates
+}
+
+function existing(path: string, ctx: LinkContext): string | undefined {
+  return ctx.fileSet.has(path) || ctx.dirSet.has(path) ? path : undefined
+}
+
+/** A static site's page: the path itself, or the source it is built from. */
+function existingPage(path: string, ctx: LinkContext): string | undefined {
+  if (ctx.fileSet.has(path)) return path
+  const stem = path.replace(/\.html?$/, '')
+  const prefix = stem === '' ? '' : `${stem}/`
+  for (const candidate of [
+    ...PAGE_EXTENSIONS.map((ext) => `${stem}${ext}`),
+    ...PAGE_EXTENSIONS.map((ext) => `${prefix}index${ext}`),
+    `${prefix}README.md`,
+  ]) {
+    if (ctx.fileSet.has(candidate)) return candidate
+  }
+  return ctx.dirSet.has(path) ? path : undefined
+}
+
+/** Sources a site generator builds a page from. */
+const PAGE_EXTENSIONS = ['.md', '.mdx', '.markdown', '.ipynb', '.rst']
+
+/** Validates `site_root` (a folder or a list of folders of the repository), longest first. */
+export function siteRoots(value: unknown, dirSet: ReadonlySet<string>): string[] {
+  if (value === undefined) return []
+  const list = typeof value === 'string' ? [value] : value
+  if (!Array.isArray(list) || !list.every((v) => typeof v === 'string')) {
+    throw new UserError(
+      'GATES_CONFIG',
+      `gates.docs-links.site_root must be a folder path or a list of folder paths, got ${JSON.stringify(value)}`,
+      'write e.g. "site_root": "docs" or "site_root": ["docs", "website/docs"] in configs/gates.json',
+    )
+  }
+  const roots = list.map((r) => r.replace(/^\.\/?/, '').replace(/\/+$/, ''))
+  for (const [i, r] of roots.entries()) {
+    if (!dirSet.has(r)) {
+      throw new UserError(
+        'GATES_CONFIG',
+        `gates.docs-links.site_root: ${list[i]} is not a folder of the repository`,
+        'give the path of the site folder relative to the repository root (e.g. "docs"), or remove it',
+      )
+    }
+  }
+  return roots.sort((a, b) => b.length - a.length)
 }
 
 function checkExternal(target: string): LinkProblem | undefined {

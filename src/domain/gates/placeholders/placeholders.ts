@@ -5,6 +5,8 @@ import { isBinary, readRepoFile } from '../../../foundation/fs/text-file.ts'
 import { type Finding, makeFinding } from '../finding.ts'
 import type { Gate } from '../gate.ts'
 import type { GateConfig } from '../gates-config.ts'
+import { isNotebookPath, notebookChunks } from '../notebooks/notebook-chunks.ts'
+import { ALLOW_PLACEHOLDER, findPythonStubs } from './python-stubs.ts'
 
 /** One placeholder: where, which kind, and the line's text (trimmed, for the gaps report). */
 export interface Placeholder {
@@ -12,6 +14,8 @@ export interface Placeholder {
   line: number
   kind: string
   text: string
+  /** In a notebook, where `line` (a line of the .ipynb JSON) is in cell terms: `cell 3:line 2`. */
+  locator?: string
 }
 
 /** `configs/placeholders.baseline.json`: the per-file counts the ratchet allows. */
@@ -21,42 +25,44 @@ export interface PlaceholderBaseline {
 }
 
 // The marker words are spelled with a character class so this file does not count itself.
-const MARKER = /\b(T[O]DO|F[I]XME|X[X]X|H[A]CK)\b/
-const NOT_IMPLEMENTED_PY = /\braise\s+N[o]tImplementedError\b|\bN[o]tImplementedError\(/
+const MARKER = /\b(T[O]DO|F[I]XME|X[X]X|H[A]CK)\b/g
 const NOT_IMPLEMENTED_JS = /\bthrow\s+new\s+\w*Error\(\s*(["'`])\s*(?:not\s+implemented|unimplemented|t[o]do|stub)\b/i
-const PY_DEF = /^(\s*)(?:async\s+)?def\s+\w+\s*\(.*\)\s*(?:->\s*[^:]+)?:\s*(?:#.*)?$/
-const PY_STUB_BODY = /^\s*(?:pass|\.\.\.)\s*(?:#.*)?$/
 const JS_EMPTY_FUNCTION = /^\s*(?:export\s+)?(?:async\s+)?function\s*\*?\s*\w+\s*\([^)]*\)\s*(?::\s*[^{]+)?\{\s*\}\s*$/
 
 const SCRIPT_EXTENSIONS = new Set(['.py', '.pyi', '.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'])
 
-/** Placeholder markers, not-implemented throws and stub bodies in one file's text. */
+/**
+ * Placeholder markers, not-implemented throws and stub bodies in one file's text. Python is read
+ * with a block reader (see `findPythonStubs`): abstract members, protocols, guards with a message
+ * and strings are not stubs. A line (or, for Python, its def line) carrying the comment
+ * `codex-gates: allow-placeholder` is accepted.
+ */
 export function findPlaceholders(file: string, text: string): Placeholder[] {
   const out: Placeholder[] = []
   const lines = text.split(/\r?\n/)
   const ext = extname(file).toLowerCase()
   const isPython = ext === '.py' || ext === '.pyi'
   const isScript = SCRIPT_EXTENSIONS.has(ext)
+  const pythonStubs = isPython ? findPythonStubs(text, { stubFile: ext === '.pyi' }) : []
+  let stubAt = 0
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] as string
     const push = (kind: string) => out.push({ file, line: i + 1, kind, text: line.trim().slice(0, 160) })
-    const marker = MARKER.exec(line)
-    if (marker) push(`marker ${marker[1]}`)
+    const allowed = line.includes(ALLOW_PLACEHOLDER)
+    const marker = allowed ? undefined : markerIn(line)
+    if (marker) push(`marker ${marker}`)
     if (!isScript) continue
-    if (NOT_IMPLEMENTED_PY.test(line) && isPython) push('not implemented')
-    else if (NOT_IMPLEMENTED_JS.test(line)) push('not implemented')
     if (isPython) {
-      const def = PY_DEF.exec(line)
-      const next = nextCodeLine(lines, i + 1)
-      if (def && next !== undefined && PY_STUB_BODY.test(lines[next] as string) && !isAbstract(lines, i)) {
-        const after = nextCodeLine(lines, next + 1)
-        const indent = (def[1] as string).length
-        const bodyEnds = after === undefined || leadingSpaces(lines[after] as string) <= indent
-        if (bodyEnds) push('stub body')
+      // The reader reports in line order; take this line's stubs (its allow comments are applied there).
+      while (stubAt < pythonStubs.length && (pythonStubs[stubAt] as { line: number }).line === i + 1) {
+        push((pythonStubs[stubAt] as { kind: string }).kind)
+        stubAt++
       }
-    } else if (JS_EMPTY_FUNCTION.test(line)) {
-      push('stub body')
+      continue
     }
+    if (allowed) continue
+    if (NOT_IMPLEMENTED_JS.test(line)) push('not implemented')
+    if (JS_EMPTY_FUNCTION.test(line)) push('stub body')
   }
   return out
 }
@@ -83,7 +89,7 @@ export function scanPlaceholders(root: string, files: readonly string[], config:
           .slice(0, 8)
           .map((p) => `line ${p.line} ${p.kind}`)
           .join(', ')}${items.length > 8 ? ', …' : ''}`,
-        remediation: `finish the work (or turn it into an issue) and remove the placeholder; if it must stay, accept it with \`npm run gates -- baseline placeholders\``,
+        remediation: `finish the work (or turn it into an issue) and remove the placeholder; mark an intended no-op with the comment \`${ALLOW_PLACEHOLDER}\` on its line or def line; if it must stay, accept it with \`npm run gates -- baseline placeholders\``,
         identity: `${file}:${count}>${allowed}`,
       }),
     )
@@ -97,9 +103,29 @@ export function collectPlaceholders(root: string, files: readonly string[]): Pla
   for (const file of files) {
     const bytes = readRepoFile(root, file)
     if (!bytes || isBinary(bytes) || bytes.length > 5 * 1024 * 1024) continue
-    all.push(...findPlaceholders(file, bytes.toString('utf8')))
+    const text = bytes.toString('utf8')
+    all.push(...(isNotebookPath(file) ? findNotebookPlaceholders(file, text) : findPlaceholders(file, text)))
   }
   return all
+}
+
+/**
+ * Placeholders in a notebook's cell sources (outputs are what the code printed, not code to
+ * finish), each at its .ipynb line with a `cell N:line M` locator. A file that is not an nbformat
+ * 4 notebook is read as plain text.
+ */
+export function findNotebookPlaceholders(file: string, text: string): Placeholder[] {
+  const chunks = notebookChunks(text)
+  if (!chunks) return findPlaceholders(file, text)
+  const out: Placeholder[] = []
+  for (const chunk of chunks) {
+    if (chunk.kind !== 'source') continue
+    for (const p of findPlaceholders(chunk.name, chunk.text)) {
+      const at = chunk.locate(p.line)
+      out.push({ ...p, file, line: at.line, locator: at.locator })
+    }
+  }
+  return out
 }
 
 /** Per-file counts, sorted by path: what `baseline placeholders` writes. */
@@ -157,7 +183,7 @@ function countByFile(placeholders: readonly Placeholder[]): Map<string, number> 
 }
 
 function gapsReport(all: readonly Placeholder[], baseline: PlaceholderBaseline | undefined) {
-  const rows = all.map((p) => `| ${p.file}:${p.line} | ${p.kind} | ${p.text.replace(/\|/g, '\\|')} |`)
+  const rows = all.map((p) => `| ${p.file}:${p.locator ?? p.line} | ${p.kind} | ${p.text.replace(/\|/g, '\\|')} |`)
   const markdown = [
     '# Gaps: placeholders',
     '',
@@ -171,24 +197,28 @@ function gapsReport(all: readonly Placeholder[], baseline: PlaceholderBaseline |
   return { name: 'placeholders', markdown, json: { placeholders: all, baseline: baseline?.files ?? {} } }
 }
 
-function nextCodeLine(lines: readonly string[], from: number): number | undefined {
-  for (let i = from; i < lines.length; i++) {
-    const l = (lines[i] as string).trim()
-    if (l !== '' && !l.startsWith('#')) return i
+/**
+ * The first marker word on a line that is a marker: not the triple X inside a label (`B-…`,
+ * `…_NAME`), not a run of letters inside base64 (an image or a key in a notebook or HTML file).
+ */
+function markerIn(line: string): string | undefined {
+  MARKER.lastIndex = 0
+  for (let m = MARKER.exec(line); m; m = MARKER.exec(line)) {
+    const word = m[1] as string
+    const before = line[m.index - 1] ?? ''
+    const after = line[m.index + word.length] ?? ''
+    if (word.startsWith('X') && (/[-_]/.test(before) || /[-_]/.test(after))) continue
+    if (base64RunAround(line, m.index, word.length) >= 40) continue
+    return word
   }
   return undefined
 }
 
-function leadingSpaces(line: string): number {
-  return line.length - line.trimStart().length
-}
-
-/** Abstract methods, overloads and protocol members have `...`/`pass` bodies by design. */
-function isAbstract(lines: readonly string[], defLine: number): boolean {
-  for (let i = defLine - 1; i >= 0; i--) {
-    const l = (lines[i] as string).trim()
-    if (!l.startsWith('@')) return false
-    if (/^@(?:abc\.)?(?:abstractmethod|abstractproperty|overload|typing\.overload)\b/.test(l)) return true
-  }
-  return false
+/** Length of the run of base64 characters holding [start, start + length). */
+function base64RunAround(line: string, start: number, length: number): number {
+  let from = start
+  while (from > 0 && /[A-Za-z0-9+/]/.test(line[from - 1] as string)) from--
+  let to = start + length
+  while (to < line.length && /[A-Za-z0-9+/=]/.test(line[to] as string)) to++
+  return to - from
 }

@@ -1,5 +1,6 @@
 import { SECRET_PATTERNS } from '../../../foundation/redact/secret-patterns.ts'
 import { genericRule } from './generic-secret-rule.ts'
+import { mlSecretRules } from './ml-secret-rules.ts'
 import { awsExample, lowEntropy, notAJwt, placeholder, placeholderShape, templated } from './secret-filters.ts'
 import type { DetectOptions, LineHit, SecretRule } from './secret-rule.ts'
 
@@ -142,6 +143,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
   { ...patternRule('twilio-key'), keywords: [...'0123456789abcdef'].map((h) => `sk${h}`) },
   patternRule('anthropic-key'),
   patternRule('openai-key'),
+  ...mlSecretRules(patternRule),
   jwtRule,
   privateKeyRule,
   urlCredentialsRule,

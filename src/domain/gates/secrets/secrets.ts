@@ -2,11 +2,14 @@ import { createHash } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { basename, extname, join } from 'node:path'
 import { UserError } from '../../../foundation/errors/user-error.ts'
-import { isBinary, LineIndex, ScratchReader } from '../../../foundation/fs/text-file.ts'
+import { isBinary, LineIndex, repoFileSize, ScratchReader } from '../../../foundation/fs/text-file.ts'
 import { maskSecret } from '../../../foundation/redact/redact.ts'
+import type { EventMeta } from '../../../ledger/ledger-meta.ts'
 import { type Finding, makeFinding } from '../finding.ts'
 import type { Gate } from '../gate.ts'
 import type { GateConfig } from '../gates-config.ts'
+import { formatBytes } from '../large-files/large-files.ts'
+import { isNotebookPath, notebookChunks } from '../notebooks/notebook-chunks.ts'
 import { genericSkipAt } from './generic-secret-rule.ts'
 import { KeywordAutomaton } from './keyword-automaton.ts'
 import { type DetectOptions, SECRET_RULES, type SecretRule, urlSkipAt } from './secret-rules.ts'
@@ -20,6 +23,8 @@ export interface SecretHit {
   description: string
   line: number
   secret: string
+  /** In a notebook: `cell 3:line 2` (then `line` is the .ipynb line). */
+  locator?: string
 }
 
 export interface SecretScanOptions {
@@ -62,18 +67,49 @@ export function scanSecretsInText(text: string, path: string, options: SecretSca
   return scanSecretsInBytes(Buffer.from(text, 'utf8'), path, options)
 }
 
-/** The secrets gate over files: each hit a finding with the secret masked (first 4 chars + length). */
+/**
+ * The secrets gate over files: each hit a finding with the secret masked (first 4 chars + length).
+ * Notebooks are read cell by cell (sources and text outputs, unescaped from their JSON); a file
+ * over `max_file_bytes` is not read, and says so in a warn event.
+ */
 export function scanSecrets(root: string, files: readonly string[], config: GateConfig<'secrets'>) {
   const accepted = loadSecretsBaseline(root, config.baseline)
   const options = { entropyThreshold: config.entropy_threshold, minLength: config.min_length, accepted }
   const findings: Finding[] = []
+  const events: EventMeta[] = []
   const reader = new ScratchReader()
   for (const path of files) {
     const bytes = reader.read(join(root, path), config.max_file_bytes)
-    if (!bytes) continue
-    for (const hit of scanSecretsInBytes(bytes, path, options)) findings.push(secretFinding(path, hit, config.baseline))
+    if (!bytes) {
+      // Only the failure path pays for a stat: was it too large, or just gone?
+      const size = repoFileSize(root, path)
+      if (size > config.max_file_bytes) events.push(skippedLargeFile(path, size, config.max_file_bytes))
+      continue
+    }
+    const hits = isNotebookPath(path) ? scanNotebookSecrets(bytes, options) : undefined
+    for (const hit of hits ?? scanSecretsInBytes(bytes, path, options)) {
+      findings.push(secretFinding(path, hit, config.baseline))
+    }
   }
-  return { findings }
+  return events.length > 0 ? { findings, events } : { findings }
+}
+
+/**
+ * Secrets in a notebook's cell sources and text outputs, each at its .ipynb line with a
+ * `cell N:line M` locator; undefined when the bytes are not an nbformat 4 notebook.
+ */
+export function scanNotebookSecrets(bytes: Uint8Array, options: SecretScanOptions): SecretHit[] | undefined {
+  if (isBinary(bytes)) return []
+  const chunks = notebookChunks(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'))
+  if (!chunks) return undefined
+  const hits: SecretHit[] = []
+  for (const chunk of chunks) {
+    for (const hit of scanSecretsInText(chunk.text, chunk.name, options)) {
+      const at = chunk.locate(hit.line)
+      hits.push({ ...hit, line: at.line, locator: at.locator })
+    }
+  }
+  return hits
 }
 
 /** A finding that names the rule, the masked secret and the ways out; never the secret. */
@@ -86,7 +122,7 @@ export function secretFinding(path: string, hit: SecretHit, baselinePath = 'conf
     severity: 'error',
     file: path,
     line: hit.line,
-    message: `${what}: ${maskSecret(hit.secret)}`,
+    message: `${hit.locator ? `${hit.locator}: ` : ''}${what}: ${maskSecret(hit.secret)}`,
     remediation: `remove it from the file (read it from an environment variable), revoke and rotate it at the provider, and purge it from git history; if it is not a secret, end the line with the comment "${ALLOW_MARKER}" or accept sha256 ${hash} in ${baselinePath}`,
     identity: hash,
   })
@@ -139,6 +175,16 @@ export const secretsGate: Gate<'secrets'> = {
 // --- internal ---
 
 const LONG_LINE = 4096
+
+/** The warn event for a file the gate did not read: which file, how large, and the option to raise. */
+function skippedLargeFile(path: string, size: number, max: number): EventMeta {
+  return {
+    role: 'tool',
+    level: 'warn',
+    message: `secrets: ${path} was not scanned: ${formatBytes(size)} is over gates.secrets.max_file_bytes (${formatBytes(max)}); raise gates.secrets.max_file_bytes above ${size} in configs/gates.json to scan it, or exclude the file`,
+    data: { file: path, bytes: size, max_file_bytes: max, option: 'gates.secrets.max_file_bytes' },
+  }
+}
 
 interface Keywords {
   /** Every rule's keywords in one automaton; a keyword's value is the index of its rule. */
