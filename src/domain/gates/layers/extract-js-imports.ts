@@ -18,7 +18,7 @@ export function extractJsImports(path: string, text: string): SourceImport[] {
   }
   const s = new JsScanner(text, { jsx: !/\.[cm]?ts$/i.test(path), onRewind })
   const record = (kind: ImportKind, typeOnly: boolean) =>
-    found.push({ specifier: s.value, start: s.start, kind, typeOnly })
+    found.push({ specifier: s.literal(), start: s.start, kind, typeOnly })
   const isPunct = (v: string) => s.kind === TOKEN.punct && s.value === v
   const isIdent = (v: string) => s.kind === TOKEN.ident && s.value === v
   const isLiteral = () => s.kind === TOKEN.string || s.kind === TOKEN.template

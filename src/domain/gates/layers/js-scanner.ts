@@ -12,7 +12,10 @@ export class JsScanner {
   kind: number = TOKEN.eof
   /** Offset of the current token's first character. */
   start = 0
-  /** Identifier name or punctuator text of the current token; the cooked value of a string or template. */
+  /**
+   * Identifier name or punctuator text of the current token; a string's or template's raw body
+   * (its value is `literal()`: escapes are applied only for the few strings that are specifiers).
+   */
   value = ''
   /** The current token follows `.` or `?.` (a member name, never a keyword use). */
   afterDot = false
@@ -22,6 +25,8 @@ export class JsScanner {
   afterLess = false
 
   private pos = 0
+  /** The current string or template has escapes to apply. */
+  private escaped = false
   private readonly src: string
   private readonly len: number
   private readonly jsx: boolean
@@ -49,6 +54,11 @@ export class JsScanner {
     this.onRewind = options.onRewind
     // A hashbang line is a comment.
     if (src.charCodeAt(0) === 35 && src.charCodeAt(1) === 33) this.pos = lineEnd(src, 0)
+  }
+
+  /** The value of the current string or template token, escapes applied. */
+  literal(): string {
+    return this.escaped ? cook(this.value) : this.value
   }
 
   /** Advances to the next token and returns its kind. */
@@ -204,7 +214,8 @@ export class JsScanner {
       p++
     }
     const raw = src.slice(this.pos + 1, Math.min(p, this.len))
-    this.value = escaped ? cook(raw) : raw
+    this.value = raw
+    this.escaped = escaped
     this.pos = src.charCodeAt(p) === quote ? p + 1 : p
     this.kind = TOKEN.string
     this.regexOk = false
@@ -220,7 +231,8 @@ export class JsScanner {
     while (p < this.len) {
       const c = src.charCodeAt(p)
       if (c === 96) {
-        this.value = head ? (escaped ? cook(src.slice(from, p)) : src.slice(from, p)) : ''
+        this.value = head ? src.slice(from, p) : ''
+        this.escaped = escaped
         this.pos = p + 1
         this.kind = head ? TOKEN.template : TOKEN.templatePart
         this.regexOk = false
