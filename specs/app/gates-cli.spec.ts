@@ -138,7 +138,9 @@ describe('npm run gates -- scan', () => {
     expect(t.text()).toBe(GATES_HELP)
     const e = await rejection(gatesCli(['scan'], io().io))
     expect([e.code, e.message]).toEqual(['GATES_SCAN', 'scan needs a gate name'])
-    expect(e.hint).toMatch(/^choose one of: typecheck, lint, secrets, .*large-files$/)
+    expect(e.hint).toMatch(
+      /^choose one of: typecheck, lint, secrets, .*large-files, layers, python-deps, notebook-outputs$/,
+    )
   })
 
   test('a gate that does not apply prints why it was skipped and exits 0', async () => {

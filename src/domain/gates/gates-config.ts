@@ -5,6 +5,9 @@ import { nearest } from '../../foundation/cli/nearest.ts'
 import { newAjv } from '../../foundation/config/new-ajv.ts'
 import { validateOnce } from '../../foundation/config/validation-memo.ts'
 import { UserError } from '../../foundation/errors/user-error.ts'
+import { LAYERS_DEFAULTS } from './layers/layers-config.ts'
+import { NOTEBOOK_OUTPUTS_DEFAULTS } from './notebooks/notebook-outputs-config.ts'
+import { PYTHON_DEPS_DEFAULTS } from './python-deps/python-deps-config.ts'
 import { type FileMode, PACKAGE_ROOT } from './repo-files.ts'
 
 export type SeverityOverride = 'error' | 'warn' | 'off'
@@ -41,7 +44,7 @@ export const GATE_DEFAULTS = {
     baseline: 'configs/secrets.baseline.json', // sha256 hashes of accepted secrets
   },
   'env-files': { ...COMMON, allow: ['.env.example', '.env.sample'] },
-  'docs-links': { ...COMMON, extensions: ['.md', '.markdown'] },
+  'docs-links': { ...COMMON, extensions: ['.md', '.markdown'], site_root: [] as string | string[] },
   integrity: { ...COMMON, manifest: '.codex/pre_manifest.json', allow: [] as string[] },
   duplicates: { ...COMMON, min_bytes: 1, allow: [] as string[] },
   placeholders: { ...COMMON, baseline: 'configs/placeholders.baseline.json' },
@@ -63,6 +66,9 @@ export const GATE_DEFAULTS = {
     exceptions: {} as Record<string, string>,
   },
   'large-files': { ...COMMON, max_bytes: 1024 * 1024, allow: [] as string[] },
+  layers: { ...COMMON, ...LAYERS_DEFAULTS },
+  'python-deps': { ...COMMON, ...PYTHON_DEPS_DEFAULTS },
+  'notebook-outputs': { ...COMMON, ...NOTEBOOK_OUTPUTS_DEFAULTS },
 }
 
 export type GateName = keyof typeof GATE_DEFAULTS

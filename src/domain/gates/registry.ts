@@ -18,6 +18,9 @@ export const GATES = {
   toolchain: () => import('./toolchain/toolchain.ts').then((m) => m.toolchainGate),
   licenses: () => import('./licenses/licenses.ts').then((m) => m.licensesGate),
   'large-files': () => import('./large-files/large-files.ts').then((m) => m.largeFilesGate),
+  layers: () => import('./layers/layers.ts').then((m) => m.layersGate),
+  'python-deps': () => import('./python-deps/python-deps.ts').then((m) => m.pythonDepsGate),
+  'notebook-outputs': () => import('./notebooks/notebook-outputs-gate.ts').then((m) => m.notebookOutputsGate),
 } satisfies { [K in GateName]: () => Promise<Gate<K>> }
 
 /** Loads one gate's definition. */

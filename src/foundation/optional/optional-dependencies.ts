@@ -8,15 +8,18 @@ import { PACKAGE_ROOT } from '../fs/package-root.ts'
  */
 export const OPTIONAL_DEPENDENCIES = {
   'better-sqlite3': {
+    install: 'prod',
     provides: 'the SQLite session ledger; without it the reporter records to .codex/ledger-fallback.ndjson',
   },
   'onnxruntime-node': {
+    install: 'prod',
     provides: 'the ort-cpu and ort-webgpu training backends; the ts backend needs nothing',
   },
   '@vitest/coverage-v8': {
+    install: 'dev',
     provides: 'coverage collection; without it runs complete and the coverage gate reports skipped',
   },
-} as const satisfies Record<string, { provides: string }>
+} as const satisfies Record<string, { provides: string; install: 'dev' | 'prod' }>
 
 export type OptionalDependency = keyof typeof OPTIONAL_DEPENDENCIES
 
@@ -37,6 +40,11 @@ export function declaredPin(name: string, packageJsonPath: string | URL = PACKAG
   const prod = manifest.dependencies?.[name] ?? manifest.optionalDependencies?.[name]
   if (prod) return { version: prod, dev: false }
   const dev = manifest.devDependencies?.[name]
+  // An optional peer (installed by whoever uses the feature): pinned by our dev copy where there is one,
+  // installed as its declaration in OPTIONAL_DEPENDENCIES says.
+  const peer = manifest.peerDependencies?.[name]
+  if (peer !== undefined && isOptionalDependency(name))
+    return { version: dev ?? peer, dev: OPTIONAL_DEPENDENCIES[name].install === 'dev' }
   return { version: dev ?? null, dev: dev !== undefined }
 }
 
@@ -51,6 +59,7 @@ export function installCommand(name: string, packageJsonPath: string | URL = PAC
 const PACKAGE_JSON = join(PACKAGE_ROOT, 'package.json')
 
 interface Manifest {
+  peerDependencies?: Record<string, string>
   dependencies?: Record<string, string>
   devDependencies?: Record<string, string>
   optionalDependencies?: Record<string, string>

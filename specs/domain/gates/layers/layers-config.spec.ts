@@ -1,11 +1,11 @@
 import { describe, expect, test } from 'vitest'
-import { newAjv } from '../../../../src/foundation/config/new-ajv.ts'
 import {
   hasLayersRules,
   LAYERS_DEFAULTS,
   LAYERS_SCHEMA,
   resolveLayersConfig,
 } from '../../../../src/domain/gates/layers/layers-config.ts'
+import { newAjv } from '../../../../src/foundation/config/new-ajv.ts'
 import { UserError } from '../../../../src/foundation/errors/user-error.ts'
 
 function problem(raw: unknown): string {

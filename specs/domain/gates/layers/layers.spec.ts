@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'vitest'
-import { layersGate, layersGraph, scanLayers } from '../../../../src/domain/gates/layers/layers.ts'
-import { LAYERS_DEFAULTS, type LayersRules } from '../../../../src/domain/gates/layers/layers-config.ts'
 import { formatFinding, sortFindings } from '../../../../src/domain/gates/finding.ts'
 import type { CacheInputs, ScanResult } from '../../../../src/domain/gates/gate.ts'
 import type { GateCommon } from '../../../../src/domain/gates/gates-config.ts'
+import { layersGate, layersGraph, scanLayers } from '../../../../src/domain/gates/layers/layers.ts'
+import { LAYERS_DEFAULTS, type LayersRules } from '../../../../src/domain/gates/layers/layers-config.ts'
 import { tempRepo } from '../_temp-repo.ts'
 
 // What Gate<'layers'> will ask once `layers` is a GateName: this object must already fit.

@@ -5,15 +5,10 @@ import { type Finding, makeFinding } from '../finding.ts'
 import type { CacheInputs, Gate, ScanResult } from '../gate.ts'
 import { formatBytes } from '../large-files/large-files.ts'
 import { isNotebookPath } from './notebook-chunks.ts'
+import { NOTEBOOK_OUTPUTS_DEFAULTS, type NotebookOutputsConfig } from './notebook-outputs-config.ts'
 import { type Notebook, NotebookFormatError, readNotebook } from './read-notebook.ts'
 
-/** The gate's own settings; the common ones (enabled, exclude, severity, timeout_ms) come from the runner. */
-export const NOTEBOOK_OUTPUTS_DEFAULTS = {
-  allow: [] as string[], // globs of notebooks that keep their outputs on purpose (rendered tutorials)
-  execution_counts: false, // true: execution counts may stay (nbstripout --keep-count)
-}
-
-export type NotebookOutputsConfig = typeof NOTEBOOK_OUTPUTS_DEFAULTS
+export { NOTEBOOK_OUTPUTS_DEFAULTS, type NotebookOutputsConfig }
 
 /** `Gate`'s shape over this gate's settings: `Gate<'notebook-outputs'>` once the gate is registered. */
 export interface NotebookOutputsGate extends Pick<Gate, 'description'> {

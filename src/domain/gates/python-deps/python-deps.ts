@@ -11,6 +11,7 @@ import { checkLocks } from './check-locks.ts'
 import { checkPinning } from './check-pinning.ts'
 import type { Issue } from './issue.ts'
 import { projectKind } from './project-kind.ts'
+import { PYTHON_DEPS_DEFAULTS, type PythonDepsConfig } from './python-deps-config.ts'
 import {
   environmentFingerprint,
   findPythonEnvironment,
@@ -20,35 +21,7 @@ import {
 import { isPythonDependencyFile, loadPythonProject, requirementsRoots } from './python-project.ts'
 import { readRequirementsTree } from './requirements-includes.ts'
 
-/** The python-deps gate's defaults; codex-gates.json overrides them field by field. */
-export const PYTHON_DEPS_DEFAULTS = {
-  enabled: true,
-  timeout_ms: 60_000, // ms
-  exclude: [] as string[],
-  severity: {} as Record<string, 'error' | 'warn' | 'off'>,
-  kind: 'auto' as 'auto' | 'application' | 'library', // auto: application when a lock file or a top-level requirements file exists
-  check_installed: true, // compare $VIRTUAL_ENV, else .venv, else python3's site-packages with the declarations
-  check_licenses: true, // licences of installed distributions reachable from the declarations
-  license_allow: [
-    'MIT',
-    'MIT-0',
-    'ISC',
-    'Apache-2.0',
-    'BSD-2-Clause',
-    'BSD-3-Clause',
-    '0BSD',
-    'CC0-1.0',
-    'Unlicense',
-    'PSF-2.0',
-    'Python-2.0',
-    'Zlib',
-    'HPND',
-  ],
-  license_exceptions: {} as Record<string, string>, // distribution name → reason
-  allow_unpinned: {} as Record<string, string>, // package name → reason: the pinning rules skip it
-}
-
-export type PythonDepsConfig = typeof PYTHON_DEPS_DEFAULTS
+export { PYTHON_DEPS_DEFAULTS, type PythonDepsConfig }
 
 /** Where the gate gets what is outside the tree; the gate passes the process's, specs pass their own. */
 export interface PythonDepsContext {
