@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { openLedger } from '../../../src/ledger/open-ledger.ts'
@@ -143,4 +144,30 @@ describe('LedgerReporter on a real Vitest run', () => {
       `While performing test "fails", encountered the following error: expected 'left' to be 'right' // Object.is equality. Context: project fixture, file outcomes.fixture.ts. What are the possible causes, and how can this be resolved while preserving intended functionality?`,
     )
   })
+})
+
+describe('LedgerReporter with GATES_ROOT (gating another tree)', () => {
+  test("the session records the gated repository's commit, branch and dirty flag, not this one's", () => {
+    const gated = tempDir('reporter-gated-')
+    const git = (...args: string[]) =>
+      execFileSync('git', args, { cwd: gated, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim()
+    git('init', '-q', '-b', 'gated-branch')
+    writeFileSync(join(gated, 'a.txt'), 'one\n')
+    git('add', 'a.txt')
+    git('-c', 'user.email=spec@example.org', '-c', 'user.name=spec', 'commit', '-q', '-m', 'gated')
+    writeFileSync(join(gated, 'a.txt'), 'two\n') // a tracked change: dirty
+    const sha = git('rev-parse', 'HEAD')
+
+    const ledgerPath = join(tempDir('reporter-gated-ledger-'), 'ledger.db')
+    runFixture(ledgerPath, undefined, { GATES_ROOT: gated })
+    const ledger = openLedger(ledgerPath)
+    const session = ledger.get<Record<string, unknown>>('SELECT git_sha, git_branch, git_dirty, git_tree FROM sessions')
+    ledger.close()
+    expect(session).toEqual({
+      git_sha: sha,
+      git_branch: 'gated-branch',
+      git_dirty: 1,
+      git_tree: git('rev-parse', 'HEAD^{tree}'),
+    })
+  }, 90_000)
 })

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { resolve } from 'node:path'
 import type {
   Reporter,
   SerializedError,
@@ -62,7 +63,7 @@ export default class LedgerReporter implements Reporter {
   onInit(vitest: Vitest): void {
     this.vitest = vitest
     this.envSecrets = secretEnvValues()
-    this.git = gitInfoAsync(vitest.config.root) // in parallel with Vitest's own start-up
+    this.git = gitInfoAsync(this.gitRoot()) // in parallel with Vitest's own start-up
     let ledgerPath: string
     try {
       ledgerPath = resolveLedgerPath(this.options.db)
@@ -82,7 +83,7 @@ export default class LedgerReporter implements Reporter {
     let git: GitInfo = { sha: null, branch: null, dirty: null, tree: null }
     try {
       // Each watch rerun is a new session at a possibly new commit: refresh after the first.
-      git = await (this.git ?? gitInfoAsync(this.vitest?.config.root))
+      git = await (this.git ?? gitInfoAsync(this.gitRoot()))
     } catch {
       // no git: the session row says so with nulls
     }
@@ -222,6 +223,15 @@ export default class LedgerReporter implements Reporter {
     }
     this.sessionRow = row
     return row
+  }
+
+  /**
+   * Whose commit the session records: the gated repository's (`GATES_ROOT`, set by
+   * `npm run gates -- --root DIR`), else Vitest's root. Gating another tree must not stamp its
+   * session with codex-gates' own sha, branch and dirty flag.
+   */
+  private gitRoot(): string | undefined {
+    return process.env.GATES_ROOT ? resolve(process.env.GATES_ROOT) : this.vitest?.config.root
   }
 
   private record(table: LedgerRecord['table'], row: LedgerRow): LedgerRecord {
