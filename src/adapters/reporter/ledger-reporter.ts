@@ -18,6 +18,7 @@ import type { LedgerRecord, LedgerRow, SessionStatus } from '../../ledger/record
 import { type GitInfo, gitInfoAsync, sessionStartRow } from '../../ledger/session-info.ts'
 import { CoverageRecorder } from '../vitest/coverage-recorder.ts'
 import { type CaseSnapshot, caseToRecords, moduleErrorToRecords } from './to-ledger-rows.ts'
+import { TypecheckTimer } from './typecheck-timer.ts'
 
 export interface LedgerReporterOptions {
   /** Ledger file; default `CODEX_LEDGER` or `.codex/session_logs.db`. */
@@ -54,6 +55,7 @@ export default class LedgerReporter implements Reporter {
   private envSecrets: string[] = []
   private git: Promise<GitInfo> | undefined
   private readonly coverage = new CoverageRecorder()
+  private readonly typecheck = new TypecheckTimer()
   private readonly onExit = (code: number) => this.finishOnExit(code)
 
   constructor(options: LedgerReporterOptions = {}) {
@@ -100,6 +102,10 @@ export default class LedgerReporter implements Reporter {
       this.sink?.setPreamble([record])
       this.sink?.write([record])
     })
+  }
+
+  onTestModuleCollected(testModule: TestModule): void {
+    this.safely('time type checks', () => this.typecheck.collected(testModule))
   }
 
   onTestModuleEnd(testModule: TestModule): void {
@@ -194,8 +200,9 @@ export default class LedgerReporter implements Reporter {
       records.push(...rows.records)
       this.errorBlocks.push(...rows.errorBlocks)
     }
+    const typecheckShare = this.typecheck.caseShare(testModule)
     for (const testCase of testModule.children.allTests()) {
-      const snapshot = snapshotTestCase(testCase)
+      const snapshot = snapshotTestCase(testCase, typecheckShare)
       this.count(snapshot.state)
       const rows = caseToRecords(sessionId, snapshot, this.envSecrets)
       records.push(...rows.records)
@@ -295,8 +302,11 @@ function sessionStartRowFor(
   )
 }
 
-/** Reads what the ledger needs off a Vitest TestCase. */
-export function snapshotTestCase(testCase: TestCase): CaseSnapshot {
+/**
+ * Reads what the ledger needs off a Vitest TestCase. `typecheckShare` (ms) stands in for the
+ * duration Vitest does not give type-check cases (see TypecheckTimer).
+ */
+export function snapshotTestCase(testCase: TestCase, typecheckShare?: number): CaseSnapshot {
   const result = testCase.result()
   const diagnostic = testCase.diagnostic()
   const mode = testCase.options.mode
@@ -307,9 +317,14 @@ export function snapshotTestCase(testCase: TestCase): CaseSnapshot {
     file: testCase.module.relativeModuleId,
     name: testCase.fullName,
     state,
-    durationMs: diagnostic ? Math.round(diagnostic.duration * 1000) / 1000 : null,
+    durationMs: diagnostic
+      ? Math.round(diagnostic.duration * 1000) / 1000
+      : typecheckShare !== undefined && (state === 'passed' || state === 'failed')
+        ? typecheckShare
+        : null,
     retryCount: diagnostic?.retryCount ?? 0,
     flaky: diagnostic?.flaky ?? false,
+    expectedFail: testCase.options.fails === true,
     errors: (result.errors ?? []).map((e) => ({ message: e.message, stack: e.stack, name: e.name })),
     skipReason: result.state === 'skipped' ? (result.note ?? null) : null,
     meta: testCase.meta().codexLedger,
