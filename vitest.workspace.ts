@@ -30,6 +30,9 @@ export const projects: TestProjectInlineConfiguration[] = [
       // Gate specs share no state; one module graph for all of them cut cold runs ~25% and warm
       // (cached) runs ~3x in the gates benchmark.
       isolate: false,
+      // Loads and validates the gates config once in the main process for every gate file; a bad
+      // config exits 2 with one message instead of failing each gate file's collection.
+      globalSetup: [`${root}src/adapters/vitest/gates-global-setup.ts`],
     },
   },
   // Always defined: where no WebGPU adapter exists every test skips with the adapter error as its reason.
