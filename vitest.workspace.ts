@@ -3,6 +3,7 @@
 import { fileURLToPath } from 'node:url'
 import type { TestProjectInlineConfiguration } from 'vitest/config'
 import { driftProjects } from './src/adapters/vitest/drift-projects.ts'
+import { gatesProject } from './src/adapters/vitest/gates-project.ts'
 
 const root = fileURLToPath(new URL('.', import.meta.url))
 
@@ -20,18 +21,11 @@ export const projects: TestProjectInlineConfiguration[] = [
       hookTimeout: 60_000,
     },
   },
-  {
-    test: {
-      name: 'gates',
-      include: ['gates/**/*.gate.ts'],
-      // Gates are the product, not specs: they reuse passed config validations like the CLIs do.
-      env: { ...specEnv, CODEX_VALIDATION_MEMO: `${root}.codex/validated-configs.json` },
-      testTimeout: 120_000,
-      // Gate specs share no state; one module graph for all of them cut cold runs ~25% and warm
-      // (cached) runs ~3x in the gates benchmark.
-      isolate: false,
-    },
-  },
+  // The gates project, as `codex-gates run` and withCodexGates define it; gates reuse passed config
+  // validations like the CLIs do.
+  gatesProject(root.replace(/\/$/, ''), {
+    env: { ...specEnv, CODEX_VALIDATION_MEMO: `${root}.codex/validated-configs.json` },
+  }),
   // Always defined: where no WebGPU adapter exists every test skips with the adapter error as its reason.
   { test: { name: 'smoke-gpu', include: ['specs/smoke/gpu/**/*.smoke.ts'], env: specEnv, testTimeout: 600_000 } },
   // Real train CLI in child processes (exact resume, SIGKILL during saves): minutes, not seconds.

@@ -132,6 +132,33 @@ describe('npm run gates -- scan', () => {
     expect(t.text()).toContain('secrets: passed, 0 error(s), 0 warning(s), 1 file(s)')
   })
 
+  test('relative files are read from --root, not from the working directory', async () => {
+    const root = repo()
+    expect(process.cwd()).not.toBe(root)
+    const t = io()
+    expect(await gatesCli(['scan', 'secrets', 'conf/a.ini', '--root', root], t.io)).toBe(1)
+    expect(t.text()).toMatch(/^secrets conf\/a\.ini:2 aws-access-key-id: /)
+    expect(t.text()).toContain('secrets: failed, 1 error(s), 0 warning(s), 1 file(s)')
+  })
+
+  test('a file that does not exist, or lies outside --root, is a usage error naming it', async () => {
+    const root = repo()
+    const missing = await rejection(gatesCli(['scan', 'secrets', 'does-not-exist.txt', '--root', root], io().io))
+    expect([missing.code, missing.exitCode, missing.message, missing.hint]).toEqual([
+      'GATES_FILE',
+      2,
+      `no such file: does-not-exist.txt (looked for ${join(root, 'does-not-exist.txt')})`,
+      'pass files that exist under --root: relative to it, or absolute',
+    ])
+    const outside = join(tempRepo({ 'x.txt': 'x' }), 'x.txt')
+    for (const file of [outside, '../x.txt']) {
+      const e = await rejection(gatesCli(['scan', 'secrets', file, '--root', root], io().io))
+      expect([e.code, e.message]).toEqual(['GATES_FILE', `${file} is not inside the repository being gated (${root})`])
+    }
+    const folder = await rejection(gatesCli(['scan', 'secrets', 'conf', '--root', root], io().io))
+    expect(folder.message).toBe(`conf is not a file (${join(root, 'conf')})`)
+  })
+
   test('scan --help prints the usage; scan without a gate lists the gates', async () => {
     const t = io()
     expect(await gatesCli(['scan', '--help'], t.io)).toBe(0)

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
 import { ledgerCli } from '../../src/app/ledger-cli.ts'
 import { UserError } from '../../src/foundation/errors/user-error.ts'
+import { SCHEMA_VERSION } from '../../src/ledger/migrations.ts'
 import { openLedger } from '../../src/ledger/open-ledger.ts'
 import type { LedgerRecord } from '../../src/ledger/records.ts'
 import { childEnv, REPO_ROOT, tempDir } from '../support/temp-dir.ts'
@@ -147,14 +148,14 @@ describe('npm run ledger', () => {
   test('export --format csv quotes fields with commas, quotes and newlines', async () => {
     const csv = (await cli('export', '--format', 'csv', '--table', 'test_results')).out
     expect(csv.split('\n')[0]).toBe(
-      'id,session_id,project,file,name,state,duration_ms,retry_count,flaky,error,skip_reason,test_id',
+      'id,session_id,project,file,name,state,duration_ms,retry_count,flaky,error,skip_reason,test_id,expected_fail',
     )
     expect(csv).toContain('"AssertionError: nope\n  at x"')
     await expect(cli('export', '--format', 'xml')).rejects.toThrow('--format must be ndjson or csv, got "xml"')
   })
 
   test('migrate, vacuum and path', async () => {
-    expect((await cli('migrate')).out).toMatch(/schema version 1 \(code 1\)/)
+    expect((await cli('migrate')).out).toContain(`schema version ${SCHEMA_VERSION} (code ${SCHEMA_VERSION})`)
     expect((await cli('vacuum')).code).toBe(0)
     expect((await cli('path')).out).toBe(ledgerPath)
   })
@@ -307,7 +308,7 @@ describe('npm run ledger: text output, defaults and degraded paths', () => {
     expect(ndjson).toHaveLength(10)
     expect(ndjson[0]).toMatchObject({ rid: 'export:sessions:1', table: 'sessions', row: { id: 'eeee5555-dirty' } })
     expect((await cli('export', '--format', 'csv')).out.split('\n')[0]).toBe(
-      'id,session_id,project,file,name,state,duration_ms,retry_count,flaky,error,skip_reason,test_id',
+      'id,session_id,project,file,name,state,duration_ms,retry_count,flaky,error,skip_reason,test_id,expected_fail',
     )
     const out = join(textDir, 'no-such-dir', 'dump.ndjson')
     await expect(cli('export', '--out', out)).rejects.toMatchObject({

@@ -59,6 +59,7 @@ describe('showSession()', () => {
       session: {},
       projects: [],
       failures: [],
+      expectedFailures: [],
       gates: [],
       findings: [],
       coverage: [],

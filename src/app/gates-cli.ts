@@ -25,7 +25,8 @@ Without a command: runs every gate as the Vitest project "gates" (results in the
   other flags go to vitest (e.g. -t secrets, --reporter=verbose)
 
 scan       runs one scanner outside Vitest and prints its findings; exit 1 on any error
-           finding. Files after the gate name limit the scan (what lint-staged passes).
+           finding. Files after the gate name limit the scan (what lint-staged passes):
+           relative to --root, or absolute inside it; a missing file is exit 2.
 manifest   writes .codex/pre_manifest.json (path → sha256, size) for the integrity gate.
 baseline placeholders   rewrites configs/placeholders.baseline.json with today's counts.
 

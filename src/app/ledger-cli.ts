@@ -89,6 +89,7 @@ export const LEDGER_COMMANDS: Record<string, LedgerCommand> = {
         'failures',
         detail.failures.map((f) => ({ ...f, error: firstLine(f.error) })),
       )
+      section(io, 'expected failures (test.fails: passed means it failed as expected)', detail.expectedFailures)
       section(io, 'findings', detail.findings as TableRow[])
       section(io, 'warnings and tool events', detail.events as TableRow[])
       return 0

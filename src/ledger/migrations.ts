@@ -157,6 +157,11 @@ export const MIGRATIONS: readonly string[] = [
     imported_at TEXT NOT NULL
   );
   `,
+  // 2: tests declared with test.fails. Vitest reports one that failed as expected as passed; the
+  // flag keeps those apart from real passes without widening the state contract.
+  `
+  ALTER TABLE test_results ADD COLUMN expected_fail INTEGER NOT NULL DEFAULT 0;
+  `,
 ]
 
 /** The schema version this code writes. A file with a higher `user_version` is refused. */

@@ -65,6 +65,8 @@ export interface SessionDetail {
   session: Record<string, unknown>
   projects: { project: string; passed: number; failed: number; skipped: number; todo: number; duration_ms: number }[]
   failures: { project: string; file: string; name: string; error: string | null }[]
+  /** Tests declared with `test.fails` (state `passed`: it failed as expected). */
+  expectedFailures: { project: string; file: string; name: string; state: string }[]
   gates: Record<string, unknown>[]
   findings: Record<string, unknown>[]
   coverage: Record<string, unknown>[]
@@ -86,6 +88,10 @@ export function showSession(ledger: Ledger, id: string): SessionDetail {
     "SELECT project, file, name, error FROM test_results WHERE session_id = ? AND state = 'failed' ORDER BY project, file, id",
     id,
   )
+  const expectedFailures = ledger.all<SessionDetail['expectedFailures'][number]>(
+    'SELECT project, file, name, state FROM test_results WHERE session_id = ? AND expected_fail = 1 ORDER BY project, file, id',
+    id,
+  )
   const gates = ledger.all(
     'SELECT gate, status, duration_ms, findings_count, cached_from, reason FROM gate_runs WHERE session_id = ? ORDER BY gate',
     id,
@@ -102,7 +108,7 @@ export function showSession(ledger: Ledger, id: string): SessionDetail {
     "SELECT ts, role, level, message FROM events WHERE session_id = ? AND (level IN ('warn','error') OR role = 'tool') ORDER BY id",
     id,
   )
-  return { session, projects, failures, gates, findings, coverage, events }
+  return { session, projects, failures, expectedFailures, gates, findings, coverage, events }
 }
 
 /** Failed tests of sessions started since `sinceMs` ago, newest first. */

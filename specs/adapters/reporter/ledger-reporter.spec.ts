@@ -1,9 +1,11 @@
-import { readFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, test } from 'vitest'
+import { ledgerCli } from '../../../src/app/ledger-cli.ts'
 import { openLedger } from '../../../src/ledger/open-ledger.ts'
 import { runFixture } from '../../support/run-fixture.ts'
-import { tempDir } from '../../support/temp-dir.ts'
+import { REPO_ROOT, tempDir } from '../../support/temp-dir.ts'
 
 describe('LedgerReporter on a real Vitest run', () => {
   const dir = tempDir('reporter-')
@@ -142,5 +144,79 @@ describe('LedgerReporter on a real Vitest run', () => {
     expect(questions.map((q) => q.message)).toContain(
       `While performing test "fails", encountered the following error: expected 'left' to be 'right' // Object.is equality. Context: project fixture, file outcomes.fixture.ts. What are the possible causes, and how can this be resolved while preserving intended functionality?`,
     )
+  })
+})
+
+describe('LedgerReporter with GATES_ROOT (gating another tree)', () => {
+  test("the session records the gated repository's commit, branch and dirty flag, not this one's", () => {
+    const gated = tempDir('reporter-gated-')
+    const git = (...args: string[]) =>
+      execFileSync('git', args, { cwd: gated, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim()
+    git('init', '-q', '-b', 'gated-branch')
+    writeFileSync(join(gated, 'a.txt'), 'one\n')
+    git('add', 'a.txt')
+    git('-c', 'user.email=spec@example.org', '-c', 'user.name=spec', 'commit', '-q', '-m', 'gated')
+    writeFileSync(join(gated, 'a.txt'), 'two\n') // a tracked change: dirty
+    const sha = git('rev-parse', 'HEAD')
+
+    const ledgerPath = join(tempDir('reporter-gated-ledger-'), 'ledger.db')
+    runFixture(ledgerPath, undefined, { GATES_ROOT: gated })
+    const ledger = openLedger(ledgerPath)
+    const session = ledger.get<Record<string, unknown>>('SELECT git_sha, git_branch, git_dirty, git_tree FROM sessions')
+    ledger.close()
+    expect(session).toEqual({
+      git_sha: sha,
+      git_branch: 'gated-branch',
+      git_dirty: 1,
+      git_tree: git('rev-parse', 'HEAD^{tree}'),
+    })
+  }, 90_000)
+})
+
+describe('LedgerReporter on test.fails and type-check tests', () => {
+  const ledgerPath = join(tempDir('reporter-typecheck-'), 'ledger.db')
+  type Row = Record<string, unknown>
+  let byName: Record<string, Row>
+
+  beforeAll(() => {
+    runFixture(ledgerPath, join(REPO_ROOT, 'specs', 'fixtures', 'reporter', 'typecheck'))
+    const ledger = openLedger(ledgerPath)
+    const rows = ledger.all<Row>('SELECT name, file, state, expected_fail, duration_ms FROM test_results')
+    ledger.close()
+    byName = Object.fromEntries(rows.map((r) => [r.name, r]))
+  }, 90_000)
+
+  test('a test.fails test is stored as passed with expected_fail set; one that passed is a failure', () => {
+    expect(byName['plain pass']).toMatchObject({ state: 'passed', expected_fail: 0 })
+    expect(byName['known bug, expected to fail']).toMatchObject({ state: 'passed', expected_fail: 1 })
+    expect(byName['known bug that got fixed']).toMatchObject({ state: 'failed', expected_fail: 1 })
+  })
+
+  test('type-check cases get a duration: an even share of the tsc pass that checked them', () => {
+    const number = byName['a number is a number']
+    const string = byName['a string is a string']
+    expect(number).toMatchObject({ file: 'types.test-d.ts', state: 'passed' })
+    expect(number?.duration_ms).toBeTypeOf('number')
+    expect(number?.duration_ms as number).toBeGreaterThan(0)
+    expect(string?.duration_ms).toBe(number?.duration_ms)
+  })
+
+  test('ledger show lists the expected failures', async () => {
+    const previous = process.env.CODEX_LEDGER
+    process.env.CODEX_LEDGER = ledgerPath
+    try {
+      let out = ''
+      expect(await ledgerCli(['show', 'latest'], { out: (t) => (out += t) })).toBe(0)
+      const section = out.slice(out.indexOf('expected failures'))
+      expect(section.split('\n').slice(0, 5)).toEqual([
+        'expected failures (test.fails: passed means it failed as expected)',
+        expect.stringMatching(/^project\s+file\s+name\s+state$/),
+        expect.stringMatching(/^[- ]+$/),
+        expect.stringMatching(/^fixture-typecheck\s+fails\.fixture\.ts\s+known bug, expected to fail\s+passed$/),
+        expect.stringMatching(/^fixture-typecheck\s+fails\.fixture\.ts\s+known bug that got fixed\s+failed$/),
+      ])
+    } finally {
+      process.env.CODEX_LEDGER = previous
+    }
   })
 })

@@ -129,3 +129,25 @@ describe('the gates project against another repository', () => {
     }
   }, 300_000)
 })
+
+describe('the gates project with an invalid gates config', () => {
+  test('exits 2 with one message naming the file, field and fix: no stack, not once per gate file', async () => {
+    const root = tempRepo({ 'configs/gates.json': { gates: { secrets: { min_length: 'long' } } } }, { git: true })
+    const dir = tempDir('gates-project-bad-')
+    const run = await runGatesProject(root, dir)
+    const message = `error: ${join(root, 'configs', 'gates.json')}: /gates/secrets/min_length must be integer`
+    expect(run.code, run.output).toBe(2)
+    expect(run.output.split(message)).toHaveLength(2) // exactly once
+    expect(run.output).toContain(
+      `${message}\n  hint: fix the value at /gates/secrets/min_length (schema: configs/schemas/codex-gates.schema.json)\n`,
+    )
+    expect(run.output).not.toMatch(/^\s+(at |❯ )/m)
+    expect(run.output).not.toContain('Failed Suites')
+    const ledger = openLedger(join(dir, 'ledger.db'), { readonly: true })
+    try {
+      expect(ledger.all('SELECT status, tests_total FROM sessions')).toEqual([{ status: 'failed', tests_total: 0 }])
+    } finally {
+      ledger.close()
+    }
+  }, 120_000)
+})

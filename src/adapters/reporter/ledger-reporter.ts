@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import type {
   Reporter,
   SerializedError,
@@ -18,6 +18,7 @@ import type { LedgerRecord, LedgerRow, SessionStatus } from '../../ledger/record
 import { type GitInfo, gitInfoAsync, sessionStartRow } from '../../ledger/session-info.ts'
 import { CoverageRecorder } from '../vitest/coverage-recorder.ts'
 import { type CaseSnapshot, caseToRecords, moduleErrorToRecords } from './to-ledger-rows.ts'
+import { TypecheckTimer } from './typecheck-timer.ts'
 
 export interface LedgerReporterOptions {
   /** Ledger file; default `CODEX_LEDGER` or `.codex/session_logs.db`. */
@@ -54,6 +55,7 @@ export default class LedgerReporter implements Reporter {
   private envSecrets: string[] = []
   private git: Promise<GitInfo> | undefined
   private readonly coverage = new CoverageRecorder()
+  private readonly typecheck = new TypecheckTimer()
   private readonly onExit = (code: number) => this.finishOnExit(code)
 
   constructor(options: LedgerReporterOptions = {}) {
@@ -63,7 +65,7 @@ export default class LedgerReporter implements Reporter {
   onInit(vitest: Vitest): void {
     this.vitest = vitest
     this.envSecrets = secretEnvValues()
-    this.git = gitInfoAsync(vitest.config.root) // in parallel with Vitest's own start-up
+    this.git = gitInfoAsync(this.gitRoot()) // in parallel with Vitest's own start-up
     let ledgerPath: string
     try {
       // Relative defaults are the gated repository's (Vitest's root), whatever the working folder.
@@ -84,7 +86,7 @@ export default class LedgerReporter implements Reporter {
     let git: GitInfo = { sha: null, branch: null, dirty: null, tree: null }
     try {
       // Each watch rerun is a new session at a possibly new commit: refresh after the first.
-      git = await (this.git ?? gitInfoAsync(this.vitest?.config.root))
+      git = await (this.git ?? gitInfoAsync(this.gitRoot()))
     } catch {
       // no git: the session row says so with nulls
     }
@@ -101,6 +103,10 @@ export default class LedgerReporter implements Reporter {
       this.sink?.setPreamble([record])
       this.sink?.write([record])
     })
+  }
+
+  onTestModuleCollected(testModule: TestModule): void {
+    this.safely('time type checks', () => this.typecheck.collected(testModule))
   }
 
   onTestModuleEnd(testModule: TestModule): void {
@@ -195,8 +201,9 @@ export default class LedgerReporter implements Reporter {
       records.push(...rows.records)
       this.errorBlocks.push(...rows.errorBlocks)
     }
+    const typecheckShare = this.typecheck.caseShare(testModule)
     for (const testCase of testModule.children.allTests()) {
-      const snapshot = snapshotTestCase(testCase)
+      const snapshot = snapshotTestCase(testCase, typecheckShare)
       this.count(snapshot.state)
       const rows = caseToRecords(sessionId, snapshot, this.envSecrets)
       records.push(...rows.records)
@@ -224,6 +231,15 @@ export default class LedgerReporter implements Reporter {
     }
     this.sessionRow = row
     return row
+  }
+
+  /**
+   * Whose commit the session records: the gated repository's (`GATES_ROOT`, set by
+   * `npm run gates -- --root DIR`), else Vitest's root. Gating another tree must not stamp its
+   * session with codex-gates' own sha, branch and dirty flag.
+   */
+  private gitRoot(): string | undefined {
+    return process.env.GATES_ROOT ? resolve(process.env.GATES_ROOT) : this.vitest?.config.root
   }
 
   private record(table: LedgerRecord['table'], row: LedgerRow): LedgerRecord {
@@ -293,8 +309,11 @@ function sessionStartRowFor(
   )
 }
 
-/** Reads what the ledger needs off a Vitest TestCase. */
-export function snapshotTestCase(testCase: TestCase): CaseSnapshot {
+/**
+ * Reads what the ledger needs off a Vitest TestCase. `typecheckShare` (ms) stands in for the
+ * duration Vitest does not give type-check cases (see TypecheckTimer).
+ */
+export function snapshotTestCase(testCase: TestCase, typecheckShare?: number): CaseSnapshot {
   const result = testCase.result()
   const diagnostic = testCase.diagnostic()
   const mode = testCase.options.mode
@@ -305,9 +324,14 @@ export function snapshotTestCase(testCase: TestCase): CaseSnapshot {
     file: testCase.module.relativeModuleId,
     name: testCase.fullName,
     state,
-    durationMs: diagnostic ? Math.round(diagnostic.duration * 1000) / 1000 : null,
+    durationMs: diagnostic
+      ? Math.round(diagnostic.duration * 1000) / 1000
+      : typecheckShare !== undefined && (state === 'passed' || state === 'failed')
+        ? typecheckShare
+        : null,
     retryCount: diagnostic?.retryCount ?? 0,
     flaky: diagnostic?.flaky ?? false,
+    expectedFail: testCase.options.fails === true,
     errors: (result.errors ?? []).map((e) => ({ message: e.message, stack: e.stack, name: e.name })),
     skipReason: result.state === 'skipped' ? (result.note ?? null) : null,
     meta: testCase.meta().codexLedger,

@@ -17,6 +17,8 @@ export interface CaseSnapshot {
   durationMs: number | null
   retryCount: number
   flaky: boolean
+  /** Declared with `test.fails`: `passed` then means it failed as expected. */
+  expectedFail?: boolean
   errors: { message: string; stack?: string; name?: string }[]
   skipReason: string | null
   meta?: LedgerMeta
@@ -44,6 +46,7 @@ export function caseToRecords(sessionId: string, c: CaseSnapshot, envSecrets: re
     duration_ms: c.durationMs,
     retry_count: c.retryCount,
     flaky: c.flaky ? 1 : 0,
+    expected_fail: c.expectedFail ? 1 : 0,
     error,
     skip_reason: c.skipReason,
     test_id: c.id,

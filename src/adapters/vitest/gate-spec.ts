@@ -1,9 +1,9 @@
-import { expect, test } from 'vitest'
+import { expect, inject, test } from 'vitest'
 import { formatFinding } from '../../domain/gates/finding.ts'
-import { type GateName, type GatesConfig, loadGatesConfig } from '../../domain/gates/gates-config.ts'
-import { gatesRoot } from '../../domain/gates/repo-files.ts'
+import type { GateName } from '../../domain/gates/gates-config.ts'
 import { runGate } from '../../domain/gates/run-gate.ts'
 import { recordToLedger } from '../../ledger/ledger-meta.ts'
+import { type GatesSetup, loadGatesSetup } from './gates-setup.ts'
 
 /**
  * The body of every `gates/<name>.gate.ts`: one test that runs the gate, hands its findings
@@ -11,9 +11,9 @@ import { recordToLedger } from '../../ledger/ledger-meta.ts'
  * `gate file:line rule: message — fix: remediation`, and fails on any error finding.
  */
 export function defineGateSpec(name: GateName): void {
-  // Read the config at collection so the per-gate timeout applies; a bad config fails collection.
-  const root = gatesRoot()
-  const config: GatesConfig = loadGatesConfig(root)
+  // The config at collection, so the per-gate timeout applies: loaded and validated once per
+  // run by the project's globalSetup, which stops a run with a bad config before this point.
+  const { root, config } = gatesSetup()
   const timeout = config.gates[name].timeout_ms
 
   test(name, { timeout }, async ({ task, skip }) => {
@@ -50,4 +50,20 @@ export function defineGateSpec(name: GateName): void {
     // One line, so the error-capture block (first line of the failure) keeps every file:line.
     expect(blocking.length, `${blocking.length} blocking finding(s): ${blocking.join(' | ')}`).toBe(0)
   })
+}
+
+// --- internal ---
+
+let local: GatesSetup | undefined
+
+/**
+ * The setup a gate file uses: the one the main process loaded and validated (globalSetup →
+ * `inject`), else, where gate files run under a Vitest config without that globalSetup, one
+ * load per worker process shared by all the gate files it collects.
+ */
+function gatesSetup(): GatesSetup {
+  const provided = inject('codexGates')
+  if (provided) return provided
+  local ??= loadGatesSetup()
+  return local
 }

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { TestProjectInlineConfiguration } from 'vitest/config'
 import { PACKAGE_ROOT } from '../../foundation/fs/package-root.ts'
 
@@ -35,6 +36,11 @@ export function gatesProject(root: string, options: GatesProjectOptions = {}): T
       // Gate specs share no state; one module graph for all of them cut cold runs ~25% and warm
       // (cached) runs ~3x in the gates benchmark.
       isolate: false,
+      // Loads and validates the gates config once in the main process for every gate file; a bad
+      // config exits 2 with one message instead of failing each gate file's collection.
+      globalSetup: [join(HERE, `gates-global-setup${import.meta.url.endsWith('.js') ? '.js' : '.ts'}`)],
     },
   }
 }
+
+const HERE = dirname(fileURLToPath(import.meta.url))

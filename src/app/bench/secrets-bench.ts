@@ -1,10 +1,11 @@
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { FAKE_SECRETS, type FakeSecret, randomString } from '../../domain/gates/secrets/fake-secrets.ts'
 import { scanSecretsInBytes } from '../../domain/gates/secrets/secrets.ts'
 import { intFlag, parseArgs } from '../../foundation/cli/parse-args.ts'
+import { UserError } from '../../foundation/errors/user-error.ts'
 import { ScratchReader } from '../../foundation/fs/text-file.ts'
 import { Prng } from '../../foundation/random/prng.ts'
 import type { BenchResult, BenchRow } from './bench-report.ts'
@@ -38,11 +39,13 @@ export async function secretsBench(argv: string[]): Promise<BenchResult> {
   const mb = intFlag(values.mb, '--mb', 200)
   const repeats = intFlag(values.repeats, '--repeats', 3)
   const seed = intFlag(values.seed, '--seed', 1)
+  // Installed before the corpus is built: a failed install stops the run in seconds, not minutes.
+  const secretlint = values['no-secretlint'] ? undefined : installSecretlint(join(tmpdir(), 'codex-gates-secretlint'))
   const dir = mkdtempSync(join(tmpdir(), 'bench-secrets-'))
   try {
     const corpus = generateCorpus(dir, mb * 1024 * 1024, seed)
     const ours = measureOurs(dir, corpus.files, corpus.planted, repeats)
-    const theirs = values['no-secretlint'] ? undefined : measureSecretlint(dir, corpus.planted)
+    const theirs = secretlint ? measureSecretlint(secretlint, dir, corpus.planted) : undefined
     const mbTotal = corpus.bytes / 1024 / 1024
     const rows: BenchRow[] = [
       {
@@ -279,16 +282,47 @@ function measureOurs(dir: string, files: string[], planted: Planted[], repeats: 
   }
 }
 
-/** secretlint into a temp folder (reused between runs), then one CLI run over the corpus. */
-function measureSecretlint(dir: string, planted: Planted[]) {
-  const prefix = join(tmpdir(), 'codex-gates-secretlint')
+/**
+ * secretlint's CLI, installed on first use into `prefix` (kept for later runs). Where npm cannot
+ * install it (offline, registry unreachable) that is the environment, not a bug: a UserError
+ * (exit 2) with npm's own error lines and the two ways on.
+ */
+export function installSecretlint(prefix: string, npm = 'npm'): string {
   const bin = join(prefix, 'node_modules', '.bin', 'secretlint')
-  if (!existsSync(bin)) {
-    mkdirSync(prefix, { recursive: true })
-    execFileSync('npm', ['install', '--prefix', prefix, '--no-audit', '--no-fund', '--no-save', ...SECRETLINT], {
-      stdio: 'inherit',
-    })
+  if (existsSync(bin)) return bin
+  mkdirSync(prefix, { recursive: true })
+  process.stderr.write(`installing ${SECRETLINT.join(' ')} into ${prefix} for the comparison…\n`)
+  const run = spawnSync(npm, ['install', '--prefix', prefix, '--no-audit', '--no-fund', '--no-save', ...SECRETLINT], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  if (run.error || run.status !== 0 || !existsSync(bin)) {
+    const why = run.error
+      ? run.error.message
+      : run.status !== 0
+        ? `npm install exited ${run.status ?? run.signal}: ${npmErrorLines(run.stderr)}`
+        : `npm install left no ${bin}`
+    throw new UserError(
+      'BENCH_SECRETLINT',
+      `could not install secretlint for the comparison column (${why})`,
+      'check that the npm registry is reachable (`npm ping`) and retry, or leave the comparison out: npm run bench -- secrets --no-secretlint',
+    )
   }
+  return bin
+}
+
+/** The `npm error` lines of npm's stderr (else its last lines), joined on one line. */
+function npmErrorLines(stderr: string): string {
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+  const errors = lines.filter((l) => l.startsWith('npm error') || l.startsWith('npm ERR!'))
+  return (errors.length > 0 ? errors.slice(0, 3) : lines.slice(-3)).join(' / ') || '(no output)'
+}
+
+/** One secretlint CLI run over the corpus. */
+function measureSecretlint(bin: string, dir: string, planted: Planted[]) {
   const rc = join(dir, '.secretlintrc.json')
   writeFileSync(rc, JSON.stringify({ rules: [{ id: '@secretlint/secretlint-rule-preset-recommend' }] }))
   const out = join(tmpdir(), `secretlint-${process.pid}.json`)

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
-import { mkdirSync } from 'node:fs'
-import { join, relative, resolve, sep } from 'node:path'
+import { mkdirSync, statSync } from 'node:fs'
+import { isAbsolute, join, relative, resolve, sep } from 'node:path'
+import { UserError } from '../../foundation/errors/user-error.ts'
 import { globMatcher } from '../../foundation/fs/glob.ts'
 import { writeFileAtomic } from '../../foundation/fs/write-file-atomic.ts'
 import type { ArtifactMeta, EventMeta } from '../../ledger/ledger-meta.ts'
@@ -21,7 +22,10 @@ export interface GateRunOptions {
   /** Reuse and record cached results (default: unless CODEX_GATES_NO_CACHE=1). */
   useCache?: boolean
   cachePath?: string
-  /** Scan only these paths (lint-staged hands over the staged files). */
+  /**
+   * Scan only these files: relative to `root` or absolute inside it. A path outside the root, or
+   * one that is not an existing file, is a UserError naming it.
+   */
   files?: readonly string[]
   /** Where gaps reports go (default CODEX_GATES_REPORTS, else this repo's reports/). */
   reportsDir?: string
@@ -159,7 +163,37 @@ export function writeGateReport(report: GateReport, reportsDir: string): Artifac
   }
 }
 
-/** A path given on the command line (absolute, or relative to the working directory) → repo-relative. */
+/**
+ * A path given on the command line → repo-relative POSIX. Relative paths are the root's (as
+ * `git ls-files` prints them), not the working directory's: `scan secrets a.txt --root ../other`
+ * reads ../other/a.txt. A path that is not a file inside the root would otherwise pass unscanned.
+ */
 function toRepoPath(root: string, file: string): string {
-  return relative(root, resolve(file)).split(sep).join('/')
+  const full = resolve(root, file)
+  const rel = relative(root, full)
+  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
+    throw new UserError(
+      'GATES_FILE',
+      `${file} is not inside the repository being gated (${root})`,
+      'pass paths relative to --root, or absolute paths inside it',
+    )
+  }
+  let isFile = false
+  try {
+    isFile = statSync(full).isFile()
+  } catch {
+    throw new UserError(
+      'GATES_FILE',
+      `no such file: ${file} (looked for ${full})`,
+      'pass files that exist under --root: relative to it, or absolute',
+    )
+  }
+  if (!isFile) {
+    throw new UserError(
+      'GATES_FILE',
+      `${file} is not a file (${full})`,
+      'pass files, not folders: e.g. `git ls-files dir`',
+    )
+  }
+  return rel.split(sep).join('/')
 }

@@ -11,7 +11,7 @@ import {
   readJsonFile,
   readLockfile,
 } from './lockfile.ts'
-import { parseRange, parseVersion, satisfies } from './semver.ts'
+import { isRange, majorOf, satisfies } from './semver.ts'
 
 const DEP_TYPES = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'] as const
 
@@ -26,7 +26,7 @@ export function specKind(spec: string): SpecKind {
   if (/^(?:file|link|workspace):/.test(s) || /^\.{0,2}\//.test(s)) return 'file'
   if (/^(?:git\+|git:|github:|gitlab:|bitbucket:|gist:)/.test(s) || /^[\w.-]+\/[\w.-]+(?:#.*)?$/.test(s)) return 'git'
   if (/^https?:/.test(s)) return 'url'
-  if (parseRange(s)) return 'range'
+  if (isRange(s)) return 'range'
   return 'tag'
 }
 
@@ -49,7 +49,7 @@ export function scanDeps(root: string, _files: readonly string[], config: GateCo
   ) => findings.push(makeFinding({ gate: 'deps', rule, severity, file, line, message, remediation, identity }))
 
   const engine = pkg.engines?.node
-  if (engine && parseRange(engine) && !satisfies(process.version, engine)) {
+  if (engine && isRange(engine) && !satisfies(process.version, engine)) {
     add(
       'error',
       'engines-node',
@@ -130,12 +130,7 @@ export function scanDeps(root: string, _files: readonly string[], config: GateCo
       continue
     }
     const range = kind === 'alias' ? spec.slice(spec.lastIndexOf('@') + 1) : spec
-    if (
-      (kind === 'range' || kind === 'alias') &&
-      entry.version &&
-      parseRange(range) &&
-      !satisfies(entry.version, range)
-    ) {
+    if ((kind === 'range' || kind === 'alias') && entry.version && isRange(range) && !satisfies(entry.version, range)) {
       add(
         'error',
         'lock-unsatisfied',
@@ -231,11 +226,11 @@ function duplicateMajors(lock: Lockfile, lockText: string): Finding[] {
   const majors = new Map<string, Map<number, string[]>>()
   for (const path of lockPackagePaths(lock)) {
     const entry = lock.packages[path] ?? {}
-    const version = entry.version ? parseVersion(entry.version) : undefined
-    if (!version) continue
+    const major = entry.version ? majorOf(entry.version) : undefined
+    if (major === undefined) continue
     const name = lockPathName(path, entry)
     const byMajor = majors.get(name) ?? new Map<number, string[]>()
-    byMajor.set(version.major, [...(byMajor.get(version.major) ?? []), `${entry.version} (${path})`])
+    byMajor.set(major, [...(byMajor.get(major) ?? []), `${entry.version} (${path})`])
     majors.set(name, byMajor)
   }
   const findings: Finding[] = []

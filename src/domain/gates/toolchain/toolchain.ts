@@ -3,7 +3,7 @@ import { existsSync, realpathSync, statSync } from 'node:fs'
 import { delimiter, join } from 'node:path'
 import type { EventMeta } from '../../../ledger/ledger-meta.ts'
 import { type PackageJson, readJsonFile } from '../deps/lockfile.ts'
-import { parseRange, satisfies } from '../deps/semver.ts'
+import { isRange, satisfies } from '../deps/semver.ts'
 import { type Finding, makeFinding } from '../finding.ts'
 import type { Gate } from '../gate.ts'
 import type { GateConfig } from '../gates-config.ts'
@@ -71,7 +71,7 @@ export async function scanToolchain(root: string, _files: readonly string[], con
       }
       continue
     }
-    if (range && parseRange(range) && p.version && !satisfies(p.version, range)) {
+    if (range && isRange(range) && p.version && !satisfies(p.version, range)) {
       findings.push(
         makeFinding({
           gate: 'toolchain',
