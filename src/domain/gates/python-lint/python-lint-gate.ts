@@ -1,0 +1,97 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { type Finding, sortFindings } from '../../../gates/finding.ts'
+import type { CacheInputs, ScanResult } from '../../../gates/gate.ts'
+import type { GateCommon } from '../../../gates/gates-config.ts'
+import { lintPythonText } from './lint-python-text.ts'
+import { type ReadText, RUFF_CONFIG_NAMES } from './load-ruff-chain.ts'
+import { RuffSettingsResolver } from './ruff-settings-resolver.ts'
+import { ruffVersion } from './ruff-wasm.ts'
+
+/** The python-lint gate's settings: the common ones plus `format`. */
+export const PYTHON_LINT_DEFAULTS = {
+  enabled: true,
+  timeout_ms: 120_000, // ms for the whole scan
+  exclude: [] as string[],
+  severity: {} as GateCommon['severity'],
+  format: true, // also fail files `ruff format` would change
+}
+
+export type PythonLintConfig = typeof PYTHON_LINT_DEFAULTS
+
+/** Files this gate lints (ruff's default `include`; notebooks are not supported by ruff-wasm). */
+export const PYTHON_FILE = /\.pyi?$/
+
+/**
+ * ruff (WebAssembly build, pinned) over the repository's Python files with the repository's own
+ * ruff settings, found per file as ruff finds them. Every diagnostic and every file `ruff
+ * format` would change is an error finding.
+ */
+export function scanPythonLint(root: string, files: readonly string[], config: PythonLintConfig): ScanResult {
+  const read = worktreeReader(root)
+  const resolver = new RuffSettingsResolver(read)
+  const findings: Finding[] = []
+  for (const file of files) {
+    if (!PYTHON_FILE.test(file)) continue
+    const settings = resolver.fileSettings(file)
+    if (!settings) continue
+    const text = read(file)
+    if (text === undefined) continue
+    findings.push(...lintPythonText(file, text, settings, { format: config.format }))
+  }
+  return { findings: sortFindings(findings) }
+}
+
+/**
+ * The result cache's inputs: the Python files, every config path the settings depend on (each
+ * folder's `.ruff.toml`, `ruff.toml` and `pyproject.toml` up to the root, present or not, and
+ * the files they `extend`), and ruff's version.
+ */
+export function pythonLintInputs(root: string, files: readonly string[]): CacheInputs {
+  const python = files.filter((f) => PYTHON_FILE.test(f))
+  const resolver = new RuffSettingsResolver(worktreeReader(root))
+  const configs = new Set<string>()
+  for (const dir of new Set(python.map(parentDir))) {
+    for (let d: string | undefined = dir; d !== undefined; d = d === '' ? undefined : parentDir(d)) {
+      for (const name of RUFF_CONFIG_NAMES) configs.add(d ? `${d}/${name}` : name)
+    }
+    try {
+      resolver.configFor(dir)
+    } catch {
+      // A broken config: its path is already an input, and the scan reports the error.
+    }
+  }
+  for (const path of resolver.probed) configs.add(path)
+  return { contents: [...python, ...[...configs].sort()], extra: { ruff: ruffVersion() } }
+}
+
+/**
+ * The gate, in the shape of `Gate<'python-lint'>` from src/gates/gate.ts. It is a plain object
+ * because `Gate<K>` needs K to be a `GateName`, which it becomes once the orchestrator adds
+ * PYTHON_LINT_DEFAULTS to GATE_DEFAULTS.
+ */
+export const pythonLintGate = {
+  name: 'python-lint' as const,
+  description: 'ruff lint and format check (ruff-wasm, the repository’s ruff settings)',
+  skipReason: (_root: string, files: readonly string[]) =>
+    files.some((f) => PYTHON_FILE.test(f)) ? undefined : 'no .py or .pyi files',
+  cacheInputs: (root: string, files: readonly string[]) => pythonLintInputs(root, files),
+  scan: scanPythonLint,
+}
+
+// --- internal ---
+
+function worktreeReader(root: string): ReadText {
+  return (path) => {
+    try {
+      return readFileSync(join(root, path), 'utf8')
+    } catch {
+      return undefined
+    }
+  }
+}
+
+function parentDir(path: string): string {
+  const i = path.lastIndexOf('/')
+  return i === -1 ? '' : path.slice(0, i)
+}
