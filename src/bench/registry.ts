@@ -14,6 +14,7 @@ export const BENCHES = {
   hook: () => import('./hook-bench.ts').then((m) => m.hookBench),
   train: () => import('./train-bench.ts').then((m) => m.trainBench),
   gates: () => import('./gates-bench.ts').then((m) => m.gatesBench),
+  python: () => import('../app/bench/python-bench.ts').then((m) => m.pythonBench),
 } satisfies Record<string, () => Promise<Bench>>
 
 export type BenchName = keyof typeof BENCHES

@@ -46,6 +46,13 @@ describe('lintPythonText()', () => {
     expect(lintPythonText('m.py', 'x = 1\ny = {"a": 1}\n', settings())).toEqual([])
   })
 
+  test('lines the formatter removes at the end show as the end of the file', () => {
+    const [finding] = lintPythonText('m.py', 'x = 1\n\n\n', settings())
+    expect(finding?.message).toBe(
+      'ruff format would reformat this file; first difference at line 3: "" → (end of file)',
+    )
+  })
+
   test('format settings from the config reach the formatter', () => {
     const text = "x = 'a'\n"
     expect(lintPythonText('m.py', text, settings()).map((f) => f.rule)).toEqual(['format'])

@@ -31,13 +31,19 @@ export function lintPythonText(
   return findings
 }
 
-/** The first line where `formatted` differs from `text` (1-based), with both versions of it. */
-export function firstDifference(text: string, formatted: string): { line: number; actual: string; expected: string } {
+/**
+ * The first line where `formatted` differs from `text` (1-based), with both versions of it;
+ * a side that has no such line (the formatter added or removed lines at the end) is undefined.
+ */
+export function firstDifference(
+  text: string,
+  formatted: string,
+): { line: number; actual: string | undefined; expected: string | undefined } {
   const a = text.split('\n')
   const b = formatted.split('\n')
   let i = 0
   while (i < a.length && i < b.length && a[i] === b[i]) i++
-  return { line: i + 1, actual: a[i] ?? '', expected: b[i] ?? '' }
+  return { line: i + 1, actual: a[i], expected: b[i] }
 }
 
 // --- internal ---
@@ -66,7 +72,8 @@ function diagnosticFinding(gate: string, file: string, d: RuffDiagnostic): Findi
 
 function formatFinding(gate: string, file: string, text: string, formatted: string): Finding {
   const diff = firstDifference(text, formatted)
-  const shown = (s: string) => JSON.stringify(s.length > 120 ? `${s.slice(0, 120)}…` : s)
+  const shown = (s: string | undefined) =>
+    s === undefined ? '(end of file)' : JSON.stringify(s.length > 120 ? `${s.slice(0, 120)}…` : s)
   return makeFinding({
     gate,
     rule: 'format',

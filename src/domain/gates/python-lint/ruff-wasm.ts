@@ -28,6 +28,24 @@ interface RuffModule {
 /** How many Workspaces were built and the milliseconds spent building them (the bench reads it). */
 export const workspaceStats = { built: 0, buildMs: 0, loadMs: 0 }
 
+/** How V8 compiles ruff's WebAssembly: see `loadRuff` for why Liftoff alone is the default. */
+export interface RuffEngine {
+  /** `liftoff`: the baseline compiler only (default). `default`: V8's usual tier-up to TurboFan. */
+  tiering: 'liftoff' | 'default'
+  /**
+   * Validate each function when it is first compiled, not the whole module at load. Default true:
+   * the module is ruff's own, valid build, and up-front validation of its 9.7 MB cost a fresh
+   * process 40–200 ms on this machine against 20–40 ms with it deferred.
+   */
+  lazyValidation: boolean
+}
+
+/** Chooses the engine settings; only before the first use (they apply when the module is compiled). */
+export function configureRuffEngine(engine: Partial<RuffEngine>): void {
+  if (loaded) throw new Error('BUG: configureRuffEngine() after ruff-wasm was loaded')
+  Object.assign(engineSettings, engine)
+}
+
 /** The ruff version compiled into the WebAssembly package, e.g. `0.17.3`. */
 export function ruffVersion(): string {
   return loadRuff().Workspace.version()
@@ -55,6 +73,7 @@ export function workspaceFor(options: object): RuffWorkspace {
 // --- internal ---
 
 const pool = new Map<string, RuffWorkspace>()
+const engineSettings: RuffEngine = { tiering: 'liftoff', lazyValidation: true }
 let loaded: RuffModule | undefined
 
 /**
@@ -62,12 +81,13 @@ let loaded: RuffModule | undefined
  * tier is switched off first: measured on Node 20, TurboFan recompiling ruff's hot functions in
  * the background made 752 files take 2.8 s instead of 0.5 s on the first pass, held 450 MB
  * instead of 113 MB, and kept a one-file process alive 4–6 s after its work was done (the
- * baseline compiler alone exits in ~0.4 s). The flag only affects WebAssembly compiled after it.
+ * baseline compiler alone exits in ~0.4 s). The flags only affect WebAssembly compiled after them.
  */
 function loadRuff(): RuffModule {
   if (!loaded) {
     const started = performance.now()
-    setFlagsFromString('--liftoff-only')
+    if (engineSettings.tiering === 'liftoff') setFlagsFromString('--liftoff-only')
+    if (engineSettings.lazyValidation) setFlagsFromString('--wasm-lazy-validation')
     loaded = createRequire(import.meta.url)('@astral-sh/ruff-wasm-nodejs') as RuffModule
     workspaceStats.loadMs = performance.now() - started
   }
