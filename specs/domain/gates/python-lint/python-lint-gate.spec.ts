@@ -178,8 +178,22 @@ describe('repository settings change the result', () => {
 
 describe('pythonLintGate', () => {
   test('skips a repository without Python files', () => {
-    expect(pythonLintGate.skipReason('/x', ['README.md', 'a.ts'])).toBe('no .py or .pyi files')
-    expect(pythonLintGate.skipReason('/x', ['a.pyi'])).toBeUndefined()
+    const reason = 'no .py files (.pyi stubs are left to python-types)'
+    expect(pythonLintGate.skipReason('/x', ['README.md', 'a.ts'])).toBe(reason)
+    expect(pythonLintGate.skipReason('/x', ['a.pyi'])).toBe(reason)
+    expect(pythonLintGate.skipReason('/x', ['a.py'])).toBeUndefined()
+  })
+
+  test('stubs are counted in an info event, not linted', () => {
+    const root = tempRepo({
+      'a.py': 'import os\n',
+      'b.pyi': 'import os as os\ndef f(x: Later) -> None: ...\nclass Later: ...\n',
+    })
+    const result = scanPythonLint(root, ['a.py', 'b.pyi'], PYTHON_LINT_DEFAULTS)
+    expect(result.findings.map((f) => f.file)).toEqual(['a.py'])
+    expect(result.events).toEqual([
+      expect.objectContaining({ level: 'info', message: expect.stringContaining('1 .pyi stub not linted') }),
+    ])
   })
 
   test('cache inputs: the Python files, every config path looked at (and extended), ruff’s version', () => {

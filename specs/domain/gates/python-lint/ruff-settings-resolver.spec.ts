@@ -51,9 +51,13 @@ describe('RuffSettingsResolver.fileSettings()', () => {
   })
 
   test('[format] exclude keeps linting the file, without the format check', () => {
-    const r = resolver({ 'ruff.toml': '[format]\nexclude = ["*.pyi"]\n' })
-    expect(r.fileSettings('a.pyi')?.format).toBe(false)
-    expect(r.fileSettings('a.py')?.format).toBe(true)
+    const r = resolver({ 'ruff.toml': '[format]\nexclude = ["generated_*.py"]\n' })
+    expect(r.fileSettings('pkg/generated_ops.py')?.format).toBe(false)
+    expect(r.fileSettings('pkg/ops.py')?.format).toBe(true)
+  })
+
+  test('stubs (.pyi) are not linted: ruff-wasm has no stub mode', () => {
+    expect(resolver({}).fileSettings('pkg/ops.pyi')).toBeUndefined()
   })
 
   test('per-file-ignores become ruff-wasm’s `<filename>` entry; `!` negates', () => {

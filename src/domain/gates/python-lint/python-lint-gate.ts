@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { type Finding, sortFindings } from '../../../gates/finding.ts'
 import type { CacheInputs, ScanResult } from '../../../gates/gate.ts'
 import type { GateCommon } from '../../../gates/gates-config.ts'
+import type { EventMeta } from '../../../reporter/ledger-meta.ts'
 import { lintPythonText } from './lint-python-text.ts'
 import { type ReadText, RUFF_CONFIG_NAMES } from './load-ruff-chain.ts'
 import { RuffSettingsResolver } from './ruff-settings-resolver.ts'
@@ -19,8 +20,14 @@ export const PYTHON_LINT_DEFAULTS = {
 
 export type PythonLintConfig = typeof PYTHON_LINT_DEFAULTS
 
-/** Files this gate lints (ruff's default `include`; notebooks are not supported by ruff-wasm). */
-export const PYTHON_FILE = /\.pyi?$/
+/**
+ * Files this gate lints. ruff-wasm checks and formats every text as a `.py` module: on stubs
+ * (`.pyi`) that reports forward references (F821) and `import x as x` re-exports (PLC0414) and
+ * would reformat nearly every file (measured on typeshed: 275 of 300), so stubs are left to
+ * python-types; notebooks are not supported by ruff-wasm at all.
+ */
+export const PYTHON_FILE = /\.py$/
+const STUB_FILE = /\.pyi$/
 
 /**
  * ruff (WebAssembly build, pinned) over the repository's Python files with the repository's own
@@ -31,6 +38,15 @@ export function scanPythonLint(root: string, files: readonly string[], config: P
   const read = worktreeReader(root)
   const resolver = new RuffSettingsResolver(read)
   const findings: Finding[] = []
+  const events: EventMeta[] = []
+  const stubs = files.filter((f) => STUB_FILE.test(f)).length
+  if (stubs) {
+    events.push({
+      role: 'tool',
+      level: 'info',
+      message: `python-lint: ${stubs} .pyi stub${stubs === 1 ? '' : 's'} not linted (ruff-wasm has no stub mode); python-types checks them`,
+    })
+  }
   for (const file of files) {
     if (!PYTHON_FILE.test(file)) continue
     const settings = resolver.fileSettings(file)
@@ -39,7 +55,7 @@ export function scanPythonLint(root: string, files: readonly string[], config: P
     if (text === undefined) continue
     findings.push(...lintPythonText(file, text, settings, { format: config.format }))
   }
-  return { findings: sortFindings(findings) }
+  return { findings: sortFindings(findings), events }
 }
 
 /**
@@ -74,7 +90,7 @@ export const pythonLintGate = {
   name: 'python-lint' as const,
   description: 'ruff lint and format check (ruff-wasm, the repository’s ruff settings)',
   skipReason: (_root: string, files: readonly string[]) =>
-    files.some((f) => PYTHON_FILE.test(f)) ? undefined : 'no .py or .pyi files',
+    files.some((f) => PYTHON_FILE.test(f)) ? undefined : 'no .py files (.pyi stubs are left to python-types)',
   cacheInputs: (root: string, files: readonly string[]) => pythonLintInputs(root, files),
   scan: scanPythonLint,
 }

@@ -48,6 +48,8 @@ export class RuffSettingsResolver {
 
   /** Settings for a repo-relative file; undefined when ruff would not lint it (excluded, not included). */
   fileSettings(path: string, options: FileSettingsOptions = {}): RuffFileSettings | undefined {
+    // ruff-wasm lints every text as a `.py` module; stub rules differ (see PYTHON_FILE in the gate).
+    if (path.endsWith('.pyi')) return undefined
     const config = this.configFor(parentOf(path))
     const abs = `/${path}`
     const name = posix.basename(path)
@@ -202,8 +204,8 @@ const DEFAULT_EXCLUDE = new Set([
   'venv',
 ])
 
-/** ruff's default `include` as it applies here (`*.ipynb` and `pyproject.toml` are not linted by this gate). */
-const DEFAULT_INCLUDE = /\.pyi?$/
+/** ruff's default `include` as it applies here: `.py` (stubs, notebooks and pyproject.toml are not linted by ruff-wasm). */
+const DEFAULT_INCLUDE = /\.py$/
 
 function parentOf(path: string): string {
   const i = path.lastIndexOf('/')
