@@ -5,6 +5,7 @@ import {
   pythonLintInputs,
   scanPythonLint,
 } from '../../../../src/domain/gates/python-lint/python-lint-gate.ts'
+import { ruffPackageVersion, ruffVersion } from '../../../../src/domain/gates/python-lint/ruff-wasm.ts'
 import { tempRepo } from '../../../gates/_temp-repo.ts'
 
 // One violation per rule family (E, F, W, I, B, UP), each on its own line, and its clean twin.
@@ -210,7 +211,8 @@ describe('pythonLintGate', () => {
       ]),
     )
     expect(inputs.contents).not.toContain('README.md')
-    expect(inputs.extra).toEqual({ ruff: '0.17.3' })
+    expect(inputs.extra).toEqual({ ruff: ruffVersion() })
+    expect(ruffPackageVersion()).toBe(ruffVersion())
   })
 })
 

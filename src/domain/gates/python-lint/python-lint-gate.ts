@@ -5,9 +5,9 @@ import type { CacheInputs, ScanResult } from '../../../gates/gate.ts'
 import type { GateCommon } from '../../../gates/gates-config.ts'
 import type { EventMeta } from '../../../reporter/ledger-meta.ts'
 import { lintPythonText } from './lint-python-text.ts'
-import { type ReadText, RUFF_CONFIG_NAMES } from './load-ruff-chain.ts'
+import { loadRuffChain, type ReadText, RUFF_CONFIG_NAMES, ruffConfigIn } from './load-ruff-chain.ts'
 import { RuffSettingsResolver } from './ruff-settings-resolver.ts'
-import { ruffVersion } from './ruff-wasm.ts'
+import { ruffPackageVersion } from './ruff-wasm.ts'
 
 /** The python-lint gate's settings: the common ones plus `format`. */
 export const PYTHON_LINT_DEFAULTS = {
@@ -61,24 +61,33 @@ export function scanPythonLint(root: string, files: readonly string[], config: P
 /**
  * The result cache's inputs: the Python files, every config path the settings depend on (each
  * folder's `.ruff.toml`, `ruff.toml` and `pyproject.toml` up to the root, present or not, and
- * the files they `extend`), and ruff's version.
+ * the files they `extend`), and ruff's version. Parses configs but never loads ruff itself, so
+ * a cache hit costs no WebAssembly start.
  */
 export function pythonLintInputs(root: string, files: readonly string[]): CacheInputs {
   const python = files.filter((f) => PYTHON_FILE.test(f))
-  const resolver = new RuffSettingsResolver(worktreeReader(root))
+  const read = worktreeReader(root)
   const configs = new Set<string>()
-  for (const dir of new Set(python.map(parentDir))) {
-    for (let d: string | undefined = dir; d !== undefined; d = d === '' ? undefined : parentDir(d)) {
-      for (const name of RUFF_CONFIG_NAMES) configs.add(d ? `${d}/${name}` : name)
+  const dirs = new Set<string>()
+  for (const file of python) {
+    for (
+      let d: string | undefined = parentDir(file);
+      d !== undefined && !dirs.has(d);
+      d = d === '' ? undefined : parentDir(d)
+    ) {
+      dirs.add(d)
     }
+  }
+  for (const dir of dirs) {
+    for (const name of RUFF_CONFIG_NAMES) configs.add(dir ? `${dir}/${name}` : name)
     try {
-      resolver.configFor(dir)
+      const found = ruffConfigIn(dir, read)
+      if (found) for (const c of loadRuffChain(found, read)) configs.add(c.file)
     } catch {
       // A broken config: its path is already an input, and the scan reports the error.
     }
   }
-  for (const path of resolver.probed) configs.add(path)
-  return { contents: [...python, ...[...configs].sort()], extra: { ruff: ruffVersion() } }
+  return { contents: [...python, ...[...configs].sort()], extra: { ruff: ruffPackageVersion() } }
 }
 
 /**

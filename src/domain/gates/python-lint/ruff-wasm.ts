@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { setFlagsFromString } from 'node:v8'
 
@@ -44,6 +45,13 @@ export interface RuffEngine {
 export function configureRuffEngine(engine: Partial<RuffEngine>): void {
   if (loaded) throw new Error('BUG: configureRuffEngine() after ruff-wasm was loaded')
   Object.assign(engineSettings, engine)
+}
+
+/** The npm package's version, which is ruff's (read from its package.json, without loading it). */
+export function ruffPackageVersion(): string {
+  const require = createRequire(import.meta.url)
+  const pkg = require.resolve('@astral-sh/ruff-wasm-nodejs/package.json')
+  return (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version
 }
 
 /** The ruff version compiled into the WebAssembly package, e.g. `0.17.3`. */
