@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { prebuiltBundle } from '../../../scripts/prebuilt-bundle.mjs'
 import type { BenchResult, BenchRow } from '../../bench/bench-report.ts'
@@ -46,6 +46,7 @@ export async function pythonBench(argv: string[]): Promise<BenchResult> {
   if (count < 1 || runs < 1)
     throw new UserError('BAD_FLAG', '--files and --runs must be at least 1', 'e.g. --files 2000 --runs 10')
   const work = mkdtempSync(join(tmpdir(), 'bench-python-'))
+  const loadAtStart = loadavg()[0] as number
   try {
     const tree = writePythonTree(work, count)
     const files = tree.files
@@ -136,7 +137,7 @@ export async function pythonBench(argv: string[]): Promise<BenchResult> {
         typesMs === undefined
           ? 'python-types skipped (--skip-types)'
           : 'python-types: one pyright run over every file, its own process',
-        'the machine is shared: wall figures move with its load',
+        `the machine is shared: wall figures move with its load (1-minute load average ${loadAtStart.toFixed(1)} at the start, ${(loadavg()[0] as number).toFixed(1)} at the end, ${cpus().length} CPUs)`,
       ],
       extra,
     }
