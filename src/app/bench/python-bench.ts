@@ -88,13 +88,20 @@ export async function pythonBench(argv: string[]): Promise<BenchResult> {
       ['one file, fresh process (bundle, V8 default tiering)', ['--tiering', 'default'], Math.min(runs, 3), false],
       ['one file, fresh process (tsx, not bundled)', [], Math.min(runs, 5), true],
     ]
+    // Interleaved, round by round, so the machine's load swings hit every variant alike.
+    const samples = variants.map(() => [] as Probe[])
+    for (let round = 0; round < runs; round++) {
+      variants.forEach(([, args, n, tsx], v) => {
+        if (round < n) samples[v]?.push(runProbe(probe, work, one, args, tsx))
+      })
+    }
     const oneFile: Record<string, Probe> = {}
     let oneFileMs = Number.NaN
-    for (const [label, args, n, tsx] of variants) {
-      const samples = repeat(n, () => runProbe(probe, work, one, args, tsx))
-      const ms = median(samples.map((s) => s.wallMs))
+    variants.forEach(([label, , n], v) => {
+      const runsOf = samples[v] as Probe[]
+      const ms = median(runsOf.map((s) => s.wallMs))
       if (Number.isNaN(oneFileMs)) oneFileMs = ms
-      const mid = [...samples].sort((a, b) => a.wallMs - b.wallMs)[Math.floor(samples.length / 2)] as Probe
+      const mid = [...runsOf].sort((a, b) => a.wallMs - b.wallMs)[Math.floor((runsOf.length - 1) / 2)] as Probe
       oneFile[label] = mid
       rows.push({
         run: label,
@@ -108,7 +115,7 @@ export async function pythonBench(argv: string[]): Promise<BenchResult> {
         'exit ms': round(mid.wallMs - mid.doneMs),
         runs: n,
       })
-    }
+    })
     extra.one_file = oneFile
 
     let typesMs: number | undefined
