@@ -53,6 +53,11 @@ describe('lintPythonText()', () => {
     )
   })
 
+  test('a byte order mark is neither a format difference nor a column', () => {
+    expect(lintPythonText('m.py', '\ufeffx = 1\n', settings())).toEqual([])
+    expect(lintPythonText('m.py', '\ufeffimport os\n', settings())[0]?.message).toBe('`os` imported but unused (col 8)')
+  })
+
   test('format settings from the config reach the formatter', () => {
     const text = "x = 'a'\n"
     expect(lintPythonText('m.py', text, settings()).map((f) => f.rule)).toEqual(['format'])

@@ -23,10 +23,13 @@ export function lintPythonText(
 ): Finding[] {
   const gate = options.gate ?? 'python-lint'
   const workspace = workspaceFor(settings.options)
-  const findings = workspace.check(text).map((d) => diagnosticFinding(gate, path, d))
+  // ruff-wasm's formatter drops a leading UTF-8 byte order mark: that is no style difference to
+  // report, and ruff's line index does not count it as a column either.
+  const source = text.startsWith('\ufeff') ? text.slice(1) : text
+  const findings = workspace.check(source).map((d) => diagnosticFinding(gate, path, d))
   if ((options.format ?? true) && settings.format) {
-    const formatted = formatOrUndefined(workspace, text)
-    if (formatted !== undefined && formatted !== text) findings.push(formatFinding(gate, path, text, formatted))
+    const formatted = formatOrUndefined(workspace, source)
+    if (formatted !== undefined && formatted !== source) findings.push(formatFinding(gate, path, source, formatted))
   }
   return findings
 }
