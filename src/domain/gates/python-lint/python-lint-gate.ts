@@ -1,0 +1,122 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { type Finding, sortFindings } from '../finding.ts'
+import type { CacheInputs, ScanResult } from '../gate.ts'
+import type { GateCommon } from '../gates-config.ts'
+import type { EventMeta } from '../../../ledger/ledger-meta.ts'
+import { lintPythonText } from './lint-python-text.ts'
+import { loadRuffChain, type ReadText, RUFF_CONFIG_NAMES, ruffConfigIn } from './load-ruff-chain.ts'
+import { RuffSettingsResolver } from './ruff-settings-resolver.ts'
+import { ruffPackageVersion } from './ruff-wasm.ts'
+
+/** The python-lint gate's settings: the common ones plus `format`. */
+export const PYTHON_LINT_DEFAULTS = {
+  enabled: true,
+  timeout_ms: 120_000, // ms for the whole scan
+  exclude: [] as string[],
+  severity: {} as GateCommon['severity'],
+  format: true, // also fail files `ruff format` would change
+}
+
+export type PythonLintConfig = typeof PYTHON_LINT_DEFAULTS
+
+/**
+ * Files this gate lints. ruff-wasm checks and formats every text as a `.py` module: on stubs
+ * (`.pyi`) that reports forward references (F821) and `import x as x` re-exports (PLC0414) and
+ * would reformat nearly every file (measured on typeshed: 275 of 300), so stubs are left to
+ * python-types; notebooks are not supported by ruff-wasm at all.
+ */
+export const PYTHON_FILE = /\.py$/
+const STUB_FILE = /\.pyi$/
+
+/**
+ * ruff (WebAssembly build, pinned) over the repository's Python files with the repository's own
+ * ruff settings, found per file as ruff finds them. Every diagnostic and every file `ruff
+ * format` would change is an error finding.
+ */
+export function scanPythonLint(root: string, files: readonly string[], config: PythonLintConfig): ScanResult {
+  const read = worktreeReader(root)
+  const resolver = new RuffSettingsResolver(read)
+  const findings: Finding[] = []
+  const events: EventMeta[] = []
+  const stubs = files.filter((f) => STUB_FILE.test(f)).length
+  if (stubs) {
+    events.push({
+      role: 'tool',
+      level: 'info',
+      message: `python-lint: ${stubs} .pyi stub${stubs === 1 ? '' : 's'} not linted (ruff-wasm has no stub mode); python-types checks them`,
+    })
+  }
+  for (const file of files) {
+    if (!PYTHON_FILE.test(file)) continue
+    const settings = resolver.fileSettings(file)
+    if (!settings) continue
+    const text = read(file)
+    if (text === undefined) continue
+    findings.push(...lintPythonText(file, text, settings, { format: config.format }))
+  }
+  return { findings: sortFindings(findings), events }
+}
+
+/**
+ * The result cache's inputs: the Python files, every config path the settings depend on (each
+ * folder's `.ruff.toml`, `ruff.toml` and `pyproject.toml` up to the root, present or not, and
+ * the files they `extend`), and ruff's version. Parses configs but never loads ruff itself, so
+ * a cache hit costs no WebAssembly start.
+ */
+export function pythonLintInputs(root: string, files: readonly string[]): CacheInputs {
+  const python = files.filter((f) => PYTHON_FILE.test(f))
+  const read = worktreeReader(root)
+  const configs = new Set<string>()
+  const dirs = new Set<string>()
+  for (const file of python) {
+    for (
+      let d: string | undefined = parentDir(file);
+      d !== undefined && !dirs.has(d);
+      d = d === '' ? undefined : parentDir(d)
+    ) {
+      dirs.add(d)
+    }
+  }
+  for (const dir of dirs) {
+    for (const name of RUFF_CONFIG_NAMES) configs.add(dir ? `${dir}/${name}` : name)
+    try {
+      const found = ruffConfigIn(dir, read)
+      if (found) for (const c of loadRuffChain(found, read)) configs.add(c.file)
+    } catch {
+      // A broken config: its path is already an input, and the scan reports the error.
+    }
+  }
+  return { contents: [...python, ...[...configs].sort()], extra: { ruff: ruffPackageVersion() } }
+}
+
+/**
+ * The gate, in the shape of `Gate<'python-lint'>` from src/gates/gate.ts. It is a plain object
+ * because `Gate<K>` needs K to be a `GateName`, which it becomes once the orchestrator adds
+ * PYTHON_LINT_DEFAULTS to GATE_DEFAULTS.
+ */
+export const pythonLintGate = {
+  name: 'python-lint' as const,
+  description: 'ruff lint and format check (ruff-wasm, the repository’s ruff settings)',
+  skipReason: (_root: string, files: readonly string[]) =>
+    files.some((f) => PYTHON_FILE.test(f)) ? undefined : 'no .py files (.pyi stubs are left to python-types)',
+  cacheInputs: (root: string, files: readonly string[]) => pythonLintInputs(root, files),
+  scan: scanPythonLint,
+}
+
+// --- internal ---
+
+function worktreeReader(root: string): ReadText {
+  return (path) => {
+    try {
+      return readFileSync(join(root, path), 'utf8')
+    } catch {
+      return undefined
+    }
+  }
+}
+
+function parentDir(path: string): string {
+  const i = path.lastIndexOf('/')
+  return i === -1 ? '' : path.slice(0, i)
+}

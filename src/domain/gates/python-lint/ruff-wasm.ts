@@ -1,0 +1,103 @@
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { setFlagsFromString } from 'node:v8'
+
+/** One ruff diagnostic as `Workspace.check` returns it (see the package's `ruff_wasm.d.ts`). */
+export interface RuffDiagnostic {
+  code: string | null
+  message: string
+  start_location: { row: number; column: number }
+  end_location: { row: number; column: number }
+  fix: { message: string | null; edits: unknown[] } | null
+  subDiagnostics?: { severity: string; message: string }[]
+}
+
+/** The slice of `@astral-sh/ruff-wasm-nodejs`'s `Workspace` this gate uses. */
+export interface RuffWorkspace {
+  check(contents: string): RuffDiagnostic[]
+  format(contents: string): string
+}
+
+interface RuffModule {
+  Workspace: {
+    new (options: object, positionEncoding: number): RuffWorkspace
+    version(): string
+  }
+  PositionEncoding: { Utf16: number }
+}
+
+/** How many Workspaces were built and the milliseconds spent building them (the bench reads it). */
+export const workspaceStats = { built: 0, buildMs: 0, loadMs: 0 }
+
+/** How V8 compiles ruff's WebAssembly: see `loadRuff` for why Liftoff alone is the default. */
+export interface RuffEngine {
+  /** `liftoff`: the baseline compiler only (default). `default`: V8's usual tier-up to TurboFan. */
+  tiering: 'liftoff' | 'default'
+  /**
+   * Validate each function when it is first compiled, not the whole module at load. Default true:
+   * the module is ruff's own, valid build, and up-front validation of its 9.7 MB cost a fresh
+   * process 40–200 ms on this machine against 20–40 ms with it deferred.
+   */
+  lazyValidation: boolean
+}
+
+/** Chooses the engine settings; only before the first use (they apply when the module is compiled). */
+export function configureRuffEngine(engine: Partial<RuffEngine>): void {
+  if (loaded) throw new Error('BUG: configureRuffEngine() after ruff-wasm was loaded')
+  Object.assign(engineSettings, engine)
+}
+
+/** The npm package's version, which is ruff's (read from its package.json, without loading it). */
+export function ruffPackageVersion(): string {
+  const require = createRequire(import.meta.url)
+  const pkg = require.resolve('@astral-sh/ruff-wasm-nodejs/package.json')
+  return (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version
+}
+
+/** The ruff version compiled into the WebAssembly package, e.g. `0.17.3`. */
+export function ruffVersion(): string {
+  return loadRuff().Workspace.version()
+}
+
+/**
+ * The Workspace for one settings object, built once per distinct settings (by their JSON) and
+ * reused: a build parses the settings and resolves the rule table. Throws ruff's own message
+ * (unknown field, unknown rule selector, bad glob) as an Error; callers name the file.
+ */
+export function workspaceFor(options: object): RuffWorkspace {
+  const key = JSON.stringify(options)
+  let workspace = pool.get(key)
+  if (!workspace) {
+    const ruff = loadRuff()
+    const started = performance.now()
+    workspace = new ruff.Workspace(options, ruff.PositionEncoding.Utf16)
+    workspaceStats.built++
+    workspaceStats.buildMs += performance.now() - started
+    pool.set(key, workspace)
+  }
+  return workspace
+}
+
+// --- internal ---
+
+const pool = new Map<string, RuffWorkspace>()
+const engineSettings: RuffEngine = { tiering: 'liftoff', lazyValidation: true }
+let loaded: RuffModule | undefined
+
+/**
+ * Loads the package (it compiles its 9.7 MB module synchronously on require). V8's optimising
+ * tier is switched off first: measured on Node 20, TurboFan recompiling ruff's hot functions in
+ * the background made 752 files take 2.8 s instead of 0.5 s on the first pass, held 450 MB
+ * instead of 113 MB, and kept a one-file process alive 4–6 s after its work was done (the
+ * baseline compiler alone exits in ~0.4 s). The flags only affect WebAssembly compiled after them.
+ */
+function loadRuff(): RuffModule {
+  if (!loaded) {
+    const started = performance.now()
+    if (engineSettings.tiering === 'liftoff') setFlagsFromString('--liftoff-only')
+    if (engineSettings.lazyValidation) setFlagsFromString('--wasm-lazy-validation')
+    loaded = createRequire(import.meta.url)('@astral-sh/ruff-wasm-nodejs') as RuffModule
+    workspaceStats.loadMs = performance.now() - started
+  }
+  return loaded
+}
