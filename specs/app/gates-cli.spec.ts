@@ -166,7 +166,7 @@ describe('npm run gates -- scan', () => {
     const e = await rejection(gatesCli(['scan'], io().io))
     expect([e.code, e.message]).toEqual(['GATES_SCAN', 'scan needs a gate name'])
     expect(e.hint).toMatch(
-      /^choose one of: typecheck, lint, secrets, .*large-files, layers, python-deps, notebook-outputs$/,
+      /^choose one of: typecheck, lint, secrets, .*large-files, layers, python-deps, notebook-outputs, python-lint, python-types$/,
     )
   })
 

@@ -57,7 +57,7 @@ describe('invalid configs: exit 2 with the JSON path and the fix', () => {
       {
         "code": "GATES_CONFIG",
         "exit": 2,
-        "hint": "did you mean "secrets"? allowed here: typecheck, lint, secrets, env-files, docs-links, integrity, duplicates, placeholders, deps, toolchain, licenses, large-files, layers, python-deps, notebook-outputs (schema: configs/schemas/codex-gates.schema.json)",
+        "hint": "did you mean "secrets"? allowed here: typecheck, lint, secrets, env-files, docs-links, integrity, duplicates, placeholders, deps, toolchain, licenses, large-files, layers, python-deps, notebook-outputs, python-lint, python-types (schema: configs/schemas/codex-gates.schema.json)",
         "message": "gates config: /gates/secret is not a known setting",
       }
     `)

@@ -8,6 +8,8 @@ import { UserError } from '../../foundation/errors/user-error.ts'
 import { LAYERS_DEFAULTS } from './layers/layers-config.ts'
 import { NOTEBOOK_OUTPUTS_DEFAULTS } from './notebooks/notebook-outputs-config.ts'
 import { PYTHON_DEPS_DEFAULTS } from './python-deps/python-deps-config.ts'
+import { PYTHON_LINT_DEFAULTS } from './python-lint/python-lint-config.ts'
+import { PYTHON_TYPES_DEFAULTS } from './python-types/python-types-config.ts'
 import { type FileMode, PACKAGE_ROOT } from './repo-files.ts'
 
 export type SeverityOverride = 'error' | 'warn' | 'off'
@@ -69,6 +71,8 @@ export const GATE_DEFAULTS = {
   layers: { ...COMMON, ...LAYERS_DEFAULTS },
   'python-deps': { ...COMMON, ...PYTHON_DEPS_DEFAULTS },
   'notebook-outputs': { ...COMMON, ...NOTEBOOK_OUTPUTS_DEFAULTS },
+  'python-lint': { ...COMMON, ...PYTHON_LINT_DEFAULTS },
+  'python-types': { ...COMMON, ...PYTHON_TYPES_DEFAULTS },
 }
 
 export type GateName = keyof typeof GATE_DEFAULTS

@@ -21,6 +21,8 @@ export const GATES = {
   layers: () => import('./layers/layers.ts').then((m) => m.layersGate),
   'python-deps': () => import('./python-deps/python-deps.ts').then((m) => m.pythonDepsGate),
   'notebook-outputs': () => import('./notebooks/notebook-outputs-gate.ts').then((m) => m.notebookOutputsGate),
+  'python-lint': () => import('./python-lint/python-lint-gate.ts').then((m) => m.pythonLintGate),
+  'python-types': () => import('./python-types/python-types-gate.ts').then((m) => m.pythonTypesGate),
 } satisfies { [K in GateName]: () => Promise<Gate<K>> }
 
 /** Loads one gate's definition. */

@@ -1,24 +1,16 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import type { EventMeta } from '../../../ledger/ledger-meta.ts'
 import { type Finding, sortFindings } from '../finding.ts'
 import type { CacheInputs, ScanResult } from '../gate.ts'
 import type { GateCommon } from '../gates-config.ts'
-import type { EventMeta } from '../../../ledger/ledger-meta.ts'
 import { lintPythonText } from './lint-python-text.ts'
 import { loadRuffChain, type ReadText, RUFF_CONFIG_NAMES, ruffConfigIn } from './load-ruff-chain.ts'
+import { PYTHON_LINT_DEFAULTS, type PythonLintConfig } from './python-lint-config.ts'
 import { RuffSettingsResolver } from './ruff-settings-resolver.ts'
 import { ruffPackageVersion } from './ruff-wasm.ts'
 
-/** The python-lint gate's settings: the common ones plus `format`. */
-export const PYTHON_LINT_DEFAULTS = {
-  enabled: true,
-  timeout_ms: 120_000, // ms for the whole scan
-  exclude: [] as string[],
-  severity: {} as GateCommon['severity'],
-  format: true, // also fail files `ruff format` would change
-}
-
-export type PythonLintConfig = typeof PYTHON_LINT_DEFAULTS
+export { PYTHON_LINT_DEFAULTS, type PythonLintConfig }
 
 /**
  * Files this gate lints. ruff-wasm checks and formats every text as a `.py` module: on stubs

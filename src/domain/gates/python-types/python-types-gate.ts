@@ -3,26 +3,17 @@ import { createHash } from 'node:crypto'
 import { readFileSync, statSync } from 'node:fs'
 import { join, posix } from 'node:path'
 import { UserError } from '../../../foundation/errors/user-error.ts'
+import type { EventMeta } from '../../../ledger/ledger-meta.ts'
 import { type Finding, makeFinding, sortFindings } from '../finding.ts'
 import type { CacheInputs, ScanResult } from '../gate.ts'
 import type { GateCommon } from '../gates-config.ts'
-import type { EventMeta } from '../../../ledger/ledger-meta.ts'
 import { parseTomlFile, tomlPath } from '../python-lint/parse-toml-file.ts'
 import { applyMissingImports, MISSING_IMPORTS_POLICIES, type MissingImportsPolicy } from './missing-imports.ts'
 import { buildBaseline, compareToBaseline, readPyrightBaseline, writePyrightBaseline } from './pyright-baseline.ts'
+import { PYTHON_TYPES_DEFAULTS, type PythonTypesConfig } from './python-types-config.ts'
 import { type PyrightDiagnostic, pyrightVersion, runPyright } from './run-pyright.ts'
 
-/** The python-types gate's settings: the common ones, the baseline file and the missing-imports policy. */
-export const PYTHON_TYPES_DEFAULTS = {
-  enabled: true,
-  timeout_ms: 600_000, // ms: a cold pyright on a large repository
-  exclude: [] as string[],
-  severity: {} as GateCommon['severity'],
-  baseline: 'configs/python-types.baseline.json', // repo-relative; accepted diagnostics per file
-  missing_imports: 'warn-once' as MissingImportsPolicy, // warn-once | error | ignore
-}
-
-export type PythonTypesConfig = typeof PYTHON_TYPES_DEFAULTS
+export { PYTHON_TYPES_DEFAULTS, type PythonTypesConfig }
 
 const PYTHON_FILE = /\.pyi?$/
 

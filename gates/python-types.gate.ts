@@ -1,0 +1,3 @@
+import { defineGateSpec } from '../src/adapters/vitest/gate-spec.ts'
+
+defineGateSpec('python-types')
