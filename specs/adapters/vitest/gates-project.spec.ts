@@ -119,7 +119,15 @@ describe('the gates project against another repository', () => {
         "SELECT gate, cached_from FROM gate_runs WHERE session_id = ? AND status = 'cached' ORDER BY gate",
         latest?.id,
       )
-      expect(cached.map((c) => c.gate)).toEqual(['duplicates', 'env-files', 'large-files', 'placeholders', 'toolchain'])
+      expect(cached.map((c) => c.gate)).toEqual([
+        'duplicates',
+        'env-files',
+        'large-files',
+        'placeholders',
+        'python-lint',
+        'python-types',
+        'toolchain',
+      ])
       expect(cached.every((c) => c.cached_from === first?.id)).toBe(true)
       // A cached toolchain run still logs tool presence: the probes' events come from the cache.
       const tools = second.all("SELECT message FROM events WHERE role = 'tool' AND session_id = ?", latest?.id)
