@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
+import { CheckpointManager } from '../../../src/domain/checkpoint/checkpoint-manager.ts'
 import { configHash } from '../../../src/domain/train/config/train-config.ts'
 import { loadTextData } from '../../../src/domain/train/text-data.ts'
 import { train } from '../../../src/domain/train/train.ts'
@@ -60,22 +61,59 @@ describe('train()', () => {
     expect(resumed.steps.map((s) => s.loss)).toEqual(straight.steps.slice(4).map((s) => s.loss))
   })
 
-  test('checkpoints every checkpoint_every steps and at the end, with the latest eval metrics', async () => {
+  test('checkpoints every checkpoint_every steps and at the end; val metrics only where measured at that step', async () => {
     const saves = recorder()
-    await train({
+    const result = await train({
       config: tinyConfig({ max_iters: 7, checkpoint_every: 3 }),
       data,
       outDir: join(dir, 'ck'),
       checkpointer: saves,
     })
     expect(saves.saves.map((s) => s.step)).toEqual([3, 6, 7])
-    expect(Object.keys(saves.saves[0]?.metrics ?? {})).toEqual([
-      'val/loss',
-      'val/perplexity',
-      'val/accuracy',
-      'train/loss',
-      'step',
-    ])
+    // eval_interval 4: steps 3 and 6 were not evaluated, 7 (max_iters) was
+    expect(Object.keys(saves.saves[0]?.metrics ?? {})).toEqual(['train/loss', 'step'])
+    expect(Object.keys(saves.saves[1]?.metrics ?? {})).toEqual(['train/loss', 'step'])
+    expect(saves.saves[2]?.metrics).toEqual({
+      'val/loss': result.evals.at(-1)?.loss,
+      'val/perplexity': result.evals.at(-1)?.perplexity,
+      'val/accuracy': result.evals.at(-1)?.accuracy,
+      'train/loss': result.steps.at(-1)?.loss,
+      step: 7,
+    })
+    expect(result.evals.map((e) => e.step)).toEqual([0, 4, 7])
+  })
+
+  test('a checkpoint saved between evals is never ranked best on the eval of an earlier step', async () => {
+    // Before the fix ckpt-3 recorded step 0's val loss as its own and was marked best.
+    const out = join(dir, 'stale-eval')
+    const manager = new CheckpointManager({
+      dir: join(out, 'checkpoints'),
+      monitor: 'val/loss',
+      keepBest: 1,
+      keepLast: 5,
+      warn: () => undefined,
+    })
+    await train({
+      config: tinyConfig({ max_iters: 7, checkpoint_every: 3 }),
+      data,
+      outDir: out,
+      checkpointer: manager,
+    })
+    const trainerState = (name: string) =>
+      JSON.parse(readFileSync(join(out, 'checkpoints', name, 'trainer_state.json'), 'utf8')) as {
+        metrics: Record<string, unknown>
+        best_checkpoint: string | null
+        best_metric: unknown
+      }
+    const at3 = trainerState('ckpt-3')
+    expect(at3.metrics['val/loss']).toBeUndefined()
+    expect(at3.best_checkpoint).toBeNull()
+    // bestMetric stays the run's best eval so far (step 0), which is what resume needs
+    expect(at3.best_metric).toEqual(expect.any(Number))
+    expect(trainerState('ckpt-6').best_checkpoint).toBeNull()
+    const at7 = trainerState('ckpt-7')
+    expect(at7.metrics['val/loss']).toEqual(expect.any(Number))
+    expect(at7.best_checkpoint).toBe('ckpt-7')
   })
 
   test('an abort finishes the current step, saves, and reports interrupted', async () => {

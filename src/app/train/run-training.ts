@@ -117,6 +117,8 @@ export async function runTraining(loaded: LoadedTrainConfig, options: RunTrainin
     io.out(
       `run ${runId}: ${params.toLocaleString('en-US')} parameters, backend ${executor.name} (${executor.device}) → ${outDir}`,
     )
+    const unranked = unrankedCheckpointNote(config)
+    if (unranked) io.out(unranked)
     const result: TrainResult = await train({
       config,
       outDir,
@@ -173,6 +175,20 @@ export async function runTraining(loaded: LoadedTrainConfig, options: RunTrainin
     })
     tl.close()
   }
+}
+
+/**
+ * A note when some checkpoints will carry no val/loss (saved at steps without an eval), so
+ * keep_best cannot rank them; undefined when every checkpoint step is an eval step.
+ */
+export function unrankedCheckpointNote(config: {
+  keep_best: number
+  checkpoint_every: number
+  eval_interval: number
+}): string | undefined {
+  if (config.keep_best === 0 || config.checkpoint_every === 0) return undefined
+  if (config.checkpoint_every % config.eval_interval === 0) return undefined
+  return `note: checkpoint_every ${config.checkpoint_every} is not a multiple of eval_interval ${config.eval_interval}: checkpoints saved between evals record no val/loss and keep_best does not rank them`
 }
 
 // --- internal ---

@@ -35,6 +35,10 @@ options:
   --system-metrics MODE     off | cpu | gpu (gpu adds readings from nvidia-smi)
   -h, --help                this text
 
+A checkpoint records val/loss only when an eval ran at its step (every eval_interval steps and
+at max_iters); keep_best ranks those alone, so make checkpoint_every a multiple of eval_interval
+to rank every checkpoint.
+
 Ctrl-C finishes the current step, saves a checkpoint and exits 130.
 exit codes: 0 done, 1 failed, 2 bad usage or input, 130 interrupted
 `

@@ -76,7 +76,6 @@ async function trainLoop(run: TrainRun, s: LoopState, f: StepFeeds, options: Tra
   const steps: StepRecord[] = []
   const evals: EvalResult[] = []
   const trained = { tokens: 0, ms: 0 }
-  let lastEval: Record<string, number> = {}
   while (true) {
     // Steps are synchronous compute: yield to the event loop so signals (Ctrl-C) are delivered.
     await new Promise((resolve) => setImmediate(resolve))
@@ -85,13 +84,15 @@ async function trainLoop(run: TrainRun, s: LoopState, f: StepFeeds, options: Tra
     const interrupted = options.signal?.aborted === true
     const stopping = interrupted || s.step >= stopAt
 
-    // eval / checkpoint
+    // eval / checkpoint: a checkpoint carries val metrics only when they were measured at its
+    // own step; one saved between evals has none, so `keep_best` never ranks it on a stale value
+    let measured: Record<string, number> = {}
     if (!interrupted && (s.step % config.eval_interval === 0 || s.step === config.max_iters)) {
       const ev = await evaluate(run, s.step)
       evals.push(ev)
       if (s.bestMetric === null || ev.loss < s.bestMetric) s.bestMetric = ev.loss
-      lastEval = { 'val/loss': ev.loss, 'val/perplexity': ev.perplexity, 'val/accuracy': ev.accuracy }
-      run.emit(s.step, lastEval)
+      measured = { 'val/loss': ev.loss, 'val/perplexity': ev.perplexity, 'val/accuracy': ev.accuracy }
+      run.emit(s.step, measured)
       run.log(
         `eval step ${s.step} | val loss ${ev.loss.toFixed(4)} | perplexity ${ev.perplexity.toFixed(3)} | accuracy ${ev.accuracy.toFixed(4)}`,
       )
@@ -100,7 +101,7 @@ async function trainLoop(run: TrainRun, s: LoopState, f: StepFeeds, options: Tra
       s.step > startStep && (stopping || (config.checkpoint_every > 0 && s.step % config.checkpoint_every === 0))
     if (options.checkpointer && checkpointDue) {
       await options.checkpointer.save(await captureState(run, s), {
-        ...lastEval,
+        ...measured,
         'train/loss': s.lastLoss,
         step: s.step,
       })
