@@ -5,6 +5,7 @@ import { perplexity } from '../eval/perplexity.ts'
 import { type Batch, BatchSampler, evalBatches } from './batches.ts'
 import { configHash, executorThreads, type TrainConfig } from './config/train-config.ts'
 import { type Executor, type HostTensor, resolveExecutor, type Session } from './executor.ts'
+import { IGNORE_INDEX } from './ir/composite.ts'
 import { sameShape } from './ir/shape.ts'
 import { type MetricRecord, MetricsLog, toMetricRecords } from './metrics-log.ts'
 import { initGptParams, TIED_PARAMS } from './model/gpt.ts'
@@ -202,7 +203,7 @@ export async function evaluate(run: TrainRun, step: number): Promise<EvalResult>
     })
     nllSum += (out[IO.nllSum] as HostTensor).data[0] as number
     correct += (out[IO.correct] as HostTensor).data[0] as number
-    tokens += batch.y.length
+    tokens += countedTargets(batch.y)
   }
   const loss = nllSum / tokens
   const ppl = Number.isFinite(nllSum) && nllSum >= 0 ? perplexity({ nllSum, tokens }) : Number.NaN
@@ -210,6 +211,13 @@ export async function evaluate(run: TrainRun, step: number): Promise<EvalResult>
 }
 
 // --- internal ---
+
+/** Targets the loss counts: all but `IGNORE_INDEX` (the eval graph's NLL sum leaves those out too). */
+function countedTargets(targets: Int32Array): number {
+  let n = 0
+  for (const t of targets) if (t !== IGNORE_INDEX) n++
+  return n
+}
 
 function asTensorData(tensor: HostTensor | undefined): TensorData {
   if (!tensor || !(tensor.data instanceof Float32Array)) throw new Error('BUG: executor state is not float32')
