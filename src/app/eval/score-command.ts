@@ -21,7 +21,9 @@ score options:
   --json          print the result as JSON (scores unrounded, with the counts behind them)
 
 Scores are on a 0..100 scale. BLEU follows sacreBLEU's defaults and prints its signature;
-rougeL, f1 and em also print the mean of per-line scores. Line counts must match (exit 2).
+f1 and em are SQuAD's: the mean over lines of the best score against any reference (the micro
+F1 over summed tokens comes as micro_f1 with --json); rougeL prints the corpus F and the mean of
+per-line scores. Line counts must match (exit 2).
 
 ${PREPARE_USAGE}
 
