@@ -112,4 +112,34 @@ describe('npm run eval -- score', () => {
     expect(ok.status).toBe(0)
     expect(ok.stdout).toMatch(/^BLEU\|nrefs:1\|.* = 53\.90 /)
   }, 30_000)
+
+  test('a binary or non-UTF-8 file exits 2 naming it, the line and the byte offset; a BOM does not shift line 1', () => {
+    const f = files()
+    const tsx = join(REPO_ROOT, 'node_modules', '.bin', 'tsx')
+    const env = childEnv(join(f.dir, 'ledger.db'))
+    const score = (hyp: string) =>
+      spawnSync(tsx, ['scripts/eval.ts', 'score', '--metric', 'em', '--hyp', hyp, '--ref', f.ref1], {
+        cwd: REPO_ROOT,
+        env,
+        encoding: 'utf8',
+      })
+    const binary = join(f.dir, 'model.bin')
+    writeFileSync(binary, Buffer.from([0x74, 0x68, 0x65, 0x0a, 0x00, 0x01, 0x02, 0x0a]))
+    const bin = score(binary)
+    expect(bin.stderr).toBe(
+      `error: --hyp ${binary}: a NUL byte at line 2 (byte offset 4): a binary file, not line-aligned text\n` +
+        '  hint: pass the UTF-8 text file with one segment per line\n',
+    )
+    expect(bin.status).toBe(2)
+    const latin1 = join(f.dir, 'latin1.txt')
+    writeFileSync(latin1, Buffer.from('the cat is on the mat\nna\xefve\n', 'latin1'))
+    const bad = score(latin1)
+    expect(bad.status).toBe(2)
+    expect(bad.stderr).toContain(`error: --hyp ${latin1}: not valid UTF-8 at line 2 (byte offset 24, byte 0xEF)`)
+    const bom = join(f.dir, 'bom.txt')
+    writeFileSync(bom, '\uFEFFthe cat is on the mat\na b c d\n')
+    const ok = score(bom)
+    expect(ok.stderr).toBe('')
+    expect(ok.stdout).toBe('EM = 100.00 (2/2 lines match)\n')
+  }, 30_000)
 })
