@@ -4,6 +4,7 @@ import { describe, expect, test } from 'vitest'
 import { openLedger } from '../../../src/ledger/open-ledger.ts'
 import { HIDE_ORT, hasStack, runTrainCli, startTrainCli } from '../../domain/train/support/run-cli.ts'
 import { tempDir } from '../../support/temp-dir.ts'
+import { trainedRun } from './trained-run.ts'
 
 const dir = tempDir('train-cli-')
 const ledger = join(dir, 'ledger.db')
@@ -81,6 +82,50 @@ describe('npm run train (child process)', () => {
     )
     expect(existsSync(out)).toBe(false)
   })
+
+  test('--set dataset=<a folder> → exit 2 naming the field and the fix, no stack', async () => {
+    const r = await runTrainCli(['--config', TINY, '--set', 'dataset=configs', '--dry-run'], ledger)
+    expect(r.stderr).toBe(
+      'error: dataset configs is a folder, not a text file\n' +
+        '  hint: set "dataset" in the config (or --set dataset=…) to one UTF-8 text file, e.g. configs/<corpus>.txt or configs/corpus/fables.txt\n',
+    )
+    expect(r.code).toBe(2)
+  })
+
+  test('a schema-valid config of 77 billion parameters is refused before allocating: exit 2 with the estimate, the machine memory and the fields to shrink', async () => {
+    const out = join(dir, 'huge')
+    const huge = ['--config', TINY, '--set', 'n_layer=96', '--set', 'n_embd=8192', '--set', 'n_head=64']
+    const r = await runTrainCli([...huge, '--set', `out_dir=${out}`], ledger)
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(
+      /^error: the config needs at least 9\d\d\.\d GB to train \(9\d\d\.\d GB for 77,\d{3},\d{3},\d{3} parameters and their AdamW moments\), but this machine has \d+\.\d GB \((RAM|cgroup limit)\)\n {2}hint: shrink n_layer \(96\) or n_embd \(8192\): parameters grow as 12·n_layer·n_embd²; e\.g\. --set n_layer=… --set n_embd=…, and check with --dry-run\n$/,
+    )
+    expect(existsSync(out)).toBe(false)
+    // --dry-run prints the plan with the same estimate, then refuses the same way
+    const dry = await runTrainCli([...huge, '--dry-run'], ledger)
+    expect(dry.code).toBe(2)
+    expect(dry.stdout).toMatch(/parameters {4}77,\d{3},\d{3},\d{3} /)
+    expect(dry.stdout).toMatch(
+      /memory \(ts\) {3}[\d.]+ MB of buffers \+ [\d.]+ MB of parameters and moments = [\d.]+ MB; this machine has/,
+    )
+    expect(dry.stderr).toMatch(
+      /^error: the config needs at least \d+\.\d GB to train \(9\d\d\.\d GB for 77,\d{3},\d{3},\d{3} parameters and their AdamW moments \+ \d+\.\d GB of step and eval buffers\)/,
+    )
+  }, 120_000)
+
+  test('export --out into a missing folder → exit 2 naming --out and the fix (was BUG:, exit 3)', async () => {
+    const run = await trainedRun(dir)
+    const missing = join(dir, 'missing', 'model.onnx')
+    const r = await runTrainCli(['export', '--checkpoint', run, '--out', missing], ledger)
+    expect(r.stderr).toBe(
+      `error: --out ${missing}: the folder ${join(dir, 'missing')} does not exist\n` +
+        `  hint: create it first (mkdir -p ${join(dir, 'missing')}) or write into an existing folder\n`,
+    )
+    expect(r.code).toBe(2)
+    const onto = await runTrainCli(['export', '--checkpoint', run, '--out', dir], ledger)
+    expect(onto.stderr).toContain(`error: --out ${dir} is a folder; it takes the path of the .onnx file to write`)
+    expect(onto.code).toBe(2)
+  }, 120_000)
 
   test('a run writes metrics.ndjson, checkpoints and its session, run and metrics into the ledger', async () => {
     const out = join(dir, 'run')

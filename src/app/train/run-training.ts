@@ -4,14 +4,16 @@ import { basename, dirname, join, resolve } from 'node:path'
 import { CheckpointManager } from '../../domain/checkpoint/checkpoint-manager.ts'
 import { SystemSampler } from '../../domain/monitor/system-sampler.ts'
 import type { LoadedTrainConfig } from '../../domain/train/config/load-train-config.ts'
-import { executorThreads } from '../../domain/train/config/train-config.ts'
-import { resolveExecutor } from '../../domain/train/executor.ts'
+import { executorThreads, type TrainConfig } from '../../domain/train/config/train-config.ts'
+import { type BackendName, resolveExecutor } from '../../domain/train/executor.ts'
+import { checkFitsMemory, machineMemory, programEstimate, stateEstimate } from '../../domain/train/memory-estimate.ts'
 import { countParams, gptParamSpecs } from '../../domain/train/model/gpt.ts'
 import { loadTextData } from '../../domain/train/text-data.ts'
 import { type TrainResult, train } from '../../domain/train/train.ts'
 import { metricRecords, type RunStatus, sessionStatusOf, TrainLedger } from '../../domain/train/train-ledger.ts'
 import type { TrainState } from '../../domain/train/train-state.ts'
-import { modelConfig } from '../../domain/train/train-step-spec.ts'
+import { buildTrainProgram, type TrainProgram } from '../../domain/train/train-step-graph.ts'
+import { modelConfig, trainStepSpec } from '../../domain/train/train-step-spec.ts'
 import type { CliIo } from '../../foundation/cli/cli-io.ts'
 import { EXIT, isUserError, UserError } from '../../foundation/errors/user-error.ts'
 import { writeFileAtomic } from '../../foundation/fs/write-file-atomic.ts'
@@ -42,6 +44,7 @@ export async function runTraining(loaded: LoadedTrainConfig, options: RunTrainin
   const executor = await resolveExecutor(config.backend, { threads: executorThreads(config) })
   if (underTsxRelay()) return runOutsideTsxRelay(options.argv)
   const data = loadTextData(config.dataset, config.val_fraction, config.block_size)
+  const program = plannedProgram(config, data.tokenizer.vocabSize, executor.name)
   const run = resolveRunFolder(loaded, options.resumeFrom)
   const outDir = run.outDir
   const runId = basename(outDir)
@@ -124,6 +127,7 @@ export async function runTraining(loaded: LoadedTrainConfig, options: RunTrainin
       outDir,
       executor,
       data,
+      program,
       initialState,
       allowConfigChange: options.allowConfigChange,
       checkpointer: manager,
@@ -189,6 +193,20 @@ export function unrankedCheckpointNote(config: {
   if (config.keep_best === 0 || config.checkpoint_every === 0) return undefined
   if (config.checkpoint_every % config.eval_interval === 0) return undefined
   return `note: checkpoint_every ${config.checkpoint_every} is not a multiple of eval_interval ${config.eval_interval}: checkpoints saved between evals record no val/loss and keep_best does not rank them`
+}
+
+/**
+ * The step and eval program, built only once the parameters and moments alone are known to fit
+ * this machine's memory, then checked with the executor's buffers too (host memory: the ts and
+ * ort-cpu backends keep them there). Refuses with both figures before anything is allocated.
+ */
+export function plannedProgram(config: TrainConfig, vocabSize: number, backend: BackendName): TrainProgram {
+  const spec = trainStepSpec(config, vocabSize)
+  const machine = machineMemory()
+  checkFitsMemory(config, stateEstimate(spec.model), machine)
+  const built = buildTrainProgram(spec)
+  if (backend !== 'ort-webgpu') checkFitsMemory(config, programEstimate(spec.model, built), machine)
+  return built
 }
 
 // --- internal ---

@@ -24,6 +24,8 @@ export interface RunSetup {
   executor?: Executor
   /** Default: `loadTextData(config.dataset, …)`. */
   data?: TextData
+  /** The step and eval program of this config (default: built from it; the CLI builds it to check memory first). */
+  program?: TrainProgram
   /** Every metric record as it is logged (the CLI writes them to the ledger). */
   onMetrics?: (records: MetricRecord[]) => void
   /** Console lines (default: none). */
@@ -84,7 +86,7 @@ export async function openRun(options: RunSetup): Promise<TrainRun> {
   const spec = trainStepSpec(config, data.tokenizer.vocabSize)
   const evalSet = evalBatches(data.val, T, spec.evalBatchSize, config.eval_iters)
   const executor = options.executor ?? (await resolveExecutor(config.backend, { threads: executorThreads(config) }))
-  const built = buildTrainProgram(spec)
+  const built = options.program ?? buildTrainProgram(spec)
   const session = await executor.load(built.program)
   const metrics = new MetricsLog(join(options.outDir, 'metrics.ndjson'))
   return {
