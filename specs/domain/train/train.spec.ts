@@ -1,11 +1,13 @@
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { CheckpointManager } from '../../../src/domain/checkpoint/checkpoint-manager.ts'
 import { configHash } from '../../../src/domain/train/config/train-config.ts'
+import { type Executor, resolveExecutor } from '../../../src/domain/train/executor.ts'
 import { loadTextData } from '../../../src/domain/train/text-data.ts'
 import { train } from '../../../src/domain/train/train.ts'
 import type { TrainState } from '../../../src/domain/train/train-state.ts'
+import { STEP_GRAPH } from '../../../src/domain/train/train-step-graph.ts'
 import { tempDir } from '../../support/temp-dir.ts'
 import { tinyConfig } from './support/tiny-config.ts'
 
@@ -131,6 +133,50 @@ describe('train()', () => {
     })
     expect(result.status).toBe('interrupted')
     expect(saves.saves.map((s) => s.step)).toEqual([2])
+  })
+
+  test('the run folder removed while an interrupted step finishes: the step is logged, saved and reported (was ENOENT metrics.ndjson)', async () => {
+    // The interleaving that failed "Ctrl-C finishes the step…" on a loaded machine: SIGINT lands
+    // during a step, and before the step ends the run folder is gone (the spec had already seen
+    // tsx exit and removed its temp folder). Reproduced in order, inside the step itself.
+    const out = join(dir, 'vanishing')
+    const controller = new AbortController()
+    const saves = recorder()
+    const ts = await resolveExecutor('ts')
+    let stepsRun = 0
+    const executor: Executor = {
+      name: ts.name,
+      device: ts.device,
+      async load(program) {
+        const session = await ts.load(program)
+        return {
+          ...session,
+          readState: (names) => session.readState(names),
+          writeState: (values) => session.writeState(values),
+          dispose: () => session.dispose(),
+          async run(graph, feeds) {
+            const result = await session.run(graph, feeds)
+            if (graph === STEP_GRAPH && ++stepsRun === 3) {
+              controller.abort() // SIGINT during step 3
+              rmSync(out, { recursive: true, force: true }) // the folder goes before the step is logged
+            }
+            return result
+          },
+        }
+      },
+    }
+    const result = await train({
+      config: tinyConfig({ max_iters: 50 }),
+      data,
+      outDir: out,
+      executor,
+      checkpointer: saves,
+      signal: controller.signal,
+    })
+    expect(result.status).toBe('interrupted')
+    expect(result.steps.map((s) => s.step)).toEqual([1, 2, 3])
+    expect(saves.saves.map((s) => s.step)).toEqual([3])
+    expect(existsSync(join(out, 'metrics.ndjson'))).toBe(false)
   })
 
   test('metrics.ndjson gets one line per step and per eval, flushed as they happen', async () => {

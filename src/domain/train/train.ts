@@ -57,6 +57,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     const state = await startState(run, options.initialState, options.allowConfigChange)
     return await trainLoop(run, state, allocateFeeds(run), options)
   } finally {
+    run.metrics.close()
     await run.session.dispose()
   }
 }
