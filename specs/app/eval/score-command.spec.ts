@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { evalCommand } from '../../../src/app/eval/score-command.ts'
@@ -62,6 +62,45 @@ describe('npm run eval -- score', () => {
     expect((await run(['score', '--metric', 'em', '--hyp', f.hyp, '--ref', f.ref1])).out).toBe(
       'EM = 50.00 (1/2 lines match)\n',
     )
+  })
+
+  test('--per-line writes the score of each line with its hypothesis and references (NDJSON, or CSV by extension)', async () => {
+    const f = files()
+    const nd = join(f.dir, 'out', 'lines.ndjson')
+    const { out } = await run([
+      'score',
+      '--metric',
+      'f1',
+      '--hyp',
+      f.hyp,
+      '--ref',
+      f.ref1,
+      '--ref',
+      f.ref2,
+      '--per-line',
+      nd,
+    ])
+    // line 1 "the cat sat on the mat" → [cat sat on mat]; best reference "a cat sat on the mat" → F 1
+    // line 2 "a b c d" → [b c d]; ref1 "a b c d" → F 1
+    expect(readFileSync(nd, 'utf8')).toBe(
+      '{"line":1,"f1":100,"hypothesis":"the cat sat on the mat","references":["the cat is on the mat","a cat sat on the mat"]}\n' +
+        '{"line":2,"f1":100,"hypothesis":"a b c d","references":["a b c d","a b c"]}\n',
+    )
+    expect(out).toBe('F1 = 100.00 (mean of lines; micro F1 = 100.00 P = 100.00 R = 100.00)\n')
+    const csv = join(f.dir, 'lines.csv')
+    await run(['score', '--metric', 'em', '--hyp', f.hyp, '--ref', f.ref1, '--per-line', csv])
+    expect(readFileSync(csv, 'utf8')).toBe(
+      'line,em,hypothesis,references\r\n' +
+        '1,0,the cat sat on the mat,"[""the cat is on the mat""]"\r\n' +
+        '2,100,a b c d,"[""a b c d""]"\r\n',
+    )
+    await expect(run(['score', '--hyp', f.hyp, '--ref', f.ref1, '--per-line', csv])).rejects.toMatchObject({
+      message: '--per-line: BLEU is a corpus statistic with no per-line score',
+      exitCode: 2,
+    })
+    await expect(
+      run(['score', '--metric', 'em', '--hyp', f.hyp, '--ref', f.ref1, '--per-line', f.dir]),
+    ).rejects.toThrow(`--per-line ${f.dir} is a folder`)
   })
 
   test('usage errors name the flag, file or count', async () => {
