@@ -1,6 +1,7 @@
 import type { Batch } from './batches.ts'
 import type { HostTensor } from './executor.ts'
-import type { LoopState, TrainRun } from './train-run.ts'
+import type { LoopState } from './loop-state.ts'
+import type { TrainRun } from './train-run.ts'
 import { IO } from './train-step-graph.ts'
 
 /** The step graph's inputs, allocated once and refilled in place every step. */

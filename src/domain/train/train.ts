@@ -1,15 +1,7 @@
+import { captureState, type LoopState, startState } from './loop-state.ts'
 import { learningRate } from './optim/lr-schedule.ts'
 import { allocateFeeds, fillFeeds, type StepFeeds } from './step-feeds.ts'
-import {
-  captureState,
-  type EvalResult,
-  evaluate,
-  type LoopState,
-  openRun,
-  type RunSetup,
-  startState,
-  type TrainRun,
-} from './train-run.ts'
+import { type EvalResult, evaluate, openRun, type RunSetup, type TrainRun } from './train-run.ts'
 import type { Checkpointer, TrainState } from './train-state.ts'
 import { IO, STEP_GRAPH } from './train-step-graph.ts'
 
