@@ -39,7 +39,10 @@ describe('gradients()', () => {
     const y = b.reduceSum(b.mul(x, mask), 'all', 0)
     const before = b.size
     gradients(b, y, [x])
-    const emitted = b.emitted().slice(before).map((n) => n.op)
+    const emitted = b
+      .emitted()
+      .slice(before)
+      .map((n) => n.op)
     expect(emitted).not.toContain('Equal')
     expect(emitted).not.toContain('Cast')
   })
