@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { evalCommand } from '../../../src/app/eval/score-command.ts'
@@ -64,6 +64,45 @@ describe('npm run eval -- score', () => {
     )
   })
 
+  test('--per-line writes the score of each line with its hypothesis and references (NDJSON, or CSV by extension)', async () => {
+    const f = files()
+    const nd = join(f.dir, 'out', 'lines.ndjson')
+    const { out } = await run([
+      'score',
+      '--metric',
+      'f1',
+      '--hyp',
+      f.hyp,
+      '--ref',
+      f.ref1,
+      '--ref',
+      f.ref2,
+      '--per-line',
+      nd,
+    ])
+    // line 1 "the cat sat on the mat" → [cat sat on mat]; best reference "a cat sat on the mat" → F 1
+    // line 2 "a b c d" → [b c d]; ref1 "a b c d" → F 1
+    expect(readFileSync(nd, 'utf8')).toBe(
+      '{"line":1,"f1":100,"hypothesis":"the cat sat on the mat","references":["the cat is on the mat","a cat sat on the mat"]}\n' +
+        '{"line":2,"f1":100,"hypothesis":"a b c d","references":["a b c d","a b c"]}\n',
+    )
+    expect(out).toBe('F1 = 100.00 (mean of lines; micro F1 = 100.00 P = 100.00 R = 100.00)\n')
+    const csv = join(f.dir, 'lines.csv')
+    await run(['score', '--metric', 'em', '--hyp', f.hyp, '--ref', f.ref1, '--per-line', csv])
+    expect(readFileSync(csv, 'utf8')).toBe(
+      'line,em,hypothesis,references\r\n' +
+        '1,0,the cat sat on the mat,"[""the cat is on the mat""]"\r\n' +
+        '2,100,a b c d,"[""a b c d""]"\r\n',
+    )
+    await expect(run(['score', '--hyp', f.hyp, '--ref', f.ref1, '--per-line', csv])).rejects.toMatchObject({
+      message: '--per-line: BLEU is a corpus statistic with no per-line score',
+      exitCode: 2,
+    })
+    await expect(
+      run(['score', '--metric', 'em', '--hyp', f.hyp, '--ref', f.ref1, '--per-line', f.dir]),
+    ).rejects.toThrow(`--per-line ${f.dir} is a folder`)
+  })
+
   test('usage errors name the flag, file or count', async () => {
     const f = files()
     await expect(run(['score', '--hyp', f.hyp, '--ref', f.short])).rejects.toThrow(
@@ -111,5 +150,35 @@ describe('npm run eval -- score', () => {
     })
     expect(ok.status).toBe(0)
     expect(ok.stdout).toMatch(/^BLEU\|nrefs:1\|.* = 53\.90 /)
+  }, 30_000)
+
+  test('a binary or non-UTF-8 file exits 2 naming it, the line and the byte offset; a BOM does not shift line 1', () => {
+    const f = files()
+    const tsx = join(REPO_ROOT, 'node_modules', '.bin', 'tsx')
+    const env = childEnv(join(f.dir, 'ledger.db'))
+    const score = (hyp: string) =>
+      spawnSync(tsx, ['scripts/eval.ts', 'score', '--metric', 'em', '--hyp', hyp, '--ref', f.ref1], {
+        cwd: REPO_ROOT,
+        env,
+        encoding: 'utf8',
+      })
+    const binary = join(f.dir, 'model.bin')
+    writeFileSync(binary, Buffer.from([0x74, 0x68, 0x65, 0x0a, 0x00, 0x01, 0x02, 0x0a]))
+    const bin = score(binary)
+    expect(bin.stderr).toBe(
+      `error: --hyp ${binary}: a NUL byte at line 2 (byte offset 4): a binary file, not line-aligned text\n` +
+        '  hint: pass the UTF-8 text file with one segment per line\n',
+    )
+    expect(bin.status).toBe(2)
+    const latin1 = join(f.dir, 'latin1.txt')
+    writeFileSync(latin1, Buffer.from('the cat is on the mat\nna\xefve\n', 'latin1'))
+    const bad = score(latin1)
+    expect(bad.status).toBe(2)
+    expect(bad.stderr).toContain(`error: --hyp ${latin1}: not valid UTF-8 at line 2 (byte offset 24, byte 0xEF)`)
+    const bom = join(f.dir, 'bom.txt')
+    writeFileSync(bom, '\uFEFFthe cat is on the mat\na b c d\n')
+    const ok = score(bom)
+    expect(ok.stderr).toBe('')
+    expect(ok.stdout).toBe('EM = 100.00 (2/2 lines match)\n')
   }, 30_000)
 })

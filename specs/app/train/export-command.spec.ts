@@ -61,4 +61,21 @@ describe('exportCommand()', () => {
       code: 'CHECKPOINT_NOT_FOUND',
     })
   })
+
+  test('--out into a missing folder or onto a folder is a usage error naming --out and the fix', async () => {
+    const { io } = captureIo()
+    const missing = join(parentDir, 'no-such-dir', 'model.onnx')
+    await expect(exportCommand(['--checkpoint', run, '--out', missing], io)).rejects.toMatchObject({
+      code: 'BAD_FLAG',
+      exitCode: 2,
+      message: `--out ${missing}: the folder ${join(parentDir, 'no-such-dir')} does not exist`,
+      hint: `create it first (mkdir -p ${join(parentDir, 'no-such-dir')}) or write into an existing folder`,
+    })
+    await expect(exportCommand(['--checkpoint', run, '--out', parentDir], io)).rejects.toMatchObject({
+      code: 'BAD_FLAG',
+      exitCode: 2,
+      message: `--out ${parentDir} is a folder; it takes the path of the .onnx file to write`,
+      hint: `e.g. --out ${join(parentDir, 'model.onnx')}`,
+    })
+  })
 })

@@ -15,13 +15,30 @@ describe('METRICS', () => {
     expect(METRICS.rougeL.line?.('the cat sat', ['x', 'the cat sat'])).toBe(1)
   })
 
-  test('f1: SQuAD mean of lines, and micro F over summed tokens', () => {
+  test("f1: the headline is SQuAD's mean over lines of the best F1; the micro F over summed tokens is extra", () => {
     // line 1: [cat sat] vs [cat sat on mat] → P 1, R 1/2, F 2/3
     // line 2: [dog barked loudly] vs [dog] → P 1/3, R 1, F 1/2
-    // mean = 7/12; summed: same 3, pred 5, gold 5 → F 3/5
+    // mean = 7/12; summed: same 3, pred 5, gold 5 → micro F 3/5
     const r = METRICS.f1.corpus(hyps, refs)
+    expect(r.score).toBeCloseTo((100 * 7) / 12, 10)
     expect(r.lineMean).toBeCloseTo((100 * 7) / 12, 10)
-    expect(r.score).toBeCloseTo(60, 10)
+    expect(r.details.micro_f1).toBeCloseTo(60, 10)
+  })
+
+  test("f1 on the three lines of the report: 72.22 as SQuAD's evaluate script, not the micro 71.43", () => {
+    // line 1: [cat sat] vs [cat sat] → same 2, pred 2, gold 2 → F 1
+    // line 2: [red fox ran off] vs [red fox] → same 2, pred 4, gold 2 → P 1/2, R 1, F 2/3
+    // line 3: [dog] vs [dog barked loudly] → same 1, pred 1, gold 3 → P 1, R 1/3, F 1/2
+    // SQuAD: 100 · (1 + 2/3 + 1/2) / 3 = 100 · 13/18 = 72.22
+    // micro: same 5, pred 7, gold 7 → P = R = 5/7 → 71.43
+    const r = METRICS.f1.corpus(
+      ['The cat sat.', 'a red fox ran off', 'dog'],
+      [['cat sat', 'red fox', 'the dog barked loudly']],
+    )
+    expect(r.score).toBeCloseTo((100 * 13) / 18, 10)
+    expect(r.details).toMatchObject({ same: 5, pred_tokens: 7, gold_tokens: 7 })
+    expect(r.details.micro_f1).toBeCloseTo((100 * 5) / 7, 10)
+    expect(formatMetricResult(r)).toBe('F1 = 72.22 (mean of lines; micro F1 = 71.43 P = 71.43 R = 71.43)')
   })
 
   test('em and accuracy', () => {

@@ -93,6 +93,11 @@ describe('generatorEvalModel()', () => {
       const report = await runEval({ split: 'test', examples, model, metrics: ['em'] })
       expect(report.examples).toBe(2)
       expect(report.metrics.em?.score).toBe(50)
+      // An input longer than block_size (6) is encoded to its last 6 tokens, so the continuation
+      // comes after the whole input, as from its tail alone.
+      const long = 'abcdefghijabc'
+      const tail = await model.generate?.(long.slice(-6), { id: '3', input: long.slice(-6), references: [] })
+      expect(await model.generate?.(long, { id: '4', input: long, references: [] })).toBe(tail)
     } finally {
       await generator.dispose()
     }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { readFileSync, renameSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { MetricsLog, toMetricRecords } from '../../../src/domain/train/metrics-log.ts'
@@ -13,6 +13,22 @@ describe('MetricsLog', () => {
     expect(readFileSync(log.path, 'utf8').split('\n')[1]).toBe(
       '{"step":2,"ts":2000,"train/loss":"Infinity","x":"-Infinity"}',
     )
+  })
+
+  test('writes go to the file opened at construction: removing or renaming the folder cannot fail them', () => {
+    const parent = tempDir('metrics-log-')
+    const log = new MetricsLog(join(parent, 'run', 'metrics.ndjson'))
+    log.write(1, { a: 1 }, 1)
+    renameSync(join(parent, 'run'), join(parent, 'moved'))
+    log.write(2, { a: 2 }, 2)
+    expect(readFileSync(join(parent, 'moved', 'metrics.ndjson'), 'utf8')).toBe(
+      '{"step":1,"ts":1,"a":1}\n{"step":2,"ts":2,"a":2}\n',
+    )
+    rmSync(join(parent, 'moved'), { recursive: true })
+    expect(() => log.write(3, { a: 3 }, 3)).not.toThrow()
+    log.close()
+    log.close()
+    expect(() => log.write(4, { a: 4 })).toThrow(/BUG: .*metrics\.ndjson written after close\(\)/)
   })
 
   test('toMetricRecords() yields one record per value', () => {

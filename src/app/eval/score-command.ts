@@ -1,5 +1,14 @@
-import { formatMetricResult, METRICS, metricByName } from '../../domain/eval/metrics.ts'
+import { existsSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import {
+  formatMetricResult,
+  METRICS,
+  type MetricName,
+  metricByName,
+  type TextMetric,
+} from '../../domain/eval/metrics.ts'
 import { readLineFile } from '../../domain/eval/read-line-file.ts'
+import { writeCsv, writeNdjson } from '../../domain/eval/writers.ts'
 import { nearest } from '../../foundation/cli/nearest.ts'
 import { parseArgs } from '../../foundation/cli/parse-args.ts'
 import { UserError } from '../../foundation/errors/user-error.ts'
@@ -19,9 +28,13 @@ score options:
   --hyp FILE      hypotheses, one segment per line
   --ref FILE      references, line-aligned with --hyp; repeat for several reference streams
   --json          print the result as JSON (scores unrounded, with the counts behind them)
+  --per-line FILE also write each line's score with its hypothesis and references: CSV when FILE
+                  ends in .csv, else NDJSON (rougeL, f1, em, accuracy; BLEU is corpus-only)
 
 Scores are on a 0..100 scale. BLEU follows sacreBLEU's defaults and prints its signature;
-rougeL, f1 and em also print the mean of per-line scores. Line counts must match (exit 2).
+f1 and em are SQuAD's: the mean over lines of the best score against any reference (the micro
+F1 over summed tokens comes as micro_f1 with --json); rougeL prints the corpus F and the mean of
+per-line scores. Line counts must match (exit 2).
 
 ${PREPARE_USAGE}
 
@@ -70,6 +83,7 @@ export function scoreCommand(argv: string[], io: Io = stdoutIo): number {
       hyp: { type: 'string' },
       ref: { type: 'string', multiple: true },
       json: { type: 'boolean', default: false },
+      'per-line': { type: 'string' },
     },
     `${COMMAND} score`,
   )
@@ -114,6 +128,8 @@ export function scoreCommand(argv: string[], io: Io = stdoutIo): number {
       'each file needs one segment per line, line-aligned with the hypotheses',
     )
   }
+  const perLine = values['per-line'] as string | undefined
+  if (perLine !== undefined) writePerLine(perLine, metric, hypotheses, references, io)
   const result = metric.corpus(hypotheses, references)
   if (values.json) {
     const json: Record<string, unknown> = {
@@ -138,4 +154,38 @@ export function scoreCommand(argv: string[], io: Io = stdoutIo): number {
     io.out(`${formatMetricResult(result)}\n`)
   }
   return 0
+}
+
+// --- internal ---
+
+/** `--per-line`: one row per line (1-based line, the line's score 0..100, hypothesis, references), written atomically. */
+function writePerLine(
+  path: string,
+  metric: TextMetric & { key: MetricName },
+  hypotheses: readonly string[],
+  references: readonly (readonly string[])[],
+  io: Io,
+): void {
+  const line = metric.line
+  if (!line) {
+    throw new UserError(
+      'BAD_FLAG',
+      `--per-line: ${metric.name} is a corpus statistic with no per-line score`,
+      'use --per-line with --metric rougeL, f1, em or accuracy',
+    )
+  }
+  if (existsSync(path) && statSync(path).isDirectory()) {
+    throw new UserError(
+      'BAD_FLAG',
+      `--per-line ${path} is a folder`,
+      `give a file, e.g. --per-line ${join(path, 'lines.csv')}`,
+    )
+  }
+  const rows = hypotheses.map((hypothesis, i) => {
+    const refs = references.map((stream) => stream[i] as string)
+    return { line: i + 1, [metric.key]: 100 * line(hypothesis, refs), hypothesis, references: refs }
+  })
+  if (path.endsWith('.csv')) writeCsv(path, rows)
+  else writeNdjson(path, rows)
+  io.err?.(`wrote ${rows.length} line scores to ${path}\n`)
 }

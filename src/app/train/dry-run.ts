@@ -3,11 +3,11 @@ import type { LoadedTrainConfig } from '../../domain/train/config/load-train-con
 import { executorThreads } from '../../domain/train/config/train-config.ts'
 import { BACKEND_DEPENDENCIES } from '../../domain/train/executor.ts'
 import { flopsPerToken, matmulFlops } from '../../domain/train/flops.ts'
+import { checkFitsMemory, machineMemory, programEstimate, stateEstimate } from '../../domain/train/memory-estimate.ts'
 import { countParams } from '../../domain/train/model/gpt.ts'
 import { loadTextData } from '../../domain/train/text-data.ts'
-import { trainStepSpec } from '../../domain/train/train.ts'
 import { buildTrainProgram, EVAL_GRAPH, STEP_GRAPH } from '../../domain/train/train-step-graph.ts'
-import { planMemory } from '../../domain/train/ts/memory-plan.ts'
+import { trainStepSpec } from '../../domain/train/train-step-spec.ts'
 import type { CliIo } from '../../foundation/cli/cli-io.ts'
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US')
@@ -31,9 +31,8 @@ export function printPlan(
   const step = built.program.graphs[STEP_GRAPH]
   const evalGraph = built.program.graphs[EVAL_GRAPH]
   if (!step || !evalGraph) throw new Error('BUG: training program without step or eval graph')
-  const stateNames = new Set(built.program.state.map((s) => s.name))
-  const memory = planMemory(step, stateNames)
-  const stateBytes = built.program.state.reduce((sum, s) => sum + s.shape.reduce((a, d) => a * d, 1) * 4, 0)
+  const memory = programEstimate(spec.model, built)
+  const machine = machineMemory()
   const tokensPerStep = config.batch_size * config.block_size * config.gradient_accumulation_steps
   const steps = Math.min(config.max_iters, options.maxSteps ?? Number.POSITIVE_INFINITY)
   const m = spec.model
@@ -48,12 +47,14 @@ export function printPlan(
     `  step          ${config.batch_size}×${config.block_size} tokens × ${config.gradient_accumulation_steps} micro-batch(es) = ${fmt(tokensPerStep)} tokens; ${fmt(steps)} steps = ${fmt(steps * tokensPerStep)} tokens`,
     `  optimizer     AdamW lr ${config.learning_rate} → ${config.min_lr} (warmup ${config.warmup_iters}, decay to ${config.lr_decay_iters}${config.decay_lr ? '' : ', off'}), betas (${config.beta1}, ${config.beta2}), weight decay ${config.weight_decay} on ${built.params.filter((p) => p.decay).length} of ${built.params.length} tensors, clip ${config.grad_clip || 'off'}`,
     `  graphs        step ${fmt(step.nodes.length)} nodes, eval ${fmt(evalGraph.nodes.length)} nodes`,
-    `  memory (ts)   ${mb(memory.bytes)} of buffers + ${mb(stateBytes)} of parameters and moments`,
+    `  memory (ts)   ${mb(memory.bufferBytes)} of buffers + ${mb(memory.stateBytes)} of parameters and moments = ${mb(memory.totalBytes)}; this machine has ${mb(machine.bytes)} (${machine.source})`,
     `  backend       ${config.backend}, ${executorThreads(config)} thread(s)${deps.length > 0 ? ` (needs ${deps.join(', ')}; not loaded in a dry run)` : ''}`,
     `  out_dir       ${config.out_dir ?? `runs/${loaded.name}-<timestamp>/`}`,
     ...(options.resumeFrom ? [`  resume        from ${options.resumeFrom} (not read in a dry run)`] : []),
     'dry run: nothing was trained or written',
   ]
   for (const line of lines) io.out(line)
+  // The plan is printed either way; a run that cannot fit is refused here as the real run would.
+  checkFitsMemory(config, config.backend === 'ort-webgpu' ? stateEstimate(spec.model) : memory, machine)
   return 0
 }

@@ -1,3 +1,5 @@
+import { existsSync, statSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
 import { gptParamSpecs } from '../../domain/train/model/gpt.ts'
 import { graphToOnnx, ONNX_OPSET } from '../../domain/train/onnx/graph-to-onnx.ts'
 import { buildForwardGraph, IO } from '../../domain/train/train-step-graph.ts'
@@ -50,6 +52,7 @@ export async function exportCommand(argv: string[], io: CliIo = STDIO): Promise<
       `e.g. ${COMMAND} --checkpoint runs/gpt-tiny-<timestamp> --out model.onnx`,
     )
   }
+  checkOutFile(values.out)
   const model = await loadTrainedModel(values.checkpoint)
   const blockSize = model.gpt.block_size
   const batch = intFlag(values.batch, '--batch', 1)
@@ -94,4 +97,32 @@ export async function exportCommand(argv: string[], io: CliIo = STDIO): Promise<
     `wrote ${values.out} (${(bytes.length / 1e6).toFixed(2)} MB, opset ${ONNX_OPSET}): ${IO.evalTokens} int32 [${batch},${seq}] → ${IO.logits} float32 [${batch},${seq},${model.gpt.vocab_size}] from ${model.path} (step ${model.step})`,
   )
   return 0
+}
+
+// --- internal ---
+
+/** `--out` must name a file in an existing folder: checked before the model is loaded and built. */
+function checkOutFile(out: string): void {
+  if (existsSync(out) && statSync(out).isDirectory()) {
+    throw new UserError(
+      'BAD_FLAG',
+      `--out ${out} is a folder; it takes the path of the .onnx file to write`,
+      `e.g. --out ${join(out, 'model.onnx')}`,
+    )
+  }
+  const dir = dirname(resolve(out))
+  if (!existsSync(dir)) {
+    throw new UserError(
+      'BAD_FLAG',
+      `--out ${out}: the folder ${dirname(out)} does not exist`,
+      `create it first (mkdir -p ${dirname(out)}) or write into an existing folder`,
+    )
+  }
+  if (!statSync(dir).isDirectory()) {
+    throw new UserError(
+      'BAD_FLAG',
+      `--out ${out}: ${dirname(out)} is a file, not a folder`,
+      'pick another path for --out',
+    )
+  }
 }

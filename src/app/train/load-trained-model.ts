@@ -8,8 +8,8 @@ import type { Tokenizer } from '../../domain/data/tokenizers/tokenizer.ts'
 import type { TrainConfig } from '../../domain/train/config/train-config.ts'
 import type { GptConfig } from '../../domain/train/model/gpt.ts'
 import { loadTextData } from '../../domain/train/text-data.ts'
-import { modelConfig } from '../../domain/train/train.ts'
 import type { TensorData } from '../../domain/train/train-state.ts'
+import { modelConfig } from '../../domain/train/train-step-spec.ts'
 import { isUserError, UserError } from '../../foundation/errors/user-error.ts'
 
 /** A trained GPT as a checkpoint holds it, with what is needed to run it on text. */

@@ -1,25 +1,31 @@
 import { randomUUID } from 'node:crypto'
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs'
-import { basename, dirname, join, resolve } from 'node:path'
+import { existsSync, mkdirSync, statSync } from 'node:fs'
+import { basename, join, resolve } from 'node:path'
 import { CheckpointManager } from '../../domain/checkpoint/checkpoint-manager.ts'
 import { SystemSampler } from '../../domain/monitor/system-sampler.ts'
 import type { LoadedTrainConfig } from '../../domain/train/config/load-train-config.ts'
 import { executorThreads } from '../../domain/train/config/train-config.ts'
-import { resolveExecutor } from '../../domain/train/executor.ts'
+import { type Executor, resolveExecutor } from '../../domain/train/executor.ts'
 import { countParams, gptParamSpecs } from '../../domain/train/model/gpt.ts'
-import { loadTextData } from '../../domain/train/text-data.ts'
-import { modelConfig, type TrainResult, train } from '../../domain/train/train.ts'
+import { loadTextData, type TextData } from '../../domain/train/text-data.ts'
+import { type TrainResult, train } from '../../domain/train/train.ts'
 import { metricRecords, type RunStatus, sessionStatusOf, TrainLedger } from '../../domain/train/train-ledger.ts'
 import type { TrainState } from '../../domain/train/train-state.ts'
+import type { TrainProgram } from '../../domain/train/train-step-graph.ts'
+import { modelConfig } from '../../domain/train/train-step-spec.ts'
 import type { CliIo } from '../../foundation/cli/cli-io.ts'
-import { EXIT, isUserError, UserError } from '../../foundation/errors/user-error.ts'
+import { EXIT, isUserError } from '../../foundation/errors/user-error.ts'
 import { writeFileAtomic } from '../../foundation/fs/write-file-atomic.ts'
 import type { Ledger } from '../../ledger/ledger.ts'
 import { resolveLedgerPath } from '../../ledger/ledger-path.ts'
 import { openLedger } from '../../ledger/open-ledger.ts'
 import type { LedgerRow } from '../../ledger/records.ts'
 import { sessionStartRow } from '../../ledger/session-info.ts'
-import { runOutsideTsxRelay, underTsxRelay } from './outside-tsx-relay.ts'
+import { runOutsideTsxRelay, underTsxRelay, watchedParents } from './outside-tsx-relay.ts'
+import { plannedProgram } from './planned-program.ts'
+import { resolveRunFolder } from './resolve-run-folder.ts'
+import { acquireRunLock, RUN_LOCK } from './run-lock.ts'
+import { tolerateClosedOutput, watchInterrupts } from './watch-interrupts.ts'
 
 export interface RunTrainingOptions {
   argv: readonly string[]
@@ -32,16 +38,59 @@ export interface RunTrainingOptions {
 export const MONITOR_METRIC = 'val/loss'
 
 /**
- * One training run from the CLI: backend guard first (nothing written before it passes), run
- * folder, ledger session and run rows, checkpoint manager (resume), system metrics, SIGINT
- * (finish the step, save, exit 130), then the final statuses and summaries. Returns the exit code.
+ * One training run from the CLI: backend guard first (nothing written before it passes), the
+ * data, the memory check, the run folder and its lock (one trainer per folder), interrupts
+ * (SIGINT/SIGTERM/SIGHUP or the parent gone: finish the step, save, exit 130), then the run.
+ * Returns the exit code.
  */
 export async function runTraining(loaded: LoadedTrainConfig, options: RunTrainingOptions, io: CliIo): Promise<number> {
   const { config } = loaded
   const executor = await resolveExecutor(config.backend, { threads: executorThreads(config) })
   if (underTsxRelay()) return runOutsideTsxRelay(options.argv)
   const data = loadTextData(config.dataset, config.val_fraction, config.block_size)
+  const program = plannedProgram(config, data.tokenizer.vocabSize, executor.name)
   const run = resolveRunFolder(loaded, options.resumeFrom)
+  const lock = acquireRunLock(run.outDir, {
+    onTakeover: (holder) =>
+      io.err(
+        `warning: ${join(run.outDir, RUN_LOCK)} was left by ${holder ? `pid ${holder.pid}, which no longer runs` : 'an unknown process'}; taking it over`,
+      ),
+  })
+  const controller = new AbortController()
+  const stopWatching = watchInterrupts({ controller, warn: (line) => io.err(line), watch: watchedParents() })
+  const restoreOutput = tolerateClosedOutput()
+  try {
+    return await trainInFolder({ loaded, options, io, executor, data, program, run, signal: controller.signal })
+  } finally {
+    stopWatching()
+    restoreOutput()
+    lock.release()
+  }
+}
+
+interface FolderRun {
+  loaded: LoadedTrainConfig
+  options: RunTrainingOptions
+  io: CliIo
+  executor: Executor
+  data: TextData
+  program: TrainProgram
+  run: { outDir: string; resume?: string }
+  signal: AbortSignal
+}
+
+/** The run inside its locked folder: ledger session and run rows, checkpoint manager (resume), system metrics, train, final statuses. */
+async function trainInFolder({
+  loaded,
+  options,
+  io,
+  executor,
+  data,
+  program,
+  run,
+  signal,
+}: FolderRun): Promise<number> {
+  const { config } = loaded
   const outDir = run.outDir
   const runId = basename(outDir)
   const sessionId = randomUUID()
@@ -65,14 +114,6 @@ export async function runTraining(loaded: LoadedTrainConfig, options: RunTrainin
 
   let status: RunStatus = 'failed'
   let sampler: SystemSampler | undefined
-  const controller = new AbortController()
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (controller.signal.aborted) process.exit(EXIT.interrupted)
-    io.err(`\n${signal}: finishing the current step and saving a checkpoint (again to quit at once)`)
-    controller.abort()
-  }
-  process.on('SIGINT', onSignal)
-  process.on('SIGTERM', onSignal)
   try {
     mkdirSync(outDir, { recursive: true })
     const manager = new CheckpointManager({
@@ -116,16 +157,19 @@ export async function runTraining(loaded: LoadedTrainConfig, options: RunTrainin
     io.out(
       `run ${runId}: ${params.toLocaleString('en-US')} parameters, backend ${executor.name} (${executor.device}) → ${outDir}`,
     )
+    const unranked = unrankedCheckpointNote(config)
+    if (unranked) io.out(unranked)
     const result: TrainResult = await train({
       config,
       outDir,
       executor,
       data,
+      program,
       initialState,
       allowConfigChange: options.allowConfigChange,
       checkpointer: manager,
       maxSteps: options.maxSteps,
-      signal: controller.signal,
+      signal,
       onMetrics: (records) => tl.write(metricRecords(runId, records)),
       log: (line) => io.out(line),
     })
@@ -142,8 +186,6 @@ export async function runTraining(loaded: LoadedTrainConfig, options: RunTrainin
     })
     throw error
   } finally {
-    process.removeListener('SIGINT', onSignal)
-    process.removeListener('SIGTERM', onSignal)
     const endedAt = new Date().toISOString()
     if (sampler) {
       await sampler.stop()
@@ -172,6 +214,20 @@ export async function runTraining(loaded: LoadedTrainConfig, options: RunTrainin
     })
     tl.close()
   }
+}
+
+/**
+ * A note when some checkpoints will carry no val/loss (saved at steps without an eval), so
+ * keep_best cannot rank them; undefined when every checkpoint step is an eval step.
+ */
+export function unrankedCheckpointNote(config: {
+  keep_best: number
+  checkpoint_every: number
+  eval_interval: number
+}): string | undefined {
+  if (config.keep_best === 0 || config.checkpoint_every === 0) return undefined
+  if (config.checkpoint_every % config.eval_interval === 0) return undefined
+  return `note: checkpoint_every ${config.checkpoint_every} is not a multiple of eval_interval ${config.eval_interval}: checkpoints saved between evals record no val/loss and keep_best does not rank them`
 }
 
 // --- internal ---
@@ -203,47 +259,4 @@ function recordSystemSummary(tl: TrainLedger, sampler: SystemSampler, runId: str
     summary,
     gpu: sampler.gpuUnavailable ?? 'ok',
   })
-}
-
-/** Where the run lives and what to resume: a new folder, or the one a checkpoint belongs to. */
-export function resolveRunFolder(
-  loaded: LoadedTrainConfig,
-  resumeFrom: string | undefined,
-): { outDir: string; resume?: string } {
-  const configured = loaded.config.out_dir
-  if (resumeFrom === undefined) {
-    return {
-      outDir:
-        configured ?? join('runs', `${loaded.name}-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 23)}`),
-    }
-  }
-  if (resumeFrom === 'latest') {
-    const outDir = configured ?? newestRun(loaded.name)
-    if (!outDir) {
-      throw new UserError(
-        'RESUME_NO_RUN',
-        `--resume-from latest: no run of ${loaded.name} with checkpoints under runs/`,
-        'set out_dir in the config (or --set out_dir=…), or pass --resume-from <run>/checkpoints/ckpt-<step>',
-      )
-    }
-    return { outDir, resume: 'latest' }
-  }
-  const path = resumeFrom.replace(/\/+$/, '')
-  if (basename(dirname(path)) === 'checkpoints') return { outDir: dirname(dirname(path)), resume: path }
-  if (basename(path) === 'checkpoints' && existsSync(path)) return { outDir: dirname(path), resume: 'latest' }
-  if (existsSync(join(path, 'checkpoints'))) return { outDir: path, resume: 'latest' }
-  throw new UserError(
-    'RESUME_PATH',
-    `--resume-from ${resumeFrom}: not a checkpoint folder (<run>/checkpoints/ckpt-<step>), a run folder, or latest`,
-    'e.g. --resume-from runs/gpt-tiny-<timestamp>/checkpoints/ckpt-60, or --resume-from latest',
-  )
-}
-
-function newestRun(name: string): string | undefined {
-  if (!existsSync('runs')) return undefined
-  const candidates = readdirSync('runs')
-    .filter((d) => d.startsWith(`${name}-`) && existsSync(join('runs', d, 'checkpoints')))
-    .map((d) => ({ dir: join('runs', d), at: statSync(join('runs', d, 'checkpoints')).mtimeMs }))
-    .sort((a, b) => b.at - a.at)
-  return candidates[0]?.dir
 }

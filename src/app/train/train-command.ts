@@ -35,7 +35,15 @@ options:
   --system-metrics MODE     off | cpu | gpu (gpu adds readings from nvidia-smi)
   -h, --help                this text
 
-Ctrl-C finishes the current step, saves a checkpoint and exits 130.
+A checkpoint records val/loss only when an eval ran at its step (every eval_interval steps and
+at max_iters); keep_best ranks those alone, so make checkpoint_every a multiple of eval_interval
+to rank every checkpoint.
+
+Ctrl-C, SIGTERM, SIGHUP (a closed terminal) or the end of the process that started the trainer
+finish the current step, save a checkpoint and exit 130; a second Ctrl-C a second later quits at
+once. One trainer per run folder: it holds <out_dir>/train.lock, another exits 2 naming its pid,
+and a lock left by a trainer that died is taken over. A config that cannot fit this machine's
+memory is refused before anything is allocated (--dry-run prints the estimate).
 exit codes: 0 done, 1 failed, 2 bad usage or input, 130 interrupted
 `
 

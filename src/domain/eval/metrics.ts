@@ -12,7 +12,7 @@ export interface MetricResult {
   metric: MetricName
   /** Display name, e.g. `ROUGE-L`. */
   name: string
-  /** Corpus-level score, 0..100. */
+  /** The headline score, 0..100: corpus-level for BLEU, ROUGE-L and accuracy; the mean over lines for f1 and em (SQuAD's). */
   score: number
   /** Mean of per-line scores, 0..100 (rougeL, f1, em). */
   lineMean?: number
@@ -95,9 +95,13 @@ const rougeLMetric: TextMetric = {
 
 const f1Metric: TextMetric = {
   name: 'F1',
-  description: 'SQuAD token F1 (normalized: lowercase, no punctuation or articles), max over references',
+  description:
+    "SQuAD token F1 (normalized: lowercase, no punctuation or articles), max over references, mean over lines as SQuAD's evaluate script",
   line: (hypothesis, references) => f1(hypothesis, references),
   corpus(hypotheses, references) {
+    // Headline: the mean over lines of each line's best F1, as SQuAD's evaluate-v1.1/v2.0 and
+    // HF `evaluate`'s squad metric report it. The micro F over tokens summed across lines (each
+    // line against its best reference) is a different number, kept as extra fields.
     let fSum = 0
     let same = 0
     let predTokens = 0
@@ -120,12 +124,19 @@ const f1Metric: TextMetric = {
     return {
       metric: 'f1',
       name: 'F1',
-      score: 100 * micro,
+      score: mean,
       lineMean: mean,
       lines: hypotheses.length,
       nrefs: references.length,
-      verbose: `(mean of lines = ${mean.toFixed(2)}; corpus P = ${(100 * p).toFixed(2)} R = ${(100 * r).toFixed(2)})`,
-      details: { precision: 100 * p, recall: 100 * r, same, pred_tokens: predTokens, gold_tokens: goldTokens },
+      verbose: `(mean of lines; micro F1 = ${(100 * micro).toFixed(2)} P = ${(100 * p).toFixed(2)} R = ${(100 * r).toFixed(2)})`,
+      details: {
+        micro_f1: 100 * micro,
+        precision: 100 * p,
+        recall: 100 * r,
+        same,
+        pred_tokens: predTokens,
+        gold_tokens: goldTokens,
+      },
     }
   },
 }

@@ -1,4 +1,5 @@
 import { Prng } from '../../foundation/random/prng.ts'
+import { padAndTruncate } from '../data/tokenizers/pad-truncate.ts'
 import type { Tokenizer } from '../data/tokenizers/tokenizer.ts'
 import type { EvalModel } from '../eval/run-eval.ts'
 import type { Executor, HostTensor, Session } from './executor.ts'
@@ -62,18 +63,17 @@ export class Generator {
     const T = this.config.block_size
     const V = this.config.vocab_size
     if (context.length === 0) throw new Error('Generator: the context is empty; give at least one token')
-    const window = context.slice(-T)
-    const tokens = new Int32Array(T)
-    window.forEach((id, i) => {
+    // The last T tokens, padded after their end (pad id 0: causal attention never reads it).
+    const window = padAndTruncate(context, { maxLength: T, padId: 0, truncation: 'left', padding: 'right' })
+    for (const id of window.ids) {
       if (!Number.isInteger(id) || id < 0 || id >= V)
         throw new Error(`Generator: token ${id} is outside the vocabulary [0, ${V})`)
-      tokens[i] = id
-    })
+    }
     const out = await this.session.run(FORWARD_GRAPH, {
-      [IO.evalTokens]: { shape: [1, T], dtype: 'int32', data: tokens },
+      [IO.evalTokens]: { shape: [1, T], dtype: 'int32', data: Int32Array.from(window.ids) },
     })
     const logits = (out[IO.logits] as HostTensor).data as Float32Array // (1, T, V)
-    const at = window.length - 1
+    const at = Math.min(context.length, T) - 1
     return logits.slice(at * V, (at + 1) * V)
   }
 
@@ -95,14 +95,16 @@ export class Generator {
 }
 
 /**
- * The generator as src/domain/eval's `EvalModel`: each example's input is encoded, continued with
- * `options` (greedy when temperature is 0; stops at the tokenizer's eos when it has one) and the
- * continuation decoded without special tokens, for BLEU, ROUGE-L, EM and F1.
+ * The generator as src/domain/eval's `EvalModel`: each example's input is encoded (its last
+ * block_size tokens), continued with `options` (greedy when temperature is 0; stops at the
+ * tokenizer's eos when it has one) and the continuation decoded without special tokens, for
+ * BLEU, ROUGE-L, EM and F1.
  */
 export function generatorEvalModel(generator: Generator, tokenizer: Tokenizer, options: GenerateOptions): EvalModel {
   return {
     async generate(input: string): Promise<string> {
-      const prompt = tokenizer.encode(input)
+      // Only the last block_size tokens of a long input can condition the model (as nanoGPT crops).
+      const prompt = tokenizer.encode(input, { maxLength: generator.config.block_size, truncation: 'left' })
       const ids = await generator.generate(prompt, { stopToken: tokenizer.specialTokens?.eos, ...options })
       return tokenizer.decode(ids.slice(prompt.length), { skipSpecialTokens: true })
     },

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
 import { UserError } from '../../foundation/errors/user-error.ts'
 import { sha256Hex } from '../../foundation/json/canonical-json.ts'
 import { CharTokenizer } from '../data/tokenizers/char-tokenizer.ts'
@@ -24,6 +25,13 @@ export function loadTextData(path: string, valFraction: number, blockSize: numbe
       'DATA_NOT_FOUND',
       `dataset ${path} does not exist`,
       'set "dataset" in the config (or --set dataset=…) to a UTF-8 text file, e.g. configs/corpus/fables.txt',
+    )
+  }
+  if (statSync(path).isDirectory()) {
+    throw new UserError(
+      'DATA_NOT_FILE',
+      `dataset ${path} is a folder, not a text file`,
+      `set "dataset" in the config (or --set dataset=…) to one UTF-8 text file, e.g. ${join(path, '<corpus>.txt')} or configs/corpus/fables.txt`,
     )
   }
   const bytes = readFileSync(path)

@@ -34,6 +34,33 @@ describe.each(implementations)('%s honours the Tokenizer contract', (name, tok) 
     expect(Object.keys(tok.specialTokens ?? {}).sort()).toEqual(Object.keys(DEFAULT_SPECIAL_TOKENS).sort())
   })
 
+  test('encode() bounds the length: truncation from either end, bos/eos kept, padding with the pad token', () => {
+    const { bos, eos, pad } = tok.specialTokens as { bos: number; eos: number; pad: number }
+    fc.assert(
+      fc.property(fc.constantFrom(...corpus), fc.integer({ min: 2, max: 40 }), (text, n) => {
+        const all = tok.encode(text)
+        expect(tok.encode(text, { maxLength: n })).toEqual(all.slice(0, n))
+        expect(tok.encode(text, { maxLength: n, truncation: 'left' })).toEqual(all.slice(-n))
+        // bos and eos survive truncation: the text is cut to n − 2
+        expect(tok.encode(text, { maxLength: n, addBos: true, addEos: true })).toEqual([
+          bos,
+          ...all.slice(0, n - 2),
+          eos,
+        ])
+        const right = tok.encode(text, { maxLength: n, padding: 'right' })
+        expect(right).toHaveLength(n)
+        expect(right).toEqual([...all.slice(0, n), ...new Array(Math.max(0, n - all.length)).fill(pad)])
+        const left = tok.encode(text, { maxLength: n, padding: 'left', truncation: 'left' })
+        expect(left).toEqual([...new Array(Math.max(0, n - all.length)).fill(pad), ...all.slice(-n)])
+      }),
+      { numRuns: 40 },
+    )
+    expect(() => tok.encode('a', { padding: 'right' })).toThrow(`${name}: padding needs maxLength`)
+    expect(() => tok.encode('a', { maxLength: 1, addBos: true, addEos: true })).toThrow(
+      `${name}: maxLength must be an integer ≥ 2 (the bos/eos asked for), got 1`,
+    )
+  })
+
   test('round-trips its corpus and reloads equal from toJSON()', () => {
     const text = corpus.join(' ')
     expect(tok.decode(tok.encode(text))).toBe(text)
@@ -41,5 +68,15 @@ describe.each(implementations)('%s honours the Tokenizer contract', (name, tok) 
     expect(back.id).toBe(tok.id)
     expect(back.vocabSize).toBe(tok.vocabSize)
     expect(back.encode(text)).toEqual(tok.encode(text))
+  })
+})
+
+describe('encode() padding', () => {
+  test('a tokenizer without a pad token refuses to pad', () => {
+    const bare = CharTokenizer.fromCorpus(['abc'], { specialTokens: {} })
+    expect(bare.encode('abcabc', { maxLength: 4 })).toEqual(bare.encode('abca'))
+    expect(() => bare.encode('ab', { maxLength: 4, padding: 'right' })).toThrow(
+      'CharTokenizer: padding asked but this tokenizer has no pad token',
+    )
   })
 })

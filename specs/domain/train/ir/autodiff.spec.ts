@@ -31,6 +31,22 @@ describe('gradients()', () => {
     expect(() => gradients(b, b.exp(x), [x])).toThrow('give a seed of that shape')
   })
 
+  test('nothing flows back through a node that is not differentiable (Equal in a mask)', () => {
+    const b = new GraphBuilder()
+    const x = b.input('x', [3])
+    // y = Σ x · [x == 1]: the mask is a constant of x for the gradient: dy/dx = [x == 1]
+    const mask = b.cast(b.equal(x, 1), 'float32')
+    const y = b.reduceSum(b.mul(x, mask), 'all', 0)
+    const before = b.size
+    gradients(b, y, [x])
+    const emitted = b
+      .emitted()
+      .slice(before)
+      .map((n) => n.op)
+    expect(emitted).not.toContain('Equal')
+    expect(emitted).not.toContain('Cast')
+  })
+
   test('a deep chain of primitives (LayerNorm · GELU · cross-entropy shapes) differentiates correctly', async () => {
     const r = await gradCheck(
       [

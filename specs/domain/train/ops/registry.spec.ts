@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
-import { OPS } from '../../../../src/domain/train/ops/registry.ts'
+import type { OpType } from '../../../../src/domain/train/ir/op-types.ts'
+import { isDifferentiable, OPS } from '../../../../src/domain/train/ops/registry.ts'
 
 /** Standard ONNX (ai.onnx) operators of opset ≤ 17: every IR op must be one. */
 const ONNX_OPSET_17 = new Set([
@@ -54,5 +55,7 @@ describe('OPS registry', () => {
       .map(([op]) => op)
       .sort()
     expect(noGrad).toEqual(['ArgMax', 'Equal', 'Less'])
+    expect(noGrad.every((op) => !isDifferentiable(op as OpType))).toBe(true)
+    expect(isDifferentiable('MatMul')).toBe(true)
   })
 })

@@ -2,7 +2,7 @@ import { UserError } from '../../../foundation/errors/user-error.ts'
 import { canonicalJson, sha256Hex } from '../../../foundation/json/canonical-json.ts'
 import { BYTE_VOCAB, countPieces, learnMerges, PAIR_BASE } from './_bpe-train.ts'
 import { forEachPiece } from './pretokenize.ts'
-import { addSpecials, type SpecialTable, specialTable } from './special-tokens.ts'
+import { finishEncoding, type SpecialTable, specialTable } from './special-tokens.ts'
 import {
   DEFAULT_SPECIAL_TOKENS,
   type DecodeOptions,
@@ -138,7 +138,7 @@ export class BpeTokenizer implements Tokenizer {
       this.cache.set(piece, pieceIds)
       for (const id of pieceIds) ids.push(id)
     })
-    return addSpecials(ids, this.special, options, 'BpeTokenizer')
+    return finishEncoding(ids, this.special, options, 'BpeTokenizer')
   }
 
   decode(ids: readonly number[], options: DecodeOptions = {}): string {

@@ -1,6 +1,6 @@
 import { UserError } from '../../../foundation/errors/user-error.ts'
 import { canonicalJson, sha256Hex } from '../../../foundation/json/canonical-json.ts'
-import { addSpecials, type SpecialTable, specialTable } from './special-tokens.ts'
+import { finishEncoding, type SpecialTable, specialTable } from './special-tokens.ts'
 import {
   DEFAULT_SPECIAL_TOKENS,
   type DecodeOptions,
@@ -81,7 +81,7 @@ export class CharTokenizer implements Tokenizer {
       }
       offset += ch.length
     }
-    return addSpecials(ids, this.special, options, 'CharTokenizer')
+    return finishEncoding(ids, this.special, options, 'CharTokenizer')
   }
 
   decode(ids: readonly number[], options: DecodeOptions = {}): string {

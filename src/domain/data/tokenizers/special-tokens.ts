@@ -1,4 +1,5 @@
 import { UserError } from '../../../foundation/errors/user-error.ts'
+import { pad, truncate } from './pad-truncate.ts'
 import type { EncodeOptions, SpecialRole, SpecialTokenIds, SpecialTokenStrings } from './tokenizer.ts'
 
 /** Roles in id order: special tokens are numbered after the regular vocabulary in this order. */
@@ -46,8 +47,33 @@ export function specialTable(strings: SpecialTokenStrings, base: number, where: 
   return { strings: kept, ids, byId }
 }
 
+/**
+ * The end of every `encode`: `content` cut to leave room for bos/eos within `maxLength`, wrapped
+ * with them, then padded to `maxLength` when asked (see `EncodeOptions`).
+ */
+export function finishEncoding(
+  content: number[],
+  table: SpecialTable,
+  options: EncodeOptions | undefined,
+  who: string,
+): number[] {
+  const maxLength = options?.maxLength
+  if (maxLength === undefined) {
+    if (options?.padding) throw new Error(`${who}: padding needs maxLength`)
+    return addSpecials(content, table, options, who)
+  }
+  const specials = (options?.addBos ? 1 : 0) + (options?.addEos ? 1 : 0)
+  if (!Number.isInteger(maxLength) || maxLength < specials) {
+    throw new RangeError(`${who}: maxLength must be an integer ≥ ${specials} (the bos/eos asked for), got ${maxLength}`)
+  }
+  const ids = addSpecials(truncate(content, maxLength - specials, options?.truncation), table, options, who)
+  if (!options?.padding) return ids
+  if (table.ids.pad === undefined) throw new Error(`${who}: padding asked but this tokenizer has no pad token`)
+  return pad(ids, maxLength, table.ids.pad, options.padding)
+}
+
 /** Wraps `ids` with bos/eos as asked, naming the tokenizer when it lacks the token. */
-export function addSpecials(ids: number[], table: SpecialTable, options: EncodeOptions | undefined, who: string) {
+function addSpecials(ids: number[], table: SpecialTable, options: EncodeOptions | undefined, who: string) {
   if (!options?.addBos && !options?.addEos) return ids
   if (options.addBos) {
     if (table.ids.bos === undefined) throw new Error(`${who}: addBos asked but this tokenizer has no bos token`)

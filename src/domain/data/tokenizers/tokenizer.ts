@@ -1,3 +1,5 @@
+import type { Side } from './pad-truncate.ts'
+
 /** Roles a special token can play; each tokenizer maps the roles it has to ids and strings. */
 export type SpecialRole = 'bos' | 'eos' | 'pad' | 'unk'
 
@@ -15,6 +17,15 @@ export interface EncodeOptions {
   addBos?: boolean
   /** Append the eos token (default false; throws when the tokenizer has none). */
   addEos?: boolean
+  /**
+   * At most this many ids, bos and eos included (default: no limit). Longer text is cut from the
+   * `truncation` end before bos/eos are added, so they stay (Hugging Face tokenizers do the same).
+   */
+  maxLength?: number
+  /** Which end is cut when the text is longer than maxLength (default right: keep the start; left keeps the end, e.g. a prompt). */
+  truncation?: Side
+  /** Pad with the pad token up to exactly maxLength on this side (default: no padding; throws when the tokenizer has no pad). */
+  padding?: Side
 }
 
 export interface DecodeOptions {

@@ -36,7 +36,7 @@ export const TRAIN_DEFAULTS = {
   log_interval: 10, // steps between console log lines (metrics.ndjson gets every step)
   checkpoint_every: 250, // steps between checkpoints; 0 = only at the end
   keep_last: 3, // checkpoints kept by recency
-  keep_best: 1, // checkpoints kept by lowest val/loss
+  keep_best: 1, // checkpoints kept by lowest val/loss measured at their own step (others are not ranked)
   keep_every: 0, // also keep every n-th step's checkpoint; 0 = off
   seed: 1337, // uint32: init, batch order and dropout derive from it
   backend: 'ts' as 'ts' | 'ort-cpu' | 'ort-webgpu', // executor

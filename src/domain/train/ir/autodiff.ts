@@ -1,4 +1,4 @@
-import { OPS } from '../ops/registry.ts'
+import { isDifferentiable, OPS } from '../ops/registry.ts'
 import type { GraphBuilder } from './graph-builder.ts'
 import type { GradContext, Node, Value } from './op-types.ts'
 import { fmtShape, sameShape } from './shape.ts'
@@ -40,8 +40,9 @@ export function gradients(
   const grads = new Map<string, Value>([[y.name, seed]])
   for (let i = nodes.length - 1; i >= 0; i--) {
     const node = nodes[i] as Node
-    const def = OPS[node.op]
-    if (!def.backward || !node.outputs.some((o) => grads.has(o))) continue
+    // Comparisons, ArgMax and int casts pass no gradient: nothing flows back through them.
+    if (!isDifferentiable(node.op) || !node.outputs.some((o) => grads.has(o))) continue
+    const backward = OPS[node.op].backward as (c: GradContext<never>) => (Value | undefined)[]
     const needs = node.inputs.map((name) => dependsOnX.has(name) && reachesY.has(name))
     if (!needs.some(Boolean)) continue
     const inputs = node.inputs.map((name) => b.value(name))
@@ -53,7 +54,7 @@ export function gradients(
       dOut: node.outputs.map((name) => grads.get(name)),
       needs,
     }
-    const dIn = b.scope(`grad`, () => (def.backward as (c: GradContext<never>) => (Value | undefined)[])(ctx))
+    const dIn = b.scope(`grad`, () => backward(ctx))
     inputs.forEach((input, k) => {
       const d = dIn[k]
       if (!d || !needs[k]) return

@@ -30,18 +30,26 @@ export function gelu(b: GraphBuilder, x: Value): Value {
   return b.mul(b.mul(x, 0.5), b.add(b.tanh(inner), 1))
 }
 
+/** The target id that `crossEntropy` leaves out of the loss and its mean (nanoGPT's `ignore_index=-1`). */
+export const IGNORE_INDEX = -1
+
 /**
- * Cross-entropy of `logits` (N, V) against int32 `targets` (N): per-token NLL (N) and its mean.
- * One-hot by Equal against a constant range, so no gather/scatter kernel is needed anywhere.
+ * Cross-entropy of `logits` (N, V) against int32 `targets` (N): per-token NLL (N, 0 where the
+ * target is `IGNORE_INDEX`) and the mean over the targets that are not, as PyTorch's
+ * `F.cross_entropy(..., ignore_index=-1)` (NaN when every target is ignored, as there). One-hot
+ * by Equal against a constant range, so no gather/scatter kernel is needed anywhere; an ignored
+ * target's one-hot row is all zeros, so it adds nothing to the sum nor to the gradient.
  */
 export function crossEntropy(b: GraphBuilder, logits: Value, targets: Value): { nll: Value; loss: Value } {
   const [n, vocab] = logits.shape as [number, number]
+  if (sizeOf(targets.shape) !== n)
+    throw new Error(`crossEntropy: ${n} rows of logits but ${targets.name} has ${sizeOf(targets.shape)} targets`)
   const logp = b.logSoftmax(logits, -1) // (N, V)
   const onehot = oneHot(b, targets, vocab) // (N, V)
   const nll = b.neg(b.reduceSum(b.mul(onehot, logp), [1], 0)) // (N)
-  const loss = b.reduceMean(nll, [0], 0) // ()
-  if (sizeOf(targets.shape) !== n)
-    throw new Error(`crossEntropy: ${n} rows of logits but ${targets.name} has ${sizeOf(targets.shape)} targets`)
+  const ignored = b.cast(b.equal(b.reshape(targets, [n]), IGNORE_INDEX), 'float32') // (N) 1 where ignored
+  const counted = b.reduceSum(b.sub(1, ignored), 'all', 0) // ()
+  const loss = b.div(b.reduceSum(nll, 'all', 0), counted) // ()
   return { nll, loss }
 }
 
