@@ -123,6 +123,7 @@ describe('openLedger()', () => {
       expect(timeoutWith('0')).toBe(0)
       expect(timeoutWith('-5')).toBe(BUSY_TIMEOUT_MS)
       expect(timeoutWith('soon')).toBe(BUSY_TIMEOUT_MS)
+      expect(timeoutWith('')).toBe(BUSY_TIMEOUT_MS) // empty means unset, not 0 ms
       expect(timeoutWith(undefined)).toBe(BUSY_TIMEOUT_MS)
     } finally {
       if (previous === undefined) delete process.env.CODEX_LEDGER_BUSY_MS

@@ -5,6 +5,7 @@ import { dirname } from 'node:path'
 import type Database from 'better-sqlite3'
 import { UserError } from '../foundation/errors/user-error.ts'
 import { requireOptional } from '../foundation/optional/optional-import.ts'
+import { envValue } from '../foundation/settings/env-value.ts'
 import { Ledger } from './ledger.ts'
 import { assertLedgerAllowed } from './ledger-path.ts'
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.ts'
@@ -13,7 +14,7 @@ import { MIGRATIONS, SCHEMA_VERSION } from './migrations.ts'
 export const BUSY_TIMEOUT_MS = 10_000
 
 function busyTimeout(): number {
-  const fromEnv = Number(process.env.CODEX_LEDGER_BUSY_MS)
+  const fromEnv = Number(envValue('CODEX_LEDGER_BUSY_MS') ?? Number.NaN)
   return Number.isFinite(fromEnv) && fromEnv >= 0 ? fromEnv : BUSY_TIMEOUT_MS
 }
 
