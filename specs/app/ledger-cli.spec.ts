@@ -147,14 +147,14 @@ describe('npm run ledger', () => {
   test('export --format csv quotes fields with commas, quotes and newlines', async () => {
     const csv = (await cli('export', '--format', 'csv', '--table', 'test_results')).out
     expect(csv.split('\n')[0]).toBe(
-      'id,session_id,project,file,name,state,duration_ms,retry_count,flaky,error,skip_reason,test_id',
+      'id,session_id,project,file,name,state,duration_ms,retry_count,flaky,error,skip_reason,test_id,rid',
     )
     expect(csv).toContain('"AssertionError: nope\n  at x"')
     await expect(cli('export', '--format', 'xml')).rejects.toThrow('--format must be ndjson or csv, got "xml"')
   })
 
   test('migrate, vacuum and path', async () => {
-    expect((await cli('migrate')).out).toMatch(/schema version 1 \(code 1\)/)
+    expect((await cli('migrate')).out).toMatch(/schema version 2 \(code 2\)/)
     expect((await cli('vacuum')).code).toBe(0)
     expect((await cli('path')).out).toBe(ledgerPath)
   })
@@ -305,9 +305,15 @@ describe('npm run ledger: text output, defaults and degraded paths', () => {
       .split('\n')
       .map((l) => JSON.parse(l))
     expect(ndjson).toHaveLength(10)
-    expect(ndjson[0]).toMatchObject({ rid: 'export:sessions:1', table: 'sessions', row: { id: 'eeee5555-dirty' } })
+    expect(ndjson[0]).toMatchObject({
+      rid: expect.stringMatching(/^sessions:eeee5555-dirty:[0-9a-f]{16}$/),
+      table: 'sessions',
+      row: { id: 'eeee5555-dirty' },
+    })
+    // Append-only rows keep the id of the record that wrote them.
+    expect(ndjson.find((r: { table: string }) => r.table === 'events')).toMatchObject({ rid: 'q-plain' })
     expect((await cli('export', '--format', 'csv')).out.split('\n')[0]).toBe(
-      'id,session_id,project,file,name,state,duration_ms,retry_count,flaky,error,skip_reason,test_id',
+      'id,session_id,project,file,name,state,duration_ms,retry_count,flaky,error,skip_reason,test_id,rid',
     )
     const out = join(textDir, 'no-such-dir', 'dump.ndjson')
     await expect(cli('export', '--out', out)).rejects.toMatchObject({

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { describe, expect, test } from 'vitest'
 import { UserError } from '../../src/foundation/errors/user-error.ts'
-import { SCHEMA_VERSION } from '../../src/ledger/migrations.ts'
+import { MIGRATIONS, SCHEMA_VERSION } from '../../src/ledger/migrations.ts'
 import { BUSY_TIMEOUT_MS, openLedger } from '../../src/ledger/open-ledger.ts'
 import { tempDir } from '../support/temp-dir.ts'
 
@@ -42,6 +42,31 @@ describe('openLedger()', () => {
     expect(ledger.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION)
     expect(ledger.get('SELECT x FROM keep_me')).toEqual({ x: 42 })
     ledger.close()
+  })
+
+  test('upgrades a version 1 ledger: each existing append-only row gets its own id, kept from then on', () => {
+    const path = join(dir, 'v1.db')
+    const raw = new Database(path)
+    raw.pragma('journal_mode = WAL')
+    raw.exec(MIGRATIONS[0] as string)
+    raw.pragma('user_version = 1')
+    const insert = raw.prepare("INSERT INTO test_results(session_id, name, state) VALUES ('s', ?, 'passed')")
+    for (let i = 0; i < 50; i++) insert.run(`t${i}`)
+    raw.close()
+    const ledger = openLedger(path)
+    const rids = ledger.all<{ rid: string }>('SELECT rid FROM test_results ORDER BY rowid').map((r) => r.rid)
+    expect(rids).toHaveLength(50)
+    expect(rids.every((rid) => /^[0-9a-f]{32}$/.test(rid))).toBe(true)
+    expect(new Set(rids).size).toBe(50)
+    ledger.close()
+    const again = openLedger(path)
+    expect(again.all<{ rid: string }>('SELECT rid FROM test_results ORDER BY rowid').map((r) => r.rid)).toEqual(rids)
+    expect(() =>
+      again.db.exec(
+        `INSERT INTO test_results(session_id, name, state, rid) VALUES ('s', 'dup', 'passed', '${rids[0]}')`,
+      ),
+    ).toThrow(/UNIQUE constraint failed: test_results.rid/)
+    again.close()
   })
 
   test('refuses a file written by newer code with a UserError that says what to do', () => {

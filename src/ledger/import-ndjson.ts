@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { UserError } from '../foundation/errors/user-error.ts'
 import type { Ledger } from './ledger.ts'
-import { LEDGER_TABLES, type LedgerRecord, type LedgerTable } from './records.ts'
+import { LEDGER_TABLES, type LedgerRecord, type LedgerRow, UPSERT_KEYS } from './records.ts'
 
 const TABLES: ReadonlySet<string> = new Set(LEDGER_TABLES)
 
@@ -56,16 +57,29 @@ export function importNdjson(ledger: Ledger, file: string): { read: number; impo
   return { read: records.length, imported }
 }
 
-/** Every row of every table as NDJSON records (rid = table:rowid, so re-importing is a no-op). */
+/**
+ * Every row of every table as NDJSON records, each with a globally unique, stable id: an
+ * append-only row's own `rid`, a keyed row's table, key and content digest. Importing the export
+ * anywhere (another ledger, twice, or this one) adds each row once.
+ */
 export function* exportRecords(ledger: Ledger): Generator<LedgerRecord> {
-  for (const table of TABLES) {
-    const stmt = ledger.db.prepare(`SELECT rowid AS __rowid, * FROM ${table} ORDER BY rowid`)
-    for (const raw of stmt.iterate() as Iterable<Record<string, unknown>>) {
-      const { __rowid, id, ...rest } = raw
-      const row = typeof id === 'string' ? { id, ...rest } : rest // integer ids are local: let the target assign its own
-      yield { rid: `export:${table}:${String(__rowid)}`, table: table as LedgerTable, row: row as LedgerRecord['row'] }
+  for (const table of LEDGER_TABLES) {
+    const key = UPSERT_KEYS[table]
+    const stmt = ledger.db.prepare(`SELECT * FROM ${table} ORDER BY rowid`)
+    for (const raw of stmt.iterate() as Iterable<LedgerRow>) {
+      if (key) {
+        yield { rid: `${table}:${String(raw[key])}:${digest(raw)}`, table, row: raw }
+        continue
+      }
+      // Integer ids are local to each ledger: the target assigns its own.
+      const { id: _id, rid, ...row } = raw
+      yield { rid: typeof rid === 'string' ? rid : `${table}:${digest(row)}`, table, row }
     }
   }
+}
+
+function digest(row: LedgerRow): string {
+  return createHash('sha256').update(JSON.stringify(row)).digest('hex').slice(0, 16)
 }
 
 /** RFC 4180 CSV of one table. */

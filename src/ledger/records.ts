@@ -47,5 +47,13 @@ export const UPSERT_KEYS: Partial<Record<LedgerTable, string>> = {
   commits: 'sha',
 }
 
+/**
+ * True for the append-only tables: their rows keep the writing record's `rid` in a `rid` column
+ * (unique), the id `ledger export` gives them. Keyed tables are identified by their key instead.
+ */
+export function carriesRid(table: LedgerTable): boolean {
+  return UPSERT_KEYS[table] === undefined
+}
+
 export type SessionStatus = 'running' | 'passed' | 'failed' | 'interrupted' | 'aborted'
 export type TestState = 'passed' | 'failed' | 'skipped' | 'todo'
