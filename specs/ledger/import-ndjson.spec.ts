@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
-import { exportCsv, exportRecords, importNdjson, parseRecords } from '../../src/ledger/import-ndjson.ts'
+import { exportCsv, exportRecords, importNdjson, parseNdjson, parseRecords } from '../../src/ledger/import-ndjson.ts'
 import type { Ledger } from '../../src/ledger/ledger.ts'
 import { openLedger } from '../../src/ledger/open-ledger.ts'
 import type { LedgerRecord } from '../../src/ledger/records.ts'
@@ -33,6 +33,46 @@ describe('parseRecords()', () => {
         expect(parseRecords(text, 'f.ndjson')).toEqual(records)
         // Also with the trailing newline the appender writes after each record.
         expect(parseRecords(`${text}\n`, 'f.ndjson')).toEqual(records)
+      }),
+    )
+  })
+
+  test('a torn record anywhere (the next run appended after a crash) is skipped and listed; later ones are kept', () => {
+    const [a, b, c] = ['a', 'b', 'c'].map((rid) => JSON.stringify({ rid, table: 'events', row: { message: rid } }))
+    const torn = (b as string).slice(0, 25)
+    expect(parseNdjson(`${a}\n${torn}\n${c}\n`, 'f.ndjson')).toEqual({
+      records: [JSON.parse(a as string), JSON.parse(c as string)],
+      lines: [1, 3],
+      torn: [2],
+    })
+  })
+
+  test('a record an older writer glued onto a torn one, on the same line, is still read', () => {
+    const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((rid) =>
+      JSON.stringify({ rid, table: 'events', row: { message: `{"rid":"x" ${rid}` } }),
+    )
+    const parsed = parseNdjson(`${a}\n${(b as string).slice(0, 30)}${c}\n${d}`, 'f.ndjson')
+    expect(parsed.records.map((r) => r.rid)).toEqual(['a', 'c', 'd'])
+    expect(parsed.lines).toEqual([1, 2, 3])
+    expect(parsed.torn).toEqual([2])
+  })
+
+  test('property: records cut anywhere and followed by others, on fresh lines or glued on, lose only the cut ones', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(recordArb, fc.option(fc.nat()), fc.boolean()), { maxLength: 8 }), (items) => {
+        let text = ''
+        const kept: LedgerRecord[] = []
+        for (const [record, cut, glue] of items) {
+          const whole = JSON.stringify(record)
+          if (cut === null) {
+            text += `${whole}\n`
+            kept.push(record)
+          } else {
+            text += whole.slice(0, 1 + (cut % (whole.length - 1)))
+            if (!glue) text += '\n'
+          }
+        }
+        expect(parseNdjson(text, 'f.ndjson').records).toEqual(kept)
       }),
     )
   })
@@ -78,7 +118,7 @@ describe('importNdjson()', () => {
       JSON.stringify({ rid, table: 'events', row: { session_id: 's', ts: 't', role: 'tool', message: rid } })
     const file = join(dir, 'fallback.ndjson')
     writeFileSync(file, `${event('a')}\n${event('b')}\n{"rid":"c","tab`)
-    expect(importNdjson(ledger, file)).toEqual({ read: 2, imported: 2 })
+    expect(importNdjson(ledger, file)).toEqual({ read: 2, imported: 2, torn: [3] })
     writeFileSync(file, `${event('d')}\n{"rid":"e","table":"nope","row":{}}\n${event('f')}\n`)
     expect(() => importNdjson(ledger, file)).toThrow(`${file}:2: expected`)
     expect(ledger.all<{ message: string }>('SELECT message FROM events ORDER BY id').map((r) => r.message)).toEqual([

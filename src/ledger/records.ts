@@ -55,5 +55,14 @@ export function carriesRid(table: LedgerTable): boolean {
   return UPSERT_KEYS[table] === undefined
 }
 
+/** Columns limited to a set of values: the schema's CHECK constraints, for messages that name them. */
+export const ENUM_COLUMNS: Partial<Record<LedgerTable, Readonly<Record<string, readonly string[]>>>> = {
+  sessions: { status: ['running', 'passed', 'failed', 'interrupted', 'aborted'] },
+  test_results: { state: ['passed', 'failed', 'skipped', 'todo'] },
+  events: { role: ['system', 'tool', 'assistant'] },
+  gate_runs: { status: ['passed', 'failed', 'cached', 'skipped'] },
+  checkpoints: { status: ['writing', 'committed', 'deleted'] },
+}
+
 export type SessionStatus = 'running' | 'passed' | 'failed' | 'interrupted' | 'aborted'
 export type TestState = 'passed' | 'failed' | 'skipped' | 'todo'
