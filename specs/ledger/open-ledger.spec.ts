@@ -121,6 +121,41 @@ describe('openLedger()', () => {
     ledger.close()
   })
 
+  test('closes the training runs of aborted sessions too (SIGKILL left both running), and only those', () => {
+    const ledger = openLedger(join(dir, 'reap-runs.db'))
+    const host = 'this-host'
+    const session = (id: string, status: string, pid: number) => ({
+      rid: `s-${id}`,
+      table: 'sessions' as const,
+      row: { id, kind: 'train', status, started_at: 't', host, pid },
+    })
+    const run = (id: string, sessionId: string, status = 'running') => ({
+      rid: `r-${id}`,
+      table: 'training_runs' as const,
+      row: { id, session_id: sessionId, status, started_at: 't' },
+    })
+    ledger.write([
+      session('killed', 'running', 2 ** 22 + 12345),
+      run('killed-run', 'killed'),
+      session('alive', 'running', process.pid),
+      run('alive-run', 'alive'),
+      // Reaped by an older version, which left its run running.
+      session('reaped-before', 'aborted', 2 ** 22 + 12346),
+      run('stale-run', 'reaped-before'),
+      session('finished', 'passed', 2 ** 22 + 12347),
+      run('finished-run', 'finished', 'completed'),
+    ])
+    expect(ledger.reapAborted(host, -1)).toBe(1)
+    expect(ledger.all('SELECT id, status, ended_at IS NOT NULL AS ended FROM training_runs ORDER BY id')).toEqual([
+      { id: 'alive-run', status: 'running', ended: 0 },
+      { id: 'finished-run', status: 'completed', ended: 0 },
+      { id: 'killed-run', status: 'aborted', ended: 1 },
+      { id: 'stale-run', status: 'aborted', ended: 1 },
+    ])
+    expect(ledger.reapAborted(host, -1)).toBe(0)
+    ledger.close()
+  })
+
   test('rejects a column that does not exist instead of dropping it silently', () => {
     const ledger = openLedger(join(dir, 'columns.db'))
     expect(() =>

@@ -89,13 +89,19 @@ export class Ledger {
     return info
   }
 
-  /** Marks sessions left `running` on this host by processes that no longer exist as `aborted`. */
+  /**
+   * Marks sessions left `running` on this host by processes that no longer exist as `aborted`,
+   * and closes the training runs of aborted sessions that still say `running` (SIGKILL leaves
+   * both). Writes only when there is something to reap: opening stays lock-free otherwise.
+   */
   reapAborted(host: string, selfPid: number): number {
     const running = this.db
       .prepare("SELECT id, pid FROM sessions WHERE status = 'running' AND host = ? AND pid IS NOT NULL")
       .all(host) as { id: string; pid: number }[]
     const dead = running.filter((s) => s.pid !== selfPid && !processAlive(s.pid))
-    if (dead.length === 0) return 0
+    const orphanRuns = `FROM training_runs WHERE status = 'running'
+       AND session_id IN (SELECT id FROM sessions WHERE status = 'aborted')`
+    if (dead.length === 0 && !this.db.prepare(`SELECT 1 ${orphanRuns} LIMIT 1`).get()) return 0
     const now = new Date().toISOString()
     const mark = this.db.prepare(
       "UPDATE sessions SET status = 'aborted', ended_at = ? WHERE id = ? AND status = 'running'",
@@ -108,6 +114,11 @@ export class Ledger {
         mark.run(now, s.id)
         note.run(s.id, now, 'session aborted: its process ended without closing it', JSON.stringify({ pid: s.pid }))
       }
+      this.db
+        .prepare(
+          `UPDATE training_runs SET status = 'aborted', ended_at = COALESCE(ended_at, ?) WHERE rowid IN (SELECT rowid ${orphanRuns})`,
+        )
+        .run(now)
     })()
     return dead.length
   }

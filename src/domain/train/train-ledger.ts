@@ -3,8 +3,8 @@ import type { Ledger } from '../../ledger/ledger.ts'
 import type { LedgerRecord, LedgerRow, SessionStatus } from '../../ledger/records.ts'
 import type { MetricRecord } from './metrics-log.ts'
 
-/** Status of a `training_runs` row. */
-export type RunStatus = 'running' | 'completed' | 'stopped' | 'interrupted' | 'failed'
+/** Status of a `training_runs` row; `aborted` is set by the ledger's reaper (the process was killed). */
+export type RunStatus = 'running' | 'completed' | 'stopped' | 'interrupted' | 'failed' | 'aborted'
 
 /**
  * A metric as the ledger stores it (MLflow's convention): NaN → value NULL with is_nan = 1;
@@ -32,6 +32,7 @@ export function sessionStatusOf(status: RunStatus): SessionStatus {
   if (status === 'completed' || status === 'stopped') return 'passed'
   if (status === 'interrupted') return 'interrupted'
   if (status === 'running') return 'running'
+  if (status === 'aborted') return 'aborted'
   return 'failed'
 }
 
