@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs'
 import { join, relative, resolve, sep } from 'node:path'
 import { globMatcher } from '../../foundation/fs/glob.ts'
 import { writeFileAtomic } from '../../foundation/fs/write-file-atomic.ts'
+import { envValue } from '../../foundation/settings/env-value.ts'
 import type { ArtifactMeta, EventMeta } from '../../ledger/ledger-meta.ts'
 import { cacheKey } from './cache-key.ts'
 import { type Finding, sortFindings } from './finding.ts'
@@ -95,13 +96,14 @@ export async function runGate(name: GateName, options: GateRunOptions = {}): Pro
   const result = await gate.scan(root, files, gateConfig as never)
   const findings = sortFindings(applySeverity(result.findings, (gateConfig as GateCommon).severity))
   const artifacts = [...(result.artifacts ?? [])]
-  if (result.report) artifacts.push(writeGateReport(result.report, options.reportsDir ?? env.CODEX_GATES_REPORTS))
+  if (result.report)
+    artifacts.push(writeGateReport(result.report, options.reportsDir ?? envValue('CODEX_GATES_REPORTS', env)))
   const failed = findings.some((f) => f.severity === 'error')
   const durationMs = elapsed()
   if (!failed && useCache && key) {
     storeCache(cachePath, name, {
       key,
-      session_id: env.CODEX_SESSION_ID ?? null,
+      session_id: envValue('CODEX_SESSION_ID', env) ?? null,
       at: new Date().toISOString(),
       duration_ms: durationMs,
       findings,
