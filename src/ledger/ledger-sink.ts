@@ -3,6 +3,7 @@ import { dirname } from 'node:path'
 import { errorMessage, isUserError } from '../foundation/errors/user-error.ts'
 import { appendLines } from './append-lines.ts'
 import type { Ledger } from './ledger.ts'
+import { ledgerError } from './ledger-error.ts'
 import { lastResortFallbackPath } from './ledger-path.ts'
 import { openLedger } from './open-ledger.ts'
 import type { LedgerRecord } from './records.ts'
@@ -69,7 +70,7 @@ export class LedgerSink {
         this.journal.push(...records)
         return
       } catch (error) {
-        this.degrade(`cannot write ledger ${this.ledgerPath}: ${describe(error)}`)
+        this.degrade(`cannot write ledger ${this.ledgerPath}: ${describe(ledgerError(error, this.ledgerPath))}`)
         const replay = [...this.preamble, ...this.journal]
         this.journal = []
         this.appendFallback(replay, records)

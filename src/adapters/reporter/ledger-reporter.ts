@@ -156,7 +156,7 @@ export default class LedgerReporter implements Reporter {
             : 'passed'
       records.push(this.record('sessions', this.endRow(status)))
       this.sink?.write(records)
-      appendErrorBlocks(this.errorsPath, this.errorBlocks)
+      this.appendErrors()
     })
     for (const signal of CLOSING_SIGNALS) process.off(signal, this.onSignal)
     await this.render(sessionId)
@@ -186,8 +186,7 @@ export default class LedgerReporter implements Reporter {
       if (this.sessionId) {
         const status: SessionStatus = INTERRUPTED_CODES.has(code) ? 'interrupted' : code === 0 ? 'passed' : 'failed'
         this.sink?.write([this.record('sessions', this.endRow(status))])
-        appendErrorBlocks(this.errorsPath, this.errorBlocks)
-        this.errorBlocks = []
+        this.appendErrors()
         this.sessionId = undefined // closed: the exit that follows a signal writes nothing more
       } else if (code !== 0 && this.sessionRow && this.sessionRow.status === 'passed') {
         // Coverage thresholds are checked after onTestRunEnd and turn a passed run into exit 1.
@@ -195,6 +194,23 @@ export default class LedgerReporter implements Reporter {
       }
       this.sink?.close()
     })
+  }
+
+  /**
+   * Appends the run's error-capture blocks to the error log. They are in the records too (as
+   * `assistant` events), so a log that cannot be written loses nothing; where the ledger is
+   * already degraded (the same full or read-only folder) its one warning has said so.
+   */
+  private appendErrors(): void {
+    try {
+      appendErrorBlocks(this.errorsPath, this.errorBlocks)
+    } catch (error) {
+      if (!this.sink?.isDegraded)
+        this.warn(
+          `codex-gates: could not append to ${this.errorsPath} (${errorMessage(error)}); the questions are in the ledger`,
+        )
+    }
+    this.errorBlocks = []
   }
 
   private flushModule(testModule: TestModule): void {
