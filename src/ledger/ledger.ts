@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3'
 import { errorMessage, UserError } from '../foundation/errors/user-error.ts'
 import { processAlive } from '../foundation/process/process-alive.ts'
+import { newRecordId } from './record-id.ts'
 import { carriesRid, type LedgerRecord, type LedgerRow, type LedgerTable, UPSERT_KEYS } from './records.ts'
 
 /** Rows per multi-row INSERT: past ~64 the statement gets longer without getting faster. */
@@ -107,12 +108,13 @@ export class Ledger {
       "UPDATE sessions SET status = 'aborted', ended_at = ? WHERE id = ? AND status = 'running'",
     )
     const note = this.db.prepare(
-      "INSERT INTO events(session_id, ts, role, level, message, data_json) VALUES (?, ?, 'system', 'warn', ?, ?)",
+      "INSERT INTO events(session_id, ts, role, level, message, data_json, rid) VALUES (?, ?, 'system', 'warn', ?, ?, ?)",
     )
     this.db.transaction(() => {
       for (const s of dead) {
         mark.run(now, s.id)
-        note.run(s.id, now, 'session aborted: its process ended without closing it', JSON.stringify({ pid: s.pid }))
+        const data = JSON.stringify({ pid: s.pid })
+        note.run(s.id, now, 'session aborted: its process ended without closing it', data, newRecordId())
       }
       this.db
         .prepare(

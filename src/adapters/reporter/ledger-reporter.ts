@@ -15,6 +15,7 @@ import { envValue } from '../../foundation/settings/env-value.ts'
 import { appendErrorBlocks, type ErrorBlock } from '../../ledger/error-capture.ts'
 import { resolveLedgerPath, sidecarPaths } from '../../ledger/ledger-path.ts'
 import { LedgerSink } from '../../ledger/ledger-sink.ts'
+import { newRecordId } from '../../ledger/record-id.ts'
 import type { LedgerRecord, LedgerRow, SessionStatus } from '../../ledger/records.ts'
 import { type GitInfo, gitInfoAsync, sessionStartRow } from '../../ledger/session-info.ts'
 import { CoverageRecorder } from '../vitest/coverage-recorder.ts'
@@ -261,7 +262,7 @@ export default class LedgerReporter implements Reporter {
   }
 
   private record(table: LedgerRecord['table'], row: LedgerRow): LedgerRecord {
-    return { rid: randomUUID(), table, row: redactValue(row, this.envSecrets) }
+    return { rid: newRecordId(), table, row: redactValue(row, this.envSecrets) }
   }
 
   private async render(sessionId: string): Promise<void> {

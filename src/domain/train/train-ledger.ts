@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto'
 import type { Ledger } from '../../ledger/ledger.ts'
+import { newRecordId } from '../../ledger/record-id.ts'
 import type { LedgerRecord, LedgerRow, SessionStatus } from '../../ledger/records.ts'
 import type { MetricRecord } from './metrics-log.ts'
 
@@ -24,7 +24,7 @@ export function metricRow(runId: string, record: MetricRecord): LedgerRow {
 
 /** `metricRow` wrapped as ledger records. */
 export function metricRecords(runId: string, records: readonly MetricRecord[]): LedgerRecord[] {
-  return records.map((r) => ({ rid: randomUUID(), table: 'metrics', row: metricRow(runId, r) }))
+  return records.map((r) => ({ rid: newRecordId(), table: 'metrics', row: metricRow(runId, r) }))
 }
 
 /** The session status a finished run maps to. */
@@ -64,7 +64,7 @@ export class TrainLedger {
   }
 
   row(table: LedgerRecord['table'], row: LedgerRow): void {
-    this.write([{ rid: randomUUID(), table, row }])
+    this.write([{ rid: newRecordId(), table, row }])
   }
 
   event(sessionId: string, level: 'info' | 'warn' | 'error', message: string, data?: unknown): void {
