@@ -8,7 +8,7 @@ import { isWritable } from '../foundation/fs/is-writable.ts'
 import { requireOptional } from '../foundation/optional/optional-import.ts'
 import { envValue } from '../foundation/settings/env-value.ts'
 import { Ledger } from './ledger.ts'
-import { ledgerError } from './ledger-error.ts'
+import { LedgerFileError, ledgerError } from './ledger-error.ts'
 import { assertLedgerAllowed } from './ledger-path.ts'
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.ts'
 
@@ -80,21 +80,21 @@ function checkFile(path: string, readonly: boolean): void {
     return // absent (or a dangling link): created below, or refused by SQLite when read-only
   }
   if (stat.isDirectory())
-    throw new UserError(
+    throw new LedgerFileError(
       'LEDGER_IS_DIRECTORY',
       `ledger ${path} is a directory, not a file`,
       `point CODEX_LEDGER at a file (e.g. ${join(path, 'session_logs.db')}), or remove the directory (rmdir ${path})`,
     )
   if (readonly) return
   if (!isWritable(path))
-    throw new UserError(
+    throw new LedgerFileError(
       'LEDGER_READONLY',
       `ledger ${path} is read-only`,
       `make it writable (chmod u+w ${path}); meanwhile runs record to the fallback beside it, and \`npm run ledger -- import\` brings them in`,
     )
   const dir = dirname(path)
   if (!isWritable(dir))
-    throw new UserError(
+    throw new LedgerFileError(
       'LEDGER_READONLY',
       `the folder of ledger ${path} is read-only (SQLite keeps the ledger's -wal and -shm files beside it)`,
       `make it writable (chmod u+w ${dir}), or point CODEX_LEDGER at a file in a writable folder`,
@@ -110,7 +110,7 @@ function checkFile(path: string, readonly: boolean): void {
     if (!isWritable(side)) stuck.push(side)
   }
   if (stuck.length > 0)
-    throw new UserError(
+    throw new LedgerFileError(
       'LEDGER_READONLY',
       `ledger ${path} is writable but ${stuck.join(' and ')} ${stuck.length > 1 ? 'are' : 'is'} not (left by an open while the ledger was read-only)`,
       `make ${stuck.length > 1 ? 'them' : 'it'} writable: chmod u+w ${stuck.join(' ')}`,
