@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
 import { ledgerCli } from '../../src/app/ledger-cli.ts'
 import { UserError } from '../../src/foundation/errors/user-error.ts'
+import { lastResortFallbackPath } from '../../src/ledger/ledger-path.ts'
 import { SCHEMA_VERSION } from '../../src/ledger/migrations.ts'
 import { openLedger } from '../../src/ledger/open-ledger.ts'
 import type { LedgerRecord } from '../../src/ledger/records.ts'
@@ -148,7 +149,7 @@ describe('npm run ledger', () => {
   test('export --format csv quotes fields with commas, quotes and newlines', async () => {
     const csv = (await cli('export', '--format', 'csv', '--table', 'test_results')).out
     expect(csv.split('\n')[0]).toBe(
-      'id,session_id,project,file,name,state,duration_ms,retry_count,flaky,error,skip_reason,test_id,expected_fail',
+      'id,session_id,project,file,name,state,duration_ms,retry_count,flaky,error,skip_reason,test_id,expected_fail,rid',
     )
     expect(csv).toContain('"AssertionError: nope\n  at x"')
     await expect(cli('export', '--format', 'xml')).rejects.toThrow('--format must be ndjson or csv, got "xml"')
@@ -251,8 +252,9 @@ describe('npm run ledger: text output, defaults and degraded paths', () => {
   test('sessions: seconds to one decimal, blank where a session has no duration or sha', async () => {
     const lines = (await cli('sessions')).out.split('\n')
     expect(lines[0]).toMatch(/^id\s+kind\s+status\s+started\s+secs\s+tests\s+passed\s+failed\s+skipped\s+sha$/)
-    expect(lines[2]).toMatch(/^ffff6666 {2}train\s+failed {2}\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/)
-    expect(lines.find((l) => l.startsWith('eeee5555'))).toMatch(/ 12\.3\s+abcdef12$/)
+    // No duration or sha; no counts in the row either, so those of its one stored result.
+    expect(lines[2]).toMatch(/^ffff6666 {2}train\s+failed {2}\d{4}-\d\d-\d\d \d\d:\d\d:\d\d {8}1 {6}0 {7}1 {7}0$/)
+    expect(lines.find((l) => l.startsWith('eeee5555'))).toMatch(/ 12\.3 +3 +1 +2 +0 +abcdef12$/)
   })
 
   test('show: without an id shows the latest; the header names sha, branch and a dirty tree', async () => {
@@ -306,9 +308,15 @@ describe('npm run ledger: text output, defaults and degraded paths', () => {
       .split('\n')
       .map((l) => JSON.parse(l))
     expect(ndjson).toHaveLength(10)
-    expect(ndjson[0]).toMatchObject({ rid: 'export:sessions:1', table: 'sessions', row: { id: 'eeee5555-dirty' } })
+    expect(ndjson[0]).toMatchObject({
+      rid: expect.stringMatching(/^sessions:eeee5555-dirty:[0-9a-f]{16}$/),
+      table: 'sessions',
+      row: { id: 'eeee5555-dirty' },
+    })
+    // Append-only rows keep the id of the record that wrote them.
+    expect(ndjson.find((r: { table: string }) => r.table === 'events')).toMatchObject({ rid: 'q-plain' })
     expect((await cli('export', '--format', 'csv')).out.split('\n')[0]).toBe(
-      'id,session_id,project,file,name,state,duration_ms,retry_count,flaky,error,skip_reason,test_id,expected_fail',
+      'id,session_id,project,file,name,state,duration_ms,retry_count,flaky,error,skip_reason,test_id,expected_fail,rid',
     )
     const out = join(textDir, 'no-such-dir', 'dump.ndjson')
     await expect(cli('export', '--out', out)).rejects.toMatchObject({
@@ -325,17 +333,49 @@ describe('npm run ledger: text output, defaults and degraded paths', () => {
     },
   )
 
-  test('import: without a file reads the fallback beside the ledger; --json for machines', async () => {
+  test('import: without a file reads every fallback this ledger may have (beside it, and the last resort in the temp folder)', async () => {
     const previousFallback = process.env.CODEX_LEDGER_FALLBACK
     delete process.env.CODEX_LEDGER_FALLBACK
+    const fallback = join(textDir, 'ledger-fallback.ndjson')
+    const lastResort = lastResortFallbackPath(textLedger)
     try {
-      const fallback = join(textDir, 'ledger-fallback.ndjson')
+      expect((await cli('import')).out).toBe(`nothing to import: no fallback at ${fallback} or ${lastResort}`)
       writeFileSync(fallback, `${JSON.stringify(noSha('hhhh8888', 5 * minute))}\n`)
-      expect(JSON.parse((await cli('import', '--json')).out)).toEqual({ file: fallback, read: 1, imported: 1 })
-      expect((await cli('import')).out).toBe(`imported 0 of 1 records from ${fallback} (1 already present)`)
+      // The disk was full: the rest of the run went to the last resort, which imports without being named.
+      writeFileSync(
+        lastResort,
+        `${JSON.stringify(noSha('hhhh8888', 5 * minute))}\n${JSON.stringify(result('hhhh8888', 'late', 'passed'))}\n`,
+      )
+      expect(JSON.parse((await cli('import', '--json')).out)).toEqual({
+        read: 3,
+        imported: 2,
+        files: [
+          { file: fallback, read: 1, imported: 1, torn: [] },
+          { file: lastResort, read: 2, imported: 1, torn: [] },
+        ],
+      })
+      expect((await cli('import')).out).toBe(
+        `imported 0 of 1 records from ${fallback} (1 already present)\nimported 0 of 2 records from ${lastResort} (2 already present)`,
+      )
     } finally {
+      rmSync(lastResort, { force: true })
       if (previousFallback !== undefined) process.env.CODEX_LEDGER_FALLBACK = previousFallback
     }
+  })
+
+  test('import: a torn line (a crash mid-append, then more runs) is skipped and named by file:line; the rest imports', async () => {
+    const file = join(textDir, 'torn.ndjson')
+    const whole = JSON.stringify(result('hhhh8888', 'after the crash', 'failed'))
+    writeFileSync(file, `${JSON.stringify(result('hhhh8888', 'before', 'passed'))}\n${whole.slice(0, 40)}\n${whole}\n`)
+    let err = ''
+    const out = await ledgerCli(['import', file], { out: () => {}, err: (t) => (err += t) })
+    expect(out).toBe(0)
+    expect(err).toBe(`${file}:2: skipped a record cut short (its writer stopped mid-line, or is still writing)\n`)
+    const ledger = openLedger(textLedger)
+    expect(ledger.all("SELECT name FROM test_results WHERE name IN ('before', 'after the crash') ORDER BY id")).toEqual(
+      [{ name: 'before' }, { name: 'after the crash' }],
+    )
+    ledger.close()
   })
 
   test('ungated: lists commits of the current repository whose tree no passing pre-commit checked', async () => {

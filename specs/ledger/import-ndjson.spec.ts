@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
-import { exportCsv, importNdjson, parseRecords } from '../../src/ledger/import-ndjson.ts'
+import { exportCsv, exportRecords, importNdjson, parseNdjson, parseRecords } from '../../src/ledger/import-ndjson.ts'
+import type { Ledger } from '../../src/ledger/ledger.ts'
 import { openLedger } from '../../src/ledger/open-ledger.ts'
 import type { LedgerRecord } from '../../src/ledger/records.ts'
 import { tempDir } from '../support/temp-dir.ts'
@@ -32,6 +33,46 @@ describe('parseRecords()', () => {
         expect(parseRecords(text, 'f.ndjson')).toEqual(records)
         // Also with the trailing newline the appender writes after each record.
         expect(parseRecords(`${text}\n`, 'f.ndjson')).toEqual(records)
+      }),
+    )
+  })
+
+  test('a torn record anywhere (the next run appended after a crash) is skipped and listed; later ones are kept', () => {
+    const [a, b, c] = ['a', 'b', 'c'].map((rid) => JSON.stringify({ rid, table: 'events', row: { message: rid } }))
+    const torn = (b as string).slice(0, 25)
+    expect(parseNdjson(`${a}\n${torn}\n${c}\n`, 'f.ndjson')).toEqual({
+      records: [JSON.parse(a as string), JSON.parse(c as string)],
+      lines: [1, 3],
+      torn: [2],
+    })
+  })
+
+  test('a record an older writer glued onto a torn one, on the same line, is still read', () => {
+    const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((rid) =>
+      JSON.stringify({ rid, table: 'events', row: { message: `{"rid":"x" ${rid}` } }),
+    )
+    const parsed = parseNdjson(`${a}\n${(b as string).slice(0, 30)}${c}\n${d}`, 'f.ndjson')
+    expect(parsed.records.map((r) => r.rid)).toEqual(['a', 'c', 'd'])
+    expect(parsed.lines).toEqual([1, 2, 3])
+    expect(parsed.torn).toEqual([2])
+  })
+
+  test('property: records cut anywhere and followed by others, on fresh lines or glued on, lose only the cut ones', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(recordArb, fc.option(fc.nat()), fc.boolean()), { maxLength: 8 }), (items) => {
+        let text = ''
+        const kept: LedgerRecord[] = []
+        for (const [record, cut, glue] of items) {
+          const whole = JSON.stringify(record)
+          if (cut === null) {
+            text += `${whole}\n`
+            kept.push(record)
+          } else {
+            text += whole.slice(0, 1 + (cut % (whole.length - 1)))
+            if (!glue) text += '\n'
+          }
+        }
+        expect(parseNdjson(text, 'f.ndjson').records).toEqual(kept)
       }),
     )
   })
@@ -77,7 +118,7 @@ describe('importNdjson()', () => {
       JSON.stringify({ rid, table: 'events', row: { session_id: 's', ts: 't', role: 'tool', message: rid } })
     const file = join(dir, 'fallback.ndjson')
     writeFileSync(file, `${event('a')}\n${event('b')}\n{"rid":"c","tab`)
-    expect(importNdjson(ledger, file)).toEqual({ read: 2, imported: 2 })
+    expect(importNdjson(ledger, file)).toEqual({ read: 2, imported: 2, torn: [3] })
     writeFileSync(file, `${event('d')}\n{"rid":"e","table":"nope","row":{}}\n${event('f')}\n`)
     expect(() => importNdjson(ledger, file)).toThrow(`${file}:2: expected`)
     expect(ledger.all<{ message: string }>('SELECT message FROM events ORDER BY id').map((r) => r.message)).toEqual([
@@ -85,6 +126,87 @@ describe('importNdjson()', () => {
       'b',
     ])
     ledger.close()
+  })
+})
+
+/** A ledger shaped like every other: one session with the same tests, events and a training run. */
+function ledgerWithOneRun(name: string, sessionId: string): Ledger {
+  const ledger = openLedger(join(dir, `${name}.db`), { reapAborted: false })
+  const row = { session_id: sessionId, project: 'unit', file: 'a.spec.ts', state: 'passed' }
+  ledger.write([
+    { rid: `${name}-s`, table: 'sessions', row: { id: sessionId, kind: 'vitest', status: 'passed', started_at: 't' } },
+    ...Array.from({ length: 30 }, (_, i) => ({
+      rid: `${name}-t${i}`,
+      table: 'test_results' as const,
+      row: { ...row, name: `test ${i}` },
+    })),
+    { rid: `${name}-e`, table: 'events', row: { session_id: sessionId, ts: 't', role: 'tool', message: 'probe' } },
+    { rid: `${name}-m`, table: 'metrics', row: { run_id: `${name}-run`, step: 1, name: 'loss', value: 2, ts: 0 } },
+  ])
+  return ledger
+}
+
+function exportTo(ledger: Ledger, file: string): string {
+  writeFileSync(file, [...exportRecords(ledger)].map((r) => `${JSON.stringify(r)}\n`).join(''))
+  return file
+}
+
+function counts(ledger: Ledger): Record<string, number> {
+  const n = (table: string) => (ledger.get(`SELECT COUNT(*) AS n FROM ${table}`) as { n: number }).n
+  return { sessions: n('sessions'), test_results: n('test_results'), events: n('events'), metrics: n('metrics') }
+}
+
+describe('exportRecords() → importNdjson()', () => {
+  test("ids are globally unique: a second ledger's export is imported whole, once, sessions included", () => {
+    const a = ledgerWithOneRun('a', 'session-a')
+    const b = ledgerWithOneRun('b', 'session-b')
+    const fromA = exportTo(a, join(dir, 'a.ndjson'))
+    const fromB = exportTo(b, join(dir, 'b.ndjson'))
+    const target = openLedger(join(dir, 'target.db'), { reapAborted: false })
+    expect(importNdjson(target, fromA)).toMatchObject({ read: 33, imported: 33 })
+    expect(importNdjson(target, fromB)).toMatchObject({ read: 33, imported: 33 })
+    expect(importNdjson(target, fromA)).toMatchObject({ read: 33, imported: 0 })
+    expect(importNdjson(target, fromB)).toMatchObject({ read: 33, imported: 0 })
+    expect(counts(target)).toEqual({ sessions: 2, test_results: 60, events: 2, metrics: 2 })
+    // No orphans: every result belongs to a session the target has.
+    expect(
+      target.get('SELECT COUNT(*) AS n FROM test_results WHERE session_id NOT IN (SELECT id FROM sessions)'),
+    ).toEqual({ n: 0 })
+    // A's export into B (twice) adds A's rows once.
+    expect(importNdjson(b, fromA)).toMatchObject({ imported: 33 })
+    expect(importNdjson(b, fromA)).toMatchObject({ imported: 0 })
+    expect(counts(b)).toEqual({ sessions: 2, test_results: 60, events: 2, metrics: 2 })
+    for (const ledger of [a, b, target]) ledger.close()
+  })
+
+  test("a ledger's own export imported into itself changes nothing (it used to double every result)", () => {
+    const a = ledgerWithOneRun('self', 'session-self')
+    const before = [...exportRecords(a)]
+    expect(importNdjson(a, exportTo(a, join(dir, 'self.ndjson')))).toMatchObject({ read: 33, imported: 0 })
+    expect(counts(a)).toEqual({ sessions: 1, test_results: 30, events: 1, metrics: 1 })
+    // Export ids are stable: the same ledger exports the same ids every time.
+    expect([...exportRecords(a)]).toEqual(before)
+    // The record ids the writer was given are the rows' ids: a fallback replayed into the ledger
+    // that already holds those rows adds nothing either.
+    expect(before.filter((r) => r.table === 'test_results').map((r) => r.rid)).toEqual(
+      Array.from({ length: 30 }, (_, i) => `self-t${i}`),
+    )
+    a.close()
+  })
+
+  test('rows written without an id (raw SQL, older code) get a unique one, exported and re-imported once', () => {
+    const a = ledgerWithOneRun('raw', 'session-raw')
+    a.db.exec("INSERT INTO events(session_id, ts, role, message) VALUES ('session-raw', 't', 'system', 'raw')")
+    const rids = a.all<{ rid: string | null }>('SELECT rid FROM events ORDER BY rowid').map((r) => r.rid)
+    expect(rids).toEqual(['raw-e', expect.stringMatching(/^[0-9a-f]{32}$/)])
+    const file = exportTo(a, join(dir, 'raw.ndjson'))
+    expect(importNdjson(a, file)).toMatchObject({ imported: 0 })
+    const other = openLedger(join(dir, 'raw-target.db'), { reapAborted: false })
+    expect(importNdjson(other, file)).toMatchObject({ imported: 34 })
+    expect(importNdjson(other, file)).toMatchObject({ imported: 0 })
+    expect(counts(other)).toEqual({ sessions: 1, test_results: 30, events: 2, metrics: 1 })
+    a.close()
+    other.close()
   })
 })
 

@@ -11,6 +11,12 @@ describe('resolveLedgerPath()', () => {
     expect(resolveLedgerPath('/tmp/y.db', { CODEX_LEDGER: '/tmp/x.db' })).toBe('/tmp/y.db')
   })
 
+  test('an empty or blank CODEX_LEDGER (or --ledger "") means unset, never the working directory', () => {
+    expect(resolveLedgerPath(undefined, { CODEX_LEDGER: '' })).toBe(resolve(DEFAULT_LEDGER_PATH))
+    expect(resolveLedgerPath(undefined, { CODEX_LEDGER: '  ' })).toBe(resolve(DEFAULT_LEDGER_PATH))
+    expect(resolveLedgerPath('', { CODEX_LEDGER: '/tmp/x.db' })).toBe('/tmp/x.db')
+  })
+
   test('inside specs the real .codex/ ledger cannot be opened at all', () => {
     expect(process.env.CODEX_LEDGER_SPEC_GUARD).toBe('1')
     const env = { ...process.env, CODEX_LEDGER: undefined }
@@ -44,6 +50,9 @@ describe('resolveLedgerPath()', () => {
       fallback: '/data/ledger-fallback.ndjson',
       errors: '/data/errors.ndjson',
     })
+    // CODEX_LEDGER_FALLBACK moves the fallback; empty means unset.
+    expect(sidecarPaths('/data/l.db', { CODEX_LEDGER_FALLBACK: '/x/f.ndjson' }).fallback).toBe('/x/f.ndjson')
+    expect(sidecarPaths('/data/l.db', { CODEX_LEDGER_FALLBACK: '' }).fallback).toBe('/data/ledger-fallback.ndjson')
     // An in-memory ledger has no folder: its sidecars go to .codex/ under the working directory.
     expect(sidecarPaths(':memory:').dir).toBe(resolve('.codex'))
   })

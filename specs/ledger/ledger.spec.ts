@@ -19,7 +19,7 @@ function contents(ledger: Ledger): Record<string, unknown[]> {
 /** The reference: one `insert` per record, in one transaction, as `write` did before batching. */
 function writePerRow(ledger: Ledger, records: readonly LedgerRecord[]): void {
   ledger.db.transaction(() => {
-    for (const r of records) ledger.insert(r.table, r.row)
+    for (const r of records) ledger.insert(r.table, r.row, r.rid)
   })()
 }
 

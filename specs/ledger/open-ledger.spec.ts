@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { describe, expect, test } from 'vitest'
 import { UserError } from '../../src/foundation/errors/user-error.ts'
-import { SCHEMA_VERSION } from '../../src/ledger/migrations.ts'
+import { MIGRATIONS, SCHEMA_VERSION } from '../../src/ledger/migrations.ts'
 import { BUSY_TIMEOUT_MS, openLedger } from '../../src/ledger/open-ledger.ts'
 import { tempDir } from '../support/temp-dir.ts'
 
@@ -42,6 +42,31 @@ describe('openLedger()', () => {
     expect(ledger.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION)
     expect(ledger.get('SELECT x FROM keep_me')).toEqual({ x: 42 })
     ledger.close()
+  })
+
+  test('upgrades a version 1 ledger: each existing append-only row gets its own id, kept from then on', () => {
+    const path = join(dir, 'v1.db')
+    const raw = new Database(path)
+    raw.pragma('journal_mode = WAL')
+    raw.exec(MIGRATIONS[0] as string)
+    raw.pragma('user_version = 1')
+    const insert = raw.prepare("INSERT INTO test_results(session_id, name, state) VALUES ('s', ?, 'passed')")
+    for (let i = 0; i < 50; i++) insert.run(`t${i}`)
+    raw.close()
+    const ledger = openLedger(path)
+    const rids = ledger.all<{ rid: string }>('SELECT rid FROM test_results ORDER BY rowid').map((r) => r.rid)
+    expect(rids).toHaveLength(50)
+    expect(rids.every((rid) => /^[0-9a-f]{32}$/.test(rid))).toBe(true)
+    expect(new Set(rids).size).toBe(50)
+    ledger.close()
+    const again = openLedger(path)
+    expect(again.all<{ rid: string }>('SELECT rid FROM test_results ORDER BY rowid').map((r) => r.rid)).toEqual(rids)
+    expect(() =>
+      again.db.exec(
+        `INSERT INTO test_results(session_id, name, state, rid) VALUES ('s', 'dup', 'passed', '${rids[0]}')`,
+      ),
+    ).toThrow(/UNIQUE constraint failed: test_results.rid/)
+    again.close()
   })
 
   test('refuses a file written by newer code with a UserError that says what to do', () => {
@@ -96,6 +121,41 @@ describe('openLedger()', () => {
     ledger.close()
   })
 
+  test('closes the training runs of aborted sessions too (SIGKILL left both running), and only those', () => {
+    const ledger = openLedger(join(dir, 'reap-runs.db'))
+    const host = 'this-host'
+    const session = (id: string, status: string, pid: number) => ({
+      rid: `s-${id}`,
+      table: 'sessions' as const,
+      row: { id, kind: 'train', status, started_at: 't', host, pid },
+    })
+    const run = (id: string, sessionId: string, status = 'running') => ({
+      rid: `r-${id}`,
+      table: 'training_runs' as const,
+      row: { id, session_id: sessionId, status, started_at: 't' },
+    })
+    ledger.write([
+      session('killed', 'running', 2 ** 22 + 12345),
+      run('killed-run', 'killed'),
+      session('alive', 'running', process.pid),
+      run('alive-run', 'alive'),
+      // Reaped by an older version, which left its run running.
+      session('reaped-before', 'aborted', 2 ** 22 + 12346),
+      run('stale-run', 'reaped-before'),
+      session('finished', 'passed', 2 ** 22 + 12347),
+      run('finished-run', 'finished', 'completed'),
+    ])
+    expect(ledger.reapAborted(host, -1)).toBe(1)
+    expect(ledger.all('SELECT id, status, ended_at IS NOT NULL AS ended FROM training_runs ORDER BY id')).toEqual([
+      { id: 'alive-run', status: 'running', ended: 0 },
+      { id: 'finished-run', status: 'completed', ended: 0 },
+      { id: 'killed-run', status: 'aborted', ended: 1 },
+      { id: 'stale-run', status: 'aborted', ended: 1 },
+    ])
+    expect(ledger.reapAborted(host, -1)).toBe(0)
+    ledger.close()
+  })
+
   test('rejects a column that does not exist instead of dropping it silently', () => {
     const ledger = openLedger(join(dir, 'columns.db'))
     expect(() =>
@@ -123,6 +183,7 @@ describe('openLedger()', () => {
       expect(timeoutWith('0')).toBe(0)
       expect(timeoutWith('-5')).toBe(BUSY_TIMEOUT_MS)
       expect(timeoutWith('soon')).toBe(BUSY_TIMEOUT_MS)
+      expect(timeoutWith('')).toBe(BUSY_TIMEOUT_MS) // empty means unset, not 0 ms
       expect(timeoutWith(undefined)).toBe(BUSY_TIMEOUT_MS)
     } finally {
       if (previous === undefined) delete process.env.CODEX_LEDGER_BUSY_MS

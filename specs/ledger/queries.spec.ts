@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import type { Ledger } from '../../src/ledger/ledger.ts'
 import { openLedger } from '../../src/ledger/open-ledger.ts'
-import { listSessions, resolveSessionId, showSession } from '../../src/ledger/queries.ts'
+import { listSessions, resolveSessionId, type SessionSummary, showSession } from '../../src/ledger/queries.ts'
 import type { LedgerRecord } from '../../src/ledger/records.ts'
 import { userErrorFrom } from '../support/user-error.ts'
 
@@ -24,6 +24,36 @@ describe('listSessions()', () => {
     const ids = Array.from({ length: 25 }, (_, i) => `s${String(i).padStart(2, '0')}`)
     const ledger = ledgerWith(ids)
     expect(listSessions(ledger).map((s) => s.id)).toEqual(ids.slice(5).reverse())
+    ledger.close()
+  })
+
+  test('a session closed without counts (aborted, killed) shows the counts of the results it stored', () => {
+    const ledger = ledgerWith(['aborted', 'counted', 'empty'])
+    ledger.db.exec("UPDATE sessions SET status = 'aborted' WHERE id = 'aborted'")
+    ledger.db.exec("UPDATE sessions SET tests_total = 9, tests_passed = 9, tests_failed = 0 WHERE id = 'counted'")
+    const result = (sessionId: string, i: number, state: string): LedgerRecord => ({
+      rid: `${sessionId}-${i}`,
+      table: 'test_results',
+      row: { session_id: sessionId, name: `t${i}`, state },
+    })
+    ledger.write([
+      ...['passed', 'passed', 'failed', 'skipped', 'todo'].map((state, i) => result('aborted', i, state)),
+      result('counted', 0, 'failed'), // the row's own counts win
+    ])
+    const counts = (s: SessionSummary) => [
+      s.id,
+      s.tests_total,
+      s.tests_passed,
+      s.tests_failed,
+      s.tests_skipped,
+      s.tests_todo,
+    ]
+    expect(listSessions(ledger).map(counts)).toEqual([
+      ['empty', null, null, null, null, null],
+      ['counted', 9, 9, 0, null, null],
+      ['aborted', 5, 2, 1, 1, 1],
+    ])
+    expect(listSessions(ledger, { kind: 'vitest', limit: 1 }).map((s) => s.id)).toEqual(['empty'])
     ledger.close()
   })
 })

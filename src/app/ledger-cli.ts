@@ -1,13 +1,16 @@
-import { createWriteStream, type WriteStream } from 'node:fs'
+import { createWriteStream, existsSync, type WriteStream } from 'node:fs'
+import { hostname } from 'node:os'
 import { listUngated } from '../adapters/hooks/ungated.ts'
 import { driftMatrix } from '../domain/drift/drift-matrix.ts'
 import { formatTable, type TableRow } from '../foundation/cli/format-table.ts'
 import { nearest } from '../foundation/cli/nearest.ts'
 import { durationFlag, intFlag, type OptionSpec, parseArgs } from '../foundation/cli/parse-args.ts'
 import { UserError } from '../foundation/errors/user-error.ts'
+import { isWritable } from '../foundation/fs/is-writable.ts'
 import { exportCsv, exportRecords, importNdjson } from '../ledger/import-ndjson.ts'
 import type { Ledger } from '../ledger/ledger.ts'
-import { resolveLedgerPath, sidecarPaths } from '../ledger/ledger-path.ts'
+import { withLedgerErrors } from '../ledger/ledger-error.ts'
+import { fallbackPaths, resolveLedgerPath } from '../ledger/ledger-path.ts'
 import { SCHEMA_VERSION } from '../ledger/migrations.ts'
 import { openLedger } from '../ledger/open-ledger.ts'
 import {
@@ -22,12 +25,20 @@ import {
 /** Where a command writes; injectable so specs capture output without a child process. */
 export interface Io {
   out: (text: string) => void
+  /** Warnings (default stderr). */
+  err?: (text: string) => void
 }
 
 interface LedgerCommand {
   summary: string
   usage: string
   options: OptionSpec
+  /**
+   * How the command opens the ledger. `read` (the default): read-only when the file is not
+   * writable, so queries work on a ledger the user made read-only; `write`: a read-only ledger is
+   * exit 2 with the chmod that fixes it. `reapAborted: false` leaves `running` sessions alone.
+   */
+  open?: { mode?: 'read' | 'write'; reapAborted?: boolean }
   run: (
     ledger: () => Ledger,
     args: { values: Record<string, unknown>; positionals: string[] },
@@ -167,16 +178,36 @@ export const LEDGER_COMMANDS: Record<string, LedgerCommand> = {
     },
   },
   import: {
-    summary: 'ingest a fallback or export file (idempotent)',
-    usage: 'import [FILE]   (default: the fallback beside the ledger)',
+    summary: 'ingest fallback or export files, exactly once (a second import adds nothing)',
+    usage: 'import [FILE]   (default: every fallback this ledger may have: beside it, and in the OS temp folder)',
     options: { json },
+    // Reaped after the import: a session whose end is in the fallback is not marked aborted first.
+    open: { mode: 'write', reapAborted: false },
     run: (ledger, { values, positionals }, io) => {
       const db = ledger()
-      const file = positionals[0] ?? sidecarPaths(db.path).fallback
-      const result = importNdjson(db, file)
-      if (values.json) return printJson(io, { file, ...result })
+      const files = positionals[0] ? [positionals[0]] : fallbackPaths(db.path).filter((f) => existsSync(f))
+      if (files.length === 0) {
+        const looked = fallbackPaths(db.path).join(' or ')
+        if (values.json) return printJson(io, { read: 0, imported: 0, files: [] })
+        io.out(`nothing to import: no fallback at ${looked}`)
+        return 0
+      }
+      const results = files.map((file) => ({ file, ...importNdjson(db, file) }))
+      db.reapAborted(hostname(), process.pid)
+      const read = results.reduce((n, r) => n + r.read, 0)
+      const imported = results.reduce((n, r) => n + r.imported, 0)
+      if (values.json) return printJson(io, { read, imported, files: results })
+      const warn = io.err ?? ((t: string) => process.stderr.write(t))
+      for (const r of results)
+        for (const line of r.torn)
+          warn(`${r.file}:${line}: skipped a record cut short (its writer stopped mid-line, or is still writing)\n`)
       io.out(
-        `imported ${result.imported} of ${result.read} records from ${file} (${result.read - result.imported} already present)`,
+        results
+          .map(
+            (r) =>
+              `imported ${r.imported} of ${r.read} records from ${r.file} (${r.read - r.imported} already present)${r.torn.length ? `; ${r.torn.length} torn line(s) skipped` : ''}`,
+          )
+          .join('\n'),
       )
       return 0
     },
@@ -185,6 +216,7 @@ export const LEDGER_COMMANDS: Record<string, LedgerCommand> = {
     summary: 'create or upgrade the ledger schema',
     usage: 'migrate',
     options: {},
+    open: { mode: 'write' },
     run: (ledger, _args, io) => {
       const db = ledger()
       io.out(`${db.path}: schema version ${db.db.pragma('user_version', { simple: true })} (code ${SCHEMA_VERSION})`)
@@ -195,6 +227,7 @@ export const LEDGER_COMMANDS: Record<string, LedgerCommand> = {
     summary: 'checkpoint the WAL and compact the file',
     usage: 'vacuum',
     options: {},
+    open: { mode: 'write' },
     run: (ledger, _args, io) => {
       const db = ledger()
       db.db.pragma('wal_checkpoint(TRUNCATE)')
@@ -259,16 +292,27 @@ export async function ledgerCli(
     io.out(`usage: npm run ledger -- ${command.usage}\n\n${command.summary}\n`)
     return 0
   }
+  const path = resolveLedgerPath()
   let opened: Ledger | undefined
   const ledger = () => {
-    opened ??= openLedger(resolveLedgerPath())
+    opened ??= openFor(path, command.open ?? {})
     return opened
   }
   try {
-    return await command.run(ledger, args as { values: Record<string, unknown>; positionals: string[] }, io)
+    // A ledger that is a directory, garbage, truncated or read-only is exit 2 with the fix, at
+    // open or at the first query that reaches a damaged page.
+    return await withLedgerErrors(path, () =>
+      command.run(ledger, args as { values: Record<string, unknown>; positionals: string[] }, io),
+    )
   } finally {
     opened?.close()
   }
+}
+
+/** Opens the ledger for a command: read-only where the file is and the command only reads. */
+function openFor(path: string, open: NonNullable<LedgerCommand['open']>): Ledger {
+  const readonly = open.mode !== 'write' && path !== ':memory:' && existsSync(path) && !isWritable(path)
+  return openLedger(path, { readonly, ...(open.reapAborted === false ? { reapAborted: false } : {}) })
 }
 
 function helpText(): string {

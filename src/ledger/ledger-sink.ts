@@ -1,61 +1,83 @@
-import { appendFileSync, mkdirSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
-import { errorMessage } from '../foundation/errors/user-error.ts'
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { errorMessage, isUserError } from '../foundation/errors/user-error.ts'
+import { appendLines } from './append-lines.ts'
 import type { Ledger } from './ledger.ts'
+import { ledgerError } from './ledger-error.ts'
+import { lastResortFallbackPath } from './ledger-path.ts'
 import { openLedger } from './open-ledger.ts'
 import type { LedgerRecord } from './records.ts'
 
 /**
  * Where the reporter's records go: the SQLite ledger while it works, else the NDJSON fallback
- * (`npm run ledger -- import` replays it later, exactly once). Never throws.
+ * beside it, else (that folder unwritable or full) a last-resort file in the OS temp folder.
+ * `npm run ledger -- import` finds both and replays them exactly once. Never throws; says once,
+ * on the first record it diverts, why and exactly which file to import.
  */
 export class LedgerSink {
   readonly ledgerPath: string
   private fallbackPath: string
+  private readonly lastResortPath: string
   private ledger: Ledger | null = null
-  private degraded = false
+  /** Why the ledger is unusable; null while it works. */
+  private reason: string | null = null
+  private warned = false
+  /** The fallback file that already holds this session's preamble. */
+  private startedIn: string | null = null
   private readonly warn: (line: string) => void
-  /** Records that must precede anything written to the fallback (the session's start row). */
+  /** The session's first records (its start row): repeated first in every fallback file it uses. */
   private preamble: LedgerRecord[] = []
+  /**
+   * This session's records that reached the ledger. When the ledger fails mid-session they are
+   * written to the fallback too: a ledger that broke (truncated, corrupt) may not keep them, and
+   * importing them again where it did is a no-op (ids are unique).
+   */
+  private journal: LedgerRecord[] = []
 
   constructor(ledgerPath: string, fallbackPath: string, warn: (line: string) => void) {
     this.ledgerPath = ledgerPath
     this.fallbackPath = fallbackPath
+    this.lastResortPath = lastResortFallbackPath(ledgerPath)
     this.warn = warn
     try {
       this.ledger = openLedger(ledgerPath)
     } catch (error) {
-      this.degrade(`cannot open ledger ${ledgerPath}: ${errorMessage(error)}`)
+      this.degrade(`cannot open ledger ${ledgerPath}: ${describe(error)}`)
     }
   }
 
   /** True once records are going to the NDJSON fallback. */
   get isDegraded(): boolean {
-    return this.degraded
+    return this.reason !== null
   }
 
   get activeFallbackPath(): string {
     return this.fallbackPath
   }
 
-  /** Remembers records (e.g. the session row) to repeat first if the sink degrades later. */
+  /** Starts a session: `records` (its start row) precede anything it writes to a fallback. */
   setPreamble(records: LedgerRecord[]): void {
     this.preamble = records
+    this.journal = []
+    this.startedIn = null
   }
 
   write(records: readonly LedgerRecord[]): void {
     if (records.length === 0) return
-    if (this.ledger && !this.degraded) {
+    if (this.ledger && this.reason === null) {
       try {
         this.ledger.write(records)
+        this.journal.push(...records)
         return
       } catch (error) {
-        this.degrade(`cannot write ledger ${this.ledgerPath}: ${errorMessage(error)}`)
-        this.appendFallback(this.preamble)
+        this.degrade(`cannot write ledger ${this.ledgerPath}: ${describe(ledgerError(error, this.ledgerPath))}`)
+        const replay = [...this.preamble, ...this.journal]
+        this.journal = []
+        this.appendFallback(replay, records)
+        return
       }
     }
-    this.appendFallback(records)
+    this.appendFallback([], records)
   }
 
   close(): void {
@@ -68,28 +90,69 @@ export class LedgerSink {
   }
 
   private degrade(reason: string): void {
-    this.degraded = true
+    this.reason = reason
     this.close()
-    this.warn(
-      `codex-gates: ledger unavailable (${reason}); recording to ${this.fallbackPath} — run \`npm run ledger -- import\` once it is fixed`,
-    )
   }
 
-  private appendFallback(records: readonly LedgerRecord[]): void {
-    if (records.length === 0) return
-    const text = records.map((r) => `${JSON.stringify(r)}\n`).join('')
+  /**
+   * Appends `replay` (records the ledger took before it failed) and `records` to the fallback,
+   * after the session's preamble unless that file has it already; where the fallback cannot be
+   * written, all of it to the last resort.
+   */
+  private appendFallback(replay: readonly LedgerRecord[], records: readonly LedgerRecord[]): void {
+    const lead = this.startedIn === this.fallbackPath ? [] : this.preamble
     try {
       mkdirSync(dirname(this.fallbackPath), { recursive: true })
-      appendFileSync(this.fallbackPath, text)
+      appendLines(this.fallbackPath, unique([...lead, ...replay, ...records]))
+      this.startedIn = this.fallbackPath
+      this.announce(this.fallbackPath)
+      return
     } catch (error) {
-      const last = join(tmpdir(), `codex-ledger-fallback-${process.getuid?.() ?? 'user'}.ndjson`)
-      if (last === this.fallbackPath) {
-        this.warn(`codex-gates: cannot write ${last} either (${errorMessage(error)}); this run's records are lost`)
+      const failed = `${this.fallbackPath} cannot be written either (${errorMessage(error)})`
+      if (this.fallbackPath === this.lastResortPath) {
+        this.warn(`codex-gates: ledger unavailable (${this.reason}); ${failed}; these records are lost`)
         return
       }
-      this.warn(`codex-gates: cannot write ${this.fallbackPath} (${errorMessage(error)}); recording to ${last}`)
-      this.fallbackPath = last
-      this.appendFallback([...this.preamble, ...records])
+      this.fallbackPath = this.lastResortPath
+      try {
+        appendLines(this.lastResortPath, unique([...this.preamble, ...replay, ...records]))
+        this.startedIn = this.lastResortPath
+        this.announce(this.lastResortPath, failed)
+      } catch (lastError) {
+        this.warn(
+          `codex-gates: ledger unavailable (${this.reason}); ${failed}, nor ${this.lastResortPath} (${errorMessage(lastError)}); these records are lost`,
+        )
+      }
     }
   }
+
+  /** The one warning: why, where the records are, and the import that brings them back. */
+  private announce(file: string, detour?: string): void {
+    if (this.warned && !detour) return
+    this.warned = true
+    const via = detour ? `${detour}; ` : ''
+    const command = file === this.lastResortPath ? `npm run ledger -- import ${file}` : 'npm run ledger -- import'
+    this.warn(
+      `codex-gates: ledger unavailable (${this.reason}); ${via}recording to ${file} — run \`${command}\` once it is fixed`,
+    )
+  }
+}
+
+// --- internal ---
+
+/** The error's message, with the fix where it carries one (a UserError's hint). */
+function describe(error: unknown): string {
+  return isUserError(error) && error.hint ? `${error.message}; fix: ${error.hint}` : errorMessage(error)
+}
+
+/** Records without repeats (by rid), first occurrence kept. */
+function unique(records: readonly LedgerRecord[]): LedgerRecord[] {
+  const seen = new Set<string>()
+  const out: LedgerRecord[] = []
+  for (const r of records) {
+    if (seen.has(r.rid)) continue
+    seen.add(r.rid)
+    out.push(r)
+  }
+  return out
 }

@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3'
-import { UserError } from '../foundation/errors/user-error.ts'
+import { errorMessage, UserError } from '../foundation/errors/user-error.ts'
 import { processAlive } from '../foundation/process/process-alive.ts'
-import { type LedgerRecord, type LedgerRow, type LedgerTable, UPSERT_KEYS } from './records.ts'
+import { newRecordId } from './record-id.ts'
+import { carriesRid, type LedgerRecord, type LedgerRow, type LedgerTable, UPSERT_KEYS } from './records.ts'
 
 /** Rows per multi-row INSERT: past ~64 the statement gets longer without getting faster. */
 const ROWS_PER_STATEMENT = 64
@@ -16,6 +17,7 @@ export class Ledger {
   readonly db: Database.Database
   readonly path: string
   private readonly columns = new Map<string, Set<string>>()
+  private readonly columnInfos = new Map<string, ColumnInfo[]>()
   private readonly statements = new Map<string, Database.Statement>()
 
   constructor(db: Database.Database, path: string) {
@@ -24,7 +26,10 @@ export class Ledger {
   }
 
   /**
-   * Writes all records in one transaction. With `importing`, records already imported are skipped.
+   * Writes all records in one transaction. With `importing`, records already imported (by `rid`)
+   * are skipped, an append-only row whose `rid` the ledger already holds is not added again, and
+   * a keyed row identical to the stored one changes nothing; the count is of records that changed
+   * the ledger. A record that the ledger refuses while importing throws a RecordWriteError naming it.
    * Consecutive rows for one append-only table with the same columns go in as multi-row INSERTs
    * (`npm run bench -- ledger` measures the gain): one statement per up to ROWS_PER_STATEMENT rows.
    */
@@ -38,45 +43,84 @@ export class Ledger {
           written = records.length
           return
         }
-        for (const record of records) {
-          const fresh = this.statement('INSERT OR IGNORE INTO imported_records(rid, imported_at) VALUES (?, ?)').run(
-            record.rid,
-            now,
-          )
-          if (fresh.changes === 0) continue
-          this.insert(record.table, record.row)
-          written++
+        const mark = this.statement('INSERT OR IGNORE INTO imported_records(rid, imported_at) VALUES (?, ?)')
+        for (let i = 0; i < records.length; i++) {
+          const record = records[i] as LedgerRecord
+          try {
+            if (mark.run(record.rid, now).changes === 0) continue
+            if (this.insert(record.table, record.row, record.rid, 'import') > 0) written++
+          } catch (error) {
+            throw new RecordWriteError(i, record, error)
+          }
         }
       })
       .immediate()
     return written
   }
 
-  /** Inserts one row (upserting keyed tables); statements are cached per table and column set. */
-  insert(table: LedgerTable, row: LedgerRow): void {
-    const keys = definedKeys(row)
-    this.prepared(table, keys, 1).run(valuesOf(row, keys))
+  /**
+   * Inserts one row (upserting keyed tables); `rid` is the row's id in append-only tables (a
+   * random one when absent). Statements are cached per table, column set and mode. Returns the
+   * number of rows changed (0 when importing a row the ledger already has).
+   */
+  insert(table: LedgerTable, row: LedgerRow, rid?: string, mode: 'write' | 'import' = 'write'): number {
+    const withRid = carriesRid(table) && rid !== undefined
+    const keys = definedKeys(row, withRid)
+    const values = valuesOf(row, keys)
+    if (withRid) {
+      keys.push('rid')
+      values.push(rid)
+    }
+    return this.prepared(table, keys, 1, mode).run(values).changes
   }
 
-  /** Marks sessions left `running` on this host by processes that no longer exist as `aborted`. */
+  /** The table's columns as SQLite declares them (cached). */
+  columnInfo(table: LedgerTable): readonly ColumnInfo[] {
+    let info = this.columnInfos.get(table)
+    if (!info) {
+      info = this.db.prepare(`PRAGMA table_info(${table})`).all() as ColumnInfo[]
+      if (info.length === 0)
+        throw new UserError(
+          'LEDGER_TABLE',
+          `ledger ${this.path} has no table ${table}`,
+          'run `npm run ledger -- migrate`',
+        )
+      this.columnInfos.set(table, info)
+    }
+    return info
+  }
+
+  /**
+   * Marks sessions left `running` on this host by processes that no longer exist as `aborted`,
+   * and closes the training runs of aborted sessions that still say `running` (SIGKILL leaves
+   * both). Writes only when there is something to reap: opening stays lock-free otherwise.
+   */
   reapAborted(host: string, selfPid: number): number {
     const running = this.db
       .prepare("SELECT id, pid FROM sessions WHERE status = 'running' AND host = ? AND pid IS NOT NULL")
       .all(host) as { id: string; pid: number }[]
     const dead = running.filter((s) => s.pid !== selfPid && !processAlive(s.pid))
-    if (dead.length === 0) return 0
+    const orphanRuns = `FROM training_runs WHERE status = 'running'
+       AND session_id IN (SELECT id FROM sessions WHERE status = 'aborted')`
+    if (dead.length === 0 && !this.db.prepare(`SELECT 1 ${orphanRuns} LIMIT 1`).get()) return 0
     const now = new Date().toISOString()
     const mark = this.db.prepare(
       "UPDATE sessions SET status = 'aborted', ended_at = ? WHERE id = ? AND status = 'running'",
     )
     const note = this.db.prepare(
-      "INSERT INTO events(session_id, ts, role, level, message, data_json) VALUES (?, ?, 'system', 'warn', ?, ?)",
+      "INSERT INTO events(session_id, ts, role, level, message, data_json, rid) VALUES (?, ?, 'system', 'warn', ?, ?, ?)",
     )
     this.db.transaction(() => {
       for (const s of dead) {
         mark.run(now, s.id)
-        note.run(s.id, now, 'session aborted: its process ended without closing it', JSON.stringify({ pid: s.pid }))
+        const data = JSON.stringify({ pid: s.pid })
+        note.run(s.id, now, 'session aborted: its process ended without closing it', data, newRecordId())
       }
+      this.db
+        .prepare(
+          `UPDATE training_runs SET status = 'aborted', ended_at = COALESCE(ended_at, ?) WHERE rowid IN (SELECT rowid ${orphanRuns})`,
+        )
+        .run(now)
     })()
     return dead.length
   }
@@ -99,28 +143,33 @@ export class Ledger {
     let start = 0
     while (start < records.length) {
       const first = records[start] as LedgerRecord
-      const keys = definedKeys(first.row)
+      const withRid = carriesRid(first.table)
+      const keys = definedKeys(first.row, withRid)
       let end = start + 1
       if (!UPSERT_KEYS[first.table]) {
         while (end < records.length) {
           const next = records[end] as LedgerRecord
-          if (next.table !== first.table || !hasKeys(next.row, keys)) break
+          if (next.table !== first.table || !hasKeys(next.row, keys, withRid)) break
           end++
         }
       }
-      this.insertGroup(first.table, keys, records, start, end)
+      this.insertGroup(first.table, keys, withRid, records, start, end)
       start = end
     }
   }
 
+  /** Rows `start..end` of one table and column set; append-only rows get their record's rid last. */
   private insertGroup(
     table: LedgerTable,
-    keys: string[],
+    rowKeys: string[],
+    withRid: boolean,
     records: readonly LedgerRecord[],
     start: number,
     end: number,
   ): void {
+    const keys = withRid ? [...rowKeys, 'rid'] : rowKeys
     const width = keys.length
+    const rowWidth = rowKeys.length
     const perStatement = Math.max(1, Math.min(ROWS_PER_STATEMENT, Math.floor(MAX_PARAMETERS / Math.max(1, width))))
     let full: Database.Statement | undefined
     const values: unknown[] = new Array(perStatement * width)
@@ -129,29 +178,35 @@ export class Ledger {
       if (count < perStatement) values.length = count * width
       let v = 0
       for (let i = from; i < from + count; i++) {
-        const row = (records[i] as LedgerRecord).row
-        for (let k = 0; k < width; k++) values[v++] = row[keys[k] as string]
+        const record = records[i] as LedgerRecord
+        const row = record.row
+        for (let k = 0; k < rowWidth; k++) values[v++] = row[rowKeys[k] as string]
+        if (withRid) values[v++] = record.rid
       }
       if (count === perStatement) {
-        full ??= this.prepared(table, keys, count)
+        full ??= this.prepared(table, keys, count, 'write')
         full.run(values)
       } else {
-        this.prepared(table, keys, count).run(values)
+        this.prepared(table, keys, count, 'write').run(values)
       }
     }
   }
 
-  private prepared(table: LedgerTable, keys: string[], rows: number): Database.Statement {
-    const cacheKey = `${table}|${keys.join(',')}|${rows}`
+  private prepared(table: LedgerTable, keys: string[], rows: number, mode: 'write' | 'import'): Database.Statement {
+    const cacheKey = `${table}|${keys.join(',')}|${rows}|${mode}`
     let statement = this.statements.get(cacheKey)
     if (!statement) {
-      statement = this.db.prepare(this.insertSql(table, keys, rows))
+      statement = this.db.prepare(this.insertSql(table, keys, rows, mode))
       this.statements.set(cacheKey, statement)
     }
     return statement
   }
 
-  private insertSql(table: LedgerTable, keys: string[], rows: number): string {
+  /**
+   * The INSERT for `rows` rows of `keys`. Keyed tables upsert; when importing, an upsert that would
+   * change nothing is skipped (so it counts 0) and an append-only row whose rid exists is ignored.
+   */
+  private insertSql(table: LedgerTable, keys: string[], rows: number, mode: 'write' | 'import'): string {
     const known = this.columnsOf(table)
     for (const key of keys) {
       if (!known.has(key)) throw new Error(`BUG: ledger table ${table} has no column ${key}`)
@@ -160,10 +215,13 @@ export class Ledger {
     let sql = `INSERT INTO ${table} (${keys.join(', ')}) VALUES ${Array.from({ length: rows }, () => tuple).join(', ')}`
     const conflictKey = UPSERT_KEYS[table]
     if (conflictKey) {
-      const updates = keys.filter((k) => k !== conflictKey).map((k) => `${k} = excluded.${k}`)
-      sql += updates.length
-        ? ` ON CONFLICT(${conflictKey}) DO UPDATE SET ${updates.join(', ')}`
-        : ` ON CONFLICT(${conflictKey}) DO NOTHING`
+      const others = keys.filter((k) => k !== conflictKey)
+      if (others.length === 0) return `${sql} ON CONFLICT(${conflictKey}) DO NOTHING`
+      sql += ` ON CONFLICT(${conflictKey}) DO UPDATE SET ${others.map((k) => `${k} = excluded.${k}`).join(', ')}`
+      if (mode === 'import')
+        sql += ` WHERE (${others.map((k) => `${table}.${k}`).join(', ')}) IS NOT (${others.map((k) => `excluded.${k}`).join(', ')})`
+    } else if (mode === 'import' && keys.includes('rid')) {
+      sql += ' ON CONFLICT(rid) DO NOTHING'
     }
     return sql
   }
@@ -171,14 +229,7 @@ export class Ledger {
   private columnsOf(table: LedgerTable): Set<string> {
     let set = this.columns.get(table)
     if (!set) {
-      const info = this.db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]
-      if (info.length === 0)
-        throw new UserError(
-          'LEDGER_TABLE',
-          `ledger ${this.path} has no table ${table}`,
-          'run `npm run ledger -- migrate`',
-        )
-      set = new Set(info.map((c) => c.name))
+      set = new Set(this.columnInfo(table).map((c) => c.name))
       this.columns.set(table, set)
     }
     return set
@@ -194,18 +245,45 @@ export class Ledger {
   }
 }
 
-/** The row's columns that have a value (undefined means "leave the column alone"). */
-function definedKeys(row: LedgerRow): string[] {
+/** A column as `PRAGMA table_info` describes it. */
+export interface ColumnInfo {
+  name: string
+  type: string
+  notnull: number
+  dflt_value: string | null
+  pk: number
+}
+
+/** A record the ledger refused while importing: `index` is its position in the batch. */
+export class RecordWriteError extends Error {
+  readonly index: number
+  readonly record: LedgerRecord
+
+  constructor(index: number, record: LedgerRecord, cause: unknown) {
+    super(`record ${index} (${record.table}): ${errorMessage(cause)}`, { cause })
+    this.name = 'RecordWriteError'
+    this.index = index
+    this.record = record
+  }
+}
+
+// --- internal ---
+
+/**
+ * The row's columns that have a value (undefined means "leave the column alone"); in append-only
+ * tables (`withRid`) a `rid` in the row is left out: the record's rid is the row's id.
+ */
+function definedKeys(row: LedgerRow, withRid: boolean): string[] {
   const keys: string[] = []
-  for (const key in row) if (row[key] !== undefined) keys.push(key)
+  for (const key in row) if (row[key] !== undefined && !(withRid && key === 'rid')) keys.push(key)
   return keys
 }
 
 /** True when the row's defined columns are exactly `keys`, in that order (no allocation). */
-function hasKeys(row: LedgerRow, keys: readonly string[]): boolean {
+function hasKeys(row: LedgerRow, keys: readonly string[], withRid: boolean): boolean {
   let k = 0
   for (const key in row) {
-    if (row[key] === undefined) continue
+    if (row[key] === undefined || (withRid && key === 'rid')) continue
     if (key !== keys[k]) return false
     k++
   }

@@ -162,6 +162,20 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE test_results ADD COLUMN expected_fail INTEGER NOT NULL DEFAULT 0;
   `,
+  // 3: every row of an append-only table carries a globally unique, stable id (`rid`: the id of
+  // the record that wrote it), so `ledger export` ids never clash between ledgers and importing
+  // an export anywhere, twice or into itself, adds each row once. Existing rows get a random one;
+  // a row inserted without one (raw SQL, older code) gets one from the trigger.
+  ['test_results', 'events', 'findings', 'gate_runs', 'coverage', 'artifacts', 'metrics', 'checkpoints']
+    .map(
+      (t) => `
+  ALTER TABLE ${t} ADD COLUMN rid TEXT;
+  UPDATE ${t} SET rid = lower(hex(randomblob(16))) WHERE rid IS NULL;
+  CREATE UNIQUE INDEX ${t}_rid ON ${t}(rid);
+  CREATE TRIGGER ${t}_rid AFTER INSERT ON ${t} WHEN NEW.rid IS NULL
+    BEGIN UPDATE ${t} SET rid = lower(hex(randomblob(16))) WHERE rowid = NEW.rowid; END;`,
+    )
+    .join('\n'),
 ]
 
 /** The schema version this code writes. A file with a higher `user_version` is refused. */

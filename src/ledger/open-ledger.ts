@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto'
-import { existsSync, linkSync, mkdirSync, rmSync } from 'node:fs'
+import { chmodSync, existsSync, linkSync, mkdirSync, rmSync, type Stats, statSync } from 'node:fs'
 import { hostname } from 'node:os'
-import { dirname } from 'node:path'
+import { dirname, join } from 'node:path'
 import type Database from 'better-sqlite3'
 import { UserError } from '../foundation/errors/user-error.ts'
+import { isWritable } from '../foundation/fs/is-writable.ts'
 import { requireOptional } from '../foundation/optional/optional-import.ts'
+import { envValue } from '../foundation/settings/env-value.ts'
 import { Ledger } from './ledger.ts'
+import { LedgerFileError, ledgerError } from './ledger-error.ts'
 import { assertLedgerAllowed } from './ledger-path.ts'
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.ts'
 
@@ -13,7 +16,7 @@ import { MIGRATIONS, SCHEMA_VERSION } from './migrations.ts'
 export const BUSY_TIMEOUT_MS = 10_000
 
 function busyTimeout(): number {
-  const fromEnv = Number(process.env.CODEX_LEDGER_BUSY_MS)
+  const fromEnv = Number(envValue('CODEX_LEDGER_BUSY_MS') ?? Number.NaN)
   return Number.isFinite(fromEnv) && fromEnv >= 0 ? fromEnv : BUSY_TIMEOUT_MS
 }
 
@@ -24,55 +27,113 @@ export interface OpenLedgerOptions {
 }
 
 /**
- * Opens (creating race-free, then migrating) the ledger at `path`. Throws UserError for a file
- * written by newer code; other failures (locked, corrupt, read-only) surface as plain errors the
- * caller may degrade on.
+ * Opens (creating race-free, then migrating) the ledger at `path`. Every failure of the file is a
+ * UserError naming it and the fix (see ledgerError): a directory, not a SQLite database, damaged,
+ * read-only (or -wal/-shm files left read-only, which this repairs when it may), locked, disk
+ * full, written by newer code. Callers that must not fail (the reporter) degrade on any error.
  */
 export function openLedger(path: string, options: OpenLedgerOptions = {}): Ledger {
   assertLedgerAllowed(path)
   // Loaded here, not at import time: without better-sqlite3 this throws MissingDependencyError
   // (exit 2 with the fix) and the reporter falls back to NDJSON instead of failing to load.
   const Sqlite = requireOptional('better-sqlite3')
-  if (path !== ':memory:' && !existsSync(path) && !options.readonly) createRaceFree(path)
-  const db = new Sqlite(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false })
   try {
-    db.pragma(`busy_timeout = ${busyTimeout()}`)
-    if (!options.readonly) {
-      if (path === ':memory:') initialise(db)
-      db.pragma('synchronous = NORMAL')
-      // Checkpoint the WAL every ~40 MB instead of every 4 MB: bulk writes stop paying for a
-      // checkpoint (and its fsync) every few thousand rows (+6–35% in `npm run bench -- ledger`);
-      // the last connection to close still checkpoints all of it.
-      db.pragma('wal_autocheckpoint = 10000')
-      migrate(db, path)
-    } else {
-      checkVersion(db, path)
+    if (path !== ':memory:') checkFile(path, options.readonly ?? false)
+    if (path !== ':memory:' && !existsSync(path) && !options.readonly) createRaceFree(path)
+    const db = new Sqlite(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false })
+    try {
+      db.pragma(`busy_timeout = ${busyTimeout()}`)
+      if (!options.readonly) {
+        if (path === ':memory:') initialise(db)
+        db.pragma('synchronous = NORMAL')
+        // Checkpoint the WAL every ~40 MB instead of every 4 MB: bulk writes stop paying for a
+        // checkpoint (and its fsync) every few thousand rows (+6–35% in `npm run bench -- ledger`);
+        // the last connection to close still checkpoints all of it.
+        db.pragma('wal_autocheckpoint = 10000')
+        migrate(db, path)
+      } else {
+        checkVersion(db, path)
+      }
+      const ledger = new Ledger(db, path)
+      if (!options.readonly && options.reapAborted !== false) ledger.reapAborted(hostname(), process.pid)
+      return ledger
+    } catch (error) {
+      db.close()
+      throw error
     }
-    const ledger = new Ledger(db, path)
-    if (!options.readonly && options.reapAborted !== false) ledger.reapAborted(hostname(), process.pid)
-    return ledger
   } catch (error) {
-    db.close()
-    throw error
+    throw ledgerError(error, path)
   }
+}
+
+/**
+ * What SQLite would trip on later, with a worse message: a directory, a file this process may
+ * not write (for writers), a folder where SQLite cannot keep its -wal and -shm files. A -wal or
+ * -shm left read-only by an open while the ledger itself was read-only (SQLite gives them the
+ * ledger's mode at the time) is made writable again, as SQLite would have created it now.
+ */
+function checkFile(path: string, readonly: boolean): void {
+  let stat: Stats
+  try {
+    stat = statSync(path)
+  } catch {
+    return // absent (or a dangling link): created below, or refused by SQLite when read-only
+  }
+  if (stat.isDirectory())
+    throw new LedgerFileError(
+      'LEDGER_IS_DIRECTORY',
+      `ledger ${path} is a directory, not a file`,
+      `point CODEX_LEDGER at a file (e.g. ${join(path, 'session_logs.db')}), or remove the directory (rmdir ${path})`,
+    )
+  if (readonly) return
+  if (!isWritable(path))
+    throw new LedgerFileError(
+      'LEDGER_READONLY',
+      `ledger ${path} is read-only`,
+      `make it writable (chmod u+w ${path}); meanwhile runs record to the fallback beside it, and \`npm run ledger -- import\` brings them in`,
+    )
+  const dir = dirname(path)
+  if (!isWritable(dir))
+    throw new LedgerFileError(
+      'LEDGER_READONLY',
+      `the folder of ledger ${path} is read-only (SQLite keeps the ledger's -wal and -shm files beside it)`,
+      `make it writable (chmod u+w ${dir}), or point CODEX_LEDGER at a file in a writable folder`,
+    )
+  const stuck: string[] = []
+  for (const side of [`${path}-wal`, `${path}-shm`]) {
+    if (!existsSync(side) || isWritable(side)) continue
+    try {
+      chmodSync(side, stat.mode & 0o666)
+    } catch {
+      // not ours to change: named below
+    }
+    if (!isWritable(side)) stuck.push(side)
+  }
+  if (stuck.length > 0)
+    throw new LedgerFileError(
+      'LEDGER_READONLY',
+      `ledger ${path} is writable but ${stuck.join(' and ')} ${stuck.length > 1 ? 'are' : 'is'} not (left by an open while the ledger was read-only)`,
+      `make ${stuck.length > 1 ? 'them' : 'it'} writable: chmod u+w ${stuck.join(' ')}`,
+    )
 }
 
 /** Builds a fresh ledger in a temp file and links it into place: first creator wins, no race. */
 function createRaceFree(path: string): void {
   mkdirSync(dirname(path), { recursive: true })
   const temp = `${path}.tmp-${randomUUID()}`
-  const db = new (requireOptional('better-sqlite3'))(temp)
   try {
-    initialise(db)
-    migrate(db, temp)
-  } finally {
-    db.close()
-  }
-  try {
+    const db = new (requireOptional('better-sqlite3'))(temp)
+    try {
+      initialise(db)
+      migrate(db, temp)
+    } finally {
+      db.close()
+    }
     linkSync(temp, path) // fails with EEXIST when another process created it first: theirs is as good
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
   } finally {
+    // Also when building it failed (disk full): no half-built temp files left behind.
     rmSync(temp, { force: true })
     rmSync(`${temp}-wal`, { force: true })
     rmSync(`${temp}-shm`, { force: true })

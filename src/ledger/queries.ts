@@ -18,14 +18,29 @@ export interface SessionSummary {
   projects_json: string | null
 }
 
-/** Newest sessions first. */
+/**
+ * Newest sessions first. A session closed without counts (aborted by the reaper, killed) gets
+ * them from the test results it stored; a session with none keeps blanks.
+ */
 export function listSessions(ledger: Ledger, options: { limit?: number; kind?: string } = {}): SessionSummary[] {
   const where = options.kind ? 'WHERE kind = ?' : ''
   const params: unknown[] = options.kind ? [options.kind] : []
   return ledger.all<SessionSummary>(
-    `SELECT id, kind, status, started_at, ended_at, duration_ms, git_sha, git_branch, tests_total, tests_passed,
-            tests_failed, tests_skipped, tests_todo, projects_json
-       FROM sessions ${where} ORDER BY started_at DESC, rowid DESC LIMIT ?`,
+    `WITH picked AS (
+       SELECT rowid AS row_number, * FROM sessions ${where} ORDER BY started_at DESC, rowid DESC LIMIT ?
+     ),
+     counted AS (
+       SELECT session_id, COUNT(*) AS total, SUM(state = 'passed') AS passed, SUM(state = 'failed') AS failed,
+              SUM(state = 'skipped') AS skipped, SUM(state = 'todo') AS todo
+         FROM test_results WHERE session_id IN (SELECT id FROM picked) GROUP BY session_id
+     )
+     SELECT p.id, p.kind, p.status, p.started_at, p.ended_at, p.duration_ms, p.git_sha, p.git_branch,
+            ${['total', 'passed', 'failed', 'skipped', 'todo']
+              .map((n) => `CASE WHEN p.tests_total IS NULL THEN c.${n} ELSE p.tests_${n} END AS tests_${n}`)
+              .join(', ')},
+            p.projects_json
+       FROM picked p LEFT JOIN counted c ON c.session_id = p.id
+      ORDER BY p.started_at DESC, p.row_number DESC`,
     ...params,
     options.limit ?? 20,
   )

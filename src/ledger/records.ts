@@ -47,5 +47,22 @@ export const UPSERT_KEYS: Partial<Record<LedgerTable, string>> = {
   commits: 'sha',
 }
 
+/**
+ * True for the append-only tables: their rows keep the writing record's `rid` in a `rid` column
+ * (unique), the id `ledger export` gives them. Keyed tables are identified by their key instead.
+ */
+export function carriesRid(table: LedgerTable): boolean {
+  return UPSERT_KEYS[table] === undefined
+}
+
+/** Columns limited to a set of values: the schema's CHECK constraints, for messages that name them. */
+export const ENUM_COLUMNS: Partial<Record<LedgerTable, Readonly<Record<string, readonly string[]>>>> = {
+  sessions: { status: ['running', 'passed', 'failed', 'interrupted', 'aborted'] },
+  test_results: { state: ['passed', 'failed', 'skipped', 'todo'] },
+  events: { role: ['system', 'tool', 'assistant'] },
+  gate_runs: { status: ['passed', 'failed', 'cached', 'skipped'] },
+  checkpoints: { status: ['writing', 'committed', 'deleted'] },
+}
+
 export type SessionStatus = 'running' | 'passed' | 'failed' | 'interrupted' | 'aborted'
 export type TestState = 'passed' | 'failed' | 'skipped' | 'todo'

@@ -39,7 +39,7 @@ describe('ledger fallback', () => {
     expect(readFileSync(join(dir, 'errors.ndjson'), 'utf8').trim().split('\n')).toHaveLength(2)
 
     const repaired = openLedger(join(dir, 'repaired.db'))
-    expect(importNdjson(repaired, fallback)).toEqual({ read: records.length, imported: records.length })
+    expect(importNdjson(repaired, fallback)).toEqual({ read: records.length, imported: records.length, torn: [] })
     const stored = new Map<string, unknown[]>()
     for (const r of exportRecords(repaired)) stored.set(r.table, [...(stored.get(r.table) ?? []), r.row])
     for (const [table, rows] of expectedRows(records)) {
@@ -51,7 +51,7 @@ describe('ledger fallback', () => {
     const session = repaired.get<{ status: string; tests_total: number }>('SELECT status, tests_total FROM sessions')
     expect(session).toEqual({ status: 'failed', tests_total: 7 })
 
-    expect(importNdjson(repaired, fallback)).toEqual({ read: records.length, imported: 0 })
+    expect(importNdjson(repaired, fallback)).toEqual({ read: records.length, imported: 0, torn: [] })
     expect(repaired.get('SELECT COUNT(*) AS n FROM test_results')).toEqual({ n: 8 })
     repaired.close()
   }, 90_000)

@@ -197,6 +197,21 @@ describe('npm run train (child process)', () => {
     }
   }, 120_000)
 
+  test('a broken ledger (not a SQLite database) is one warning naming it; the run still trains, exit 0', async () => {
+    const out = join(dir, 'broken-ledger-run')
+    const broken = join(dir, 'garbage.db')
+    writeFileSync(broken, 'not a database, but long enough to have a header..........................\n'.repeat(20))
+    const r = await runTrainCli(['--config', TINY, ...FAST, '--set', `out_dir=${out}`], broken)
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('completed: step 4')
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^warning: ledger ${broken} unavailable \\(ledger ${broken} is not a SQLite database .*\\); metrics go to metrics\\.ndjson only\n$`,
+      ),
+    )
+    expect(existsSync(join(out, 'metrics.ndjson'))).toBe(true)
+  }, 120_000)
+
   test('--max-steps stops and saves; --resume-from latest continues the same run folder', async () => {
     const out = join(dir, 'resume')
     const first = await runTrainCli(['--config', TINY, ...FAST, '--set', `out_dir=${out}`, '--max-steps', '3'], ledger)

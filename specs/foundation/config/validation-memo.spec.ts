@@ -99,5 +99,6 @@ describe('validateOnce()', () => {
     validateOnce(schema, { n: 1 }, check)
     expect(check).toHaveBeenCalledTimes(2)
     expect(validationMemoPath({})).toMatch(/\.codex\/validated-configs\.json$/)
+    expect(validationMemoPath({ CODEX_VALIDATION_MEMO: '' })).toBe(validationMemoPath({})) // empty means unset
   })
 })

@@ -5,6 +5,7 @@ import { redactValue, secretEnvValues } from '../../foundation/redact/redact.ts'
 import type { EventMeta } from '../../ledger/ledger-meta.ts'
 import { DEFAULT_LEDGER_PATH, resolveLedgerPath, sidecarPaths } from '../../ledger/ledger-path.ts'
 import { LedgerSink } from '../../ledger/ledger-sink.ts'
+import { newRecordId } from '../../ledger/record-id.ts'
 import type { LedgerRecord, LedgerRow, LedgerTable, SessionStatus } from '../../ledger/records.ts'
 import { type GitInfo, sessionStartRow } from '../../ledger/session-info.ts'
 import { findingRow } from '../reporter/to-ledger-rows.ts'
@@ -114,7 +115,7 @@ export class HookSession {
   }
 
   private record(table: LedgerTable, row: LedgerRow): LedgerRecord {
-    return { rid: randomUUID(), table, row: redactValue(row, this.envSecrets) }
+    return { rid: newRecordId(), table, row: redactValue(row, this.envSecrets) }
   }
 }
 

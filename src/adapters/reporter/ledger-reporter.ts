@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { constants as osConstants } from 'node:os'
 import { join, resolve } from 'node:path'
 import type {
   Reporter,
@@ -11,9 +12,11 @@ import type {
 } from 'vitest/node'
 import { errorMessage } from '../../foundation/errors/user-error.ts'
 import { redactValue, secretEnvValues } from '../../foundation/redact/redact.ts'
+import { envValue } from '../../foundation/settings/env-value.ts'
 import { appendErrorBlocks, type ErrorBlock } from '../../ledger/error-capture.ts'
 import { DEFAULT_LEDGER_PATH, resolveLedgerPath, sidecarPaths } from '../../ledger/ledger-path.ts'
 import { LedgerSink } from '../../ledger/ledger-sink.ts'
+import { newRecordId } from '../../ledger/record-id.ts'
 import type { LedgerRecord, LedgerRow, SessionStatus } from '../../ledger/records.ts'
 import { type GitInfo, gitInfoAsync, sessionStartRow } from '../../ledger/session-info.ts'
 import { CoverageRecorder } from '../vitest/coverage-recorder.ts'
@@ -57,6 +60,8 @@ export default class LedgerReporter implements Reporter {
   private readonly coverage = new CoverageRecorder()
   private readonly typecheck = new TypecheckTimer()
   private readonly onExit = (code: number) => this.finishOnExit(code)
+  /** SIGHUP (terminal closed) and SIGTERM end the process without Vitest's onTestRunEnd. */
+  private readonly onSignal = (signal: NodeJS.Signals) => this.interrupt(signal)
 
   constructor(options: LedgerReporterOptions = {}) {
     this.options = options
@@ -102,6 +107,7 @@ export default class LedgerReporter implements Reporter {
       const record = this.record('sessions', this.sessionRow)
       this.sink?.setPreamble([record])
       this.sink?.write([record])
+      for (const signal of CLOSING_SIGNALS) process.on(signal, this.onSignal)
     })
   }
 
@@ -159,8 +165,9 @@ export default class LedgerReporter implements Reporter {
             : 'passed'
       records.push(this.record('sessions', this.endRow(status)))
       this.sink?.write(records)
-      appendErrorBlocks(this.errorsPath, this.errorBlocks)
+      this.appendErrors()
     })
+    for (const signal of CLOSING_SIGNALS) process.off(signal, this.onSignal)
     await this.render(sessionId)
     this.sessionId = undefined
   }
@@ -169,20 +176,50 @@ export default class LedgerReporter implements Reporter {
     this.safely('mark timeout', () => this.sink?.write([this.record('sessions', this.endRow('aborted'))]))
   }
 
+  /**
+   * A closing signal mid-run, handled like Ctrl-C: the session ends `interrupted` with what was
+   * recorded so far, then the process exits as the signal would have (128 + its number), unless
+   * another listener (Vitest's own, for SIGTERM) takes care of that.
+   */
+  private interrupt(signal: NodeJS.Signals): void {
+    for (const s of CLOSING_SIGNALS) process.off(s, this.onSignal)
+    const code = 128 + (osConstants.signals[signal] ?? 0)
+    this.finishOnExit(code)
+    process.exitCode ??= code
+    if (process.listenerCount(signal) === 0) process.exit()
+  }
+
   /** Vitest may exit before onTestRunEnd (Ctrl-C, a crash); keep the session honest. */
   private finishOnExit(code: number): void {
     this.safely('close session on exit', () => {
       if (this.sessionId) {
-        const status: SessionStatus = code === 130 || code === 143 ? 'interrupted' : code === 0 ? 'passed' : 'failed'
+        const status: SessionStatus = INTERRUPTED_CODES.has(code) ? 'interrupted' : code === 0 ? 'passed' : 'failed'
         this.sink?.write([this.record('sessions', this.endRow(status))])
-        appendErrorBlocks(this.errorsPath, this.errorBlocks)
-        this.errorBlocks = []
+        this.appendErrors()
+        this.sessionId = undefined // closed: the exit that follows a signal writes nothing more
       } else if (code !== 0 && this.sessionRow && this.sessionRow.status === 'passed') {
         // Coverage thresholds are checked after onTestRunEnd and turn a passed run into exit 1.
         this.sink?.write([this.record('sessions', { ...this.sessionRow, status: 'failed' })])
       }
       this.sink?.close()
     })
+  }
+
+  /**
+   * Appends the run's error-capture blocks to the error log. They are in the records too (as
+   * `assistant` events), so a log that cannot be written loses nothing; where the ledger is
+   * already degraded (the same full or read-only folder) its one warning has said so.
+   */
+  private appendErrors(): void {
+    try {
+      appendErrorBlocks(this.errorsPath, this.errorBlocks)
+    } catch (error) {
+      if (!this.sink?.isDegraded)
+        this.warn(
+          `codex-gates: could not append to ${this.errorsPath} (${errorMessage(error)}); the questions are in the ledger`,
+        )
+    }
+    this.errorBlocks = []
   }
 
   private flushModule(testModule: TestModule): void {
@@ -243,12 +280,12 @@ export default class LedgerReporter implements Reporter {
   }
 
   private record(table: LedgerRecord['table'], row: LedgerRow): LedgerRecord {
-    return { rid: randomUUID(), table, row: redactValue(row, this.envSecrets) }
+    return { rid: newRecordId(), table, row: redactValue(row, this.envSecrets) }
   }
 
   private async render(sessionId: string): Promise<void> {
     const off = this.options.render === false || process.env.CODEX_REPORTS === '0'
-    const inSpec = process.env.CODEX_LEDGER_SPEC_GUARD === '1' && !process.env.CODEX_REPORTS_DIR
+    const inSpec = process.env.CODEX_LEDGER_SPEC_GUARD === '1' && !envValue('CODEX_REPORTS_DIR')
     if (off || inSpec || !this.sink || this.sink.isDegraded) return
     try {
       const { renderAfterRun } = await import('../../domain/report/render-after-run.ts')
@@ -256,7 +293,7 @@ export default class LedgerReporter implements Reporter {
         ledgerPath: this.sink.ledgerPath,
         sessionId,
         reportsDir:
-          process.env.CODEX_REPORTS_DIR || (this.vitest ? join(this.vitest.config.root, 'reports') : undefined),
+          envValue('CODEX_REPORTS_DIR') ?? (this.vitest ? join(this.vitest.config.root, 'reports') : undefined),
       })
       if (!result.ok) this.warn(`codex-gates: reports not rendered: ${result.error}`)
     } catch (error) {
@@ -281,8 +318,14 @@ export default class LedgerReporter implements Reporter {
 
 /** `<root>/.codex/session_logs.db` unless CODEX_LEDGER names another file. */
 function defaultLedgerIn(root: string): string | undefined {
-  return process.env.CODEX_LEDGER ? undefined : join(root, DEFAULT_LEDGER_PATH)
+  return envValue('CODEX_LEDGER') ? undefined : join(root, DEFAULT_LEDGER_PATH)
 }
+
+/** Signals that end a run early; SIGINT (Ctrl-C) is Vitest's to handle. */
+const CLOSING_SIGNALS = ['SIGHUP', 'SIGTERM'] as const
+
+/** Exit codes of a run ended by SIGHUP, SIGINT or SIGTERM (128 + the signal's number). */
+const INTERRUPTED_CODES = new Set([129, 130, 143])
 
 function emptyCounts(): Counts {
   return { total: 0, passed: 0, failed: 0, skipped: 0, todo: 0 }
@@ -298,11 +341,11 @@ function sessionStartRowFor(
   return sessionStartRow(
     {
       id,
-      kind: kind ?? process.env.CODEX_SESSION_KIND ?? 'vitest',
+      kind: kind ?? envValue('CODEX_SESSION_KIND') ?? 'vitest',
       command: vitest?.config.watch ? 'vitest watch' : 'vitest run',
       argv: process.argv.slice(2),
       projects,
-      parentId: process.env.CODEX_PARENT_SESSION ?? null,
+      parentId: envValue('CODEX_PARENT_SESSION') ?? null,
       cwd: vitest?.config.root,
     },
     git,

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto'
 import { redactValue } from '../../foundation/redact/redact.ts'
 import { type ErrorBlock, errorBlock, renderQuestion } from '../../ledger/error-capture.ts'
 import type { FindingMeta, LedgerMeta } from '../../ledger/ledger-meta.ts'
+import { newRecordId } from '../../ledger/record-id.ts'
 import type { LedgerRecord, LedgerRow, LedgerTable, TestState } from '../../ledger/records.ts'
 
 /** How many stack frames of each error are kept. */
@@ -34,7 +34,7 @@ export function caseToRecords(sessionId: string, c: CaseSnapshot, envSecrets: re
   const records: LedgerRecord[] = []
   const now = new Date().toISOString()
   const add = (table: LedgerTable, row: LedgerRow) =>
-    records.push({ rid: randomUUID(), table, row: redactValue(row, envSecrets) })
+    records.push({ rid: newRecordId(), table, row: redactValue(row, envSecrets) })
   const error = c.errors.length ? c.errors.map(formatError).join('\n\n') : null
 
   add('test_results', {

@@ -3,6 +3,7 @@ import { loadDatasetConfig } from '../../domain/data/dataset-config.ts'
 import { prepareDataset } from '../../domain/data/prepare-dataset.ts'
 import { parseArgs } from '../../foundation/cli/parse-args.ts'
 import { errorMessage, UserError } from '../../foundation/errors/user-error.ts'
+import { isLedgerFileError } from '../../ledger/ledger-error.ts'
 import { resolveLedgerPath } from '../../ledger/ledger-path.ts'
 import { openLedger } from '../../ledger/open-ledger.ts'
 import { sessionStartRow } from '../../ledger/session-info.ts'
@@ -88,7 +89,7 @@ export async function prepareCommand(
       ledger.close()
     }
   } catch (error) {
-    if (error instanceof UserError) throw error
+    if (error instanceof UserError && !isLedgerFileError(error)) throw error
     // The dataset is prepared; a ledger that cannot be written must not undo that.
     io.err(`warning: could not record the manifest in ${ledgerPath}: ${errorMessage(error)}\n`)
   }

@@ -6,6 +6,7 @@ import { DEFAULT_REPORTS_DIR, openReadonly, renderReport } from '../../domain/re
 import { durationFlag, intFlag, parseArgs } from '../../foundation/cli/parse-args.ts'
 import { UserError } from '../../foundation/errors/user-error.ts'
 import { writeFileAtomic } from '../../foundation/fs/write-file-atomic.ts'
+import { withLedgerErrorsSync } from '../../ledger/ledger-error.ts'
 import { resolveLedgerPath } from '../../ledger/ledger-path.ts'
 
 export const REPORT_HELP = `usage: npm run report -- [--session ID] [--since 7d] [options]
@@ -56,6 +57,15 @@ export function reportCommand(argv: string[], now: () => number = Date.now): num
     )
   }
   const ledgerPath = resolveLedgerPath(values.ledger)
+  // A ledger that is a directory, garbage, truncated or read-only: exit 2 naming it and the fix.
+  return withLedgerErrorsSync(ledgerPath, () => render(values, ledgerPath, now))
+}
+
+function render(
+  values: { since?: string; session?: string; keep?: string; out?: string },
+  ledgerPath: string,
+  now: () => number,
+): number {
   const reportsDir = values.out ?? DEFAULT_REPORTS_DIR
 
   if (values.since !== undefined) {

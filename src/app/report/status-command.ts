@@ -5,6 +5,7 @@ import { statusDocument } from '../../domain/report/status-document.ts'
 import { parseArgs } from '../../foundation/cli/parse-args.ts'
 import { UserError } from '../../foundation/errors/user-error.ts'
 import { writeFileAtomic } from '../../foundation/fs/write-file-atomic.ts'
+import { withLedgerErrorsSync } from '../../ledger/ledger-error.ts'
 import { resolveLedgerPath, sidecarPaths } from '../../ledger/ledger-path.ts'
 
 /** Where the status document goes by default. */
@@ -41,13 +42,15 @@ export function statusCommand(argv: string[]): number {
   }
   const ledgerPath = resolveLedgerPath(values.ledger)
   const out = values.out ?? STATUS_PATH
-  const ledger = openReadonly(ledgerPath)
-  let text: string
-  try {
-    text = statusDocument(ledger, { root: values.root ?? process.cwd(), errorsPath: sidecarPaths(ledgerPath).errors })
-  } finally {
-    ledger.close()
-  }
+  // A ledger that is a directory, garbage, truncated or read-only: exit 2 naming it and the fix.
+  const text = withLedgerErrorsSync(ledgerPath, () => {
+    const ledger = openReadonly(ledgerPath)
+    try {
+      return statusDocument(ledger, { root: values.root ?? process.cwd(), errorsPath: sidecarPaths(ledgerPath).errors })
+    } finally {
+      ledger.close()
+    }
+  })
   if (existsSync(out) && readFileSync(out, 'utf8') === text) {
     process.stdout.write(`${out} is up to date (no new sessions since it was written)\n`)
     return 0

@@ -17,6 +17,7 @@ import type { CliIo } from '../../foundation/cli/cli-io.ts'
 import { EXIT, isUserError } from '../../foundation/errors/user-error.ts'
 import { writeFileAtomic } from '../../foundation/fs/write-file-atomic.ts'
 import type { Ledger } from '../../ledger/ledger.ts'
+import { isLedgerFileError } from '../../ledger/ledger-error.ts'
 import { resolveLedgerPath } from '../../ledger/ledger-path.ts'
 import { openLedger } from '../../ledger/open-ledger.ts'
 import type { LedgerRow } from '../../ledger/records.ts'
@@ -232,13 +233,13 @@ export function unrankedCheckpointNote(config: {
 
 // --- internal ---
 
-/** Opens the ledger for a run; only usage errors stop the run, anything else degrades to no ledger. */
+/** Opens the ledger for a run; only usage errors stop the run, a broken ledger degrades to no ledger. */
 function openTrainLedger(io: CliIo): Ledger | undefined {
   const path = resolveLedgerPath()
   try {
     return openLedger(path)
   } catch (error) {
-    if (isUserError(error)) throw error
+    if (isUserError(error) && !isLedgerFileError(error)) throw error
     io.err(`warning: ledger ${path} unavailable (${(error as Error).message}); metrics go to metrics.ndjson only`)
     return undefined
   }

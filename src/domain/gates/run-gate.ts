@@ -4,6 +4,7 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { UserError } from '../../foundation/errors/user-error.ts'
 import { globMatcher } from '../../foundation/fs/glob.ts'
 import { writeFileAtomic } from '../../foundation/fs/write-file-atomic.ts'
+import { envValue } from '../../foundation/settings/env-value.ts'
 import type { ArtifactMeta, EventMeta } from '../../ledger/ledger-meta.ts'
 import { cacheKey } from './cache-key.ts'
 import { type Finding, sortFindings } from './finding.ts'
@@ -101,14 +102,17 @@ export async function runGate(name: GateName, options: GateRunOptions = {}): Pro
   const artifacts = [...(result.artifacts ?? [])]
   if (result.report)
     artifacts.push(
-      writeGateReport(result.report, options.reportsDir ?? env.CODEX_GATES_REPORTS ?? join(root, 'reports')),
+      writeGateReport(
+        result.report,
+        options.reportsDir ?? envValue('CODEX_GATES_REPORTS', env) ?? join(root, 'reports'),
+      ),
     )
   const failed = findings.some((f) => f.severity === 'error')
   const durationMs = elapsed()
   if (!failed && useCache && key) {
     storeCache(cachePath, name, {
       key,
-      session_id: env.CODEX_SESSION_ID ?? null,
+      session_id: envValue('CODEX_SESSION_ID', env) ?? null,
       at: new Date().toISOString(),
       duration_ms: durationMs,
       findings,

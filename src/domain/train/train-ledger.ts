@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto'
 import type { Ledger } from '../../ledger/ledger.ts'
+import { newRecordId } from '../../ledger/record-id.ts'
 import type { LedgerRecord, LedgerRow, SessionStatus } from '../../ledger/records.ts'
 import type { MetricRecord } from './metrics-log.ts'
 
-/** Status of a `training_runs` row. */
-export type RunStatus = 'running' | 'completed' | 'stopped' | 'interrupted' | 'failed'
+/** Status of a `training_runs` row; `aborted` is set by the ledger's reaper (the process was killed). */
+export type RunStatus = 'running' | 'completed' | 'stopped' | 'interrupted' | 'failed' | 'aborted'
 
 /**
  * A metric as the ledger stores it (MLflow's convention): NaN → value NULL with is_nan = 1;
@@ -24,7 +24,7 @@ export function metricRow(runId: string, record: MetricRecord): LedgerRow {
 
 /** `metricRow` wrapped as ledger records. */
 export function metricRecords(runId: string, records: readonly MetricRecord[]): LedgerRecord[] {
-  return records.map((r) => ({ rid: randomUUID(), table: 'metrics', row: metricRow(runId, r) }))
+  return records.map((r) => ({ rid: newRecordId(), table: 'metrics', row: metricRow(runId, r) }))
 }
 
 /** The session status a finished run maps to. */
@@ -32,6 +32,7 @@ export function sessionStatusOf(status: RunStatus): SessionStatus {
   if (status === 'completed' || status === 'stopped') return 'passed'
   if (status === 'interrupted') return 'interrupted'
   if (status === 'running') return 'running'
+  if (status === 'aborted') return 'aborted'
   return 'failed'
 }
 
@@ -63,7 +64,7 @@ export class TrainLedger {
   }
 
   row(table: LedgerRecord['table'], row: LedgerRow): void {
-    this.write([{ rid: randomUUID(), table, row }])
+    this.write([{ rid: newRecordId(), table, row }])
   }
 
   event(sessionId: string, level: 'info' | 'warn' | 'error', message: string, data?: unknown): void {

@@ -4,10 +4,11 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { PACKAGE_ROOT } from '../fs/package-root.ts'
 import { writeFileAtomic } from '../fs/write-file-atomic.ts'
+import { envValue } from '../settings/env-value.ts'
 
 /** Where passed validations are remembered (hashes only); `CODEX_VALIDATION_MEMO` overrides. */
 export function validationMemoPath(env: NodeJS.ProcessEnv = process.env): string {
-  return env.CODEX_VALIDATION_MEMO ?? join(PACKAGE_ROOT, '.codex', 'validated-configs.json')
+  return envValue('CODEX_VALIDATION_MEMO', env) ?? join(PACKAGE_ROOT, '.codex', 'validated-configs.json')
 }
 
 /** Keys kept: newest last; older ones drop out. */
