@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url'
 import type { TestProjectInlineConfiguration } from 'vitest/config'
 import { driftProjects } from './src/adapters/vitest/drift-projects.ts'
 import { gatesProject } from './src/adapters/vitest/gates-project.ts'
+import { envValue } from './src/foundation/settings/env-value.ts'
 
 const root = fileURLToPath(new URL('.', import.meta.url))
 
@@ -23,7 +24,8 @@ export const projects: TestProjectInlineConfiguration[] = [
   },
   // The gates project, as `codex-gates run` and withCodexGates define it; gates reuse passed config
   // validations like the CLIs do.
-  gatesProject(root.replace(/\/$/, ''), {
+  // GATES_ROOT (npm run gates -- --root DIR) picks the repository to gate; default this one.
+  gatesProject(envValue('GATES_ROOT') ?? root.replace(/\/$/, ''), {
     env: { ...specEnv, CODEX_VALIDATION_MEMO: `${root}.codex/validated-configs.json` },
   }),
   // Always defined: where no WebGPU adapter exists every test skips with the adapter error as its reason.

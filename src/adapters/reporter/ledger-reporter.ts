@@ -30,6 +30,11 @@ export interface LedgerReporterOptions {
   kind?: string
   /** Render reports/ after each run (default true; `CODEX_REPORTS=0` turns it off). */
   render?: boolean
+  /**
+   * Results already known before Vitest started (gates `codex-gates run` reused from the cache
+   * without running them), recorded in the run's session as if their tests had run.
+   */
+  preRecorded?: readonly CaseSnapshot[]
 }
 
 interface Counts {
@@ -106,7 +111,7 @@ export default class LedgerReporter implements Reporter {
       this.sessionRow = sessionStartRowFor(this.sessionId, this.options.kind, projects, this.vitest, git)
       const record = this.record('sessions', this.sessionRow)
       this.sink?.setPreamble([record])
-      this.sink?.write([record])
+      this.sink?.write([record, ...this.preRecordedRows(this.sessionId)])
       for (const signal of CLOSING_SIGNALS) process.on(signal, this.onSignal)
     })
   }
@@ -252,6 +257,18 @@ export default class LedgerReporter implements Reporter {
   private count(state: CaseSnapshot['state']): void {
     this.counts.total++
     this.counts[state]++
+  }
+
+  /** Rows of the pre-recorded cases, counted as this run's tests. */
+  private preRecordedRows(sessionId: string): LedgerRecord[] {
+    const records: LedgerRecord[] = []
+    for (const c of this.options.preRecorded ?? []) {
+      records.push(...caseToRecords(sessionId, c, this.envSecrets).records)
+      this.counts.total++
+      if (c.state === 'passed') this.counts.passed++
+      else if (c.state === 'skipped') this.counts.skipped++
+    }
+    return records
   }
 
   private endRow(status: SessionStatus): LedgerRow {

@@ -3,6 +3,7 @@ import { formatFinding } from '../../domain/gates/finding.ts'
 import type { GateName } from '../../domain/gates/gates-config.ts'
 import { runGate } from '../../domain/gates/run-gate.ts'
 import { recordToLedger } from '../../ledger/ledger-meta.ts'
+import { gateContext, gateRunMeta } from './gate-run-meta.ts'
 import { type GatesSetup, loadGatesSetup } from './gates-setup.ts'
 
 /**
@@ -18,7 +19,7 @@ export function defineGateSpec(name: GateName): void {
 
   test(name, { timeout }, async ({ task, skip }) => {
     const step = `gate ${name}`
-    const context = `GATES_ROOT=${root}; config=${config.path ?? '(defaults)'}; files=${config.files}`
+    const context = gateContext(root, config.path, config.files)
     let run: Awaited<ReturnType<typeof runGate>>
     try {
       run = await runGate(name, { root, config })
@@ -26,21 +27,7 @@ export function defineGateSpec(name: GateName): void {
       recordToLedger(task, { gate: { gate: name, status: 'failed' }, step, context })
       throw error
     }
-    recordToLedger(task, {
-      findings: run.findings,
-      events: run.events,
-      artifacts: run.artifacts,
-      gate: {
-        gate: name,
-        status: run.status,
-        cache_key: run.cacheKey,
-        cached_from: run.cachedFrom,
-        duration_ms: run.durationMs,
-        reason: run.reason,
-      },
-      step,
-      context: `${context}; scanned=${run.fileCount}${run.cacheKey ? `; cache_key=${run.cacheKey.slice(0, 16)}` : ''}`,
-    })
+    recordToLedger(task, gateRunMeta(run, context))
     if (run.status === 'skipped') {
       skip(run.reason ?? 'skipped')
       return

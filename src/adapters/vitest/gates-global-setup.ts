@@ -11,7 +11,8 @@ import { loadGatesSetup } from './gates-setup.ts'
  */
 export default function setup(project: TestProject): void {
   try {
-    project.provide('codexGates', loadGatesSetup())
+    // The project's env (GATES_ROOT from gatesProject) is the workers'; the main process must read it here.
+    project.provide('codexGates', loadGatesSetup({ ...process.env, ...project.config.env }))
   } catch (error) {
     process.stderr.write('\n')
     process.exit(reportError(error))

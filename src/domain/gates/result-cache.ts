@@ -1,6 +1,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { writeFileAtomic } from '../../foundation/fs/write-file-atomic.ts'
+import { envValue } from '../../foundation/settings/env-value.ts'
 import type { EventMeta } from '../../ledger/ledger-meta.ts'
 import { DEFAULT_LEDGER_PATH } from '../../ledger/ledger-path.ts'
 import type { Finding } from './finding.ts'
@@ -28,13 +29,15 @@ export const ENTRIES_PER_GATE = 8
 
 /**
  * The cache file: `CODEX_GATE_CACHE`, else `gate-cache.json` beside the ledger (`CODEX_LEDGER`'s
- * folder, default `.codex/`). It is a plain JSON file, never the ledger: gate workers must not
- * open the database.
+ * folder, default the gated root's `.codex/`). It is a plain JSON file, never the ledger: gate
+ * workers must not open the database.
  */
-export function gateCachePath(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.CODEX_GATE_CACHE) return resolve(env.CODEX_GATE_CACHE)
-  const ledger = env.CODEX_LEDGER && env.CODEX_LEDGER !== ':memory:' ? env.CODEX_LEDGER : DEFAULT_LEDGER_PATH
-  return join(dirname(resolve(ledger)), 'gate-cache.json')
+export function gateCachePath(env: NodeJS.ProcessEnv = process.env, root = '.'): string {
+  const explicit = envValue('CODEX_GATE_CACHE', env)
+  if (explicit) return resolve(explicit)
+  const ledger = envValue('CODEX_LEDGER', env)
+  const beside = ledger && ledger !== ':memory:' ? resolve(ledger) : resolve(root, DEFAULT_LEDGER_PATH)
+  return join(dirname(beside), 'gate-cache.json')
 }
 
 /** The entry for (gate, key), if a passed run left one. A corrupt file reads as empty. */

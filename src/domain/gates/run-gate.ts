@@ -53,6 +53,20 @@ export interface GateRun {
  * store when it passed → gaps report. Throws UserError for bad config or input.
  */
 export async function runGate(name: GateName, options: GateRunOptions = {}): Promise<GateRun> {
+  return (await gateRun(name, options, false)) as GateRun
+}
+
+/**
+ * A gate's result when it needs no scan: skipped (disabled, or its own skip reason) or reused
+ * from the result cache; undefined when it would have to run. What `codex-gates run` checks
+ * before it starts Vitest at all.
+ */
+export function cachedGateRun(name: GateName, options: GateRunOptions = {}): Promise<GateRun | undefined> {
+  return gateRun(name, options, true)
+}
+
+/** runGate and cachedGateRun: the one sequence, stopping before the scan when only a cached result will do. */
+async function gateRun(name: GateName, options: GateRunOptions, cacheOnly: boolean): Promise<GateRun | undefined> {
   const started = performance.now()
   const env = options.env ?? process.env
   const root = gatesRoot(env, options.root)
@@ -76,7 +90,7 @@ export async function runGate(name: GateName, options: GateRunOptions = {}): Pro
 
   const useCache =
     (options.useCache ?? env.CODEX_GATES_NO_CACHE !== '1') && gate.cacheInputs !== undefined && !options.files
-  const cachePath = options.cachePath ?? gateCachePath(env)
+  const cachePath = options.cachePath ?? gateCachePath(env, root)
   const key = gate.cacheInputs
     ? cacheKey(name, gateConfig, root, files, gate.cacheInputs(root, files, gateConfig as never))
     : undefined
@@ -97,6 +111,7 @@ export async function runGate(name: GateName, options: GateRunOptions = {}): Pro
     }
   }
 
+  if (cacheOnly) return undefined
   const result = await gate.scan(root, files, gateConfig as never)
   const findings = sortFindings(applySeverity(result.findings, (gateConfig as GateCommon).severity))
   const artifacts = [...(result.artifacts ?? [])]
