@@ -1,6 +1,7 @@
 import LedgerReporter from '../../adapters/reporter/ledger-reporter.ts'
 import { gatesProject } from '../../adapters/vitest/gates-project.ts'
-import { loadGatesConfig } from '../../domain/gates/gates-config.ts'
+import { gatesStage } from '../../adapters/vitest/gates-setup.ts'
+import { GATE_NAMES, loadGatesConfig } from '../../domain/gates/gates-config.ts'
 import { defineCommand } from '../../foundation/cli/define-command.ts'
 import { EXIT } from '../../foundation/errors/user-error.ts'
 import { gatedRoot } from './gated-root.ts'
@@ -17,6 +18,11 @@ export const runCommandDef = defineCommand({
       description: 'run gates whose inputs are unchanged instead of reusing their result',
     },
     gate: { type: 'string', multiple: true, valueName: 'name', description: 'run only this gate (repeatable)' },
+    stage: {
+      type: 'string',
+      valueName: 'stage',
+      description: 'which command gates and pre-commit hooks run: ci (default), push, commit or manual',
+    },
   },
   examples: ['', '--gate secrets --gate docs-links', '--root ../other-repo'],
   run: async ({ options, io }) => {
@@ -24,15 +30,26 @@ export const runCommandDef = defineCommand({
     loadGatesConfig(root, io.env) // a bad config is exit 2 before Vitest starts
     const env: Record<string, string> = { GATES_ROOT: root }
     if (options['no-cache']) env.CODEX_GATES_NO_CACHE = '1'
+    if (options.stage) env.CODEX_GATES_STAGE = gatesStage({ CODEX_GATES_STAGE: options.stage })
     const { node } = await loadVitest(root)
     const reporter = new LedgerReporter()
-    const filters = options.gate.map((g) => `${g}.gate.`)
+    // Built-in gates are files of their own; command gates and hooks are tests of commands.gate.
+    const builtIn = new Set<string>(GATE_NAMES)
+    const filters = [...new Set(options.gate.map((g) => (builtIn.has(g) ? `${g}.gate.` : 'commands.gate.')))]
+    const names = options.gate.map((g) => g.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
     const before = process.exitCode
     process.exitCode = undefined
     const vitest = await node.startVitest(
       'test',
       filters,
-      { root, config: false, watch: false, project: ['gates'], reporters: ['default', reporter] },
+      {
+        root,
+        config: false,
+        watch: false,
+        project: ['gates'],
+        reporters: ['default', reporter],
+        ...(names.length > 0 ? { testNamePattern: `^(?:${names.join('|')})$` } : {}),
+      },
       { test: { projects: [gatesProject(root, { env })] } },
     )
     await vitest?.close()
