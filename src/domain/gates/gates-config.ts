@@ -217,6 +217,14 @@ function configError(shown: string, errors: ErrorObject[]): UserError {
       `${close ? `did you mean "${close}"? ` : ''}allowed here: ${GATE_NAMES.join(', ')}; or make it a command gate with "run": ["tool", "arg"] (schema: configs/schemas/codex-gates.schema.json)`,
     )
   }
+  const badName = (first as { propertyName?: string }).propertyName
+  if (badName !== undefined && at === '/gates') {
+    return new UserError(
+      'GATES_CONFIG',
+      `${shown}: /gates/${badName} is not a valid gate name${more}`,
+      'name command gates with letters, digits, . _ : - (not starting with "pre-commit:", the names of .pre-commit-config.yaml hooks)',
+    )
+  }
   if (first.keyword === 'additionalProperties') {
     const key = String((first.params as { additionalProperty: string }).additionalProperty)
     const allowed = allowedKeys(first)
