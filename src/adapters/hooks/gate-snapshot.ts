@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { ConfigGateRun } from '../../domain/gates/config-gate-run.ts'
-import { type ConfigGateEntry, configGates, runConfigGates } from '../../domain/gates/config-gates.ts'
+import type { ConfigGateEntry } from '../../domain/gates/config-gates.ts'
 import { CONFIG_FILES, type GateCommon, type GatesConfig } from '../../domain/gates/gates-config.ts'
 import { globMatcher } from '../../foundation/fs/glob.ts'
 import type { GitOptions } from './git.ts'
@@ -110,19 +110,27 @@ export async function gateSnapshot(options: GateSnapshotOptions): Promise<GateSn
     }
     // Gates from configuration (command gates with the commit stage, .pre-commit-config.yaml hooks):
     // only the staged files are their inputs; a tool that runs needs the whole staged tree around them.
-    if (config.preCommit.config !== '.pre-commit-config.yaml' && !first.has(config.preCommit.config)) {
+    // Their code is loaded only when the repository declares some: most commits never pay for it.
+    const hasPreCommit = config.preCommit.enabled && snapshot.entries.has(config.preCommit.config)
+    if (hasPreCommit && !first.has(config.preCommit.config)) {
       await materialize(snapshot, [config.preCommit.config], dir, options.git)
     }
-    const declared = configGates({
-      root: dir,
-      repoRoot: options.git.cwd,
-      config,
-      stage: 'commit',
-      paths: changed.filter((p) => !excludedEverywhere(p)),
-      env,
-      useCache: false,
-      executableOf: (p) => snapshot.entries.get(p)?.mode === '100755',
-    })
+    const declaring =
+      Object.keys(config.commands).length > 0 || hasPreCommit
+        ? await import('../../domain/gates/config-gates.ts')
+        : undefined
+    const declared: ConfigGateEntry[] = declaring
+      ? declaring.configGates({
+          root: dir,
+          repoRoot: options.git.cwd,
+          config,
+          stage: 'commit',
+          paths: changed.filter((p) => !excludedEverywhere(p)),
+          env,
+          useCache: false,
+          executableOf: (p) => snapshot.entries.get(p)?.mode === '100755',
+        })
+      : []
     const skippedByName = new Set(skip.unknown.map((u) => u.name))
     const toRun: ConfigGateEntry[] = []
     for (const entry of declared) {
@@ -150,7 +158,7 @@ export async function gateSnapshot(options: GateSnapshotOptions): Promise<GateSn
     const [lintOutcome, gateOutcomes, declaredRuns] = await Promise.all([
       lint ? runLint(lint, dir, config, options) : undefined,
       gates.length > 0 ? runner.run(dir, gates, options.signal) : [],
-      runConfigGates(toRun, options.signal),
+      declaring && toRun.length > 0 ? declaring.runConfigGates(toRun, options.signal) : [],
     ])
     for (const o of [...(lintOutcome ? [lintOutcome] : []), ...gateOutcomes]) decided.set(o.name, o)
     const fixes = new Map<string, Uint8Array>()

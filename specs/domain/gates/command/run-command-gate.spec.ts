@@ -110,7 +110,7 @@ describe('runCommandGate()', () => {
       chmodSync(tool, 0o755)
     }
     install('1.0')
-    const env = { ...process.env, PATH: `${bin}:${process.env.PATH}` }
+    const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${bin}:${process.env.PATH}` }
     const config = gate({
       run: ['fixme-lint'],
       files: ['src/data.py'],
