@@ -11,7 +11,7 @@ const LINT = readFileSync(join(import.meta.dirname, '../../fixtures/command-gate
 
 describe('pre-commit hook: command gates', () => {
   test(
-    'a commit-stage command gate sees only staged files, as staged; a FIXME staged in a new file refuses the commit',
+    'a commit-stage command gate sees only staged files, as staged; a breakpoint() staged in a new file refuses the commit',
     () => {
       const repo = hookRepo()
       repo.write('tools/lint-lines.mjs', LINT)
@@ -19,7 +19,7 @@ describe('pre-commit hook: command gates', () => {
         'codex-gates.json',
         `${JSON.stringify({
           gates: {
-            fixme: {
+            breakpoints: {
               run: ['node', 'tools/lint-lines.mjs'],
               files: ['*.py'],
               pass_filenames: true,
@@ -32,30 +32,32 @@ describe('pre-commit hook: command gates', () => {
         })}\n`,
       )
       repo.write('a.py', 'a = 1\n')
-      repo.write('old.py', 'x = 1  # FIXME committed long ago\n')
+      repo.write('old.py', 'x = 1\nbreakpoint()  # committed long ago\n')
       repo.git(['add', '.'])
       expect(repo.git(['commit', '--no-verify', '-m', 'seed']).code).toBe(0)
 
-      // old.py holds a FIXME but is not staged; a.py is staged clean and has a FIXME in the work tree only.
+      // old.py calls breakpoint() but is not staged; a.py is staged clean and calls it in the work tree only.
       repo.write('a.py', 'a = 2\n')
       repo.git(['add', 'a.py'])
-      repo.write('a.py', 'a = 2  # FIXME not staged\n')
+      repo.write('a.py', 'a = 2\nbreakpoint()  # not staged\n')
       const clean = repo.git(['commit', '-m', 'clean staged content'])
       expect(clean.code, clean.output).toBe(0)
-      expect(clean.stderr).toMatch(/fixme \d+ms ✓/)
+      expect(clean.stderr).toMatch(/breakpoints \d+ms ✓/)
       const [passed] = repo.rows<{ gate: string; status: string }>(
-        "SELECT gate, status FROM gate_runs WHERE gate = 'fixme' ORDER BY rowid DESC LIMIT 1",
+        "SELECT gate, status FROM gate_runs WHERE gate = 'breakpoints' ORDER BY rowid DESC LIMIT 1",
       )
-      expect(passed).toEqual({ gate: 'fixme', status: 'passed' })
-      const events = repo.rows<{ data_json: string }>("SELECT data_json FROM events WHERE message LIKE 'step fixme %'")
+      expect(passed).toEqual({ gate: 'breakpoints', status: 'passed' })
+      const events = repo.rows<{ data_json: string }>(
+        "SELECT data_json FROM events WHERE message LIKE 'step breakpoints %'",
+      )
       expect(JSON.parse(events.at(-1)?.data_json ?? '{}')).toMatchObject({ files: 1, status: 'passed' })
 
-      repo.write('new.py', 'y = 1  # FIXME staged\n')
+      repo.write('new.py', 'y = 1\nbreakpoint()\n')
       repo.git(['add', 'new.py'])
       const before = repoState(repo, ['a.py', 'new.py'])
-      const refused = repo.git(['commit', '-m', 'fixme staged'])
+      const refused = repo.git(['commit', '-m', 'breakpoint staged'])
       expect(refused.code).not.toBe(0)
-      expect(refused.stderr).toContain('fixme new.py:1 no-fixme: FIXME left in the code (col 10)')
+      expect(refused.stderr).toContain('breakpoints new.py:2 no-breakpoint: breakpoint() left in the code (col 1)')
       expect(refused.stderr).not.toContain('old.py')
       expect(refused.stderr).not.toContain('a.py:1')
       expect(refused.stderr).toContain('commit refused')
@@ -68,7 +70,7 @@ describe('pre-commit hook: command gates', () => {
         new Set(['skipped: runs at push, ci, manual, not commit (gates.push-only.stages)']),
       )
 
-      const skipped = repo.git(['commit', '-m', 'skip it'], { SKIP: 'fixme,placeholders' })
+      const skipped = repo.git(['commit', '-m', 'skip it'], { SKIP: 'breakpoints' })
       expect(skipped.code, skipped.output).toBe(0)
       expect(skipped.stderr).not.toContain('SKIP names no step')
     },

@@ -58,14 +58,14 @@ describe('gates/commands.gate.ts', () => {
   test('command gates run side by side, findings at file:line, a missing tool skips, a smoke run lands in metrics', async () => {
     const root = tempRepo(
       {
-        'src/model.py': 'def forward(x):\n    return x  # FIXME: add the layers\n',
+        'src/model.py': 'def forward(x):\n    breakpoint()\n    return x\n',
         'train.py': readFileSync(join(FIXTURES, 'command-gates', 'smoke', 'train.py'), 'utf8'),
         'codex-gates.json': {
           gates: {
             'slow-a': { run: ['node', 'tools/slow.mjs', String(SLOW_MS)] },
             'slow-b': { run: ['node', 'tools/slow.mjs', String(SLOW_MS)] },
             'slow-c': { run: `node tools/slow.mjs ${SLOW_MS}` },
-            fixme: {
+            breakpoints: {
               run: ['node', 'tools/lint-lines.mjs'],
               files: ['*.py'],
               pass_filenames: true,
@@ -89,15 +89,15 @@ describe('gates/commands.gate.ts', () => {
     const dir = tempDir('commands-gate-')
     const run = await runCommandsGateFile(root, dir)
     expect(run.code, run.output).toBe(1)
-    expect(run.output).toContain('fixme src/model.py:2 no-fixme: FIXME left in the code (col 17)')
+    expect(run.output).toContain('breakpoints src/model.py:2 no-breakpoint: breakpoint() left in the code (col 5)')
 
     const gates = rows<{ gate: string; status: string; duration_ms: number; reason: string | null }>(
       dir,
       'SELECT gate, status, duration_ms, reason FROM gate_runs ORDER BY gate',
     )
     const byGate = Object.fromEntries(gates.map((g) => [g.gate, g]))
-    expect(Object.keys(byGate)).toEqual(['fixme', 'mypy', 'slow-a', 'slow-b', 'slow-c', 'smoke-cpu'])
-    expect(byGate.fixme?.status).toBe('failed')
+    expect(Object.keys(byGate)).toEqual(['breakpoints', 'mypy', 'slow-a', 'slow-b', 'slow-c', 'smoke-cpu'])
+    expect(byGate.breakpoints?.status).toBe('failed')
     expect(byGate.mypy).toMatchObject({
       status: 'skipped',
       reason:
@@ -116,9 +116,9 @@ describe('gates/commands.gate.ts', () => {
       dir,
       'SELECT gate, file, line, rule FROM findings',
     )
-    expect(findings).toEqual([{ gate: 'fixme', file: 'src/model.py', line: 2, rule: 'no-fixme' }])
+    expect(findings).toEqual([{ gate: 'breakpoints', file: 'src/model.py', line: 2, rule: 'no-breakpoint' }])
     const logs = rows<{ path: string }>(dir, "SELECT path FROM artifacts WHERE kind = 'command-log' ORDER BY path")
-    expect(logs.map((l) => l.path.split('/').pop())).toContain('fixme.log')
+    expect(logs.map((l) => l.path.split('/').pop())).toContain('breakpoints.log')
 
     if (!hasPython) {
       expect(byGate['smoke-cpu']?.reason).toMatch(/^python3 is not installed/)

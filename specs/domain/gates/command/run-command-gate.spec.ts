@@ -22,9 +22,9 @@ const gate = (over: Partial<CommandGateConfig> & Pick<CommandGateConfig, 'run'>)
 /** A repository with the fixture tools under tools/ and a few Python files. */
 function repo(files: Record<string, string> = {}) {
   const root = tempRepo({
-    'src/model.py': 'def forward(x):\n    return x  # FIXME: add the layers\n',
+    'src/model.py': 'def forward(x):\n    breakpoint()\n    return x\n',
     'src/data.py': 'def load():\n    return []\n',
-    'docs/notes.md': 'FIXME in prose is not code\n',
+    'docs/notes.md': 'breakpoint() in prose is not code\n',
     ...files,
   })
   mkdirSync(join(root, 'tools'))
@@ -71,21 +71,21 @@ describe('runCommandGate()', () => {
     const { options } = repo()
     const selection = { files: ['*.py'], pass_filenames: true }
     const lines = await runCommandGate(
-      'fixme',
+      'breakpoints',
       gate({ run: ['node', 'tools/lint-lines.mjs'], format: 'lines', pattern: 'mypy', ...selection }),
       options(),
     )
     expect(lines.status).toBe('failed')
     expect(lines.fileCount).toBe(2)
     expect(lines.findings.map((f) => [f.gate, f.file, f.line, f.rule, f.severity, f.message])).toEqual([
-      ['fixme', 'src/model.py', 2, 'no-fixme', 'error', 'FIXME left in the code (col 17)'],
+      ['breakpoints', 'src/model.py', 2, 'no-breakpoint', 'error', 'breakpoint() left in the code (col 5)'],
     ])
     expect(lines.findings[0]?.remediation).toBe(
-      'fix what `node tools/lint-lines.mjs` reports (rule no-fixme), then run it again',
+      'fix what `node tools/lint-lines.mjs` reports (rule no-breakpoint), then run it again',
     )
 
     const sarif = await runCommandGate(
-      'fixme-sarif',
+      'breakpoints-sarif',
       gate({ run: ['node', 'tools/lint-sarif.mjs'], format: 'sarif', ...selection }),
       options(),
     )
@@ -101,18 +101,18 @@ describe('runCommandGate()', () => {
   test('a passed run is cached; a changed input, env, command or tool version runs it again', async () => {
     const { root, options } = repo()
     const bin = tempDir('command-gate-bin-')
-    const tool = join(bin, 'fixme-lint')
+    const tool = join(bin, 'bp-lint')
     const install = (version: string) => {
       writeFileSync(
         tool,
-        `#!/bin/sh\n[ "$1" = --version ] && { echo "fixme-lint ${version}"; exit 0; }\nexec node ${join(root, 'tools/lint-lines.mjs')} "$@"\n`,
+        `#!/bin/sh\n[ "$1" = --version ] && { echo "bp-lint ${version}"; exit 0; }\nexec node ${join(root, 'tools/lint-lines.mjs')} "$@"\n`,
       )
       chmodSync(tool, 0o755)
     }
     install('1.0')
     const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${bin}:${process.env.PATH}` }
     const config = gate({
-      run: ['fixme-lint'],
+      run: ['bp-lint'],
       files: ['src/data.py'],
       pass_filenames: true,
       format: 'lines',
@@ -120,7 +120,7 @@ describe('runCommandGate()', () => {
     })
     const statuses: string[] = []
     const run = async (c = config, e = env) => {
-      const r = await runCommandGate('fixme', c, options({ env: e }))
+      const r = await runCommandGate('breakpoints', c, options({ env: e }))
       statuses.push(r.status)
       return r
     }
@@ -130,7 +130,7 @@ describe('runCommandGate()', () => {
     await run()
     writeFileSync(join(root, 'src/data.py'), 'def load():\n    return [1]\n')
     await run()
-    await run(config, { ...env, FIXME_STRICT: '1' })
+    await run(config, { ...env, BP_STRICT: '1' })
     await run({ ...config, env: { LEVEL: '2' } })
     install('1.1-with-a-longer-version')
     await run()
@@ -147,8 +147,8 @@ describe('runCommandGate()', () => {
       format: 'lines',
       pattern: 'mypy',
     })
-    expect((await runCommandGate('fixme', config, options())).status).toBe('failed')
-    expect((await runCommandGate('fixme', config, options())).status).toBe('failed')
+    expect((await runCommandGate('breakpoints', config, options())).status).toBe('failed')
+    expect((await runCommandGate('breakpoints', config, options())).status).toBe('failed')
   })
 
   test('a shell string gets the files as separate words, spaces and all; a timeout kills the whole process group', async () => {
