@@ -119,6 +119,7 @@ export async function gateSnapshot(options: GateSnapshotOptions): Promise<GateSn
       Object.keys(config.commands).length > 0 || hasPreCommit
         ? await import('../../domain/gates/config-gates.ts')
         : undefined
+    if (declaring) mark('declared gates loaded')
     const declared: ConfigGateEntry[] = declaring
       ? declaring.configGates({
           root: dir,
@@ -131,6 +132,7 @@ export async function gateSnapshot(options: GateSnapshotOptions): Promise<GateSn
           executableOf: (p) => snapshot.entries.get(p)?.mode === '100755',
         })
       : []
+    if (declaring) mark('declared gates planned')
     const skippedByName = new Set(skip.unknown.map((u) => u.name))
     const toRun: ConfigGateEntry[] = []
     for (const entry of declared) {

@@ -1,7 +1,6 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path'
 import { redactText } from '../../../foundation/redact/redact.ts'
 import { type Finding, makeFinding } from '../finding.ts'
-import { applySeverity } from '../run-gate.ts'
 import type { CommandGateConfig } from './command-config.ts'
 import type { Diagnostic } from './parse/diagnostic.ts'
 
@@ -42,7 +41,15 @@ export function diagnosticFindings(
       }),
     )
   }
-  return typeof severity === 'string' ? findings : applySeverity(findings, severity)
+  if (typeof severity === 'string') return findings
+  // Per-rule overrides, as the built-in gates take them (run-gate's applySeverity, not imported:
+  // the hook loads this module and must not pull in the gate registry).
+  const out: Finding[] = []
+  for (const f of findings) {
+    const o = severity[f.rule]
+    if (o !== 'off') out.push(o ? { ...f, severity: o } : f)
+  }
+  return out
 }
 
 /** A finding about the run itself (exit code, timeout, missing tool); the message is redacted (it may quote output). */

@@ -6,7 +6,6 @@ import { runCommandGate } from '../command/run-command-gate.ts'
 import { type ConfigGateRun, skippedRun } from '../config-gate-run.ts'
 import { type Finding, makeFinding, sortFindings } from '../finding.ts'
 import type { GateConfig } from '../gates-config.ts'
-import { scanSecrets } from '../secrets/secrets.ts'
 import type { GitFacts, HookFile, HookOutcome } from './hook-types.ts'
 import type { PreCommitGate } from './plan-pre-commit-gates.ts'
 import { runNativeHook } from './run-native-hook.ts'
@@ -49,6 +48,8 @@ export async function runPreCommitGate(gate: PreCommitGate, options: PreCommitRu
   const where = hookWhere(gate)
   if (gate.secrets) {
     const baseline = baselineArg(plan.hook.args)
+    // Loaded only for detect-secrets hooks: the commit hook pays for the secret rules only when used.
+    const { scanSecrets } = await import('../secrets/secrets.ts')
     const scanned = scanSecrets(options.root, plan.files, {
       ...options.secrets,
       detect_secrets_baseline: baseline ?? '',
