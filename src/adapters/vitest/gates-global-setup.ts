@@ -11,7 +11,9 @@ import { loadGatesSetup } from './gates-setup.ts'
  */
 export default function setup(project: TestProject): void {
   try {
-    project.provide('codexGates', loadGatesSetup())
+    // The process's environment, and where it is silent the project's `env` (what `codex-gates run`
+    // sets: GATES_ROOT for --root, CODEX_GATES_STAGE for --stage).
+    project.provide('codexGates', loadGatesSetup({ ...project.config.env, ...process.env }))
   } catch (error) {
     process.stderr.write('\n')
     process.exit(reportError(error))

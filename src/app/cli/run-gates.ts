@@ -1,9 +1,9 @@
 import LedgerReporter from '../../adapters/reporter/ledger-reporter.ts'
 import { gatesProject } from '../../adapters/vitest/gates-project.ts'
-import { gatesStage } from '../../adapters/vitest/gates-setup.ts'
+import { GATE_STAGES } from '../../domain/gates/command/command-config.ts'
 import { GATE_NAMES, loadGatesConfig } from '../../domain/gates/gates-config.ts'
 import { defineCommand } from '../../foundation/cli/define-command.ts'
-import { EXIT } from '../../foundation/errors/user-error.ts'
+import { EXIT, UserError } from '../../foundation/errors/user-error.ts'
 import { gatedRoot } from './gated-root.ts'
 import { loadVitest } from './load-vitest.ts'
 
@@ -30,7 +30,12 @@ export const runCommandDef = defineCommand({
     loadGatesConfig(root, io.env) // a bad config is exit 2 before Vitest starts
     const env: Record<string, string> = { GATES_ROOT: root }
     if (options['no-cache']) env.CODEX_GATES_NO_CACHE = '1'
-    if (options.stage) env.CODEX_GATES_STAGE = gatesStage({ CODEX_GATES_STAGE: options.stage })
+    if (options.stage !== undefined) {
+      if (!(GATE_STAGES as readonly string[]).includes(options.stage)) {
+        throw new UserError('BAD_FLAG', `--stage ${options.stage}: not a stage`, `use one of ${GATE_STAGES.join(', ')}`)
+      }
+      env.CODEX_GATES_STAGE = options.stage
+    }
     const { node } = await loadVitest(root)
     const reporter = new LedgerReporter()
     // Built-in gates are files of their own; command gates and hooks are tests of commands.gate.
