@@ -144,4 +144,18 @@ describe('configGates()', () => {
       after.map(() => ['skipped', 'fail_fast: pre-commit:trailing-whitespace failed first']),
     )
   })
+
+  test('a broken .pre-commit-config.yaml is one failing gate naming the file and line; command gates still run', async () => {
+    const root = seeds({
+      '.pre-commit-config.yaml': 'repos:\n  - repo: local\n    hooks:\n      - id: x\n        language: nope\n',
+    })
+    const results = await run(root, { gates: { ok: { run: ['true'] } } })
+    expect(results.map((r) => [r.gate, r.status])).toEqual([
+      ['ok', 'passed'],
+      ['pre-commit', 'failed'],
+    ])
+    const [finding] = results[1]?.findings ?? []
+    expect([finding?.file, finding?.line, finding?.rule]).toEqual(['.pre-commit-config.yaml', 5, 'pre-commit-config'])
+    expect(finding?.message).toContain('"nope" is not a pre-commit language')
+  })
 })

@@ -1,10 +1,12 @@
 import { delimiter, join } from 'node:path'
+import { isUserError, type UserError } from '../../foundation/errors/user-error.ts'
 import { globMatcher } from '../../foundation/fs/glob.ts'
 import type { GateStage } from './command/command-config.ts'
 import { findTool } from './command/find-tool.ts'
 import { pathTagsOf } from './command/path-tags.ts'
 import { runCommandGate } from './command/run-command-gate.ts'
-import type { ConfigGateRun } from './config-gate-run.ts'
+import { type ConfigGateRun, skippedRun } from './config-gate-run.ts'
+import { makeFinding } from './finding.ts'
 import type { GatesConfig } from './gates-config.ts'
 import { gitFacts } from './pre-commit/git-facts.ts'
 import type { GitFacts } from './pre-commit/hook-types.ts'
@@ -82,14 +84,22 @@ export function configGates(input: ConfigGatesInput): ConfigGateEntry[] {
     run: (signal) => runCommandGate(name, config, { ...common, paths, tagsOf, signal }),
   }))
   const searchPath = [join(repoRoot, 'node_modules', '.bin'), env.PATH].filter(Boolean).join(delimiter)
-  const source = planPreCommitGates({
-    root,
-    setting: input.config.preCommit,
-    paths,
-    tagsOf,
-    stage: input.stage,
-    onPath: (tool) => findTool(tool, root, searchPath) !== undefined,
-  })
+  let source: ReturnType<typeof planPreCommitGates>
+  try {
+    source = planPreCommitGates({
+      root,
+      setting: input.config.preCommit,
+      paths,
+      tagsOf,
+      stage: input.stage,
+      onPath: (tool) => findTool(tool, root, searchPath) !== undefined,
+    })
+  } catch (error) {
+    // A broken .pre-commit-config.yaml is one failing gate saying where, not a crash of the others.
+    if (!isUserError(error)) throw error
+    entries.push(brokenConfigEntry(input.config.preCommit.config, error))
+    return entries
+  }
   if (!source) return entries
   let facts: GitFacts | undefined
   const nativeIds = source.gates.filter((g) => g.plan.kind === 'native').map((g) => g.hook.id)
@@ -157,6 +167,35 @@ export async function runConfigGates(
 }
 
 // --- internal ---
+
+function brokenConfigEntry(file: string, error: UserError): ConfigGateEntry {
+  const at = /^([^:\s]+):(\d+):/.exec(error.message)
+  const finding = makeFinding({
+    gate: 'pre-commit',
+    rule: error.code,
+    severity: 'error',
+    file: at?.[1] ?? file,
+    line: at ? Number(at[2]) : null,
+    message: error.message,
+    remediation: error.hint ?? `fix ${file}`,
+  })
+  return {
+    name: 'pre-commit',
+    source: 'pre-commit',
+    serial: false,
+    ordered: false,
+    stopsOnFailure: false,
+    needsTree: false,
+    support: [],
+    timeoutMs: 10_000,
+    run: async () => ({
+      ...skippedRun('pre-commit', error.message),
+      status: 'failed',
+      reason: undefined,
+      findings: [finding],
+    }),
+  }
+}
 
 function baselineFiles(args: readonly string[]): string[] {
   const i = args.indexOf('--baseline')
