@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { GATE_NAMES } from '../../domain/gates/gates-config.ts'
 import { PACKAGE_ROOT } from '../../domain/gates/repo-files.ts'
@@ -60,9 +60,11 @@ export async function precommitBench(argv: string[]): Promise<BenchResult> {
       'pre-commit hook': [],
       'codex-gates hook': [],
     }
+    const cpu: Record<string, number[]> = {}
     const record = (key: string, t: Timed) => {
       if (t.code > 1) throw new Error(`BUG: ${key} exited ${t.code}:\n${t.output.slice(-4000)}`)
       samples[key]?.push(t.ms)
+      cpu[key] = [...(cpu[key] ?? []), t.cpuMs]
     }
     // Whole-repository runs. Cold: caches that do not exist yet (pre-commit's store and
     // environments; codex-gates' result cache and Vitest's module cache). Warm: the same again.
@@ -92,11 +94,14 @@ export async function precommitBench(argv: string[]): Promise<BenchResult> {
     }
 
     const med = (key: string) => Math.round(median(samples[key] ?? []))
+    const cpuMed = (key: string) => Math.round(median(cpu[key] ?? []))
     const row = (what: string, pre: string, ours: string): BenchRow => ({
       run: what,
       'pre-commit median ms': med(pre),
       'codex-gates median ms': med(ours),
       'ratio (pre-commit / codex-gates)': round(med(pre) / med(ours)),
+      'pre-commit CPU ms': cpuMed(pre),
+      'codex-gates CPU ms': cpuMed(ours),
     })
     const rows = [
       row(`--all-files, cold (${size} files)`, 'pre-commit cold', 'codex-gates cold'),
@@ -126,9 +131,13 @@ export async function precommitBench(argv: string[]): Promise<BenchResult> {
         `one .pre-commit-config.yaml: ${HOOKS.length} pygrep hooks (pre-commit-hooks' checks) and 2 local system hooks (python3 scripts); codex-gates.json turns its ${GATE_NAMES.length} built-in gates off`,
         'cold: fresh PRE_COMMIT_HOME for pre-commit; fresh result cache for codex-gates (its Vitest module cache under node_modules/ removed too)',
         'codex-gates hook: node .husky/launch.mjs pre-commit (the bundled runner) on the staged snapshot; pre-commit hook: `pre-commit run` (staged files)',
-        'figures from a shared machine; compare ratios within one run',
+        `figures from a shared machine (load average ${loadavg()
+          .map((l) => l.toFixed(1))
+          .join(
+            ' ',
+          )} at the end, ${availableParallelism()} CPUs): compare ratios within one run; CPU ms = user + system of the process tree (GNU time), less sensitive to neighbours than wall time`,
       ],
-      extra: { samples, size, runner: runner.label },
+      extra: { samples, cpu, size, runner: runner.label, loadavg: loadavg() },
     }
   } finally {
     if (values.keep) process.stderr.write(`bench precommit: kept ${work} (fixture in repo/)\n`)
@@ -240,21 +249,36 @@ function fixtureRepository(repo: string, size: number): string {
 
 interface Timed {
   ms: number
+  /** User + system CPU ms of the process and its children (NaN without GNU time). */
+  cpuMs: number
   code: number
   output: string
 }
 
 function timed(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Timed {
+  // CPU time (user + system, children included) through GNU time where it exists: on a loaded
+  // machine wall time swings with the neighbours, the work done does not.
+  const cpuFile = join(dirname(cwd), 'cpu.txt')
+  const [program, ...rest] = TIME_BIN ? [TIME_BIN, '-f', '%U %S', '-o', cpuFile, command, ...args] : [command, ...args]
   const started = performance.now()
-  const r = spawnSync(command, args, {
+  const r = spawnSync(program as string, rest, {
     cwd,
     env,
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
     stdio: ['ignore', 'pipe', 'pipe'],
   })
-  return { ms: performance.now() - started, code: r.status ?? 128, output: `${r.stdout ?? ''}${r.stderr ?? ''}` }
+  const ms = performance.now() - started
+  let cpuMs = Number.NaN
+  if (TIME_BIN) {
+    const [user, sys] = readFileSync(cpuFile, 'utf8').trim().split('\n').at(-1)?.split(' ').map(Number) ?? []
+    cpuMs = ((user ?? Number.NaN) + (sys ?? Number.NaN)) * 1000
+  }
+  return { ms, cpuMs, code: r.status ?? 128, output: `${r.stdout ?? ''}${r.stderr ?? ''}` }
 }
+
+/** GNU time, for CPU time; absent (macOS' BSD time lacks -f), only wall time is reported. */
+const TIME_BIN = ['/usr/bin/time'].find((p) => spawnSync(p, ['-f', '%U', 'true']).status === 0)
 
 function preCommitAll(repo: string, env: NodeJS.ProcessEnv): Timed {
   return timed('pre-commit', ['run', '--all-files', '--color', 'never'], repo, env)
