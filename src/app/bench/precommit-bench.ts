@@ -66,12 +66,11 @@ export async function precommitBench(argv: string[]): Promise<BenchResult> {
       samples[key]?.push(t.ms)
       cpu[key] = [...(cpu[key] ?? []), t.cpuMs]
     }
-    // Whole-repository runs. Cold: caches that do not exist yet (pre-commit's store and
-    // environments; codex-gates' result cache and Vitest's module cache). Warm: the same again.
+    // Whole-repository runs. Cold: caches that do not exist yet (pre-commit's store; codex-gates'
+    // result cache and tool-version memo). Warm: the same again.
     for (let i = 0; i < runs; i++) {
       const preHome = join(work, `pre-commit-home-${i}`)
       const cache = join(work, `cold-${i}`)
-      rmSync(join(repo, 'node_modules'), { recursive: true, force: true })
       record('pre-commit cold', preCommitAll(repo, { ...env, PRE_COMMIT_HOME: preHome }))
       record('codex-gates cold', codexRun(repo, runner, codexEnv(env, cache)))
       record('pre-commit warm', preCommitAll(repo, { ...env, PRE_COMMIT_HOME: preHome }))
@@ -129,7 +128,7 @@ export async function precommitBench(argv: string[]): Promise<BenchResult> {
       notes: [
         `${version.stdout.trim()} (Debian) vs codex-gates run through ${runner.label}; ${runs} whole-repository runs and ${hookRuns} hook runs each, interleaved`,
         `one .pre-commit-config.yaml: ${HOOKS.length} pygrep hooks (pre-commit-hooks' checks) and 2 local system hooks (python3 scripts); codex-gates.json turns its ${GATE_NAMES.length} built-in gates off`,
-        'cold: fresh PRE_COMMIT_HOME for pre-commit; fresh result cache for codex-gates (its Vitest module cache under node_modules/ removed too)',
+        'cold: a fresh PRE_COMMIT_HOME for pre-commit; a fresh result cache and tool-version memo for codex-gates. Warm: the same again, unchanged',
         'codex-gates hook: node .husky/launch.mjs pre-commit (the bundled runner) on the staged snapshot; pre-commit hook: `pre-commit run` (staged files)',
         `figures from a shared machine (load average ${loadavg()
           .map((l) => l.toFixed(1))
