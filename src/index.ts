@@ -5,7 +5,16 @@ export { default as LedgerReporter } from './adapters/reporter/ledger-reporter.t
 export { CheckpointManager } from './domain/checkpoint/checkpoint-manager.ts'
 export { readSafetensors } from './domain/checkpoint/read-safetensors.ts'
 export { writeSafetensors } from './domain/checkpoint/write-safetensors.ts'
+export type { CommandGateConfig, GateStage } from './domain/gates/command/command-config.ts'
+export { runCommandGate } from './domain/gates/command/run-command-gate.ts'
+export type { ConfigGateRun } from './domain/gates/config-gate-run.ts'
+export { configGates, runConfigGates } from './domain/gates/config-gates.ts'
 export type { Gate, ScanResult } from './domain/gates/gate.ts'
+export {
+  type PreCommitConversion,
+  preCommitToGatesConfig,
+} from './domain/gates/pre-commit/pre-commit-to-gates-config.ts'
+export { readPreCommitConfig } from './domain/gates/pre-commit/read-pre-commit-config.ts'
 export { GATES, loadGate } from './domain/gates/registry.ts'
 export { renderAfterRun } from './domain/report/render-after-run.ts'
 export { train } from './domain/train/train.ts'

@@ -57,7 +57,7 @@ describe('invalid configs: exit 2 with the JSON path and the fix', () => {
       {
         "code": "GATES_CONFIG",
         "exit": 2,
-        "hint": "did you mean "secrets"? allowed here: typecheck, lint, secrets, env-files, docs-links, integrity, duplicates, placeholders, deps, toolchain, licenses, large-files, layers, python-deps, notebook-outputs, python-lint, python-types (schema: configs/schemas/codex-gates.schema.json)",
+        "hint": "did you mean "secrets"? allowed here: typecheck, lint, secrets, env-files, docs-links, integrity, duplicates, placeholders, deps, toolchain, licenses, large-files, layers, python-deps, notebook-outputs, python-lint, python-types; or make it a command gate with "run": ["tool", "arg"] (schema: configs/schemas/codex-gates.schema.json)",
         "message": "gates config: /gates/secret is not a known setting",
       }
     `)
@@ -99,7 +99,7 @@ describe('invalid configs: exit 2 with the JSON path and the fix', () => {
       code: 'GATES_CONFIG',
       exit: 2,
       message: 'gates config: /gatez is not a known setting',
-      hint: 'did you mean "gates"? allowed here: files, exclude, gates, reports (schema: configs/schemas/codex-gates.schema.json)',
+      hint: 'did you mean "gates"? allowed here: files, exclude, gates, pre_commit, reports (schema: configs/schemas/codex-gates.schema.json)',
     })
   })
 
@@ -128,5 +128,53 @@ describe('invalid configs: exit 2 with the JSON path and the fix', () => {
     const root = tempRepo({ 'configs/gates.json': '{\n  "gates": {,\n}' })
     const e = userErrorFrom(() => loadGatesConfig(root, {}))
     expect(e.message).toMatch(/configs\/gates\.json is not valid JSON: .* \(line 2, column 13\)$/)
+  })
+})
+
+describe('command gates and pre_commit in the config', () => {
+  test('a key under gates with run is a command gate, laid over the defaults; pre_commit resolves', () => {
+    const config = resolveGatesConfig(
+      {
+        gates: {
+          mypy: { run: ['mypy', 'src'], files: ['src/**'], stages: ['commit', 'ci'], format: 'lines', pattern: 'mypy' },
+          'smoke-cpu': { run: 'python3 train.py --steps 20', kind: 'smoke', expect: { falls: { loss: 0.5 } } },
+        },
+        pre_commit: { fix: true },
+      },
+      undefined,
+    )
+    expect(config.commands.mypy).toMatchObject({
+      run: ['mypy', 'src'],
+      files: ['src/**'],
+      stages: ['commit', 'ci'],
+      pass_filenames: false,
+      timeout_ms: 300_000,
+      cache: true,
+      severity: 'error',
+    })
+    expect(config.commands['smoke-cpu']).toMatchObject({
+      kind: 'smoke',
+      cache: false,
+      stages: ['push', 'ci', 'manual'],
+      expect: { falls: { loss: 0.5 }, finite: true, min_steps: 1, final: {} },
+      metrics: { format: 'json-lines', step_key: 'step' },
+    })
+    expect(config.preCommit).toEqual({ enabled: true, config: '.pre-commit-config.yaml', fix: true })
+    expect(resolveGatesConfig({ pre_commit: false }, undefined).preCommit.enabled).toBe(false)
+    expect(Object.keys(resolveGatesConfig({}, undefined).commands)).toEqual([])
+  })
+
+  test('a bad command-gate field names its path; a pre-commit: name is reserved', () => {
+    const stage = userErrorFrom(() =>
+      resolveGatesConfig({ gates: { mypy: { run: ['mypy'], stages: ['commmit'] } } }, undefined),
+    )
+    expect(stage.message).toBe('gates config: /gates/mypy/stages/0 must be one of "commit", "push", "ci", "manual"')
+    const unknown = userErrorFrom(() =>
+      resolveGatesConfig({ gates: { mypy: { run: ['mypy'], timeout: 30 } } }, undefined),
+    )
+    expect(unknown.message).toBe('gates config: /gates/mypy/timeout is not a known setting')
+    expect(unknown.hint).toMatch(/^did you mean "timeout_ms"\? allowed here: run, kind, enabled/)
+    const reserved = userErrorFrom(() => resolveGatesConfig({ gates: { 'pre-commit:x': { run: ['x'] } } }, undefined))
+    expect(reserved.message).toMatch(/^gates config: \/gates\/pre-commit:x is not a valid gate name/)
   })
 })

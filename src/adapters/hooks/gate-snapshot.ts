@@ -1,6 +1,8 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { ConfigGateRun } from '../../domain/gates/config-gate-run.ts'
+import type { ConfigGateEntry } from '../../domain/gates/config-gates.ts'
 import { CONFIG_FILES, type GateCommon, type GatesConfig } from '../../domain/gates/gates-config.ts'
 import { globMatcher } from '../../foundation/fs/glob.ts'
 import type { GitOptions } from './git.ts'
@@ -14,7 +16,7 @@ import { type HookStep, PRE_COMMIT_STEPS } from './steps.ts'
 import { mark } from './timeline.ts'
 
 /** Files the steps read besides the changed ones, when the snapshot has them (Biome reads .gitignore when vcs.useIgnoreFile is on). */
-const SUPPORT_FILES = [...CONFIG_FILES, 'biome.json', 'biome.jsonc', '.gitignore']
+const SUPPORT_FILES = [...CONFIG_FILES, 'biome.json', 'biome.jsonc', '.gitignore', '.pre-commit-config.yaml']
 
 export interface GateSnapshotOptions {
   git: GitOptions
@@ -40,6 +42,11 @@ export interface GateSnapshotResult {
   snapshotMs: number
   exported: number
   sparse: number
+  /** Names of the gates from configuration that ran (command gates, pre-commit hooks): SKIP may name them. */
+  configGateNames: string[]
+  /** Fixer output by path, and whether codex-gates.json lets the hook apply it (`pre_commit.fix`). */
+  fixes: Map<string, Uint8Array>
+  fix: boolean
 }
 
 /**
@@ -101,7 +108,48 @@ export async function gateSnapshot(options: GateSnapshotOptions): Promise<GateSn
         severity: gateConfig.severity,
       })
     }
-    const more = new Set<string>(wholeTree ? treeFiles(snapshot) : baselines(config))
+    // Gates from configuration (command gates with the commit stage, .pre-commit-config.yaml hooks):
+    // only the staged files are their inputs; a tool that runs needs the whole staged tree around them.
+    // Their code is loaded only when the repository declares some: most commits never pay for it.
+    const hasPreCommit = config.preCommit.enabled && snapshot.entries.has(config.preCommit.config)
+    if (hasPreCommit && !first.has(config.preCommit.config)) {
+      await materialize(snapshot, [config.preCommit.config], dir, options.git)
+    }
+    const declaring =
+      Object.keys(config.commands).length > 0 || hasPreCommit
+        ? await import('../../domain/gates/config-gates.ts')
+        : undefined
+    if (declaring) mark('declared gates loaded')
+    const declared: ConfigGateEntry[] = declaring
+      ? declaring.configGates({
+          root: dir,
+          repoRoot: options.git.cwd,
+          config,
+          stage: 'commit',
+          paths: changed.filter((p) => !excludedEverywhere(p)),
+          env,
+          useCache: false,
+          executableOf: (p) => snapshot.entries.get(p)?.mode === '100755',
+        })
+      : []
+    if (declaring) mark('declared gates planned')
+    const skippedByName = new Set(skip.unknown.map((u) => u.name))
+    const toRun: ConfigGateEntry[] = []
+    for (const entry of declared) {
+      if (skippedByName.has(entry.name)) {
+        decided.set(entry.name, {
+          ...emptyOutcome(entry.name, 'skipped'),
+          reason: `SKIP=${entry.name}`,
+          skippedBy: { who: await options.who(), at },
+        })
+      } else {
+        toRun.push(entry)
+        if (entry.needsTree) wholeTree = true
+      }
+    }
+    const more = new Set<string>(
+      wholeTree ? treeFiles(snapshot) : [...baselines(config), ...toRun.flatMap((e) => e.support)],
+    )
     for (const p of first) more.delete(p)
     const rest = await materialize(snapshot, more, dir, options.git)
     const snapshotMs = performance.now() - started
@@ -109,17 +157,27 @@ export async function gateSnapshot(options: GateSnapshotOptions): Promise<GateSn
 
     const lint = planned.find((s) => s.name === 'lint')
     const gates = planned.filter((s) => s !== lint)
-    const [lintOutcome, gateOutcomes] = await Promise.all([
+    const [lintOutcome, gateOutcomes, declaredRuns] = await Promise.all([
       lint ? runLint(lint, dir, config, options) : undefined,
       gates.length > 0 ? runner.run(dir, gates, options.signal) : [],
+      declaring && toRun.length > 0 ? declaring.runConfigGates(toRun, options.signal) : [],
     ])
     for (const o of [...(lintOutcome ? [lintOutcome] : []), ...gateOutcomes]) decided.set(o.name, o)
+    const fixes = new Map<string, Uint8Array>()
+    for (const run of declaredRuns) {
+      decided.set(run.gate, configOutcome(run, options.signal))
+      for (const [path, bytes] of run.fixes ?? []) if (!fixes.has(path)) fixes.set(path, bytes)
+    }
+    const names = [...steps.map((s) => s.name), ...declared.map((e) => e.name)]
     return {
-      outcomes: steps.map((s) => decided.get(s.name) ?? emptyOutcome(s.name, 'interrupted')),
+      outcomes: names.map((name) => decided.get(name) ?? emptyOutcome(name, 'interrupted')),
       files: changed.length,
       snapshotMs,
       exported: done.written.length + rest.written.length,
       sparse: done.sparse.length + rest.sparse.length,
+      configGateNames: declared.map((e) => e.name),
+      fixes,
+      fix: config.preCommit.fix,
     }
   } finally {
     runner.dispose()
@@ -148,7 +206,27 @@ function treeFiles(snapshot: Snapshot): string[] {
 }
 
 function baselines(config: GatesConfig): string[] {
-  return [config.gates.secrets.baseline, config.gates.placeholders.baseline]
+  const { secrets, placeholders } = config.gates
+  return [
+    secrets.baseline,
+    placeholders.baseline,
+    ...(secrets.detect_secrets_baseline ? [secrets.detect_secrets_baseline] : []),
+  ]
+}
+
+/** A command gate's or hook's run as a hook step. */
+function configOutcome(run: ConfigGateRun, signal: AbortSignal | undefined): StepOutcome {
+  const status =
+    signal?.aborted && run.status !== 'skipped' ? 'interrupted' : run.status === 'cached' ? 'passed' : run.status
+  return {
+    name: run.gate,
+    status,
+    durationMs: run.durationMs,
+    files: run.fileCount,
+    findings: run.findings,
+    events: run.events,
+    ...(run.reason ? { reason: run.reason } : {}),
+  }
 }
 
 function emptyOutcome(name: string, status: StepOutcome['status']): StepOutcome {

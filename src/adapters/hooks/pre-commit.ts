@@ -1,5 +1,6 @@
 import { join } from 'node:path'
 import { EXIT, UserError } from '../../foundation/errors/user-error.ts'
+import { applyFixes } from './apply-fixes.ts'
 import { runFixStep } from './fix-step.ts'
 import { gateSnapshot } from './gate-snapshot.ts'
 import { git, headInfo, whoAmI } from './git.ts'
@@ -56,6 +57,7 @@ export async function preCommit(io: HookIo): Promise<number> {
     runner,
     configCache: configCachePath(gitDir),
     before: fix ? [fix] : [],
+    mayFix: true,
   })
 }
 
@@ -102,6 +104,8 @@ interface GateOptions {
   /** Outcomes of steps that ran before the snapshot (the opt-in fix step). */
   before?: StepOutcome[]
   beforeFinish?: (passed: boolean) => void
+  /** Let fixer hooks rewrite files (`pre_commit.fix`): only the pre-commit hook, never when re-gating commits. */
+  mayFix?: boolean
 }
 
 async function gateAndRecord(
@@ -111,8 +115,6 @@ async function gateAndRecord(
   options: GateOptions,
 ): Promise<number> {
   const skip = parseSkip(io.env.SKIP, PRE_COMMIT_STEP_NAMES)
-  const unknown = unknownSkipWarning(skip.unknown, PRE_COMMIT_STEP_NAMES)
-  if (unknown) io.err(unknown)
   let result: Awaited<ReturnType<typeof gateSnapshot>>
   try {
     result = await gateSnapshot({
@@ -129,6 +131,25 @@ async function gateAndRecord(
     return recordFailure(io, session, error, options.hook)
   }
   mark('steps done')
+  // SKIP may also name command gates and pre-commit hooks, known only once the config is read.
+  const declared = new Set(result.configGateNames)
+  const known = [...PRE_COMMIT_STEP_NAMES, ...result.configGateNames]
+  const unknown = unknownSkipWarning(
+    skip.unknown.filter((u) => !declared.has(u.name)),
+    known,
+  )
+  if (unknown) io.err(unknown)
+  if (options.mayFix && result.fix && result.fixes.size > 0) {
+    const fixed = await applyFixes(result.fixes, snapshot, { cwd: io.cwd, env: io.env })
+    const lines = [
+      ...(fixed.fixed.length > 0
+        ? [`codex-gates: fixed and staged ${fixed.fixed.join(', ')}; review and commit again`]
+        : []),
+      ...fixed.left.map((l) => `codex-gates: did not fix ${l.path}: ${l.reason}`),
+    ]
+    for (const line of lines) io.err(line)
+    session.event({ role: 'system', level: 'info', message: lines.join('\n'), data: { step: 'fix', ...fixed } })
+  }
   session.event({
     role: 'system',
     message: `snapshot of ${snapshot.source === 'index' ? 'the index' : snapshot.source} (tree ${snapshot.tree.slice(0, 12)}): ${result.files} changed files, ${result.exported} exported in ${Math.round(result.snapshotMs)} ms`,

@@ -187,6 +187,7 @@ function runGates(io: HookIo, session: HookSession): Promise<{ code: number; tim
     ...io.env,
     CODEX_LEDGER: session.ledgerPath,
     CODEX_PARENT_SESSION: session.id,
+    CODEX_GATES_STAGE: 'push', // command gates and hooks whose stages include push
     ...(root === PACKAGE_ROOT ? {} : { GATES_ROOT: root }),
   }
   return new Promise((done) => {

@@ -39,8 +39,6 @@ export function defineGateSpec(name: GateName): void {
   })
 }
 
-// --- internal ---
-
 let local: GatesSetup | undefined
 
 /**
@@ -48,7 +46,7 @@ let local: GatesSetup | undefined
  * `inject`), else, where gate files run under a Vitest config without that globalSetup, one
  * load per worker process shared by all the gate files it collects.
  */
-function gatesSetup(): GatesSetup {
+export function gatesSetup(): GatesSetup {
   const provided = inject('codexGates')
   if (provided) return provided
   local ??= loadGatesSetup()

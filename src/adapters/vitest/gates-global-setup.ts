@@ -11,8 +11,9 @@ import { loadGatesSetup } from './gates-setup.ts'
  */
 export default function setup(project: TestProject): void {
   try {
-    // The project's env (GATES_ROOT from gatesProject) is the workers'; the main process must read it here.
-    project.provide('codexGates', loadGatesSetup({ ...process.env, ...project.config.env }))
+    // The process's environment, and where it is silent the project's `env` (what `codex-gates run`
+    // sets: GATES_ROOT for --root, CODEX_GATES_STAGE for --stage).
+    project.provide('codexGates', loadGatesSetup({ ...project.config.env, ...process.env }))
   } catch (error) {
     process.stderr.write('\n')
     process.exit(reportError(error))

@@ -16,6 +16,7 @@ export const BENCHES = {
   gates: () => import('./gates-bench.ts').then((m) => m.gatesBench),
   layers: () => import('./layers-bench.ts').then((m) => m.layersBench),
   python: () => import('./python-bench.ts').then((m) => m.pythonBench),
+  precommit: () => import('./precommit-bench.ts').then((m) => m.precommitBench),
 } satisfies Record<string, () => Promise<Bench>>
 
 export type BenchName = keyof typeof BENCHES

@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { GATE_STAGES } from '../../domain/gates/command/command-config.ts'
 import { GATE_NAMES, type GateName, type GatesConfig, loadGatesConfig } from '../../domain/gates/gates-config.ts'
 import { cachedGateRun, type GateRun } from '../../domain/gates/run-gate.ts'
 import { defineCommand } from '../../foundation/cli/define-command.ts'
@@ -23,36 +26,68 @@ export const runCommandDef = defineCommand({
       description: 'run gates whose inputs are unchanged instead of reusing their result',
     },
     gate: { type: 'string', multiple: true, valueName: 'name', description: 'run only this gate (repeatable)' },
+    stage: {
+      type: 'string',
+      valueName: 'stage',
+      choices: GATE_STAGES,
+      description: 'which command gates and pre-commit hooks run: ci (default), push, commit or manual',
+    },
   },
   examples: ['', '--gate secrets --gate docs-links', '--root ../other-repo'],
   run: async ({ options, io }) => {
     const root = gatedRoot(io.cwd, options.root)
     const config = loadGatesConfig(root, io.env) // a bad config is exit 2 before anything runs
-    const names = selectedGates(options.gate)
+    const { builtIn, declared } = selectedGates(options.gate, config, root)
     const noCache = options['no-cache'] || envValue('CODEX_GATES_NO_CACHE', io.env) === '1'
-    const known = noCache ? [] : await reusable(names, root, config, io.env)
-    const missing = names.filter((_, i) => !known[i])
+    const known = noCache ? [] : await reusable(builtIn, root, config, io.env)
+    const missing = builtIn.filter((_, i) => !known[i])
     const reused = known.filter((r): r is GateRun => r !== undefined)
-    if (missing.length === 0) return recordWithoutVitest(root, config, reused, io)
-    return runVitest(root, config, missing, reused, noCache, io)
+    // Gates the repository declares (command gates, pre-commit hooks) run in Vitest: their runner
+    // keeps its own cache there.
+    if (missing.length === 0 && !declared) return recordWithoutVitest(root, config, reused, io)
+    return runVitest(
+      root,
+      config,
+      { missing, declared, asked: options.gate },
+      reused,
+      { noCache, stage: options.stage },
+      io,
+    )
   },
 })
 
 // --- internal ---
 
-function selectedGates(asked: readonly string[]): GateName[] {
-  if (asked.length === 0) return [...GATE_NAMES]
+/**
+ * The built-in gates to run, and whether gates the repository declares (command gates in
+ * codex-gates.json, `.pre-commit-config.yaml` hooks) are among those selected. `--gate` names
+ * either kind; a declared gate is known by its config key or `pre-commit:<hook id>`.
+ */
+function selectedGates(
+  asked: readonly string[],
+  config: GatesConfig,
+  root: string,
+): { builtIn: GateName[]; declared: boolean } {
+  const hasDeclared =
+    Object.keys(config.commands).length > 0 ||
+    (config.preCommit.enabled && existsSync(join(root, config.preCommit.config)))
+  if (asked.length === 0) return { builtIn: [...GATE_NAMES], declared: hasDeclared }
+  const builtIn = new Set<GateName>()
+  let declared = false
   for (const name of asked) {
-    if (!(GATE_NAMES as readonly string[]).includes(name)) {
-      const close = nearest(name, GATE_NAMES)
+    if ((GATE_NAMES as readonly string[]).includes(name)) builtIn.add(name as GateName)
+    else if (name in config.commands || name.startsWith('pre-commit:')) declared = true
+    else {
+      const known = [...GATE_NAMES, ...Object.keys(config.commands)]
+      const close = nearest(name, known)
       throw new UserError(
         'BAD_FLAG',
         `codex-gates run: --gate ${name}: no such gate`,
-        `${close ? `did you mean --gate ${close}? ` : ''}gates: ${GATE_NAMES.join(', ')}`,
+        `${close ? `did you mean --gate ${close}? ` : ''}gates: ${known.join(', ')}`,
       )
     }
   }
-  return [...new Set(asked)] as GateName[]
+  return { builtIn: [...builtIn], declared }
 }
 
 /** Each gate's result if it needs no scan (skipped, or cached from a passed run), else undefined. */
@@ -90,12 +125,21 @@ async function recordWithoutVitest(root: string, config: GatesConfig, runs: Gate
   return EXIT.ok
 }
 
+interface VitestSelection {
+  /** Built-in gates whose results are not reusable. */
+  missing: GateName[]
+  /** Whether declared gates (commands.gate) run too. */
+  declared: boolean
+  /** What --gate named (empty: everything). */
+  asked: readonly string[]
+}
+
 async function runVitest(
   root: string,
   config: GatesConfig,
-  missing: GateName[],
+  selection: VitestSelection,
   reused: GateRun[],
-  noCache: boolean,
+  flags: { noCache: boolean; stage: string | undefined },
   io: Io,
 ): Promise<number> {
   const [{ loadVitest }, { gatesProject, gateSpecsDir }, reporterModule, { gateRunCase, specFileIn }] =
@@ -106,7 +150,8 @@ async function runVitest(
       import('./record-cached-run.ts'),
     ])
   const env: Record<string, string> = { GATES_ROOT: root }
-  if (noCache) env.CODEX_GATES_NO_CACHE = '1'
+  if (flags.noCache) env.CODEX_GATES_NO_CACHE = '1'
+  if (flags.stage !== undefined) env.CODEX_GATES_STAGE = flags.stage
   const specs = gateSpecsDir()
   const specFile = specFileIn(root, specs.dir, specs.include[0]?.endsWith('.js') ? 'js' : 'ts')
   const { node } = await loadVitest(root)
@@ -116,10 +161,21 @@ async function runVitest(
   if (reused.length > 0) io.stdout(` reused from the cache: ${reused.map((r) => r.gate).join(', ')}\n`)
   const before = process.exitCode
   process.exitCode = undefined
+  // Built-in gates are files of their own; declared gates are tests of commands.gate.
+  const filters = [...selection.missing.map((g) => `${g}.gate.`), ...(selection.declared ? ['commands.gate.'] : [])]
+  const declaredAsked = selection.asked.filter((g) => !(GATE_NAMES as readonly string[]).includes(g))
+  const names = [...selection.missing, ...declaredAsked].map((g) => g.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
   const vitest = await node.startVitest(
     'test',
-    missing.map((g) => `${g}.gate.`),
-    { root, config: false, watch: false, project: ['gates'], reporters: ['default', reporter] },
+    filters,
+    {
+      root,
+      config: false,
+      watch: false,
+      project: ['gates'],
+      reporters: ['default', reporter],
+      ...(selection.asked.length > 0 ? { testNamePattern: `^(?:${names.join('|')})$` } : {}),
+    },
     { test: { projects: [gatesProject(root, { env })] } },
   )
   await vitest?.close()

@@ -5,6 +5,7 @@ import { nearest } from '../../foundation/cli/nearest.ts'
 import { newAjv } from '../../foundation/config/new-ajv.ts'
 import { validateOnce } from '../../foundation/config/validation-memo.ts'
 import { UserError } from '../../foundation/errors/user-error.ts'
+import { type CommandGateConfig, resolveCommandGates } from './command/command-config.ts'
 import { LAYERS_DEFAULTS } from './layers/layers-config.ts'
 import { NOTEBOOK_OUTPUTS_DEFAULTS } from './notebooks/notebook-outputs-config.ts'
 import { PYTHON_DEPS_DEFAULTS } from './python-deps/python-deps-config.ts'
@@ -44,6 +45,7 @@ export const GATE_DEFAULTS = {
     min_length: 12, // characters, generic assignments only
     max_file_bytes: 5 * 1024 * 1024, // bytes; larger files are the large-files gate's business
     baseline: 'configs/secrets.baseline.json', // sha256 hashes of accepted secrets
+    detect_secrets_baseline: '.secrets.baseline', // detect-secrets' baseline, honoured when present; '' for none
   },
   'env-files': { ...COMMON, allow: ['.env.example', '.env.sample'] },
   'docs-links': { ...COMMON, extensions: ['.md', '.markdown'], site_root: [] as string | string[] },
@@ -88,6 +90,19 @@ export interface GatesConfig {
   files: FileMode
   exclude: string[]
   gates: GateConfigs
+  /** Command gates: the keys under `gates` that are not built-in gates, each with `run`. */
+  commands: Record<string, CommandGateConfig>
+  /** The hooks of `.pre-commit-config.yaml` as gates (`pre_commit`; off with `false`). */
+  preCommit: PreCommitSetting
+}
+
+/** `pre_commit` in codex-gates.json, resolved. */
+export interface PreCommitSetting {
+  enabled: boolean
+  /** The config file, relative to the root. */
+  config: string
+  /** Fixers rewrite files in the pre-commit hook (else they only report). */
+  fix: boolean
 }
 
 /** Config files at the gated root, in the order they are looked for. */
@@ -143,18 +158,32 @@ export function resolveGatesConfig(raw: unknown, path: string | undefined): Gate
     const validate = validator()
     if (!validate(raw)) throw configError(shown, validate.errors ?? [])
   })
-  const input = raw as { files?: FileMode; exclude?: string[]; gates?: Partial<Record<GateName, object>> }
+  const input = raw as {
+    files?: FileMode
+    exclude?: string[]
+    gates?: Partial<Record<GateName, object>>
+    pre_commit?: false | Partial<PreCommitSetting>
+  }
   const gates = {} as Record<GateName, unknown>
   for (const name of GATE_NAMES) {
     const user = input.gates?.[name] ?? {}
     const defaults = GATE_DEFAULTS[name] as GateCommon
     gates[name] = { ...defaults, ...user, severity: { ...defaults.severity, ...(user as GateCommon).severity } }
   }
-  return { path, files: input.files ?? 'tracked', exclude: input.exclude ?? [], gates: gates as GateConfigs }
+  const preCommit = input.pre_commit === false ? { enabled: false } : (input.pre_commit ?? {})
+  return {
+    path,
+    files: input.files ?? 'tracked',
+    exclude: input.exclude ?? [],
+    gates: gates as GateConfigs,
+    commands: resolveCommandGates(input.gates as Record<string, unknown> | undefined, BUILT_IN),
+    preCommit: { enabled: true, config: '.pre-commit-config.yaml', fix: false, ...preCommit },
+  }
 }
 
 // --- internal ---
 
+const BUILT_IN: ReadonlySet<string> = new Set(GATE_NAMES)
 const SCHEMA_PATH = join(PACKAGE_ROOT, 'configs', 'schemas', 'codex-gates.schema.json')
 const warned = new Set<string>()
 
@@ -182,6 +211,24 @@ function configError(shown: string, errors: ErrorObject[]): UserError {
   const more = specific.length > 1 ? ` (and ${specific.length - 1} more problem${specific.length > 2 ? 's' : ''})` : ''
   if (!first) return new UserError('GATES_CONFIG', `${shown} is invalid`, 'see configs/schemas/codex-gates.schema.json')
   const at = first.instancePath || '/'
+  const gateKey = /^\/gates\/([^/]+)$/.exec(at)?.[1]
+  if (first.keyword === 'required' && gateKey !== undefined && !BUILT_IN.has(gateKey)) {
+    // Not a built-in gate and no `run`: most often a misspelled gate name.
+    const close = nearest(gateKey, GATE_NAMES)
+    return new UserError(
+      'GATES_CONFIG',
+      `${shown}: ${at} is not a known setting${more}`,
+      `${close ? `did you mean "${close}"? ` : ''}allowed here: ${GATE_NAMES.join(', ')}; or make it a command gate with "run": ["tool", "arg"] (schema: configs/schemas/codex-gates.schema.json)`,
+    )
+  }
+  const badName = (first as { propertyName?: string }).propertyName
+  if (badName !== undefined && at === '/gates') {
+    return new UserError(
+      'GATES_CONFIG',
+      `${shown}: /gates/${badName} is not a valid gate name${more}`,
+      'name command gates with letters, digits, . _ : - (not starting with "pre-commit:", the names of .pre-commit-config.yaml hooks)',
+    )
+  }
   if (first.keyword === 'additionalProperties') {
     const key = String((first.params as { additionalProperty: string }).additionalProperty)
     const allowed = allowedKeys(first)

@@ -4,6 +4,7 @@ import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { formatFinding } from '../../../../src/domain/gates/finding.ts'
 import { GATE_DEFAULTS } from '../../../../src/domain/gates/gates-config.ts'
+import { hashSecret } from '../../../../src/domain/gates/pre-commit/detect-secrets-baseline.ts'
 import { listRepoFiles, PACKAGE_ROOT } from '../../../../src/domain/gates/repo-files.ts'
 import { toSarif } from '../../../../src/domain/gates/sarif.ts'
 import { allFakeSecrets, FAKE_SECRETS, type FakeSecret } from '../../../../src/domain/gates/secrets/fake-secrets.ts'
@@ -20,7 +21,7 @@ import {
 import { Prng } from '../../../../src/foundation/random/prng.ts'
 import { maskSecret } from '../../../../src/foundation/redact/redact.ts'
 import { userErrorFrom } from '../../../support/user-error.ts'
-import { tempDir } from '../_temp-repo.ts'
+import { tempDir, tempRepo } from '../_temp-repo.ts'
 import { lines, notebookJson, stream } from '../notebooks/_notebook.ts'
 
 const OPTIONS = { entropyThreshold: 3.5, minLength: 12 }
@@ -140,11 +141,41 @@ describe('scanSecrets() findings', () => {
     expect(scanSecrets(root, ['big.cfg'], { ...GATE_DEFAULTS.secrets, max_file_bytes: 1024 }).findings).toEqual([])
   })
 
-  test('the cache key covers the scanned files and the baseline', () => {
+  test('the cache key covers the scanned files and both baselines', () => {
     const config = { ...GATE_DEFAULTS.secrets, baseline: 'my/baseline.json' }
     expect(secretsGate.cacheInputs?.('/repo', ['a.ts', 'b.ini'], config)).toEqual({
-      contents: ['a.ts', 'b.ini', 'my/baseline.json'],
+      contents: ['a.ts', 'b.ini', 'my/baseline.json', '.secrets.baseline'],
     })
+  })
+
+  test('a detect-secrets .secrets.baseline accepts what it lists for that file (sha1 of the secret), nowhere else', () => {
+    const value = 'Zx9vQ2mL7pR4tW8yK3nB'
+    const baseline = {
+      version: '1.5.0',
+      results: {
+        'deploy/app.ini': [
+          {
+            type: 'Secret Keyword',
+            filename: 'deploy/app.ini',
+            hashed_secret: hashSecret(value),
+            is_verified: false,
+            line_number: 2,
+          },
+        ],
+      },
+    }
+    const root = tempRepo({
+      '.secrets.baseline': baseline,
+      'deploy/app.ini': `[auth]\napi_key = ${value}\n`,
+      'deploy/other.ini': `[auth]\napi_key = ${value}\n`,
+    })
+    const scan = (config: typeof GATE_DEFAULTS.secrets) =>
+      scanSecrets(root, ['deploy/app.ini', 'deploy/other.ini'], config).findings.map((f) => f.file)
+    expect(scan(GATE_DEFAULTS.secrets)).toEqual(['deploy/other.ini'])
+    expect(scan({ ...GATE_DEFAULTS.secrets, detect_secrets_baseline: '' })).toEqual([
+      'deploy/app.ini',
+      'deploy/other.ini',
+    ])
   })
 
   test('finds nothing on this repository (work tree, tracked and untracked)', () => {

@@ -10,6 +10,11 @@ import type { Gate } from '../gate.ts'
 import type { GateConfig } from '../gates-config.ts'
 import { formatBytes } from '../large-files/large-files.ts'
 import { isNotebookPath, notebookChunks } from '../notebooks/notebook-chunks.ts'
+import {
+  acceptedByDetectSecretsBaseline,
+  type DetectSecretsBaseline,
+  readDetectSecretsBaseline,
+} from '../pre-commit/detect-secrets-baseline.ts'
 import { genericSkipAt } from './generic-secret-rule.ts'
 import { KeywordAutomaton } from './keyword-automaton.ts'
 import { type DetectOptions, SECRET_RULES, type SecretRule, urlSkipAt } from './secret-rules.ts'
@@ -32,6 +37,8 @@ export interface SecretScanOptions {
   minLength: number
   /** sha256 hex of accepted secrets (the baseline). */
   accepted?: ReadonlySet<string>
+  /** A detect-secrets `.secrets.baseline`: a secret it lists for the same file is accepted. */
+  detectSecrets?: DetectSecretsBaseline
 }
 
 /** sha256 hex of a secret: what the baseline stores and fingerprints use; never the plaintext. */
@@ -74,7 +81,8 @@ export function scanSecretsInText(text: string, path: string, options: SecretSca
  */
 export function scanSecrets(root: string, files: readonly string[], config: GateConfig<'secrets'>) {
   const accepted = loadSecretsBaseline(root, config.baseline)
-  const options = { entropyThreshold: config.entropy_threshold, minLength: config.min_length, accepted }
+  const detectSecrets = loadDetectSecretsBaseline(root, config.detect_secrets_baseline)
+  const options = { entropyThreshold: config.entropy_threshold, minLength: config.min_length, accepted, detectSecrets }
   const findings: Finding[] = []
   const events: EventMeta[] = []
   const reader = new ScratchReader()
@@ -165,10 +173,23 @@ export function loadSecretsBaseline(root: string, relPath: string): Set<string> 
   return hashes
 }
 
+/**
+ * A detect-secrets baseline (`.secrets.baseline` by default, as detect-secrets' pre-commit hook
+ * reads it), or undefined when the file is absent or the setting is empty.
+ */
+export function loadDetectSecretsBaseline(root: string, relPath: string): DetectSecretsBaseline | undefined {
+  if (!relPath) return undefined
+  const path = join(root, relPath)
+  if (!existsSync(path)) return undefined
+  return readDetectSecretsBaseline(readFileSync(path, 'utf8'), relPath)
+}
+
 export const secretsGate: Gate<'secrets'> = {
   name: 'secrets',
   description: 'provider tokens, private keys, JWTs, URL credentials and high-entropy secret assignments',
-  cacheInputs: (_root, files, config) => ({ contents: [...files, config.baseline] }),
+  cacheInputs: (_root, files, config) => ({
+    contents: [...files, config.baseline, ...(config.detect_secrets_baseline ? [config.detect_secrets_baseline] : [])],
+  }),
   scan: scanSecrets,
 }
 
@@ -240,7 +261,7 @@ class FileScan {
 
   constructor(
     bytes: Uint8Array,
-    path: string,
+    private readonly path: string,
     private readonly options: SecretScanOptions,
   ) {
     this.text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')
@@ -284,6 +305,11 @@ class FileScan {
         if (rule.reject?.(found.secret, this.detect)) continue
         if (this.lines.lineText(found.index).includes(ALLOW_MARKER)) continue
         if (this.options.accepted?.has(secretHash(found.secret))) continue
+        if (
+          this.options.detectSecrets &&
+          acceptedByDetectSecretsBaseline(this.options.detectSecrets, this.path, found.secret)
+        )
+          continue
         this.candidates.push({ ruleIndex, ...found })
       }
     }

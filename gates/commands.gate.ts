@@ -1,0 +1,3 @@
+import { defineConfigGateSpecs } from '../src/adapters/vitest/config-gate-spec.ts'
+
+defineConfigGateSpecs()
