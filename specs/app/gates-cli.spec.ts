@@ -58,7 +58,7 @@ describe('npm run gates (no command)', () => {
   test('an unknown command with no near match only points at --help', async () => {
     const e = await rejection(gatesCli(['qqqqqqqq'], io().io))
     expect([e.code, e.message, e.hint]).toEqual([
-      'GATES_COMMAND',
+      'BAD_USAGE',
       'unknown command "qqqqqqqq"',
       'see `npm run gates -- --help`',
     ])

@@ -61,7 +61,7 @@ export async function gatesCli(argv: string[], io: GatesCliIo = defaultIo): Prom
   if (command !== undefined && !command.startsWith('-')) {
     const close = nearest(command, ['scan', 'manifest', 'baseline'])
     throw new UserError(
-      'GATES_COMMAND',
+      'BAD_USAGE',
       `unknown command "${command}"`,
       `${close ? `did you mean ${close}? ` : ''}see \`npm run gates -- --help\``,
     )
@@ -137,7 +137,7 @@ async function manifestCommand(argv: string[], io: GatesCliIo): Promise<number> 
   }
   if (positionals.length > 0)
     throw new UserError(
-      'BAD_ARG',
+      'BAD_USAGE',
       `manifest takes no arguments, got "${positionals[0]}"`,
       'npm run gates -- manifest [--root DIR]',
     )
@@ -160,7 +160,7 @@ async function baselineCommand(argv: string[], io: GatesCliIo): Promise<number> 
   const [what, ...extra] = positionals
   if (what !== 'placeholders' || extra.length > 0) {
     throw new UserError(
-      'BAD_ARG',
+      'BAD_USAGE',
       what ? `no baseline named "${what}"` : 'baseline needs a name',
       'the one baseline a command rewrites is: npm run gates -- baseline placeholders',
     )

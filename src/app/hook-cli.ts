@@ -70,7 +70,7 @@ export async function hookCli(argv: string[]): Promise<number> {
   if (!command) {
     const close = nearest(name, Object.keys(COMMANDS))
     throw new UserError(
-      'UNKNOWN_COMMAND',
+      'BAD_USAGE',
       `hook: unknown command "${name}"`,
       `${close ? `did you mean ${close}? ` : ''}see \`${HOOK_COMMAND} --help\``,
     )

@@ -282,7 +282,7 @@ export async function ledgerCli(
   if (!command) {
     const close = nearest(name, Object.keys(LEDGER_COMMANDS))
     throw new UserError(
-      'UNKNOWN_COMMAND',
+      'BAD_USAGE',
       `ledger: unknown command "${name}"`,
       `${close ? `did you mean ${close}? ` : ''}see \`npm run ledger -- --help\``,
     )

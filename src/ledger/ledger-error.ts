@@ -1,4 +1,5 @@
 import { dirname } from 'node:path'
+import type { ErrorCode } from '../foundation/errors/error-codes.ts'
 import { errorMessage, UserError } from '../foundation/errors/user-error.ts'
 
 /**
@@ -7,7 +8,7 @@ import { errorMessage, UserError } from '../foundation/errors/user-error.ts'
  * (reporter, hooks, training, data preparation) degrade on it instead.
  */
 export class LedgerFileError extends UserError {
-  constructor(code: string, message: string, hint: string) {
+  constructor(code: ErrorCode, message: string, hint: string) {
     super(code, message, hint)
     this.name = 'LedgerFileError'
   }

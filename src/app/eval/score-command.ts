@@ -68,7 +68,7 @@ export async function evalCommand(argv: string[], io: Io = stdoutIo): Promise<nu
   }
   const close = nearest(command, ['score', 'metrics', 'prepare'])
   throw new UserError(
-    'EVAL_COMMAND',
+    'BAD_USAGE',
     `unknown command "${command}"`,
     `${close ? `did you mean ${close}? ` : ''}use score, metrics or prepare; see \`${COMMAND} --help\``,
   )

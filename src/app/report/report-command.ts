@@ -44,7 +44,7 @@ export function reportCommand(argv: string[], now: () => number = Date.now): num
   }
   if (positionals.length > 0) {
     throw new UserError(
-      'BAD_ARGUMENT',
+      'BAD_USAGE',
       `npm run report: unexpected argument "${positionals[0]}"`,
       'pick a session with --session ID; see `npm run report -- --help`',
     )

@@ -35,7 +35,7 @@ export function statusCommand(argv: string[]): number {
   }
   if (positionals.length > 0) {
     throw new UserError(
-      'BAD_ARGUMENT',
+      'BAD_USAGE',
       `npm run status: unexpected argument "${positionals[0]}"`,
       'see `npm run status -- --help`',
     )

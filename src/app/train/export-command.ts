@@ -39,11 +39,7 @@ export async function exportCommand(argv: string[], io: CliIo = STDIO): Promise<
     return 0
   }
   if (positionals.length > 0) {
-    throw new UserError(
-      'BAD_ARGUMENT',
-      `${COMMAND}: unexpected argument "${positionals[0]}"`,
-      `see \`${COMMAND} --help\``,
-    )
+    throw new UserError('BAD_USAGE', `${COMMAND}: unexpected argument "${positionals[0]}"`, `see \`${COMMAND} --help\``)
   }
   if (!values.checkpoint || !values.out) {
     throw new UserError(

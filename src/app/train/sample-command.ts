@@ -49,7 +49,7 @@ export async function sampleCommand(argv: string[], io: CliIo = STDIO): Promise<
   }
   if (positionals.length > 0) {
     throw new UserError(
-      'BAD_ARGUMENT',
+      'BAD_USAGE',
       `${COMMAND}: unexpected argument "${positionals[0]}"`,
       'quote the prompt: --prompt "Once upon"',
     )

@@ -83,7 +83,7 @@ export async function trainCommand(argv: string[], io: CliIo = STDIO): Promise<n
   }
   if (positionals.length > 0) {
     throw new UserError(
-      'BAD_ARGUMENT',
+      'BAD_USAGE',
       `${COMMAND}: unexpected argument "${positionals[0]}"`,
       'subcommands: sweep, export, sample (each takes --help); to train pass --config configs/train/<name>.json',
     )

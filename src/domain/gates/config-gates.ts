@@ -172,7 +172,7 @@ function brokenConfigEntry(file: string, error: UserError): ConfigGateEntry {
   const at = /^([^:\s]+):(\d+):/.exec(error.message)
   const finding = makeFinding({
     gate: 'pre-commit',
-    rule: error.code,
+    rule: 'pre-commit-config',
     severity: 'error',
     file: at?.[1] ?? file,
     line: at ? Number(at[2]) : null,

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { relative } from 'node:path'
 import type { ErrorObject, ValidateFunction } from 'ajv'
 import { nearest } from '../cli/nearest.ts'
+import type { ErrorCode } from '../errors/error-codes.ts'
 import { UserError } from '../errors/user-error.ts'
 import { newAjv } from './new-ajv.ts'
 import { validateOnce } from './validation-memo.ts'
@@ -10,7 +11,7 @@ import { validateOnce } from './validation-memo.ts'
  * Reads a JSON config file and validates it against its JSON Schema. Bad JSON or a schema
  * violation → UserError(`code`) naming the file, the JSON path and the fix.
  */
-export function readJsonConfig<T>(path: string, schemaPath: string, code: string): T {
+export function readJsonConfig<T>(path: string, schemaPath: string, code: ErrorCode): T {
   const shown = displayPath(path)
   let text: string
   try {
@@ -48,7 +49,7 @@ function validator(schemaPath: string): ValidateFunction {
   return validate
 }
 
-function schemaError(shown: string, schema: string, code: string, errors: ErrorObject[]): UserError {
+function schemaError(shown: string, schema: string, code: ErrorCode, errors: ErrorObject[]): UserError {
   const first = errors[0]
   const more = errors.length > 1 ? ` (and ${errors.length - 1} more problem${errors.length > 2 ? 's' : ''})` : ''
   if (!first) return new UserError(code, `${shown} is invalid`, `see ${schema}`)

@@ -1,3 +1,5 @@
+import type { ErrorCode } from './error-codes.ts'
+
 /** Exit codes, in one place: 0 ok, 1 a gate or test failed, 2 bad usage or input, 3 a bug. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, bug: 3, interrupted: 130 } as const
 
@@ -6,11 +8,11 @@ export const EXIT = { ok: 0, failed: 1, usage: 2, bug: 3, interrupted: 130 } as 
  * hint that says the next step. CLIs print message + hint and exit 2, never a stack.
  */
 export class UserError extends Error {
-  readonly code: string
+  readonly code: ErrorCode
   readonly hint: string | undefined
   readonly exitCode: number
 
-  constructor(code: string, message: string, hint?: string, exitCode: number = EXIT.usage) {
+  constructor(code: ErrorCode, message: string, hint?: string, exitCode: number = EXIT.usage) {
     super(message)
     this.name = 'UserError'
     this.code = code

@@ -58,7 +58,7 @@ describe('acceptedByDetectSecretsBaseline()', () => {
       userErrorFrom(() => readDetectSecretsBaseline('{"results": {"a": [{"type": "x", "hashed_secret": "nope"}]}}'))
         .message,
     ).toBe('.secrets.baseline: results["a"][0].hashed_secret: expected 40 lower-case hex digits (a sha1)')
-    expect(userErrorFrom(() => readDetectSecretsBaseline('[]')).code).toBe('secrets-baseline')
+    expect(userErrorFrom(() => readDetectSecretsBaseline('[]')).code).toBe('DETECT_SECRETS_BASELINE')
     expect(userErrorFrom(() => readDetectSecretsBaseline('{')).message).toContain('not valid JSON')
   })
 })

@@ -124,7 +124,7 @@ describe('readPreCommitConfig()', () => {
     ['repos: [\n', 'not valid YAML'],
   ])('rejects %j naming file, hook and field', (text, message) => {
     const error = userErrorFrom(() => readPreCommitConfig(text, 'cfg.yaml'))
-    expect(error.code).toBe('pre-commit-config')
+    expect(error.code).toBe('PRE_COMMIT_CONFIG')
     expect(error.message).toContain('cfg.yaml')
     expect(error.message).toContain(message)
     expect(error.hint).toBeTruthy()

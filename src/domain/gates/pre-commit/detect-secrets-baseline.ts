@@ -26,7 +26,7 @@ export interface DetectSecretsBaseline {
 export function readDetectSecretsBaseline(text: string, file = '.secrets.baseline'): DetectSecretsBaseline {
   const bad = (where: string, problem: string): never => {
     throw new UserError(
-      'secrets-baseline',
+      'DETECT_SECRETS_BASELINE',
       `${file}: ${where}: ${problem}`,
       'regenerate it with `detect-secrets scan > .secrets.baseline`, or fix that entry',
     )

@@ -27,7 +27,7 @@ export function parseHookArgs(hookId: string, argv: readonly string[], specs: re
   const positionals: string[] = []
   const bad = (message: string): never => {
     throw new UserError(
-      'pre-commit-hook-args',
+      'PRE_COMMIT_HOOK_ARGS',
       `hook ${hookId}: ${message}`,
       `fix \`args\` of hook ${hookId} in .pre-commit-config.yaml; it takes ${specs.flatMap((s) => s.names).join(', ') || 'no options'}`,
     )

@@ -127,7 +127,7 @@ export function readPreCommitConfig(text: string, file = '.pre-commit-config.yam
   if (yamlError) {
     const line = lineCounter.linePos(yamlError.pos[0]).line
     throw new UserError(
-      'pre-commit-config',
+      'PRE_COMMIT_CONFIG',
       `${file}${line ? `:${line}` : ''}: not valid YAML: ${yamlError.message}`,
       `fix the YAML syntax; \`pre-commit validate-config ${file}\` shows the same error`,
     )
@@ -265,7 +265,7 @@ class Ctx {
 
   fail(node: Node | undefined | null, where: string, problem: string): never {
     throw new UserError(
-      'pre-commit-config',
+      'PRE_COMMIT_CONFIG',
       `${this.file}:${this.lineOf(node ?? undefined)}: ${where}: ${problem}`,
       `fix that entry of ${this.file} (pre-commit's config reference: https://pre-commit.com/#plugins)`,
     )

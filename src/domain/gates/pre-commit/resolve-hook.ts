@@ -24,7 +24,7 @@ export function resolveHook(
   const base = manifest ?? (hook.fields as Partial<HookFields>)
   if (base.name === undefined || base.entry === undefined || base.language === undefined) {
     throw new UserError(
-      'pre-commit-config',
+      'PRE_COMMIT_CONFIG',
       `${config.file}:${hook.line}: hook ${hook.id} (repo ${hook.repo}): no manifest is known for it`,
       'map it to a command in codex-gates.json, or use a `repo: local` hook',
     )

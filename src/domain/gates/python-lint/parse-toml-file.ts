@@ -1,4 +1,5 @@
 import { parse } from 'smol-toml'
+import type { ErrorCode } from '../../../foundation/errors/error-codes.ts'
 import { UserError } from '../../../foundation/errors/user-error.ts'
 
 export type TomlTable = Record<string, unknown>
@@ -7,7 +8,7 @@ export type TomlTable = Record<string, unknown>
  * Parses a TOML file's text into plain objects (smol-toml: TOML 1.0, exact errors with line and
  * column). A syntax error is a UserError naming the file and the place.
  */
-export function parseTomlFile(text: string, shown: string, code = 'PYTHON_CONFIG'): TomlTable {
+export function parseTomlFile(text: string, shown: string, code: ErrorCode = 'PYTHON_CONFIG'): TomlTable {
   try {
     return plain(parse(text)) as TomlTable
   } catch (error) {

@@ -76,6 +76,6 @@ describe('name-tests-test', () => {
     expect(nameTestsTestHook.run([bin('tests/x.py', '')], [], {}).problems[0]?.message).toBe(
       'tests/x.py does not match pattern ".*_test\\.py"',
     )
-    expect(userErrorFrom(() => parseNameTestsArgs(['--nose'])).code).toBe('pre-commit-hook-args')
+    expect(userErrorFrom(() => parseNameTestsArgs(['--nose'])).code).toBe('PRE_COMMIT_HOOK_ARGS')
   })
 })

@@ -17,7 +17,7 @@ export function parseLargeFilesArgs(args: readonly string[]): LargeFilesOptions 
   const raw = (values.maxkb as string | undefined) ?? '500'
   if (!/^\s*[-+]?\d+(_\d+)*\s*$/.test(raw)) {
     throw new UserError(
-      'pre-commit-hook-args',
+      'PRE_COMMIT_HOOK_ARGS',
       `hook check-added-large-files: argument --maxkb: invalid int value: '${raw}'`,
       'give --maxkb a whole number of KB, e.g. --maxkb=500',
     )

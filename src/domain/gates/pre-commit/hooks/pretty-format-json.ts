@@ -106,7 +106,7 @@ export const prettyFormatJsonHook: NativeHook = {
     const options = parsePrettyJsonArgs(args)
     if (typeof options.indent === 'number' && !Number.isSafeInteger(options.indent)) {
       throw new UserError(
-        'pre-commit-hook-args',
+        'PRE_COMMIT_HOOK_ARGS',
         'hook pretty-format-json: --indent is out of range',
         'use e.g. --indent=2',
       )

@@ -22,7 +22,7 @@ export function parseTrailingWhitespaceArgs(args: readonly string[]): TrailingWh
   const md = (values.md as string[] | undefined) ?? []
   const bad = (message: string): never => {
     throw new UserError(
-      'pre-commit-hook-args',
+      'PRE_COMMIT_HOOK_ARGS',
       `hook trailing-whitespace: ${message}`,
       'fix its `args` in .pre-commit-config.yaml',
     )
