@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { baselineFile, readBaseline } from '../../domain/gates/baseline.ts'
 import { CONFIG_FILES, type GateCommon, type GatesConfig } from '../../domain/gates/gates-config.ts'
 import { globMatcher } from '../../foundation/fs/glob.ts'
 import type { GitOptions } from './git.ts'
@@ -101,9 +102,12 @@ export async function gateSnapshot(options: GateSnapshotOptions): Promise<GateSn
         severity: gateConfig.severity,
       })
     }
-    const more = new Set<string>(wholeTree ? treeFiles(snapshot) : baselines(config))
+    const stepBaselines = planned.map((s) => baselineFile(config.baselines, s.name))
+    const more = new Set<string>(wholeTree ? treeFiles(snapshot) : [...baselines(config), ...stepBaselines])
     for (const p of first) more.delete(p)
     const rest = await materialize(snapshot, more, dir, options.git)
+    // The baselines as staged: a commit that rewrites one is judged by the new one.
+    for (const step of planned) step.baseline = readBaseline(dir, baselineFile(config.baselines, step.name), step.name)
     const snapshotMs = performance.now() - started
     mark('snapshot ready')
 

@@ -5,6 +5,7 @@ import { nearest } from '../../foundation/cli/nearest.ts'
 import { newAjv } from '../../foundation/config/new-ajv.ts'
 import { validateOnce } from '../../foundation/config/validation-memo.ts'
 import { UserError } from '../../foundation/errors/user-error.ts'
+import { DEFAULT_BASELINES_DIR } from './baseline.ts'
 import { LAYERS_DEFAULTS } from './layers/layers-config.ts'
 import { NOTEBOOK_OUTPUTS_DEFAULTS } from './notebooks/notebook-outputs-config.ts'
 import { PYTHON_DEPS_DEFAULTS } from './python-deps/python-deps-config.ts'
@@ -83,6 +84,8 @@ export interface GatesConfig {
   path: string | undefined
   files: FileMode
   exclude: string[]
+  /** Repo-relative folder of the per-gate baselines (`<gate>.json`); default `.codex-gates/baselines`. */
+  baselines: string
   gates: GateConfigs
 }
 
@@ -139,14 +142,25 @@ export function resolveGatesConfig(raw: unknown, path: string | undefined): Gate
     const validate = validator()
     if (!validate(raw)) throw configError(shown, validate.errors ?? [])
   })
-  const input = raw as { files?: FileMode; exclude?: string[]; gates?: Partial<Record<GateName, object>> }
+  const input = raw as {
+    files?: FileMode
+    exclude?: string[]
+    baselines?: string
+    gates?: Partial<Record<GateName, object>>
+  }
   const gates = {} as Record<GateName, unknown>
   for (const name of GATE_NAMES) {
     const user = input.gates?.[name] ?? {}
     const defaults = GATE_DEFAULTS[name] as GateCommon
     gates[name] = { ...defaults, ...user, severity: { ...defaults.severity, ...(user as GateCommon).severity } }
   }
-  return { path, files: input.files ?? 'tracked', exclude: input.exclude ?? [], gates: gates as GateConfigs }
+  return {
+    path,
+    files: input.files ?? 'tracked',
+    exclude: input.exclude ?? [],
+    baselines: input.baselines ?? DEFAULT_BASELINES_DIR,
+    gates: gates as GateConfigs,
+  }
 }
 
 // --- internal ---
