@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs'
+import { userCommand } from '../foundation/cli/user-command.ts'
 import { UserError } from '../foundation/errors/user-error.ts'
 import type { Ledger } from './ledger.ts'
 import { LEDGER_TABLES, type LedgerRecord, type LedgerTable } from './records.ts'
@@ -49,7 +50,7 @@ export function importNdjson(ledger: Ledger, file: string): { read: number; impo
     throw new UserError(
       'NO_FILE',
       `nothing to import: ${file} does not exist`,
-      'pass the file: `npm run ledger -- import <file>`',
+      `pass the file: \`${userCommand('ledger import <file>')}\``,
     )
   const records = parseRecords(readFileSync(file, 'utf8'), file)
   const imported = ledger.write(records, { importing: true })

@@ -1,6 +1,7 @@
 import { appendFileSync, mkdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
+import { userCommand } from '../foundation/cli/user-command.ts'
 import { errorMessage } from '../foundation/errors/user-error.ts'
 import type { Ledger } from './ledger.ts'
 import { openLedger } from './open-ledger.ts'
@@ -71,7 +72,7 @@ export class LedgerSink {
     this.degraded = true
     this.close()
     this.warn(
-      `codex-gates: ledger unavailable (${reason}); recording to ${this.fallbackPath} — run \`npm run ledger -- import\` once it is fixed`,
+      `codex-gates: ledger unavailable (${reason}); recording to ${this.fallbackPath} — run \`${userCommand('ledger import')}\` once it is fixed`,
     )
   }
 

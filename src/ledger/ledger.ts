@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3'
+import { userCommand } from '../foundation/cli/user-command.ts'
 import { UserError } from '../foundation/errors/user-error.ts'
 import { processAlive } from '../foundation/process/process-alive.ts'
 import { type LedgerRecord, type LedgerRow, type LedgerTable, UPSERT_KEYS } from './records.ts'
@@ -176,7 +177,7 @@ export class Ledger {
         throw new UserError(
           'LEDGER_TABLE',
           `ledger ${this.path} has no table ${table}`,
-          'run `npm run ledger -- migrate`',
+          `run \`${userCommand('ledger migrate')}\``,
         )
       set = new Set(info.map((c) => c.name))
       this.columns.set(table, set)
