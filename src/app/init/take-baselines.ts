@@ -47,11 +47,21 @@ export async function takeBaseline(
         path: config.gates.placeholders.baseline,
         content: `${JSON.stringify(baseline, null, 2)}\n`,
         accepted: found.length,
-        reason: `placeholders ratchet: ${found.length} placeholder(s) in ${files} file(s) may stay, no file may gain one`,
+        reason:
+          found.length === 0
+            ? 'placeholders ratchet: none today; any new one fails'
+            : `placeholders ratchet: ${found.length} placeholder(s) in ${files} file(s) may stay, no file may gain one`,
       },
     }
   }
-  const run = await runGate(gate, { root, config, env: options.env, useCache: false, baseline: false })
+  const run = await runGate(gate, {
+    root,
+    config,
+    env: options.env,
+    useCache: false,
+    baseline: false,
+    reportsDir: false,
+  })
   if (run.status === 'skipped') return { skipped: run.reason ?? 'skipped' }
   const baseline = buildBaseline(gate, run.findings)
   const accepted = baseline.entries.reduce((n, e) => n + e.count, 0)
@@ -71,10 +81,10 @@ export async function takeBaseline(
 }
 
 /**
- * The baselines init takes: one per gate that runs here and is not in `NOT_BASELINED`, for gates
- * with blocking findings today (and always the placeholders ratchet). A baseline file that
- * already exists is kept as it is: init never accepts problems that appeared after adoption
- * (`codex-gates baseline <gate>` rewrites one on purpose).
+ * The baselines init takes: one per gate that runs here and is not in `NOT_BASELINED`, empty
+ * where a gate finds nothing today (so the folder records what was accepted at adoption). A
+ * baseline file that already exists is kept as it is: init never accepts problems that appeared
+ * after adoption (`codex-gates baseline <gate>` rewrites one on purpose).
  */
 export async function planBaselines(
   gates: readonly GateName[],
@@ -95,12 +105,11 @@ export async function planBaselines(
     }
     const taken = await takeBaseline(gate, options)
     if ('skipped' in taken) continue
-    if (gate !== 'placeholders' && taken.write.accepted === 0) continue
     writes.push(taken.write)
   }
   for (const gate of ['typecheck', 'lint'] as const) {
     const w = writes.find((x) => x.gate === gate)
-    if (w)
+    if (w && w.accepted > 0)
       notes.push(
         `${gate}: its findings are identified by line, so editing above a baselined one reports it again; fix these ${w.accepted} soon`,
       )

@@ -28,8 +28,8 @@ export interface GateRunOptions {
    * one that is not an existing file, is a UserError naming it.
    */
   files?: readonly string[]
-  /** Where gaps reports go (default CODEX_GATES_REPORTS, else this repo's reports/). */
-  reportsDir?: string
+  /** Where gaps reports go (default CODEX_GATES_REPORTS, else this repo's reports/); false: nowhere. */
+  reportsDir?: string | false
   /**
    * Apply the gate's baseline (default true): findings it accepts become warnings. False gives
    * the raw findings, what `codex-gates baseline <gate>` records.
@@ -114,7 +114,7 @@ export async function runGate(name: GateName, options: GateRunOptions = {}): Pro
   const baseline = useBaseline ? readBaseline(root, baselinePath, name) : undefined
   const findings = sortFindings(applyBaseline(severe, baseline))
   const artifacts = [...(result.artifacts ?? [])]
-  if (result.report)
+  if (result.report && options.reportsDir !== false)
     artifacts.push(
       writeGateReport(result.report, options.reportsDir ?? env.CODEX_GATES_REPORTS ?? join(root, 'reports')),
     )
