@@ -48,7 +48,7 @@ export const initCommand = defineCommand({
     const out = (line = '') => io.stdout(`${line}\n`)
     out(`codex-gates init in ${root}${dry ? ' (dry run: nothing is written)' : ''}`)
 
-    let facts = detect(root)
+    let facts = detect(root, io.env)
     const done: string[] = []
     const vitest = vitestToDeclare(facts)
     if (vitest) {
@@ -57,11 +57,12 @@ export const initCommand = defineCommand({
       else {
         const ran = runNpm(root, command, io.env)
         done.push(ran ? `ran ${command}: ${ran}` : `ran ${command}`)
-        facts = detect(root)
+        facts = detect(root, io.env)
       }
     }
 
-    const plan = planInit(facts, { version: packageVersion() })
+    const installed = installedVitest()
+    const plan = planInit(facts, { version: packageVersion(), vitest: installed ? `^${installed}` : undefined })
     const config = plan.config.created
       ? resolveGatesConfig(JSON.parse(plan.config.text), join(root, plan.config.path))
       : loadGatesConfig(root, io.env)
@@ -98,7 +99,7 @@ export const initCommand = defineCommand({
 
 // --- internal ---
 
-function detect(root: string): RepositoryFacts {
+function detect(root: string, env: NodeJS.ProcessEnv): RepositoryFacts {
   return detectRepository({
     name: basename(root),
     files: listRepoFiles(root, 'worktree'),
@@ -109,7 +110,7 @@ function detect(root: string): RepositoryFacts {
         return undefined
       }
     },
-    hooks: readHookSettings(root),
+    hooks: readHookSettings(root, env),
   })
 }
 
@@ -240,6 +241,8 @@ function report(out: (line?: string) => void, r: Report): void {
   }
   if (nothing) return
   out('next:')
+  // A package.json init made from nothing is not installed yet: npm first.
+  if (r.changes.some((c) => c.path === 'package.json' && c.action === 'create')) out('  npm install')
   out('  npx codex-gates run')
   out('  git add -A && git commit -m "Adopt codex-gates"')
 }

@@ -8,10 +8,10 @@ import { HOOK_NAMES, type HookSettings } from './detect-repository.ts'
  * Reads where git runs hooks in the repository at `root`: core.hooksPath by scope, the default
  * hooks folder, the hook scripts already there, and whether husky's runtime is in place.
  */
-export function readHookSettings(root: string): HookSettings {
-  const local = gitConfig(root, ['--local', 'core.hooksPath'])
-  const any = gitConfig(root, ['core.hooksPath'])
-  const gitHooksAbs = gitPath(root, 'hooks')
+export function readHookSettings(root: string, env: NodeJS.ProcessEnv = process.env): HookSettings {
+  const local = gitConfig(root, ['--local', 'core.hooksPath'], env)
+  const any = gitConfig(root, ['core.hooksPath'], env)
+  const gitHooksAbs = gitPath(root, 'hooks', env)
   const gitHooksDir = shown(root, gitHooksAbs)
   const localAbs = local === undefined ? undefined : isAbsolute(local) ? local : join(root, local)
   const inside = localAbs !== undefined && !relative(root, localAbs).startsWith('..')
@@ -45,10 +45,11 @@ export function runHusky(root: string, env: NodeJS.ProcessEnv = process.env): st
 
 // --- internal ---
 
-function gitConfig(root: string, args: string[]): string | undefined {
+function gitConfig(root: string, args: string[], env: NodeJS.ProcessEnv): string | undefined {
   try {
     const out = execFileSync('git', ['config', ...args], {
       cwd: root,
+      env,
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],
     })
@@ -58,9 +59,10 @@ function gitConfig(root: string, args: string[]): string | undefined {
   }
 }
 
-function gitPath(root: string, name: string): string {
+function gitPath(root: string, name: string, env: NodeJS.ProcessEnv): string {
   const out = execFileSync('git', ['rev-parse', '--path-format=absolute', '--git-path', name], {
     cwd: root,
+    env,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'ignore'],
   }).trim()

@@ -19,6 +19,8 @@ export interface InitPlan {
 export interface PlanOptions {
   /** The codex-gates version for a package.json init creates from nothing. */
   version: string
+  /** The Vitest range such a package.json declares (default ^4.1.0). */
+  vitest?: string
 }
 
 /** Where init points the placeholders ratchet. */
@@ -56,7 +58,7 @@ export function planInit(facts: RepositoryFacts, options: PlanOptions): InitPlan
   if (facts.packageJsonInvalid) {
     notes.push(`package.json is not valid JSON (${facts.packageJsonInvalid}): left alone; fix it and run init again`)
   } else {
-    const edit = planPackageJson(facts.packageJson, facts.name, options.version, hooks.mode === 'husky')
+    const edit = planPackageJson(facts.packageJson, facts.name, options, hooks.mode === 'husky')
     if (edit) changes.push(edit)
   }
 
@@ -121,7 +123,7 @@ function gatesConfigText(gates: readonly GateChoice[]): string {
 function planPackageJson(
   pkg: PackageJsonFacts | undefined,
   folder: string,
-  version: string,
+  options: PlanOptions,
   husky: boolean,
 ): FileChange | undefined {
   if (!pkg) {
@@ -129,7 +131,7 @@ function planPackageJson(
       name: packageName(folder),
       private: true,
       scripts: { gates: 'codex-gates run', ...(husky ? { prepare: 'husky' } : {}) },
-      devDependencies: { 'codex-gates': `^${version}` },
+      devDependencies: { 'codex-gates': `^${options.version}`, vitest: options.vitest ?? '^4.1.0' },
     }
     return {
       path: 'package.json',

@@ -18,6 +18,15 @@ export interface BaselineWrite {
 /** Gates whose findings describe the machine, not the repository: a baseline would hide a setup fault. */
 export const NOT_BASELINED: ReadonlySet<GateName> = new Set(['toolchain', 'integrity'])
 
+/**
+ * Rules that say "not installed (as locked) here": fixed by `npm ci` or `pip install`, never
+ * accepted into a baseline, whatever the gate.
+ */
+export const SETUP_RULES: Readonly<Partial<Record<GateName, readonly string[]>>> = {
+  deps: ['missing-lockfile', 'not-installed', 'installed-drift', 'engines-node'],
+  'python-deps': ['not-installed', 'installed-drift'],
+}
+
 export interface BaselineOptions {
   root: string
   /** The resolved config the baselines are taken under (init passes the one it is about to write). */
@@ -63,7 +72,11 @@ export async function takeBaseline(
     reportsDir: false,
   })
   if (run.status === 'skipped') return { skipped: run.reason ?? 'skipped' }
-  const baseline = buildBaseline(gate, run.findings)
+  const setup = new Set(SETUP_RULES[gate] ?? [])
+  const baseline = buildBaseline(
+    gate,
+    run.findings.filter((f) => !setup.has(f.rule)),
+  )
   const accepted = baseline.entries.reduce((n, e) => n + e.count, 0)
   const files = new Set(baseline.entries.map((e) => e.file)).size
   return {
