@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TestProject } from 'vitest/node'
-import { stagePrebuiltSqlite } from './prebuilt-sqlite.ts'
+import { stagePrebuiltSqlite } from '../../src/app/bench/prebuilt-sqlite.ts'
 
 /** What the adoption specs get from the setup (`inject('adoption')`). */
 export interface AdoptionSetup {

@@ -15,6 +15,7 @@ export const BENCHES = {
   train: () => import('./train-bench.ts').then((m) => m.trainBench),
   gates: () => import('./gates-bench.ts').then((m) => m.gatesBench),
   layers: () => import('./layers-bench.ts').then((m) => m.layersBench),
+  adoption: () => import('./adoption-bench.ts').then((m) => m.adoptionBench),
 } satisfies Record<string, () => Promise<Bench>>
 
 export type BenchName = keyof typeof BENCHES
