@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process'
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { initCommand } from '../../../src/app/init/init-command.ts'
@@ -95,15 +95,16 @@ describe('codex-gates init', () => {
     writeFileSync(join(root, '.gitignore'), 'node_modules/\ncalls.log\n')
     git('add', '-A')
     expect(git('commit', '-q', '-m', 'adopt').status).toBe(0)
-    execFileSync('git', ['init', '-q', '--bare', join(root, '..', 'remote.git')])
-    expect(git('push', '-q', join(root, '..', 'remote.git'), 'main').status).toBe(0)
+    const remote = join(tempDir('remote-'), 'remote.git')
+    execFileSync('git', ['init', '-q', '--bare', remote])
+    expect(git('push', '-q', remote, 'main').status).toBe(0)
     const calls = readFileSync(join(root, 'calls.log'), 'utf8').trim().split('\n')
     const sha = git('rev-parse', 'HEAD').stdout.trim()
     expect(calls).toEqual([
       'codex-gates hook pre-commit []',
       'tool pre-commit saw []',
       'codex-gates hook post-commit []',
-      `codex-gates hook pre-push ${join(root, '..', 'remote.git')} ${join(root, '..', 'remote.git')} [refs/heads/main ${sha} refs/heads/main 0000000000000000000000000000000000000000]`,
+      `codex-gates hook pre-push ${remote} ${remote} [refs/heads/main ${sha} refs/heads/main 0000000000000000000000000000000000000000]`,
       `tool pre-push saw [refs/heads/main ${sha} refs/heads/main 0000000000000000000000000000000000000000]`,
     ])
   })
@@ -117,6 +118,19 @@ describe('codex-gates init', () => {
     expect(io.out).toContain('hooks: core.hooksPath is set outside this repository (/opt/company/hooks)')
     expect(io.out).toContain('    ./node_modules/.bin/codex-gates hook pre-commit || exit $?')
     expect(existsSync(join(root, '.husky'))).toBe(false)
+  })
+
+  test('a package of a monorepo gets its own config and baselines; the hooks stay with the repository top', async () => {
+    const root = repo({ 'packages/a/train.py': 'x = 1\n', 'packages/a/requirements.txt': 'numpy==1.26.4\n' })
+    const { code, out } = await init(root, '--root', 'packages/a')
+    expect(code).toBe(0)
+    expect(out).toContain(`hooks: left to the repository at ${realpathSync(root)} (this folder is a package inside it)`)
+    expect(existsSync(join(root, 'packages', 'a', 'codex-gates.json'))).toBe(true)
+    expect(existsSync(join(root, 'packages', 'a', '.codex-gates', 'baselines', 'python-deps.json'))).toBe(true)
+    expect(existsSync(join(root, 'packages', 'a', '.husky'))).toBe(false)
+    expect(JSON.parse(readFileSync(join(root, 'packages', 'a', 'package.json'), 'utf8')).scripts).toEqual({
+      gates: 'codex-gates run',
+    })
   })
 
   test('outside a git repository: exit 2 naming the folder, with the fix', async () => {

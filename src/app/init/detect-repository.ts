@@ -25,6 +25,8 @@ export interface HookSettings {
   localHooks: Record<string, string>
   /** husky's runtime (`.husky/_/h`) is in place. */
   huskyInstalled: boolean
+  /** The git work tree's top when init runs on a package folder below it (a monorepo package). */
+  packageOf?: string
 }
 
 /** A parsed package.json with the text it came from (for the indentation). */

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process'
 import { accessSync, chmodSync, constants, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs'
-import { basename, dirname, isAbsolute, join } from 'node:path'
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path'
 import { GATE_NAMES, loadGatesConfig, resolveGatesConfig } from '../../domain/gates/gates-config.ts'
 import { listRepoFiles } from '../../domain/gates/repo-files.ts'
 import { defineCommand } from '../../foundation/cli/define-command.ts'
@@ -37,7 +37,10 @@ export const initCommand = defineCommand({
   },
   examples: ['', '--dry-run', '--root ../my-model'],
   run: async ({ options, io }) => {
-    const root = gatedRoot(io.cwd, options.root)
+    // --root names the folder to set up as it is (a package of a monorepo included).
+    const root = options.root === undefined ? gatedRoot(io.cwd) : resolve(io.cwd, options.root)
+    if (!existsSync(root) || !statSync(root).isDirectory())
+      throw new UserError('GATES_ROOT', `--root ${options.root}: no such folder (${root})`, 'pass an existing folder')
     if (!gitRoot(root))
       throw new UserError(
         'NOT_GIT',

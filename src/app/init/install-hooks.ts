@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs'
 import { isAbsolute, join, relative, sep } from 'node:path'
 import { errorMessage } from '../../foundation/errors/user-error.ts'
 import { HOOK_NAMES, type HookSettings } from './detect-repository.ts'
@@ -12,6 +12,7 @@ export function readHookSettings(root: string, env: NodeJS.ProcessEnv = process.
   const local = gitConfig(root, ['--local', 'core.hooksPath'], env)
   const any = gitConfig(root, ['core.hooksPath'], env)
   const gitHooksAbs = gitPath(root, 'hooks', env)
+  const top = execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd: root, env, encoding: 'utf8' }).trim()
   const gitHooksDir = shown(root, gitHooksAbs)
   const localAbs = local === undefined ? undefined : isAbsolute(local) ? local : join(root, local)
   const inside = localAbs !== undefined && !relative(root, localAbs).startsWith('..')
@@ -22,6 +23,7 @@ export function readHookSettings(root: string, env: NodeJS.ProcessEnv = process.
     gitHooks: hookScripts(gitHooksAbs, false),
     localHooks: localAbs && inside ? hookScripts(localAbs, true) : {},
     huskyInstalled: existsSync(join(root, '.husky', '_', 'h')),
+    packageOf: top !== realpathSync(root) ? top : undefined,
   }
 }
 

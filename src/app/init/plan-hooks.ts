@@ -9,9 +9,10 @@ export interface HookPlan {
    * `husky`: core.hooksPath is free (or husky's already): husky sets it to `.husky/_` and our
    * scripts live in `.husky/`. `folder`: another tool owns the hooks folder, so our call is added
    * to its hook files, marked. `manual`: the folder is outside this repository (a global
-   * core.hooksPath): nothing is edited, the lines to add are printed.
+   * core.hooksPath): nothing is edited, the lines to add are printed. `package`: init runs on a
+   * package folder of a larger repository, whose top owns the hooks.
    */
-  mode: 'husky' | 'folder' | 'manual'
+  mode: 'husky' | 'folder' | 'manual' | 'package'
   /** Where the hooks live (for the summary). */
   dir: string
   /** Run husky to set core.hooksPath and write `.husky/_` (not in a dry run; not when already done). */
@@ -39,6 +40,16 @@ export function callsCodexGates(text: string, hook: HookName): boolean {
  */
 export function planHooks(facts: RepositoryFacts): HookPlan {
   const { hooks } = facts
+  if (hooks.packageOf) {
+    return {
+      mode: 'package',
+      dir: hooks.packageOf,
+      runHusky: false,
+      changes: [],
+      summary: `hooks: left to the repository at ${hooks.packageOf} (this folder is a package inside it): run \`npx codex-gates init\` there; the hooks read its codex-gates.json`,
+      manual: [],
+    }
+  }
   const local = hooks.localHooksPath?.replace(/^\.\//, '').replace(/\/+$/, '')
   if (hooks.outsideHooksPath && !local) {
     return {
