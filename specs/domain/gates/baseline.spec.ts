@@ -93,6 +93,19 @@ describe('readBaseline()', () => {
     expect(() => readBaseline(root, 'bad.json', 'secrets')).toThrow(
       'bad.json: /entries/0/fingerprint must be 16 lowercase hex characters',
     )
+    const problems: [string, string][] = [
+      ['[]', 'must be a JSON object'],
+      ['{"version":2,"gate":"secrets","entries":[]}', '/version must be 1'],
+      ['{"version":1,"gate":"secrets","entries":{}}', '/entries must be an array'],
+      [
+        '{"version":1,"gate":"secrets","entries":[{"fingerprint":"0123456789abcdef","count":0}]}',
+        '/entries/0/count must be a whole number ≥ 1',
+      ],
+    ]
+    for (const [text, problem] of problems) {
+      writeFileSync(join(root, 'p.json'), text)
+      expect(() => readBaseline(root, 'p.json', 'secrets')).toThrow(`p.json: ${problem}`)
+    }
     writeFileSync(join(root, 'broken.json'), '{')
     try {
       readBaseline(root, 'broken.json', 'secrets')
