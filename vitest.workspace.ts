@@ -32,6 +32,18 @@ export const projects: TestProjectInlineConfiguration[] = [
   { test: { name: 'smoke-gpu', include: ['specs/smoke/gpu/**/*.smoke.ts'], env: specEnv, testTimeout: 600_000 } },
   // Real train CLI in child processes (exact resume, SIGKILL during saves): minutes, not seconds.
   { test: { name: 'smoke-cpu', include: ['specs/smoke/cpu/**/*.smoke.ts'], env: specEnv, testTimeout: 900_000 } },
+  // Packs codex-gates and installs it into fresh copies of specs/fixtures/adoption/* as a user does,
+  // then drives init, run, commit and push there with real git and npm (specs/adoption/).
+  {
+    test: {
+      name: 'adoption',
+      include: ['specs/adoption/**/*.adoption.ts'],
+      env: specEnv,
+      globalSetup: ['specs/adoption/pack-tarball.ts'],
+      testTimeout: 300_000,
+      hookTimeout: 600_000,
+    },
+  },
   // drift:without-<dep>: one per cell of configs/drift.json, the dependency hidden by a resolve hook.
   ...driftProjects(root, { env: specEnv }),
 ]

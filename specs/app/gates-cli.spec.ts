@@ -3,6 +3,7 @@ import { chmodSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test, vi } from 'vitest'
 import { GATES_HELP, type GatesCliIo, gatesCli, spawnVitest } from '../../src/app/gates-cli.ts'
+import { GATE_NAMES } from '../../src/domain/gates/gates-config.ts'
 import { PACKAGE_ROOT } from '../../src/domain/gates/repo-files.ts'
 import { allFakeSecrets } from '../../src/domain/gates/secrets/fake-secrets.ts'
 import { UserError } from '../../src/foundation/errors/user-error.ts'
@@ -216,7 +217,32 @@ describe('npm run gates -- manifest / baseline placeholders', () => {
       version: 1,
       files: { 'a.py': 1 },
     })
-    expect((await rejection(gatesCli(['baseline', 'secrets'], io().io))).message).toBe('no baseline named "secrets"')
+    expect(t.text()).toBe(
+      'wrote configs/placeholders.baseline.json: placeholders ratchet: 1 placeholder(s) in 1 file(s) may stay, no file may gain one\n',
+    )
+  })
+
+  test('baseline <gate> writes fingerprints for any gate; again, it says unchanged; a gate that does not run writes none', async () => {
+    const root = tempRepo({ 'a.py': 'x = 1\n', 'b.py': 'x = 1\n', 'c.py': 'y\n' }, { git: true })
+    const e = { ...process.env, CODEX_GATES_NO_CACHE: '1' }
+    const t = io(e)
+    expect(await gatesCli(['baseline', 'duplicates', '--root', root], t.io)).toBe(0)
+    expect(t.text()).toBe(
+      'wrote .codex-gates/baselines/duplicates.json: duplicates: 1 finding(s) in 1 file(s) accepted as warnings; new ones fail\n',
+    )
+    const written = JSON.parse(readFileSync(join(root, '.codex-gates', 'baselines', 'duplicates.json'), 'utf8'))
+    expect(written).toMatchObject({
+      version: 1,
+      gate: 'duplicates',
+      entries: [{ rule: 'identical-files', file: 'b.py', count: 1 }],
+    })
+    expect(await gatesCli(['scan', 'duplicates', '--root', root], io(e).io)).toBe(0)
+    const again = io(e)
+    expect(await gatesCli(['baseline', 'duplicates', '--root', root], again.io)).toBe(0)
+    expect(again.text()).toMatch(/^\.codex-gates\/baselines\/duplicates\.json unchanged: /)
+    const skipped = io(e)
+    expect(await gatesCli(['baseline', 'typecheck', '--root', root], skipped.io)).toBe(0)
+    expect(skipped.text()).toBe('typecheck: not run here (no tsconfig.json at the root); no baseline written\n')
   })
 })
 
@@ -237,12 +263,17 @@ describe('npm run gates -- manifest / baseline: usage', () => {
     ])
     const bare = await rejection(gatesCli(['baseline'], io().io))
     expect([bare.message, bare.hint]).toEqual([
-      'baseline needs a name',
-      'the one baseline a command rewrites is: npm run gates -- baseline placeholders',
+      'baseline needs a gate name',
+      `e.g. npm run gates -- baseline secrets; gates: ${GATE_NAMES.join(', ')}`,
     ])
     expect((await rejection(gatesCli(['baseline', 'placeholders', 'extra'], io().io))).message).toBe(
-      'no baseline named "placeholders"',
+      'baseline takes one gate name, got "placeholders" and "extra"',
     )
+    const unknown = await rejection(gatesCli(['baseline', 'secret'], io().io))
+    expect([unknown.message, unknown.hint]).toEqual([
+      'no gate named "secret"',
+      expect.stringMatching(/^did you mean secrets\? /),
+    ])
   })
 })
 

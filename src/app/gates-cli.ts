@@ -4,20 +4,21 @@ import { dirname, join } from 'node:path'
 import { formatFinding } from '../domain/gates/finding.ts'
 import { GATE_NAMES, type GateName, loadGatesConfig } from '../domain/gates/gates-config.ts'
 import { buildManifest, writeManifest } from '../domain/gates/integrity/manifest.ts'
-import { buildPlaceholderBaseline, collectPlaceholders } from '../domain/gates/placeholders/placeholders.ts'
 import { gatesRoot, PACKAGE_ROOT } from '../domain/gates/repo-files.ts'
 import { gateFiles, runGate } from '../domain/gates/run-gate.ts'
 import { toSarif } from '../domain/gates/sarif.ts'
 import { nearest } from '../foundation/cli/nearest.ts'
 import { parseArgs } from '../foundation/cli/parse-args.ts'
+import { INSTALLED, userCommand } from '../foundation/cli/user-command.ts'
 import { EXIT, UserError } from '../foundation/errors/user-error.ts'
 import { writeFileAtomic } from '../foundation/fs/write-file-atomic.ts'
 import { redactText } from '../foundation/redact/redact.ts'
+import { sameContent, takeBaseline } from './init/take-baselines.ts'
 
-export const GATES_HELP = `usage: npm run gates [-- <vitest flags>] [--root DIR] [--no-cache]
-       npm run gates -- scan <gate> [files…] [--root DIR] [--json | --sarif]
-       npm run gates -- manifest [--root DIR]
-       npm run gates -- baseline placeholders [--root DIR]
+export const GATES_HELP = `usage: ${userCommand('run')}${INSTALLED ? '' : ' [-- <vitest flags>]'} [--root DIR] [--no-cache]
+       ${userCommand('scan')} <gate> [files…] [--root DIR] [--json | --sarif]
+       ${userCommand('manifest')} [--root DIR]
+       ${userCommand('baseline')} <gate> [--root DIR]
 
 Without a command: runs every gate as the Vitest project "gates" (results in the ledger).
   --root DIR     the repository to gate (sets GATES_ROOT; default: this repository)
@@ -28,7 +29,10 @@ scan       runs one scanner outside Vitest and prints its findings; exit 1 on an
            finding. Files after the gate name limit the scan (what lint-staged passes):
            relative to --root, or absolute inside it; a missing file is exit 2.
 manifest   writes .codex/pre_manifest.json (path → sha256, size) for the integrity gate.
-baseline placeholders   rewrites configs/placeholders.baseline.json with today's counts.
+baseline   accepts today's findings of one gate: they stay as warnings, only new ones fail.
+           placeholders: per-file counts at gates.placeholders.baseline; any other gate:
+           finding fingerprints and counts in <baselines>/<gate>.json (default
+           .codex-gates/baselines; a secret is stored as a hash of its hash, never as text).
 
 gates: ${GATE_NAMES.join(', ')}
 config: codex-gates.json (schema: configs/schemas/codex-gates.schema.json)
@@ -63,7 +67,7 @@ export async function gatesCli(argv: string[], io: GatesCliIo = defaultIo): Prom
     throw new UserError(
       'BAD_USAGE',
       `unknown command "${command}"`,
-      `${close ? `did you mean ${close}? ` : ''}see \`npm run gates -- --help\``,
+      `${close ? `did you mean ${close}? ` : ''}see \`${INSTALLED ? 'npx codex-gates --help' : 'npm run gates -- --help'}\``,
     )
   }
   return runAllCommand(argv, io)
@@ -93,7 +97,7 @@ async function scanCommand(argv: string[], io: GatesCliIo): Promise<number> {
   const { values, positionals } = parseArgs(
     argv,
     { root: { type: 'string' }, json: { type: 'boolean' }, sarif: { type: 'boolean' } },
-    'npm run gates -- scan',
+    userCommand('scan'),
   )
   if (values.help) {
     io.stdout(GATES_HELP)
@@ -130,7 +134,7 @@ async function scanCommand(argv: string[], io: GatesCliIo): Promise<number> {
 }
 
 async function manifestCommand(argv: string[], io: GatesCliIo): Promise<number> {
-  const { values, positionals } = parseArgs(argv, { root: { type: 'string' } }, 'npm run gates -- manifest')
+  const { values, positionals } = parseArgs(argv, { root: { type: 'string' } }, userCommand('manifest'))
   if (values.help) {
     io.stdout(GATES_HELP)
     return EXIT.ok
@@ -139,7 +143,7 @@ async function manifestCommand(argv: string[], io: GatesCliIo): Promise<number> 
     throw new UserError(
       'BAD_USAGE',
       `manifest takes no arguments, got "${positionals[0]}"`,
-      'npm run gates -- manifest [--root DIR]',
+      `${userCommand('manifest')} [--root DIR]`,
     )
   const root = gatesRoot(io.env, values.root)
   const config = loadGatesConfig(root, io.env)
@@ -152,27 +156,35 @@ async function manifestCommand(argv: string[], io: GatesCliIo): Promise<number> 
 }
 
 async function baselineCommand(argv: string[], io: GatesCliIo): Promise<number> {
-  const { values, positionals } = parseArgs(argv, { root: { type: 'string' } }, 'npm run gates -- baseline')
+  const { values, positionals } = parseArgs(argv, { root: { type: 'string' } }, userCommand('baseline'))
   if (values.help) {
     io.stdout(GATES_HELP)
     return EXIT.ok
   }
   const [what, ...extra] = positionals
-  if (what !== 'placeholders' || extra.length > 0) {
+  if (!what || extra.length > 0) {
     throw new UserError(
       'BAD_USAGE',
-      what ? `no baseline named "${what}"` : 'baseline needs a name',
-      'the one baseline a command rewrites is: npm run gates -- baseline placeholders',
+      what ? `baseline takes one gate name, got "${what}" and "${extra[0]}"` : 'baseline needs a gate name',
+      `e.g. ${userCommand('baseline secrets')}; gates: ${GATE_NAMES.join(', ')}`,
     )
   }
+  const gate = checkGateName(what)
   const root = gatesRoot(io.env, values.root)
   const config = loadGatesConfig(root, io.env)
-  const rel = config.gates.placeholders.baseline
-  const placeholders = collectPlaceholders(root, gateFiles(root, config, 'placeholders'))
-  const baseline = buildPlaceholderBaseline(placeholders)
-  mkdirSync(dirname(join(root, rel)), { recursive: true })
-  writeFileAtomic(join(root, rel), `${JSON.stringify(baseline, null, 2)}\n`)
-  io.stdout(`wrote ${rel}: ${placeholders.length} placeholder(s) in ${Object.keys(baseline.files).length} file(s)\n`)
+  const taken = await takeBaseline(gate, { root, config, env: io.env })
+  if ('skipped' in taken) {
+    io.stdout(`${gate}: not run here (${taken.skipped}); no baseline written\n`)
+    return EXIT.ok
+  }
+  const { path, content, reason } = taken.write
+  if (sameContent(root, path, content)) {
+    io.stdout(`${path} unchanged: ${reason}\n`)
+    return EXIT.ok
+  }
+  mkdirSync(dirname(join(root, path)), { recursive: true })
+  writeFileAtomic(join(root, path), content)
+  io.stdout(`wrote ${path}: ${reason}\n`)
   return EXIT.ok
 }
 

@@ -8,6 +8,7 @@ import { prePush } from '../adapters/hooks/pre-push.ts'
 import { PRE_COMMIT_STEP_NAMES, PRE_PUSH_STEP_NAMES } from '../adapters/hooks/steps.ts'
 import { nearest } from '../foundation/cli/nearest.ts'
 import { parseArgs } from '../foundation/cli/parse-args.ts'
+import { userCommand } from '../foundation/cli/user-command.ts'
 import { EXIT, UserError } from '../foundation/errors/user-error.ts'
 
 type HookCommand = (io: HookIo, positionals: string[]) => Promise<number>
@@ -27,7 +28,7 @@ const COMMANDS: Record<string, { usage: string; summary: string; hook: boolean; 
   },
   'pre-push': {
     usage: 'pre-push [REMOTE [URL]]   (refs on stdin, as git gives them)',
-    summary: `refuse ungated commits, then npm run gates; SKIP=${PRE_PUSH_STEP_NAMES.join(',')}; CODEX_ALLOW_UNGATED=1`,
+    summary: `refuse ungated commits, then ${userCommand('run')}; SKIP=${PRE_PUSH_STEP_NAMES.join(',')}; CODEX_ALLOW_UNGATED=1`,
     hook: true,
     run: (io) => prePush(io),
   },
@@ -56,7 +57,7 @@ ${Object.values(COMMANDS)
   .map((c) => `  ${c.usage.padEnd(58)} ${c.summary}`)
   .join('\n')}
 
-Every run is a ledger session: npm run ledger -- sessions --kind pre-commit
+Every run is a ledger session: ${userCommand('ledger sessions --kind pre-commit')}
 `
 
 /** `hook <command>`: the git hooks' entry point. Returns the exit code git sees. */

@@ -5,6 +5,7 @@ import { driftMatrix } from '../domain/drift/drift-matrix.ts'
 import { formatTable, type TableRow } from '../foundation/cli/format-table.ts'
 import { nearest } from '../foundation/cli/nearest.ts'
 import { durationFlag, intFlag, type OptionSpec, parseArgs } from '../foundation/cli/parse-args.ts'
+import { userCommand } from '../foundation/cli/user-command.ts'
 import { UserError } from '../foundation/errors/user-error.ts'
 import { isWritable } from '../foundation/fs/is-writable.ts'
 import { exportCsv, exportRecords, importNdjson } from '../ledger/import-ndjson.ts'
@@ -284,12 +285,12 @@ export async function ledgerCli(
     throw new UserError(
       'BAD_USAGE',
       `ledger: unknown command "${name}"`,
-      `${close ? `did you mean ${close}? ` : ''}see \`npm run ledger -- --help\``,
+      `${close ? `did you mean ${close}? ` : ''}see \`${userCommand('ledger --help')}\``,
     )
   }
-  const args = parseArgs(rest, command.options, `npm run ledger -- ${name}`)
+  const args = parseArgs(rest, command.options, userCommand(`ledger ${name}`))
   if (args.values.help) {
-    io.out(`usage: npm run ledger -- ${command.usage}\n\n${command.summary}\n`)
+    io.out(`usage: ${userCommand(`ledger ${command.usage}`)}\n\n${command.summary}\n`)
     return 0
   }
   const path = resolveLedgerPath()
@@ -317,7 +318,7 @@ function openFor(path: string, open: NonNullable<LedgerCommand['open']>): Ledger
 
 function helpText(): string {
   const lines = Object.entries(LEDGER_COMMANDS).map(([, c]) => `  ${c.usage.padEnd(52)} ${c.summary}`)
-  return `usage: npm run ledger -- <command> [options]\n\nThe session ledger (${resolveLedgerPath()}; CODEX_LEDGER overrides).\n\ncommands:\n${lines.join('\n')}\n\nEvery command takes --help; most take --json.\n`
+  return `usage: ${userCommand('ledger <command> [options]')}\n\nThe session ledger (${resolveLedgerPath()}; CODEX_LEDGER overrides).\n\ncommands:\n${lines.join('\n')}\n\nEvery command takes --help; most take --json.\n`
 }
 
 /**

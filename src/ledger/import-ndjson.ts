@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
+import { userCommand } from '../foundation/cli/user-command.ts'
 import { errorMessage, UserError } from '../foundation/errors/user-error.ts'
 import { type Ledger, RecordWriteError } from './ledger.ts'
 import { LEDGER_TABLES, type LedgerRecord, type LedgerRow, UPSERT_KEYS } from './records.ts'
@@ -80,7 +81,7 @@ export function importNdjson(ledger: Ledger, file: string): ImportResult {
     throw new UserError(
       'NO_FILE',
       `nothing to import: ${file} does not exist`,
-      'pass the file: `npm run ledger -- import <file>`',
+      `pass the file: \`${userCommand('ledger import <file>')}\``,
     )
   const { records, lines, torn } = parseNdjson(readFileSync(file, 'utf8'), file)
   records.forEach((record, i) => {

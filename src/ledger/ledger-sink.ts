@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
+import { userCommand } from '../foundation/cli/user-command.ts'
 import { errorMessage, isUserError } from '../foundation/errors/user-error.ts'
 import { appendLines } from './append-lines.ts'
 import type { Ledger } from './ledger.ts'
@@ -131,7 +132,7 @@ export class LedgerSink {
     if (this.warned && !detour) return
     this.warned = true
     const via = detour ? `${detour}; ` : ''
-    const command = file === this.lastResortPath ? `npm run ledger -- import ${file}` : 'npm run ledger -- import'
+    const command = userCommand(file === this.lastResortPath ? `ledger import ${file}` : 'ledger import')
     this.warn(
       `codex-gates: ledger unavailable (${this.reason}); ${via}recording to ${file} — run \`${command}\` once it is fixed`,
     )

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3'
+import { userCommand } from '../foundation/cli/user-command.ts'
 import { errorMessage, UserError } from '../foundation/errors/user-error.ts'
 import { processAlive } from '../foundation/process/process-alive.ts'
 import { newRecordId } from './record-id.ts'
@@ -83,7 +84,7 @@ export class Ledger {
         throw new UserError(
           'LEDGER_TABLE',
           `ledger ${this.path} has no table ${table}`,
-          'run `npm run ledger -- migrate`',
+          `run \`${userCommand('ledger migrate')}\``,
         )
       this.columnInfos.set(table, info)
     }

@@ -1,3 +1,4 @@
+import { INSTALLED, userCommand } from '../foundation/cli/user-command.ts'
 import { UserError } from '../foundation/errors/user-error.ts'
 import type { Ledger } from './ledger.ts'
 
@@ -54,7 +55,7 @@ export function resolveSessionId(ledger: Ledger, ref: string): string {
       throw new UserError(
         'NO_SESSIONS',
         `the ledger ${ledger.path} has no sessions yet`,
-        'run `npm test` or `npm run gates` first',
+        `run ${INSTALLED ? '' : '`npm test` or '}\`${userCommand('run')}\` first`,
       )
     return row.id
   }
@@ -67,7 +68,7 @@ export function resolveSessionId(ledger: Ledger, ref: string): string {
     throw new UserError(
       'NO_SESSION',
       `no session ${ref} in ${ledger.path}`,
-      'list them with `npm run ledger -- sessions`',
+      `list them with \`${userCommand('ledger sessions')}\``,
     )
   throw new UserError(
     'AMBIGUOUS_SESSION',

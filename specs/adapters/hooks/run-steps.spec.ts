@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { GateRunner, judge, type PlannedStep } from '../../../src/adapters/hooks/run-steps.ts'
+import { buildBaseline } from '../../../src/domain/gates/baseline.ts'
 import { makeFinding } from '../../../src/domain/gates/finding.ts'
 import { GATE_DEFAULTS } from '../../../src/domain/gates/gates-config.ts'
 import { tempDir } from '../../support/temp-dir.ts'
@@ -82,5 +83,12 @@ describe('judge()', () => {
     const result = judge([f('a', 'staged.md'), f('a', 'other.md')], {}, ['staged.md'])
     expect(result.findings.map((x) => x.file)).toEqual(['staged.md'])
     expect(judge([f('a', 'other.md')], {}, ['staged.md']).failed).toBe(false)
+  })
+
+  test("a finding the gate's baseline accepts warns; a second copy of it still fails the step", () => {
+    const baseline = buildBaseline('g', [f('a', 'x.py')])
+    const one = judge([f('a', 'x.py')], {}, undefined, baseline)
+    expect([one.failed, one.findings[0]?.message]).toEqual([false, 'a (baselined)'])
+    expect(judge([f('a', 'x.py'), f('a', 'x.py')], {}, undefined, baseline).failed).toBe(true)
   })
 })

@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { baselineFile, readBaseline } from '../../domain/gates/baseline.ts'
 import type { ConfigGateRun } from '../../domain/gates/config-gate-run.ts'
 import type { ConfigGateEntry } from '../../domain/gates/config-gates.ts'
 import { CONFIG_FILES, type GateCommon, type GatesConfig } from '../../domain/gates/gates-config.ts'
@@ -147,11 +148,14 @@ export async function gateSnapshot(options: GateSnapshotOptions): Promise<GateSn
         if (entry.needsTree) wholeTree = true
       }
     }
+    const stepBaselines = planned.map((s) => baselineFile(config.baselines, s.name))
     const more = new Set<string>(
-      wholeTree ? treeFiles(snapshot) : [...baselines(config), ...toRun.flatMap((e) => e.support)],
+      wholeTree ? treeFiles(snapshot) : [...baselines(config), ...stepBaselines, ...toRun.flatMap((e) => e.support)],
     )
     for (const p of first) more.delete(p)
     const rest = await materialize(snapshot, more, dir, options.git)
+    // The baselines as staged: a commit that rewrites one is judged by the new one.
+    for (const step of planned) step.baseline = readBaseline(dir, baselineFile(config.baselines, step.name), step.name)
     const snapshotMs = performance.now() - started
     mark('snapshot ready')
 

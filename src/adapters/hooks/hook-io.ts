@@ -1,3 +1,5 @@
+import { INSTALLED } from '../../foundation/cli/user-command.ts'
+
 /** How the hook commands reach the outside: injectable so specs drive them without a child process. */
 export interface HookIo {
   /** The repository's top-level folder (git runs hooks there). */
@@ -23,4 +25,4 @@ export interface HookIo {
 }
 
 /** How users run the hook CLI by hand (re-gating commits, rebuilding the bundle). */
-export const HOOK_COMMAND = 'npm run hook --'
+export const HOOK_COMMAND = INSTALLED ? 'npx codex-gates hook' : 'npm run hook --'

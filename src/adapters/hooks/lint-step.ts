@@ -81,7 +81,7 @@ export function runLintStep(step: PlannedStep, options: LintStepOptions): Promis
       if (stopped) return finish({ status: 'interrupted', findings: [], reason: 'interrupted' })
       const findings: Finding[] = parseBiomeOutput(Buffer.concat(out).toString('utf8'), options.root)
       if (code !== 0) addBiomeFailure(findings, code, Buffer.concat([...err, ...out]).toString('utf8'))
-      const judged = judge(findings, step.severity, step.reportOnly)
+      const judged = judge(findings, step.severity, step.reportOnly, step.baseline)
       finish({ status: judged.failed ? 'failed' : 'passed', findings: judged.findings })
     })
   })

@@ -1,4 +1,5 @@
 import { join } from 'node:path'
+import { userCommand } from '../../foundation/cli/user-command.ts'
 import { EXIT, UserError } from '../../foundation/errors/user-error.ts'
 import { applyFixes } from './apply-fixes.ts'
 import { runFixStep } from './fix-step.ts'
@@ -191,7 +192,7 @@ async function expandRevs(revs: readonly string[], io: HookIo): Promise<string[]
       throw new UserError(
         'BAD_REV',
         `${HOOK_COMMAND} gate: "${rev}" is not a commit or range here (${result.stderr.trim() || 'unknown revision'})`,
-        'give a commit (abc1234, HEAD~2) or a range (origin/main..HEAD); see `npm run ledger -- ungated`',
+        `give a commit (abc1234, HEAD~2) or a range (origin/main..HEAD); see \`${userCommand('ledger ungated')}\``,
       )
     }
     shas.push(...result.stdout.split('\n').filter(Boolean))

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process'
-import { resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import { PACKAGE_ROOT } from '../../domain/gates/repo-files.ts'
+import { INSTALLED, userCommand } from '../../foundation/cli/user-command.ts'
 import { EXIT } from '../../foundation/errors/user-error.ts'
 import { formatMs } from './format-outcome.ts'
 import { type GitOptions, git, headInfo, whoAmI } from './git.ts'
@@ -109,7 +110,7 @@ export async function prePush(io: HookIo): Promise<number> {
     session.event({
       role: 'tool',
       level: run.code === 0 ? 'info' : 'error',
-      message: `step gates ${run.code === 0 ? 'passed' : 'failed'} in ${Math.round(ms)} ms (npm run gates exit ${run.code}${run.timedOut ? ', timed out' : ''})`,
+      message: `step gates ${run.code === 0 ? 'passed' : 'failed'} in ${Math.round(ms)} ms (${userCommand('run')} exit ${run.code}${run.timedOut ? ', timed out' : ''})`,
       data: {
         step: 'gates',
         status: run.code === 0 ? 'passed' : 'failed',
@@ -121,7 +122,9 @@ export async function prePush(io: HookIo): Promise<number> {
     })
     summary.push(`gates ${formatMs(ms)} ${run.code === 0 ? '✓' : '✗'}`)
     if (run.code !== 0)
-      io.err('push refused: `npm run gates` failed; see its output above (`npm run ledger -- show latest`)')
+      io.err(
+        `push refused: \`${userCommand('run')}\` failed; see its output above (\`${userCommand('ledger show latest')}\`)`,
+      )
   }
   const interrupted = io.signal?.aborted === true
   session.finish(interrupted ? 'interrupted' : code === 0 ? 'passed' : 'failed')
@@ -148,7 +151,28 @@ export async function pushedCommits(
   return [...seen.values()]
 }
 
+/**
+ * How the full gates run is started for the repository at `root`: installed, the package's own
+ * bin (`node …/codex-gates/dist/src/app/cli/main.js run`) in the repository, no npm in between;
+ * in this package's checkout, `npm run gates` with GATES_ROOT naming the repository.
+ */
+export function gatesRunCommand(
+  root: string,
+  installed: boolean = INSTALLED,
+): { command: string; args: string[]; cwd: string; env: NodeJS.ProcessEnv } {
+  if (installed) return { command: process.execPath, args: [MAIN_JS, 'run'], cwd: root, env: { GATES_ROOT: root } }
+  return {
+    command: process.platform === 'win32' ? 'npm.cmd' : 'npm',
+    args: ['run', '--silent', 'gates'],
+    cwd: PACKAGE_ROOT,
+    env: root === PACKAGE_ROOT ? {} : { GATES_ROOT: root },
+  }
+}
+
 // --- internal ---
+
+/** The compiled `codex-gates` bin of the installed package. */
+const MAIN_JS = join(PACKAGE_ROOT, 'dist', 'src', 'app', 'cli', 'main.js')
 
 function formatUngated(ungated: readonly UngatedCommit[], allowed: boolean): string {
   const lines = ungated.map((c) => `    ${c.sha.slice(0, 12)} ${c.subject.slice(0, 60)}  — ${c.detail}`)
@@ -179,21 +203,21 @@ async function skipped(session: HookSession, io: HookIo, step: string): Promise<
   })
 }
 
-/** Runs `npm run gates` in the codex-gates package against this repository; stdin closed. */
+/** Runs the gates of this repository (see `gatesRunCommand`); stdin closed. */
 function runGates(io: HookIo, session: HookSession): Promise<{ code: number; timedOut: boolean }> {
   const timeoutMs = Number(io.env.CODEX_PRE_PUSH_TIMEOUT_MS) || PRE_PUSH_TIMEOUT_MS
-  const root = resolve(io.cwd)
+  const how = gatesRunCommand(resolve(io.cwd))
   const env: NodeJS.ProcessEnv = {
     ...io.env,
     CODEX_LEDGER: session.ledgerPath,
     CODEX_PARENT_SESSION: session.id,
     CODEX_GATES_STAGE: 'push', // command gates and hooks whose stages include push
-    ...(root === PACKAGE_ROOT ? {} : { GATES_ROOT: root }),
+    ...how.env,
   }
   return new Promise((done) => {
     // Its own process group, so a timeout or Ctrl-C stops vitest and its workers together.
-    const child = spawn(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', '--silent', 'gates'], {
-      cwd: PACKAGE_ROOT,
+    const child = spawn(how.command, how.args, {
+      cwd: how.cwd,
       env,
       stdio: ['ignore', 'inherit', 'inherit'],
       detached: true,
@@ -208,13 +232,13 @@ function runGates(io: HookIo, session: HookSession): Promise<{ code: number; tim
     }
     const timer = setTimeout(() => {
       timedOut = true
-      io.err(`codex-gates: npm run gates ran past ${timeoutMs} ms (CODEX_PRE_PUSH_TIMEOUT_MS); stopping it`)
+      io.err(`codex-gates: ${userCommand('run')} ran past ${timeoutMs} ms (CODEX_PRE_PUSH_TIMEOUT_MS); stopping it`)
       kill()
     }, timeoutMs)
     io.signal?.addEventListener('abort', kill, { once: true })
     child.on('error', (error) => {
       clearTimeout(timer)
-      io.err(`codex-gates: cannot run npm run gates: ${error.message}`)
+      io.err(`codex-gates: cannot run ${userCommand('run')}: ${error.message}`)
       done({ code: 127, timedOut })
     })
     child.on('close', (code, signal) => {

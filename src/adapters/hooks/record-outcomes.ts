@@ -1,3 +1,4 @@
+import { userCommand } from '../../foundation/cli/user-command.ts'
 import { EXIT, isUserError } from '../../foundation/errors/user-error.ts'
 import { formatFailures, formatSummary, isBlocking } from './format-outcome.ts'
 import type { HookIo } from './hook-io.ts'
@@ -66,7 +67,7 @@ export function recordOutcomes(
     io.err(
       `${gating ? 'commit not gated' : 'commit refused'}: fix the findings above${gating ? '' : ', `git add` the fixes and commit again'}; your work tree and index are untouched.\n` +
         `  to skip a step once (recorded in the ledger): SKIP=${names.join(',')} git commit …\n` +
-        `  details: npm run ledger -- show ${session.id.slice(0, 8)}`,
+        `  details: ${userCommand(`ledger show ${session.id.slice(0, 8)}`)}`,
     )
   }
   if (io.env.CODEX_HOOK_TRACE === '1') {

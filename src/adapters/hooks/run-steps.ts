@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs'
 import { Worker } from 'node:worker_threads'
+import { applyBaseline, type GateBaseline } from '../../domain/gates/baseline.ts'
 import type { Finding } from '../../domain/gates/finding.ts'
 import type { SeverityOverride } from '../../domain/gates/gates-config.ts'
 import type { EventMeta } from '../../ledger/ledger-meta.ts'
@@ -30,6 +31,8 @@ export interface PlannedStep extends WorkerStep {
    * count. Undefined: every finding counts.
    */
   reportOnly?: readonly string[]
+  /** The gate's baseline as committed: the findings it accepts do not block. */
+  baseline?: GateBaseline
 }
 
 /**
@@ -79,12 +82,13 @@ export class GateRunner {
 
 /**
  * Keeps the findings in `reportOnly` files (when given), applies per-rule severity overrides
- * (`off` drops the finding) and decides the step's status.
+ * (`off` drops the finding) and the gate's baseline, and decides the step's status.
  */
 export function judge(
   findings: readonly Finding[],
   severity: Record<string, SeverityOverride>,
   reportOnly?: readonly string[],
+  baseline?: GateBaseline,
 ): { findings: Finding[]; failed: boolean } {
   const only = reportOnly ? new Set(reportOnly) : undefined
   const kept: Finding[] = []
@@ -94,7 +98,8 @@ export function judge(
     if (override === 'off') continue
     kept.push(override ? { ...f, severity: override } : f)
   }
-  return { findings: kept, failed: kept.some((f) => f.severity === 'error') }
+  const judged = applyBaseline(kept, baseline)
+  return { findings: judged, failed: judged.some((f) => f.severity === 'error') }
 }
 
 // --- internal ---
@@ -118,9 +123,12 @@ function startWorker(workerData: WorkerPreload): StartedWorker {
 }
 
 function newWorker(workerData: WorkerPreload): Worker {
-  // In the bundle (.codex/hook/) the worker is the gate-worker.mjs beside it.
+  // In the bundle (.codex/hook/) the worker is the gate-worker.mjs beside it; in the installed
+  // package (compiled dist/) the gate-worker.js beside this file.
   const bundled = new URL('./gate-worker.mjs', import.meta.url)
   if (existsSync(bundled)) return new Worker(bundled, { workerData })
+  const compiled = new URL('./gate-worker.js', import.meta.url)
+  if (import.meta.url.endsWith('.js') && existsSync(compiled)) return new Worker(compiled, { workerData })
   // From source under tsx: Node 20 does not carry tsx's loader into workers (ERR_UNKNOWN_FILE_EXTENSION
   // for .ts), so the worker registers it itself before importing the .ts entry.
   const api = import.meta.resolve('tsx/esm/api')
@@ -170,7 +178,7 @@ function runJob(
       clearTimeout(timer)
       current = undefined
       if (message.type === 'done') {
-        const { findings, failed } = judge(message.findings, step.severity, step.reportOnly)
+        const { findings, failed } = judge(message.findings, step.severity, step.reportOnly, step.baseline)
         outcomes.set(step.name, {
           name: step.name,
           status: failed ? 'failed' : 'passed',

@@ -17,6 +17,7 @@ export const BENCHES = {
   layers: () => import('./layers-bench.ts').then((m) => m.layersBench),
   python: () => import('./python-bench.ts').then((m) => m.pythonBench),
   precommit: () => import('./precommit-bench.ts').then((m) => m.precommitBench),
+  adoption: () => import('./adoption-bench.ts').then((m) => m.adoptionBench),
 } satisfies Record<string, () => Promise<Bench>>
 
 export type BenchName = keyof typeof BENCHES

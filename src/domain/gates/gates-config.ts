@@ -5,6 +5,7 @@ import { nearest } from '../../foundation/cli/nearest.ts'
 import { newAjv } from '../../foundation/config/new-ajv.ts'
 import { validateOnce } from '../../foundation/config/validation-memo.ts'
 import { UserError } from '../../foundation/errors/user-error.ts'
+import { DEFAULT_BASELINES_DIR } from './baseline.ts'
 import { type CommandGateConfig, resolveCommandGates } from './command/command-config.ts'
 import { LAYERS_DEFAULTS } from './layers/layers-config.ts'
 import { NOTEBOOK_OUTPUTS_DEFAULTS } from './notebooks/notebook-outputs-config.ts'
@@ -89,6 +90,8 @@ export interface GatesConfig {
   path: string | undefined
   files: FileMode
   exclude: string[]
+  /** Repo-relative folder of the per-gate baselines (`<gate>.json`); default `.codex-gates/baselines`. */
+  baselines: string
   gates: GateConfigs
   /** Command gates: the keys under `gates` that are not built-in gates, each with `run`. */
   commands: Record<string, CommandGateConfig>
@@ -161,6 +164,7 @@ export function resolveGatesConfig(raw: unknown, path: string | undefined): Gate
   const input = raw as {
     files?: FileMode
     exclude?: string[]
+    baselines?: string
     gates?: Partial<Record<GateName, object>>
     pre_commit?: false | Partial<PreCommitSetting>
   }
@@ -178,6 +182,7 @@ export function resolveGatesConfig(raw: unknown, path: string | undefined): Gate
     gates: gates as GateConfigs,
     commands: resolveCommandGates(input.gates as Record<string, unknown> | undefined, BUILT_IN),
     preCommit: { enabled: true, config: '.pre-commit-config.yaml', fix: false, ...preCommit },
+    baselines: input.baselines ?? DEFAULT_BASELINES_DIR,
   }
 }
 

@@ -6,6 +6,7 @@ import { globMatcher } from '../../foundation/fs/glob.ts'
 import { writeFileAtomic } from '../../foundation/fs/write-file-atomic.ts'
 import { envValue } from '../../foundation/settings/env-value.ts'
 import type { ArtifactMeta, EventMeta } from '../../ledger/ledger-meta.ts'
+import { applyBaseline, baselineFile, readBaseline } from './baseline.ts'
 import { cacheKey } from './cache-key.ts'
 import { type Finding, sortFindings } from './finding.ts'
 import type { GateReport } from './gate.ts'
@@ -28,8 +29,13 @@ export interface GateRunOptions {
    * one that is not an existing file, is a UserError naming it.
    */
   files?: readonly string[]
-  /** Where gaps reports go (default CODEX_GATES_REPORTS, else this repo's reports/). */
-  reportsDir?: string
+  /** Where gaps reports go (default CODEX_GATES_REPORTS, else this repo's reports/); false: nowhere. */
+  reportsDir?: string | false
+  /**
+   * Apply the gate's baseline (default true): findings it accepts become warnings. False gives
+   * the raw findings, what `codex-gates baseline <gate>` records.
+   */
+  baseline?: boolean
 }
 
 /** What one gate run produced: the data behind the ledger's gate_runs and findings rows. */
@@ -88,11 +94,18 @@ async function gateRun(name: GateName, options: GateRunOptions, cacheOnly: boole
   const skip = gate.skipReason?.(root, files, gateConfig as never)
   if (skip) return { ...base, status: 'skipped', reason: skip, durationMs: elapsed(), fileCount: files.length }
 
+  const useBaseline = options.baseline !== false
+  const baselinePath = baselineFile(config.baselines, name)
   const useCache =
-    (options.useCache ?? env.CODEX_GATES_NO_CACHE !== '1') && gate.cacheInputs !== undefined && !options.files
+    (options.useCache ?? env.CODEX_GATES_NO_CACHE !== '1') &&
+    gate.cacheInputs !== undefined &&
+    !options.files &&
+    useBaseline
   const cachePath = options.cachePath ?? gateCachePath(env, root)
-  const key = gate.cacheInputs
-    ? cacheKey(name, gateConfig, root, files, gate.cacheInputs(root, files, gateConfig as never))
+  const inputs = gate.cacheInputs?.(root, files, gateConfig as never)
+  // The baseline decides which findings block, so its bytes are part of the key.
+  const key = inputs
+    ? cacheKey(name, gateConfig, root, files, { ...inputs, contents: [...inputs.contents, baselinePath] })
     : undefined
   if (useCache && key) {
     const hit = lookupCache(cachePath, name, key)
@@ -113,9 +126,11 @@ async function gateRun(name: GateName, options: GateRunOptions, cacheOnly: boole
 
   if (cacheOnly) return undefined
   const result = await gate.scan(root, files, gateConfig as never)
-  const findings = sortFindings(applySeverity(result.findings, (gateConfig as GateCommon).severity))
+  const severe = applySeverity(result.findings, (gateConfig as GateCommon).severity)
+  const baseline = useBaseline ? readBaseline(root, baselinePath, name) : undefined
+  const findings = sortFindings(applyBaseline(severe, baseline))
   const artifacts = [...(result.artifacts ?? [])]
-  if (result.report)
+  if (result.report && options.reportsDir !== false)
     artifacts.push(
       writeGateReport(
         result.report,

@@ -1,10 +1,11 @@
+import { userCommand } from '../../../foundation/cli/user-command.ts'
 import { globMatcher } from '../../../foundation/fs/glob.ts'
 import { type Finding, makeFinding } from '../finding.ts'
 import type { Gate } from '../gate.ts'
 import type { GateConfig } from '../gates-config.ts'
 import { buildManifest, compareManifests, readManifest } from './manifest.ts'
 
-const REFRESH = 'if the change is intended, refresh the manifest with `npm run gates -- manifest`'
+const REFRESH = `if the change is intended, refresh the manifest with \`${userCommand('manifest')}\``
 
 /** The tree against `.codex/pre_manifest.json`: added, removed, changed and moved files. */
 export function scanIntegrity(root: string, files: readonly string[], config: GateConfig<'integrity'>) {
@@ -38,7 +39,7 @@ export const integrityGate: Gate<'integrity'> = {
   skipReason: (root, _files, config) =>
     readManifest(root, config.manifest)
       ? undefined
-      : `no manifest at ${config.manifest}: take one with \`npm run gates -- manifest\``,
+      : `no manifest at ${config.manifest}: take one with \`${userCommand('manifest')}\``,
   cacheInputs: (_root, files, config) => ({ contents: [...files, config.manifest], listing: true }),
   scan: scanIntegrity,
 }

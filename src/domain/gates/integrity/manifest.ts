@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
+import { userCommand } from '../../../foundation/cli/user-command.ts'
 import { UserError } from '../../../foundation/errors/user-error.ts'
 import { readRepoFile } from '../../../foundation/fs/text-file.ts'
 import { writeFileAtomic } from '../../../foundation/fs/write-file-atomic.ts'
@@ -55,7 +56,7 @@ export function readManifest(root: string, relPath: string): Manifest | undefine
       'MANIFEST',
       // Everything in the try throws an Error: fs errors, SyntaxError, the shape check.
       `${relPath} is not a codex-gates manifest (${(error as Error).message})`,
-      'rewrite it with `npm run gates -- manifest`',
+      `rewrite it with \`${userCommand('manifest')}\``,
     )
   }
 }

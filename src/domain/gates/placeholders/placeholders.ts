@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { extname, join } from 'node:path'
+import { userCommand } from '../../../foundation/cli/user-command.ts'
 import { errorMessage, UserError } from '../../../foundation/errors/user-error.ts'
 import { isBinary, readRepoFile } from '../../../foundation/fs/text-file.ts'
 import { type Finding, makeFinding } from '../finding.ts'
@@ -89,7 +90,7 @@ export function scanPlaceholders(root: string, files: readonly string[], config:
           .slice(0, 8)
           .map((p) => `line ${p.line} ${p.kind}`)
           .join(', ')}${items.length > 8 ? ', …' : ''}`,
-        remediation: `finish the work (or turn it into an issue) and remove the placeholder; mark an intended no-op with the comment \`${ALLOW_PLACEHOLDER}\` on its line or def line; if it must stay, accept it with \`npm run gates -- baseline placeholders\``,
+        remediation: `finish the work (or turn it into an issue) and remove the placeholder; mark an intended no-op with the comment \`${ALLOW_PLACEHOLDER}\` on its line or def line; if it must stay, accept it with \`${userCommand('baseline placeholders')}\``,
         identity: `${file}:${count}>${allowed}`,
       }),
     )
@@ -147,7 +148,7 @@ export function readPlaceholderBaseline(root: string, relPath: string): Placehol
     throw new UserError(
       'PLACEHOLDER_BASELINE',
       `${relPath} is not valid JSON: ${errorMessage(error)}`,
-      'rewrite it with `npm run gates -- baseline placeholders`',
+      `rewrite it with \`${userCommand('baseline placeholders')}\``,
     )
   }
   const files = parsed?.files
@@ -161,7 +162,7 @@ export function readPlaceholderBaseline(root: string, relPath: string): Placehol
     throw new UserError(
       'PLACEHOLDER_BASELINE',
       `${relPath}: ${bad}`,
-      'rewrite it with `npm run gates -- baseline placeholders`',
+      `rewrite it with \`${userCommand('baseline placeholders')}\``,
     )
   }
   return parsed

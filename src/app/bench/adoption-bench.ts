@@ -1,0 +1,121 @@
+import { execFileSync, spawnSync } from 'node:child_process'
+import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { PACKAGE_ROOT } from '../../domain/gates/repo-files.ts'
+import { intFlag, parseArgs } from '../../foundation/cli/parse-args.ts'
+import { UserError } from '../../foundation/errors/user-error.ts'
+import type { BenchResult, BenchRow } from './bench-report.ts'
+import { stagePrebuiltSqlite } from './prebuilt-sqlite.ts'
+
+const FIXTURES = ['python-ml', 'ts-lib'] as const
+
+/**
+ * `npm run bench -- adoption`: what adopting codex-gates costs in someone else's repository, on
+ * the two adoption fixtures. Packs the tarball once, then per fixture, in a fresh copy with its own
+ * git history: `npm i -D <tarball> --prefer-offline`, `npx codex-gates init`, the first
+ * `npx codex-gates run` (the sum is "install to first green run"), then warm runs. better-sqlite3
+ * comes from the binary this checkout built, staged as a local prebuild (what the adoption specs
+ * do); `--build-from-source` compiles it as an install without a reachable prebuilt binary must.
+ */
+export async function adoptionBench(argv: string[]): Promise<BenchResult> {
+  const { values } = parseArgs(
+    argv,
+    { runs: { type: 'string' }, fixture: { type: 'string' }, 'build-from-source': { type: 'boolean' } },
+    'npm run bench -- adoption',
+  )
+  const runs = intFlag(values.runs, '--runs', 5)
+  if (runs < 1) throw new UserError('BAD_FLAG', '--runs must be at least 1', 'e.g. --runs 5')
+  const fixture = values.fixture
+  if (fixture !== undefined && !(FIXTURES as readonly string[]).includes(fixture))
+    throw new UserError('BAD_FLAG', `--fixture ${fixture}: no such fixture`, `one of ${FIXTURES.join(', ')}`)
+  const fixtures = fixture ? [fixture] : [...FIXTURES]
+  const work = mkdtempSync(join(tmpdir(), 'bench-adoption-'))
+  try {
+    const packStarted = performance.now()
+    execFileSync(process.execPath, [join(PACKAGE_ROOT, 'scripts', 'build-dist.mjs')], {
+      cwd: PACKAGE_ROOT,
+      stdio: 'pipe',
+    })
+    execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', work], { cwd: PACKAGE_ROOT, stdio: 'pipe' })
+    const packMs = Math.round(performance.now() - packStarted)
+    const tarball = join(work, readdirSync(work).find((f) => f.endsWith('.tgz')) as string)
+    const prebuilds = values['build-from-source']
+      ? undefined
+      : stagePrebuiltSqlite(PACKAGE_ROOT, join(work, 'prebuilds'))
+    const rows: BenchRow[] = fixtures.map((name) => adoptOne(work, name, tarball, prebuilds, runs))
+    return {
+      name: 'adoption',
+      rows,
+      notes: [
+        `npm pack (dist/ built by TypeScript 7, then packed): ${packMs} ms, once`,
+        `to_first_green_ms = install_ms + init_ms + first_run_ms (wall time from \`npm i -D\` to the first passing \`codex-gates run\`); warm = ${runs} more runs, gate results cached where inputs are unchanged`,
+        prebuilds
+          ? "better-sqlite3: the binary this checkout's npm ci compiled, served as a local prebuild (npm_config_better_sqlite3_local_prebuilds); --build-from-source measures the compile"
+          : 'better-sqlite3: compiled from source during the install (no prebuilt binary reachable)',
+      ],
+      extra: { pack_ms: packMs, sqlite: prebuilds ? 'local prebuild' : 'compiled' },
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true })
+  }
+}
+
+// --- internal ---
+
+function adoptOne(work: string, name: string, tarball: string, prebuilds: string | undefined, runs: number): BenchRow {
+  const dir = join(work, 'repos', name)
+  cpSync(join(PACKAGE_ROOT, 'specs', 'fixtures', 'adoption', name), dir, { recursive: true })
+  const env = userEnv(prebuilds ? { npm_config_better_sqlite3_local_prebuilds: prebuilds } : {})
+  const step = (command: string, args: string[]) => {
+    const started = performance.now()
+    const result = spawnSync(command, args, { cwd: dir, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
+    const ms = Math.round(performance.now() - started)
+    if (result.status !== 0)
+      throw new Error(
+        `${name}: ${command} ${args.join(' ')} exited ${result.status}:\n${`${result.stdout}${result.stderr}`.slice(-3000)}`,
+      )
+    return ms
+  }
+  step('git', ['init', '-q', '-b', 'main'])
+  step('git', ['add', '-A'])
+  step('git', ['commit', '-q', '-m', 'initial'])
+  const install = step('npm', ['i', '-D', tarball, '--prefer-offline', '--no-audit', '--no-fund'])
+  const init = step('npx', ['--no', 'codex-gates', 'init'])
+  const first = step('npx', ['--no', 'codex-gates', 'run'])
+  const warm = Array.from({ length: runs }, () => step('npx', ['--no', 'codex-gates', 'run'])).sort((a, b) => a - b)
+  const hookStarted = performance.now()
+  step('git', ['add', '-A'])
+  step('git', ['commit', '-q', '-m', 'Adopt codex-gates'])
+  const commit = Math.round(performance.now() - hookStarted)
+  return {
+    fixture: name,
+    install_ms: install,
+    init_ms: init,
+    first_run_ms: first,
+    to_first_green_ms: install + init + first,
+    warm_run_median_ms: warm[Math.floor(warm.length / 2)] as number,
+    warm_run_min_ms: warm[0] as number,
+    adoption_commit_ms: commit,
+  }
+}
+
+/** A user's shell: no Vitest, npm-script, git-hook or codex-gates variables from this process. */
+function userEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const keep = /^npm_config_(cache|registry|userconfig|proxy|https_proxy|noproxy|strict_ssl|cafile)$/i
+  const env: NodeJS.ProcessEnv = {}
+  for (const [key, value] of Object.entries(process.env)) {
+    if (/^(VITEST|CODEX_|GATES_|GIT_|HUSKY|NODE_OPTIONS$|NODE_ENV$)/.test(key)) continue
+    if (/^npm_/i.test(key) && !keep.test(key)) continue
+    env[key] = value
+  }
+  return {
+    ...env,
+    NO_COLOR: '1',
+    GIT_AUTHOR_NAME: 'Bench',
+    GIT_AUTHOR_EMAIL: 'bench@example.org',
+    GIT_COMMITTER_NAME: 'Bench',
+    GIT_COMMITTER_EMAIL: 'bench@example.org',
+    ...extra,
+  }
+}
