@@ -1,6 +1,6 @@
 import { posix } from 'node:path'
+import { isTable, parseTomlFile, type TomlTable, tomlPath } from '../../../foundation/config/parse-toml-file.ts'
 import { UserError } from '../../../foundation/errors/user-error.ts'
-import { isTable, parseTomlFile, type TomlTable, tomlPath } from './parse-toml-file.ts'
 
 /** Reads a repo-relative text file (work tree or git index); undefined when it does not exist. */
 export type ReadText = (path: string) => string | undefined
