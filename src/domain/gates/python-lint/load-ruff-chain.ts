@@ -75,6 +75,32 @@ export function loadRuffChain(file: string, read: ReadText, parsed = new Map<str
 }
 
 /**
+ * The paths a config's `extend` chain goes through, nearest first, as far as it can be followed:
+ * up to and including the first file that is missing, and stopping before a cycle or at a file
+ * that is not valid TOML. Never throws: for the result cache's inputs and for exporting a staged
+ * chain link by link (`loadRuffChain` then reports what is wrong).
+ */
+export function ruffChainPaths(file: string, read: ReadText, parsed = new Map<string, TomlTable>()): string[] {
+  const paths: string[] = []
+  let next: string | undefined = file
+  while (next !== undefined && !paths.includes(next)) {
+    const current: string = next
+    paths.push(current)
+    const text = read(current)
+    if (text === undefined) break
+    let extend: unknown
+    try {
+      extend = ruffOptions(current, cached(current, text, parsed)).extend
+    } catch {
+      break
+    }
+    const dir = posix.dirname(current) === '.' ? '' : posix.dirname(current)
+    next = typeof extend === 'string' ? posix.normalize(posix.join(dir, extend)) : undefined
+  }
+  return paths
+}
+
+/**
  * The minimum Python version a `requires-python` specifier allows, as ruff infers it: the lowest
  * major.minor among its `==`, `===`, `~=`, `>` and `>=` clauses, e.g. `>=3.10,<4` → `py310`.
  */
