@@ -8,6 +8,7 @@ import type { Gate } from '../../domain/gates/gate.ts'
 import type { GateName } from '../../domain/gates/gates-config.ts'
 import { loadGate } from '../../domain/gates/registry.ts'
 import { errorMessage } from '../../foundation/errors/user-error.ts'
+import type { EventMeta } from '../../ledger/ledger-meta.ts'
 import type { WorkerJob, WorkerMessage, WorkerPreload, WorkerWarm } from './worker-protocol.ts'
 
 if (!parentPort) throw new Error('BUG: gate-worker.ts must run as a worker thread')
@@ -71,11 +72,12 @@ async function run(job: WorkerJob, received: number): Promise<void> {
         continue
       }
       const result = await gate.scan(job.root, step.files, config)
+      const warmUp = warmUpEvent(step.name, job.postedAt, received)
       post({
         type: 'done',
         name: step.name,
         findings: result.findings,
-        events: result.events ?? [],
+        events: [...(result.events ?? []), ...(warmUp ? [warmUp] : [])],
         ms: performance.now() - started,
       })
     } catch (error) {
@@ -89,4 +91,19 @@ async function run(job: WorkerJob, received: number): Promise<void> {
 function waitedOn(name: string, posted: number, received: number): number {
   const span = warmSpans.get(name)
   return span ? Math.max(0, Math.min(span.to, received) - Math.max(span.from, posted)) : 0
+}
+
+/** How the step's warm-up went against the snapshot export: the figure that says whether it paid off. */
+function warmUpEvent(name: string, posted: number, received: number): EventMeta | undefined {
+  const span = warmSpans.get(name)
+  if (!span) return undefined
+  const ms = span.to - span.from
+  const ahead = Math.max(0, Math.min(span.to, posted) - span.from)
+  const waited = waitedOn(name, posted, received)
+  return {
+    role: 'tool',
+    level: 'info',
+    message: `${name}: warm-up ${ms} ms, ${ahead} ms of it while the snapshot was exported; the step waited ${waited} ms for it`,
+    data: { step: name, warm_up_ms: ms, overlapped_ms: ahead, waited_ms: waited },
+  }
 }
