@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url'
 import type { TestProjectInlineConfiguration } from 'vitest/config'
 import { driftProjects } from './src/adapters/vitest/drift-projects.ts'
 import { gatesProject } from './src/adapters/vitest/gates-project.ts'
+import { pythonDriftProjects } from './src/adapters/vitest/python-drift-projects.ts'
 import { envValue } from './src/foundation/settings/env-value.ts'
 
 const root = fileURLToPath(new URL('.', import.meta.url))
@@ -46,4 +47,6 @@ export const projects: TestProjectInlineConfiguration[] = [
   },
   // drift:without-<dep>: one per cell of configs/drift.json, the dependency hidden by a resolve hook.
   ...driftProjects(root, { env: specEnv }),
+  // python-drift:*: the Python suite's cells, from `python_drift` in codex-gates.json (none here).
+  ...pythonDriftProjects(root.replace(/\/$/, ''), { env: specEnv }),
 ]

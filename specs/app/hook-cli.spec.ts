@@ -19,7 +19,7 @@ describe('scripts/hook.ts', () => {
     const r = run(['--help'])
     expect(r.code).toBe(0)
     expect(r.stdout).toContain('pre-commit')
-    expect(r.stdout).toContain('SKIP=lint,secrets,env-files,large-files,placeholders,docs-links')
+    expect(r.stdout).toContain('SKIP=lint,python-lint,secrets,env-files,large-files,placeholders,docs-links')
     expect(r.stdout).toContain('gate REV|RANGE…')
   })
 

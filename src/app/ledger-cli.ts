@@ -1,7 +1,9 @@
 import { createWriteStream, existsSync, type WriteStream } from 'node:fs'
 import { hostname } from 'node:os'
 import { listUngated } from '../adapters/hooks/ungated.ts'
+import { PYTHON_CELL_PREFIX } from '../domain/drift/drift-cells.ts'
 import { driftMatrix } from '../domain/drift/drift-matrix.ts'
+import { pythonDriftMatrix } from '../domain/drift/python-drift-matrix.ts'
 import { formatTable, type TableRow } from '../foundation/cli/format-table.ts'
 import { nearest } from '../foundation/cli/nearest.ts'
 import { durationFlag, intFlag, type OptionSpec, parseArgs } from '../foundation/cli/parse-args.ts'
@@ -19,6 +21,7 @@ import {
   listFlaky,
   listQuestions,
   listSessions,
+  projectTestStates,
   resolveSessionId,
   showSession,
 } from '../ledger/queries.ts'
@@ -86,14 +89,26 @@ export const LEDGER_COMMANDS: Record<string, LedgerCommand> = {
     options: { json },
     run: (ledger, { values, positionals }, io) => {
       const db = ledger()
-      const detail = showSession(db, resolveSessionId(db, positionals[0] ?? 'latest'))
-      if (values.json) return printJson(io, detail)
+      const id = resolveSessionId(db, positionals[0] ?? 'latest')
+      const detail = showSession(db, id)
+      const python = pythonDriftMatrix(projectTestStates(db, id, PYTHON_CELL_PREFIX))
+      if (values.json) return printJson(io, { ...detail, pythonDrift: python })
       const s = detail.session
       io.out(
         `session ${s.id}  ${s.kind}  ${s.status}  ${s.started_at}  git ${String(s.git_sha ?? '-').slice(0, 8)} ${s.git_branch ?? ''}${s.git_dirty ? ' (dirty)' : ''}\n`,
       )
       section(io, 'projects', detail.projects)
       section(io, 'drift matrix (each cell: the suite without one optional dependency)', driftMatrix(detail.projects))
+      if (python.cells.length > 1) {
+        const same = `${python.agreeing} test${python.agreeing === 1 ? '' : 's'} with the same outcome in every cell`
+        if (python.rows.length === 0) io.out(`\npython drift by test: ${same}\n`)
+        else
+          section(
+            io,
+            `python drift by test (tests whose outcome differs between cells; ${same} not shown)`,
+            python.rows,
+          )
+      }
       section(io, 'gates', detail.gates as TableRow[])
       section(io, 'coverage', detail.coverage as TableRow[])
       section(

@@ -52,6 +52,13 @@ export interface LedgerMeta {
   events?: EventMeta[]
   artifacts?: ArtifactMeta[]
   trainingRuns?: TrainingRunMeta[]
+  /**
+   * The test's duration as the tool it stands for measured it (pytest's time for a python-drift
+   * row), recorded instead of Vitest's, which only timed the replay of a result.
+   */
+  durationMs?: number
+  /** The file the test stands for (the pytest file of a python-drift row), recorded instead of the replaying spec's. */
+  file?: string
   /** For error capture: the step the test performs and what the reader needs to know. */
   step?: string
   context?: string

@@ -127,6 +127,20 @@ export function showSession(ledger: Ledger, id: string): SessionDetail {
   return { session, projects, failures, expectedFailures, gates, findings, coverage, events }
 }
 
+/**
+ * Each test's state in one session's projects whose name starts with `prefix`, in the order they
+ * were recorded: what the per-test drift matrix is built from.
+ */
+export function projectTestStates(ledger: Ledger, id: string, prefix: string) {
+  return ledger.all<{ project: string; name: string; state: string }>(
+    `SELECT project, name, state FROM test_results
+      WHERE session_id = ? AND substr(project, 1, ?) = ? ORDER BY id`,
+    id,
+    prefix.length,
+    prefix,
+  )
+}
+
 /** Failed tests of sessions started since `sinceMs` ago, newest first. */
 export function listFailures(ledger: Ledger, sinceMs: number, now = Date.now()) {
   const since = new Date(now - sinceMs).toISOString()

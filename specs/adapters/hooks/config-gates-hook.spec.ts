@@ -28,6 +28,8 @@ describe('pre-commit hook: command gates', () => {
               pattern: 'mypy',
             },
             'push-only': { run: ['false'] },
+            // ruff's default rules would flag the planted breakpoint() too: this spec is about the command gate.
+            'python-lint': { enabled: false },
           },
         })}\n`,
       )

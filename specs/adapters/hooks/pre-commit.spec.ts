@@ -71,7 +71,7 @@ describe('pre-commit hook', () => {
       const run = repo.git(['commit', '-m', 'app'])
       expect(run.code, run.output).toBe(0)
       expect(run.stderr).toMatch(
-        /codex-gates pre-commit ✓ 2 files · snapshot \d+ms · lint \d+ms ✓ · secrets \d+ms ✓ · env-files \d+ms ✓ · large-files \d+ms ✓ · placeholders \d+ms ✓ · docs-links \d+ms ✓ · total /,
+        /codex-gates pre-commit ✓ 2 files · snapshot \d+ms · lint \d+ms ✓ · python-lint – · secrets \d+ms ✓ · env-files \d+ms ✓ · large-files \d+ms ✓ · placeholders \d+ms ✓ · docs-links \d+ms ✓ · total /,
       )
       const head = repo.git(['rev-parse', 'HEAD', 'HEAD^{tree}']).stdout.trim().split('\n')
       const passed = sessions(repo).at(-1)
@@ -83,6 +83,7 @@ describe('pre-commit hook', () => {
       const data = steps.map((s) => JSON.parse(s.data_json) as { step: string; status: string; duration_ms: number })
       expect(data.map((d) => d.step)).toEqual([
         'lint',
+        'python-lint',
         'secrets',
         'env-files',
         'large-files',
@@ -90,14 +91,14 @@ describe('pre-commit hook', () => {
         'docs-links',
       ])
       for (const d of data) {
-        expect(d.status).toBe('passed')
+        expect(d.status).toBe(d.step === 'python-lint' ? 'skipped' : 'passed')
         expect(d.duration_ms).toBeGreaterThanOrEqual(0)
       }
       const runs = repo.rows<{ gate: string; status: string }>(
         'SELECT gate, status FROM gate_runs WHERE session_id = ?',
         passed?.id,
       )
-      expect(runs).toHaveLength(6)
+      expect(runs).toHaveLength(7)
       expect(repo.rows('SELECT sha, tree, session_id, bypass FROM commits WHERE sha = ?', head[0])).toEqual([
         { sha: head[0], tree: head[1], session_id: passed?.id, bypass: 0 },
       ])

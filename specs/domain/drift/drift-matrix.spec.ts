@@ -60,6 +60,35 @@ describe('driftMatrix()', () => {
     ])
   })
 
+  test('the Python cells are rows too: the baseline hid nothing', () => {
+    expect(
+      driftMatrix([
+        tally('python-drift:with-all', 5, 0, 0, 40),
+        tally('python-drift:without-torch', 2, 2, 1, 30),
+        tally('python-drift-other', 1, 0, 0),
+      ]),
+    ).toEqual([
+      {
+        cell: 'python-drift:with-all',
+        without: '(nothing)',
+        passed: 5,
+        failed: 0,
+        skipped: 0,
+        secs: 0,
+        verdict: 'passed',
+      },
+      {
+        cell: 'python-drift:without-torch',
+        without: 'torch',
+        passed: 2,
+        failed: 2,
+        skipped: 1,
+        secs: 0,
+        verdict: 'FAILED',
+      },
+    ])
+  })
+
   test('`npm run ledger -- show latest` prints the matrix', async (ctx) => {
     skipWithout(ctx, 'better-sqlite3')
     const ledgerPath = join(tempDir('drift-matrix-'), 'ledger.db')

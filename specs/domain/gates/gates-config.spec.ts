@@ -99,7 +99,7 @@ describe('invalid configs: exit 2 with the JSON path and the fix', () => {
       code: 'GATES_CONFIG',
       exit: 2,
       message: 'gates config: /gatez is not a known setting',
-      hint: 'did you mean "gates"? allowed here: files, exclude, baselines, gates, pre_commit, reports (schema: configs/schemas/codex-gates.schema.json)',
+      hint: 'did you mean "gates"? allowed here: files, exclude, baselines, gates, pre_commit, reports, python_drift (schema: configs/schemas/codex-gates.schema.json)',
     })
   })
 

@@ -9,7 +9,8 @@ import { globMatcher } from '../../foundation/fs/glob.ts'
 import type { GitOptions } from './git.ts'
 import { loadHookConfig } from './hook-config.ts'
 import { biomeBinary, runLintStep } from './lint-step.ts'
-import { materialize } from './materialize.ts'
+import { type Materialized, materialize } from './materialize.ts'
+import { materializeRuffConfigs } from './materialize-ruff-configs.ts'
 import type { GateRunner, PlannedStep, StepOutcome } from './run-steps.ts'
 import type { SkipRequest } from './skip.ts'
 import { isRegularFile, type Snapshot } from './snapshot.ts'
@@ -153,7 +154,12 @@ export async function gateSnapshot(options: GateSnapshotOptions): Promise<GateSn
       wholeTree ? treeFiles(snapshot) : [...baselines(config), ...stepBaselines, ...toRun.flatMap((e) => e.support)],
     )
     for (const p of first) more.delete(p)
-    const rest = await materialize(snapshot, more, dir, options.git)
+    // python-lint reads the ruff settings as staged: they are exported beside the files.
+    const pythonLint = planned.find((s) => s.name === 'python-lint')
+    const [rest, ruff] = await Promise.all([
+      materialize(snapshot, more, dir, options.git),
+      pythonLint && !wholeTree ? materializeRuffConfigs(snapshot, pythonLint.files, dir, options.git, first) : NONE,
+    ])
     // The baselines as staged: a commit that rewrites one is judged by the new one.
     for (const step of planned) step.baseline = readBaseline(dir, baselineFile(config.baselines, step.name), step.name)
     const snapshotMs = performance.now() - started
@@ -177,8 +183,8 @@ export async function gateSnapshot(options: GateSnapshotOptions): Promise<GateSn
       outcomes: names.map((name) => decided.get(name) ?? emptyOutcome(name, 'interrupted')),
       files: changed.length,
       snapshotMs,
-      exported: done.written.length + rest.written.length,
-      sparse: done.sparse.length + rest.sparse.length,
+      exported: done.written.length + rest.written.length + ruff.written.length,
+      sparse: done.sparse.length + rest.sparse.length + ruff.sparse.length,
       configGateNames: declared.map((e) => e.name),
       fixes,
       fix: config.preCommit.fix,
@@ -191,6 +197,8 @@ export async function gateSnapshot(options: GateSnapshotOptions): Promise<GateSn
 }
 
 // --- internal ---
+
+const NONE: Materialized = { written: [], sparse: [] }
 
 function runLint(step: PlannedStep, dir: string, config: GatesConfig, options: GateSnapshotOptions) {
   if (!existsSync(join(dir, 'biome.json')) && !existsSync(join(dir, 'biome.jsonc'))) {

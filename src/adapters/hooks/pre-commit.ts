@@ -11,7 +11,7 @@ import { recordFailure, recordOutcomes } from './record-outcomes.ts'
 import { GateRunner, type StepOutcome } from './run-steps.ts'
 import { parseSkip, unknownSkipWarning } from './skip.ts'
 import { commitSnapshot, indexSnapshot, type Snapshot } from './snapshot.ts'
-import { PRE_COMMIT_STEP_NAMES, PRE_COMMIT_STEPS } from './steps.ts'
+import { PRE_COMMIT_STEP_NAMES, PRE_COMMIT_STEPS, PYTHON_SOURCE } from './steps.ts'
 import { mark, timeline } from './timeline.ts'
 
 /**
@@ -40,6 +40,8 @@ export async function preCommit(io: HookIo): Promise<number> {
   try {
     snapshot = await snapshotting
     mark('index read')
+    // Python files staged: ruff's WebAssembly warm-up starts now, beside the export of the files.
+    if (snapshot.changed.some((p) => PYTHON_SOURCE.test(p))) runner.warm(['python-lint'])
     const head = await heading
     gitDir = head.gitDir
     // git_dirty stays unknown: finding unstaged changes means a stat of the whole work tree, per commit.
@@ -85,9 +87,11 @@ export async function gateCommits(io: HookIo, revs: readonly string[]): Promise<
         linked_at: new Date().toISOString(),
       })
     }
+    const runner = startRunner(io)
+    if (snapshot.changed.some((p) => PYTHON_SOURCE.test(p))) runner.warm(['python-lint'])
     const code = await gateAndRecord(io, session, snapshot, {
       hook: 'gate',
-      runner: startRunner(io),
+      runner,
       configCache: configCachePath(head.gitDir),
       beforeFinish: link,
     })

@@ -4,7 +4,7 @@ import { applyBaseline, type GateBaseline } from '../../domain/gates/baseline.ts
 import type { Finding } from '../../domain/gates/finding.ts'
 import type { SeverityOverride } from '../../domain/gates/gates-config.ts'
 import type { EventMeta } from '../../ledger/ledger-meta.ts'
-import type { WorkerJob, WorkerMessage, WorkerPreload, WorkerStep } from './worker-protocol.ts'
+import type { WorkerJob, WorkerMessage, WorkerPreload, WorkerStep, WorkerWarm } from './worker-protocol.ts'
 
 export type StepStatus = 'passed' | 'failed' | 'skipped' | 'timeout' | 'error' | 'interrupted'
 
@@ -44,9 +44,20 @@ export interface PlannedStep extends WorkerStep {
  */
 export class GateRunner {
   private worker: StartedWorker | undefined
+  private readonly preload: readonly string[]
 
-  constructor(preload: readonly string[]) {
-    this.worker = preload.length > 0 ? startWorker({ preload: [...preload] }) : undefined
+  constructor(preload: readonly string[], warm: readonly string[] = []) {
+    this.preload = preload
+    this.worker = preload.length > 0 ? startWorker({ preload: [...preload], warm: [...warm] }) : undefined
+  }
+
+  /**
+   * Has the started worker warm these gates up now (`Gate.warmUp`), while the caller still
+   * prepares the job; gates it was not started with (skipped ones) are left alone.
+   */
+  warm(names: readonly string[]): void {
+    const wanted = names.filter((n) => this.preload.includes(n))
+    if (wanted.length > 0) this.worker?.worker.postMessage({ type: 'warm', names: wanted } satisfies WorkerWarm)
   }
 
   async run(root: string, steps: readonly PlannedStep[], signal?: AbortSignal): Promise<StepOutcome[]> {
@@ -207,6 +218,7 @@ function runJob(
     })
     const job: WorkerJob = {
       type: 'run',
+      postedAt: Date.now(),
       root,
       steps: steps.map(({ name, files, config }) => ({ name, files, config })),
     }

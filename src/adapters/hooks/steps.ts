@@ -15,6 +15,8 @@ export interface HookStep {
 /** Files Biome formats or lints; anything else would only be reported as unknown. */
 const BIOME_FILES = /\.(?:[cm]?[jt]sx?|jsonc?|css|graphql|gql)$/i
 const MARKDOWN = /\.(?:md|markdown)$/i
+/** What the python-lint gate lints (its PYTHON_FILE): `.py`, not `.pyi` stubs; kept here so the hook's main chunk does not load the gate. */
+export const PYTHON_SOURCE = /\.py$/
 const everything = () => true
 
 /**
@@ -24,6 +26,8 @@ const everything = () => true
  */
 export const PRE_COMMIT_STEPS: readonly HookStep[] = [
   { name: 'lint', applies: (path) => BIOME_FILES.test(path) },
+  // ruff (WebAssembly) with the ruff settings of the staged snapshot; its worker warms ruff up early.
+  { name: 'python-lint', applies: (path) => PYTHON_SOURCE.test(path) },
   { name: 'secrets', applies: everything },
   { name: 'env-files', applies: everything },
   { name: 'large-files', applies: everything },

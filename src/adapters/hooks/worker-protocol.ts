@@ -11,11 +11,21 @@ export interface WorkerStep {
 /** What the worker is started with: the gates to import while the main thread works out the snapshot. */
 export interface WorkerPreload {
   preload: string[]
+  /** Gates to warm up (`Gate.warmUp`) as soon as they are imported. */
+  warm?: string[]
+}
+
+/** Asks a started worker to warm gates up now (the main thread has just seen they will run). */
+export interface WorkerWarm {
+  type: 'warm'
+  names: string[]
 }
 
 /** The job the main thread posts once the snapshot is exported; the worker exits when it is done. */
 export interface WorkerJob {
   type: 'run'
+  /** `Date.now()` when posted: a job that waited for a warm-up counts the wait in that step's time. */
+  postedAt: number
   root: string
   steps: WorkerStep[]
 }

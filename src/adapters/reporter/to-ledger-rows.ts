@@ -36,14 +36,15 @@ export function caseToRecords(sessionId: string, c: CaseSnapshot, envSecrets: re
   const add = (table: LedgerTable, row: LedgerRow) =>
     records.push({ rid: newRecordId(), table, row: redactValue(row, envSecrets) })
   const error = c.errors.length ? c.errors.map(formatError).join('\n\n') : null
+  const meta = c.meta ?? {}
 
   add('test_results', {
     session_id: sessionId,
     project: c.project,
-    file: c.file,
+    file: meta.file ?? c.file,
     name: c.name,
     state: c.state,
-    duration_ms: c.durationMs,
+    duration_ms: meta.durationMs ?? c.durationMs,
     retry_count: c.retryCount,
     flaky: c.flaky ? 1 : 0,
     expected_fail: c.expectedFail ? 1 : 0,
@@ -52,7 +53,6 @@ export function caseToRecords(sessionId: string, c: CaseSnapshot, envSecrets: re
     test_id: c.id,
   })
 
-  const meta = c.meta ?? {}
   for (const f of meta.findings ?? []) add('findings', findingRow(sessionId, f))
   if (meta.gate) {
     const g = meta.gate

@@ -1,5 +1,5 @@
 import type { TableRow } from '../../foundation/cli/format-table.ts'
-import { cellDependency } from './drift-cells.ts'
+import { cellDependency, pythonCellModule } from './drift-cells.ts'
 
 /** A project's tallies in one session (what `showSession` lists per project). */
 export interface ProjectTally {
@@ -12,13 +12,14 @@ export interface ProjectTally {
 }
 
 /**
- * The drift matrix of a session: one row per drift:without-<dep> project that ran, with the
- * dependency it hid, its counts, test time and verdict.
+ * The drift matrix of a session: one row per drift cell that ran — the npm cells
+ * (`drift:without-<dep>`) and the Python test suite's (`python-drift:with-all`, the baseline,
+ * and `python-drift:without-<module>`) — with what it hid, its counts, test time and verdict.
  */
 export function driftMatrix(projects: readonly ProjectTally[]): TableRow[] {
   return projects
-    .map((p) => ({ p, without: cellDependency(p.project) }))
-    .filter((x) => x.without !== null)
+    .map((p) => ({ p, without: hiddenBy(p.project) }))
+    .filter((x): x is { p: ProjectTally; without: string } => x.without !== undefined)
     .map(({ p, without }) => ({
       cell: p.project,
       without,
@@ -28,4 +29,15 @@ export function driftMatrix(projects: readonly ProjectTally[]): TableRow[] {
       secs: Math.round(p.duration_ms / 100) / 10,
       verdict: p.failed > 0 ? 'FAILED' : p.passed > 0 ? 'passed' : 'all skipped',
     }))
+}
+
+// --- internal ---
+
+/** What a drift cell hid (`(nothing)` for the Python baseline); undefined for other projects. */
+function hiddenBy(project: string): string | undefined {
+  const dep = cellDependency(project)
+  if (dep) return dep
+  const module = pythonCellModule(project)
+  if (module === undefined) return undefined
+  return module ?? '(nothing)'
 }

@@ -13,6 +13,7 @@ import { PYTHON_DEPS_DEFAULTS } from './python-deps/python-deps-config.ts'
 import { PYTHON_LINT_DEFAULTS } from './python-lint/python-lint-config.ts'
 import { PYTHON_TYPES_DEFAULTS } from './python-types/python-types-config.ts'
 import { type FileMode, PACKAGE_ROOT } from './repo-files.ts'
+import { TOOLCHAIN_DEFAULTS } from './toolchain/toolchain-config.ts'
 
 export type SeverityOverride = 'error' | 'warn' | 'off'
 
@@ -54,7 +55,7 @@ export const GATE_DEFAULTS = {
   duplicates: { ...COMMON, min_bytes: 1, allow: [] as string[] },
   placeholders: { ...COMMON, baseline: 'configs/placeholders.baseline.json' },
   deps: { ...COMMON, allow_specs: {} as Record<string, string>, check_installed: true },
-  toolchain: { ...COMMON, required: ['node', 'npm', 'git'] as ('node' | 'npm' | 'git')[] },
+  toolchain: { ...COMMON, ...TOOLCHAIN_DEFAULTS },
   licenses: {
     ...COMMON,
     allow: [

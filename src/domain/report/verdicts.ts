@@ -49,10 +49,10 @@ export function gateVerdicts(ctx: ReportContext): GateVerdict[] {
     .map((g) => ({ ...g, status: g.status as GateVerdict['status'] }))
 }
 
-/** The drift matrix: projects named `drift:*`, one cell each, with counts and skip reasons. */
+/** The drift matrix: projects named `drift:*` and `python-drift:*`, one cell each, with counts and skip reasons. */
 export function driftMatrix(ctx: ReportContext, projects: readonly ProjectVerdict[]): DriftCell[] {
   return projects
-    .filter((p) => p.project.startsWith('drift:'))
+    .filter((p) => p.project.startsWith('drift:') || p.project.startsWith('python-drift:'))
     .map((p) => {
       const reasons = ctx.ledger.all<{ reason: string }>(
         `SELECT skip_reason AS reason FROM test_results

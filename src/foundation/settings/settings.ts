@@ -101,6 +101,21 @@ export const SETTINGS = {
     type: 'list',
     description: 'packages to make unresolvable (drift cells), comma-separated',
   },
+  CODEX_PYTHON_DRIFT_CELL: {
+    type: 'string',
+    description: 'the module a `python-drift:without-<module>` project hides (unset: the `with-all` baseline)',
+    internal: true,
+  },
+  CODEX_PYTHON_DRIFT_WITHOUT: {
+    type: 'list',
+    description: 'modules the python-drift `sitecustomize.py` makes unimportable, comma-separated (read by Python)',
+    internal: true,
+  },
+  CODEX_PYTHON_DRIFT_PROOF: {
+    type: 'path',
+    description: 'where the python-drift `sitecustomize.py` reports that it ran and what it refused (read by Python)',
+    internal: true,
+  },
   CODEX_SESSION_KIND: {
     type: 'string',
     description: 'the ledger session kind a child Vitest records (e.g. `pre-push`)',

@@ -4,6 +4,7 @@ import {
   minimumTargetVersion,
   type ReadText,
   requiresPythonIn,
+  ruffChainPaths,
   ruffConfigIn,
 } from '../../../../src/domain/gates/python-lint/load-ruff-chain.ts'
 
@@ -88,5 +89,31 @@ describe('minimumTargetVersion()', () => {
   test('requiresPythonIn() reads project.requires-python', () => {
     expect(requiresPythonIn('', reader({ 'pyproject.toml': '[project]\nrequires-python = ">=3.12"\n' }))).toBe('py312')
     expect(requiresPythonIn('', reader({}))).toBeUndefined()
+  })
+})
+
+describe('ruffChainPaths()', () => {
+  test('follows `extend` from each file’s folder, up to and including a missing link', () => {
+    const files = {
+      'pyproject.toml': '[tool.ruff]\nextend = "configs/ruff.toml"\n',
+      'configs/ruff.toml': 'extend = "../shared/base.toml"\n',
+    }
+    expect(ruffChainPaths('pyproject.toml', reader(files))).toEqual([
+      'pyproject.toml',
+      'configs/ruff.toml',
+      'shared/base.toml',
+    ])
+    expect(ruffChainPaths('pyproject.toml', reader({ ...files, 'shared/base.toml': 'line-length = 100\n' }))).toEqual([
+      'pyproject.toml',
+      'configs/ruff.toml',
+      'shared/base.toml',
+    ])
+  })
+
+  test('stops before a cycle and at a file that is not TOML, without throwing', () => {
+    expect(
+      ruffChainPaths('a.toml', reader({ 'a.toml': 'extend = "b.toml"\n', 'b.toml': 'extend = "a.toml"\n' })),
+    ).toEqual(['a.toml', 'b.toml'])
+    expect(ruffChainPaths('a.toml', reader({ 'a.toml': 'extend = \n' }))).toEqual(['a.toml'])
   })
 })

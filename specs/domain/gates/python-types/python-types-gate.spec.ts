@@ -16,7 +16,11 @@ import { tempRepo } from '../_temp-repo.ts'
 // A few type errors, an unresolved package (torch, imported twice), an unresolved relative import,
 // and a setting in [tool.pyright] that turns one error into a warning.
 const FIXTURE = {
-  'pyproject.toml': '[tool.pyright]\nreportAttributeAccessIssue = "warning"\n',
+  // An empty virtual environment of the fixture's own: pyright resolves imports there, not in this
+  // machine's Python (where torch may well be installed), so "torch is missing" holds everywhere.
+  'pyproject.toml': '[tool.pyright]\nreportAttributeAccessIssue = "warning"\nvenvPath = "."\nvenv = ".venv"\n',
+  '.venv/pyvenv.cfg': 'home = /usr/bin\ninclude-system-site-packages = false\n',
+  '.venv/lib/python3.11/site-packages/.keep': '',
   'pkg/__init__.py': '',
   'pkg/model.py': [
     'import torch',

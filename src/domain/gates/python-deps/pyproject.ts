@@ -1,4 +1,4 @@
-import { parse, TomlError } from 'smol-toml'
+import { tryParseToml } from '../../../foundation/config/parse-toml-file.ts'
 import { ANY_VERSION, type DeclaredDependency, directReference, fromRequirement } from './declared-dependency.ts'
 import { InvalidSpecifierError, parseSpecifierSet } from './pep440-specifier.ts'
 import { canonicalizeName, parseMarker } from './pep508-marker.ts'
@@ -28,14 +28,12 @@ export interface Pyproject {
  */
 export function parsePyproject(text: string, path: string): Pyproject {
   const result: Pyproject = { path, dependencies: [], poetry: false, problems: [] }
-  let doc: Record<string, unknown>
-  try {
-    doc = parse(text) as Record<string, unknown>
-  } catch (error) {
-    if (!(error instanceof TomlError)) throw error
-    result.problems.push({ line: error.line, message: `not valid TOML: ${error.message.split('\n')[0]}` })
+  const parsed = tryParseToml(text)
+  if ('error' in parsed) {
+    result.problems.push({ line: parsed.error.line, message: `not valid TOML: ${parsed.error.reason}` })
     return result
   }
+  const doc = parsed.table
   const positions = tomlPositions(text)
   const lineOf = (p: TomlPath) => positions.line(p) ?? 1
   const problem = (p: TomlPath, message: string) => result.problems.push({ line: lineOf(p), message })

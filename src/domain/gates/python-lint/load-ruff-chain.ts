@@ -1,6 +1,6 @@
 import { posix } from 'node:path'
+import { isTable, parseTomlFile, type TomlTable, tomlPath } from '../../../foundation/config/parse-toml-file.ts'
 import { UserError } from '../../../foundation/errors/user-error.ts'
-import { isTable, parseTomlFile, type TomlTable, tomlPath } from './parse-toml-file.ts'
 
 /** Reads a repo-relative text file (work tree or git index); undefined when it does not exist. */
 export type ReadText = (path: string) => string | undefined
@@ -72,6 +72,32 @@ export function loadRuffChain(file: string, read: ReadText, parsed = new Map<str
     } else next = posix.normalize(posix.join(dir, extend))
   }
   return chain
+}
+
+/**
+ * The paths a config's `extend` chain goes through, nearest first, as far as it can be followed:
+ * up to and including the first file that is missing, and stopping before a cycle or at a file
+ * that is not valid TOML. Never throws: for the result cache's inputs and for exporting a staged
+ * chain link by link (`loadRuffChain` then reports what is wrong).
+ */
+export function ruffChainPaths(file: string, read: ReadText, parsed = new Map<string, TomlTable>()): string[] {
+  const paths: string[] = []
+  let next: string | undefined = file
+  while (next !== undefined && !paths.includes(next)) {
+    const current: string = next
+    paths.push(current)
+    const text = read(current)
+    if (text === undefined) break
+    let extend: unknown
+    try {
+      extend = ruffOptions(current, cached(current, text, parsed)).extend
+    } catch {
+      break
+    }
+    const dir = posix.dirname(current) === '.' ? '' : posix.dirname(current)
+    next = typeof extend === 'string' ? posix.normalize(posix.join(dir, extend)) : undefined
+  }
+  return paths
 }
 
 /**

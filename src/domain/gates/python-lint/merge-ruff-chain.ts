@@ -1,6 +1,6 @@
+import { isTable, type TomlTable } from '../../../foundation/config/parse-toml-file.ts'
 import { UserError } from '../../../foundation/errors/user-error.ts'
 import type { RuffConfigFile } from './load-ruff-chain.ts'
-import { isTable, type TomlTable } from './parse-toml-file.ts'
 import { workspaceFor } from './ruff-wasm.ts'
 import { flattenSelections, type SelectionLayer } from './rule-selection.ts'
 

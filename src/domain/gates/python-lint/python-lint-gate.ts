@@ -4,10 +4,11 @@ import type { EventMeta } from '../../../ledger/ledger-meta.ts'
 import { type Finding, sortFindings } from '../finding.ts'
 import type { CacheInputs, ScanResult } from '../gate.ts'
 import { lintPythonText } from './lint-python-text.ts'
-import { loadRuffChain, type ReadText, RUFF_CONFIG_NAMES, ruffConfigIn } from './load-ruff-chain.ts'
+import { type ReadText, RUFF_CONFIG_NAMES, ruffChainPaths, ruffConfigIn } from './load-ruff-chain.ts'
 import { PYTHON_LINT_DEFAULTS, type PythonLintConfig } from './python-lint-config.ts'
 import { RuffSettingsResolver } from './ruff-settings-resolver.ts'
 import { ruffPackageVersion } from './ruff-wasm.ts'
+import { warmUpRuff } from './warm-up-ruff.ts'
 
 export { PYTHON_LINT_DEFAULTS, type PythonLintConfig }
 
@@ -73,9 +74,10 @@ export function pythonLintInputs(root: string, files: readonly string[]): CacheI
     for (const name of RUFF_CONFIG_NAMES) configs.add(dir ? `${dir}/${name}` : name)
     try {
       const found = ruffConfigIn(dir, read)
-      if (found) for (const c of loadRuffChain(found, read)) configs.add(c.file)
+      // The chain as far as it goes, a missing `extend` target included: adding it changes the result.
+      if (found) for (const path of ruffChainPaths(found, read)) configs.add(path)
     } catch {
-      // A broken config: its path is already an input, and the scan reports the error.
+      // A pyproject.toml that is not TOML: its path is already an input, and the scan reports the error.
     }
   }
   return { contents: [...python, ...[...configs].sort()], extra: { ruff: ruffPackageVersion() } }
@@ -93,6 +95,7 @@ export const pythonLintGate = {
     files.some((f) => PYTHON_FILE.test(f)) ? undefined : 'no .py files (.pyi stubs are left to python-types)',
   cacheInputs: (root: string, files: readonly string[]) => pythonLintInputs(root, files),
   scan: scanPythonLint,
+  warmUp: warmUpRuff,
 }
 
 // --- internal ---

@@ -1,7 +1,7 @@
 import { posix } from 'node:path'
+import type { TomlTable } from '../../../foundation/config/parse-toml-file.ts'
 import { loadRuffChain, type ReadText, requiresPythonIn, ruffConfigIn } from './load-ruff-chain.ts'
 import { type MergedRuffConfig, mergeRuffChain, type PerFileEntry, type RootedPatterns } from './merge-ruff-chain.ts'
-import type { TomlTable } from './parse-toml-file.ts'
 import { escapeGlob, ruffGlob } from './ruff-glob.ts'
 
 /** What `lintPythonText` needs for one file: ruff-wasm settings, and whether to format-check it. */

@@ -1,118 +1,75 @@
-import { execFile } from 'node:child_process'
-import { existsSync, realpathSync, statSync } from 'node:fs'
-import { delimiter, join } from 'node:path'
+import { realpathSync, statSync } from 'node:fs'
 import type { EventMeta } from '../../../ledger/ledger-meta.ts'
 import { type PackageJson, readJsonFile } from '../deps/lockfile.ts'
 import { isRange, satisfies } from '../deps/semver.ts'
 import { type Finding, makeFinding } from '../finding.ts'
 import type { Gate } from '../gate.ts'
 import type { GateConfig } from '../gates-config.ts'
+import { probeTool, type ToolProbe, whichSync } from './probe-tool.ts'
+import { type ProbeSpec, probeSpecs } from './toolchain-config.ts'
+import { toSemver, versionInRange } from './version-range.ts'
 
-export type ToolName = 'node' | 'npm' | 'git'
+export { probeTool, type ToolProbe, whichSync }
 
-/** What one probe found. */
-export interface ToolProbe {
-  tool: ToolName
-  path: string | undefined
-  version: string | undefined
-  ok: boolean
-  error?: string
-  duration_ms: number
-}
-
-/** Runs `<tool> --version` from PATH (15 s limit) and reports path, version and time. */
-export function probeTool(tool: ToolName, env: NodeJS.ProcessEnv = process.env): Promise<ToolProbe> {
-  const started = performance.now()
-  const path = whichSync(tool, env)
-  return new Promise((resolve) => {
-    execFile(tool, ['--version'], { timeout: 15_000, env, windowsHide: true }, (error, stdout) => {
-      const duration_ms = Math.round(performance.now() - started)
-      if (error) {
-        resolve({ tool, path, version: undefined, ok: false, error: error.message.split('\n')[0], duration_ms })
-        return
-      }
-      const version = /(\d+\.\d+\.\d+)/.exec(stdout)?.[1]
-      resolve({ tool, path, version, ok: version !== undefined, duration_ms })
-    })
-  })
-}
-
-/** Probes node, npm and git; each probe is a `tool` event; missing tools and engines misses are findings. */
+/**
+ * Probes every tool the config asks for (node, npm and git always; `required` names; `tools`
+ * entries with their ranges), side by side. Each probe is a `tool` event. A required tool that is
+ * missing or out of its range is an error finding with the install hint; an optional one that is
+ * missing is only a note (an info event), one that is present but out of range a warning.
+ * package.json `engines` ranges are checked for the tools they name, as before.
+ */
 export async function scanToolchain(root: string, _files: readonly string[], config: GateConfig<'toolchain'>) {
-  const probes = await Promise.all((['node', 'npm', 'git'] as const).map((t) => probeTool(t)))
+  const specs = probeSpecs(config)
+  const probes = await Promise.all(specs.map((s) => probeTool(s)))
   const engines = readJsonFile<PackageJson>(root, 'package.json')?.engines ?? {}
   const findings: Finding[] = []
   const events: EventMeta[] = []
-  for (const p of probes) {
-    const required = config.required.includes(p.tool)
-    const range = engines[p.tool]
+  specs.forEach((spec, i) => {
+    const p = probes[i] as ToolProbe
+    const enginesRange = engines[spec.name]
+    const inRange = p.ok && p.version && spec.range && spec.range !== '*' ? versionInRange(p.version, spec.range) : true
     events.push({
       role: 'tool',
-      level: p.ok ? 'info' : required ? 'error' : 'warn',
-      message: p.ok
-        ? `${p.tool} ${p.version} (${p.path ?? 'on PATH'})`
-        : `${p.tool} not usable: ${p.error ?? 'no version'}`,
-      data: { ...p, required, engines: range ?? null },
+      level: !p.ok ? (spec.required ? 'error' : 'info') : inRange ? 'info' : spec.required ? 'error' : 'warn',
+      message: probeMessage(spec, p, inRange),
+      data: { ...p, required: spec.required, range: spec.range ?? null, engines: enginesRange ?? null },
     })
     if (!p.ok) {
-      if (required) {
-        findings.push(
-          makeFinding({
-            gate: 'toolchain',
-            rule: 'tool-missing',
-            severity: 'error',
-            file: null,
-            line: null,
-            message: `${p.tool} is required but \`${p.tool} --version\` failed: ${p.error ?? 'no version printed'}`,
-            remediation: `install ${p.tool} and put it on PATH${range ? ` (a version within "${range}")` : ''}, or drop it from gates.toolchain.required`,
-            identity: p.tool,
-          }),
-        )
-      }
-      continue
+      if (spec.required) findings.push(missingFinding(spec, p, enginesRange))
+      return
     }
-    if (range && isRange(range) && p.version && !satisfies(p.version, range)) {
-      findings.push(
-        makeFinding({
-          gate: 'toolchain',
-          rule: `engines-${p.tool}`,
-          severity: 'error',
-          file: 'package.json',
-          line: null,
-          message: `${p.tool} ${p.version} on PATH does not satisfy engines.${p.tool} "${range}"`,
-          remediation: `install a ${p.tool} within "${range}" (for node: nvm install), or widen engines.${p.tool}`,
-          identity: `${p.tool}:${p.version}:${range}`,
-        }),
-      )
+    if (!inRange) findings.push(rangeFinding(spec, p))
+    if (enginesRange && isRange(enginesRange) && p.version) {
+      const version = toSemver(p.version)
+      if (version && !satisfies(version, enginesRange))
+        findings.push(enginesFinding(spec.name, p.version, enginesRange))
     }
-  }
+  })
   return { findings, events }
 }
 
-/** The first executable named `tool` on PATH. */
-export function whichSync(tool: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  for (const dir of (env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue
-    const candidate = join(dir, tool)
-    if (existsSync(candidate)) return candidate
-  }
-  return undefined
-}
-
 /**
- * Cache key without running anything: each tool's resolved binary (path, size, mtime) and PATH.
- * Same binaries, same versions: a cached run re-attaches the probes' events from the run it reuses.
+ * Cache key without running anything: each probed command's resolved binary (path, size, mtime),
+ * PATH, and what picks an interpreter behind a shim (pyenv, virtualenv, conda, CUDA_HOME). Same
+ * binaries, same versions: a cached run re-attaches the probes' events from the run it reuses.
  */
-export function toolchainInputs(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+export function toolchainInputs(
+  env: NodeJS.ProcessEnv = process.env,
+  specs: readonly Pick<ProbeSpec, 'commands'>[] = probeSpecs({ required: ['node', 'npm', 'git'], tools: {} }),
+): Record<string, string> {
   const extra: Record<string, string> = { PATH: env.PATH ?? '', running_node: process.version }
-  for (const tool of ['node', 'npm', 'git'] as const) {
-    const path = whichSync(tool, env)
-    try {
-      const real = path ? realpathSync(path) : undefined
-      const stat = real ? statSync(real) : undefined
-      extra[tool] = real && stat ? `${real}:${stat.size}:${stat.mtimeMs}` : 'missing'
-    } catch {
-      extra[tool] = 'unreadable'
+  for (const name of SELECTORS) if (env[name] !== undefined) extra[name] = env[name] as string
+  for (const spec of specs) {
+    for (const [file] of spec.commands) {
+      if (!file || file in extra) continue
+      const path = whichSync(file, env)
+      try {
+        const real = path ? realpathSync(path) : undefined
+        const stat = real ? statSync(real) : undefined
+        extra[file] = real && stat ? `${real}:${stat.size}:${stat.mtimeMs}` : 'missing'
+      } catch {
+        extra[file] = 'unreadable'
+      }
     }
   }
   return extra
@@ -120,7 +77,65 @@ export function toolchainInputs(env: NodeJS.ProcessEnv = process.env): Record<st
 
 export const toolchainGate: Gate<'toolchain'> = {
   name: 'toolchain',
-  description: 'node, npm and git present, versions within package.json engines',
-  cacheInputs: () => ({ contents: ['package.json'], extra: toolchainInputs() }),
+  description:
+    'the tools the repository needs (node, npm, git and configured probes: python, uv, nvcc, …) present and within range',
+  cacheInputs: (_root, _files, config) => ({
+    contents: ['package.json', ...VERSION_FILES],
+    extra: toolchainInputs(process.env, probeSpecs(config)),
+  }),
   scan: scanToolchain,
+}
+
+// --- internal ---
+
+/** Variables that choose which interpreter a shim runs. */
+const SELECTORS = ['PYENV_VERSION', 'VIRTUAL_ENV', 'CONDA_PREFIX', 'CUDA_HOME', 'CUDA_PATH', 'UV_PYTHON']
+/** Files that choose versions per directory (pyenv, asdf/mise, nvm). */
+const VERSION_FILES = ['.python-version', '.tool-versions', '.nvmrc']
+
+function probeMessage(spec: ProbeSpec, p: ToolProbe, inRange: boolean): string {
+  if (!p.ok) return `${spec.name} not usable: ${p.error ?? 'no version'}${spec.required ? '' : ' (optional)'}`
+  const where = `(${p.path ?? 'on PATH'})`
+  if (!inRange) return `${spec.name} ${p.version} ${where} is outside "${spec.range}"`
+  return `${spec.name} ${p.version} ${where}${spec.range && spec.range !== '*' ? ` within "${spec.range}"` : ''}`
+}
+
+function missingFinding(spec: ProbeSpec, p: ToolProbe, enginesRange: string | undefined): Finding {
+  const range = spec.range && spec.range !== '*' ? spec.range : enginesRange
+  return makeFinding({
+    gate: 'toolchain',
+    rule: 'tool-missing',
+    severity: 'error',
+    file: null,
+    line: null,
+    message: `${spec.name} is required but \`${p.command}\` failed: ${p.error === 'no version' ? 'no version printed' : (p.error ?? 'no version printed')}`,
+    remediation: `${spec.install}${range ? ` (a version within "${range}")` : ''}, or drop it from ${spec.declaredAt === 'gates.toolchain.required' ? 'gates.toolchain.required' : `${spec.declaredAt} (or set "required": false)`}`,
+    identity: spec.name,
+  })
+}
+
+function rangeFinding(spec: ProbeSpec, p: ToolProbe): Finding {
+  return makeFinding({
+    gate: 'toolchain',
+    rule: 'tool-version',
+    severity: spec.required ? 'error' : 'warn',
+    file: null,
+    line: null,
+    message: `${spec.name} ${p.version} (${p.path ?? p.command}) is outside ${spec.declaredAt} "${spec.range}"`,
+    remediation: `put a ${spec.name} within "${spec.range}" first on PATH (${spec.install}), or change ${spec.declaredAt}`,
+    identity: `${spec.name}:${p.version}:${spec.range}`,
+  })
+}
+
+function enginesFinding(tool: string, version: string, range: string): Finding {
+  return makeFinding({
+    gate: 'toolchain',
+    rule: `engines-${tool}`,
+    severity: 'error',
+    file: 'package.json',
+    line: null,
+    message: `${tool} ${version} on PATH does not satisfy engines.${tool} "${range}"`,
+    remediation: `install a ${tool} within "${range}" (for node: nvm install), or widen engines.${tool}`,
+    identity: `${tool}:${version}:${range}`,
+  })
 }
