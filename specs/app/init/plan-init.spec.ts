@@ -58,7 +58,7 @@ describe('chooseGates()', () => {
         .filter((g) => !g.on)
         .map((g) => g.gate)
         .sort(),
-    ).toEqual(['docs-links', 'integrity', 'layers', 'notebook-outputs', 'python-deps'])
+    ).toEqual(['docs-links', 'integrity', 'layers', 'notebook-outputs', 'python-deps', 'python-lint', 'python-types'])
   })
 })
 
