@@ -59,8 +59,7 @@ export function importNdjson(ledger: Ledger, file: string): { read: number; impo
 /** Every row of every table as NDJSON records (rid = table:rowid, so re-importing is a no-op). */
 export function* exportRecords(ledger: Ledger): Generator<LedgerRecord> {
   for (const table of TABLES) {
-    const stmt = ledger.db.prepare(`SELECT rowid AS __rowid, * FROM ${table} ORDER BY rowid`)
-    for (const raw of stmt.iterate() as Iterable<Record<string, unknown>>) {
+    for (const raw of ledger.iterate(`SELECT rowid AS __rowid, * FROM ${table} ORDER BY rowid`)) {
       const { __rowid, id, ...rest } = raw
       const row = typeof id === 'string' ? { id, ...rest } : rest // integer ids are local: let the target assign its own
       yield { rid: `export:${table}:${String(__rowid)}`, table: table as LedgerTable, row: row as LedgerRecord['row'] }
@@ -77,7 +76,7 @@ export function exportCsv(ledger: Ledger, table: string): string {
       `choose one of: ${[...TABLES].join(', ')}`,
     )
   const rows = ledger.all<Record<string, unknown>>(`SELECT * FROM ${table} ORDER BY rowid`)
-  const columns = (ledger.db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name)
+  const columns = ledger.tableColumns(table)
   const cell = (v: unknown) => {
     if (v === null || v === undefined) return ''
     const s = String(v)

@@ -1,7 +1,7 @@
-import { appendFileSync, mkdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import { errorMessage } from '../foundation/errors/user-error.ts'
+import { appendJsonLines } from '../foundation/redact/append-json-lines.ts'
 import type { Ledger } from './ledger.ts'
 import { openLedger } from './open-ledger.ts'
 import type { LedgerRecord } from './records.ts'
@@ -77,10 +77,8 @@ export class LedgerSink {
 
   private appendFallback(records: readonly LedgerRecord[]): void {
     if (records.length === 0) return
-    const text = records.map((r) => `${JSON.stringify(r)}\n`).join('')
     try {
-      mkdirSync(dirname(this.fallbackPath), { recursive: true })
-      appendFileSync(this.fallbackPath, text)
+      appendJsonLines(this.fallbackPath, records) // masked as the ledger would mask them
     } catch (error) {
       const last = join(tmpdir(), `codex-ledger-fallback-${process.getuid?.() ?? 'user'}.ndjson`)
       if (last === this.fallbackPath) {

@@ -1,26 +1,39 @@
 import type Database from 'better-sqlite3'
 import { UserError } from '../foundation/errors/user-error.ts'
 import { processAlive } from '../foundation/process/process-alive.ts'
-import { type LedgerRecord, type LedgerRow, type LedgerTable, UPSERT_KEYS } from './records.ts'
+import { secretEnvValues } from '../foundation/redact/env-secrets.ts'
+import { maskText } from '../foundation/redact/mask-value.ts'
+import { type LedgerRecord, type LedgerRow, type LedgerTable, type SqlValue, UPSERT_KEYS } from './records.ts'
 
 /** Rows per multi-row INSERT: past ~64 the statement gets longer without getting faster. */
 const ROWS_PER_STATEMENT = 64
 /** Stay far below SQLite's bound-parameter limit (32,766 in the bundled SQLite). */
 const MAX_PARAMETERS = 999
 
+/** The reading half of a ledger: what queries and reports need. */
+export interface LedgerReads {
+  all<T = Record<string, unknown>>(sql: string, ...params: unknown[]): T[]
+  get<T = Record<string, unknown>>(sql: string, ...params: unknown[]): T | undefined
+}
+
 /**
  * An open ledger. Writes go through `write(records)`: one transaction per call, rows checked
- * against the table's real columns, keyed tables upserted.
+ * against the table's real columns, keyed tables upserted, and every string value masked
+ * (`maskText`: secrets shown as their first 4 characters and length) on its way in. The
+ * database handle is private, so no row reaches the file any other way.
  */
-export class Ledger {
-  readonly db: Database.Database
+export class Ledger implements LedgerReads {
   readonly path: string
+  readonly #db: Database.Database
   private readonly columns = new Map<string, Set<string>>()
   private readonly statements = new Map<string, Database.Statement>()
+  /** Secret env values, read once: a ledger lives for one run. */
+  private readonly secrets: readonly string[]
 
-  constructor(db: Database.Database, path: string) {
-    this.db = db
+  constructor(db: Database.Database, path: string, secrets: readonly string[] = secretEnvValues()) {
+    this.#db = db
     this.path = path
+    this.secrets = secrets
   }
 
   /**
@@ -31,7 +44,7 @@ export class Ledger {
   write(records: readonly LedgerRecord[], options: { importing?: boolean } = {}): number {
     let written = 0
     const now = new Date().toISOString()
-    this.db
+    this.#db
       .transaction(() => {
         if (!options.importing) {
           this.insertRuns(records)
@@ -40,7 +53,7 @@ export class Ledger {
         }
         for (const record of records) {
           const fresh = this.statement('INSERT OR IGNORE INTO imported_records(rid, imported_at) VALUES (?, ?)').run(
-            record.rid,
+            this.mask(record.rid),
             now,
           )
           if (fresh.changes === 0) continue
@@ -52,30 +65,36 @@ export class Ledger {
     return written
   }
 
-  /** Inserts one row (upserting keyed tables); statements are cached per table and column set. */
+  /** Inserts one row (upserting keyed tables), masked; statements are cached per table and column set. */
   insert(table: LedgerTable, row: LedgerRow): void {
     const keys = definedKeys(row)
-    this.prepared(table, keys, 1).run(valuesOf(row, keys))
+    this.prepared(table, keys, 1).run(keys.map((key) => this.mask(row[key])))
   }
 
   /** Marks sessions left `running` on this host by processes that no longer exist as `aborted`. */
   reapAborted(host: string, selfPid: number): number {
-    const running = this.db
-      .prepare("SELECT id, pid FROM sessions WHERE status = 'running' AND host = ? AND pid IS NOT NULL")
-      .all(host) as { id: string; pid: number }[]
+    const running = this.all<{ id: string; pid: number }>(
+      "SELECT id, pid FROM sessions WHERE status = 'running' AND host = ? AND pid IS NOT NULL",
+      host,
+    )
     const dead = running.filter((s) => s.pid !== selfPid && !processAlive(s.pid))
     if (dead.length === 0) return 0
     const now = new Date().toISOString()
-    const mark = this.db.prepare(
+    // Only constants and values read back from the ledger go in here; the note goes through insert.
+    const mark = this.#db.prepare(
       "UPDATE sessions SET status = 'aborted', ended_at = ? WHERE id = ? AND status = 'running'",
     )
-    const note = this.db.prepare(
-      "INSERT INTO events(session_id, ts, role, level, message, data_json) VALUES (?, ?, 'system', 'warn', ?, ?)",
-    )
-    this.db.transaction(() => {
+    this.#db.transaction(() => {
       for (const s of dead) {
         mark.run(now, s.id)
-        note.run(s.id, now, 'session aborted: its process ended without closing it', JSON.stringify({ pid: s.pid }))
+        this.insert('events', {
+          session_id: s.id,
+          ts: now,
+          role: 'system',
+          level: 'warn',
+          message: 'session aborted: its process ended without closing it',
+          data_json: JSON.stringify({ pid: s.pid }),
+        })
       }
     })()
     return dead.length
@@ -83,15 +102,40 @@ export class Ledger {
 
   /** Runs a read query; rows as plain objects. */
   all<T = Record<string, unknown>>(sql: string, ...params: unknown[]): T[] {
-    return this.db.prepare(sql).all(...params) as T[]
+    return this.#db.prepare(sql).all(...params) as T[]
   }
 
   get<T = Record<string, unknown>>(sql: string, ...params: unknown[]): T | undefined {
-    return this.db.prepare(sql).get(...params) as T | undefined
+    return this.#db.prepare(sql).get(...params) as T | undefined
+  }
+
+  /** Runs a read query row by row (for exports that must not hold a whole table in memory). */
+  iterate<T = Record<string, unknown>>(sql: string, ...params: unknown[]): IterableIterator<T> {
+    return this.#db.prepare(sql).iterate(...params) as IterableIterator<T>
+  }
+
+  /** A pragma's value (`user_version`, `journal_mode`, `busy_timeout`). */
+  pragma(name: string): unknown {
+    return this.#db.pragma(name, { simple: true })
+  }
+
+  /** The table's column names, in schema order. */
+  tableColumns(table: string): string[] {
+    return (this.#db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name)
+  }
+
+  /** Checkpoints the WAL and compacts the file. */
+  vacuum(): void {
+    this.#db.pragma('wal_checkpoint(TRUNCATE)')
+    this.#db.exec('VACUUM')
+  }
+
+  get isOpen(): boolean {
+    return this.#db.open
   }
 
   close(): void {
-    if (this.db.open) this.db.close()
+    if (this.#db.open) this.#db.close()
   }
 
   /** Groups consecutive same-table, same-columns rows and inserts each group in chunks. */
@@ -130,7 +174,7 @@ export class Ledger {
       let v = 0
       for (let i = from; i < from + count; i++) {
         const row = (records[i] as LedgerRecord).row
-        for (let k = 0; k < width; k++) values[v++] = row[keys[k] as string]
+        for (let k = 0; k < width; k++) values[v++] = this.mask(row[keys[k] as string])
       }
       if (count === perStatement) {
         full ??= this.prepared(table, keys, count)
@@ -145,7 +189,7 @@ export class Ledger {
     const cacheKey = `${table}|${keys.join(',')}|${rows}`
     let statement = this.statements.get(cacheKey)
     if (!statement) {
-      statement = this.db.prepare(this.insertSql(table, keys, rows))
+      statement = this.#db.prepare(this.insertSql(table, keys, rows))
       this.statements.set(cacheKey, statement)
     }
     return statement
@@ -171,23 +215,28 @@ export class Ledger {
   private columnsOf(table: LedgerTable): Set<string> {
     let set = this.columns.get(table)
     if (!set) {
-      const info = this.db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]
+      const info = this.tableColumns(table)
       if (info.length === 0)
         throw new UserError(
           'LEDGER_TABLE',
           `ledger ${this.path} has no table ${table}`,
           'run `npm run ledger -- migrate`',
         )
-      set = new Set(info.map((c) => c.name))
+      set = new Set(info)
       this.columns.set(table, set)
     }
     return set
   }
 
+  /** Every value on its way into the file: strings masked, numbers and nulls as they are. */
+  private mask(value: SqlValue | undefined): SqlValue | undefined {
+    return typeof value === 'string' ? maskText(value, this.secrets) : value
+  }
+
   private statement(sql: string): Database.Statement {
     let statement = this.statements.get(sql)
     if (!statement) {
-      statement = this.db.prepare(sql)
+      statement = this.#db.prepare(sql)
       this.statements.set(sql, statement)
     }
     return statement
@@ -210,8 +259,4 @@ function hasKeys(row: LedgerRow, keys: readonly string[]): boolean {
     k++
   }
   return k === keys.length
-}
-
-function valuesOf(row: LedgerRow, keys: readonly string[]): unknown[] {
-  return keys.map((key) => row[key])
 }

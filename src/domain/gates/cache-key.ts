@@ -45,7 +45,7 @@ export function canonicalJson(value: unknown): string {
 
 let sourceHash: string | undefined
 
-/** sha256 of src/domain/gates/*.ts and the shared secret shapes, once per process. */
+/** sha256 of src/domain/gates/*.ts and the shared secret shapes and names, once per process. */
 export function scannerSourceHash(): string {
   if (!sourceHash) {
     const h = createHash('sha256')
@@ -54,7 +54,10 @@ export function scannerSourceHash(): string {
       .filter((f) => f.endsWith('.ts'))
       .sort()
       .map((f) => join(dir, f))
-    for (const path of [...sources, join(PACKAGE_ROOT, 'src', 'foundation', 'redact', 'secret-patterns.ts')]) {
+    const shared = ['secret-patterns.ts', 'secret-names.ts'].map((f) =>
+      join(PACKAGE_ROOT, 'src', 'foundation', 'redact', f),
+    )
+    for (const path of [...sources, ...shared]) {
       h.update(path.slice(PACKAGE_ROOT.length))
       h.update(readFileSync(path))
     }
