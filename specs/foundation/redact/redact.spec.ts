@@ -69,6 +69,24 @@ describe('redactText()', () => {
     )
   })
 
+  // Issue 14 §1, reproduced: each of these three leaked before masking was reworked.
+  test('masks the value of NAME_TOKEN=value in a thrown error', () => {
+    const value = ['yrW81Aq1f', 'EbVId8woP', 'eX9PcW'].join('')
+    expect(redactText(`deploy failed: DEPLOY_TOKEN=${value}`, [])).not.toContain(value.slice(4))
+  })
+
+  test('masks a token at the start of a line inside JSON, and an env secret holding a quote', () => {
+    const token = `ghp_${'aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5'}`
+    expect(redactText(JSON.stringify({ out: `line\n${token}` }), [])).not.toContain(token.slice(4))
+    const secret = ['pa"ss', 'wo\\rd42'].join('')
+    expect(redactText(JSON.stringify({ out: `using ${secret}` }), [secret])).not.toContain('wo\\\\rd42')
+  })
+
+  test('masks a token Vitest cut short in an assertion message', () => {
+    const token = `ghp_${'8f3Kq2LmN9pXrT5vW1yZ4aB7cD6eF0gH2iJ4'}`
+    expect(redactText(`expected '${token.slice(0, 27)}…' to be 'x'`, [])).not.toContain(token.slice(4, 27))
+  })
+
   test('leaves ordinary text alone', () => {
     const text = 'expected 3 to be 4 at src/ledger/ledger.ts:12:5 (sha 0123abcd)'
     expect(redactText(text, [])).toBe(text)
