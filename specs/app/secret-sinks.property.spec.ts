@@ -30,7 +30,7 @@ import { inspected, needles, type Planted, plantedArb } from '../support/planted
 import { tempDir } from '../support/temp-dir.ts'
 
 /** Generated cases per run (the issue asks for at least 10,000). */
-const RUNS = Number(process.env.SINKS_RUNS ?? 10_000)
+const RUNS = 10_000
 /** Cases written and rendered together: one session, one ledger, one set of reports. */
 const BATCH = 250
 
