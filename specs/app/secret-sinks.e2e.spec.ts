@@ -217,7 +217,11 @@ async function inProcessCli(ledgerPath: string, sinks: Record<string, string>): 
   const previous = process.env.CODEX_LEDGER
   process.env.CODEX_LEDGER = ledgerPath
   let out = ''
-  const io = { out: (t: string) => void (out += t) }
+  const io = {
+    out: (t: string) => {
+      out += t
+    },
+  }
   try {
     await ledgerCli(['sessions', '--json', '--limit', '1000'], io)
     const ids = (JSON.parse(out) as { id: string }[]).map((s) => s.id)
