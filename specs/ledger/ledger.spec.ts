@@ -347,6 +347,19 @@ describe('Ledger masking', () => {
     }
   })
 
+  test('the read methods cannot write: no row reaches the file but through the masking writer', () => {
+    const ledger = openLedger(':memory:', { reapAborted: false })
+    const insert = "INSERT INTO events(session_id, ts, role, message) VALUES ('s', 't', 'tool', 'raw')"
+    expect(() => ledger.all(insert)).toThrow(/does not return data/)
+    expect(() => ledger.get(insert)).toThrow(/does not return data/)
+    expect(() => [...ledger.iterate(insert)]).toThrow(/does not return data/)
+    expect(() => ledger.tableColumns(`events); ${insert}; --`)).toThrow()
+    expect(() => ledger.pragma('user_version = 9')).toThrow(/reads a pragma by name/)
+    expect(ledger.get('SELECT COUNT(*) AS n FROM events')).toEqual({ n: 0 })
+    expect('db' in ledger).toBe(false)
+    ledger.close()
+  })
+
   test('reaping an aborted session writes its note through the same masking path', () => {
     const path = join(tempDir('ledger-mask-'), 'ledger.db')
     const ledger = openLedger(path, { reapAborted: false, secrets: [envSecret] })

@@ -114,8 +114,9 @@ export class Ledger implements LedgerReads {
     return this.#db.prepare(sql).iterate(...params) as IterableIterator<T>
   }
 
-  /** A pragma's value (`user_version`, `journal_mode`, `busy_timeout`). */
+  /** A pragma's value (`user_version`, `journal_mode`, `busy_timeout`); reading only, never setting. */
   pragma(name: string): unknown {
+    if (!/^\w+$/.test(name)) throw new Error(`BUG: Ledger.pragma reads a pragma by name; got "${name}"`)
     return this.#db.pragma(name, { simple: true })
   }
 
