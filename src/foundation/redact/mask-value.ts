@@ -33,7 +33,9 @@ export function maskText(text: string, secrets: readonly string[] = secretEnvVal
   const clean = cleanFor(secrets)
   if (clean.has(text)) return text
   if ((trigger ?? buildTrigger()).test(text)) return maskFound(text, secrets)
-  if (text.length <= CLEAN_MAX_LENGTH) {
+  // Adding costs more than the prefilter saves on a string seen once (most test names): remember
+  // one clean string in CLEAN_SAMPLE, so a recurring one is remembered after a few sightings.
+  if (text.length <= CLEAN_MAX_LENGTH && ++cleanMisses % CLEAN_SAMPLE === 0) {
     if (clean.size >= CLEAN_MAX_ENTRIES) clean.clear()
     clean.add(text)
   }
@@ -86,6 +88,8 @@ function maskFound(text: string, secrets: readonly string[]): string {
 /** Strings known clean are remembered up to this length, this many at a time. */
 const CLEAN_MAX_LENGTH = 256
 const CLEAN_MAX_ENTRIES = 8192
+const CLEAN_SAMPLE = 4
+let cleanMisses = 0
 let cleanCache: { secrets: readonly string[]; strings: Set<string> } | undefined
 
 function cleanFor(secrets: readonly string[]): Set<string> {
