@@ -42,7 +42,7 @@ describe('ledger under concurrent writers', () => {
         'SELECT COUNT(*) AS n FROM test_results t LEFT JOIN sessions s ON s.id = t.session_id WHERE s.id IS NULL',
       ),
     ).toEqual({ n: 0 })
-    expect(ledger.db.pragma('journal_mode', { simple: true })).toBe('wal')
+    expect(ledger.pragma('journal_mode')).toBe('wal')
     ledger.close()
   }, 120_000)
 })

@@ -6,6 +6,7 @@ import { exportCsv, exportRecords, importNdjson, parseNdjson, parseRecords } fro
 import type { Ledger } from '../../src/ledger/ledger.ts'
 import { openLedger } from '../../src/ledger/open-ledger.ts'
 import type { LedgerRecord } from '../../src/ledger/records.ts'
+import { rawSqlite } from '../support/raw-sqlite.ts'
 import { tempDir } from '../support/temp-dir.ts'
 import { userErrorFrom } from '../support/user-error.ts'
 
@@ -196,7 +197,9 @@ describe('exportRecords() → importNdjson()', () => {
 
   test('rows written without an id (raw SQL, older code) get a unique one, exported and re-imported once', () => {
     const a = ledgerWithOneRun('raw', 'session-raw')
-    a.db.exec("INSERT INTO events(session_id, ts, role, message) VALUES ('session-raw', 't', 'system', 'raw')")
+    const raw = rawSqlite(a.path)
+    raw.exec("INSERT INTO events(session_id, ts, role, message) VALUES ('session-raw', 't', 'system', 'raw')")
+    raw.close()
     const rids = a.all<{ rid: string | null }>('SELECT rid FROM events ORDER BY rowid').map((r) => r.rid)
     expect(rids).toEqual(['raw-e', expect.stringMatching(/^[0-9a-f]{32}$/)])
     const file = exportTo(a, join(dir, 'raw.ndjson'))

@@ -6,6 +6,7 @@ import { lastResortFallbackPath } from '../../src/ledger/ledger-path.ts'
 import { LedgerSink } from '../../src/ledger/ledger-sink.ts'
 import { openLedger } from '../../src/ledger/open-ledger.ts'
 import type { LedgerRecord } from '../../src/ledger/records.ts'
+import { rawSqlite } from '../support/raw-sqlite.ts'
 import { tempDir } from '../support/temp-dir.ts'
 
 const dir = tempDir('ledger-sink-')
@@ -78,17 +79,18 @@ describe('LedgerSink', () => {
     const previous = process.env.CODEX_LEDGER_BUSY_MS
     process.env.CODEX_LEDGER_BUSY_MS = '50'
     const { sink, warnings } = sinkFor(ledgerPath, fallback)
-    const holder = openLedger(ledgerPath)
+    const holder = rawSqlite(ledgerPath) // another process's connection, holding the lock
     try {
       sink.setPreamble([start])
       sink.write([start])
       sink.write([result(1)])
-      holder.db.exec('BEGIN EXCLUSIVE')
+      holder.exec('BEGIN EXCLUSIVE')
       sink.write([result(2)])
       sink.write([end])
       sink.close()
     } finally {
-      holder.db.exec('ROLLBACK')
+      holder.exec('ROLLBACK')
+      holder.close()
       if (previous === undefined) delete process.env.CODEX_LEDGER_BUSY_MS
       else process.env.CODEX_LEDGER_BUSY_MS = previous
     }
@@ -101,8 +103,9 @@ describe('LedgerSink', () => {
       'end',
     ])
     // Into the ledger that kept the first two: only the rest is new.
-    expect(importNdjson(holder, fallback)).toEqual({ read: 4, imported: 2, torn: [] })
-    holder.close()
+    const kept = openLedger(ledgerPath)
+    expect(importNdjson(kept, fallback)).toEqual({ read: 4, imported: 2, torn: [] })
+    kept.close()
     // Into a fresh one (the first was lost): everything.
     const fresh = openLedger(join(dir, 'fresh.db'))
     expect(importNdjson(fresh, fallback)).toEqual({ read: 4, imported: 4, torn: [] })

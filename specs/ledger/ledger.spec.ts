@@ -5,6 +5,7 @@ import { UserError } from '../../src/foundation/errors/user-error.ts'
 import type { Ledger } from '../../src/ledger/ledger.ts'
 import { openLedger } from '../../src/ledger/open-ledger.ts'
 import { LEDGER_TABLES, type LedgerRecord, type LedgerRow, type SqlValue } from '../../src/ledger/records.ts'
+import { rawSqlite } from '../support/raw-sqlite.ts'
 import { tempDir } from '../support/temp-dir.ts'
 
 const TABLES = LEDGER_TABLES
@@ -16,11 +17,9 @@ function contents(ledger: Ledger): Record<string, unknown[]> {
   )
 }
 
-/** The reference: one `insert` per record, in one transaction, as `write` did before batching. */
+/** The reference: one `insert` per record, as `write` did before batching. */
 function writePerRow(ledger: Ledger, records: readonly LedgerRecord[]): void {
-  ledger.db.transaction(() => {
-    for (const r of records) ledger.insert(r.table, r.row, r.rid)
-  })()
+  for (const r of records) ledger.insert(r.table, r.row, r.rid)
 }
 
 /**
@@ -258,8 +257,11 @@ describe('Ledger.write()', () => {
 
   test('a ledger missing a table says so and names the command that repairs it', () => {
     const path = join(tempDir('ledger-write-'), 'ledger.db')
+    openLedger(path).close()
+    const raw = rawSqlite(path)
+    raw.exec('DROP TABLE gate_runs')
+    raw.close()
     const ledger = openLedger(path)
-    ledger.db.exec('DROP TABLE gate_runs')
     let thrown: unknown
     try {
       ledger.write([{ rid: 'g', table: 'gate_runs', row: { session_id: 's', gate: 'secrets', status: 'passed' } }])
@@ -274,6 +276,97 @@ describe('Ledger.write()', () => {
     })
     ledger.close()
     ledger.close() // closing twice is harmless (reporters close on every exit path)
-    expect(ledger.db.open).toBe(false)
+    expect(ledger.isOpen).toBe(false)
+  })
+})
+
+describe('Ledger masking', () => {
+  const ghp = `ghp_${'Zx81Aq1fEbVId8woPeX9'}${'PcWk2LmN3pQr4sTu'}`
+  const envSecret = ['env"Sec', 'ret\\42x'].join('')
+  const leaky = `DEPLOY_TOKEN=abcdef123456 ${ghp} ${envSecret}`
+  const leaks = (ledger: Ledger) => {
+    const text = JSON.stringify(TABLES.map((t) => ledger.all(`SELECT * FROM ${t}`)))
+    return ['abcdef123456', ghp.slice(4), envSecret, JSON.stringify(envSecret).slice(1, -1)].filter((s) =>
+      text.includes(s),
+    )
+  }
+  const rows = (): LedgerRecord[] => [
+    {
+      rid: `s-${leaky}`,
+      table: 'sessions',
+      row: {
+        id: `id ${ghp}`,
+        kind: 'train',
+        status: 'running',
+        argv: JSON.stringify(['--token', leaky]),
+        started_at: 'now',
+        host: 'h',
+        pid: 2 ** 30,
+      },
+    },
+    {
+      rid: 'r',
+      table: 'training_runs',
+      row: {
+        id: `tok-${ghp}`,
+        config_json: JSON.stringify({ out_dir: `runs/tok-${ghp}`, note: leaky }),
+        out_dir: `/x/tok-${ghp}`,
+        status: 'failed',
+      },
+    },
+    {
+      rid: 'e',
+      table: 'events',
+      row: {
+        session_id: `id ${ghp}`,
+        ts: 't',
+        role: 'tool',
+        message: leaky,
+        data_json: JSON.stringify({ out: `line\n${leaky}` }),
+      },
+    },
+    { rid: 'm', table: 'metrics', row: { run_id: `tok-${ghp}`, step: 1, name: 'loss', value: 1, ts: 1 } },
+  ]
+
+  test('every string of every row is masked on its way in: write, import and insert alike', () => {
+    for (const fill of [
+      (l: Ledger) => l.write(rows()),
+      (l: Ledger) => l.write(rows(), { importing: true }),
+      (l: Ledger) => {
+        for (const r of rows()) l.insert(r.table, r.row)
+      },
+    ]) {
+      const ledger = openLedger(':memory:', { reapAborted: false, secrets: [envSecret] })
+      fill(ledger)
+      expect(leaks(ledger)).toEqual([])
+      // Masking is deterministic: the run's rows still join on the masked id.
+      expect(ledger.get('SELECT COUNT(*) AS n FROM metrics m JOIN training_runs r ON r.id = m.run_id')).toEqual({
+        n: 1,
+      })
+      ledger.close()
+    }
+  })
+
+  test('the read methods cannot write: no row reaches the file but through the masking writer', () => {
+    const ledger = openLedger(':memory:', { reapAborted: false })
+    const insert = "INSERT INTO events(session_id, ts, role, message) VALUES ('s', 't', 'tool', 'raw')"
+    expect(() => ledger.all(insert)).toThrow(/does not return data/)
+    expect(() => ledger.get(insert)).toThrow(/does not return data/)
+    expect(() => [...ledger.iterate(insert)]).toThrow(/does not return data/)
+    expect(() => ledger.tableColumns(`events); ${insert}; --`)).toThrow()
+    expect(() => ledger.pragma('user_version = 9')).toThrow(/reads a pragma by name/)
+    expect(ledger.get('SELECT COUNT(*) AS n FROM events')).toEqual({ n: 0 })
+    expect('db' in ledger).toBe(false)
+    ledger.close()
+  })
+
+  test('reaping an aborted session writes its note through the same masking path', () => {
+    const path = join(tempDir('ledger-mask-'), 'ledger.db')
+    const ledger = openLedger(path, { reapAborted: false, secrets: [envSecret] })
+    ledger.write(rows())
+    expect(ledger.reapAborted('h', process.pid)).toBe(1)
+    expect(ledger.get<{ status: string }>('SELECT status FROM sessions')?.status).toBe('aborted')
+    expect(leaks(ledger)).toEqual([])
+    ledger.close()
   })
 })

@@ -5,6 +5,7 @@ import { describe, expect, test } from 'vitest'
 import { UserError } from '../../src/foundation/errors/user-error.ts'
 import { MIGRATIONS, SCHEMA_VERSION } from '../../src/ledger/migrations.ts'
 import { BUSY_TIMEOUT_MS, openLedger } from '../../src/ledger/open-ledger.ts'
+import { rawSqlite } from '../support/raw-sqlite.ts'
 import { tempDir } from '../support/temp-dir.ts'
 
 describe('openLedger()', () => {
@@ -12,8 +13,8 @@ describe('openLedger()', () => {
 
   test('creates the schema, in WAL mode, at the current version', () => {
     const ledger = openLedger(join(dir, 'new', 'ledger.db'))
-    expect(ledger.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION)
-    expect(ledger.db.pragma('journal_mode', { simple: true })).toBe('wal')
+    expect(ledger.pragma('user_version')).toBe(SCHEMA_VERSION)
+    expect(ledger.pragma('journal_mode')).toBe('wal')
     const tables = ledger
       .all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
       .map((t) => t.name)
@@ -39,7 +40,7 @@ describe('openLedger()', () => {
     raw.exec('CREATE TABLE keep_me (x INTEGER); INSERT INTO keep_me VALUES (42)')
     raw.close()
     const ledger = openLedger(path)
-    expect(ledger.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION)
+    expect(ledger.pragma('user_version')).toBe(SCHEMA_VERSION)
     expect(ledger.get('SELECT x FROM keep_me')).toEqual({ x: 42 })
     ledger.close()
   })
@@ -61,11 +62,11 @@ describe('openLedger()', () => {
     ledger.close()
     const again = openLedger(path)
     expect(again.all<{ rid: string }>('SELECT rid FROM test_results ORDER BY rowid').map((r) => r.rid)).toEqual(rids)
+    const other = rawSqlite(path)
     expect(() =>
-      again.db.exec(
-        `INSERT INTO test_results(session_id, name, state, rid) VALUES ('s', 'dup', 'passed', '${rids[0]}')`,
-      ),
+      other.exec(`INSERT INTO test_results(session_id, name, state, rid) VALUES ('s', 'dup', 'passed', '${rids[0]}')`),
     ).toThrow(/UNIQUE constraint failed: test_results.rid/)
+    other.close()
     again.close()
   })
 
@@ -173,7 +174,7 @@ describe('openLedger()', () => {
       else process.env.CODEX_LEDGER_BUSY_MS = value
       const ledger = openLedger(join(dir, 'busy.db'))
       try {
-        return ledger.db.pragma('busy_timeout', { simple: true })
+        return ledger.pragma('busy_timeout')
       } finally {
         ledger.close()
       }
@@ -193,7 +194,7 @@ describe('openLedger()', () => {
 
   test(':memory: gets the full schema and takes writes, without touching the disk', () => {
     const ledger = openLedger(':memory:')
-    expect(ledger.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION)
+    expect(ledger.pragma('user_version')).toBe(SCHEMA_VERSION)
     ledger.write([{ rid: 'a', table: 'metrics', row: { run_id: 'r', step: 1, name: 'loss', value: 2, ts: 0 } }])
     expect(ledger.get('SELECT value FROM metrics')).toEqual({ value: 2 })
     ledger.close()
@@ -229,7 +230,7 @@ describe('openLedger()', () => {
     // existsSync follows the link (false), so creation runs and loses the link race (EEXIST):
     // the ledger then opens through the link and migrates the target in place.
     const ledger = openLedger(link)
-    expect(ledger.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION)
+    expect(ledger.pragma('user_version')).toBe(SCHEMA_VERSION)
     ledger.close()
     expect(lstatSync(link).isSymbolicLink()).toBe(true)
     expect(existsSync(target)).toBe(true)

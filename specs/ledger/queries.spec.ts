@@ -29,8 +29,27 @@ describe('listSessions()', () => {
 
   test('a session closed without counts (aborted, killed) shows the counts of the results it stored', () => {
     const ledger = ledgerWith(['aborted', 'counted', 'empty'])
-    ledger.db.exec("UPDATE sessions SET status = 'aborted' WHERE id = 'aborted'")
-    ledger.db.exec("UPDATE sessions SET tests_total = 9, tests_passed = 9, tests_failed = 0 WHERE id = 'counted'")
+    // Sessions are keyed by id: these rows update the ones ledgerWith wrote.
+    ledger.write([
+      {
+        rid: 'u1',
+        table: 'sessions',
+        row: { id: 'aborted', kind: 'vitest', status: 'aborted', started_at: '2026-01-01T00:00:00Z' },
+      },
+      {
+        rid: 'u2',
+        table: 'sessions',
+        row: {
+          id: 'counted',
+          kind: 'vitest',
+          status: 'passed',
+          started_at: '2026-01-01T00:01:00Z',
+          tests_total: 9,
+          tests_passed: 9,
+          tests_failed: 0,
+        },
+      },
+    ])
     const result = (sessionId: string, i: number, state: string): LedgerRecord => ({
       rid: `${sessionId}-${i}`,
       table: 'test_results',

@@ -235,7 +235,7 @@ export const LEDGER_COMMANDS: Record<string, LedgerCommand> = {
     open: { mode: 'write' },
     run: (ledger, _args, io) => {
       const db = ledger()
-      io.out(`${db.path}: schema version ${db.db.pragma('user_version', { simple: true })} (code ${SCHEMA_VERSION})`)
+      io.out(`${db.path}: schema version ${db.pragma('user_version')} (code ${SCHEMA_VERSION})`)
       return 0
     },
   },
@@ -246,8 +246,7 @@ export const LEDGER_COMMANDS: Record<string, LedgerCommand> = {
     open: { mode: 'write' },
     run: (ledger, _args, io) => {
       const db = ledger()
-      db.db.pragma('wal_checkpoint(TRUNCATE)')
-      db.db.exec('VACUUM')
+      db.vacuum()
       io.out(`vacuumed ${db.path}`)
       return 0
     },

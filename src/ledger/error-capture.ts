@@ -1,6 +1,4 @@
-import { appendFileSync, mkdirSync } from 'node:fs'
-import { dirname } from 'node:path'
-import { redactText } from '../foundation/redact/redact.ts'
+import { appendJsonLines } from '../foundation/redact/append-json-lines.ts'
 
 /** One error-capture block, as appended to `.codex/errors.ndjson`. */
 export interface ErrorBlock {
@@ -16,27 +14,22 @@ export function renderQuestion(block: Pick<ErrorBlock, 'step' | 'error' | 'conte
   return `While performing ${block.step}, encountered the following error: ${block.error}. Context: ${block.context}. What are the possible causes, and how can this be resolved while preserving intended functionality?`
 }
 
-/** Builds a redacted block; `error` is reduced to its first line (the stack stays in test_results). */
-export function errorBlock(
-  sessionId: string,
-  step: string,
-  error: string,
-  context: string,
-  envSecrets?: readonly string[],
-): ErrorBlock {
+/**
+ * Builds a block; `error` is reduced to its first line (the stack stays in test_results). Not
+ * masked here: the sinks it goes to (the ledger, `appendErrorBlocks`) mask it on the way in.
+ */
+export function errorBlock(sessionId: string, step: string, error: string, context: string): ErrorBlock {
   const firstLine = error.split('\n').find((l) => l.trim().length > 0) ?? error
   return {
     ts: new Date().toISOString(),
     session_id: sessionId,
-    step: redactText(step, envSecrets),
-    error: redactText(firstLine.trim().replace(/\.$/, ''), envSecrets),
-    context: redactText(context, envSecrets),
+    step,
+    error: firstLine.trim().replace(/\.$/, ''),
+    context,
   }
 }
 
-/** Appends blocks to the error log, one JSON line each. */
+/** Appends blocks to the error log, one masked JSON line each. */
 export function appendErrorBlocks(path: string, blocks: readonly ErrorBlock[]): void {
-  if (blocks.length === 0) return
-  mkdirSync(dirname(path), { recursive: true })
-  appendFileSync(path, blocks.map((b) => `${JSON.stringify(b)}\n`).join(''))
+  appendJsonLines(path, blocks)
 }

@@ -109,8 +109,7 @@ export function importNdjson(ledger: Ledger, file: string): ImportResult {
 export function* exportRecords(ledger: Ledger): Generator<LedgerRecord> {
   for (const table of LEDGER_TABLES) {
     const key = UPSERT_KEYS[table]
-    const stmt = ledger.db.prepare(`SELECT * FROM ${table} ORDER BY rowid`)
-    for (const raw of stmt.iterate() as Iterable<LedgerRow>) {
+    for (const raw of ledger.iterate<LedgerRow>(`SELECT * FROM ${table} ORDER BY rowid`)) {
       if (key) {
         yield { rid: `${table}:${String(raw[key])}:${digest(raw)}`, table, row: raw }
         continue
@@ -135,7 +134,7 @@ export function exportCsv(ledger: Ledger, table: string): string {
       `choose one of: ${[...TABLES].join(', ')}`,
     )
   const rows = ledger.all<Record<string, unknown>>(`SELECT * FROM ${table} ORDER BY rowid`)
-  const columns = (ledger.db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name)
+  const columns = ledger.tableColumns(table)
   const cell = (v: unknown) => {
     if (v === null || v === undefined) return ''
     const s = String(v)

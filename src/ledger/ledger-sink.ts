@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { userCommand } from '../foundation/cli/user-command.ts'
 import { errorMessage, isUserError } from '../foundation/errors/user-error.ts'
-import { appendLines } from './append-lines.ts'
+import { appendJsonLines } from '../foundation/redact/append-json-lines.ts'
 import type { Ledger } from './ledger.ts'
 import { ledgerError } from './ledger-error.ts'
 import { lastResortFallbackPath } from './ledger-path.ts'
@@ -104,7 +104,7 @@ export class LedgerSink {
     const lead = this.startedIn === this.fallbackPath ? [] : this.preamble
     try {
       mkdirSync(dirname(this.fallbackPath), { recursive: true })
-      appendLines(this.fallbackPath, unique([...lead, ...replay, ...records]))
+      appendJsonLines(this.fallbackPath, unique([...lead, ...replay, ...records]))
       this.startedIn = this.fallbackPath
       this.announce(this.fallbackPath)
       return
@@ -116,7 +116,7 @@ export class LedgerSink {
       }
       this.fallbackPath = this.lastResortPath
       try {
-        appendLines(this.lastResortPath, unique([...this.preamble, ...replay, ...records]))
+        appendJsonLines(this.lastResortPath, unique([...this.preamble, ...replay, ...records]))
         this.startedIn = this.lastResortPath
         this.announce(this.lastResortPath, failed)
       } catch (lastError) {

@@ -2,6 +2,8 @@ import type Database from 'better-sqlite3'
 import { userCommand } from '../foundation/cli/user-command.ts'
 import { errorMessage, UserError } from '../foundation/errors/user-error.ts'
 import { processAlive } from '../foundation/process/process-alive.ts'
+import { secretEnvValues } from '../foundation/redact/env-secrets.ts'
+import { maskText } from '../foundation/redact/mask-value.ts'
 import { newRecordId } from './record-id.ts'
 import { carriesRid, type LedgerRecord, type LedgerRow, type LedgerTable, UPSERT_KEYS } from './records.ts'
 
@@ -10,20 +12,31 @@ const ROWS_PER_STATEMENT = 64
 /** Stay far below SQLite's bound-parameter limit (32,766 in the bundled SQLite). */
 const MAX_PARAMETERS = 999
 
+/** The reading half of a ledger: what queries and reports need. */
+export interface LedgerReads {
+  all<T = Record<string, unknown>>(sql: string, ...params: unknown[]): T[]
+  get<T = Record<string, unknown>>(sql: string, ...params: unknown[]): T | undefined
+}
+
 /**
  * An open ledger. Writes go through `write(records)`: one transaction per call, rows checked
- * against the table's real columns, keyed tables upserted.
+ * against the table's real columns, keyed tables upserted, and every string value masked
+ * (`maskText`: secrets shown as their first 4 characters and length) on its way in. The
+ * database handle is private, so no row reaches the file any other way.
  */
-export class Ledger {
-  readonly db: Database.Database
+export class Ledger implements LedgerReads {
   readonly path: string
+  readonly #db: Database.Database
+  /** Secret env values, read once: a ledger lives for one run. */
+  private readonly secrets: readonly string[]
   private readonly columns = new Map<string, Set<string>>()
   private readonly columnInfos = new Map<string, ColumnInfo[]>()
   private readonly statements = new Map<string, Database.Statement>()
 
-  constructor(db: Database.Database, path: string) {
-    this.db = db
+  constructor(db: Database.Database, path: string, secrets: readonly string[] = secretEnvValues()) {
+    this.#db = db
     this.path = path
+    this.secrets = secrets
   }
 
   /**
@@ -37,7 +50,7 @@ export class Ledger {
   write(records: readonly LedgerRecord[], options: { importing?: boolean } = {}): number {
     let written = 0
     const now = new Date().toISOString()
-    this.db
+    this.#db
       .transaction(() => {
         if (!options.importing) {
           this.insertRuns(records)
@@ -67,7 +80,7 @@ export class Ledger {
   insert(table: LedgerTable, row: LedgerRow, rid?: string, mode: 'write' | 'import' = 'write'): number {
     const withRid = carriesRid(table) && rid !== undefined
     const keys = definedKeys(row, withRid)
-    const values = valuesOf(row, keys)
+    const values = keys.map((key) => this.mask(row[key]))
     if (withRid) {
       keys.push('rid')
       values.push(rid)
@@ -79,7 +92,7 @@ export class Ledger {
   columnInfo(table: LedgerTable): readonly ColumnInfo[] {
     let info = this.columnInfos.get(table)
     if (!info) {
-      info = this.db.prepare(`PRAGMA table_info(${table})`).all() as ColumnInfo[]
+      info = this.#db.prepare(`PRAGMA table_info(${table})`).all() as ColumnInfo[]
       if (info.length === 0)
         throw new UserError(
           'LEDGER_TABLE',
@@ -97,27 +110,34 @@ export class Ledger {
    * both). Writes only when there is something to reap: opening stays lock-free otherwise.
    */
   reapAborted(host: string, selfPid: number): number {
-    const running = this.db
+    const running = this.#db
       .prepare("SELECT id, pid FROM sessions WHERE status = 'running' AND host = ? AND pid IS NOT NULL")
       .all(host) as { id: string; pid: number }[]
     const dead = running.filter((s) => s.pid !== selfPid && !processAlive(s.pid))
     const orphanRuns = `FROM training_runs WHERE status = 'running'
        AND session_id IN (SELECT id FROM sessions WHERE status = 'aborted')`
-    if (dead.length === 0 && !this.db.prepare(`SELECT 1 ${orphanRuns} LIMIT 1`).get()) return 0
+    if (dead.length === 0 && !this.#db.prepare(`SELECT 1 ${orphanRuns} LIMIT 1`).get()) return 0
     const now = new Date().toISOString()
-    const mark = this.db.prepare(
+    const mark = this.#db.prepare(
       "UPDATE sessions SET status = 'aborted', ended_at = ? WHERE id = ? AND status = 'running'",
     )
-    const note = this.db.prepare(
-      "INSERT INTO events(session_id, ts, role, level, message, data_json, rid) VALUES (?, ?, 'system', 'warn', ?, ?, ?)",
-    )
-    this.db.transaction(() => {
+    this.#db.transaction(() => {
       for (const s of dead) {
         mark.run(now, s.id)
-        const data = JSON.stringify({ pid: s.pid })
-        note.run(s.id, now, 'session aborted: its process ended without closing it', data, newRecordId())
+        this.insert(
+          'events',
+          {
+            session_id: s.id,
+            ts: now,
+            role: 'system',
+            level: 'warn',
+            message: 'session aborted: its process ended without closing it',
+            data_json: JSON.stringify({ pid: s.pid }),
+          },
+          newRecordId(),
+        )
       }
-      this.db
+      this.#db
         .prepare(
           `UPDATE training_runs SET status = 'aborted', ended_at = COALESCE(ended_at, ?) WHERE rowid IN (SELECT rowid ${orphanRuns})`,
         )
@@ -128,15 +148,41 @@ export class Ledger {
 
   /** Runs a read query; rows as plain objects. */
   all<T = Record<string, unknown>>(sql: string, ...params: unknown[]): T[] {
-    return this.db.prepare(sql).all(...params) as T[]
+    return this.#db.prepare(sql).all(...params) as T[]
   }
 
   get<T = Record<string, unknown>>(sql: string, ...params: unknown[]): T | undefined {
-    return this.db.prepare(sql).get(...params) as T | undefined
+    return this.#db.prepare(sql).get(...params) as T | undefined
+  }
+
+  /** Runs a read query row by row (for exports that must not hold a whole table in memory). */
+  iterate<T = Record<string, unknown>>(sql: string, ...params: unknown[]): IterableIterator<T> {
+    return this.#db.prepare(sql).iterate(...params) as IterableIterator<T>
+  }
+
+  /** A pragma's value (`user_version`, `journal_mode`, `busy_timeout`); reading only, never setting. */
+  pragma(name: string): unknown {
+    if (!/^\w+$/.test(name)) throw new Error(`BUG: Ledger.pragma reads a pragma by name; got "${name}"`)
+    return this.#db.pragma(name, { simple: true })
+  }
+
+  /** The table's column names, in schema order. */
+  tableColumns(table: string): string[] {
+    return (this.#db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name)
+  }
+
+  /** Checkpoints the WAL and compacts the file. */
+  vacuum(): void {
+    this.#db.pragma('wal_checkpoint(TRUNCATE)')
+    this.#db.exec('VACUUM')
+  }
+
+  get isOpen(): boolean {
+    return this.#db.open
   }
 
   close(): void {
-    if (this.db.open) this.db.close()
+    if (this.#db.open) this.#db.close()
   }
 
   /** Groups consecutive same-table, same-columns rows and inserts each group in chunks. */
@@ -181,7 +227,7 @@ export class Ledger {
       for (let i = from; i < from + count; i++) {
         const record = records[i] as LedgerRecord
         const row = record.row
-        for (let k = 0; k < rowWidth; k++) values[v++] = row[rowKeys[k] as string]
+        for (let k = 0; k < rowWidth; k++) values[v++] = this.mask(row[rowKeys[k] as string])
         if (withRid) values[v++] = record.rid
       }
       if (count === perStatement) {
@@ -197,7 +243,7 @@ export class Ledger {
     const cacheKey = `${table}|${keys.join(',')}|${rows}|${mode}`
     let statement = this.statements.get(cacheKey)
     if (!statement) {
-      statement = this.db.prepare(this.insertSql(table, keys, rows, mode))
+      statement = this.#db.prepare(this.insertSql(table, keys, rows, mode))
       this.statements.set(cacheKey, statement)
     }
     return statement
@@ -236,10 +282,15 @@ export class Ledger {
     return set
   }
 
+  /** Every value on its way into the file: strings masked, numbers and nulls as they are. */
+  private mask(value: unknown): unknown {
+    return typeof value === 'string' ? maskText(value, this.secrets) : value
+  }
+
   private statement(sql: string): Database.Statement {
     let statement = this.statements.get(sql)
     if (!statement) {
-      statement = this.db.prepare(sql)
+      statement = this.#db.prepare(sql)
       this.statements.set(sql, statement)
     }
     return statement
@@ -289,8 +340,4 @@ function hasKeys(row: LedgerRow, keys: readonly string[], withRid: boolean): boo
     k++
   }
   return k === keys.length
-}
-
-function valuesOf(row: LedgerRow, keys: readonly string[]): unknown[] {
-  return keys.map((key) => row[key])
 }

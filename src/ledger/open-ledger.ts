@@ -24,6 +24,8 @@ export interface OpenLedgerOptions {
   /** Mark sessions left `running` by dead processes on this host as `aborted` (default true). */
   reapAborted?: boolean
   readonly?: boolean
+  /** Secret values every write masks (default: values of secret-named env variables, read now). */
+  secrets?: readonly string[]
 }
 
 /**
@@ -54,7 +56,7 @@ export function openLedger(path: string, options: OpenLedgerOptions = {}): Ledge
       } else {
         checkVersion(db, path)
       }
-      const ledger = new Ledger(db, path)
+      const ledger = new Ledger(db, path, options.secrets)
       if (!options.readonly && options.reapAborted !== false) ledger.reapAborted(hostname(), process.pid)
       return ledger
     } catch (error) {

@@ -1,6 +1,6 @@
 import { execFile, execFileSync } from 'node:child_process'
 import { hostname, platform, release } from 'node:os'
-import { redactEnv, redactValue } from '../foundation/redact/redact.ts'
+import { redactEnv } from '../foundation/redact/redact.ts'
 import type { LedgerRow } from './records.ts'
 
 /** Environment variables worth keeping with a session; nothing else is ever recorded. */
@@ -90,9 +90,9 @@ export interface SessionStart {
   cwd?: string
 }
 
-/** The `sessions` row for a session that starts now (status `running`). */
+/** The `sessions` row for a session that starts now (status `running`); the ledger masks it on the way in. */
 export function sessionStartRow(start: SessionStart, git: GitInfo = gitInfo(start.cwd)): LedgerRow {
-  return redactValue({
+  return {
     id: start.id,
     kind: start.kind,
     command: start.command,
@@ -110,5 +110,5 @@ export function sessionStartRow(start: SessionStart, git: GitInfo = gitInfo(star
     env_json: JSON.stringify(envSnapshot()),
     projects_json: start.projects ? JSON.stringify(start.projects) : null,
     parent_id: start.parentId ?? null,
-  })
+  }
 }

@@ -4,6 +4,7 @@ import { describe, expect, test } from 'vitest'
 import { exportRecords, importNdjson, parseRecords } from '../../../src/ledger/import-ndjson.ts'
 import { openLedger } from '../../../src/ledger/open-ledger.ts'
 import type { LedgerRecord } from '../../../src/ledger/records.ts'
+import { rawSqlite } from '../../support/raw-sqlite.ts'
 import { runFixture } from '../../support/run-fixture.ts'
 import { tempDir } from '../../support/temp-dir.ts'
 
@@ -59,15 +60,18 @@ describe('ledger fallback', () => {
   test('a ledger locked past the busy timeout degrades mid-run and loses nothing', () => {
     const dir = tempDir('locked-')
     const ledgerPath = join(dir, 'ledger.db')
-    const holder = openLedger(ledgerPath)
-    holder.db.exec('BEGIN EXCLUSIVE') // another writer that never lets go
+    openLedger(ledgerPath).close()
+    const lock = rawSqlite(ledgerPath)
+    lock.exec('BEGIN EXCLUSIVE') // another writer that never lets go
     try {
       const run = runFixture(ledgerPath, undefined, { CODEX_LEDGER_BUSY_MS: '200' })
       expect(run.code).toBe(1)
       expect(run.output).toMatch(/codex-gates: ledger unavailable \(.*(locked|busy)/i)
     } finally {
-      holder.db.exec('ROLLBACK')
+      lock.exec('ROLLBACK')
+      lock.close()
     }
+    const holder = openLedger(ledgerPath)
     const result = importNdjson(holder, join(dir, 'ledger-fallback.ndjson'))
     expect(result.imported).toBeGreaterThan(0)
     expect(holder.get('SELECT COUNT(*) AS n FROM test_results')).toEqual({ n: 8 })

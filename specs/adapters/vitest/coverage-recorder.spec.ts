@@ -32,7 +32,6 @@ function input(vitest: Vitest | undefined, extra: Partial<FinishInput> = {}): Fi
     sessionRow: { id: 'session-1', git_branch: 'main' },
     ledgerPath: null,
     testsFailed: false,
-    envSecrets: [],
     ...extra,
   }
 }

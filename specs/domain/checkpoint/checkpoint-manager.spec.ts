@@ -16,6 +16,7 @@ import { afterAll, describe, expect, test, vi } from 'vitest'
 import { CheckpointManager, type CheckpointManagerOptions } from '../../../src/domain/checkpoint/checkpoint-manager.ts'
 import { encodeManifest } from '../../../src/domain/checkpoint/manifest.ts'
 import { openLedger } from '../../../src/ledger/open-ledger.ts'
+import { rawSqlite } from '../../support/raw-sqlite.ts'
 import { sameState, syntheticState, TINY_SHAPES } from './synthetic-state.ts'
 
 const tmp = mkdtempSync(join(tmpdir(), 'ckpt-mgr-'))
@@ -339,8 +340,11 @@ describe('CheckpointManager', () => {
   })
 
   test('a ledger bug (a row the schema cannot hold) fails the save instead of being warned away', async () => {
+    openLedger(join(tmp, 'ledger-f.db')).close()
+    const raw = rawSqlite(join(tmp, 'ledger-f.db'))
+    raw.exec('ALTER TABLE checkpoints RENAME COLUMN status TO state')
+    raw.close()
     const ledger = openLedger(join(tmp, 'ledger-f.db'))
-    ledger.db.exec('ALTER TABLE checkpoints RENAME COLUMN status TO state')
     try {
       const { m, dir, warnings } = manager({ ledger })
       await expect(m.save(syntheticState(1), {})).rejects.toThrow('BUG: ledger table checkpoints has no column status')

@@ -81,25 +81,21 @@ export interface CaseSpec {
 /** A test case's rows (test_results, findings, gate_runs, question events…) as the reporter writes them. */
 export function caseRecs(sessionId: string, c: CaseSpec): LedgerRecord[] {
   const state = c.state ?? 'passed'
-  return caseToRecords(
-    sessionId,
-    {
-      id: randomUUID(),
-      project: c.project ?? 'unit',
-      file: c.file ?? 'specs/sample.spec.ts',
-      name: c.name,
-      state,
-      durationMs: c.ms ?? 5,
-      retryCount: c.retries ?? 0,
-      flaky: c.flaky ?? false,
-      errors: c.error
-        ? [{ message: c.error, stack: `Error: ${c.error}\n    at spec (${c.file ?? 'specs/sample.spec.ts'}:10:5)` }]
-        : [],
-      skipReason: c.skipReason ?? null,
-      ...(c.meta ? { meta: c.meta } : {}),
-    },
-    [],
-  ).records
+  return caseToRecords(sessionId, {
+    id: randomUUID(),
+    project: c.project ?? 'unit',
+    file: c.file ?? 'specs/sample.spec.ts',
+    name: c.name,
+    state,
+    durationMs: c.ms ?? 5,
+    retryCount: c.retries ?? 0,
+    flaky: c.flaky ?? false,
+    errors: c.error
+      ? [{ message: c.error, stack: `Error: ${c.error}\n    at spec (${c.file ?? 'specs/sample.spec.ts'}:10:5)` }]
+      : [],
+    skipReason: c.skipReason ?? null,
+    ...(c.meta ? { meta: c.meta } : {}),
+  }).records
 }
 
 /** A gate spec's rows: the test, its gate_runs row and its findings, as a gate spec records them. */

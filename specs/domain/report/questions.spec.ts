@@ -4,6 +4,7 @@ import { afterEach, describe, expect, test } from 'vitest'
 import { questionText } from '../../../src/domain/report/question-fingerprint.ts'
 import { outstandingQuestions, sessionQuestions } from '../../../src/domain/report/questions.ts'
 import { latestSession, type ReportContext, sessionById } from '../../../src/domain/report/report-context.ts'
+import { maskedReads } from '../../../src/ledger/masked-reads.ts'
 import { at, caseRecs, type Fixture, fixtureLedger, rec, sessionRec } from './fixture-ledgers.ts'
 
 let fixture: Fixture
@@ -12,7 +13,7 @@ afterEach(() => fixture?.cleanup())
 function ctxAt(sessionId?: string, errorsPath: string | null = null): ReportContext {
   const session = sessionId ? sessionById(fixture.ledger, sessionId) : latestSession(fixture.ledger)
   if (!session) throw new Error(`fixture has no session ${sessionId}`)
-  return { ledger: fixture.ledger, session, cutoff: session.started_at, errorsPath }
+  return { ledger: maskedReads(fixture.ledger, []), session, cutoff: session.started_at, errorsPath }
 }
 
 describe('outstandingQuestions()', () => {

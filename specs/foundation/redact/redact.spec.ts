@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { caseToRecords } from '../../../src/adapters/reporter/to-ledger-rows.ts'
+import { appendJsonLines } from '../../../src/foundation/redact/append-json-lines.ts'
 import {
   maskSecret,
   redactEnv,
@@ -8,8 +11,10 @@ import {
   redactValue,
   secretEnvValues,
 } from '../../../src/foundation/redact/redact.ts'
-import { errorBlock } from '../../../src/ledger/error-capture.ts'
+import { exportRecords } from '../../../src/ledger/import-ndjson.ts'
+import { openLedger } from '../../../src/ledger/open-ledger.ts'
 import { envSnapshot } from '../../../src/ledger/session-info.ts'
+import { tempDir } from '../../support/temp-dir.ts'
 
 const alnum = (min: number, max: number) => fc.stringMatching(new RegExp(`^[A-Za-z0-9]{${min},${max}}$`))
 const upper27 = fc.stringMatching(/^[A-Z2-7]{16}$/)
@@ -64,6 +69,24 @@ describe('redactText()', () => {
     )
   })
 
+  // Issue 14 §1, reproduced: each of these three leaked before masking was reworked.
+  test('masks the value of NAME_TOKEN=value in a thrown error', () => {
+    const value = ['yrW81Aq1f', 'EbVId8woP', 'eX9PcW'].join('')
+    expect(redactText(`deploy failed: DEPLOY_TOKEN=${value}`, [])).not.toContain(value.slice(4))
+  })
+
+  test('masks a token at the start of a line inside JSON, and an env secret holding a quote', () => {
+    const token = `ghp_${'aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5'}`
+    expect(redactText(JSON.stringify({ out: `line\n${token}` }), [])).not.toContain(token.slice(4))
+    const secret = ['pa"ss', 'wo\\rd42'].join('')
+    expect(redactText(JSON.stringify({ out: `using ${secret}` }), [secret])).not.toContain('wo\\\\rd42')
+  })
+
+  test('masks a token Vitest cut short in an assertion message', () => {
+    const token = `ghp_${'8f3Kq2LmN9pXrT5vW1yZ4aB7cD6eF0gH2iJ4'}`
+    expect(redactText(`expected '${token.slice(0, 27)}…' to be 'x'`, [])).not.toContain(token.slice(4, 27))
+  })
+
   test('leaves ordinary text alone', () => {
     const text = 'expected 3 to be 4 at src/ledger/ledger.ts:12:5 (sha 0123abcd)'
     expect(redactText(text, [])).toBe(text)
@@ -71,50 +94,52 @@ describe('redactText()', () => {
 })
 
 describe('ledger records and error blocks', () => {
-  test('no generated secret or secret env value reaches a record or an errors.ndjson block', () => {
+  test('no generated secret or secret env value reaches the ledger or an errors.ndjson block', () => {
+    const dir = tempDir('redact-')
+    let n = 0
     fc.assert(
       fc.property(secretArb, alnum(12, 40), (secret, envValue) => {
         const envSecrets = secretEnvValues({ CI_DEPLOY_TOKEN: envValue })
         const leak = `${secret} and ${envValue}`
-        const { records, errorBlocks } = caseToRecords(
-          'session-1',
-          {
-            id: 'id',
-            project: 'unit',
-            file: `specs/${leak}.spec.ts`,
-            name: `uses ${leak}`,
-            state: 'failed',
-            durationMs: 1,
-            retryCount: 0,
-            flaky: false,
-            errors: [{ message: `boom ${leak}`, stack: `Error: boom\n    at f (${leak}:1:1)` }],
-            skipReason: null,
-            meta: {
-              findings: [
-                {
-                  gate: 'g',
-                  severity: 'error',
-                  rule: 'r',
-                  file: leak,
-                  line: 1,
-                  message: leak,
-                  remediation: leak,
-                  fingerprint: 'f',
-                },
-              ],
-              events: [{ role: 'tool', message: leak, data: { nested: [leak] } }],
-              step: `step ${leak}`,
-              context: `context ${leak}`,
-            },
+        const { records, errorBlocks } = caseToRecords('session-1', {
+          id: 'id',
+          project: 'unit',
+          file: `specs/${leak}.spec.ts`,
+          name: `uses ${leak}`,
+          state: 'failed',
+          durationMs: 1,
+          retryCount: 0,
+          flaky: false,
+          errors: [{ message: `boom ${leak}`, stack: `Error: boom\n    at f (${leak}:1:1)` }],
+          skipReason: null,
+          meta: {
+            findings: [
+              {
+                gate: 'g',
+                severity: 'error',
+                rule: 'r',
+                file: leak,
+                line: 1,
+                message: leak,
+                remediation: leak,
+                fingerprint: 'f',
+              },
+            ],
+            events: [{ role: 'tool', message: leak, data: { nested: [leak] } }],
+            step: `step ${leak}`,
+            context: `context ${leak}`,
           },
-          envSecrets,
-        )
-        const serialized = JSON.stringify({ records, errorBlocks })
-        expect(serialized).not.toContain(secret)
-        expect(serialized).not.toContain(envValue)
-        const block = errorBlock('s', leak, leak, leak, envSecrets)
-        expect(JSON.stringify(block)).not.toContain(secret)
-        expect(JSON.stringify(block)).not.toContain(envValue)
+        })
+        const ledger = openLedger(':memory:', { reapAborted: false, secrets: envSecrets })
+        ledger.write(records)
+        const stored = JSON.stringify([...exportRecords(ledger)])
+        ledger.close()
+        const errors = join(dir, `errors-${n++}.ndjson`)
+        appendJsonLines(errors, errorBlocks, envSecrets)
+        for (const text of [stored, readFileSync(errors, 'utf8')]) {
+          expect(text).not.toContain(secret)
+          expect(text).not.toContain(envValue)
+        }
       }),
     )
   })

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { Finding } from '../../domain/gates/finding.ts'
 import { errorMessage } from '../../foundation/errors/user-error.ts'
-import { redactValue, secretEnvValues } from '../../foundation/redact/redact.ts'
 import type { EventMeta } from '../../ledger/ledger-meta.ts'
 import { DEFAULT_LEDGER_PATH, resolveLedgerPath, sidecarPaths } from '../../ledger/ledger-path.ts'
 import { LedgerSink } from '../../ledger/ledger-sink.ts'
@@ -22,7 +21,7 @@ export interface HookSessionOptions {
  * One hook run as a ledger session: the `running` row is written at the start (so a hook killed
  * outright is later reaped as `aborted`), everything else in one transaction at the end. Like the
  * reporter it never throws for the ledger: an unusable ledger degrades to the NDJSON fallback with
- * one warning, and a commit is never blocked because the ledger is broken. Every string is redacted.
+ * one warning, and a commit is never blocked because the ledger is broken. The sink masks every string.
  */
 export class HookSession {
   /** Sessions not finished yet: a forced exit closes them as interrupted (`finishOpen`). */
@@ -32,7 +31,6 @@ export class HookSession {
   private readonly options: HookSessionOptions
   private startRow: LedgerRow | undefined
   private readonly started = performance.now()
-  private readonly envSecrets = secretEnvValues()
   private pending: LedgerRecord[] = []
   private finished = false
 
@@ -115,7 +113,7 @@ export class HookSession {
   }
 
   private record(table: LedgerTable, row: LedgerRow): LedgerRecord {
-    return { rid: newRecordId(), table, row: redactValue(row, this.envSecrets) }
+    return { rid: newRecordId(), table, row }
   }
 }
 

@@ -11,7 +11,6 @@ import type {
   Vitest,
 } from 'vitest/node'
 import { errorMessage } from '../../foundation/errors/user-error.ts'
-import { redactValue, secretEnvValues } from '../../foundation/redact/redact.ts'
 import { envValue } from '../../foundation/settings/env-value.ts'
 import { appendErrorBlocks, type ErrorBlock } from '../../ledger/error-capture.ts'
 import { DEFAULT_LEDGER_PATH, resolveLedgerPath, sidecarPaths } from '../../ledger/ledger-path.ts'
@@ -20,7 +19,7 @@ import { newRecordId } from '../../ledger/record-id.ts'
 import type { LedgerRecord, LedgerRow, SessionStatus } from '../../ledger/records.ts'
 import { type GitInfo, gitInfoAsync, sessionStartRow } from '../../ledger/session-info.ts'
 import { CoverageRecorder } from '../vitest/coverage-recorder.ts'
-import { type CaseSnapshot, caseToRecords, moduleErrorToRecords } from './to-ledger-rows.ts'
+import { type CaseSnapshot, caseToRecords, moduleErrorToRecords, unhandledErrorRow } from './to-ledger-rows.ts'
 import { TypecheckTimer } from './typecheck-timer.ts'
 
 export interface LedgerReporterOptions {
@@ -60,7 +59,6 @@ export default class LedgerReporter implements Reporter {
   private startedAt = 0
   private counts: Counts = emptyCounts()
   private errorBlocks: ErrorBlock[] = []
-  private envSecrets: string[] = []
   private git: Promise<GitInfo> | undefined
   private readonly coverage = new CoverageRecorder()
   private readonly typecheck = new TypecheckTimer()
@@ -74,7 +72,6 @@ export default class LedgerReporter implements Reporter {
 
   onInit(vitest: Vitest): void {
     this.vitest = vitest
-    this.envSecrets = secretEnvValues()
     this.git = gitInfoAsync(this.gitRoot()) // in parallel with Vitest's own start-up
     let ledgerPath: string
     try {
@@ -138,25 +135,13 @@ export default class LedgerReporter implements Reporter {
     if (!sessionId) return
     this.safely('close session', () => {
       const records: LedgerRecord[] = []
-      for (const error of unhandledErrors) {
-        records.push(
-          this.record('events', {
-            session_id: sessionId,
-            ts: new Date().toISOString(),
-            role: 'system',
-            level: 'error',
-            message: `unhandled error: ${error.message ?? String(error)}`,
-            data_json: JSON.stringify({ name: error.name, stack: error.stack }),
-          }),
-        )
-      }
+      for (const error of unhandledErrors) records.push(this.record('events', unhandledErrorRow(sessionId, error)))
       const coverage = this.coverage.finish({
         vitest: this.vitest,
         sessionId,
         sessionRow: this.sessionRow,
         ledgerPath: this.sink && !this.sink.isDegraded ? this.sink.ledgerPath : null,
         testsFailed: reason === 'failed' || this.counts.failed > 0,
-        envSecrets: this.envSecrets,
       })
       for (const r of coverage.records) records.push(this.record(r.table, r.row))
       this.errorBlocks.push(...coverage.errorBlocks)
@@ -233,13 +218,7 @@ export default class LedgerReporter implements Reporter {
     const records: LedgerRecord[] = []
     const moduleErrors = testModule.errors()
     if (moduleErrors.length > 0) {
-      const rows = moduleErrorToRecords(
-        sessionId,
-        testModule.project.name,
-        testModule.relativeModuleId,
-        moduleErrors,
-        this.envSecrets,
-      )
+      const rows = moduleErrorToRecords(sessionId, testModule.project.name, testModule.relativeModuleId, moduleErrors)
       records.push(...rows.records)
       this.errorBlocks.push(...rows.errorBlocks)
     }
@@ -247,7 +226,7 @@ export default class LedgerReporter implements Reporter {
     for (const testCase of testModule.children.allTests()) {
       const snapshot = snapshotTestCase(testCase, typecheckShare)
       this.count(snapshot.state)
-      const rows = caseToRecords(sessionId, snapshot, this.envSecrets)
+      const rows = caseToRecords(sessionId, snapshot)
       records.push(...rows.records)
       this.errorBlocks.push(...rows.errorBlocks)
     }
@@ -263,7 +242,7 @@ export default class LedgerReporter implements Reporter {
   private preRecordedRows(sessionId: string): LedgerRecord[] {
     const records: LedgerRecord[] = []
     for (const c of this.options.preRecorded ?? []) {
-      records.push(...caseToRecords(sessionId, c, this.envSecrets).records)
+      records.push(...caseToRecords(sessionId, c).records)
       this.counts.total++
       if (c.state === 'passed') this.counts.passed++
       else if (c.state === 'skipped') this.counts.skipped++
@@ -296,8 +275,9 @@ export default class LedgerReporter implements Reporter {
     return process.env.GATES_ROOT ? resolve(process.env.GATES_ROOT) : this.vitest?.config.root
   }
 
+  /** A record for the sink, which masks it (ledger or fallback) on the way in. */
   private record(table: LedgerRecord['table'], row: LedgerRow): LedgerRecord {
-    return { rid: newRecordId(), table, row: redactValue(row, this.envSecrets) }
+    return { rid: newRecordId(), table, row }
   }
 
   private async render(sessionId: string): Promise<void> {

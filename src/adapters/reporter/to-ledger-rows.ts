@@ -1,4 +1,3 @@
-import { redactValue } from '../../foundation/redact/redact.ts'
 import { type ErrorBlock, errorBlock, renderQuestion } from '../../ledger/error-capture.ts'
 import type { FindingMeta, LedgerMeta } from '../../ledger/ledger-meta.ts'
 import { newRecordId } from '../../ledger/record-id.ts'
@@ -29,12 +28,14 @@ export interface CaseRows {
   errorBlocks: ErrorBlock[]
 }
 
-/** Everything one test case puts into the ledger, redacted. Pure: no I/O. */
-export function caseToRecords(sessionId: string, c: CaseSnapshot, envSecrets: readonly string[]): CaseRows {
+/**
+ * Everything one test case puts into the ledger. Pure: no I/O. Not masked here: the ledger writer
+ * and the JSON-lines writer mask every value on its way in.
+ */
+export function caseToRecords(sessionId: string, c: CaseSnapshot): CaseRows {
   const records: LedgerRecord[] = []
   const now = new Date().toISOString()
-  const add = (table: LedgerTable, row: LedgerRow) =>
-    records.push({ rid: newRecordId(), table, row: redactValue(row, envSecrets) })
+  const add = (table: LedgerTable, row: LedgerRow) => records.push({ rid: newRecordId(), table, row })
   const error = c.errors.length ? c.errors.map(formatError).join('\n\n') : null
   const meta = c.meta ?? {}
 
@@ -97,13 +98,7 @@ export function caseToRecords(sessionId: string, c: CaseSnapshot, envSecrets: re
   if (c.state === 'failed') {
     const step = meta.step ?? `test "${c.name}"`
     const context = meta.context ?? `project ${c.project || '(default)'}, file ${c.file}`
-    const block = errorBlock(
-      sessionId,
-      step,
-      c.errors[0]?.message ?? 'failed without an error message',
-      context,
-      envSecrets,
-    )
+    const block = errorBlock(sessionId, step, c.errors[0]?.message ?? 'failed without an error message', context)
     errorBlocks.push(block)
     add('events', {
       session_id: sessionId,
@@ -149,23 +144,33 @@ export function moduleErrorToRecords(
   project: string,
   file: string,
   errors: { message: string; stack?: string; name?: string }[],
-  envSecrets: readonly string[],
 ): CaseRows {
-  return caseToRecords(
-    sessionId,
-    {
-      id: `module:${file}`,
-      project,
-      file,
-      name: '(module failed to load)',
-      state: 'failed',
-      durationMs: null,
-      retryCount: 0,
-      flaky: false,
-      errors,
-      skipReason: null,
-      meta: { step: `loading test file ${file}`, context: `project ${project}: the file could not be collected` },
-    },
-    envSecrets,
-  )
+  return caseToRecords(sessionId, {
+    id: `module:${file}`,
+    project,
+    file,
+    name: '(module failed to load)',
+    state: 'failed',
+    durationMs: null,
+    retryCount: 0,
+    flaky: false,
+    errors,
+    skipReason: null,
+    meta: { step: `loading test file ${file}`, context: `project ${project}: the file could not be collected` },
+  })
+}
+
+/** An error thrown outside any test (a stray timer, an unhandled rejection) as an `events` row. */
+export function unhandledErrorRow(
+  sessionId: string,
+  error: { message?: string; name?: string; stack?: string },
+): LedgerRow {
+  return {
+    session_id: sessionId,
+    ts: new Date().toISOString(),
+    role: 'system',
+    level: 'error',
+    message: `unhandled error: ${error.message ?? String(error)}`,
+    data_json: JSON.stringify({ name: error.name, stack: error.stack }),
+  }
 }

@@ -46,7 +46,6 @@ export interface FinishInput {
   /** The ledger to read history from; null when the reporter writes to the NDJSON fallback. */
   ledgerPath: string | null
   testsFailed: boolean
-  envSecrets: readonly string[]
 }
 
 /**
@@ -165,7 +164,6 @@ export class CoverageRecorder {
             `the coverage gate (${f.rule}) of a full run`,
             f.message,
             `configs/coverage.json thresholds and ratchet (tolerance ${config.ratchet.tolerancePoints} points) on ${gitBranch ?? 'a detached HEAD'}; fix: ${remediation}`,
-            input.envSecrets,
           ),
         )
       }

@@ -3,7 +3,6 @@ import { join, relative } from 'node:path'
 import { type CaseSnapshot, caseToRecords } from '../../adapters/reporter/to-ledger-rows.ts'
 import { gateContext, gateRunMeta } from '../../adapters/vitest/gate-run-meta.ts'
 import type { GateRun } from '../../domain/gates/run-gate.ts'
-import { secretEnvValues } from '../../foundation/redact/redact.ts'
 import { envValue } from '../../foundation/settings/env-value.ts'
 import { DEFAULT_LEDGER_PATH, resolveLedgerPath, sidecarPaths } from '../../ledger/ledger-path.ts'
 import { LedgerSink } from '../../ledger/ledger-sink.ts'
@@ -34,7 +33,6 @@ export function recordCachedRun(options: CachedRunOptions): string {
   const env = options.env ?? process.env
   const started = performance.now()
   const sessionId = randomUUID()
-  const envSecrets = secretEnvValues(env)
   const ledgerPath = resolveLedgerPath(envValue('CODEX_LEDGER', env) ?? join(options.root, DEFAULT_LEDGER_PATH), env)
   const side = sidecarPaths(ledgerPath, env)
   const sink = new LedgerSink(ledgerPath, side.fallback, options.warn)
@@ -57,7 +55,7 @@ export function recordCachedRun(options: CachedRunOptions): string {
     const c = gateRunCase(run, options.specFile(run.gate), options.files)
     if (c.state === 'skipped') skipped++
     else passed++
-    const rows = caseToRecords(sessionId, c, envSecrets)
+    const rows = caseToRecords(sessionId, c)
     records.push(...rows.records)
   }
   const end: LedgerRow = {

@@ -1,5 +1,6 @@
-import { redactValue, secretEnvValues } from '../../foundation/redact/redact.ts'
-import type { Ledger } from '../../ledger/ledger.ts'
+import { maskValue } from '../../foundation/redact/mask-value.ts'
+import type { LedgerReads } from '../../ledger/ledger.ts'
+import { maskedReads } from '../../ledger/masked-reads.ts'
 import { coverageSection } from './coverage-section.ts'
 import { findingRows } from './findings-section.ts'
 import { outstandingQuestions, sessionQuestions } from './questions.ts'
@@ -19,15 +20,18 @@ export interface BuildSummaryOptions {
 
 /**
  * Reads everything the reports show about `session` (and the history up to it) from the ledger,
- * and returns it redacted: every string a secret pattern or secret env value matches is masked.
- * A section appears only when the ledger has data for it. `session` undefined → the empty report.
+ * masked as it is read (`maskedReads`, and the session row and error log alike), so every string
+ * the renderers encode is masked already. A section appears only when the ledger has data for it.
+ * `session` undefined → the empty report.
  */
 export function buildSummary(
-  ledger: Ledger,
-  session: SessionRow | undefined,
+  source: LedgerReads,
+  unmaskedSession: SessionRow | undefined,
   options: BuildSummaryOptions = {},
 ): ReportSummary {
-  if (!session) return { schema: 1, sessions_in_ledger: 0, session: null, sections: {} }
+  if (!unmaskedSession) return { schema: 1, sessions_in_ledger: 0, session: null, sections: {} }
+  const ledger = maskedReads(source, options.envSecrets)
+  const session = maskValue(unmaskedSession, options.envSecrets)
   const ctx = { ledger, session, cutoff: session.started_at, errorsPath: options.errorsPath ?? null }
   const projects = projectVerdicts(ctx)
   const totals = totalsOf(projects)
@@ -78,5 +82,5 @@ export function buildSummary(
     },
     sections,
   }
-  return redactValue(summary, options.envSecrets ?? secretEnvValues())
+  return summary
 }

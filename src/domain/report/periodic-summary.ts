@@ -1,5 +1,5 @@
-import { redactValue, secretEnvValues } from '../../foundation/redact/redact.ts'
-import type { Ledger } from '../../ledger/ledger.ts'
+import type { LedgerReads } from '../../ledger/ledger.ts'
+import { type MaskedReads, maskedReads } from '../../ledger/masked-reads.ts'
 import { locationOf } from './findings-section.ts'
 
 /** Lists in the periodic summary are cut to this many rows. */
@@ -39,15 +39,17 @@ export interface FindingChange {
 /**
  * The periodic summary over sessions started in [now − windowMs, now]: sessions and pass rate,
  * mean test time per project, findings opened and resolved (per gate, against its last run before
- * the window), coverage change per scope, and the tests whose duration grew most.
+ * the window), coverage change per scope, and the tests whose duration grew most. The ledger is
+ * read masked (`maskedReads`): every string is masked before it is rendered.
  */
 export function periodicSummary(
-  ledger: Ledger,
+  source: LedgerReads,
   windowMs: number,
   window: string,
   now: number,
-  envSecrets = secretEnvValues(),
+  envSecrets?: readonly string[],
 ): PeriodicSummary {
+  const ledger = maskedReads(source, envSecrets)
   const since = new Date(now - windowMs).toISOString()
   const until = new Date(now).toISOString()
   const sessions = ledger.all<{ id: string; kind: string; status: string }>(
@@ -75,12 +77,12 @@ export function periodicSummary(
     coverage: coverageChange(ledger, since, until),
     slowest_growing: slowestGrowing(ledger, since, until),
   }
-  return redactValue(summary, envSecrets)
+  return summary
 }
 
 // --- internal ---
 
-function projectTimes(ledger: Ledger, since: string, until: string): PeriodicSummary['projects'] {
+function projectTimes(ledger: MaskedReads, since: string, until: string): PeriodicSummary['projects'] {
   return ledger
     .all<{ project: string; sessions: number; mean_duration_ms: number; passed: number; failed: number }>(
       `WITH per AS (
@@ -106,7 +108,7 @@ interface GateRun {
   started_at: string
 }
 
-function findingChanges(ledger: Ledger, since: string, until: string): PeriodicSummary['findings'] {
+function findingChanges(ledger: MaskedReads, since: string, until: string): PeriodicSummary['findings'] {
   // A gate "ran" in a session when it has a passed/failed gate_runs row, or left findings there.
   const runs = ledger.all<GateRun>(
     `SELECT DISTINCT x.session_id, x.gate, s.started_at FROM (
@@ -144,7 +146,7 @@ function findingChanges(ledger: Ledger, since: string, until: string): PeriodicS
 }
 
 /** Every finding of sessions started up to `until`, keyed by session and gate, in one query. */
-function findingsBySessionAndGate(ledger: Ledger, until: string): Map<string, Map<string, FindingChange>> {
+function findingsBySessionAndGate(ledger: MaskedReads, until: string): Map<string, Map<string, FindingChange>> {
   const rows = ledger.all<{
     session_id: string
     gate: string
@@ -178,7 +180,7 @@ function findingsBySessionAndGate(ledger: Ledger, until: string): Map<string, Ma
   return out
 }
 
-function coverageChange(ledger: Ledger, since: string, until: string): PeriodicSummary['coverage'] {
+function coverageChange(ledger: MaskedReads, since: string, until: string): PeriodicSummary['coverage'] {
   const rows = ledger.all<{ scope: string; lines_pct: number | null; started_at: string }>(
     `SELECT c.scope, c.lines_pct, s.started_at FROM coverage c JOIN sessions s ON s.id = c.session_id
       WHERE s.started_at <= ? AND c.lines_pct IS NOT NULL ORDER BY s.started_at, s.rowid`,
@@ -195,7 +197,7 @@ function coverageChange(ledger: Ledger, since: string, until: string): PeriodicS
   })
 }
 
-function slowestGrowing(ledger: Ledger, since: string, until: string): PeriodicSummary['slowest_growing'] {
+function slowestGrowing(ledger: MaskedReads, since: string, until: string): PeriodicSummary['slowest_growing'] {
   // Mean of the first third of each test's passing runs against the mean of the last third
   // (robust to one slow outlier), computed in SQL so only one row per test comes back.
   const rows = ledger.all<{

@@ -1,4 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
+import { maskValue } from '../../foundation/redact/mask-value.ts'
+import { secretsOf } from '../../ledger/masked-reads.ts'
 import { firstLine, formatDate, short, truncate } from './format.ts'
 import { LaterRuns, openDisposition } from './later-runs.ts'
 import { type QuestionBlock, questionFingerprint, questionText } from './question-fingerprint.ts'
@@ -93,7 +95,10 @@ function loadBlocks(ctx: ReportContext, onlySession?: string): LoadedBlock[] {
     seen.add(blockKey(block))
     out.push({ block, startedAt: row.started_at })
   }
-  const extra = readErrorLog(ctx.errorsPath).filter((b) => !onlySession || b.session_id === onlySession)
+  // Read beside the ledger, so masked here as the ledger's rows are by ctx.ledger.
+  const extra = maskValue(readErrorLog(ctx.errorsPath), secretsOf(ctx.ledger)).filter(
+    (b) => !onlySession || b.session_id === onlySession,
+  )
   if (extra.length === 0) return out
   const started = new Map<string, string | null>()
   for (const block of extra) {

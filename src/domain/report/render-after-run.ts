@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { errorMessage } from '../../foundation/errors/user-error.ts'
-import { redactText } from '../../foundation/redact/redact.ts'
 import { openLedger } from '../../ledger/open-ledger.ts'
 import { renderReport } from './render-report.ts'
 
@@ -29,7 +28,7 @@ export function renderAfterRun(options: RenderAfterRunOptions): { ok: boolean; e
     })
     return { ok: true }
   } catch (error) {
-    const message = redactText(errorMessage(error))
+    const message = errorMessage(error) // masked by the ledger when recorded
     recordFailure(options, message)
     return { ok: false, error: message }
   }

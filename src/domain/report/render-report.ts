@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs'
 import { UserError } from '../../foundation/errors/user-error.ts'
-import type { Ledger } from '../../ledger/ledger.ts'
+import type { Ledger, LedgerReads } from '../../ledger/ledger.ts'
 import { sidecarPaths } from '../../ledger/ledger-path.ts'
+import { maskedReads } from '../../ledger/masked-reads.ts'
 import { openLedger } from '../../ledger/open-ledger.ts'
 import { resolveSessionId } from '../../ledger/queries.ts'
 import { buildSummary } from './build-summary.ts'
@@ -37,8 +38,9 @@ export function renderReport(options: RenderReportOptions): RenderedReport {
   const keep = resolveHistoryKeep(options.keep)
   const ledger = openReadonly(options.ledgerPath)
   try {
-    const session = pickSession(ledger, options.session)
-    const summary = buildSummary(ledger, session, {
+    const reads = maskedReads(ledger, options.envSecrets)
+    const session = pickSession(ledger, reads, options.session)
+    const summary = buildSummary(reads, session, {
       errorsPath: sidecarPaths(options.ledgerPath).errors,
       ...(options.envSecrets ? { envSecrets: options.envSecrets } : {}),
     })
@@ -66,7 +68,8 @@ export function openReadonly(ledgerPath: string): Ledger {
   return openLedger(ledgerPath, { readonly: true })
 }
 
-function pickSession(ledger: Ledger, ref: string | undefined): SessionRow | undefined {
-  if (ref === undefined || ref === 'latest') return latestSession(ledger)
-  return sessionById(ledger, resolveSessionId(ledger, ref))
+/** The session to render, read masked; its id resolved on the ledger itself. */
+function pickSession(ledger: Ledger, reads: LedgerReads, ref: string | undefined): SessionRow | undefined {
+  if (ref === undefined || ref === 'latest') return latestSession(reads)
+  return sessionById(reads, resolveSessionId(ledger, ref))
 }

@@ -1,4 +1,5 @@
-import type { Ledger } from '../../ledger/ledger.ts'
+import type { LedgerReads } from '../../ledger/ledger.ts'
+import type { MaskedReads } from '../../ledger/masked-reads.ts'
 
 /** A `sessions` row as the report reads it. */
 export interface SessionRow {
@@ -18,12 +19,13 @@ export interface SessionRow {
 }
 
 /**
- * What every section builder gets: the ledger, the rendered session, and the history cut-off.
- * Sections look only at sessions started at or before the rendered one, so re-rendering an old
- * session gives the report it had then.
+ * What every section builder gets: the ledger (read masked: every string a section sees is masked
+ * before it is rendered), the rendered session, and the history cut-off. Sections look only at
+ * sessions started at or before the rendered one, so re-rendering an old session gives the report
+ * it had then.
  */
 export interface ReportContext {
-  ledger: Ledger
+  ledger: MaskedReads
   session: SessionRow
   /** `started_at` of the rendered session: history is everything at or before it. */
   cutoff: string
@@ -35,11 +37,11 @@ export const SESSION_COLUMNS =
   'id, kind, status, command, started_at, ended_at, duration_ms, git_sha, git_branch, git_dirty, host, node_version, os'
 
 /** The session with this exact id, or undefined. */
-export function sessionById(ledger: Ledger, id: string): SessionRow | undefined {
+export function sessionById(ledger: LedgerReads, id: string): SessionRow | undefined {
   return ledger.get<SessionRow>(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE id = ?`, id)
 }
 
 /** The newest session (by start time, then insertion order), or undefined for an empty ledger. */
-export function latestSession(ledger: Ledger): SessionRow | undefined {
+export function latestSession(ledger: LedgerReads): SessionRow | undefined {
   return ledger.get<SessionRow>(`SELECT ${SESSION_COLUMNS} FROM sessions ORDER BY started_at DESC, rowid DESC LIMIT 1`)
 }

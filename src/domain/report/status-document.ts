@@ -1,5 +1,6 @@
-import { redactText, secretEnvValues } from '../../foundation/redact/redact.ts'
-import type { Ledger } from '../../ledger/ledger.ts'
+import { maskValue } from '../../foundation/redact/mask-value.ts'
+import type { LedgerReads } from '../../ledger/ledger.ts'
+import { type MaskedReads, maskedReads } from '../../ledger/masked-reads.ts'
 import { locationOf } from './findings-section.ts'
 import { formatDate, formatTs, short } from './format.ts'
 import { escapeMarkdownText, markdownTable, mdCode } from './markdown-table.ts'
@@ -22,9 +23,11 @@ export const PLACEHOLDER_ROWS = 50
 /**
  * `reports/status/STATUS.md`: repo map, placeholder scan, capability table, the outstanding-
  * questions ledger and deferred items. Everything comes from the ledger and the tree — no clock
- * is read — so regenerating with no new session gives the same bytes.
+ * is read — so regenerating with no new session gives the same bytes. Both are read masked
+ * (`maskedReads`, `maskValue`): every string is masked before it is written as Markdown.
  */
-export function statusDocument(ledger: Ledger, options: StatusOptions = {}): string {
+export function statusDocument(source: LedgerReads, options: StatusOptions = {}): string {
+  const ledger = maskedReads(source, options.envSecrets)
   const root = options.root ?? process.cwd()
   const session = latestSession(ledger)
   const count = ledger.get<{ n: number }>('SELECT COUNT(*) AS n FROM sessions')?.n ?? 0
@@ -40,7 +43,7 @@ export function statusDocument(ledger: Ledger, options: StatusOptions = {}): str
     '',
     markdownTable(
       ['path', 'purpose'],
-      repoMap(root).map((e) => [{ md: mdCode(e.path) }, e.purpose]),
+      maskValue(repoMap(root), options.envSecrets).map((e) => [{ md: mdCode(e.path) }, e.purpose]),
     ),
   )
   out.push('', '## Placeholder scan', '', placeholderScan(ledger))
@@ -68,12 +71,12 @@ export function statusDocument(ledger: Ledger, options: StatusOptions = {}): str
     )
   } else out.push('None: the ledger is empty.')
   out.push('', '## Deferred items', '', deferredItems(ledger), '')
-  return redactText(out.join('\n'), options.envSecrets ?? secretEnvValues())
+  return out.join('\n')
 }
 
 // --- internal ---
 
-function placeholderScan(ledger: Ledger): string {
+function placeholderScan(ledger: MaskedReads): string {
   const run = ledger.get<{ session_id: string; status: string; cached_from: string | null; started_at: string }>(
     `SELECT g.session_id, g.status, g.cached_from, s.started_at FROM gate_runs g JOIN sessions s ON s.id = g.session_id
       WHERE g.gate = 'placeholders' AND g.status IN ('passed', 'failed', 'cached')
@@ -124,7 +127,7 @@ function placeholderScan(ledger: Ledger): string {
   return `${head}${rows.length} in ${files.size} files.\n\n${perFile}\n\n${list}${cut}`
 }
 
-function capabilityTable(ledger: Ledger): string {
+function capabilityTable(ledger: MaskedReads): string {
   const projects = ledger.all<Tally & { project: string; session_id: string; started_at: string }>(
     `WITH last AS (
        SELECT t.project, t.session_id, s.started_at,
@@ -171,7 +174,7 @@ function capabilityTable(ledger: Ledger): string {
   return markdownTable(['capability', 'latest verdict', 'date', 'session', 'note'], rows)
 }
 
-function deferredItems(ledger: Ledger): string {
+function deferredItems(ledger: MaskedReads): string {
   // Skips and todos in each project's latest session, and gates whose latest run was skipped.
   const tests = ledger.all<{ project: string; state: string; reason: string | null; n: number; example: string }>(
     `WITH last AS (
