@@ -162,6 +162,16 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE test_results ADD COLUMN expected_fail INTEGER NOT NULL DEFAULT 0;
   `,
+  // 3: where a training run's weights came from and what it trained (issue 21): the init_from
+  // source and its registry name, the LoRA settings (JSON; NULL for full training), and the
+  // trainable vs total parameter counts (a LoRA run trains a small share of them).
+  `
+  ALTER TABLE training_runs ADD COLUMN init_from TEXT;
+  ALTER TABLE training_runs ADD COLUMN registry_name TEXT;
+  ALTER TABLE training_runs ADD COLUMN adapter_json TEXT;
+  ALTER TABLE training_runs ADD COLUMN trainable_params INTEGER;
+  ALTER TABLE training_runs ADD COLUMN total_params INTEGER;
+  `,
 ]
 
 /** The schema version this code writes. A file with a higher `user_version` is refused. */

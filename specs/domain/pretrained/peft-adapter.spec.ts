@@ -23,7 +23,7 @@ function adapter(settings: LoraSettings = lora): PeftAdapter {
   for (const s of loraParamSpecs(TINY_GPT, settings)) {
     params[s.key] = {
       shape: [...s.shape],
-      data: Float32Array.from({ length: s.shape[0] * s.shape[1] }, () => rng.nextFloat()),
+      data: Float32Array.from({ length: s.shape.reduce((a, d) => a * d, 1) }, () => rng.nextFloat()),
     }
   }
   return { lora: settings, params, baseModel: 'registry:tiny' }
