@@ -122,4 +122,31 @@ describe('runTraining() from pretrained weights (child process)', () => {
     expect(sample.code, sample.stderr).toBe(0)
     expect(sample.stdout.startsWith('The')).toBe(true)
   })
+
+  test('--dry-run names the init source, its digest and the LoRA settings, and trains nothing', async () => {
+    const out = join(dir, 'dry')
+    const r = await runTrainCli(
+      [
+        '--config',
+        TINY,
+        '--init-from',
+        'tiny-base',
+        '--registry',
+        registry,
+        '--set',
+        'lora.r=2',
+        '--set',
+        `out_dir=${out}`,
+        '--dry-run',
+      ],
+      ledger,
+    )
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toMatch(/ {2}parameters {4}128 trainable of 4,944 parameters \(2\.59%\)/)
+    expect(r.stdout).toMatch(/ {2}init {10}tiny-base \(registry model tiny-base\), digest [0-9a-f]{12}…/)
+    expect(r.stdout).toContain(
+      '  lora          r 2, alpha 8 (scale 4), dropout 0, targets c_attn, task CAUSAL_LM; base frozen',
+    )
+    expect(existsSync(out)).toBe(false)
+  })
 })
