@@ -176,6 +176,16 @@ export const MIGRATIONS: readonly string[] = [
     BEGIN UPDATE ${t} SET rid = lower(hex(randomblob(16))) WHERE rowid = NEW.rowid; END;`,
     )
     .join('\n'),
+  // 4: where a training run's weights came from and what it trained (issue 21): the init_from
+  // source and its registry name, the LoRA settings (JSON; NULL for full training), and the
+  // trainable vs total parameter counts (a LoRA run trains a small share of them).
+  `
+  ALTER TABLE training_runs ADD COLUMN init_from TEXT;
+  ALTER TABLE training_runs ADD COLUMN registry_name TEXT;
+  ALTER TABLE training_runs ADD COLUMN adapter_json TEXT;
+  ALTER TABLE training_runs ADD COLUMN trainable_params INTEGER;
+  ALTER TABLE training_runs ADD COLUMN total_params INTEGER;
+  `,
 ]
 
 /** The schema version this code writes. A file with a higher `user_version` is refused. */

@@ -40,6 +40,17 @@ describe('encodeTrainerState() / decodeTrainerState()', () => {
     expect(Object.is(backExtras.metrics.acc, -0)).toBe(true)
   })
 
+  test('round-trips the base a run started from; a file without the field reads as no base', () => {
+    const base = { source: 'registry:gpt-tiny', digest: 'ab'.repeat(32), parameters: 1234 }
+    const text = encodeTrainerState({ ...syntheticState(3), base }, extras)
+    expect(decodeTrainerState(text, 'trainer_state.json').state.base).toEqual(base)
+    const old = JSON.parse(text)
+    delete old.base
+    expect(decodeTrainerState(JSON.stringify(old), 'trainer_state.json').state.base).toBeUndefined()
+    const bad = { ...old, base: { source: 'x', digest: 1, parameters: 2 } }
+    expect(() => decodeTrainerState(JSON.stringify(bad), 'trainer_state.json')).toThrow(/base\.digest must be a string/)
+  })
+
   test('writes the fields people look for, HF-style names included', () => {
     const json = JSON.parse(encodeTrainerState(syntheticState(3), extras))
     expect(Object.keys(json)).toEqual([
@@ -60,8 +71,10 @@ describe('encodeTrainerState() / decodeTrainerState()', () => {
       'tied_params',
       'config',
       'config_hash',
+      'base',
       'library_versions',
     ])
+    expect(json.base).toBeNull()
     expect(json.library_versions).toEqual({
       'codex-gates': expect.any(String),
       node: process.version,

@@ -6,37 +6,88 @@ import { buildForwardGraph, IO } from '../../domain/train/train-step-graph.ts'
 import { intFlag, parseArgs } from '../../foundation/cli/parse-args.ts'
 import { UserError } from '../../foundation/errors/user-error.ts'
 import { writeFileAtomic } from '../../foundation/fs/write-file-atomic.ts'
+import { exportWeights } from './export-weights.ts'
 import { loadTrainedModel, tryTrainedTokenizer } from './load-trained-model.ts'
 import { type CliIo, STDIO } from './train-command.ts'
 
 const COMMAND = 'npm run train -- export'
 
-export const EXPORT_HELP = `usage: ${COMMAND} --checkpoint DIR --out FILE.onnx [--batch N] [--seq N]
+/** What `--format` accepts. */
+export const EXPORT_FORMATS = ['onnx', 'hf', 'peft'] as const
 
-Writes an ONNX inference model (opset ${ONNX_OPSET}) of a trained GPT with its weights inside:
+export const EXPORT_HELP = `usage: ${COMMAND} --checkpoint DIR --out FILE.onnx [--batch N] [--seq N]
+       ${COMMAND} --format hf (--checkpoint DIR | --model SOURCE) [--adapter DIR] --out DIR
+       ${COMMAND} --format peft --checkpoint DIR --out DIR
+
+--format onnx (default) writes an ONNX inference model (opset ${ONNX_OPSET}) of a trained GPT with its weights inside:
 input "${IO.evalTokens}" int32 [batch, seq] → output "${IO.logits}" float32 [batch, seq, vocab].
 Shapes are static. Attention is causal, so a prompt shorter than seq can be padded with any
 id after its end: logits at position t depend on tokens 0..t only. The model's metadata holds
 the training config, the checkpoint step and the character tokenizer (when its corpus is found).
 
+--format hf writes a folder in Hugging Face's GPT-2 layout (config.json + model.safetensors:
+Conv1D weights stored [in, out], lm_head tied, activation gelu_new, which is the GPT's tanh GELU)
+that GPT2LMHeadModel.from_pretrained loads; the source is a checkpoint or --model (a Hugging
+Face folder or a registry model: the import/export round trip), with --adapter (a PEFT LoRA
+folder) merged in. A LoRA run's checkpoint is exported merged into its base.
+
+--format peft writes a LoRA run's adapter as PeftModel.from_pretrained loads it
+(adapter_config.json + adapter_model.safetensors, keys base_model.model.…lora_A.weight).
+
 options:
   --checkpoint DIR  a ckpt-<step> folder, a run's checkpoints/ folder or a run folder (newest checkpoint)
-  --out FILE        where to write the model (atomically)
-  --batch N         sequences per call (default 1)
-  --seq N           positions per sequence, 1..block_size (default block_size)
+  --model SOURCE    (hf) a Hugging Face GPT-2 folder, registry:NAME, or a registry NAME
+  --adapter DIR     (hf) a PEFT LoRA adapter folder to merge into the weights
+  --registry DIR    the model registry (default CODEX_MODELS, else .codex/models/)
+  --format F        onnx | hf | peft (default onnx)
+  --out PATH        the .onnx file, or the folder to create (hf, peft; it must not hold files)
+  --batch N         (onnx) sequences per call (default 1)
+  --seq N           (onnx) positions per sequence, 1..block_size (default block_size)
   -h, --help        this text
 `
 
-/** `npm run train -- export`: a checkpoint as a self-contained ONNX inference model. */
+/** `npm run train -- export`: a checkpoint as a self-contained ONNX inference model, a Hugging Face folder or a PEFT adapter. */
 export async function exportCommand(argv: string[], io: CliIo = STDIO): Promise<number> {
   const { values, positionals } = parseArgs(
     argv,
-    { checkpoint: { type: 'string' }, out: { type: 'string' }, batch: { type: 'string' }, seq: { type: 'string' } },
+    {
+      checkpoint: { type: 'string' },
+      out: { type: 'string' },
+      batch: { type: 'string' },
+      seq: { type: 'string' },
+      format: { type: 'string' },
+      model: { type: 'string' },
+      adapter: { type: 'string' },
+      registry: { type: 'string' },
+    },
     COMMAND,
   )
   if (values.help) {
     io.out(EXPORT_HELP)
     return 0
+  }
+  const format = values.format ?? 'onnx'
+  if (!(EXPORT_FORMATS as readonly string[]).includes(format)) {
+    throw new UserError('BAD_FLAG', `--format ${format} is not a format`, `choose one of: ${EXPORT_FORMATS.join(', ')}`)
+  }
+  if (format !== 'onnx') {
+    if (positionals.length > 0) {
+      throw new UserError(
+        'BAD_USAGE',
+        `${COMMAND}: unexpected argument "${positionals[0]}"`,
+        `see \`${COMMAND} --help\``,
+      )
+    }
+    return exportWeights(format as 'hf' | 'peft', values, io)
+  }
+  for (const flag of ['model', 'adapter'] as const) {
+    if (values[flag] !== undefined) {
+      throw new UserError(
+        'BAD_FLAG',
+        `--${flag} goes with --format hf`,
+        `e.g. ${COMMAND} --format hf --${flag} … --out DIR`,
+      )
+    }
   }
   if (positionals.length > 0) {
     throw new UserError('BAD_USAGE', `${COMMAND}: unexpected argument "${positionals[0]}"`, `see \`${COMMAND} --help\``)
@@ -49,7 +100,7 @@ export async function exportCommand(argv: string[], io: CliIo = STDIO): Promise<
     )
   }
   checkOutFile(values.out)
-  const model = await loadTrainedModel(values.checkpoint)
+  const model = await loadTrainedModel(values.checkpoint, '--checkpoint', values.registry)
   const blockSize = model.gpt.block_size
   const batch = intFlag(values.batch, '--batch', 1)
   const seq = intFlag(values.seq, '--seq', blockSize)

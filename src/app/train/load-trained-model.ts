@@ -7,10 +7,13 @@ import { loadTokenizer } from '../../domain/data/tokenizers/load-tokenizer.ts'
 import type { Tokenizer } from '../../domain/data/tokenizers/tokenizer.ts'
 import type { TrainConfig } from '../../domain/train/config/train-config.ts'
 import type { GptConfig } from '../../domain/train/model/gpt.ts'
+import type { LoraSettings } from '../../domain/train/model/lora.ts'
+import { mergeLora } from '../../domain/train/model/lora-merge.ts'
 import { loadTextData } from '../../domain/train/text-data.ts'
-import type { TensorData } from '../../domain/train/train-state.ts'
+import type { BaseModelRef, TensorData } from '../../domain/train/train-state.ts'
 import { modelConfig } from '../../domain/train/train-step-spec.ts'
 import { isUserError, UserError } from '../../foundation/errors/user-error.ts'
+import { adapterBase } from './adapter-base.ts'
 
 /** A trained GPT as a checkpoint holds it, with what is needed to run it on text. */
 export interface TrainedModel {
@@ -19,18 +22,32 @@ export interface TrainedModel {
   step: number
   config: TrainConfig
   gpt: GptConfig
+  /** Every weight of the model (a LoRA run's adapters merged into its base). */
   params: Record<string, TensorData>
+  /** A LoRA run's checkpoint: its adapters and the frozen base, apart. */
+  adapter?: { lora: LoraSettings; params: Record<string, TensorData>; base: Record<string, TensorData> }
+  /** The weights the run started from, as its checkpoint records them. */
+  baseRef?: BaseModelRef
 }
 
 const MODEL_KEYS = ['n_layer', 'n_head', 'n_embd', 'block_size', 'bias', 'dropout', 'dataset', 'val_fraction'] as const
 
 /**
  * Loads the weights of `dir`: a `ckpt-<step>` folder, a run's `checkpoints/` folder or a run
- * folder (the newest checkpoint that verifies). Every file is verified by `loadCheckpoint`.
+ * folder (the newest checkpoint that verifies). Every file is verified by `loadCheckpoint`. A
+ * LoRA run's checkpoint holds adapters only: its base is rebuilt from the run's init_from (in
+ * the registry `registryFlag` names) or seed, checked by digest, and the adapters merged in.
  */
-export async function loadTrainedModel(dir: string, flag = '--checkpoint'): Promise<TrainedModel> {
+export async function loadTrainedModel(
+  dir: string,
+  flag = '--checkpoint',
+  registryFlag?: string,
+): Promise<TrainedModel> {
   const path = dir.replace(/\/+$/, '') || dir
-  let loaded: { path: string; state: { step: number; config: unknown; params: Record<string, TensorData> } }
+  let loaded: {
+    path: string
+    state: { step: number; config: unknown; params: Record<string, TensorData>; base?: BaseModelRef }
+  }
   if (existsSync(join(path, CHECKPOINT_FILES.manifest))) {
     loaded = await loadCheckpoint(path)
   } else {
@@ -61,6 +78,18 @@ export async function loadTrainedModel(dir: string, flag = '--checkpoint'): Prom
       'load a checkpoint written by npm run train',
     )
   }
+  if (config.lora) {
+    const base = await adapterBase(loaded.path, config, loaded.state.base, registryFlag)
+    return {
+      path: loaded.path,
+      step: loaded.state.step,
+      config,
+      gpt: base.gpt,
+      params: mergeLora(base.params, loaded.state.params, config.lora),
+      adapter: { lora: config.lora, params: loaded.state.params, base: base.params },
+      ...(loaded.state.base ? { baseRef: loaded.state.base } : {}),
+    }
+  }
   const wte = loaded.state.params['transformer.wte.weight']
   if (wte?.shape.length !== 2) {
     throw new UserError(
@@ -75,6 +104,7 @@ export async function loadTrainedModel(dir: string, flag = '--checkpoint'): Prom
     config,
     gpt: modelConfig(config, wte.shape[0] as number),
     params: loaded.state.params,
+    ...(loaded.state.base ? { baseRef: loaded.state.base } : {}),
   }
 }
 

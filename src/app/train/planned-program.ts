@@ -12,8 +12,8 @@ import { trainStepSpec } from '../../domain/train/train-step-spec.ts'
 export function plannedProgram(config: TrainConfig, vocabSize: number, backend: BackendName): TrainProgram {
   const spec = trainStepSpec(config, vocabSize)
   const machine = machineMemory()
-  checkFitsMemory(config, stateEstimate(spec.model), machine)
+  checkFitsMemory(config, stateEstimate(spec.model, spec.lora), machine)
   const built = buildTrainProgram(spec)
-  if (backend !== 'ort-webgpu') checkFitsMemory(config, programEstimate(spec.model, built), machine)
+  if (backend !== 'ort-webgpu') checkFitsMemory(config, programEstimate(spec.model, built, spec.lora), machine)
   return built
 }

@@ -3,16 +3,21 @@ import { existsSync, mkdirSync, statSync } from 'node:fs'
 import { basename, join, resolve } from 'node:path'
 import { CheckpointManager } from '../../domain/checkpoint/checkpoint-manager.ts'
 import { SystemSampler } from '../../domain/monitor/system-sampler.ts'
+import { writePeftAdapter } from '../../domain/pretrained/peft-adapter.ts'
 import type { LoadedTrainConfig } from '../../domain/train/config/load-train-config.ts'
 import { executorThreads } from '../../domain/train/config/train-config.ts'
 import { type Executor, resolveExecutor } from '../../domain/train/executor.ts'
-import { countParams, gptParamSpecs } from '../../domain/train/model/gpt.ts'
 import { loadTextData, type TextData } from '../../domain/train/text-data.ts'
 import { type TrainResult, train } from '../../domain/train/train.ts'
-import { metricRecords, type RunStatus, sessionStatusOf, TrainLedger } from '../../domain/train/train-ledger.ts'
+import {
+  metricRecords,
+  provenanceColumns,
+  type RunStatus,
+  sessionStatusOf,
+  TrainLedger,
+} from '../../domain/train/train-ledger.ts'
 import type { TrainState } from '../../domain/train/train-state.ts'
 import type { TrainProgram } from '../../domain/train/train-step-graph.ts'
-import { modelConfig } from '../../domain/train/train-step-spec.ts'
 import type { CliIo } from '../../foundation/cli/cli-io.ts'
 import { EXIT, isUserError } from '../../foundation/errors/user-error.ts'
 import { writeFileAtomic } from '../../foundation/fs/write-file-atomic.ts'
@@ -23,9 +28,11 @@ import { openLedger } from '../../ledger/open-ledger.ts'
 import type { LedgerRow } from '../../ledger/records.ts'
 import { sessionStartRow } from '../../ledger/session-info.ts'
 import { runOutsideTsxRelay, underTsxRelay, watchedParents } from './outside-tsx-relay.ts'
+import { parameterLine } from './parameter-line.ts'
 import { plannedProgram } from './planned-program.ts'
 import { resolveRunFolder } from './resolve-run-folder.ts'
 import { acquireRunLock, RUN_LOCK } from './run-lock.ts'
+import { type StartingWeights, startingWeights } from './starting-weights.ts'
 import { tolerateClosedOutput, watchInterrupts } from './watch-interrupts.ts'
 
 export interface RunTrainingOptions {
@@ -33,7 +40,12 @@ export interface RunTrainingOptions {
   resumeFrom?: string
   allowConfigChange: boolean
   maxSteps?: number
+  /** `--registry DIR`: the model registry `init_from` names resolve in (default CODEX_MODELS or .codex/models). */
+  registry?: string
 }
+
+/** Where a LoRA run writes its adapter in PEFT's format, inside the run folder. */
+export const ADAPTER_DIR = 'adapter'
 
 /** The metric that ranks checkpoints for `keep_best`. */
 export const MONITOR_METRIC = 'val/loss'
@@ -44,12 +56,13 @@ export const MONITOR_METRIC = 'val/loss'
  * (SIGINT/SIGTERM/SIGHUP or the parent gone: finish the step, save, exit 130), then the run.
  * Returns the exit code.
  */
-export async function runTraining(loaded: LoadedTrainConfig, options: RunTrainingOptions, io: CliIo): Promise<number> {
-  const { config } = loaded
-  const executor = await resolveExecutor(config.backend, { threads: executorThreads(config) })
+export async function runTraining(given: LoadedTrainConfig, options: RunTrainingOptions, io: CliIo): Promise<number> {
+  const executor = await resolveExecutor(given.config.backend, { threads: executorThreads(given.config) })
   if (underTsxRelay()) return runOutsideTsxRelay(options.argv)
-  const data = loadTextData(config.dataset, config.val_fraction, config.block_size)
-  const program = plannedProgram(config, data.tokenizer.vocabSize, executor.name)
+  const data = loadTextData(given.config.dataset, given.config.val_fraction, given.config.block_size)
+  const start = await startingWeights(given, data.tokenizer.vocabSize, options.registry, io)
+  const { loaded } = start
+  const program = plannedProgram(loaded.config, data.tokenizer.vocabSize, executor.name)
   const run = resolveRunFolder(loaded, options.resumeFrom)
   const lock = acquireRunLock(run.outDir, {
     onTakeover: (holder) =>
@@ -61,7 +74,7 @@ export async function runTraining(loaded: LoadedTrainConfig, options: RunTrainin
   const stopWatching = watchInterrupts({ controller, warn: (line) => io.err(line), watch: watchedParents() })
   const restoreOutput = tolerateClosedOutput()
   try {
-    return await trainInFolder({ loaded, options, io, executor, data, program, run, signal: controller.signal })
+    return await trainInFolder({ loaded, start, options, io, executor, data, program, run, signal: controller.signal })
   } finally {
     stopWatching()
     restoreOutput()
@@ -71,6 +84,7 @@ export async function runTraining(loaded: LoadedTrainConfig, options: RunTrainin
 
 interface FolderRun {
   loaded: LoadedTrainConfig
+  start: StartingWeights
   options: RunTrainingOptions
   io: CliIo
   executor: Executor
@@ -83,6 +97,7 @@ interface FolderRun {
 /** The run inside its locked folder: ledger session and run rows, checkpoint manager (resume), system metrics, train, final statuses. */
 async function trainInFolder({
   loaded,
+  start,
   options,
   io,
   executor,
@@ -110,6 +125,7 @@ async function trainInFolder({
     status: 'running',
     out_dir: resolve(outDir),
     started_at: startedAt,
+    ...provenanceColumns(config, program, start.registryName),
   }
   tl.row('training_runs', runRow)
 
@@ -129,9 +145,7 @@ async function trainInFolder({
       sessionId,
       configHash: loaded.hash,
       allowConfigChange: options.allowConfigChange,
-      expectedShapes: Object.fromEntries(
-        gptParamSpecs(modelConfig(config, data.tokenizer.vocabSize)).map((p) => [p.key, p.shape]),
-      ),
+      expectedShapes: Object.fromEntries(program.params.map((p) => [p.key, p.shape])),
       warn: (m) => io.err(`warning: ${m}`),
     })
     let initialState: TrainState | undefined
@@ -144,7 +158,7 @@ async function trainInFolder({
     writeFileAtomic(join(outDir, 'tokenizer.json'), `${JSON.stringify(data.tokenizer.toJSON())}\n`)
     writeFileAtomic(
       join(outDir, 'run.json'),
-      `${JSON.stringify({ run_id: runId, session_id: sessionId, config_path: loaded.path, config_hash: loaded.hash, config, data_sha256: data.sha256, tokenizer: data.tokenizer.id }, null, 2)}\n`,
+      `${JSON.stringify({ run_id: runId, session_id: sessionId, config_path: loaded.path, config_hash: loaded.hash, config, data_sha256: data.sha256, tokenizer: data.tokenizer.id, init: start.init ? { source: start.init.source, registry_name: start.registryName ?? null, digest: start.init.digest } : null }, null, 2)}\n`,
     )
     if (config.system_metrics !== 'off') {
       sampler = new SystemSampler({
@@ -154,10 +168,7 @@ async function trainInFolder({
         warn: (m) => io.err(`warning: ${m}`),
       }).start()
     }
-    const params = countParams(modelConfig(config, data.tokenizer.vocabSize), false)
-    io.out(
-      `run ${runId}: ${params.toLocaleString('en-US')} parameters, backend ${executor.name} (${executor.device}) → ${outDir}`,
-    )
+    io.out(`run ${runId}: ${parameterLine(program)}, backend ${executor.name} (${executor.device}) → ${outDir}`)
     const unranked = unrankedCheckpointNote(config)
     if (unranked) io.out(unranked)
     const result: TrainResult = await train({
@@ -169,12 +180,22 @@ async function trainInFolder({
       initialState,
       allowConfigChange: options.allowConfigChange,
       checkpointer: manager,
+      ...(start.init ? { init: start.init } : {}),
       maxSteps: options.maxSteps,
       signal,
       onMetrics: (records) => tl.write(metricRecords(runId, records)),
       log: (line) => io.out(line),
     })
     status = result.status
+    if (config.lora) {
+      const dir = join(outDir, ADAPTER_DIR)
+      await writePeftAdapter(
+        dir,
+        { lora: config.lora, params: result.state.params, baseModel: config.init_from || null },
+        { replace: true },
+      )
+      io.out(`adapter (PEFT format, step ${result.state.step}) → ${dir}`)
+    }
     const last = result.steps[result.steps.length - 1]
     io.out(
       `${result.status}: step ${result.state.step}${last ? `, train loss ${last.loss.toFixed(4)}` : ''}, ${result.tokensPerSecond.toFixed(0)} tokens/s; checkpoints in ${manager.dir}`,

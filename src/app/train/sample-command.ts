@@ -14,6 +14,7 @@ export const SAMPLE_HELP = `usage: ${COMMAND} --checkpoint DIR [--prompt TEXT] [
 
 Generates text with a trained GPT (nanoGPT's sample.py): the prompt, then up to
 --max-new-tokens characters, each drawn from softmax(logits / temperature) over the top k.
+A LoRA run's checkpoint samples with its adapters merged into its base.
 
 options:
   --checkpoint DIR      a ckpt-<step> folder, a run's checkpoints/ folder or a run folder (newest checkpoint)
@@ -24,6 +25,7 @@ options:
   --seed N              sampling seed: the same seed gives the same text (default ${DEFAULTS.seed})
   --num-samples N       texts to generate, seeds N, N+1, … (default ${DEFAULTS.samples})
   --backend NAME        ts | ort-cpu | ort-webgpu (default ts)
+  --registry DIR        the model registry a LoRA run's base is read from (default CODEX_MODELS, else .codex/models/)
   -h, --help            this text
 `
 
@@ -40,6 +42,7 @@ export async function sampleCommand(argv: string[], io: CliIo = STDIO): Promise<
       seed: { type: 'string' },
       'num-samples': { type: 'string' },
       backend: { type: 'string' },
+      registry: { type: 'string' },
     },
     COMMAND,
   )
@@ -73,7 +76,7 @@ export async function sampleCommand(argv: string[], io: CliIo = STDIO): Promise<
       'e.g. --temperature 0.8 (0 is greedy)',
     )
   }
-  const model = await loadTrainedModel(values.checkpoint)
+  const model = await loadTrainedModel(values.checkpoint, '--checkpoint', values.registry)
   const tokenizer = trainedTokenizer(model)
   const prompt = tokenizer.encode(values.prompt ?? '\n')
   if (prompt.length === 0)

@@ -10,6 +10,8 @@ export const TRAIN_SUBCOMMANDS: Record<string, Command> = {
   sweep: (argv) => sweepCommand(argv),
   export: async (argv) => (await import('./export-command.ts')).exportCommand(argv),
   sample: async (argv) => (await import('./sample-command.ts')).sampleCommand(argv),
+  import: async (argv) => (await import('./import-command.ts')).importCommand(argv),
+  registry: async (argv) => (await import('./registry-command.ts')).registryCommand(argv),
 }
 
 /** `npm run train -- …`: a subcommand by its first argument, else train. */

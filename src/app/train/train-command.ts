@@ -13,8 +13,10 @@ export const COMMAND = 'npm run train --'
 
 export const TRAIN_HELP = `usage: npm run train -- --config configs/train/<name>.json [options]
        npm run train -- sweep --config <file> --grid key=v1,v2 [--grid …] [--run]
-       npm run train -- export --checkpoint DIR --out FILE.onnx
+       npm run train -- export --checkpoint DIR --out FILE.onnx | --format hf|peft --out DIR
        npm run train -- sample --checkpoint DIR [--prompt TEXT]
+       npm run train -- import DIR [--name NAME]          (= registry add)
+       npm run train -- registry list|add|verify
 
 Trains the nanoGPT-compatible GPT a config describes. Writes <out_dir>/metrics.ndjson (every
 step), <out_dir>/checkpoints/ckpt-<step>/, <out_dir>/system_metrics.jsonl, and the run with its
@@ -25,6 +27,15 @@ options:
   --set KEY=VALUE           override one config key, typed by the schema (repeatable)
   --seed N                  override the seed (init, batch order and dropout derive from it)
   --backend NAME            ts | ort-cpu | ort-webgpu (ort-* need onnxruntime-node)
+  --init-from SOURCE        start from pretrained weights (config key init_from): a local folder in
+                            Hugging Face's GPT-2 layout (config.json + model.safetensors),
+                            registry:NAME, or NAME of a registry model when no such folder exists.
+                            Never downloaded: a Hub name like gpt2 exits 2 saying where to put the
+                            files. n_layer, n_head, n_embd and bias come from the model; a smaller
+                            block_size crops its positions. With a "lora" section in the config only
+                            the adapters train (the base stays frozen and out of the checkpoints)
+                            and <out_dir>/adapter/ gets them in PEFT's format.
+  --registry DIR            the model registry (default CODEX_MODELS, else .codex/models/)
   --resume-from DIR|latest  continue exactly from a checkpoint: a ckpt-<step> folder, a run folder,
                             or latest (the newest valid checkpoint of out_dir, else of the newest run)
   --allow-config-change     resume although the config hash differs (recorded in the ledger)
@@ -57,6 +68,8 @@ export const TRAIN_OPTIONS = {
   'max-steps': { type: 'string' },
   'dry-run': { type: 'boolean' },
   'system-metrics': { type: 'string' },
+  'init-from': { type: 'string' },
+  registry: { type: 'string' },
 } satisfies OptionSpec
 
 /** Config values given as dedicated flags; they apply after `--set` and are validated by the schema. */
@@ -64,8 +77,10 @@ export function flagOverrides(values: {
   seed?: string
   backend?: string
   'system-metrics'?: string
+  'init-from'?: string
 }): Partial<TrainConfig> {
   const flags: Partial<TrainConfig> = {}
+  if (values['init-from'] !== undefined) flags.init_from = values['init-from']
   if (values.seed !== undefined) flags.seed = intFlag(values.seed, '--seed', 0)
   if (values.backend !== undefined) flags.backend = values.backend as TrainConfig['backend']
   if (values['system-metrics'] !== undefined) {
@@ -85,7 +100,7 @@ export async function trainCommand(argv: string[], io: CliIo = STDIO): Promise<n
     throw new UserError(
       'BAD_USAGE',
       `${COMMAND}: unexpected argument "${positionals[0]}"`,
-      'subcommands: sweep, export, sample (each takes --help); to train pass --config configs/train/<name>.json',
+      'subcommands: sweep, export, sample, import, registry (each takes --help); to train pass --config configs/train/<name>.json',
     )
   }
   if (!values.config) {
@@ -97,7 +112,9 @@ export async function trainCommand(argv: string[], io: CliIo = STDIO): Promise<n
   }
   const maxSteps = values['max-steps'] === undefined ? undefined : intFlag(values['max-steps'], '--max-steps', 0)
   const loaded = loadTrainConfig(values.config, values.set ?? [], flagOverrides(values))
-  if (values['dry-run']) return printPlan(loaded, io, { resumeFrom: values['resume-from'], maxSteps })
+  if (values['dry-run']) {
+    return printPlan(loaded, io, { resumeFrom: values['resume-from'], maxSteps, registry: values.registry })
+  }
   return runTraining(
     loaded,
     {
@@ -105,6 +122,7 @@ export async function trainCommand(argv: string[], io: CliIo = STDIO): Promise<n
       resumeFrom: values['resume-from'],
       allowConfigChange: values['allow-config-change'] ?? false,
       maxSteps,
+      registry: values.registry,
     },
     io,
   )

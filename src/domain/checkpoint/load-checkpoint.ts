@@ -126,6 +126,7 @@ export async function loadCheckpoint(path: string): Promise<LoadedCheckpoint> {
     bestMetric: scalars.bestMetric,
     config: scalars.config,
     configHash: scalars.configHash,
+    ...(scalars.base ? { base: scalars.base } : {}),
   }
   return { path, state, extras, manifestSha256: createHash('sha256').update(manifestBytes).digest('hex') }
 }

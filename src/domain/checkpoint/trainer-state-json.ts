@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { UserError } from '../../foundation/errors/user-error.ts'
 import { PACKAGE_ROOT } from '../../foundation/fs/package-root.ts'
 import { decodeFloat, encodeFloat } from '../../foundation/json/float-json.ts'
-import type { DataCursor, TrainState } from '../train/train-state.ts'
+import type { BaseModelRef, DataCursor, TrainState } from '../train/train-state.ts'
 import { CHECKPOINT_FORMAT_VERSION } from './checkpoint-layout.ts'
 
 /** What `trainer_state.json` holds besides the TrainState fields: bookkeeping for retention and people. */
@@ -20,7 +20,7 @@ export interface TrainerStateExtras {
 /** The JSON-held part of a TrainState (tensors live in the safetensors files). */
 export type TrainStateScalars = Pick<
   TrainState,
-  'step' | 'epoch' | 'rng' | 'dataCursor' | 'schedule' | 'bestMetric' | 'config' | 'configHash' | 'tiedParams'
+  'step' | 'epoch' | 'rng' | 'dataCursor' | 'schedule' | 'bestMetric' | 'config' | 'configHash' | 'tiedParams' | 'base'
 > & {
   /** Parameter names in the trainer's order (the safetensors files sort them). */
   paramNames: string[]
@@ -55,6 +55,9 @@ export function encodeTrainerState(state: TrainState, extras: TrainerStateExtras
     tied_params: state.tiedParams ?? null,
     config: state.config,
     config_hash: state.configHash,
+    base: state.base
+      ? { source: state.base.source, digest: state.base.digest, parameters: state.base.parameters }
+      : null,
     library_versions: libraryVersions(),
   }
   return `${JSON.stringify(body, null, 2)}\n`
@@ -111,6 +114,16 @@ export function decodeTrainerState(
     }
   }
   if (!('config' in o)) throw corrupt(file, 'config is missing')
+  // `base` came after format_version 1's first files: absent reads as null
+  let base: BaseModelRef | undefined
+  if (o.base !== undefined && o.base !== null) {
+    const b = record(o.base, file, 'base')
+    base = {
+      source: str(b.source, file, 'base.source'),
+      digest: str(b.digest, file, 'base.digest'),
+      parameters: int(b.parameters, file, 'base.parameters'),
+    }
+  }
   return {
     state: {
       step: int(o.global_step, file, 'global_step'),
@@ -123,6 +136,7 @@ export function decodeTrainerState(
       configHash: str(o.config_hash, file, 'config_hash'),
       paramNames: paramNames as string[],
       ...(tiedParams ? { tiedParams } : {}),
+      ...(base ? { base } : {}),
     },
     extras: {
       runId: nullable(o.run_id, file, 'run_id'),

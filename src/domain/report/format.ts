@@ -70,3 +70,11 @@ function groupThousands(digits: string): string {
   const grouped = body.replace(/\B(?=(\d{3})+(?!\d))/g, ',')
   return negative ? `-${grouped}` : grouped
 }
+
+/** `1,234 / 56,789 (2.17%)`: a run's trainable against total parameters; empty when not recorded. */
+export function paramShare(trainable: number | null | undefined, total: number | null | undefined): string {
+  if (trainable == null || total == null) return ''
+  const fmt = (n: number) => n.toLocaleString('en-US')
+  if (trainable === total) return fmt(total)
+  return `${fmt(trainable)} / ${fmt(total)} (${total > 0 ? ((100 * trainable) / total).toFixed(2) : '0'}%)`
+}

@@ -1,6 +1,6 @@
 import { DASHBOARD_CSS } from './dashboard-css.ts'
 import { escapeHtml, type RawHtml, rawHtml } from './escape-html.ts'
-import { formatDelta, formatMs, formatPct, formatTs, short } from './format.ts'
+import { formatDelta, formatMs, formatPct, formatTs, paramShare, short } from './format.ts'
 import { htmlTable } from './html-table.ts'
 import type { ChartData, ReportSections, ReportSummary } from './report-summary.ts'
 import { presentSections, SECTION_TITLES } from './section-titles.ts'
@@ -236,6 +236,9 @@ const SECTION_RENDERERS: Renderers = {
         { label: 'device', cell: (r) => r.device ?? '' },
         { label: 'seed', align: 'right', cell: (r) => (r.seed === null ? '' : String(r.seed)) },
         { label: 'status', cell: (r) => badge(r.status) },
+        { label: 'init', cell: (r) => (r.init ? code(r.init) : 'fresh') },
+        { label: 'adapter', cell: (r) => r.adapter ?? '' },
+        { label: 'trainable / total', cell: (r) => paramShare(r.trainable_params, r.total_params) },
         { label: 'steps', cell: (r) => r.steps },
         { label: 'last values', cell: (r) => lastValues(r.last) },
         { label: 'NaN/Inf', cell: (r) => r.nan_metrics.join(', ') },

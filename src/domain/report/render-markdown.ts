@@ -1,4 +1,4 @@
-import { formatDelta, formatMs, formatNumber, formatPct, formatTs, short } from './format.ts'
+import { formatDelta, formatMs, formatNumber, formatPct, formatTs, paramShare, short } from './format.ts'
 import { escapeMarkdownText, markdownTable, mdCode } from './markdown-table.ts'
 import type { ChartData, ReportSections, ReportSummary } from './report-summary.ts'
 import { presentSections, SECTION_TITLES } from './section-titles.ts'
@@ -154,13 +154,28 @@ const MD_SECTIONS: Renderers = {
     if (t.scope === 'recent') parts.push('This session recorded no training run; the latest runs before it:', '')
     parts.push(
       markdownTable(
-        ['run', 'backend', 'device', 'seed', 'status', 'steps', 'last values', 'NaN/Inf'],
+        [
+          'run',
+          'backend',
+          'device',
+          'seed',
+          'status',
+          'init',
+          'adapter',
+          'trainable / total',
+          'steps',
+          'last values',
+          'NaN/Inf',
+        ],
         t.runs.map((r) => [
           { md: mdCode(short(r.id, 12)) },
           r.backend ?? '',
           r.device ?? '',
           r.seed,
           r.status,
+          r.init ? { md: mdCode(r.init) } : 'fresh',
+          r.adapter ?? '',
+          paramShare(r.trainable_params, r.total_params),
           r.steps,
           Object.entries(r.last)
             .map(([k, v]) => `${k}=${v === null ? 'NaN' : formatNumber(v)}`)

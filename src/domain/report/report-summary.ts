@@ -190,6 +190,12 @@ export interface TrainingRunRow {
   steps: number | null
   last: Record<string, number | null>
   nan_metrics: string[]
+  /** What the run started from: `registry:<name>`, the init_from folder, or null for a fresh init. */
+  init: string | null
+  /** LoRA settings in short (`LoRA r=4 α=8 c_attn,c_proj`), or null for full training. */
+  adapter: string | null
+  trainable_params: number | null
+  total_params: number | null
 }
 
 export interface CheckpointRow {

@@ -16,7 +16,15 @@ interface RunRow {
   device: string | null
   seed: number | null
   status: string
+  init_from: string | null
+  registry_name: string | null
+  adapter_json: string | null
+  trainable_params: number | null
+  total_params: number | null
 }
+
+const RUN_COLUMNS =
+  'id, session_id, backend, device, seed, status, init_from, registry_name, adapter_json, trainable_params, total_params'
 
 interface MetricRow {
   run_id: string
@@ -31,13 +39,15 @@ interface MetricRow {
 export function trainingSections(ctx: ReportContext): { training?: TrainingSection; system?: ChartData[] } {
   let scope: TrainingSection['scope'] = 'session'
   let runs = ctx.ledger.all<RunRow>(
-    'SELECT id, session_id, backend, device, seed, status FROM training_runs WHERE session_id = ? ORDER BY started_at, id',
+    `SELECT ${RUN_COLUMNS} FROM training_runs WHERE session_id = ? ORDER BY started_at, id`,
     ctx.session.id,
   )
   if (runs.length === 0) {
     scope = 'recent'
     runs = ctx.ledger.all<RunRow>(
-      `SELECT r.id, r.session_id, r.backend, r.device, r.seed, r.status
+      `SELECT ${RUN_COLUMNS.split(', ')
+        .map((c) => `r.${c}`)
+        .join(', ')}
          FROM training_runs r LEFT JOIN sessions s ON s.id = r.session_id
         WHERE COALESCE(s.started_at, r.started_at) <= ?
         ORDER BY COALESCE(r.started_at, s.started_at) DESC, r.id DESC LIMIT ?`,
@@ -75,6 +85,18 @@ export function metricFamily(name: string): string {
 
 // --- internal ---
 
+/** `LoRA r=4 α=8 c_attn,c_proj` from the run's adapter_json, or null for full training. */
+export function adapterLabel(adapterJson: string | null): string | null {
+  if (!adapterJson) return null
+  try {
+    const a = JSON.parse(adapterJson) as { r?: unknown; lora_alpha?: unknown; target_modules?: unknown }
+    const targets = Array.isArray(a.target_modules) ? a.target_modules.join(',') : '?'
+    return `LoRA r=${a.r} α=${a.lora_alpha} ${targets}`
+  } catch {
+    return 'LoRA (unreadable settings)'
+  }
+}
+
 function runRow(run: RunRow, metrics: readonly MetricRow[]): TrainingRunRow {
   const last: Record<string, number | null> = {}
   const nan = new Set<string>()
@@ -85,7 +107,15 @@ function runRow(run: RunRow, metrics: readonly MetricRow[]): TrainingRunRow {
     if (m.is_nan || m.value === null || !Number.isFinite(m.value)) nan.add(m.name)
     steps = steps === null ? m.step : Math.max(steps, m.step)
   }
-  return { ...run, steps, last, nan_metrics: [...nan].sort() }
+  const { init_from, registry_name, adapter_json, ...rest } = run
+  return {
+    ...rest,
+    steps,
+    last,
+    nan_metrics: [...nan].sort(),
+    init: registry_name ? `registry:${registry_name}` : init_from,
+    adapter: adapterLabel(adapter_json),
+  }
 }
 
 function trainingCharts(runs: readonly RunRow[], metrics: readonly MetricRow[]): ChartData[] {

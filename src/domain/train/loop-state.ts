@@ -2,11 +2,12 @@ import { UserError } from '../../foundation/errors/user-error.ts'
 import { Prng } from '../../foundation/random/prng.ts'
 import { BatchSampler } from './batches.ts'
 import type { HostTensor } from './executor.ts'
+import { checkWeightsFit, weightsDigest } from './init-weights.ts'
 import { sameShape } from './ir/shape.ts'
-import { initGptParams, TIED_PARAMS } from './model/gpt.ts'
+import { countParams, initGptParams, initParams, TIED_PARAMS } from './model/gpt.ts'
 import { roleSeed } from './seeds.ts'
 import type { TrainRun } from './train-run.ts'
-import type { TensorData, TrainState } from './train-state.ts'
+import type { BaseModelRef, TensorData, TrainState } from './train-state.ts'
 import { IO } from './train-step-graph.ts'
 
 /**
@@ -28,9 +29,16 @@ export interface LoopState {
   lr: number
   /** Train loss of the last step run (NaN before the first). */
   lastLoss: number
+  /** The pretrained weights or frozen base the run started from (saved with every checkpoint). */
+  base?: BaseModelRef
 }
 
-/** The loop's starting state: a fresh init from the seed, or an exact restore of `initial`. */
+/**
+ * The loop's starting state: a fresh start (the model's weights from `run.init` or drawn from
+ * the seed; a LoRA run's adapters drawn after them, as PEFT initialises them) or an exact
+ * restore of `initial` (a LoRA run's frozen base is rebuilt the same way and must have the
+ * digest the checkpoint recorded).
+ */
 export async function startState(
   run: TrainRun,
   initial: TrainState | undefined,
@@ -38,6 +46,7 @@ export async function startState(
 ): Promise<LoopState> {
   const { config, built, session } = run
   const T = config.block_size
+  const initRng = Prng.fromSeed(roleSeed(config.seed, 'init'))
   if (initial) {
     if (initial.configHash !== run.hash && !allowConfigChange) {
       throw new UserError(
@@ -46,7 +55,12 @@ export async function startState(
         'resume with the same config, or pass --allow-config-change',
       )
     }
-    await session.writeState(restoredTensors(initial, built.params))
+    const frozen = built.frozen.length > 0 ? baseWeights(run, initRng) : undefined
+    if (frozen) checkSameBase(frozen.ref, initial.base)
+    await session.writeState({
+      ...(frozen ? hostTensors(frozen.params) : {}),
+      ...restoredTensors(initial, built.params),
+    })
     return {
       step: initial.step,
       optimizerStep: initial.optimizer.step,
@@ -58,13 +72,16 @@ export async function startState(
       bestMetric: initial.bestMetric,
       lr: 0,
       lastLoss: Number.NaN,
+      ...(initial.base ? { base: initial.base } : {}),
     }
   }
-  const initRng = Prng.fromSeed(roleSeed(config.seed, 'init'))
-  const params = initGptParams(run.spec.model, initRng)
-  const fresh: Record<string, HostTensor> = {}
+  const base = baseWeights(run, initRng)
+  const lora = built.frozen.length > 0
+  // A LoRA run trains fresh adapters over the base; any other run trains the base itself.
+  const trained = lora ? initParams(built.params, initRng) : base.params
+  const fresh: Record<string, HostTensor> = lora ? hostTensors(base.params) : {}
   for (const p of built.params) {
-    const tensor = params[p.key] as TensorData
+    const tensor = trained[p.key] as TensorData
     fresh[p.key] = { shape: tensor.shape, dtype: 'float32', data: tensor.data }
     for (const which of ['m', 'v'] as const) {
       fresh[IO.moment(which, p.key)] = {
@@ -84,6 +101,7 @@ export async function startState(
     bestMetric: null,
     lr: 0,
     lastLoss: Number.NaN,
+    ...(run.init || lora ? { base: base.ref } : {}),
   }
 }
 
@@ -102,7 +120,8 @@ export async function captureState(run: TrainRun, s: LoopState): Promise<TrainSt
     step: s.step,
     epoch: s.sampler.epoch,
     params,
-    tiedParams: { ...TIED_PARAMS },
+    // a LoRA run saves its adapters only: the tied lm_head belongs to the base it does not save
+    ...(run.built.frozen.length === 0 ? { tiedParams: { ...TIED_PARAMS } } : {}),
     optimizer: { step: s.optimizerStep, m, v },
     rng: { init: s.initRngState, dropout: s.dropoutRng.state() },
     dataCursor: s.sampler.cursor(),
@@ -110,10 +129,45 @@ export async function captureState(run: TrainRun, s: LoopState): Promise<TrainSt
     bestMetric: s.bestMetric,
     config: run.config,
     configHash: run.hash,
+    ...(s.base ? { base: s.base } : {}),
   }
 }
 
 // --- internal ---
+
+/**
+ * The model's own weights: `run.init` when the run starts from pretrained ones, else nanoGPT's
+ * init drawn from `initRng` (which then moves on, as a fresh run's does), checked against the
+ * model's shapes, with their reference.
+ */
+function baseWeights(run: TrainRun, initRng: Prng): { params: Record<string, TensorData>; ref: BaseModelRef } {
+  const model = run.spec.model
+  const params = run.init ? run.init.params : initGptParams(model, initRng)
+  const source = run.init ? run.init.source : 'init'
+  checkWeightsFit(params, [...run.built.frozen, ...(run.built.frozen.length ? [] : run.built.params)], source)
+  const digest = run.init ? run.init.digest : weightsDigest(params)
+  return { params, ref: { source, digest, parameters: countParams(model, false) } }
+}
+
+/** A LoRA run resumes only on the base it was trained on: same tensors, by digest. */
+function checkSameBase(current: BaseModelRef, saved: BaseModelRef | undefined): void {
+  if (saved && saved.digest === current.digest) return
+  throw new UserError(
+    'RESUME_BASE',
+    saved
+      ? `the adapters to resume were trained on base ${saved.source} (digest ${saved.digest.slice(0, 12)}…), but ${current.source} now gives digest ${current.digest.slice(0, 12)}…`
+      : 'the state to resume records no base model, but this is a LoRA run: its adapters cannot be matched to a base',
+    saved
+      ? `restore the base weights ${saved.source} named (npm run train -- registry verify shows damaged registry models), or start a new run`
+      : 'resume with the config the checkpoint was written with',
+  )
+}
+
+function hostTensors(params: Readonly<Record<string, TensorData>>): Record<string, HostTensor> {
+  const out: Record<string, HostTensor> = {}
+  for (const [key, t] of Object.entries(params)) out[key] = { shape: t.shape, dtype: 'float32', data: t.data }
+  return out
+}
 
 function asTensorData(tensor: HostTensor | undefined): TensorData {
   if (!tensor || !(tensor.data instanceof Float32Array)) throw new Error('BUG: executor state is not float32')

@@ -1,7 +1,9 @@
 import { totalmem } from 'node:os'
 import { UserError } from '../../foundation/errors/user-error.ts'
 import type { TrainConfig } from './config/train-config.ts'
+import { sizeOf } from './ir/shape.ts'
 import { countParams, type GptConfig } from './model/gpt.ts'
+import { type LoraSettings, loraParamSpecs } from './model/lora.ts'
 import { EVAL_GRAPH, STEP_GRAPH, type TrainProgram } from './train-step-graph.ts'
 import { planMemory } from './ts/memory-plan.ts'
 
@@ -21,16 +23,21 @@ export interface MachineMemory {
   source: 'RAM' | 'cgroup limit'
 }
 
-/** Parameters and AdamW's m and v, float32: known from the config alone, before any graph is built. */
-export function stateEstimate(model: GptConfig): MemoryEstimate {
-  const parameters = countParams(model, false)
-  const stateBytes = 3 * 4 * parameters
+/**
+ * Parameters and AdamW's m and v, float32: known from the config alone, before any graph is
+ * built. With `lora` the base is frozen (no moments) and only the adapters carry m and v.
+ */
+export function stateEstimate(model: GptConfig, lora?: LoraSettings | null): MemoryEstimate {
+  const base = countParams(model, false)
+  const adapters = lora ? loraParamSpecs(model, lora).reduce((n, s) => n + sizeOf(s.shape), 0) : 0
+  const parameters = base + adapters
+  const stateBytes = lora ? 4 * base + 3 * 4 * adapters : 3 * 4 * base
   return { parameters, stateBytes, bufferBytes: 0, totalBytes: stateBytes }
 }
 
 /** `stateEstimate` plus the buffers the `ts` executor allocates for the built step and eval graphs. */
-export function programEstimate(model: GptConfig, built: TrainProgram): MemoryEstimate {
-  const state = stateEstimate(model)
+export function programEstimate(model: GptConfig, built: TrainProgram, lora?: LoraSettings | null): MemoryEstimate {
+  const state = stateEstimate(model, lora)
   const stateNames = new Set(built.program.state.map((s) => s.name))
   let bufferBytes = 0
   for (const name of [STEP_GRAPH, EVAL_GRAPH]) {

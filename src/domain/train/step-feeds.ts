@@ -15,8 +15,8 @@ export interface StepFeeds {
   readonly t: Float32Array
   /** One (B, T) batch per micro-step. */
   readonly micro: readonly Batch[]
-  /** Every dropout mask, micro-step by micro-step, site by site (the order masks are drawn in). */
-  readonly masks: readonly Float32Array[]
+  /** Every dropout mask with its probability, micro-step by micro-step, site by site (the order masks are drawn in). */
+  readonly masks: readonly { data: Float32Array; p: number }[]
 }
 
 /** Buffers for every input of the step graph: LR, t, and per micro-step tokens, targets, dropout masks. */
@@ -30,7 +30,7 @@ export function allocateFeeds(run: TrainRun): StepFeeds {
     [IO.step]: { shape: [], dtype: 'float32', data: t },
   }
   const micro: Batch[] = []
-  const masks: Float32Array[] = []
+  const masks: { data: Float32Array; p: number }[] = []
   for (let i = 0; i < run.config.gradient_accumulation_steps; i++) {
     const batch = { x: new Int32Array(B * T), y: new Int32Array(B * T) }
     micro.push(batch)
@@ -38,7 +38,7 @@ export function allocateFeeds(run: TrainRun): StepFeeds {
     feeds[IO.targets(i)] = { shape: [B, T], dtype: 'int32', data: batch.y }
     for (const site of run.built.dropout) {
       const data = new Float32Array(site.shape.reduce((a, d) => a * d, 1))
-      masks.push(data)
+      masks.push({ data, p: site.p })
       feeds[IO.dropout(i, site.site)] = { shape: site.shape, dtype: 'float32', data }
     }
   }
@@ -47,16 +47,15 @@ export function allocateFeeds(run: TrainRun): StepFeeds {
 
 /**
  * Refills the feeds for the next step: B windows per micro-step from the sampler, fresh
- * inverted-dropout masks (0 or 1/(1−p)) from the dropout PRNG, the LR and t. Draw order is
- * part of the checkpoint contract: micro-step by micro-step, site by site.
+ * inverted-dropout masks (0 or 1/(1−p), p per site: the model's dropout or lora_dropout) from
+ * the dropout PRNG, the LR and t. Draw order is part of the checkpoint contract: micro-step by
+ * micro-step, site by site.
  */
-export function fillFeeds(f: StepFeeds, s: LoopState, dropout: number): void {
+export function fillFeeds(f: StepFeeds, s: LoopState): void {
   for (const batch of f.micro) s.sampler.next(f.batchSize, batch)
-  if (dropout > 0) {
-    const scale = 1 / (1 - dropout)
-    for (const data of f.masks) {
-      for (let j = 0; j < data.length; j++) data[j] = s.dropoutRng.nextFloat() < dropout ? 0 : scale
-    }
+  for (const { data, p } of f.masks) {
+    const scale = 1 / (1 - p)
+    for (let j = 0; j < data.length; j++) data[j] = s.dropoutRng.nextFloat() < p ? 0 : scale
   }
   f.lr[0] = s.lr
   f.t[0] = s.optimizerStep + 1

@@ -1,7 +1,10 @@
 import type { Ledger } from '../../ledger/ledger.ts'
 import { newRecordId } from '../../ledger/record-id.ts'
 import type { LedgerRecord, LedgerRow, SessionStatus } from '../../ledger/records.ts'
+import type { TrainConfig } from './config/train-config.ts'
+import { sizeOf } from './ir/shape.ts'
 import type { MetricRecord } from './metrics-log.ts'
+import type { TrainProgram } from './train-step-graph.ts'
 
 /** Status of a `training_runs` row; `aborted` is set by the ledger's reaper (the process was killed). */
 export type RunStatus = 'running' | 'completed' | 'stopped' | 'interrupted' | 'failed' | 'aborted'
@@ -19,6 +22,27 @@ export function metricRow(runId: string, record: MetricRecord): LedgerRow {
     value: nan ? null : record.value,
     is_nan: nan ? 1 : 0,
     ts: record.ts,
+  }
+}
+
+/**
+ * The `training_runs` columns that say what a run started from and what it trained: init
+ * source and registry name (NULL for a fresh init), LoRA settings as JSON (NULL for full
+ * training), trainable and total parameters (trainable = the adapters on a LoRA run).
+ */
+export function provenanceColumns(
+  config: Pick<TrainConfig, 'init_from' | 'lora'>,
+  program: Pick<TrainProgram, 'params' | 'frozen'>,
+  registryName?: string,
+): LedgerRow {
+  const count = (specs: readonly { shape: readonly number[] }[]) => specs.reduce((n, s) => n + sizeOf(s.shape), 0)
+  const trainable = count(program.params)
+  return {
+    init_from: config.init_from || null,
+    registry_name: registryName ?? null,
+    adapter_json: config.lora ? JSON.stringify(config.lora) : null,
+    trainable_params: trainable,
+    total_params: trainable + count(program.frozen),
   }
 }
 

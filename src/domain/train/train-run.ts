@@ -3,6 +3,7 @@ import { perplexity } from '../eval/perplexity.ts'
 import { type Batch, evalBatches } from './batches.ts'
 import { configHash, executorThreads, type TrainConfig } from './config/train-config.ts'
 import { type Executor, type HostTensor, resolveExecutor, type Session } from './executor.ts'
+import type { InitWeights } from './init-weights.ts'
 import { IGNORE_INDEX } from './ir/composite.ts'
 import { type MetricRecord, MetricsLog, toMetricRecords } from './metrics-log.ts'
 import { loadTextData, type TextData } from './text-data.ts'
@@ -18,6 +19,8 @@ export interface RunSetup {
   executor?: Executor
   /** Default: `loadTextData(config.dataset, …)`. */
   data?: TextData
+  /** Pretrained weights to start from instead of a fresh init (what `init_from` names, already read). */
+  init?: InitWeights
   /** The step and eval program of this config (default: built from it; the CLI builds it to check memory first). */
   program?: TrainProgram
   /** Every metric record as it is logged (the CLI writes them to the ledger). */
@@ -46,6 +49,8 @@ export interface TrainRun {
   readonly built: TrainProgram
   readonly session: Session
   readonly metrics: MetricsLog
+  /** The pretrained weights the run starts from (a LoRA run's frozen base), if any. */
+  readonly init?: InitWeights
   /** Writes one metrics.ndjson line and hands the same values to `onMetrics`. */
   emit(step: number, values: Record<string, number>): void
   log(line: string): void
@@ -54,6 +59,9 @@ export interface TrainRun {
 /** Loads data, executor and program, and opens the metrics log: the run's fixed parts. */
 export async function openRun(options: RunSetup): Promise<TrainRun> {
   const { config } = options
+  if (config.init_from && !options.init) {
+    throw new Error(`BUG: train(): config.init_from is ${config.init_from} but no weights were given as \`init\``)
+  }
   const T = config.block_size
   const data = options.data ?? loadTextData(config.dataset, config.val_fraction, T)
   const spec = trainStepSpec(config, data.tokenizer.vocabSize)
@@ -72,6 +80,7 @@ export async function openRun(options: RunSetup): Promise<TrainRun> {
     built,
     session,
     metrics,
+    ...(options.init ? { init: options.init } : {}),
     emit(step, values) {
       const ts = Date.now()
       metrics.write(step, values, ts)

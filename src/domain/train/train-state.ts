@@ -12,6 +12,16 @@ export interface TensorData {
   data: Float32Array
 }
 
+/** The weights a run started from: where they came from and a digest of the tensors as used. */
+export interface BaseModelRef {
+  /** As the config's `init_from` names it (a folder, `registry:<name>`, a registry name), or `init` for the seed's fresh init. */
+  source: string
+  /** sha256 over the tensors (see `weightsDigest`): a LoRA run's resume refuses a base that changed. */
+  digest: string
+  /** Parameters in the base (tied lm_head counted once). */
+  parameters: number
+}
+
 export interface TrainState {
   /** Optimizer steps completed. */
   step: number
@@ -37,6 +47,12 @@ export interface TrainState {
   /** The resolved config and its sha256 (over canonical JSON). */
   config: unknown
   configHash: string
+  /**
+   * The base a LoRA run adapts (then `params` holds the adapters only: the base is frozen and not
+   * saved) or a fine-tune started from (then `params` holds every weight). Absent for runs from
+   * a fresh init without adapters.
+   */
+  base?: BaseModelRef
 }
 
 /** Receives a state at checkpoint boundaries; implemented by src/domain/checkpoint's manager. */

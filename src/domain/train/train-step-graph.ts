@@ -3,7 +3,17 @@ import { gradients } from './ir/autodiff.ts'
 import { correctCount } from './ir/composite.ts'
 import { type Graph, GraphBuilder } from './ir/graph-builder.ts'
 import type { Value } from './ir/op-types.ts'
-import { dropoutSites, type GptConfig, gptForward, gptLoss, gptParamSpecs, type ParamSpec } from './model/gpt.ts'
+import {
+  type DropoutSite,
+  dropoutSites,
+  type GptConfig,
+  type GptForwardOptions,
+  gptForward,
+  gptLoss,
+  gptParamSpecs,
+  type ParamSpec,
+} from './model/gpt.ts'
+import { type LoraSettings, loraAdapter, loraDropoutSites, loraParamSpecs } from './model/lora.ts'
 import { type AdamWHyper, adamwScalars, adamwUpdate } from './optim/adamw.ts'
 
 /** Graph names inside the training program. */
@@ -40,13 +50,27 @@ export interface TrainStepSpec {
   /** Sequences per eval batch. */
   evalBatchSize: number
   optim: AdamWHyper & { gradClip: number }
+  /** LoRA adapters on a frozen base; absent or null trains every weight. */
+  lora?: LoraSettings | null
 }
 
 export interface TrainProgram {
   program: Program
+  /** The tensors the step updates, each with its AdamW moments (a LoRA run's adapters). */
   params: ParamSpec[]
-  /** Dropout mask sites per micro-batch (empty when dropout is 0). */
-  dropout: { site: string; shape: number[] }[]
+  /** Tensors read but never updated and without moments (a LoRA run's base; else empty). */
+  frozen: ParamSpec[]
+  /** Dropout mask sites per micro-batch (empty when dropout and lora_dropout are 0). */
+  dropout: DropoutSite[]
+}
+
+/** What a step updates and what it only reads: every weight, or a LoRA run's adapters over its frozen base. */
+export function trainableSplit(
+  model: GptConfig,
+  lora?: LoraSettings | null,
+): { params: ParamSpec[]; frozen: ParamSpec[] } {
+  const base = gptParamSpecs(model)
+  return lora ? { params: loraParamSpecs(model, lora), frozen: base } : { params: base, frozen: [] }
 }
 
 /**
@@ -57,12 +81,15 @@ export interface TrainProgram {
  * eval graph (summed NLL and correct-token count) over the same parameters.
  */
 export function buildTrainProgram(spec: TrainStepSpec): TrainProgram {
-  const params = gptParamSpecs(spec.model)
+  const { params, frozen } = trainableSplit(spec.model, spec.lora)
   const T = spec.model.block_size
-  const dropout = dropoutSites(spec.model, spec.batchSize, T)
-  const step = buildStepGraph(spec, params, dropout)
-  const evalGraph = buildEvalGraph(spec.model, params, spec.evalBatchSize, T)
-  const state: StateSlot[] = []
+  const dropout = [
+    ...dropoutSites(spec.model, spec.batchSize, T),
+    ...(spec.lora ? loraDropoutSites(spec.model, spec.lora, spec.batchSize, T) : []),
+  ]
+  const step = buildStepGraph(spec, params, frozen, dropout)
+  const evalGraph = buildEvalGraph(spec, [...frozen, ...params], T)
+  const state: StateSlot[] = frozen.map((p) => ({ name: p.key, shape: p.shape, dtype: 'float32' }))
   const updates: Record<string, string> = {}
   for (const p of params) {
     for (const name of [p.key, IO.moment('m', p.key), IO.moment('v', p.key)]) {
@@ -73,21 +100,33 @@ export function buildTrainProgram(spec: TrainStepSpec): TrainProgram {
   return {
     program: { graphs: { [STEP_GRAPH]: step, [EVAL_GRAPH]: evalGraph }, state, updates: { [STEP_GRAPH]: updates } },
     params,
+    frozen,
     dropout,
   }
+}
+
+/** The forward's options: dropout masks by site, and the LoRA adapters when the spec has them. */
+function forwardOptions(
+  b: GraphBuilder,
+  lora: LoraSettings | null | undefined,
+  p: Readonly<Record<string, Value>>,
+  dropout?: (site: string) => Value | undefined,
+): GptForwardOptions {
+  return { dropout, ...(lora ? { adapter: loraAdapter(b, lora, p, dropout) } : {}) }
 }
 
 function buildStepGraph(
   spec: TrainStepSpec,
   params: readonly ParamSpec[],
-  sites: readonly { site: string; shape: number[] }[],
+  frozen: readonly ParamSpec[],
+  sites: readonly DropoutSite[],
 ): Graph {
   const b = new GraphBuilder()
   const B = spec.batchSize
   const T = spec.model.block_size
   const A = spec.accumulation
   const p: Record<string, Value> = {}
-  for (const s of params) p[s.key] = b.input(s.key, s.shape)
+  for (const s of [...frozen, ...params]) p[s.key] = b.input(s.key, s.shape)
   const m: Record<string, Value> = {}
   const v: Record<string, Value> = {}
   for (const s of params) m[s.key] = b.input(IO.moment('m', s.key), s.shape)
@@ -105,7 +144,8 @@ function buildStepGraph(
       const targets = b.input(IO.targets(i), [B, T], 'int32')
       const masks = new Map(sites.map((d) => [d.site, b.input(IO.dropout(i, d.site), d.shape)]))
       const mark = b.size
-      const { loss } = gptLoss(b, spec.model, p, tokens, targets, { dropout: (site) => masks.get(site) })
+      const options = forwardOptions(b, spec.lora, p, (site) => masks.get(site))
+      const { loss } = gptLoss(b, spec.model, p, tokens, targets, options)
       const g = gradients(b, loss, paramValues, { from: mark, seed: b.scalar(1 / A) })
       for (const s of params) {
         const gi = g.get(s.key) ?? b.zeros(s.shape)
@@ -151,21 +191,26 @@ function buildStepGraph(
 }
 
 /** Forward only: summed NLL and number of correctly predicted tokens over one (B, T) batch. */
-function buildEvalGraph(cfg: GptConfig, params: readonly ParamSpec[], batch: number, seq: number): Graph {
+function buildEvalGraph(spec: TrainStepSpec, params: readonly ParamSpec[], seq: number): Graph {
   const b = new GraphBuilder()
+  const batch = spec.evalBatchSize
   const p: Record<string, Value> = {}
   for (const s of params) p[s.key] = b.input(s.key, s.shape)
   const tokens = b.input(IO.evalTokens, [batch, seq], 'int32')
   const targets = b.input(IO.evalTargets, [batch, seq], 'int32')
-  const { logits, nll } = gptLoss(b, cfg, p, tokens, targets)
+  const { logits, nll } = gptLoss(b, spec.model, p, tokens, targets, forwardOptions(b, spec.lora, p))
   return b.finish({ [IO.nllSum]: b.reduceSum(nll, 'all', 0), [IO.correct]: correctCount(b, logits, targets) })
 }
 
-/** Inference graph: int32 tokens (B, T) → logits (B, T, V), parameters as inputs (for export and sampling). */
-export function buildForwardGraph(cfg: GptConfig, batch: number, seq: number): Graph {
+/**
+ * Inference graph: int32 tokens (B, T) → logits (B, T, V), parameters as inputs (for export and
+ * sampling); with `lora`, the adapters are inputs too and stay apart from the base (unmerged).
+ */
+export function buildForwardGraph(cfg: GptConfig, batch: number, seq: number, lora?: LoraSettings | null): Graph {
   const b = new GraphBuilder()
   const p: Record<string, Value> = {}
-  for (const s of gptParamSpecs(cfg)) p[s.key] = b.input(s.key, s.shape)
+  const { params, frozen } = trainableSplit(cfg, lora)
+  for (const s of [...frozen, ...params]) p[s.key] = b.input(s.key, s.shape)
   const tokens = b.input(IO.evalTokens, [batch, seq], 'int32')
-  return b.finish({ [IO.logits]: gptForward(b, cfg, p, tokens) })
+  return b.finish({ [IO.logits]: gptForward(b, cfg, p, tokens, forwardOptions(b, lora, p)) })
 }

@@ -29,5 +29,6 @@ export function trainStepSpec(config: TrainConfig, vocabSize: number): TrainStep
       weightDecay: config.weight_decay,
       gradClip: config.grad_clip,
     },
+    lora: config.lora,
   }
 }

@@ -113,7 +113,7 @@ async function trainLoop(run: TrainRun, s: LoopState, f: StepFeeds, options: Tra
     }
 
     // micro-steps: next batches and dropout masks, LR and t into the feeds
-    fillFeeds(f, s, config.dropout)
+    fillFeeds(f, s)
 
     // forward/backward per micro-step, clip, step, zero grads: all inside the step graph
     const started = performance.now()

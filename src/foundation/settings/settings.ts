@@ -64,6 +64,11 @@ export const SETTINGS = {
     description: 'where gates write their own reports (e.g. the placeholders gaps list)',
     default: '`reports/gaps/` in the gated repository',
   },
+  CODEX_MODELS: {
+    type: 'path',
+    description: 'the local model registry (`npm run train -- registry`, `--init-from registry:<name>`)',
+    default: '`.codex/models/` in the working directory',
+  },
   CODEX_VALIDATION_MEMO: {
     type: 'path',
     description: 'where passed config validations are remembered by hash (skips the schema compile)',

@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { loadTrainConfig, parseSet, trainConfigKeys } from '../../../../src/domain/train/config/load-train-config.ts'
-import { configHash, TRAIN_DEFAULTS } from '../../../../src/domain/train/config/train-config.ts'
+import { configHash, HASH_EXCLUDED_KEYS, TRAIN_DEFAULTS } from '../../../../src/domain/train/config/train-config.ts'
+import { canonicalJson, sha256Hex } from '../../../../src/foundation/json/canonical-json.ts'
 import { tempDir } from '../../../support/temp-dir.ts'
 import { userErrorFrom } from '../../../support/user-error.ts'
 
@@ -91,5 +92,54 @@ describe('loadTrainConfig()', () => {
     expect(loadTrainConfig(path, ['out_dir=elsewhere', 'log_interval=3', 'backend=ort-cpu']).hash).toBe(base)
     expect(loadTrainConfig(path, ['learning_rate=0.5']).hash).not.toBe(base)
     expect(trainConfigKeys()).toContain('gradient_accumulation_steps')
+  })
+
+  test('a lora section takes PEFT defaults for what it leaves out; --set lora.<field> sets one field', () => {
+    const path = file('lora.json', { lora: { r: 4 } })
+    expect(loadTrainConfig(path).config.lora).toEqual({
+      r: 4,
+      lora_alpha: 8,
+      lora_dropout: 0,
+      target_modules: ['c_attn'],
+      task_type: 'CAUSAL_LM',
+    })
+    const set = loadTrainConfig(file('none.json', {}), [
+      'lora.r=2',
+      'lora.target_modules=c_attn,mlp.c_proj',
+      'lora.task_type=SEQ_CLS',
+    ])
+    expect(set.config.lora).toMatchObject({ r: 2, target_modules: ['c_attn', 'mlp.c_proj'], task_type: 'SEQ_CLS' })
+    expect(loadTrainConfig(path, ['lora.lora_alpha=16']).config.lora).toMatchObject({ r: 4, lora_alpha: 16 })
+    expect(loadTrainConfig(file('plain.json', {})).config.lora).toBeNull()
+  })
+
+  test('lora fields are checked by the schema, naming the field and the fix', () => {
+    expect(userErrorFrom(() => parseSet('lora.rank=4'))).toMatchObject({
+      hint: expect.stringContaining('did you mean "lora.r"?'),
+    })
+    expect(userErrorFrom(() => parseSet('lora.target_modules=q_proj'))).toMatchObject({
+      message:
+        '--set lora.target_modules=q_proj: lora.target_modules must be a comma-separated list of c_attn, c_proj, c_fc, attn.c_proj, mlp.c_proj',
+    })
+    const zero = userErrorFrom(() => loadTrainConfig(file('z.json', { lora: { r: 0 } })))
+    expect(zero.message).toContain('lora.r must be >= 1 (got 0)')
+    const extra = userErrorFrom(() => loadTrainConfig(file('e.json', { lora: { r: 2, use_dora: true } })))
+    expect(extra.message).toContain('lora must NOT have additional properties')
+    expect(loadTrainConfig(file('f.json', {}), [], { init_from: 'registry:tiny' }).config.init_from).toBe(
+      'registry:tiny',
+    )
+  })
+
+  test('init_from and lora enter the hash only when set: configs without them keep the hash their checkpoints have', () => {
+    const path = file('h.json', { n_layer: 2 })
+    const loaded = loadTrainConfig(path)
+    const before: Record<string, unknown> = {}
+    for (const [k, v] of Object.entries(loaded.config)) {
+      if (!HASH_EXCLUDED_KEYS.includes(k) && k !== 'init_from' && k !== 'lora') before[k] = v
+    }
+    expect(loaded.hash).toBe(sha256Hex(canonicalJson(before)))
+    expect(loadTrainConfig(path, ['lora.r=4']).hash).not.toBe(loaded.hash)
+    expect(loadTrainConfig(path, [], { init_from: 'registry:x' }).hash).not.toBe(loaded.hash)
+    expect(configHash(loaded.config)).toBe(loaded.hash)
   })
 })

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { gradients } from '../../../../src/domain/train/ir/autodiff.ts'
-import { crossEntropy, IGNORE_INDEX } from '../../../../src/domain/train/ir/composite.ts'
+import { crossEntropy, gelu, IGNORE_INDEX } from '../../../../src/domain/train/ir/composite.ts'
 import { GraphBuilder } from '../../../../src/domain/train/ir/graph-builder.ts'
 import type { Value } from '../../../../src/domain/train/ir/op-types.ts'
 import { TsExecutor } from '../../../../src/domain/train/ts/ts-executor.ts'
@@ -29,6 +29,44 @@ async function crossEntropyOf(logits: number[], targets: number[], vocab: number
     grad: [...(out.grad?.data ?? [])],
   }
 }
+
+describe('gelu()', () => {
+  // transformers' NewGELUActivation (ACT2FN["gelu_new"], GPT-2's activation), as its source spells it
+  const geluNew = (x: number) => 0.5 * x * (1.0 + Math.tanh(Math.sqrt(2.0 / Math.PI) * (x + 0.044715 * x ** 3.0)))
+  // the erf form, ACT2FN["gelu"]; erf by Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7)
+  const erf = (z: number) => {
+    const t = 1 / (1 + 0.3275911 * Math.abs(z))
+    const y =
+      1 -
+      t *
+        (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) *
+        Math.exp(-z * z)
+    return z < 0 ? -y : y
+  }
+  const geluErf = (x: number) => 0.5 * x * (1 + erf(x / Math.SQRT2))
+  const xs = [...Array.from({ length: 2001 }, (_, i) => -10 + i / 100), -30, 30, 1e-8, -1e-8, 0]
+
+  // the graph holds its constants (0.044715, √(2/π)) as float32, hence 1e-7 even in float64
+  test("is GPT-2's gelu_new: equal to its formula within 1e-7 (float64 run) and 1e-6 (float32 run), relative", async () => {
+    for (const precision of ['float64', 'float32'] as const) {
+      const out = await runGraph(
+        [{ name: 'x', shape: [xs.length], data: xs }],
+        (b, [x]) => gelu(b, x as Value),
+        precision,
+      )
+      const worst = Math.max(
+        ...xs.map((x, i) => Math.abs((out.data[i] as number) - geluNew(x)) / Math.max(1, Math.abs(geluNew(x)))),
+      )
+      expect(worst).toBeLessThan(precision === 'float64' ? 1e-7 : 1e-6)
+    }
+  })
+
+  test('differs from the erf GELU (HF "gelu") by more than float32 noise, which is why that one is refused', async () => {
+    const out = await runGraph([{ name: 'x', shape: [xs.length], data: xs }], (b, [x]) => gelu(b, x as Value))
+    const gap = Math.max(...xs.map((x, i) => Math.abs((out.data[i] as number) - geluErf(x))))
+    expect(gap).toBeGreaterThan(1e-4)
+  })
+})
 
 describe('crossEntropy()', () => {
   test('targets equal to -1 are left out of the mean (nanoGPT ignore_index=-1): hand-derived value', async () => {

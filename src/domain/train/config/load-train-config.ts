@@ -5,6 +5,7 @@ import { nearest } from '../../../foundation/cli/nearest.ts'
 import { newAjv } from '../../../foundation/config/new-ajv.ts'
 import { UserError } from '../../../foundation/errors/user-error.ts'
 import { PACKAGE_ROOT } from '../../../foundation/fs/package-root.ts'
+import { LORA_DEFAULTS } from '../model/lora.ts'
 import { configHash, TRAIN_DEFAULTS, type TrainConfig } from './train-config.ts'
 
 /** The JSON Schema every training config is validated against. */
@@ -21,7 +22,8 @@ export interface LoadedTrainConfig {
   hash: string
 }
 
-type JsonSchema = { properties: Record<string, { type?: string; enum?: unknown[] }> }
+type JsonProperty = { type?: string; enum?: unknown[]; items?: { enum?: unknown[] } }
+type JsonSchema = { properties: Record<string, JsonProperty & { properties?: Record<string, JsonProperty> }> }
 
 let compiled: { validate: ValidateFunction; schema: JsonSchema } | undefined
 
@@ -36,6 +38,11 @@ function schema(): { validate: ValidateFunction; schema: JsonSchema } {
 /** Every key a training config may hold. */
 export function trainConfigKeys(): string[] {
   return Object.keys(schema().schema.properties).filter((k) => k !== '$schema')
+}
+
+/** The fields of an object-valued section (e.g. `lora`), for `--set lora.r=4`; empty for other keys. */
+export function sectionKeys(section: string): string[] {
+  return Object.keys(schema().schema.properties[section]?.properties ?? {})
 }
 
 /**
@@ -77,6 +84,16 @@ export function loadTrainConfig(
   }
   for (const entry of sets) {
     const [key, value] = parseSet(entry)
+    const dot = key.indexOf('.')
+    if (dot > 0) {
+      // `--set lora.r=4`: one field of a section; the section's other fields stay as given
+      const section = key.slice(0, dot)
+      const current = values[section]
+      const base = current && typeof current === 'object' && !Array.isArray(current) ? current : {}
+      values[section] = { ...base, [key.slice(dot + 1)]: value }
+      origin.set(section, `--set ${entry}`)
+      continue
+    }
     values[key] = value
     origin.set(key, `--set ${entry}`)
   }
@@ -87,6 +104,7 @@ export function loadTrainConfig(
   }
   validate(values, origin, path)
   delete values.$schema
+  if (values.lora) values.lora = { ...LORA_DEFAULTS, ...(values.lora as object) }
   const config = { ...TRAIN_DEFAULTS, ...values } as TrainConfig
   checkCrossFields(config, (key) => origin.get(key) ?? 'the defaults')
   return { config, name: basename(path).replace(/\.json$/, ''), path, hash: configHash(config) }
@@ -101,7 +119,7 @@ export function parseSet(entry: string): [string, unknown] {
   const key = entry.slice(0, eq).trim()
   const text = entry.slice(eq + 1).trim()
   checkKnown(key, '--set')
-  const prop = schema().schema.properties[key] ?? {}
+  const prop = propertyOf(key)
   const fail = (expected: string): never => {
     throw new UserError('CONFIG_SET', `--set ${entry}: ${key} must be ${expected}`, `e.g. --set ${key}=${example(key)}`)
   }
@@ -118,15 +136,36 @@ export function parseSet(entry: string): [string, unknown] {
     return fail('true or false')
   }
   if (prop.enum && !prop.enum.includes(text)) return fail(`one of ${prop.enum.join(', ')}`)
+  if (prop.type === 'array') {
+    // a comma-separated list: `--set lora.target_modules=c_attn,c_proj`
+    const items = text
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean)
+    const allowed = prop.items?.enum
+    const bad = items.find((t) => allowed && !allowed.includes(t))
+    if (items.length === 0 || bad !== undefined) return fail(`a comma-separated list of ${allowed?.join(', ')}`)
+    return [key, items]
+  }
   return [key, text]
 }
 
 // --- internal ---
 
+/** The schema of `key`, or of one field of a section for `section.field`. */
+function propertyOf(key: string): JsonProperty {
+  const dot = key.indexOf('.')
+  if (dot < 0) return schema().schema.properties[key] ?? {}
+  return schema().schema.properties[key.slice(0, dot)]?.properties?.[key.slice(dot + 1)] ?? {}
+}
+
 function checkKnown(key: string, where: string): void {
   const keys = [...trainConfigKeys(), '$schema']
   if (keys.includes(key)) return
-  const close = nearest(key, trainConfigKeys())
+  const dot = key.indexOf('.')
+  const fields = dot > 0 ? sectionKeys(key.slice(0, dot)).map((f) => `${key.slice(0, dot)}.${f}`) : []
+  if (fields.includes(key)) return
+  const close = nearest(key, [...trainConfigKeys(), ...fields])
   throw new UserError(
     'CONFIG_UNKNOWN_KEY',
     `${where}: unknown key "${key}"`,
@@ -135,7 +174,11 @@ function checkKnown(key: string, where: string): void {
 }
 
 function example(key: string): string {
-  const value = (TRAIN_DEFAULTS as Record<string, unknown>)[key]
+  const dot = key.indexOf('.')
+  const value =
+    dot > 0
+      ? (LORA_DEFAULTS as unknown as Record<string, unknown>)[key.slice(dot + 1)]
+      : (TRAIN_DEFAULTS as Record<string, unknown>)[key]
   return value === undefined ? 'value' : String(value)
 }
 
@@ -151,10 +194,16 @@ function validate(values: Record<string, unknown>, origin: Map<string, string>, 
       const field = e.instancePath.replace(/^\//, '').replace(/\//g, '.') || '(config)'
       const allowed = (e.params as { allowedValues?: unknown[] }).allowedValues
       const detail = allowed ? `must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}` : e.message
-      return `${field} ${detail} (got ${JSON.stringify(field === '(config)' ? undefined : values[field.split('.')[0] as string])})`
+      const got = field === '(config)' ? undefined : field.split('.').reduce<unknown>(at, values)
+      return `${field} ${detail} (got ${JSON.stringify(got)})`
     })
     .join('; ')
   throw new UserError('CONFIG_INVALID', `${where}: ${text}`, `see ${relative(process.cwd(), TRAIN_SCHEMA_PATH)}`)
+}
+
+/** `value[key]` for a JSON object or array, else undefined (walks a validation error's path). */
+function at(value: unknown, key: string): unknown {
+  return value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined
 }
 
 function checkCrossFields(c: TrainConfig, from: (key: string) => string): void {

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os'
 import { canonicalJson, sha256Hex } from '../../../foundation/json/canonical-json.ts'
+import type { LoraSettings } from '../model/lora.ts'
 
 /**
  * Every training setting with its default, in one block. Names are nanoGPT's (train.py) where
@@ -43,6 +44,8 @@ export const TRAIN_DEFAULTS = {
   threads: 0, // CPU threads for the executor; 0 = every available core (ts: same bits for any count)
   system_metrics: 'cpu' as 'off' | 'cpu' | 'gpu', // sampler in the run folder
   system_metrics_interval_ms: 1000, // ms between samples
+  init_from: '', // '' = fresh init; else a Hugging Face GPT-2 folder, `registry:<name>` or a registry name
+  lora: null as LoraSettings | null, // null = train every weight; else LoRA adapters on a frozen base
 }
 
 export type TrainConfig = typeof TRAIN_DEFAULTS & {
@@ -64,10 +67,20 @@ export const HASH_EXCLUDED_KEYS: readonly string[] = [
   'keep_every',
 ]
 
+/**
+ * Keys added after the first checkpoints were written: hashed only when they differ from these
+ * values, so a config that leaves them unset keeps the hash its checkpoints were saved with.
+ */
+export const HASHED_WHEN_SET: Readonly<Record<string, unknown>> = { init_from: '', lora: null }
+
 /** sha256 of the canonical JSON of the settings that determine the numbers. */
 export function configHash(config: TrainConfig): string {
   const hashed: Record<string, unknown> = {}
-  for (const [key, value] of Object.entries(config)) if (!HASH_EXCLUDED_KEYS.includes(key)) hashed[key] = value
+  for (const [key, value] of Object.entries(config)) {
+    if (HASH_EXCLUDED_KEYS.includes(key)) continue
+    if (Object.hasOwn(HASHED_WHEN_SET, key) && value === HASHED_WHEN_SET[key]) continue
+    hashed[key] = value
+  }
   return sha256Hex(canonicalJson(hashed))
 }
 

@@ -23,7 +23,11 @@ export function layerNorm(b: GraphBuilder, x: Value, weight: Value, bias: Value 
   return bias ? b.add(y, bias) : y
 }
 
-/** GELU, tanh form: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). */
+/**
+ * GELU, tanh form: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). The same function as GPT-2's
+ * `gelu_new` (transformers' NewGELUActivation) and PyTorch's `gelu(approximate='tanh')`
+ * (`gelu_pytorch_tanh`); not the erf form (`gelu`), which Hugging Face configs name apart.
+ */
 export function gelu(b: GraphBuilder, x: Value): Value {
   const cube = b.mul(b.mul(x, x), x)
   const inner = b.mul(b.add(x, b.mul(cube, 0.044715)), Math.sqrt(2 / Math.PI))

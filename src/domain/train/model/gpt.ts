@@ -21,8 +21,15 @@ export interface GptConfig {
 export interface ParamSpec {
   readonly key: string
   readonly shape: readonly number[]
-  /** nanoGPT's init: normal(0, std), zeros (biases) or ones (LayerNorm weights). */
-  readonly init: { kind: 'normal'; std: number } | { kind: 'zeros' } | { kind: 'ones' }
+  /**
+   * nanoGPT's init: normal(0, std), zeros (biases) or ones (LayerNorm weights); LoRA's `A`
+   * matrices take uniform(−bound, bound) (PyTorch's kaiming_uniform_ with a = √5).
+   */
+  readonly init:
+    | { kind: 'normal'; std: number }
+    | { kind: 'uniform'; bound: number }
+    | { kind: 'zeros' }
+    | { kind: 'ones' }
   /** configure_optimizers: every tensor with ≥ 2 dims decays; biases and LayerNorm weights do not. */
   readonly decay: boolean
 }
@@ -71,12 +78,19 @@ export function gptParamSpecs(cfg: GptConfig): ParamSpec[] {
 
 /** Fresh parameters as nanoGPT initialises them, drawn in state-dict order from `rng`. */
 export function initGptParams(cfg: GptConfig, rng: Prng): Record<string, TensorData> {
+  return initParams(gptParamSpecs(cfg), rng)
+}
+
+/** Fresh tensors for `specs`, drawn in their order from `rng` (zeros and ones draw nothing). */
+export function initParams(specs: readonly ParamSpec[], rng: Prng): Record<string, TensorData> {
   const out: Record<string, TensorData> = {}
-  for (const spec of gptParamSpecs(cfg)) {
+  for (const spec of specs) {
     const data = new Float32Array(sizeOf(spec.shape))
-    if (spec.init.kind === 'ones') data.fill(1)
-    else if (spec.init.kind === 'normal')
-      for (let i = 0; i < data.length; i++) data[i] = rng.nextNormal() * spec.init.std
+    const init = spec.init
+    if (init.kind === 'ones') data.fill(1)
+    else if (init.kind === 'normal') for (let i = 0; i < data.length; i++) data[i] = rng.nextNormal() * init.std
+    else if (init.kind === 'uniform')
+      for (let i = 0; i < data.length; i++) data[i] = (2 * rng.nextFloat() - 1) * init.bound
     out[spec.key] = { shape: [...spec.shape], data }
   }
   return out
@@ -89,24 +103,49 @@ export function countParams(cfg: GptConfig, nonEmbedding = true): number {
   return nonEmbedding ? n - cfg.block_size * cfg.n_embd : n
 }
 
+/** A dropout mask a training forward takes: where, its shape, and the probability p of a zero. */
+export interface DropoutSite {
+  site: string
+  shape: number[]
+  p: number
+}
+
 /** Dropout masks a training forward needs: site name → mask shape (none when dropout is 0). */
-export function dropoutSites(cfg: GptConfig, batch: number, seq: number): { site: string; shape: number[] }[] {
+export function dropoutSites(cfg: GptConfig, batch: number, seq: number): DropoutSite[] {
   if (cfg.dropout === 0) return []
   const C = cfg.n_embd
-  const sites = [{ site: 'transformer.drop', shape: [batch, seq, C] }]
+  const p = cfg.dropout
+  const sites = [{ site: 'transformer.drop', shape: [batch, seq, C], p }]
   for (let i = 0; i < cfg.n_layer; i++) {
     sites.push(
-      { site: `transformer.h.${i}.attn.attn_dropout`, shape: [batch, cfg.n_head, seq, seq] },
-      { site: `transformer.h.${i}.attn.resid_dropout`, shape: [batch, seq, C] },
-      { site: `transformer.h.${i}.mlp.dropout`, shape: [batch, seq, C] },
+      { site: `transformer.h.${i}.attn.attn_dropout`, shape: [batch, cfg.n_head, seq, seq], p },
+      { site: `transformer.h.${i}.attn.resid_dropout`, shape: [batch, seq, C], p },
+      { site: `transformer.h.${i}.mlp.dropout`, shape: [batch, seq, C], p },
     )
   }
   return sites
 }
 
+/** The four projections of block `i`, by module prefix, with their (in, out) widths. */
+export function blockLinears(cfg: GptConfig, i: number): { prefix: string; inDim: number; outDim: number }[] {
+  const C = cfg.n_embd
+  const h = `transformer.h.${i}`
+  return [
+    { prefix: `${h}.attn.c_attn`, inDim: C, outDim: 3 * C },
+    { prefix: `${h}.attn.c_proj`, inDim: C, outDim: C },
+    { prefix: `${h}.mlp.c_fc`, inDim: C, outDim: 4 * C },
+    { prefix: `${h}.mlp.c_proj`, inDim: 4 * C, outDim: C },
+  ]
+}
+
 export interface GptForwardOptions {
   /** Mask for a dropout site (0 or 1/(1−p) per element), or undefined for no dropout there. */
   dropout?: (site: string) => Value | undefined
+  /**
+   * What an adapter adds to the projection `prefix` (e.g. `transformer.h.0.attn.c_attn`) given
+   * its input x: (…, in) → (…, out), or undefined where it adds nothing (LoRA, see lora.ts).
+   */
+  adapter?: (prefix: string, x: Value) => Value | undefined
 }
 
 /**
@@ -136,6 +175,12 @@ export function gptForward(
     const mask = options.dropout?.(site)
     return mask ? b.mul(x, mask) : x
   }
+  // A projection: x·Wᵀ + b, plus the adapter's delta where one is attached. (…, in) → (…, out)
+  const proj = (prefix: string, x: Value): Value => {
+    const y = linear(b, x, p(`${prefix}.weight`), opt(`${prefix}.bias`))
+    const delta = options.adapter?.(prefix, x)
+    return delta ? b.add(y, delta) : y
+  }
   const positions = b.constant(
     Array.from({ length: T }, (_, i) => i),
     [T],
@@ -153,7 +198,7 @@ export function gptForward(
     x = b.scope(h, () => {
       // attention
       const a = layerNorm(b, x, p(`${h}.ln_1.weight`), opt(`${h}.ln_1.bias`))
-      const qkv = linear(b, a, p(`${h}.attn.c_attn.weight`), opt(`${h}.attn.c_attn.bias`)) // (B, T, 3C)
+      const qkv = proj(`${h}.attn.c_attn`, a) // (B, T, 3C)
       const heads = b.split(qkv, 2, [C, C, C]).map((t) => b.transpose(b.reshape(t, [B, T, nh, hs]), [0, 2, 1, 3])) // (B, T, C) -> (B, nh, T, hs)
       const [q, k, v] = heads as [Value, Value, Value]
       let att = b.mul(b.matmul(q, b.transposeLast(k)), 1 / Math.sqrt(hs)) // (B, nh, T, T)
@@ -161,12 +206,12 @@ export function gptForward(
       att = drop(att, `${h}.attn.attn_dropout`)
       let y = b.matmul(att, v) // (B, nh, T, hs)
       y = b.reshape(b.transpose(y, [0, 2, 1, 3]), [B, T, C]) // (B, nh, T, hs) -> (B, T, C)
-      y = drop(linear(b, y, p(`${h}.attn.c_proj.weight`), opt(`${h}.attn.c_proj.bias`)), `${h}.attn.resid_dropout`)
+      y = drop(proj(`${h}.attn.c_proj`, y), `${h}.attn.resid_dropout`) // (B, T, C)
       const x1 = b.add(x, y)
       // MLP
       const m = layerNorm(b, x1, p(`${h}.ln_2.weight`), opt(`${h}.ln_2.bias`))
-      let f = gelu(b, linear(b, m, p(`${h}.mlp.c_fc.weight`), opt(`${h}.mlp.c_fc.bias`))) // (B, T, 4C)
-      f = drop(linear(b, f, p(`${h}.mlp.c_proj.weight`), opt(`${h}.mlp.c_proj.bias`)), `${h}.mlp.dropout`)
+      let f = gelu(b, proj(`${h}.mlp.c_fc`, m)) // (B, T, 4C)
+      f = drop(proj(`${h}.mlp.c_proj`, f), `${h}.mlp.dropout`) // (B, T, C)
       return b.add(x1, f)
     })
   }
