@@ -10,6 +10,7 @@ import { nearest } from '../foundation/cli/nearest.ts'
 import { parseArgs } from '../foundation/cli/parse-args.ts'
 import { userCommand } from '../foundation/cli/user-command.ts'
 import { EXIT, UserError } from '../foundation/errors/user-error.ts'
+import { setting } from '../foundation/settings/settings.ts'
 
 type HookCommand = (io: HookIo, positionals: string[]) => Promise<number>
 
@@ -84,7 +85,7 @@ export async function hookCli(argv: string[]): Promise<number> {
     process.stdout.write(`usage: ${HOOK_COMMAND} ${command.usage}\n\n${command.summary}\n`)
     return EXIT.ok
   }
-  if (command.hook && process.env.HUSKY === '0') return EXIT.ok // husky's own switch, honoured when called directly too
+  if (command.hook && setting('HUSKY') === false) return EXIT.ok // husky's own switch, honoured when called directly too
   const top = await git(['rev-parse', '--show-toplevel'], { cwd: process.cwd() })
   if (top.code !== 0) {
     throw new UserError(

@@ -13,12 +13,12 @@ function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 describe('runGate()', () => {
   test('a passed result is cached and reused with the session it came from, until an input changes', async () => {
     const root = tempRepo({ 'README.md': '# Hi\n[self](#hi)\n' }, { git: true })
-    const e = env({ CODEX_SESSION_ID: 'session-1' })
-    const first = await runGate('docs-links', { root, env: e })
+    const e = env()
+    const first = await runGate('docs-links', { root, env: e, sessionId: 'session-1' })
     expect(first).toMatchObject({ status: 'passed', fileCount: 1 })
     expect(first.cacheKey).toMatch(/^[0-9a-f]{64}$/)
 
-    const second = await runGate('docs-links', { root, env: { ...e, CODEX_SESSION_ID: 'session-2' } })
+    const second = await runGate('docs-links', { root, env: e, sessionId: 'session-2' })
     expect(second).toMatchObject({ status: 'cached', cachedFrom: 'session-1', cacheKey: first.cacheKey })
 
     const forced = await runGate('docs-links', { root, env: { ...e, CODEX_GATES_NO_CACHE: '1' } })
@@ -41,8 +41,8 @@ describe('runGate()', () => {
 
   test('a cache entry without events (an older cache file) is reused with none', async () => {
     const root = tempRepo({ 'README.md': '# Hi\n' }, { git: true })
-    const e = env({ CODEX_SESSION_ID: 'session-1' })
-    await runGate('docs-links', { root, env: e })
+    const e = env()
+    await runGate('docs-links', { root, env: e, sessionId: 'session-1' })
     const path = e.CODEX_GATE_CACHE as string
     const file = JSON.parse(readFileSync(path, 'utf8'))
     for (const entry of file.gates['docs-links']) delete entry.events

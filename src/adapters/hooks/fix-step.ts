@@ -3,6 +3,8 @@ import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } fr
 import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
 import { PACKAGE_ROOT } from '../../domain/gates/repo-files.ts'
+import { envValue } from '../../foundation/settings/env-value.ts'
+import { setting } from '../../foundation/settings/settings.ts'
 import { OWN_PROCESS_GROUP } from './git.ts'
 import type { StepOutcome } from './run-steps.ts'
 
@@ -48,12 +50,16 @@ export function runFixStep(options: {
   signal?: AbortSignal
 }): Promise<StepOutcome> {
   const started = performance.now()
-  const timeoutMs = Number(options.env.CODEX_HOOK_FIX_TIMEOUT_MS) || FIX_TIMEOUT_MS
+  const timeoutMs = setting('CODEX_HOOK_FIX_TIMEOUT_MS', options.env) || FIX_TIMEOUT_MS
   const config = lintStagedConfig(options.cwd)
   const bin = join(PACKAGE_ROOT, 'node_modules', 'lint-staged', 'bin', 'lint-staged.js')
   const args = [bin, '--concurrent', 'false', ...(config ? ['--config', config] : [])]
   // The repository's tools first, then ours (biome for our config).
-  const path = [join(options.cwd, 'node_modules', '.bin'), options.env.PATH, join(PACKAGE_ROOT, 'node_modules', '.bin')]
+  const path = [
+    join(options.cwd, 'node_modules', '.bin'),
+    envValue('PATH', options.env),
+    join(PACKAGE_ROOT, 'node_modules', '.bin'),
+  ]
   const env = { ...options.env, PATH: path.filter(Boolean).join(delimiter), FORCE_COLOR: '0' }
   const logDir = mkdtempSync(join(tmpdir(), 'codex-fix-'))
   const logPath = join(logDir, 'lint-staged.log')

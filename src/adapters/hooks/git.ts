@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process'
+import { envValue } from '../../foundation/settings/env-value.ts'
 
 /** git's well-known empty tree: what a first commit is compared against. */
 export const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904'
@@ -97,5 +98,5 @@ export async function headInfo(
 export async function whoAmI(options: GitOptions): Promise<string> {
   const ident = await git(['var', 'GIT_COMMITTER_IDENT'], options)
   if (ident.code === 0) return ident.stdout.trim().replace(/\s+\d+\s+[+-]\d{4}$/, '')
-  return process.env.USER ?? process.env.USERNAME ?? 'unknown'
+  return envValue('USER') ?? envValue('USERNAME') ?? 'unknown'
 }

@@ -5,6 +5,7 @@ import { scannerSourceHash } from '../../domain/gates/cache-key.ts'
 import type { GatesConfig } from '../../domain/gates/gates-config.ts'
 import { PACKAGE_ROOT } from '../../domain/gates/repo-files.ts'
 import { writeFileAtomic } from '../../foundation/fs/write-file-atomic.ts'
+import { envValue } from '../../foundation/settings/env-value.ts'
 
 /** How many resolved configs the cache keeps (one per config version a repository has seen). */
 const KEEP = 16
@@ -36,7 +37,7 @@ export async function loadHookConfig(
 /** The cache key: sha256 over the config's identity, the schema and the code that applies defaults. */
 export function configKey(configBlob: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
   const hash = createHash('sha256')
-  const explicit = env.CODEX_GATES_CONFIG
+  const explicit = envValue('CODEX_GATES_CONFIG', env)
   hash.update(explicit ? `file:${explicit}:${fileHash(explicit)}` : `blob:${configBlob ?? 'none'}`)
   hash.update(`\0${fileHash(join(PACKAGE_ROOT, 'configs', 'schemas', 'codex-gates.schema.json'))}`)
   hash.update(`\0${scannerSourceHash()}`) // the defaults live in the gates' sources

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import type { Finding } from '../../domain/gates/finding.ts'
 import { addBiomeFailure, biomeCheckArgs, parseBiomeOutput } from '../../domain/gates/lint/lint.ts'
 import { PACKAGE_ROOT } from '../../domain/gates/repo-files.ts'
+import { envValue } from '../../foundation/settings/env-value.ts'
 import { OWN_PROCESS_GROUP } from './git.ts'
 import type { PlannedStep, StepOutcome } from './run-steps.ts'
 import { judge } from './run-steps.ts'
@@ -15,7 +16,8 @@ import { judge } from './run-steps.ts'
  * the same binary: ~200 ms per call here, against ~30 ms for the binary itself.
  */
 export function biomeBinary(repoRoot: string, env: NodeJS.ProcessEnv = process.env): string {
-  if (env.BIOME_BINARY) return env.BIOME_BINARY
+  const configured = envValue('BIOME_BINARY', env)
+  if (configured) return configured
   const exe = process.platform === 'win32' ? 'biome.exe' : 'biome'
   const variants = process.platform === 'linux' ? ['', '-musl'] : ['']
   for (const dir of [repoRoot, PACKAGE_ROOT]) {

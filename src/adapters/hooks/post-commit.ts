@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs'
 import { isAbsolute, join } from 'node:path'
+import { envValue } from '../../foundation/settings/env-value.ts'
 import { gitOk } from './git.ts'
 import { HOOK_COMMAND, type HookIo } from './hook-io.ts'
 import { HookSession } from './hook-session.ts'
@@ -61,7 +62,7 @@ export async function postCommit(io: HookIo): Promise<number> {
 
 /** `rebase` or `cherry-pick` when git is replaying commits (pre-commit does not run then). */
 function rewriteInProgress(env: NodeJS.ProcessEnv, gitDir: string): string | undefined {
-  const action = env.GIT_REFLOG_ACTION ?? ''
+  const action = envValue('GIT_REFLOG_ACTION', env) ?? ''
   if (/\brebase\b/.test(action) || existsSync(join(gitDir, 'rebase-merge')) || existsSync(join(gitDir, 'rebase-apply')))
     return 'rebase'
   if (/\bcherry-pick\b/.test(action) || existsSync(join(gitDir, 'CHERRY_PICK_HEAD'))) return 'cherry-pick'

@@ -1,6 +1,8 @@
 import { join } from 'node:path'
 import { userCommand } from '../../foundation/cli/user-command.ts'
 import { EXIT, UserError } from '../../foundation/errors/user-error.ts'
+import { envValue } from '../../foundation/settings/env-value.ts'
+import { setting } from '../../foundation/settings/settings.ts'
 import { applyFixes } from './apply-fixes.ts'
 import { runFixStep } from './fix-step.ts'
 import { gateSnapshot } from './gate-snapshot.ts'
@@ -28,7 +30,8 @@ export async function preCommit(io: HookIo): Promise<number> {
   const runner = startRunner(io)
   mark('worker started')
   const hold = io.hold ?? (<T>(work: Promise<T>) => work)
-  const fixing = io.env.CODEX_HOOK_FIX === '1' ? hold(runFixStep({ ...options, signal: io.signal })) : undefined
+  const fixing =
+    setting('CODEX_HOOK_FIX', io.env) === true ? hold(runFixStep({ ...options, signal: io.signal })) : undefined
   // The fixers rewrite the index, so the snapshot waits for them.
   const snapshotting = fixing ? fixing.then(() => indexSnapshot(options)) : indexSnapshot(options)
   const heading = headInfo(options)
@@ -119,7 +122,7 @@ async function gateAndRecord(
   snapshot: Snapshot,
   options: GateOptions,
 ): Promise<number> {
-  const skip = parseSkip(io.env.SKIP, PRE_COMMIT_STEP_NAMES)
+  const skip = parseSkip(envValue('SKIP', io.env), PRE_COMMIT_STEP_NAMES)
   let result: Awaited<ReturnType<typeof gateSnapshot>>
   try {
     result = await gateSnapshot({
@@ -178,7 +181,7 @@ async function gateAndRecord(
 
 /** The gate worker, started before anything else so its imports overlap git and the ledger. */
 function startRunner(io: HookIo): GateRunner {
-  const skip = parseSkip(io.env.SKIP, PRE_COMMIT_STEP_NAMES).skip
+  const skip = parseSkip(envValue('SKIP', io.env), PRE_COMMIT_STEP_NAMES).skip
   return new GateRunner(PRE_COMMIT_STEPS.filter((s) => s.name !== 'lint' && !skip.has(s.name)).map((s) => s.name))
 }
 

@@ -3,6 +3,8 @@ import { join, resolve } from 'node:path'
 import { PACKAGE_ROOT } from '../../domain/gates/repo-files.ts'
 import { INSTALLED, userCommand } from '../../foundation/cli/user-command.ts'
 import { EXIT } from '../../foundation/errors/user-error.ts'
+import { envValue } from '../../foundation/settings/env-value.ts'
+import { setting } from '../../foundation/settings/settings.ts'
 import { formatMs } from './format-outcome.ts'
 import { type GitOptions, git, headInfo, whoAmI } from './git.ts'
 import { HOOK_COMMAND, type HookIo } from './hook-io.ts'
@@ -48,7 +50,7 @@ export async function prePush(io: HookIo): Promise<number> {
   const session = new HookSession({ kind: 'pre-push', command: 'pre-push', argv: io.argv, warn: io.err })
   const { sha, branch } = await headInfo(options)
   session.start({ sha, branch, dirty: null, tree: null })
-  const skip = parseSkip(io.env.SKIP, PRE_PUSH_STEP_NAMES)
+  const skip = parseSkip(envValue('SKIP', io.env), PRE_PUSH_STEP_NAMES)
   const unknown = unknownSkipWarning(skip.unknown, PRE_PUSH_STEP_NAMES)
   if (unknown) io.err(unknown)
   const summary: string[] = []
@@ -68,7 +70,7 @@ export async function prePush(io: HookIo): Promise<number> {
     } finally {
       ledger?.close()
     }
-    const allow = io.env.CODEX_ALLOW_UNGATED === '1'
+    const allow = setting('CODEX_ALLOW_UNGATED', io.env) === true
     const ms = performance.now() - checkStarted
     const refused = ungated.length > 0 && !allow
     session.event({
@@ -205,7 +207,7 @@ async function skipped(session: HookSession, io: HookIo, step: string): Promise<
 
 /** Runs the gates of this repository (see `gatesRunCommand`); stdin closed. */
 function runGates(io: HookIo, session: HookSession): Promise<{ code: number; timedOut: boolean }> {
-  const timeoutMs = Number(io.env.CODEX_PRE_PUSH_TIMEOUT_MS) || PRE_PUSH_TIMEOUT_MS
+  const timeoutMs = setting('CODEX_PRE_PUSH_TIMEOUT_MS', io.env) || PRE_PUSH_TIMEOUT_MS
   const how = gatesRunCommand(resolve(io.cwd))
   const env: NodeJS.ProcessEnv = {
     ...io.env,

@@ -1,5 +1,6 @@
 import { userCommand } from '../../foundation/cli/user-command.ts'
 import { EXIT, isUserError } from '../../foundation/errors/user-error.ts'
+import { setting } from '../../foundation/settings/settings.ts'
 import { formatFailures, formatSummary, isBlocking } from './format-outcome.ts'
 import type { HookIo } from './hook-io.ts'
 import type { HookSession } from './hook-session.ts'
@@ -70,7 +71,7 @@ export function recordOutcomes(
         `  details: ${userCommand(`ledger show ${session.id.slice(0, 8)}`)}`,
     )
   }
-  if (io.env.CODEX_HOOK_TRACE === '1') {
+  if (setting('CODEX_HOOK_TRACE', io.env) === true) {
     io.err(
       timeline()
         .map((m) => `${m.label} ${m.ms}ms`)

@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url'
 import type { Reporter } from 'vitest/node'
 import { prebuiltBundle, ROOT } from '../../foundation/build/prebuilt-bundle.mjs'
 import { errorMessage } from '../../foundation/errors/user-error.ts'
+import { setting } from '../../foundation/settings/settings.ts'
 import type { LedgerReporterOptions } from './ledger-reporter.ts'
 
 /** The reporter's source, which Vitest can also load itself (through Vite, module by module). */
@@ -28,7 +29,7 @@ export async function ledgerReporter(
   options: LedgerReporterOptions = {},
 ): Promise<Reporter | [string, Record<string, unknown>]> {
   const source: [string, Record<string, unknown>] = [LEDGER_REPORTER_SOURCE, { ...options }]
-  if (process.env.CODEX_REPORTER === 'source') return source
+  if (setting('CODEX_REPORTER') === 'source') return source
   try {
     if (!ledgerReporterBundle.state().fresh) await ledgerReporterBundle.build()
     // The file's mtime in the URL: after a rebuild, a long-lived process (watch mode reloading

@@ -12,6 +12,7 @@ import type {
 } from 'vitest/node'
 import { errorMessage } from '../../foundation/errors/user-error.ts'
 import { envValue } from '../../foundation/settings/env-value.ts'
+import { setting } from '../../foundation/settings/settings.ts'
 import { appendErrorBlocks, type ErrorBlock } from '../../ledger/error-capture.ts'
 import { DEFAULT_LEDGER_PATH, resolveLedgerPath, sidecarPaths } from '../../ledger/ledger-path.ts'
 import { LedgerSink } from '../../ledger/ledger-sink.ts'
@@ -100,7 +101,8 @@ export default class LedgerReporter implements Reporter {
     this.git = undefined
     this.safely('start session', () => {
       this.sessionId = randomUUID()
-      process.env.CODEX_SESSION_ID = this.sessionId // gate workers point cached results at it
+      // Handed to the test workers (inject('codexSessionId')): gates point cached results at it.
+      this.vitest?.provide('codexSessionId', this.sessionId)
       this.startedAt = performance.now()
       this.counts = emptyCounts()
       this.errorBlocks = []
@@ -272,7 +274,8 @@ export default class LedgerReporter implements Reporter {
    * session with codex-gates' own sha, branch and dirty flag.
    */
   private gitRoot(): string | undefined {
-    return process.env.GATES_ROOT ? resolve(process.env.GATES_ROOT) : this.vitest?.config.root
+    const gated = envValue('GATES_ROOT')
+    return gated ? resolve(gated) : this.vitest?.config.root
   }
 
   /** A record for the sink, which masks it (ledger or fallback) on the way in. */
@@ -281,8 +284,8 @@ export default class LedgerReporter implements Reporter {
   }
 
   private async render(sessionId: string): Promise<void> {
-    const off = this.options.render === false || process.env.CODEX_REPORTS === '0'
-    const inSpec = process.env.CODEX_LEDGER_SPEC_GUARD === '1' && !envValue('CODEX_REPORTS_DIR')
+    const off = this.options.render === false || setting('CODEX_REPORTS') === false
+    const inSpec = setting('CODEX_LEDGER_SPEC_GUARD') === true && !envValue('CODEX_REPORTS_DIR')
     if (off || inSpec || !this.sink || this.sink.isDegraded) return
     try {
       const { renderAfterRun } = await import('../../domain/report/render-after-run.ts')

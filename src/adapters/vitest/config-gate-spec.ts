@@ -1,10 +1,12 @@
 import { join } from 'node:path'
-import { test } from 'vitest'
+import { inject, test } from 'vitest'
 import type { ConfigGateRun } from '../../domain/gates/config-gate-run.ts'
 import { type ConfigGateEntry, configGates } from '../../domain/gates/config-gates.ts'
 import { formatFinding } from '../../domain/gates/finding.ts'
 import { gateCachePath } from '../../domain/gates/result-cache.ts'
 import { errorMessage } from '../../foundation/errors/user-error.ts'
+import { envValue } from '../../foundation/settings/env-value.ts'
+import { setting } from '../../foundation/settings/settings.ts'
 import { recordToLedger } from '../../ledger/ledger-meta.ts'
 import { gatesSetup } from './gate-spec.ts'
 
@@ -25,10 +27,10 @@ export function defineConfigGateSpecs(): void {
       config,
       stage,
       env,
-      useCache: env.CODEX_GATES_NO_CACHE !== '1',
+      useCache: setting('CODEX_GATES_NO_CACHE', env) !== true,
       cachePath: gateCachePath(env),
-      reportsDir: env.CODEX_GATES_REPORTS ?? join(root, 'reports'),
-      sessionId: env.CODEX_SESSION_ID,
+      reportsDir: envValue('CODEX_GATES_REPORTS', env) ?? join(root, 'reports'),
+      sessionId: inject('codexSessionId'),
     })
   } catch (error) {
     // A broken .pre-commit-config.yaml or pattern: one failing test saying where, not a collection error.

@@ -17,6 +17,7 @@ import { formatFinding } from '../../domain/gates/finding.ts'
 import { errorMessage, isUserError } from '../../foundation/errors/user-error.ts'
 import { writeFileAtomic } from '../../foundation/fs/write-file-atomic.ts'
 import { envValue } from '../../foundation/settings/env-value.ts'
+import { setting } from '../../foundation/settings/settings.ts'
 import { type ErrorBlock, errorBlock } from '../../ledger/error-capture.ts'
 import type { Ledger } from '../../ledger/ledger.ts'
 import { openLedger } from '../../ledger/open-ledger.ts'
@@ -200,7 +201,7 @@ interface Archive {
 /** Writes `<reports>/coverage/<session>/coverage-summary.json`; skipped inside specs unless they name a reports dir. */
 function archiveSummary(root: string, sessionId: string, files: readonly FileSummary[]): Archive | null {
   const reportsDir = envValue('CODEX_REPORTS_DIR')
-  if (!reportsDir && process.env.CODEX_LEDGER_SPEC_GUARD === '1') return null
+  if (!reportsDir && setting('CODEX_LEDGER_SPEC_GUARD') === true) return null
   const file = join(reportsDir ?? join(root, 'reports'), 'coverage', sessionId, 'coverage-summary.json')
   const text = `${JSON.stringify(toJsonSummary(files))}\n`
   mkdirSync(dirname(file), { recursive: true })

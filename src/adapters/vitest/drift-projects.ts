@@ -2,6 +2,7 @@ import type { TestProjectInlineConfiguration } from 'vitest/config'
 import { cellDependency, cellName } from '../../domain/drift/drift-cells.ts'
 import { loadDriftConfig } from '../../domain/drift/drift-config.ts'
 import { parseWithout } from '../../foundation/optional/without-hook.mjs'
+import { envValue } from '../../foundation/settings/env-value.ts'
 
 export { cellDependency, cellName }
 
@@ -17,7 +18,7 @@ export const REGISTER_URL = new URL('../../foundation/optional/register-without.
  */
 export function hiddenEnv(dependencies: readonly string[], env: NodeJS.ProcessEnv = process.env) {
   const flag = `--import=${REGISTER_URL}`
-  const current = env.NODE_OPTIONS ?? ''
+  const current = envValue('NODE_OPTIONS', env) ?? ''
   return {
     [DRIFT_ENV]: dependencies.join(','),
     NODE_OPTIONS: current.includes(flag) ? current : `${current} ${flag}`.trim(),
@@ -27,7 +28,7 @@ export function hiddenEnv(dependencies: readonly string[], env: NodeJS.ProcessEn
 /** `env` without the hook: DRIFT_ENV removed and the hook's `--import` taken out of NODE_OPTIONS. */
 export function unhiddenEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const { [DRIFT_ENV]: _hidden, ...rest } = env
-  const options = (env.NODE_OPTIONS ?? '').replace(`--import=${REGISTER_URL}`, '').trim()
+  const options = (envValue('NODE_OPTIONS', env) ?? '').replace(`--import=${REGISTER_URL}`, '').trim()
   if (options) rest.NODE_OPTIONS = options
   else delete rest.NODE_OPTIONS
   return rest

@@ -22,7 +22,7 @@ export function defineGateSpec(name: GateName): void {
     const context = gateContext(root, config.path, config.files)
     let run: Awaited<ReturnType<typeof runGate>>
     try {
-      run = await runGate(name, { root, config })
+      run = await runGate(name, { root, config, sessionId: inject('codexSessionId') })
     } catch (error) {
       recordToLedger(task, { gate: { gate: name, status: 'failed' }, step, context })
       throw error

@@ -2,6 +2,7 @@ import { GATE_STAGES, type GateStage } from '../../domain/gates/command/command-
 import { type GatesConfig, loadGatesConfig } from '../../domain/gates/gates-config.ts'
 import { gatesRoot } from '../../domain/gates/repo-files.ts'
 import { UserError } from '../../foundation/errors/user-error.ts'
+import { envValue } from '../../foundation/settings/env-value.ts'
 
 /** What every gate file needs before it can define its test: the gated root and its config. */
 export interface GatesSetup {
@@ -15,6 +16,8 @@ declare module 'vitest' {
   interface ProvidedContext {
     /** Provided by the gates project's globalSetup (gates-global-setup.ts). */
     codexGates: GatesSetup
+    /** The ledger session of the run, provided by the ledger reporter when it is configured. */
+    codexSessionId?: string
   }
 }
 
@@ -26,7 +29,7 @@ export function loadGatesSetup(env: NodeJS.ProcessEnv = process.env): GatesSetup
 
 /** The stage a gates run is: `CODEX_GATES_STAGE`, else `ci`. */
 export function gatesStage(env: NodeJS.ProcessEnv = process.env): GateStage {
-  const stage = env.CODEX_GATES_STAGE || 'ci'
+  const stage = envValue('CODEX_GATES_STAGE', env) ?? 'ci'
   if (!(GATE_STAGES as readonly string[]).includes(stage)) {
     throw new UserError(
       'GATES_STAGE',

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process'
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { setting } from '../../foundation/settings/settings.ts'
 
 /**
  * Stages the better-sqlite3 binary this checkout's own `npm ci` compiled as a prebuild-install
@@ -14,7 +15,7 @@ import { join } from 'node:path'
 export function stagePrebuiltSqlite(root: string, dir: string): string | undefined {
   const pkgDir = join(root, 'node_modules', 'better-sqlite3')
   const binary = join(pkgDir, 'build', 'Release', 'better_sqlite3.node')
-  if (!existsSync(binary) || process.env.CODEX_ADOPTION_BUILD_FROM_SOURCE === '1') return undefined
+  if (!existsSync(binary) || setting('CODEX_ADOPTION_BUILD_FROM_SOURCE') === true) return undefined
   const version = (JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { version: string }).version
   const pinned = (
     JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { delimiter, join, resolve } from 'node:path'
+import { envValue } from '../../foundation/settings/env-value.ts'
 import { JunitXmlError, type PytestCase, parseJunitXml } from './parse-junit-xml.ts'
 import type { PythonDriftSettings } from './python-drift-config.ts'
 
@@ -72,7 +73,7 @@ export async function runPythonCell(options: RunPythonCellOptions): Promise<Pyth
     const base = options.env ?? process.env
     const env: NodeJS.ProcessEnv = {
       ...base,
-      PYTHONPATH: base.PYTHONPATH ? `${dir}${delimiter}${base.PYTHONPATH}` : dir,
+      PYTHONPATH: pythonPath(dir, envValue('PYTHONPATH', base)),
       CODEX_PYTHON_DRIFT_WITHOUT: hidden.join(','),
       CODEX_PYTHON_DRIFT_PROOF: proofPath,
     }
@@ -129,6 +130,10 @@ export function commandWithReport(command: readonly string[], junit: string): st
 // --- internal ---
 
 /** The hiding module, shipped beside this file (copied into dist/ by the build). */
+function pythonPath(first: string, rest: string | undefined): string {
+  return rest ? `${first}${delimiter}${rest}` : first
+}
+
 const SITECUSTOMIZE = new URL('./python-drift-sitecustomize.py', import.meta.url)
 
 /** How much of the output is kept. */

@@ -1,6 +1,7 @@
 import { delimiter, join } from 'node:path'
 import { isUserError, type UserError } from '../../foundation/errors/user-error.ts'
 import { globMatcher } from '../../foundation/fs/glob.ts'
+import { envValue } from '../../foundation/settings/env-value.ts'
 import type { GateStage } from './command/command-config.ts'
 import { findTool } from './command/find-tool.ts'
 import { pathTagsOf } from './command/path-tags.ts'
@@ -83,7 +84,7 @@ export function configGates(input: ConfigGatesInput): ConfigGateEntry[] {
     timeoutMs: config.timeout_ms,
     run: (signal) => runCommandGate(name, config, { ...common, paths, tagsOf, signal }),
   }))
-  const searchPath = [join(repoRoot, 'node_modules', '.bin'), env.PATH].filter(Boolean).join(delimiter)
+  const searchPath = [join(repoRoot, 'node_modules', '.bin'), envValue('PATH', env)].filter(Boolean).join(delimiter)
   let source: ReturnType<typeof planPreCommitGates>
   try {
     source = planPreCommitGates({

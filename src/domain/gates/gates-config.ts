@@ -5,6 +5,7 @@ import { nearest } from '../../foundation/cli/nearest.ts'
 import { newAjv } from '../../foundation/config/new-ajv.ts'
 import { validateOnce } from '../../foundation/config/validation-memo.ts'
 import { UserError } from '../../foundation/errors/user-error.ts'
+import { envValue } from '../../foundation/settings/env-value.ts'
 import { DEFAULT_BASELINES_DIR } from './baseline.ts'
 import { type CommandGateConfig, resolveCommandGates } from './command/command-config.ts'
 import { LAYERS_DEFAULTS } from './layers/layers-config.ts'
@@ -117,8 +118,9 @@ export const CONFIG_FILES = ['codex-gates.json', 'configs/gates.json'] as const
  * `<root>/configs/gates.json` (read with a deprecation note), else none (the defaults).
  */
 export function gatesConfigPath(root: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (env.CODEX_GATES_CONFIG) {
-    const path = resolve(env.CODEX_GATES_CONFIG)
+  const explicit = envValue('CODEX_GATES_CONFIG', env)
+  if (explicit) {
+    const path = resolve(explicit)
     if (!existsSync(path)) {
       throw new UserError(
         'GATES_CONFIG',

@@ -4,6 +4,7 @@ import { join, relative, resolve, sep } from 'node:path'
 import { UserError } from '../../foundation/errors/user-error.ts'
 import { gitRoot } from '../../foundation/fs/git-root.ts'
 import { PACKAGE_ROOT } from '../../foundation/fs/package-root.ts'
+import { envValue } from '../../foundation/settings/env-value.ts'
 
 /** Which files a gate sees: `tracked` = git's index; `worktree` = tracked plus untracked, not ignored. */
 export type FileMode = 'tracked' | 'worktree'
@@ -16,7 +17,7 @@ export { PACKAGE_ROOT }
  * the working directory (else the working directory). Must be a folder.
  */
 export function gatesRoot(env: NodeJS.ProcessEnv = process.env, explicit?: string): string {
-  const root = resolve(explicit ?? (env.GATES_ROOT || undefined) ?? gitRoot(process.cwd()) ?? process.cwd())
+  const root = resolve(explicit ?? envValue('GATES_ROOT', env) ?? gitRoot(process.cwd()) ?? process.cwd())
   if (!existsSync(root) || !lstatSync(root).isDirectory()) {
     throw new UserError(
       'GATES_ROOT',

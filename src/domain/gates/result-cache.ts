@@ -9,7 +9,7 @@ import type { Finding } from './finding.ts'
 /** A passed gate run that later runs with the same key may reuse. */
 export interface CacheEntry {
   key: string
-  /** The session that ran it (the ledger reporter's CODEX_SESSION_ID), if known. */
+  /** The session that ran it (the ledger reporter's, handed to the gate), if known. */
   session_id: string | null
   at: string
   duration_ms: number

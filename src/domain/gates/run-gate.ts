@@ -5,6 +5,7 @@ import { UserError } from '../../foundation/errors/user-error.ts'
 import { globMatcher } from '../../foundation/fs/glob.ts'
 import { writeFileAtomic } from '../../foundation/fs/write-file-atomic.ts'
 import { envValue } from '../../foundation/settings/env-value.ts'
+import { setting } from '../../foundation/settings/settings.ts'
 import type { ArtifactMeta, EventMeta } from '../../ledger/ledger-meta.ts'
 import { applyBaseline, baselineFile, readBaseline } from './baseline.ts'
 import { cacheKey } from './cache-key.ts'
@@ -29,6 +30,8 @@ export interface GateRunOptions {
    * one that is not an existing file, is a UserError naming it.
    */
   files?: readonly string[]
+  /** The ledger session this run belongs to: a passed result cached now names it. */
+  sessionId?: string
   /** Where gaps reports go (default CODEX_GATES_REPORTS, else this repo's reports/); false: nowhere. */
   reportsDir?: string | false
   /**
@@ -97,7 +100,7 @@ async function gateRun(name: GateName, options: GateRunOptions, cacheOnly: boole
   const useBaseline = options.baseline !== false
   const baselinePath = baselineFile(config.baselines, name)
   const useCache =
-    (options.useCache ?? env.CODEX_GATES_NO_CACHE !== '1') &&
+    (options.useCache ?? setting('CODEX_GATES_NO_CACHE', env) !== true) &&
     gate.cacheInputs !== undefined &&
     !options.files &&
     useBaseline
@@ -142,7 +145,7 @@ async function gateRun(name: GateName, options: GateRunOptions, cacheOnly: boole
   if (!failed && useCache && key) {
     storeCache(cachePath, name, {
       key,
-      session_id: envValue('CODEX_SESSION_ID', env) ?? null,
+      session_id: options.sessionId ?? null,
       at: new Date().toISOString(),
       duration_ms: durationMs,
       findings,

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { UserError } from '../../foundation/errors/user-error.ts'
+import { envValue } from '../../foundation/settings/env-value.ts'
 
 /** Renders kept under `reports/history/` when nothing says otherwise. */
 export const DEFAULT_HISTORY_KEEP = 20
@@ -18,8 +19,9 @@ export function resolveHistoryKeep(
   configPath: string = REPORTS_CONFIG,
 ): number {
   if (explicit !== undefined) return checkKeep(explicit, '--keep')
-  if (env.CODEX_REPORTS_KEEP !== undefined && env.CODEX_REPORTS_KEEP !== '') {
-    return checkKeep(Number(env.CODEX_REPORTS_KEEP), 'CODEX_REPORTS_KEEP', env.CODEX_REPORTS_KEEP)
+  const fromEnv = envValue('CODEX_REPORTS_KEEP', env)
+  if (fromEnv !== undefined) {
+    return checkKeep(Number(fromEnv), 'CODEX_REPORTS_KEEP', fromEnv)
   }
   if (existsSync(configPath)) {
     let config: unknown

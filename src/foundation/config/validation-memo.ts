@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path'
 import { PACKAGE_ROOT } from '../fs/package-root.ts'
 import { writeFileAtomic } from '../fs/write-file-atomic.ts'
 import { envValue } from '../settings/env-value.ts'
+import { setting } from '../settings/settings.ts'
 
 /** Where passed validations are remembered (hashes only); `CODEX_VALIDATION_MEMO` overrides. */
 export function validationMemoPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -41,7 +42,7 @@ export function validateOnce(schemaPath: string, value: unknown, check: () => vo
 
 /** sha256 of (ajv version, schema bytes, value); none inside specs or where the schema is unreadable. */
 function memoKey(schemaPath: string, value: unknown): string | undefined {
-  if (process.env.CODEX_LEDGER_SPEC_GUARD === '1' && !process.env.CODEX_VALIDATION_MEMO) return undefined
+  if (setting('CODEX_LEDGER_SPEC_GUARD') === true && !envValue('CODEX_VALIDATION_MEMO')) return undefined
   try {
     return createHash('sha256')
       .update(`${ajvVersion()}\0${readFileSync(schemaPath, 'utf8')}\0${JSON.stringify(value)}`)

@@ -3,7 +3,7 @@ import { SETTINGS, type SettingDef } from './settings.ts'
 /** The README's table of environment variables, generated from SETTINGS (user-facing ones). */
 export function settingsTable(): string {
   const rows = Object.entries(SETTINGS as Record<string, SettingDef>)
-    .filter(([, d]) => !d.internal)
+    .filter(([, d]) => !d.internal && !d.system)
     .map(([name, d]) => `| \`${name}\` | ${typeText(d)} | ${d.default ?? 'unset'} | ${d.description} |`)
   return ['| variable | value | default | what it changes |', '| --- | --- | --- | --- |', ...rows].join('\n')
 }

@@ -13,6 +13,8 @@ export interface SettingDef {
   choices?: readonly string[]
   /** Set by codex-gates for its own child processes; documented but not for users. */
   internal?: boolean
+  /** A variable of the system or another tool, read as it is. */
+  system?: boolean
 }
 
 /**
@@ -121,6 +123,16 @@ export const SETTINGS = {
     description: 'where the python-drift `sitecustomize.py` reports that it ran and what it refused (read by Python)',
     internal: true,
   },
+  CODEX_GATES_STAGE: {
+    type: 'choice',
+    choices: ['commit', 'push', 'ci', 'manual'],
+    description: 'which command gates and pre-commit hooks a gates run includes (`codex-gates run --stage`)',
+    default: 'ci',
+  },
+  CODEX_ADOPTION_BUILD_FROM_SOURCE: {
+    type: 'flag',
+    description: "the adoption specs build better-sqlite3 from source instead of reusing this checkout's binary",
+  },
   CODEX_SESSION_KIND: {
     type: 'string',
     description: 'the ledger session kind a child Vitest records (e.g. `pre-push`)',
@@ -142,6 +154,26 @@ export const SETTINGS = {
     description: 'the repository whose ledger the spec guard protects',
     internal: true,
   },
+  // Variables of the system and of other tools that codex-gates reads as they are.
+  PATH: { type: 'string', description: 'where tools are looked for (command gates, toolchain probes)', system: true },
+  NODE_OPTIONS: {
+    type: 'string',
+    description: "Node's options, extended by the drift cells' resolve hook",
+    system: true,
+  },
+  PYTHONPATH: {
+    type: 'string',
+    description: "Python's module path, extended by the drift cells' import blocker",
+    system: true,
+  },
+  VIRTUAL_ENV: { type: 'path', description: 'the active Python virtual environment (python-deps)', system: true },
+  GIT_REFLOG_ACTION: {
+    type: 'string',
+    description: "git's name for the command that made a commit (post-commit)",
+    system: true,
+  },
+  USER: { type: 'string', description: 'who skipped a hook step, when git has no user.name', system: true },
+  USERNAME: { type: 'string', description: 'USER on Windows', system: true },
 } as const satisfies Record<string, SettingDef>
 
 export type SettingName = keyof typeof SETTINGS

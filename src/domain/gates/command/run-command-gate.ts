@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { delimiter, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
+import { envValue } from '../../../foundation/settings/env-value.ts'
 import { cacheKey } from '../cache-key.ts'
 import { type ConfigGateRun, skippedRun } from '../config-gate-run.ts'
 import { type Finding, sortFindings } from '../finding.ts'
@@ -78,7 +79,7 @@ export async function runCommandGate(
 
   const cwd = resolve(root, config.cwd)
   const toolName = commandTool(config.run)
-  const tool = toolName === undefined ? undefined : findTool(toolName, cwd, env.PATH)
+  const tool = toolName === undefined ? undefined : findTool(toolName, cwd, envValue('PATH', env))
   const commandText = Array.isArray(config.run) ? config.run.join(' ') : config.run
   const ctx: FindingContext = { gate: name, root, cwd, commandText }
   if (toolName !== undefined && tool === undefined) {
@@ -225,7 +226,7 @@ function toolEnv(base: NodeJS.ProcessEnv, repoRoot: string, extra: Record<string
   const env: NodeJS.ProcessEnv = {}
   for (const [k, v] of Object.entries(base)) if (!RUNNER_VARIABLES.test(k)) env[k] = v
   // The repository's own tools first, as npm scripts see them.
-  env.PATH = [join(repoRoot, 'node_modules', '.bin'), base.PATH].filter(Boolean).join(delimiter)
+  env.PATH = [join(repoRoot, 'node_modules', '.bin'), envValue('PATH', base)].filter(Boolean).join(delimiter)
   return { ...env, ...extra }
 }
 

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { arch, platform } from 'node:os'
 import { isAbsolute, join, resolve } from 'node:path'
+import { envValue } from '../../../foundation/settings/env-value.ts'
 import { type DistMetadata, parseDistMetadata } from './dist-metadata.ts'
 import type { MarkerEnvironment } from './pep508-marker.ts'
 import { canonicalizeName } from './pep508-marker.ts'
@@ -37,8 +38,8 @@ export function findPythonEnvironment(
   runPython: PythonRunner = runPython3,
 ): PythonEnvironment | undefined {
   const candidates: [PythonEnvironment['origin'], string][] = []
-  if (env.VIRTUAL_ENV)
-    candidates.push(['VIRTUAL_ENV', isAbsolute(env.VIRTUAL_ENV) ? env.VIRTUAL_ENV : resolve(root, env.VIRTUAL_ENV)])
+  const virtualEnv = envValue('VIRTUAL_ENV', env)
+  if (virtualEnv) candidates.push(['VIRTUAL_ENV', isAbsolute(virtualEnv) ? virtualEnv : resolve(root, virtualEnv)])
   candidates.push(['.venv', join(root, '.venv')])
   for (const [origin, prefix] of candidates) {
     const cfg = join(prefix, 'pyvenv.cfg')

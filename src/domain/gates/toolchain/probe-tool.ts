@@ -1,6 +1,7 @@
 import { type ExecFileException, execFile } from 'node:child_process'
 import { existsSync, statSync } from 'node:fs'
 import { delimiter, join } from 'node:path'
+import { envValue } from '../../../foundation/settings/env-value.ts'
 import { DEFAULT_VERSION_PATTERN, KNOWN_TOOLS } from './known-tools.ts'
 import type { ProbeSpec } from './toolchain-config.ts'
 
@@ -40,7 +41,7 @@ export async function probeTool(tool: string | ProbeSpec, env: NodeJS.ProcessEnv
 /** The first executable file named `tool` on PATH (what the probe will run), or undefined. */
 export function whichSync(tool: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (tool.includes('/')) return existsSync(tool) ? tool : undefined
-  for (const dir of (env.PATH ?? '').split(delimiter)) {
+  for (const dir of (envValue('PATH', env) ?? '').split(delimiter)) {
     if (!dir) continue
     const candidate = join(dir, tool)
     try {

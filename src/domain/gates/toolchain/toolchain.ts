@@ -1,4 +1,5 @@
 import { realpathSync, statSync } from 'node:fs'
+import { envValue } from '../../../foundation/settings/env-value.ts'
 import type { EventMeta } from '../../../ledger/ledger-meta.ts'
 import { type PackageJson, readJsonFile } from '../deps/lockfile.ts'
 import { isRange, satisfies } from '../deps/semver.ts'
@@ -57,7 +58,7 @@ export function toolchainInputs(
   env: NodeJS.ProcessEnv = process.env,
   specs: readonly Pick<ProbeSpec, 'commands'>[] = probeSpecs({ required: ['node', 'npm', 'git'], tools: {} }),
 ): Record<string, string> {
-  const extra: Record<string, string> = { PATH: env.PATH ?? '', running_node: process.version }
+  const extra: Record<string, string> = { PATH: envValue('PATH', env) ?? '', running_node: process.version }
   for (const name of SELECTORS) if (env[name] !== undefined) extra[name] = env[name] as string
   for (const spec of specs) {
     for (const [file] of spec.commands) {
