@@ -12,23 +12,39 @@ describe('resolveHistoryKeep()', () => {
     dir = mkdtempSync(join(tmpdir(), 'report-config-'))
     const config = join(dir, 'reports.json')
     writeFileSync(config, '{ "historyKeep": 7 }')
-    expect(resolveHistoryKeep(3, { CODEX_REPORTS_KEEP: '5' }, config)).toBe(3)
-    expect(resolveHistoryKeep(undefined, { CODEX_REPORTS_KEEP: '5' }, config)).toBe(5)
-    expect(resolveHistoryKeep(undefined, {}, config)).toBe(7)
-    expect(resolveHistoryKeep(undefined, {}, join(dir, 'missing.json'))).toBe(DEFAULT_HISTORY_KEEP)
+    expect(resolveHistoryKeep(3, { CODEX_REPORTS_KEEP: '5' }, config, dir)).toBe(3)
+    expect(resolveHistoryKeep(undefined, { CODEX_REPORTS_KEEP: '5' }, config, dir)).toBe(5)
+    expect(resolveHistoryKeep(undefined, {}, config, dir)).toBe(7)
+    expect(resolveHistoryKeep(undefined, {}, join(dir, 'missing.json'), dir)).toBe(DEFAULT_HISTORY_KEEP)
   })
 
   test('bad values are user errors naming their source', () => {
     dir = mkdtempSync(join(tmpdir(), 'report-config-'))
     const config = join(dir, 'reports.json')
-    expect(() => resolveHistoryKeep(undefined, { CODEX_REPORTS_KEEP: 'lots' }, config)).toThrow(
+    expect(() => resolveHistoryKeep(undefined, { CODEX_REPORTS_KEEP: 'lots' }, config, dir)).toThrow(
       'CODEX_REPORTS_KEEP must be a non-negative integer (renders kept in reports/history/), got "lots"',
     )
     writeFileSync(config, '{ "historyKeep": -1 }')
-    expect(() => resolveHistoryKeep(undefined, {}, config)).toThrow(
+    expect(() => resolveHistoryKeep(undefined, {}, config, dir)).toThrow(
       `${config} historyKeep must be a non-negative integer`,
     )
     writeFileSync(config, '{ nope')
-    expect(() => resolveHistoryKeep(undefined, {}, config)).toThrow(`${config} is not valid JSON`)
+    expect(() => resolveHistoryKeep(undefined, {}, config, dir)).toThrow(`${config} is not valid JSON`)
+  })
+
+  test("codex-gates.json's reports.historyKeep comes after the flag and the variable, before configs/reports.json", () => {
+    dir = mkdtempSync(join(tmpdir(), 'report-config-'))
+    const legacy = join(dir, 'reports.json')
+    writeFileSync(legacy, '{ "historyKeep": 7 }')
+    writeFileSync(join(dir, 'codex-gates.json'), '{ "reports": { "historyKeep": 4 } }')
+    expect(resolveHistoryKeep(undefined, {}, legacy, dir)).toBe(4)
+    expect(resolveHistoryKeep(undefined, { CODEX_REPORTS_KEEP: '5' }, legacy, dir)).toBe(5)
+    expect(resolveHistoryKeep(2, {}, legacy, dir)).toBe(2)
+    writeFileSync(join(dir, 'codex-gates.json'), '{ "gates": {} }')
+    expect(resolveHistoryKeep(undefined, {}, legacy, dir)).toBe(7)
+    writeFileSync(join(dir, 'codex-gates.json'), '{ "reports": { "historyKeep": "all" } }')
+    expect(() => resolveHistoryKeep(undefined, {}, legacy, dir)).toThrow(
+      `${join(dir, 'codex-gates.json')} reports.historyKeep must be a non-negative integer`,
+    )
   })
 })

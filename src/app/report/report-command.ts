@@ -20,8 +20,8 @@ Renders reports from the session ledger.
                     sessions, pass rate, mean time per project, findings opened/resolved,
                     coverage change, slowest-growing tests; printed and written to
                     reports/periodic/since-<WINDOW>.{md,json}
-  --keep N          renders kept in reports/history/ (default: CODEX_REPORTS_KEEP, configs/reports.json
-                    "historyKeep", else 20)
+  --keep N          renders kept in reports/history/ (default: CODEX_REPORTS_KEEP, then
+                    codex-gates.json "reports": { "historyKeep" }, then configs/reports.json, else 20)
   --out DIR         reports folder (default reports)
   --ledger PATH     ledger file (default CODEX_LEDGER or .codex/session_logs.db)
   -h, --help        this help

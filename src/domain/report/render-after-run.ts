@@ -9,7 +9,7 @@ export interface RenderAfterRunOptions {
   sessionId: string
   /** Default `reports`, relative to the working directory. */
   reportsDir?: string
-  /** Renders kept in history; default from configs/reports.json or CODEX_REPORTS_KEEP (20). */
+  /** Renders kept in history; default from `resolveHistoryKeep` (CODEX_REPORTS_KEEP, codex-gates.json, 20). */
   keep?: number
 }
 

@@ -43,7 +43,7 @@ export const SETTINGS = {
   CODEX_REPORTS_KEEP: {
     type: 'integer',
     description: 'how many past runs `reports/history/` keeps',
-    default: 'the report config, else 20',
+    default: '`reports.historyKeep` in codex-gates.json, else 20',
   },
   GATES_ROOT: {
     type: 'path',
