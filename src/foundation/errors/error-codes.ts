@@ -8,6 +8,7 @@ export const ERROR_CODES = {
   // command line
   BAD_USAGE: 'a command used wrongly: an unknown command or verb, a missing or extra argument',
   BAD_FLAG: 'an unknown flag, a flag without its value, or a value of the wrong kind',
+  COMMAND_MOVED: 'a command that moved: the message names its new spelling',
   BAD_SETTING: 'an environment variable with a value of the wrong kind',
   NOT_GIT: 'run outside a git work tree where one is needed',
   INIT_WRITE: 'codex-gates init cannot write a file it needs to (no write access)',
