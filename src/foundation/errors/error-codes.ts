@@ -141,7 +141,6 @@ export const ERROR_CODES = {
   EVAL_MODEL: 'the metrics need a model that can generate',
   EVAL_NO_REFERENCE: 'an example has no reference',
   // benchmarks
-  BENCH_UNKNOWN: 'an unknown benchmark',
   BENCH_GATES: 'the gates benchmark could not run Vitest',
   BENCH_LAYERS: 'the layers benchmark could not run a tool',
   BENCH_SECRETLINT: 'the secrets benchmark could not install its comparison tool',
