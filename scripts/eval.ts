@@ -1,4 +1,6 @@
-import { evalCommand } from '../src/app/eval/score-command.ts'
+import { evalCli } from '../src/app/eval/eval-cli.ts'
+import { processIo } from '../src/foundation/cli/io.ts'
+import { runCommand } from '../src/foundation/cli/run-command.ts'
 import { runMain } from '../src/foundation/cli/run-main.ts'
 
-await runMain((argv) => evalCommand(argv))
+await runMain((argv) => runCommand(evalCli, argv, processIo()))

@@ -1,4 +1,6 @@
 import { trainCli } from '../src/app/train/train-cli.ts'
+import { processIo } from '../src/foundation/cli/io.ts'
+import { runCommand } from '../src/foundation/cli/run-command.ts'
 import { runMain } from '../src/foundation/cli/run-main.ts'
 
-await runMain((argv) => trainCli(argv))
+await runMain((argv) => runCommand(trainCli, argv, processIo()))

@@ -11,3 +11,13 @@ export function userErrorFrom(fn: () => unknown): UserError {
   }
   throw new Error('expected a UserError')
 }
+
+/** The UserError `promise` rejects with (anything else, or resolving, fails the spec). */
+export async function userErrorOf(promise: Promise<unknown>): Promise<UserError> {
+  const error = await promise.then(
+    () => new Error('expected a UserError, but it resolved'),
+    (e: unknown) => e,
+  )
+  expect(error).toBeInstanceOf(UserError)
+  return error as UserError
+}

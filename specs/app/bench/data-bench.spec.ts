@@ -2,10 +2,20 @@
 // and find the round trip exact. Timings are not asserted here; benchmarks report them.
 import { describe, expect, test } from 'vitest'
 import { dataBench } from '../../../src/app/bench/data-bench.ts'
+import { measureBench } from './measure-bench.ts'
 
 describe('dataBench()', () => {
   test('measures every stage on small sizes', async () => {
-    const result = await dataBench(['--records', '2000', '--text-mb', '1', '--train-mb', '1', '--vocab', '400'])
+    const result = await measureBench(dataBench, [
+      '--records',
+      '2000',
+      '--text-mb',
+      '1',
+      '--train-mb',
+      '1',
+      '--vocab',
+      '400',
+    ])
     expect(result.name).toBe('data')
     expect(result.rows.map((r) => r.stage)).toEqual([
       'generate JSONL (setup)',
@@ -22,11 +32,11 @@ describe('dataBench()', () => {
   }, 60_000)
 
   test('rejects a bad flag value, naming it', async () => {
-    await expect(dataBench(['--records', 'many'])).rejects.toThrow(
-      /--records must be a non-negative integer, got "many"/,
+    await expect(measureBench(dataBench, ['--records', 'many'])).rejects.toThrow(
+      /--records must be a whole number ≥ 0, got "many"/,
     )
-    await expect(dataBench(['--recods', '5'])).rejects.toMatchObject({
-      message: "npm run bench -- data: Unknown option '--recods'",
+    await expect(measureBench(dataBench, ['--recods', '5'])).rejects.toMatchObject({
+      message: 'npm run bench -- data: unknown option --recods',
       hint: expect.stringMatching(/did you mean --records\?/),
     })
   })

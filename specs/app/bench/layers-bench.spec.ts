@@ -4,6 +4,7 @@ import { describe, expect, test } from 'vitest'
 import { layersBench } from '../../../src/app/bench/layers-bench.ts'
 import { PACKAGE_ROOT } from '../../../src/domain/gates/repo-files.ts'
 import { tempRepo } from '../../domain/gates/_temp-repo.ts'
+import { measureBench } from './measure-bench.ts'
 
 const depcruise = existsSync(join(PACKAGE_ROOT, 'node_modules', 'dependency-cruiser', 'package.json'))
 
@@ -29,7 +30,7 @@ describe('layersBench()', () => {
         },
         { git: true },
       )
-      const result = await layersBench(['--repeats', '1', '--root', root])
+      const result = await measureBench(layersBench, ['--repeats', '1', '--root', root])
       const same = result.targets?.find((t) => t.target.startsWith('same violations'))
       expect(same, JSON.stringify(result.extra)).toMatchObject({ met: true })
       expect(result.extra?.violations).toEqual({

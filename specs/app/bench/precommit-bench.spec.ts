@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process'
 import { describe, expect, test } from 'vitest'
 import { precommitBench } from '../../../src/app/bench/precommit-bench.ts'
+import { measureBench } from './measure-bench.ts'
 
 const hasPreCommit = spawnSync('pre-commit', ['--version']).status === 0
 const hasPython = spawnSync('python3', ['--version']).status === 0
@@ -13,7 +14,7 @@ describe('precommitBench()', () => {
     async (ctx) => {
       if (!hasPreCommit || !hasPython)
         return ctx.skip('pre-commit or python3 is not installed (apt-get install -y pre-commit)')
-      const result = await precommitBench(['--runs', '1', '--hook-runs', '1', '--files', '24'])
+      const result = await measureBench(precommitBench, ['--runs', '1', '--hook-runs', '1', '--files', '24'])
       expect(result.rows.map((r) => r.run)).toEqual([
         '--all-files, cold (24 files)',
         '--all-files, warm (24 files)',

@@ -2,6 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { prepareCommand } from '../../../src/app/data/prepare-command.ts'
+import { memoryIo } from '../../../src/foundation/cli/io.ts'
+import { runCommand } from '../../../src/foundation/cli/run-command.ts'
 import { openLedger } from '../../../src/ledger/open-ledger.ts'
 import { tempDir } from '../../support/temp-dir.ts'
 
@@ -25,10 +27,9 @@ function setup() {
 }
 
 async function run(argv: string[]) {
-  let out = ''
-  let err = ''
-  const code = await prepareCommand(argv, { out: (t) => (out += t), err: (t) => (err += t) })
-  return { code, out, err }
+  const io = memoryIo({ env: process.env })
+  const code = await runCommand(prepareCommand, argv, io, 'npm run train -- prepare')
+  return { code, out: io.out, err: io.err }
 }
 
 describe('prepareCommand()', () => {

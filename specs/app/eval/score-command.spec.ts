@@ -2,7 +2,9 @@ import { spawnSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { evalCommand } from '../../../src/app/eval/score-command.ts'
+import { evalCli } from '../../../src/app/eval/eval-cli.ts'
+import { memoryIo } from '../../../src/foundation/cli/io.ts'
+import { runCommand } from '../../../src/foundation/cli/run-command.ts'
 import { childEnv, REPO_ROOT, tempDir } from '../../support/temp-dir.ts'
 
 function files() {
@@ -21,9 +23,9 @@ function files() {
 }
 
 async function run(argv: string[]) {
-  let out = ''
-  const code = await evalCommand(argv, { out: (t) => (out += t) })
-  return { code, out }
+  const io = memoryIo({ env: process.env })
+  const code = await runCommand(evalCli, argv, io)
+  return { code, out: io.out }
 }
 
 describe('npm run eval -- score', () => {

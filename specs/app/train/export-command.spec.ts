@@ -2,13 +2,12 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import ort from 'onnxruntime-node'
 import { beforeAll, describe, expect, test } from 'vitest'
-import { exportCommand } from '../../../src/app/train/export-command.ts'
 import { loadTrainedModel } from '../../../src/app/train/load-trained-model.ts'
 import { resolveExecutor } from '../../../src/domain/train/executor.ts'
 import { Generator } from '../../../src/domain/train/generate.ts'
 import { decodeModel } from '../../../src/domain/train/onnx/onnx-schema.ts'
 import { tempDir } from '../../support/temp-dir.ts'
-import { captureIo, trainedRun } from './trained-run.ts'
+import { captureIo, runTrain, trainedRun } from './trained-run.ts'
 
 const parentDir = tempDir('trained-run-')
 let run: string
@@ -20,7 +19,7 @@ describe('exportCommand()', () => {
   test('writes an ONNX model with the weights inside that gives the ts executor logits', async () => {
     const out = join(parentDir, 'model.onnx')
     const { io, out: lines } = captureIo()
-    expect(await exportCommand(['--checkpoint', run, '--out', out, '--batch', '2', '--seq', '16'], io)).toBe(0)
+    expect(await runTrain(['export', '--checkpoint', run, '--out', out, '--batch', '2', '--seq', '16'], io)).toBe(0)
     expect(lines.join('\n')).toMatch(
       /wrote .*model\.onnx .*tokens int32 \[2,16\] → logits float32 \[2,16,\d+\] from .*ckpt-3 \(step 3\)/,
     )
@@ -51,12 +50,12 @@ describe('exportCommand()', () => {
 
   test('refuses a missing flag, a sequence longer than block_size and a folder with no checkpoint', async () => {
     const { io } = captureIo()
-    await expect(exportCommand(['--checkpoint', run], io)).rejects.toThrow('--checkpoint and --out are required')
+    await expect(runTrain(['export', '--checkpoint', run], io)).rejects.toThrow('--checkpoint and --out are required')
     await expect(
-      exportCommand(['--checkpoint', run, '--out', join(parentDir, 'x.onnx'), '--seq', '33'], io),
+      runTrain(['export', '--checkpoint', run, '--out', join(parentDir, 'x.onnx'), '--seq', '33'], io),
     ).rejects.toThrow("--seq must be in 1..32 (the model's block_size), got 33")
     await expect(
-      exportCommand(['--checkpoint', parentDir, '--out', join(parentDir, 'x.onnx')], io),
+      runTrain(['export', '--checkpoint', parentDir, '--out', join(parentDir, 'x.onnx')], io),
     ).rejects.toMatchObject({
       code: 'CHECKPOINT_NOT_FOUND',
     })
@@ -65,13 +64,13 @@ describe('exportCommand()', () => {
   test('--out into a missing folder or onto a folder is a usage error naming --out and the fix', async () => {
     const { io } = captureIo()
     const missing = join(parentDir, 'no-such-dir', 'model.onnx')
-    await expect(exportCommand(['--checkpoint', run, '--out', missing], io)).rejects.toMatchObject({
+    await expect(runTrain(['export', '--checkpoint', run, '--out', missing], io)).rejects.toMatchObject({
       code: 'BAD_FLAG',
       exitCode: 2,
       message: `--out ${missing}: the folder ${join(parentDir, 'no-such-dir')} does not exist`,
       hint: `create it first (mkdir -p ${join(parentDir, 'no-such-dir')}) or write into an existing folder`,
     })
-    await expect(exportCommand(['--checkpoint', run, '--out', parentDir], io)).rejects.toMatchObject({
+    await expect(runTrain(['export', '--checkpoint', run, '--out', parentDir], io)).rejects.toMatchObject({
       code: 'BAD_FLAG',
       exitCode: 2,
       message: `--out ${parentDir} is a folder; it takes the path of the .onnx file to write`,

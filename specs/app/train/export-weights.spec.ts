@@ -1,9 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, test } from 'vitest'
-import { exportCommand } from '../../../src/app/train/export-command.ts'
 import { loadTrainedModel } from '../../../src/app/train/load-trained-model.ts'
-import { registryCommand } from '../../../src/app/train/registry-command.ts'
 import { CheckpointManager } from '../../../src/domain/checkpoint/checkpoint-manager.ts'
 import { decodeSafetensors } from '../../../src/domain/checkpoint/read-safetensors.ts'
 import { readHfFolder } from '../../../src/domain/pretrained/hf-folder.ts'
@@ -17,7 +15,7 @@ import { loadTextData } from '../../../src/domain/train/text-data.ts'
 import { train } from '../../../src/domain/train/train.ts'
 import { perturbedParams, TINY_GPT, writeGpt2Fixture } from '../../domain/pretrained/support/model-fixtures.ts'
 import { tempDir } from '../../support/temp-dir.ts'
-import { captureIo, trainedRun } from './trained-run.ts'
+import { captureIo, runTrain, trainedRun } from './trained-run.ts'
 
 const dir = tempDir('export-weights-')
 const registry = join(dir, 'models')
@@ -27,8 +25,8 @@ let loraRun: string
 /** gpt-tiny trained 3 steps, exported to Hugging Face's layout and registered as `tiny`; then 3 LoRA steps on it. */
 beforeAll(async () => {
   fullRun = await trainedRun(dir)
-  await exportCommand(['--format', 'hf', '--checkpoint', fullRun, '--out', join(dir, 'tiny-hf')], captureIo().io)
-  await registryCommand(['add', join(dir, 'tiny-hf'), '--name', 'tiny', '--registry', registry], captureIo().io)
+  await runTrain(['export', '--format', 'hf', '--checkpoint', fullRun, '--out', join(dir, 'tiny-hf')], captureIo().io)
+  await runTrain(['registry', 'add', join(dir, 'tiny-hf'), '--name', 'tiny', '--registry', registry], captureIo().io)
   const { config } = loadTrainConfig(
     'configs/train/gpt-tiny.json',
     ['max_iters=3', 'eval_interval=3', 'eval_iters=1', 'lora.r=4', 'lora.target_modules=c_attn,c_fc'],
@@ -57,11 +55,14 @@ describe('exportCommand() --format hf', () => {
   test('import → export of a GPT-2 folder gives byte-identical tensors (and here the same file)', async () => {
     const source = join(dir, 'gpt2-layout')
     writeGpt2Fixture(source, TINY_GPT, perturbedParams(TINY_GPT, 12))
-    await registryCommand(['add', source, '--name', 'round', '--registry', registry], captureIo().io)
+    await runTrain(['registry', 'add', source, '--name', 'round', '--registry', registry], captureIo().io)
     const out = join(dir, 'round-out')
     const c = captureIo()
     expect(
-      await exportCommand(['--format', 'hf', '--model', 'registry:round', '--registry', registry, '--out', out], c.io),
+      await runTrain(
+        ['export', '--format', 'hf', '--model', 'registry:round', '--registry', registry, '--out', out],
+        c.io,
+      ),
     ).toBe(0)
     expect(c.out[0]).toMatch(/^wrote .*round-out \(Hugging Face GPT-2 layout, [\d.]+ MB\) from registry model round$/)
     const a = tensorsOf(source)
@@ -87,7 +88,7 @@ describe('exportCommand() --format hf', () => {
     const source = join(dir, 'bare-layout')
     writeGpt2Fixture(source, TINY_GPT, perturbedParams(TINY_GPT, 13), { bare: true, buffers: true })
     const out = join(dir, 'bare-out')
-    expect(await exportCommand(['--format', 'hf', '--model', source, '--out', out], captureIo().io)).toBe(0)
+    expect(await runTrain(['export', '--format', 'hf', '--model', source, '--out', out], captureIo().io)).toBe(0)
     const a = tensorsOf(source)
     const b = tensorsOf(out)
     for (const [k, t] of b)
@@ -113,7 +114,10 @@ describe('exportCommand() --format hf', () => {
     const merged = join(dir, 'merged')
     const c = captureIo()
     expect(
-      await exportCommand(['--format', 'hf', '--checkpoint', loraRun, '--registry', registry, '--out', merged], c.io),
+      await runTrain(
+        ['export', '--format', 'hf', '--checkpoint', loraRun, '--registry', registry, '--out', merged],
+        c.io,
+      ),
     ).toBe(0)
     expect(c.out[0]).toContain('(step 3, LoRA adapters merged into the base)')
     const model = await loadTrainedModel(loraRun, '--checkpoint', registry)
@@ -124,7 +128,10 @@ describe('exportCommand() --format hf', () => {
 
     const peft = join(dir, 'adapter')
     expect(
-      await exportCommand(['--format', 'peft', '--checkpoint', loraRun, '--registry', registry, '--out', peft], c.io),
+      await runTrain(
+        ['export', '--format', 'peft', '--checkpoint', loraRun, '--registry', registry, '--out', peft],
+        c.io,
+      ),
     ).toBe(0)
     expect(c.out[1]).toMatch(/^wrote .*adapter \(PEFT LoRA adapter, r 4, 4 projections\) from .*ckpt-3 \(step 3\)$/)
     const read = await readPeftAdapter(peft)
@@ -133,8 +140,20 @@ describe('exportCommand() --format hf', () => {
     for (const [k, t] of Object.entries(adapter.params)) expect(read.params[k]?.data).toEqual(t.data)
     // the run folder's own adapter/ (written by the CLI) is the same export; here the base + adapter merge path:
     const again = join(dir, 'merged-again')
-    await exportCommand(
-      ['--format', 'hf', '--model', 'registry:tiny', '--adapter', peft, '--registry', registry, '--out', again],
+    await runTrain(
+      [
+        'export',
+        '--format',
+        'hf',
+        '--model',
+        'registry:tiny',
+        '--adapter',
+        peft,
+        '--registry',
+        registry,
+        '--out',
+        again,
+      ],
       c.io,
     )
     expect(readFileSync(join(again, 'model.safetensors')).equals(readFileSync(join(merged, 'model.safetensors')))).toBe(
@@ -145,28 +164,30 @@ describe('exportCommand() --format hf', () => {
   test('usage errors name the flag and the fix', async () => {
     const { io } = captureIo()
     const out = join(dir, 'never')
-    await expect(exportCommand(['--format', 'gguf', '--out', out], io)).rejects.toThrow('--format gguf is not a format')
-    await expect(exportCommand(['--format', 'hf', '--out', out], io)).rejects.toThrow(
+    await expect(runTrain(['export', '--format', 'gguf', '--out', out], io)).rejects.toThrow(
+      'npm run train -- export: --format must be one of onnx, hf, peft; got "gguf"',
+    )
+    await expect(runTrain(['export', '--format', 'hf', '--out', out], io)).rejects.toThrow(
       'give one of --checkpoint (a training run) or --model',
     )
     await expect(
-      exportCommand(['--format', 'hf', '--checkpoint', fullRun, '--model', 'x', '--out', out], io),
+      runTrain(['export', '--format', 'hf', '--checkpoint', fullRun, '--model', 'x', '--out', out], io),
     ).rejects.toThrow('give one of')
-    await expect(exportCommand(['--format', 'peft', '--checkpoint', fullRun, '--out', out], io)).rejects.toThrow(
+    await expect(runTrain(['export', '--format', 'peft', '--checkpoint', fullRun, '--out', out], io)).rejects.toThrow(
       "is a full training run's checkpoint, not a LoRA run's",
     )
-    await expect(exportCommand(['--checkpoint', fullRun, '--model', 'x', '--out', out], io)).rejects.toThrow(
+    await expect(runTrain(['export', '--checkpoint', fullRun, '--model', 'x', '--out', out], io)).rejects.toThrow(
       '--model goes with --format hf',
     )
     await expect(
-      exportCommand(['--format', 'hf', '--model', 'gpt2', '--registry', registry, '--out', out], io),
+      runTrain(['export', '--format', 'hf', '--model', 'gpt2', '--registry', registry, '--out', out], io),
     ).rejects.toMatchObject({
       code: 'PRETRAINED_NOT_FOUND',
       message: expect.stringContaining('--model gpt2'),
     })
     await expect(
-      exportCommand(
-        ['--format', 'hf', '--model', 'registry:tiny', '--registry', registry, '--out', join(dir, 'merged')],
+      runTrain(
+        ['export', '--format', 'hf', '--model', 'registry:tiny', '--registry', registry, '--out', join(dir, 'merged')],
         io,
       ),
     ).rejects.toThrow('already holds files')

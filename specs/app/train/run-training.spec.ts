@@ -1,13 +1,13 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { registryCommand } from '../../../src/app/train/registry-command.ts'
 import { unrankedCheckpointNote } from '../../../src/app/train/run-training.ts'
 import { loadTextData } from '../../../src/domain/train/text-data.ts'
 import { openLedger } from '../../../src/ledger/open-ledger.ts'
 import { perturbedParams, writeGpt2Fixture } from '../../domain/pretrained/support/model-fixtures.ts'
 import { hasStack, runTrainCli } from '../../domain/train/support/run-cli.ts'
 import { tempDir } from '../../support/temp-dir.ts'
+import { runTrain } from './trained-run.ts'
 
 describe('unrankedCheckpointNote()', () => {
   test('only when keep_best is on and some checkpoint steps are not eval steps', () => {
@@ -60,10 +60,7 @@ describe('runTraining() from pretrained weights (child process)', () => {
     const vocab = loadTextData('configs/corpus/fables.txt', 0.1, 32).tokenizer.vocabSize
     const gpt = { vocab_size: vocab, block_size: 64, n_layer: 1, n_head: 2, n_embd: 16, bias: true, dropout: 0 }
     writeGpt2Fixture(join(dir, 'tiny-base'), gpt, perturbedParams(gpt, 3))
-    await registryCommand(['add', join(dir, 'tiny-base'), '--registry', registry], {
-      out: () => undefined,
-      err: () => undefined,
-    })
+    await runTrain(['registry', 'add', join(dir, 'tiny-base'), '--registry', registry])
     const out = join(dir, 'lora')
     const args = [
       '--config',

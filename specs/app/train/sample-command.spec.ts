@@ -1,8 +1,7 @@
 import { join } from 'node:path'
 import { beforeAll, describe, expect, test } from 'vitest'
-import { sampleCommand } from '../../../src/app/train/sample-command.ts'
 import { tempDir } from '../../support/temp-dir.ts'
-import { captureIo, trainedRun } from './trained-run.ts'
+import { captureIo, runTrain, trainedRun } from './trained-run.ts'
 
 const parentDir = tempDir('trained-run-')
 let run: string
@@ -12,7 +11,7 @@ beforeAll(async () => {
 
 async function sample(args: string[]): Promise<string> {
   const { io, out } = captureIo()
-  expect(await sampleCommand(['--checkpoint', run, ...args], io)).toBe(0)
+  expect(await runTrain(['sample', '--checkpoint', run, ...args], io)).toBe(0)
   return out.join('\n')
 }
 
@@ -36,8 +35,9 @@ describe('sampleCommand()', () => {
   test('loads a ckpt-<step> folder directly, rebuilding the tokenizer from the corpus', async () => {
     const text = await sample(['--prompt', 'A', '--max-new-tokens', '4', '--temperature', '0'])
     const { io, out } = captureIo()
-    await sampleCommand(
+    await runTrain(
       [
+        'sample',
         '--checkpoint',
         join(run, 'checkpoints', 'ckpt-3'),
         '--prompt',
@@ -54,10 +54,12 @@ describe('sampleCommand()', () => {
 
   test('refuses bad flags with the fix', async () => {
     const { io } = captureIo()
-    await expect(sampleCommand(['--prompt', 'x'], io)).rejects.toThrow('--checkpoint is required')
-    await expect(sampleCommand(['--checkpoint', run, '--temperature=-1'], io)).rejects.toThrow(
+    await expect(runTrain(['sample', '--prompt', 'x'], io)).rejects.toThrow('--checkpoint is required')
+    await expect(runTrain(['sample', '--checkpoint', run, '--temperature=-1'], io)).rejects.toThrow(
       '--temperature must be a number ≥ 0, got "-1"',
     )
-    await expect(sampleCommand(['--checkpoint', run, '--prompt', '€'], io)).rejects.toMatchObject({ name: 'UserError' })
+    await expect(runTrain(['sample', '--checkpoint', run, '--prompt', '€'], io)).rejects.toMatchObject({
+      name: 'UserError',
+    })
   })
 })

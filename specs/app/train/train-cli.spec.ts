@@ -47,8 +47,8 @@ describe('npm run train (child process)', () => {
   test('--help prints usage and exits 0', async () => {
     const r = await runTrainCli(['--help'], ledger)
     expect(r.code).toBe(0)
-    expect(r.stdout).toContain('usage: npm run train -- --config configs/train/<name>.json [options]')
-    expect(r.stdout).toContain('--resume-from DIR|latest')
+    expect(r.stdout).toContain('usage: npm run train -- [command] [options]')
+    expect(r.stdout).toContain('--resume-from <DIR|latest>')
   })
 
   test('--dry-run prints parameter count and FLOPs/token, trains and writes nothing, loads no optional dependency', async () => {

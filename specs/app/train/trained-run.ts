@@ -1,9 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { trainCli } from '../../../src/app/train/train-cli.ts'
 import { CheckpointManager } from '../../../src/domain/checkpoint/checkpoint-manager.ts'
 import { loadTrainConfig } from '../../../src/domain/train/config/load-train-config.ts'
 import { loadTextData } from '../../../src/domain/train/text-data.ts'
 import { train } from '../../../src/domain/train/train.ts'
+import type { Io } from '../../../src/foundation/cli/io.ts'
+import { runCommand } from '../../../src/foundation/cli/run-command.ts'
 
 /**
  * A run folder under `parent` as `npm run train` leaves it, from 3 steps of gpt-tiny on ts: checkpoints/ckpt-3
@@ -28,9 +31,23 @@ export async function trainedRun(parent: string, withTokenizer = true): Promise<
   return run
 }
 
-/** Captured output of a command. */
-export function captureIo(): { out: string[]; err: string[]; io: { out(l: string): void; err(l: string): void } } {
+/**
+ * Captured output of a command, one entry per write without its final newline (the commands
+ * write a line at a time). The environment is this process's, so the ledger and registry
+ * settings the specs' setup made hold.
+ */
+export function captureIo(): { out: string[]; err: string[]; io: Io } {
   const out: string[] = []
   const err: string[] = []
-  return { out, err, io: { out: (l) => out.push(l), err: (l) => err.push(l) } }
+  const line = (text: string) => text.replace(/\n$/, '')
+  return {
+    out,
+    err,
+    io: { stdout: (t) => out.push(line(t)), stderr: (t) => err.push(line(t)), env: process.env, cwd: process.cwd() },
+  }
+}
+
+/** `npm run train -- <argv>` in this process, through the same command tree as the script. */
+export function runTrain(argv: string[], io: Io = captureIo().io): Promise<number> {
+  return runCommand(trainCli, argv, io)
 }

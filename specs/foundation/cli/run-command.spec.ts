@@ -189,3 +189,76 @@ describe('runCommand()', () => {
     expect(bare.err).toContain('commands:\n  sessions  list recent sessions\n  show')
   })
 })
+
+describe('runCommand() on a command with subcommands and a run of its own', () => {
+  const seen: { argv: readonly string[]; options: unknown }[] = []
+  const train = defineCommand({
+    name: 'train',
+    summary: 'train a model',
+    options: {
+      config: { type: 'string', description: 'the config' },
+      seed: { type: 'integer', description: 'a seed' },
+    },
+    subcommands: {
+      sweep: defineCommand({
+        name: 'sweep',
+        summary: 'train several',
+        options: { run: { type: 'boolean', description: 'train them' } },
+        positionals: [{ name: 'grid', description: 'grids', variadic: true }],
+        run: ({ argv, io }) => {
+          io.stdout(`sweep ${argv.join(' ')}`)
+          return 0
+        },
+      }),
+    },
+    run: ({ argv, options }) => {
+      seen.push({ argv, options })
+      return 0
+    },
+  })
+
+  test('flags first (or no arguments) run the command itself; it gets its arguments as typed', async () => {
+    expect(await runCommand(train, ['--config', 'a.json', '--seed=3'], memoryIo())).toBe(0)
+    expect(await runCommand(train, [], memoryIo())).toBe(0)
+    expect(seen).toEqual([
+      { argv: ['--config', 'a.json', '--seed=3'], options: { config: 'a.json', seed: 3 } },
+      { argv: [], options: {} },
+    ])
+  })
+
+  test('a subcommand word runs the subcommand with the rest', async () => {
+    const io = memoryIo()
+    expect(await runCommand(train, ['sweep', 'x', '--run'], io)).toBe(0)
+    expect(io.out).toBe('sweep x --run')
+  })
+
+  test('a word that names no subcommand is an unknown command with the nearest; an unknown flag names the nearest flag', async () => {
+    const e = await rejected(runCommand(train, ['swep'], memoryIo()))
+    expect(e.message).toBe('train: unknown command "swep"')
+    expect(e.hint).toBe('did you mean `train sweep`? see `train --help`')
+    const flag = await rejected(runCommand(train, ['--conifg', 'a.json'], memoryIo()))
+    expect(flag.code).toBe('BAD_FLAG')
+    expect(flag.hint).toBe('did you mean --config? see `train --help`')
+  })
+
+  test('--help shows the word as optional, the commands and the options', async () => {
+    const io = memoryIo()
+    expect(await runCommand(train, ['--help'], io)).toBe(0)
+    expect(io.out).toBe(
+      [
+        'usage: train [command] [options]',
+        '',
+        'train a model',
+        '',
+        'commands:',
+        '  sweep  train several',
+        '',
+        'options:',
+        '  --config <string>  the config',
+        '  --seed <integer>   a seed',
+        '  -h, --help         print this help',
+        '',
+      ].join('\n'),
+    )
+  })
+})

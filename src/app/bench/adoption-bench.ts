@@ -3,12 +3,22 @@ import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PACKAGE_ROOT } from '../../domain/gates/repo-files.ts'
-import { intFlag, parseArgs } from '../../foundation/cli/parse-args.ts'
+import type { OptionDefs, OptionValues } from '../../foundation/cli/define-command.ts'
 import { UserError } from '../../foundation/errors/user-error.ts'
 import type { BenchResult, BenchRow } from './bench-report.ts'
+import { defineBench } from './define-bench.ts'
 import { stagePrebuiltSqlite } from './prebuilt-sqlite.ts'
 
 const FIXTURES = ['python-ml', 'ts-lib'] as const
+
+const OPTIONS = {
+  runs: { type: 'integer', valueName: 'n', default: 5, description: 'warm runs per fixture (at least 1)' },
+  fixture: { type: 'string', choices: FIXTURES, description: 'one fixture only (default: both)' },
+  'build-from-source': {
+    type: 'boolean',
+    description: 'compile better-sqlite3 as an install without a reachable prebuilt binary must',
+  },
+} as const satisfies OptionDefs
 
 /**
  * `npm run bench -- adoption`: what adopting codex-gates costs in someone else's repository, on
@@ -18,17 +28,17 @@ const FIXTURES = ['python-ml', 'ts-lib'] as const
  * comes from the binary this checkout built, staged as a local prebuild (what the adoption specs
  * do); `--build-from-source` compiles it as an install without a reachable prebuilt binary must.
  */
-export async function adoptionBench(argv: string[]): Promise<BenchResult> {
-  const { values } = parseArgs(
-    argv,
-    { runs: { type: 'string' }, fixture: { type: 'string' }, 'build-from-source': { type: 'boolean' } },
-    'npm run bench -- adoption',
-  )
-  const runs = intFlag(values.runs, '--runs', 5)
+export const adoptionBench = defineBench({
+  name: 'adoption',
+  summary: 'install to first green run of codex-gates in the two adoption fixtures',
+  options: OPTIONS,
+  measure: measureBench,
+})
+
+async function measureBench(values: OptionValues<typeof OPTIONS>): Promise<BenchResult> {
+  const { runs } = values
   if (runs < 1) throw new UserError('BAD_FLAG', '--runs must be at least 1', 'e.g. --runs 5')
   const fixture = values.fixture
-  if (fixture !== undefined && !(FIXTURES as readonly string[]).includes(fixture))
-    throw new UserError('BAD_FLAG', `--fixture ${fixture}: no such fixture`, `one of ${FIXTURES.join(', ')}`)
   const fixtures = fixture ? [fixture] : [...FIXTURES]
   const work = mkdtempSync(join(tmpdir(), 'bench-adoption-'))
   try {

@@ -10,31 +10,12 @@ import { chainBatches } from '../../domain/train/ort/trajectory.ts'
 import { probeWebGpu } from '../../domain/train/ort/webgpu-adapter.ts'
 import { loadTextData } from '../../domain/train/text-data.ts'
 import { buildTrainProgram, IO, STEP_GRAPH, type TrainStepSpec } from '../../domain/train/train-step-graph.ts'
-import { intFlag, parseArgs } from '../../foundation/cli/parse-args.ts'
+import type { OptionDefs, OptionValues } from '../../foundation/cli/define-command.ts'
+import type { Io } from '../../foundation/cli/io.ts'
 import { UserError } from '../../foundation/errors/user-error.ts'
 import { Prng } from '../../foundation/random/prng.ts'
 import type { BenchResult, BenchRow } from './bench-report.ts'
-
-const COMMAND = 'npm run bench -- backends'
-const HELP = `usage: ${COMMAND} [--quick] [--configs LIST] [--backends LIST] [--seconds N] [--threads N] [--ts-tokens N] [--profile]
-
-Train-step throughput (forward + backward + clip + AdamW, one graph) of the GPT on each backend,
-side by side in one run: tokens/s and GFLOP/s (nanoGPT's 6N + 12·L·H·Q·T per token).
-  configs:  tiny   gpt-tiny (configs/train/gpt-tiny.json: 2 layers, 2 heads, 32 wide, block 32, 8 × 32 tokens)
-            larger n_layer 4, n_head 4, n_embd 256, block 128, 8 × 128 tokens per step
-            gpu    n_layer 6, n_head 8, n_embd 512, block 256, 16 × 256 = 4,096 tokens per step
-  --configs LIST     comma-separated (default tiny,larger,gpu; --quick: tiny,larger)
-  --backends LIST    ts, ort-cpu, ort-webgpu (default all; ort-webgpu is skipped with its reason where
-                     no WebGPU adapter exists)
-  --seconds N        measuring time per cell after one warm-up step (default 5; --quick: 1), at least
-                     2 steps; a warm-up step over max(N, 10) s is reported as the one measured step
-  --threads N        ort-cpu intra-op threads (default: every core)
-  --ts-tokens N      tokens per step for ts on the gpu config (default 256 = one sequence: ts runs
-                     one thread, so its tokens/s hardly depends on the batch, and 4,096 tokens take minutes)
-  --profile          also run 2 profiled steps of the largest config on each onnxruntime backend and
-                     report kernel time by execution provider and op (what bounds the step)
-Targets: ort-cpu ≥ 3× ts on larger; ort-webgpu ≥ 3× ort-cpu on gpu (same machine, same run).
-`
+import { defineBench } from './define-bench.ts'
 
 interface BenchConfig {
   label: string
@@ -81,25 +62,55 @@ interface Cell {
   loss: number
 }
 
+const OPTIONS = {
+  quick: { type: 'boolean', description: 'tiny and larger only, 1 s per cell' },
+  configs: {
+    type: 'string',
+    valueName: 'list',
+    description: 'comma-separated (default tiny,larger,gpu; --quick: tiny,larger)',
+  },
+  backends: {
+    type: 'string',
+    valueName: 'list',
+    description: 'comma-separated: ts, ort-cpu, ort-webgpu (default all)',
+  },
+  seconds: {
+    type: 'integer',
+    valueName: 'n',
+    description: 'measuring time per cell after one warm-up step, at least 2 steps (default 5; --quick: 1)',
+  },
+  threads: { type: 'integer', valueName: 'n', description: 'ort-cpu intra-op threads (default: every core)' },
+  'ts-tokens': {
+    type: 'integer',
+    valueName: 'n',
+    default: 256,
+    description: 'tokens per step for ts on the gpu config (256 = one sequence)',
+  },
+  profile: {
+    type: 'boolean',
+    description:
+      'also profile 2 steps of the largest config on each onnxruntime backend: kernel time by provider and op',
+  },
+} as const satisfies OptionDefs
+
 /** `npm run bench -- backends`: train-step tokens/s and GFLOP/s of ts, ort-cpu and ort-webgpu. */
-export async function backendsBench(argv: string[]): Promise<BenchResult> {
-  const { values } = parseArgs(
-    argv,
-    {
-      quick: { type: 'boolean' },
-      configs: { type: 'string' },
-      backends: { type: 'string' },
-      seconds: { type: 'string' },
-      threads: { type: 'string' },
-      'ts-tokens': { type: 'string' },
-      profile: { type: 'boolean' },
-    },
-    COMMAND,
-  )
-  if (values.help) {
-    process.stdout.write(HELP)
-    return { name: 'backends', rows: [], notes: ['help only: nothing measured'] }
-  }
+export const backendsBench = defineBench({
+  name: 'backends',
+  summary: 'train-step tokens/s and GFLOP/s of ts, ort-cpu and ort-webgpu side by side',
+  description: `Train-step throughput (forward + backward + clip + AdamW, one graph) of the GPT on each backend,
+side by side in one run: tokens/s and GFLOP/s (nanoGPT's 6N + 12·L·H·Q·T per token).
+  configs:  tiny   gpt-tiny (configs/train/gpt-tiny.json: 2 layers, 2 heads, 32 wide, block 32, 8 × 32 tokens)
+            larger n_layer 4, n_head 4, n_embd 256, block 128, 8 × 128 tokens per step
+            gpu    n_layer 6, n_head 8, n_embd 512, block 256, 16 × 256 = 4,096 tokens per step
+ort-webgpu is skipped with its reason where no WebGPU adapter exists. A warm-up step over
+max(--seconds, 10) s is reported as the one measured step. --ts-tokens: ts runs one thread, so
+its tokens/s hardly depends on the batch, and 4,096 tokens take minutes.
+Targets: ort-cpu ≥ 3× ts on larger; ort-webgpu ≥ 3× ort-cpu on gpu (same machine, same run).`,
+  options: OPTIONS,
+  measure: measureBench,
+})
+
+async function measureBench(values: OptionValues<typeof OPTIONS>, io: Io): Promise<BenchResult> {
   const quick = values.quick === true
   const configs = listFlag(
     values.configs,
@@ -108,9 +119,9 @@ export async function backendsBench(argv: string[]): Promise<BenchResult> {
     quick ? ['tiny', 'larger'] : Object.keys(CONFIGS),
   )
   const backends = listFlag(values.backends, '--backends', BACKEND_NAMES, BACKEND_NAMES) as BackendName[]
-  const seconds = intFlag(values.seconds, '--seconds', quick ? 1 : 5)
-  const threads = intFlag(values.threads, '--threads', availableParallelism())
-  const tsTokens = intFlag(values['ts-tokens'], '--ts-tokens', 256)
+  const seconds = values.seconds ?? (quick ? 1 : 5)
+  const threads = values.threads ?? availableParallelism()
+  const tsTokens = values['ts-tokens']
   const vocab = loadTextData('configs/corpus/fables.txt', 0.1, 32).tokenizer.vocabSize
   const notes: string[] = [
     `machine: ${cpus()[0]?.model ?? 'cpu'} × ${availableParallelism()} cores; shared machines are noisy: compare within one run`,
@@ -143,11 +154,11 @@ export async function backendsBench(argv: string[]): Promise<BenchResult> {
       } catch (error) {
         // One failing cell (e.g. a kernel the WebGPU EP lacks) must not hide the others' figures.
         notes.push(`${bench.label} ${backend} FAILED: ${(error as Error).message.split('\n')[0]}`)
-        process.stderr.write(`${bench.label} ${backend}: FAILED ${(error as Error).stack}\n`)
+        io.stderr(`${bench.label} ${backend}: FAILED ${(error as Error).stack}\n`)
         continue
       }
       cells.push(cell)
-      process.stderr.write(
+      io.stderr(
         `${bench.label} ${backend}: ${cell.tokensPerSecond.toFixed(0)} tok/s (${cell.steps} steps, ${cell.secondsPerStep.toFixed(3)} s/step)\n`,
       )
     }

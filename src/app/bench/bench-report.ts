@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { formatTable } from '../../foundation/cli/format-table.ts'
+import type { Io } from '../../foundation/cli/io.ts'
 import { writeFileAtomic } from '../../foundation/fs/write-file-atomic.ts'
 
 export type BenchRow = Record<string, string | number | boolean | null>
@@ -15,14 +16,14 @@ export interface BenchResult {
   extra?: Record<string, unknown>
 }
 
-/** Prints the result as an aligned table and writes `reports/bench/<name>.json` atomically. */
-export function publishBench(result: BenchResult, outDir = join('reports', 'bench')): string {
-  process.stdout.write(`${formatTable(result.rows)}\n`)
+/** Prints the result as an aligned table and writes `reports/bench/<name>.json` (under `io.cwd`) atomically. */
+export function publishBench(result: BenchResult, io: Io, outDir = join('reports', 'bench')): string {
+  io.stdout(`${formatTable(result.rows)}\n`)
   for (const t of result.targets ?? []) {
-    process.stdout.write(`${t.met ? 'MET ' : 'MISS'}  ${t.target}  (measured ${t.value})\n`)
+    io.stdout(`${t.met ? 'MET ' : 'MISS'}  ${t.target}  (measured ${t.value})\n`)
   }
-  for (const n of result.notes ?? []) process.stdout.write(`note: ${n}\n`)
-  mkdirSync(outDir, { recursive: true })
+  for (const n of result.notes ?? []) io.stdout(`note: ${n}\n`)
+  mkdirSync(resolve(io.cwd, outDir), { recursive: true })
   const path = join(outDir, `${result.name}.json`)
   const payload = {
     ...result,
@@ -30,7 +31,7 @@ export function publishBench(result: BenchResult, outDir = join('reports', 'benc
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
   }
-  writeFileAtomic(path, `${JSON.stringify(payload, null, 2)}\n`)
-  process.stdout.write(`wrote ${path}\n`)
+  writeFileAtomic(resolve(io.cwd, path), `${JSON.stringify(payload, null, 2)}\n`)
+  io.stdout(`wrote ${path}\n`)
   return path
 }

@@ -12,13 +12,25 @@ import {
   writeSafetensors,
 } from '../../domain/checkpoint/write-safetensors.ts'
 import type { TensorData, TrainState } from '../../domain/train/train-state.ts'
-import { intFlag, parseArgs } from '../../foundation/cli/parse-args.ts'
+import type { OptionDefs, OptionValues } from '../../foundation/cli/define-command.ts'
 import { UserError } from '../../foundation/errors/user-error.ts'
 import type { BenchResult, BenchRow } from './bench-report.ts'
+import { defineBench } from './define-bench.ts'
 
 const MIB = 1024 * 1024
 /** Weights come as [1024, 1024] float32 tensors (4 MiB each), about one GPT-2-small layer matrix. */
 const TENSOR_FLOATS = 1024 * 1024
+
+const OPTIONS = {
+  sizes: {
+    type: 'string',
+    valueName: 'mib,…',
+    default: '100,1024',
+    description: 'weight sets to time, in MiB (multiples of 4)',
+  },
+  dir: { type: 'string', valueName: 'dir', description: 'the folder to write in (default: the system temp folder)' },
+  repeats: { type: 'integer', valueName: 'n', default: 3, description: 'timed runs per measure (at least 1)' },
+} as const satisfies OptionDefs
 
 /**
  * `npm run bench -- checkpoint`: save and load throughput of safetensors files and of whole
@@ -26,14 +38,16 @@ const TENSOR_FLOATS = 1024 * 1024
  * weight sets, beside raw write+fsync of the same bytes to the same folder, interleaved in one
  * run; sha256 alone is timed separately. Tensors are streamed, never copied into one buffer.
  */
-export async function checkpointBench(argv: string[]): Promise<BenchResult> {
-  const { values } = parseArgs(
-    argv,
-    { sizes: { type: 'string' }, dir: { type: 'string' }, repeats: { type: 'string' } },
-    'npm run bench -- checkpoint',
-  )
-  const sizes = parseSizes(values.sizes ?? '100,1024')
-  const repeats = Math.max(1, intFlag(values.repeats, '--repeats', 3))
+export const checkpointBench = defineBench({
+  name: 'checkpoint',
+  summary: 'save and load throughput of safetensors files and whole checkpoints',
+  options: OPTIONS,
+  measure: measureBench,
+})
+
+async function measureBench(values: OptionValues<typeof OPTIONS>): Promise<BenchResult> {
+  const sizes = parseSizes(values.sizes)
+  const repeats = Math.max(1, values.repeats)
   const base = values.dir ? resolve(values.dir) : tmpdir()
   mkdirSync(base, { recursive: true })
   const work = mkdtempSync(join(base, 'bench-checkpoint-'))

@@ -7,42 +7,34 @@ import { permutation } from '../../domain/data/shuffle.ts'
 import { Splitter } from '../../domain/data/split.ts'
 import { SyntheticText, writeSyntheticJsonl } from '../../domain/data/synthetic-corpus.ts'
 import { BpeTokenizer } from '../../domain/data/tokenizers/bpe-tokenizer.ts'
-import { intFlag, parseArgs } from '../../foundation/cli/parse-args.ts'
+import type { OptionDefs, OptionValues } from '../../foundation/cli/define-command.ts'
 import type { BenchResult, BenchRow } from './bench-report.ts'
+import { defineBench } from './define-bench.ts'
 
-const COMMAND = 'npm run bench -- data'
-const HELP = `usage: ${COMMAND} [--records N] [--text-mb N] [--train-mb N] [--vocab N] [--seed N]
-
-Data pipeline and tokenizer throughput on generated data:
-  1. prepare (schema check, hashed split, split files + offsets, epoch-0 shuffle, manifest)
-     on --records JSONL records (default 1000000), then the same call again (cache hit);
-     permutation and split hashing alone for comparison; peak RSS after this part.
-  2. BPE: train a --vocab (default 4096) tokenizer on --train-mb MB (default 4), then encode
-     --text-mb MB (default 50) of text; MB/s and a round-trip check.
-`
+const OPTIONS = {
+  records: { type: 'integer', valueName: 'n', default: 1_000_000, description: 'JSONL records to prepare' },
+  'text-mb': { type: 'integer', valueName: 'n', default: 50, description: 'MB of text to encode' },
+  'train-mb': { type: 'integer', valueName: 'n', default: 4, description: 'MB of text to train the BPE tokenizer on' },
+  vocab: { type: 'integer', valueName: 'n', default: 4096, description: 'BPE vocabulary size' },
+  seed: { type: 'integer', valueName: 'n', default: 42, description: 'seed of the generated data' },
+} as const satisfies OptionDefs
 
 /** `npm run bench -- data`: records/s and peak RSS of dataset preparation, MB/s of BPE encoding. */
-export async function dataBench(argv: string[]): Promise<BenchResult> {
-  const { values } = parseArgs(
-    argv,
-    {
-      records: { type: 'string' },
-      'text-mb': { type: 'string' },
-      'train-mb': { type: 'string' },
-      vocab: { type: 'string' },
-      seed: { type: 'string' },
-    },
-    COMMAND,
-  )
-  if (values.help) {
-    process.stdout.write(HELP)
-    return { name: 'data', rows: [], notes: ['help only: nothing measured'] }
-  }
-  const records = intFlag(values.records, '--records', 1_000_000)
-  const textMb = intFlag(values['text-mb'], '--text-mb', 50)
-  const trainMb = intFlag(values['train-mb'], '--train-mb', 4)
-  const vocab = intFlag(values.vocab, '--vocab', 4096)
-  const seed = intFlag(values.seed, '--seed', 42)
+export const dataBench = defineBench({
+  name: 'data',
+  summary: 'records/s and peak RSS of dataset preparation, MB/s of BPE encoding',
+  description: `Data pipeline and tokenizer throughput on generated data:
+  1. prepare (schema check, hashed split, split files + offsets, epoch-0 shuffle, manifest)
+     on --records JSONL records, then the same call again (cache hit); permutation and split
+     hashing alone for comparison; peak RSS after this part.
+  2. BPE: train a --vocab tokenizer on --train-mb MB, then encode --text-mb MB of text; MB/s and
+     a round-trip check.`,
+  options: OPTIONS,
+  measure: measureBench,
+})
+
+async function measureBench(values: OptionValues<typeof OPTIONS>): Promise<BenchResult> {
+  const { records, 'text-mb': textMb, 'train-mb': trainMb, vocab, seed } = values
   const rows: BenchRow[] = []
   const notes: string[] = []
   const dir = mkdtempSync(join(tmpdir(), 'data-bench-'))

@@ -14,10 +14,11 @@ import { dirname, join, resolve } from 'node:path'
 import { gatesConfigPath } from '../../domain/gates/gates-config.ts'
 import { listRepoFiles, PACKAGE_ROOT } from '../../domain/gates/repo-files.ts'
 import { binVersion, resolveBin } from '../../domain/gates/tool-version.ts'
-import { intFlag, parseArgs } from '../../foundation/cli/parse-args.ts'
+import type { OptionDefs, OptionValues } from '../../foundation/cli/define-command.ts'
 import { UserError } from '../../foundation/errors/user-error.ts'
 import { openLedger } from '../../ledger/open-ledger.ts'
 import type { BenchResult, BenchRow } from './bench-report.ts'
+import { defineBench } from './define-bench.ts'
 
 interface GatesRun {
   seconds: number
@@ -25,26 +26,35 @@ interface GatesRun {
   gates: { gate: string; status: string; duration_ms: number | null }[]
 }
 
+const OPTIONS = {
+  repeats: { type: 'integer', valueName: 'n', default: 3, description: 'runs per figure (the median is reported)' },
+  root: { type: 'string', valueName: 'dir', description: 'the repository to gate (default: this one)' },
+  compiler: {
+    type: 'string',
+    multiple: true,
+    valueName: 'path',
+    description: 'also time with this tsc (e.g. TypeScript 7)',
+  },
+  live: { type: 'boolean', description: 'run on the live tree instead of a frozen snapshot' },
+} as const satisfies OptionDefs
+
 /**
  * `npm run bench -- gates`: wall time of `vitest run --project gates` on this repository (or
  * --root), cold (empty result cache) and warm (cache filled by the run before), each the median
  * of --repeats runs, as configured and with `--no-isolate`. --compiler PATH adds the same with
  * another tsc (e.g. TypeScript 7).
  */
-export async function gatesBench(argv: string[]): Promise<BenchResult> {
-  const { values } = parseArgs(
-    argv,
-    {
-      repeats: { type: 'string' },
-      root: { type: 'string' },
-      compiler: { type: 'string', multiple: true },
-      live: { type: 'boolean' },
-    },
-    'npm run bench -- gates',
-  )
-  const repeats = intFlag(values.repeats, '--repeats', 3)
+export const gatesBench = defineBench({
+  name: 'gates',
+  summary: 'wall time of the gates project (vitest run --project gates), cold and warm',
+  options: OPTIONS,
+  measure: measureBench,
+})
+
+async function measureBench(values: OptionValues<typeof OPTIONS>): Promise<BenchResult> {
+  const { repeats } = values
   const source = resolve(values.root ?? PACKAGE_ROOT)
-  const compilers = ['auto', ...(values.compiler ?? []).map((c) => resolve(c))]
+  const compilers = ['auto', ...values.compiler.map((c) => resolve(c))]
   const work = mkdtempSync(join(tmpdir(), 'bench-gates-'))
   // A frozen copy, so edits landing in the live tree between runs do not turn warm runs cold.
   const root = values.live ? source : snapshot(source, join(work, 'snapshot'))

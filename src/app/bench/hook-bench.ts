@@ -12,10 +12,11 @@ import {
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { PACKAGE_ROOT } from '../../domain/gates/repo-files.ts'
-import { intFlag, parseArgs } from '../../foundation/cli/parse-args.ts'
+import type { OptionDefs, OptionValues } from '../../foundation/cli/define-command.ts'
 import { UserError } from '../../foundation/errors/user-error.ts'
 import { openLedger } from '../../ledger/open-ledger.ts'
 import type { BenchResult, BenchRow } from './bench-report.ts'
+import { defineBench } from './define-bench.ts'
 
 /** The commit-time budget the issue sets for a one-file change (ms, median). */
 const TARGET_MS = 1000
@@ -23,6 +24,11 @@ const TARGET_MS = 1000
 const CHANGED = 'src/ledger/ledger.ts'
 /** The read-only gates the hook runs on a .ts change (docs-links only runs for Markdown). */
 const SCANS = ['secrets', 'env-files', 'large-files', 'placeholders']
+
+const OPTIONS = {
+  runs: { type: 'integer', valueName: 'n', default: 10, description: 'timed runs of each variant (at least 1)' },
+  'npx-runs': { type: 'integer', valueName: 'n', description: 'runs of the separate npx commands (default: --runs)' },
+} as const satisfies OptionDefs
 
 /**
  * `npm run bench -- hook`: wall time of the pre-commit hook for a one-file change in a copy of this
@@ -32,14 +38,16 @@ const SCANS = ['secrets', 'env-files', 'large-files', 'placeholders']
  * checks as separate cold `npx` commands, and a whole `git commit` (pre- and post-commit). Once
  * each: lint-staged's own overhead and a full `tsc --noEmit` (the type-check-in-the-hook decision).
  */
-export async function hookBench(argv: string[]): Promise<BenchResult> {
-  const { values } = parseArgs(
-    argv,
-    { runs: { type: 'string' }, 'npx-runs': { type: 'string' } },
-    'npm run bench -- hook',
-  )
-  const runs = intFlag(values.runs, '--runs', 10)
-  const npxRuns = intFlag(values['npx-runs'], '--npx-runs', runs)
+export const hookBench = defineBench({
+  name: 'hook',
+  summary: "the pre-commit hook's wall time for a one-file change, step by step, against its alternatives",
+  options: OPTIONS,
+  measure: measureBench,
+})
+
+async function measureBench(values: OptionValues<typeof OPTIONS>): Promise<BenchResult> {
+  const { runs } = values
+  const npxRuns = values['npx-runs'] ?? runs
   if (runs < 1) throw new UserError('BAD_FLAG', '--runs must be at least 1', 'e.g. --runs 10')
   const work = mkdtempSync(join(tmpdir(), 'bench-hook-'))
   try {

@@ -7,10 +7,16 @@ import type { Violation } from '../../domain/gates/layers/check-import-rules.ts'
 import { npmPackageName } from '../../domain/gates/layers/resolution.ts'
 import { PACKAGE_ROOT } from '../../domain/gates/repo-files.ts'
 import { prebuiltBundle } from '../../foundation/build/prebuilt-bundle.mjs'
-import { intFlag, parseArgs } from '../../foundation/cli/parse-args.ts'
+import type { OptionDefs, OptionValues } from '../../foundation/cli/define-command.ts'
 import { UserError } from '../../foundation/errors/user-error.ts'
 import type { BenchResult, BenchRow } from './bench-report.ts'
+import { defineBench } from './define-bench.ts'
 import { BENCH_RULES, BENCH_SCOPE, depcruiseConfig, depcruisePairs, ourPairs } from './depcruise-equivalent.ts'
+
+const OPTIONS = {
+  repeats: { type: 'integer', valueName: 'n', default: 5, description: 'runs per figure (the median; at least 1)' },
+  root: { type: 'string', valueName: 'dir', description: 'the repository to check (default: this one)' },
+} as const satisfies OptionDefs
 
 /**
  * `npm run bench -- layers`: the layers gate against dependency-cruiser on the same layered
@@ -20,13 +26,15 @@ import { BENCH_RULES, BENCH_SCOPE, depcruiseConfig, depcruisePairs, ourPairs } f
  * are interleaved, each figure the median of --repeats (default 5). Both tools' violations are
  * compared as `rule from → to` pairs.
  */
-export async function layersBench(argv: string[]): Promise<BenchResult> {
-  const { values } = parseArgs(
-    argv,
-    { repeats: { type: 'string' }, root: { type: 'string' } },
-    'npm run bench -- layers',
-  )
-  const repeats = Math.max(1, intFlag(values.repeats, '--repeats', 5))
+export const layersBench = defineBench({
+  name: 'layers',
+  summary: 'the layers gate against dependency-cruiser on the same rules',
+  options: OPTIONS,
+  measure: measureBench,
+})
+
+async function measureBench(values: OptionValues<typeof OPTIONS>): Promise<BenchResult> {
+  const repeats = Math.max(1, values.repeats)
   const root = resolve(values.root ?? PACKAGE_ROOT)
   const work = mkdtempSync(join(tmpdir(), 'bench-layers-'))
   try {

@@ -4,26 +4,33 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type Database from 'better-sqlite3'
-import { intFlag, parseArgs } from '../../foundation/cli/parse-args.ts'
+import type { OptionDefs, OptionValues } from '../../foundation/cli/define-command.ts'
 import { requireOptional } from '../../foundation/optional/optional-import.ts'
 import type { Ledger } from '../../ledger/ledger.ts'
 import { openLedger } from '../../ledger/open-ledger.ts'
 import type { LedgerRecord } from '../../ledger/records.ts'
 import type { BenchResult } from './bench-report.ts'
+import { defineBench } from './define-bench.ts'
+
+const OPTIONS = {
+  rows: { type: 'integer', valueName: 'n', default: 100_000, description: 'test_results rows to insert' },
+  tests: { type: 'integer', valueName: 'n', default: 2_000, description: 'tests in the generated suite' },
+  repeats: { type: 'integer', valueName: 'n', default: 5, description: 'suite runs with and without the reporter' },
+} as const satisfies OptionDefs
 
 /**
  * `npm run bench -- ledger`: raw insert throughput of the writer, and the wall-time overhead of
  * the ledger reporter on a generated suite, with and without it, interleaved in one run.
  */
-export async function ledgerBench(argv: string[]): Promise<BenchResult> {
-  const { values } = parseArgs(
-    argv,
-    { rows: { type: 'string' }, tests: { type: 'string' }, repeats: { type: 'string' } },
-    'npm run bench -- ledger',
-  )
-  const rowCount = intFlag(values.rows, '--rows', 100_000)
-  const testCount = intFlag(values.tests, '--tests', 2_000)
-  const repeats = intFlag(values.repeats, '--repeats', 5)
+export const ledgerBench = defineBench({
+  name: 'ledger',
+  summary: "the writer's insert throughput and the ledger reporter's overhead on a generated suite",
+  options: OPTIONS,
+  measure: measureBench,
+})
+
+async function measureBench(values: OptionValues<typeof OPTIONS>): Promise<BenchResult> {
+  const { rows: rowCount, tests: testCount, repeats } = values
   const work = mkdtempSync(join(tmpdir(), 'bench-ledger-'))
   try {
     const insert = measureInserts(work, rowCount, 3)

@@ -4,14 +4,28 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { GATE_NAMES } from '../../domain/gates/gates-config.ts'
 import { PACKAGE_ROOT } from '../../domain/gates/repo-files.ts'
-import { intFlag, parseArgs } from '../../foundation/cli/parse-args.ts'
+import type { OptionDefs, OptionValues } from '../../foundation/cli/define-command.ts'
+import type { Io } from '../../foundation/cli/io.ts'
 import { UserError } from '../../foundation/errors/user-error.ts'
 import type { BenchResult, BenchRow } from './bench-report.ts'
+import { defineBench } from './define-bench.ts'
 
 /** The issue's targets: warm ≥ 2× faster than pre-commit, cold no slower, the hook ≤ 300 ms median. */
 const WARM_RATIO = 2
 const COLD_RATIO = 1
 const HOOK_MS = 300
+
+const OPTIONS = {
+  runs: { type: 'integer', valueName: 'n', default: 5, description: 'timed cold and warm runs (at least 1)' },
+  'hook-runs': { type: 'integer', valueName: 'n', default: 10, description: 'timed commit-hook runs (at least 1)' },
+  files: { type: 'integer', valueName: 'n', default: 400, description: 'files in the fixture repository' },
+  runner: {
+    type: 'string',
+    choices: ['tsx', 'dist'],
+    description: 'how codex-gates starts (default: dist when built, else tsx)',
+  },
+  keep: { type: 'boolean', description: 'keep the fixture folder and print where it is' },
+} as const satisfies OptionDefs
 
 /**
  * `npm run bench -- precommit`: Debian's `pre-commit` (offline: local hooks only) against
@@ -22,21 +36,15 @@ const HOOK_MS = 300
  * Timed, interleaved: cold (fresh caches), warm (again, unchanged), and at commit time on a
  * one-file change (`pre-commit run` on the staged file vs the codex-gates pre-commit hook).
  */
-export async function precommitBench(argv: string[]): Promise<BenchResult> {
-  const { values } = parseArgs(
-    argv,
-    {
-      runs: { type: 'string' },
-      'hook-runs': { type: 'string' },
-      files: { type: 'string' },
-      runner: { type: 'string' },
-      keep: { type: 'boolean' },
-    },
-    'npm run bench -- precommit',
-  )
-  const runs = intFlag(values.runs, '--runs', 5)
-  const hookRuns = intFlag(values['hook-runs'], '--hook-runs', 10)
-  const size = intFlag(values.files, '--files', 400)
+export const precommitBench = defineBench({
+  name: 'precommit',
+  summary: "Debian's pre-commit against codex-gates run on one .pre-commit-config.yaml",
+  options: OPTIONS,
+  measure: measureBench,
+})
+
+async function measureBench(values: OptionValues<typeof OPTIONS>, io: Io): Promise<BenchResult> {
+  const { runs, 'hook-runs': hookRuns, files: size } = values
   if (runs < 1 || hookRuns < 1)
     throw new UserError('BAD_FLAG', '--runs and --hook-runs must be at least 1', 'e.g. --runs 5')
   const version = spawnSync('pre-commit', ['--version'], { encoding: 'utf8' })
@@ -139,7 +147,7 @@ export async function precommitBench(argv: string[]): Promise<BenchResult> {
       extra: { samples, cpu, size, runner: runner.label, loadavg: loadavg() },
     }
   } finally {
-    if (values.keep) process.stderr.write(`bench precommit: kept ${work} (fixture in repo/)\n`)
+    if (values.keep) io.stderr(`bench precommit: kept ${work} (fixture in repo/)\n`)
     else rmSync(work, { recursive: true, force: true })
   }
 }

@@ -7,9 +7,10 @@ import { ruffVersion, workspaceStats } from '../../domain/gates/python-lint/ruff
 import { pyrightVersion, runPyright } from '../../domain/gates/python-types/run-pyright.ts'
 import { PACKAGE_ROOT } from '../../domain/gates/repo-files.ts'
 import { prebuiltBundle } from '../../foundation/build/prebuilt-bundle.mjs'
-import { intFlag, parseArgs } from '../../foundation/cli/parse-args.ts'
+import type { OptionDefs, OptionValues } from '../../foundation/cli/define-command.ts'
 import { UserError } from '../../foundation/errors/user-error.ts'
 import type { BenchResult, BenchRow } from './bench-report.ts'
+import { defineBench } from './define-bench.ts'
 import { writePythonTree } from './python-tree.ts'
 
 /** What the commit hook may spend linting one staged Python file in a fresh process (ms, median). */
@@ -27,6 +28,12 @@ interface Probe {
   wallMs: number
 }
 
+const OPTIONS = {
+  files: { type: 'integer', valueName: 'n', default: 2000, description: 'Python files to generate (at least 1)' },
+  runs: { type: 'integer', valueName: 'n', default: 10, description: 'timed runs per measure (at least 1)' },
+  'skip-types': { type: 'boolean', description: 'leave python-types (pyright) out' },
+} as const satisfies OptionDefs
+
 /**
  * `npm run bench -- python`: python-lint and python-types on a generated, seeded tree of
  * --files Python files (default 2000). python-lint cold (a new process: Node start, bundle
@@ -35,14 +42,15 @@ interface Probe {
  * engine (V8's Liftoff compiler only, functions validated lazily), Liftoff with the whole module
  * validated at load, V8's default tiering (TurboFan), and through tsx instead of a bundle.
  */
-export async function pythonBench(argv: string[]): Promise<BenchResult> {
-  const { values } = parseArgs(
-    argv,
-    { files: { type: 'string' }, runs: { type: 'string' }, 'skip-types': { type: 'boolean' } },
-    'npm run bench -- python',
-  )
-  const count = intFlag(values.files, '--files', 2000)
-  const runs = intFlag(values.runs, '--runs', 10)
+export const pythonBench = defineBench({
+  name: 'python',
+  summary: 'python-lint and python-types on a generated tree of Python files',
+  options: OPTIONS,
+  measure: measureBench,
+})
+
+async function measureBench(values: OptionValues<typeof OPTIONS>): Promise<BenchResult> {
+  const { files: count, runs } = values
   if (count < 1 || runs < 1)
     throw new UserError('BAD_FLAG', '--files and --runs must be at least 1', 'e.g. --files 2000 --runs 10')
   const work = mkdtempSync(join(tmpdir(), 'bench-python-'))

@@ -5,14 +5,21 @@ import { periodicSummary } from '../../domain/report/periodic-summary.ts'
 import { questionText } from '../../domain/report/question-fingerprint.ts'
 import { openReadonly, renderReport } from '../../domain/report/render-report.ts'
 import { statusDocument } from '../../domain/report/status-document.ts'
-import { intFlag, parseArgs } from '../../foundation/cli/parse-args.ts'
+import type { OptionDefs, OptionValues } from '../../foundation/cli/define-command.ts'
 import type { Ledger } from '../../ledger/ledger.ts'
 import { openLedger } from '../../ledger/open-ledger.ts'
 import type { LedgerRecord, LedgerRow, LedgerTable } from '../../ledger/records.ts'
 import type { BenchResult } from './bench-report.ts'
+import { defineBench } from './define-bench.ts'
 
 /** The target: rendering the dashboard over this much history takes under this long. */
 const TARGET_MS = 2000
+
+const OPTIONS = {
+  sessions: { type: 'integer', valueName: 'n', default: 1000, description: 'sessions of generated history' },
+  tests: { type: 'integer', valueName: 'n', default: 200, description: 'tests per session' },
+  repeats: { type: 'integer', valueName: 'n', default: 5, description: 'timed renders (at least 1)' },
+} as const satisfies OptionDefs
 
 /**
  * `npm run bench -- report`: builds a ledger of N sessions (default 1,000) with tests, gates,
@@ -20,15 +27,16 @@ const TARGET_MS = 2000
  * session's dashboard over all that history (median of --repeats), the status document, and the
  * periodic summary.
  */
-export async function reportBench(argv: string[]): Promise<BenchResult> {
-  const { values } = parseArgs(
-    argv,
-    { sessions: { type: 'string' }, tests: { type: 'string' }, repeats: { type: 'string' } },
-    'npm run bench -- report',
-  )
-  const sessions = intFlag(values.sessions, '--sessions', 1000)
-  const tests = intFlag(values.tests, '--tests', 200)
-  const repeats = Math.max(1, intFlag(values.repeats, '--repeats', 5))
+export const reportBench = defineBench({
+  name: 'report',
+  summary: 'rendering the dashboard, status document and periodic summary over a large ledger',
+  options: OPTIONS,
+  measure: measureBench,
+})
+
+async function measureBench(values: OptionValues<typeof OPTIONS>): Promise<BenchResult> {
+  const { sessions, tests } = values
+  const repeats = Math.max(1, values.repeats)
   const work = mkdtempSync(join(tmpdir(), 'bench-report-'))
   try {
     const ledgerPath = join(work, 'session_logs.db')

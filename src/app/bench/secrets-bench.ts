@@ -4,11 +4,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { FAKE_SECRETS, type FakeSecret, randomString } from '../../domain/gates/secrets/fake-secrets.ts'
 import { scanSecretsInBytes } from '../../domain/gates/secrets/secrets.ts'
-import { intFlag, parseArgs } from '../../foundation/cli/parse-args.ts'
+import type { OptionDefs, OptionValues } from '../../foundation/cli/define-command.ts'
 import { UserError } from '../../foundation/errors/user-error.ts'
 import { ScratchReader } from '../../foundation/fs/text-file.ts'
 import { Prng } from '../../foundation/random/prng.ts'
 import type { BenchResult, BenchRow } from './bench-report.ts'
+import { defineBench } from './define-bench.ts'
 
 /** A planted secret: where it is and what must find it. */
 interface Planted {
@@ -20,25 +21,27 @@ interface Planted {
 
 const SECRETLINT = ['secretlint@13.0.6', '@secretlint/secretlint-rule-preset-recommend@13.0.7']
 
+const OPTIONS = {
+  mb: { type: 'integer', valueName: 'n', default: 200, description: 'MiB of corpus to generate' },
+  repeats: { type: 'integer', valueName: 'n', default: 3, description: 'timed scans (the best is reported)' },
+  seed: { type: 'integer', valueName: 'n', default: 1, description: 'seed of the generated corpus' },
+  'no-secretlint': { type: 'boolean', description: 'leave the secretlint comparison out (no npm install)' },
+} as const satisfies OptionDefs
+
 /**
  * `npm run bench -- secrets`: generates a mixed corpus (code, JSON, lockfiles, Markdown, logs,
  * minified JS, base64) with planted fake secrets into os.tmpdir(), then scans it with our
  * scanner and with secretlint (recommended preset, installed into a temp folder) in the same run.
  */
-export async function secretsBench(argv: string[]): Promise<BenchResult> {
-  const { values } = parseArgs(
-    argv,
-    {
-      mb: { type: 'string' },
-      repeats: { type: 'string' },
-      seed: { type: 'string' },
-      'no-secretlint': { type: 'boolean' },
-    },
-    'npm run bench -- secrets',
-  )
-  const mb = intFlag(values.mb, '--mb', 200)
-  const repeats = intFlag(values.repeats, '--repeats', 3)
-  const seed = intFlag(values.seed, '--seed', 1)
+export const secretsBench = defineBench({
+  name: 'secrets',
+  summary: 'the secrets scanner against secretlint on a generated corpus with planted secrets',
+  options: OPTIONS,
+  measure: measureBench,
+})
+
+async function measureBench(values: OptionValues<typeof OPTIONS>): Promise<BenchResult> {
+  const { mb, repeats, seed } = values
   // Installed before the corpus is built: a failed install stops the run in seconds, not minutes.
   const secretlint = values['no-secretlint'] ? undefined : installSecretlint(join(tmpdir(), 'codex-gates-secretlint'))
   const dir = mkdtempSync(join(tmpdir(), 'bench-secrets-'))

@@ -11,17 +11,33 @@ import { loadTextData } from '../../domain/train/text-data.ts'
 import { buildTrainProgram, IO, STEP_GRAPH } from '../../domain/train/train-step-graph.ts'
 import { trainStepSpec } from '../../domain/train/train-step-spec.ts'
 import { TsExecutor } from '../../domain/train/ts/ts-executor.ts'
-import { intFlag, parseArgs } from '../../foundation/cli/parse-args.ts'
+import type { OptionDefs, OptionValues } from '../../foundation/cli/define-command.ts'
+import { intFlag } from '../../foundation/cli/parse-args.ts'
 import { Prng } from '../../foundation/random/prng.ts'
 import type { BenchResult, BenchRow } from './bench-report.ts'
-
-const HELP = 'npm run bench -- train [--steps N] [--warmup N] [--only tiny|larger] [--threads 1,2] [--ceiling-n N]'
+import { defineBench } from './define-bench.ts'
 
 interface Case {
   name: string
   config: TrainConfig
   steps: number
 }
+
+const OPTIONS = {
+  steps: {
+    type: 'integer',
+    valueName: 'n',
+    description: 'timed steps per case (default 40 on gpt-tiny, 4 on the larger GPT)',
+  },
+  warmup: { type: 'integer', valueName: 'n', default: 2, description: 'untimed steps first' },
+  only: { type: 'string', choices: ['tiny', 'larger'], description: 'one case only' },
+  threads: {
+    type: 'string',
+    valueName: 'n,…',
+    description: 'thread counts to time (default: 1 and every core)',
+  },
+  'ceiling-n': { type: 'integer', valueName: 'n', default: 512, description: 'N of the N×N×N matmul ceiling' },
+} as const satisfies OptionDefs
 
 /**
  * `npm run bench -- train`: training tokens/s of the `ts` executor on gpt-tiny and on a larger
@@ -30,32 +46,28 @@ interface Case {
  * N×N×N), on one thread and on every core (matrix products split over threads, same bits).
  * Steps are timed after warm-up; per-op times say where the time goes.
  */
-export async function trainBench(argv: string[]): Promise<BenchResult> {
-  const { values } = parseArgs(
-    argv,
-    {
-      steps: { type: 'string' },
-      warmup: { type: 'string' },
-      only: { type: 'string' },
-      threads: { type: 'string' },
-      'ceiling-n': { type: 'string' },
-    },
-    HELP,
-  )
-  const warmup = intFlag(values.warmup, '--warmup', 2)
+export const trainBench = defineBench({
+  name: 'train',
+  summary: "training tokens/s of the ts executor beside this machine's matmul ceiling",
+  options: OPTIONS,
+  measure: measureBench,
+})
+
+async function measureBench(values: OptionValues<typeof OPTIONS>): Promise<BenchResult> {
+  const { warmup } = values
   const threads = (values.threads ?? `1,${availableParallelism()}`)
     .split(',')
     .map((t) => intFlag(t, '--threads', 1))
     .filter((t, i, all) => t > 0 && all.indexOf(t) === i)
-  const ceilingN = intFlag(values['ceiling-n'], '--ceiling-n', 512)
+  const ceilingN = values['ceiling-n']
   const tiny = loadTrainConfig('configs/train/gpt-tiny.json').config
   const larger = loadTrainConfig('configs/train/gpt-small-char.json', [
     'gradient_accumulation_steps=1',
     'dropout=0',
   ]).config
   const cases: Case[] = [
-    { name: 'gpt-tiny', config: tiny, steps: intFlag(values.steps, '--steps', 40) },
-    { name: 'larger (L4 H4 C256 T128 B8)', config: larger, steps: intFlag(values.steps, '--steps', 4) },
+    { name: 'gpt-tiny', config: tiny, steps: values.steps ?? 40 },
+    { name: 'larger (L4 H4 C256 T128 B8)', config: larger, steps: values.steps ?? 4 },
   ].filter((c) => !values.only || (values.only === 'tiny' ? c.name === 'gpt-tiny' : c.name !== 'gpt-tiny'))
   const loadBefore = loadavg()[0] as number
   const ceiling = matmulCeiling(ceilingN)

@@ -9,103 +9,63 @@ import {
 } from '../../domain/eval/metrics.ts'
 import { readLineFile } from '../../domain/eval/read-line-file.ts'
 import { writeCsv, writeNdjson } from '../../domain/eval/writers.ts'
-import { nearest } from '../../foundation/cli/nearest.ts'
-import { parseArgs } from '../../foundation/cli/parse-args.ts'
+import { defineCommand } from '../../foundation/cli/define-command.ts'
+import type { Io } from '../../foundation/cli/io.ts'
 import { UserError } from '../../foundation/errors/user-error.ts'
-import { PREPARE_USAGE, prepareCommand } from '../data/prepare-command.ts'
 
 const COMMAND = 'npm run eval --'
 
-export const EVAL_HELP = `usage: ${COMMAND} <command> [options]
-
-commands:
-  score    score line-aligned hypotheses against one or more reference files
-  metrics  list the metrics
-  prepare  prepare a dataset (schema check, safety filter, splits, tokenizer, manifest)
-
-score options:
-  --metric NAME   one of: ${Object.keys(METRICS).join(', ')} (default bleu)
-  --hyp FILE      hypotheses, one segment per line
-  --ref FILE      references, line-aligned with --hyp; repeat for several reference streams
-  --json          print the result as JSON (scores unrounded, with the counts behind them)
-  --per-line FILE also write each line's score with its hypothesis and references: CSV when FILE
-                  ends in .csv, else NDJSON (rougeL, f1, em, accuracy; BLEU is corpus-only)
-
-Scores are on a 0..100 scale. BLEU follows sacreBLEU's defaults and prints its signature;
+/** `npm run eval -- score`: reads the files, checks they line up, prints the corpus score. */
+export const scoreCommand = defineCommand({
+  name: 'score',
+  summary: 'score line-aligned hypotheses against one or more reference files',
+  description: `Scores are on a 0..100 scale. BLEU follows sacreBLEU's defaults and prints its signature;
 f1 and em are SQuAD's: the mean over lines of the best score against any reference (the micro
 F1 over summed tokens comes as micro_f1 with --json); rougeL prints the corpus F and the mean of
-per-line scores. Line counts must match (exit 2).
-
-${PREPARE_USAGE}
-
-examples:
-  ${COMMAND} score --metric bleu --hyp out.txt --ref ref1.txt --ref ref2.txt
-  ${COMMAND} prepare --config configs/datasets/tiny-stories.json
-`
-
-/** Where the command writes; specs pass buffers. */
-export interface Io {
-  out: (text: string) => void
-  err?: (text: string) => void
-}
-
-const stdoutIo: Io = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) }
-
-/** `npm run eval -- <command>`: returns the exit code. */
-export async function evalCommand(argv: string[], io: Io = stdoutIo): Promise<number> {
-  const [command, ...rest] = argv
-  if (command === undefined || command === '--help' || command === '-h') {
-    io.out(EVAL_HELP)
-    return command === undefined ? 2 : 0
-  }
-  if (command === 'metrics') {
-    for (const [key, metric] of Object.entries(METRICS)) io.out(`${key.padEnd(9)} ${metric.description}\n`)
-    return 0
-  }
-  if (command === 'score') return scoreCommand(rest, io)
-  if (command === 'prepare') {
-    return prepareCommand(rest, { out: io.out, err: io.err ?? ((text) => process.stderr.write(text)) })
-  }
-  const close = nearest(command, ['score', 'metrics', 'prepare'])
-  throw new UserError(
-    'BAD_USAGE',
-    `unknown command "${command}"`,
-    `${close ? `did you mean ${close}? ` : ''}use score, metrics or prepare; see \`${COMMAND} --help\``,
-  )
-}
-
-/** `score`: reads the files, checks they line up, prints the corpus score. */
-export function scoreCommand(argv: string[], io: Io = stdoutIo): number {
-  const { values, positionals } = parseArgs(
-    argv,
-    {
-      metric: { type: 'string', default: 'bleu' },
-      hyp: { type: 'string' },
-      ref: { type: 'string', multiple: true },
-      json: { type: 'boolean', default: false },
-      'per-line': { type: 'string' },
+per-line scores. Line counts must match (exit 2).`,
+  options: {
+    metric: {
+      type: 'string',
+      valueName: 'name',
+      default: 'bleu',
+      description: `one of: ${Object.keys(METRICS).join(', ')}`,
     },
-    `${COMMAND} score`,
-  )
-  if (values.help) {
-    io.out(EVAL_HELP)
-    return 0
-  }
-  if (positionals.length > 0) {
-    throw new UserError(
-      'BAD_FLAG',
-      `${COMMAND} score: unexpected argument "${positionals[0]}"`,
-      'pass files with --hyp and --ref',
-    )
-  }
-  const metric = metricByName(values.metric as string)
+    hyp: { type: 'string', valueName: 'file', description: 'hypotheses, one segment per line' },
+    ref: {
+      type: 'string',
+      multiple: true,
+      valueName: 'file',
+      description: 'references, line-aligned with --hyp; repeat for several reference streams',
+    },
+    json: { type: 'boolean', description: 'print the result as JSON (scores unrounded, with the counts behind them)' },
+    'per-line': {
+      type: 'string',
+      valueName: 'file',
+      description:
+        "also write each line's score with its hypothesis and references: CSV when FILE ends in .csv, else NDJSON (rougeL, f1, em, accuracy; BLEU is corpus-only)",
+    },
+  },
+  examples: [
+    '--metric bleu --hyp out.txt --ref ref1.txt --ref ref2.txt',
+    '--metric f1 --hyp out.txt --ref ref.txt --json',
+  ],
+  run: ({ options, io }) => score(options, io),
+})
+
+// --- internal ---
+
+function score(
+  values: { metric: string; hyp?: string; ref: string[]; json?: boolean; 'per-line'?: string },
+  io: Io,
+): number {
+  const metric = metricByName(values.metric)
   if (!values.hyp)
     throw new UserError(
       'BAD_FLAG',
       `${COMMAND} score: --hyp FILE is required`,
       `e.g. ${COMMAND} score --hyp out.txt --ref ref.txt`,
     )
-  const refPaths = (values.ref as string[] | undefined) ?? []
+  const refPaths = values.ref
   if (refPaths.length === 0) {
     throw new UserError(
       'BAD_FLAG',
@@ -113,7 +73,7 @@ export function scoreCommand(argv: string[], io: Io = stdoutIo): number {
       `e.g. --ref ref.txt (repeat for more references)`,
     )
   }
-  const hypotheses = readLineFile(values.hyp as string, '--hyp')
+  const hypotheses = readLineFile(values.hyp, '--hyp')
   if (hypotheses.length === 0) {
     throw new UserError('EVAL_EMPTY', `--hyp ${values.hyp} has no lines`, 'write one hypothesis per line')
   }
@@ -128,7 +88,7 @@ export function scoreCommand(argv: string[], io: Io = stdoutIo): number {
       'each file needs one segment per line, line-aligned with the hypotheses',
     )
   }
-  const perLine = values['per-line'] as string | undefined
+  const perLine = values['per-line']
   if (perLine !== undefined) writePerLine(perLine, metric, hypotheses, references, io)
   const result = metric.corpus(hypotheses, references)
   if (values.json) {
@@ -149,14 +109,12 @@ export function scoreCommand(argv: string[], io: Io = stdoutIo): number {
         if (!(key in json)) json[key] = value
       }
     }
-    io.out(`${JSON.stringify(json, null, 1)}\n`)
+    io.stdout(`${JSON.stringify(json, null, 1)}\n`)
   } else {
-    io.out(`${formatMetricResult(result)}\n`)
+    io.stdout(`${formatMetricResult(result)}\n`)
   }
   return 0
 }
-
-// --- internal ---
 
 /** `--per-line`: one row per line (1-based line, the line's score 0..100, hypothesis, references), written atomically. */
 function writePerLine(
@@ -187,5 +145,5 @@ function writePerLine(
   })
   if (path.endsWith('.csv')) writeCsv(path, rows)
   else writeNdjson(path, rows)
-  io.err?.(`wrote ${rows.length} line scores to ${path}\n`)
+  io.stderr(`wrote ${rows.length} line scores to ${path}\n`)
 }

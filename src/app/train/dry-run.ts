@@ -8,7 +8,7 @@ import { countParams } from '../../domain/train/model/gpt.ts'
 import { loadTextData } from '../../domain/train/text-data.ts'
 import { buildTrainProgram, EVAL_GRAPH, STEP_GRAPH } from '../../domain/train/train-step-graph.ts'
 import { trainStepSpec } from '../../domain/train/train-step-spec.ts'
-import type { CliIo } from '../../foundation/cli/cli-io.ts'
+import type { Io } from '../../foundation/cli/io.ts'
 import { parameterLine } from './parameter-line.ts'
 import { startingWeights } from './starting-weights.ts'
 
@@ -22,7 +22,7 @@ const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`
  */
 export async function printPlan(
   given: LoadedTrainConfig,
-  io: CliIo,
+  io: Io,
   options: { resumeFrom?: string; maxSteps?: number; registry?: string } = {},
 ): Promise<number> {
   const data = loadTextData(given.config.dataset, given.config.val_fraction, given.config.block_size)
@@ -63,7 +63,7 @@ export async function printPlan(
     ...(options.resumeFrom ? [`  resume        from ${options.resumeFrom} (not read in a dry run)`] : []),
     'dry run: nothing was trained or written',
   ]
-  for (const line of lines) io.out(line)
+  for (const line of lines) io.stdout(`${line}\n`)
   // The plan is printed either way; a run that cannot fit is refused here as the real run would.
   checkFitsMemory(config, config.backend === 'ort-webgpu' ? stateEstimate(spec.model, spec.lora) : memory, machine)
   return 0

@@ -3,23 +3,58 @@ import { dirname, join, resolve } from 'node:path'
 import { gptParamSpecs } from '../../domain/train/model/gpt.ts'
 import { graphToOnnx, ONNX_OPSET } from '../../domain/train/onnx/graph-to-onnx.ts'
 import { buildForwardGraph, IO } from '../../domain/train/train-step-graph.ts'
-import { intFlag, parseArgs } from '../../foundation/cli/parse-args.ts'
+import { defineCommand, type OptionDefs, type OptionValues } from '../../foundation/cli/define-command.ts'
+import type { Io } from '../../foundation/cli/io.ts'
 import { UserError } from '../../foundation/errors/user-error.ts'
 import { writeFileAtomic } from '../../foundation/fs/write-file-atomic.ts'
 import { exportWeights } from './export-weights.ts'
 import { loadTrainedModel, tryTrainedTokenizer } from './load-trained-model.ts'
-import { type CliIo, STDIO } from './train-command.ts'
 
 const COMMAND = 'npm run train -- export'
 
 /** What `--format` accepts. */
 export const EXPORT_FORMATS = ['onnx', 'hf', 'peft'] as const
 
-export const EXPORT_HELP = `usage: ${COMMAND} --checkpoint DIR --out FILE.onnx [--batch N] [--seq N]
-       ${COMMAND} --format hf (--checkpoint DIR | --model SOURCE) [--adapter DIR] --out DIR
-       ${COMMAND} --format peft --checkpoint DIR --out DIR
+const OPTIONS = {
+  checkpoint: {
+    type: 'string',
+    valueName: 'dir',
+    description: "a ckpt-<step> folder, a run's checkpoints/ folder or a run folder (newest checkpoint)",
+  },
+  model: {
+    type: 'string',
+    valueName: 'source',
+    description: '(hf) a Hugging Face GPT-2 folder, registry:NAME, or a registry NAME',
+  },
+  adapter: {
+    type: 'string',
+    valueName: 'dir',
+    description: '(hf) a PEFT LoRA adapter folder to merge into the weights',
+  },
+  registry: {
+    type: 'string',
+    valueName: 'dir',
+    description: 'the model registry (default CODEX_MODELS, else .codex/models/)',
+  },
+  format: { type: 'string', choices: EXPORT_FORMATS, default: 'onnx', description: 'what to write' },
+  out: {
+    type: 'string',
+    valueName: 'path',
+    description: 'the .onnx file, or the folder to create (hf, peft; it must not hold files)',
+  },
+  batch: { type: 'integer', valueName: 'n', default: 1, description: '(onnx) sequences per call' },
+  seq: {
+    type: 'integer',
+    valueName: 'n',
+    description: '(onnx) positions per sequence, 1..block_size (default block_size)',
+  },
+} as const satisfies OptionDefs
 
---format onnx (default) writes an ONNX inference model (opset ${ONNX_OPSET}) of a trained GPT with its weights inside:
+/** `npm run train -- export`: a checkpoint as a self-contained ONNX inference model, a Hugging Face folder or a PEFT adapter. */
+export const exportCommand = defineCommand({
+  name: 'export',
+  summary: 'a checkpoint as an ONNX model, a Hugging Face GPT-2 folder or a PEFT adapter',
+  description: `--format onnx (default) writes an ONNX inference model (opset ${ONNX_OPSET}) of a trained GPT with its weights inside:
 input "${IO.evalTokens}" int32 [batch, seq] → output "${IO.logits}" float32 [batch, seq, vocab].
 Shapes are static. Attention is causal, so a prompt shorter than seq can be padded with any
 id after its end: logits at position t depend on tokens 0..t only. The model's metadata holds
@@ -32,54 +67,22 @@ Face folder or a registry model: the import/export round trip), with --adapter (
 folder) merged in. A LoRA run's checkpoint is exported merged into its base.
 
 --format peft writes a LoRA run's adapter as PeftModel.from_pretrained loads it
-(adapter_config.json + adapter_model.safetensors, keys base_model.model.…lora_A.weight).
+(adapter_config.json + adapter_model.safetensors, keys base_model.model.…lora_A.weight).`,
+  options: OPTIONS,
+  examples: [
+    '--checkpoint runs/gpt-tiny-<timestamp> --out model.onnx',
+    '--format hf --checkpoint runs/gpt-tiny-<timestamp> --out exports/gpt-tiny',
+    '--format hf --model registry:NAME --adapter runs/<lora-run>/adapter --out DIR',
+    '--format peft --checkpoint runs/<lora-run> --out exports/adapter',
+  ],
+  run: ({ options, io }) =>
+    options.format === 'onnx' ? exportOnnx(options, io) : exportWeights(options.format as 'hf' | 'peft', options, io),
+})
 
-options:
-  --checkpoint DIR  a ckpt-<step> folder, a run's checkpoints/ folder or a run folder (newest checkpoint)
-  --model SOURCE    (hf) a Hugging Face GPT-2 folder, registry:NAME, or a registry NAME
-  --adapter DIR     (hf) a PEFT LoRA adapter folder to merge into the weights
-  --registry DIR    the model registry (default CODEX_MODELS, else .codex/models/)
-  --format F        onnx | hf | peft (default onnx)
-  --out PATH        the .onnx file, or the folder to create (hf, peft; it must not hold files)
-  --batch N         (onnx) sequences per call (default 1)
-  --seq N           (onnx) positions per sequence, 1..block_size (default block_size)
-  -h, --help        this text
-`
+// --- internal ---
 
-/** `npm run train -- export`: a checkpoint as a self-contained ONNX inference model, a Hugging Face folder or a PEFT adapter. */
-export async function exportCommand(argv: string[], io: CliIo = STDIO): Promise<number> {
-  const { values, positionals } = parseArgs(
-    argv,
-    {
-      checkpoint: { type: 'string' },
-      out: { type: 'string' },
-      batch: { type: 'string' },
-      seq: { type: 'string' },
-      format: { type: 'string' },
-      model: { type: 'string' },
-      adapter: { type: 'string' },
-      registry: { type: 'string' },
-    },
-    COMMAND,
-  )
-  if (values.help) {
-    io.out(EXPORT_HELP)
-    return 0
-  }
-  const format = values.format ?? 'onnx'
-  if (!(EXPORT_FORMATS as readonly string[]).includes(format)) {
-    throw new UserError('BAD_FLAG', `--format ${format} is not a format`, `choose one of: ${EXPORT_FORMATS.join(', ')}`)
-  }
-  if (format !== 'onnx') {
-    if (positionals.length > 0) {
-      throw new UserError(
-        'BAD_USAGE',
-        `${COMMAND}: unexpected argument "${positionals[0]}"`,
-        `see \`${COMMAND} --help\``,
-      )
-    }
-    return exportWeights(format as 'hf' | 'peft', values, io)
-  }
+/** `--format onnx`: the forward graph with the checkpoint's weights inside, written atomically. */
+async function exportOnnx(values: OptionValues<typeof OPTIONS>, io: Io): Promise<number> {
   for (const flag of ['model', 'adapter'] as const) {
     if (values[flag] !== undefined) {
       throw new UserError(
@@ -88,9 +91,6 @@ export async function exportCommand(argv: string[], io: CliIo = STDIO): Promise<
         `e.g. ${COMMAND} --format hf --${flag} … --out DIR`,
       )
     }
-  }
-  if (positionals.length > 0) {
-    throw new UserError('BAD_USAGE', `${COMMAND}: unexpected argument "${positionals[0]}"`, `see \`${COMMAND} --help\``)
   }
   if (!values.checkpoint || !values.out) {
     throw new UserError(
@@ -102,8 +102,8 @@ export async function exportCommand(argv: string[], io: CliIo = STDIO): Promise<
   checkOutFile(values.out)
   const model = await loadTrainedModel(values.checkpoint, '--checkpoint', values.registry)
   const blockSize = model.gpt.block_size
-  const batch = intFlag(values.batch, '--batch', 1)
-  const seq = intFlag(values.seq, '--seq', blockSize)
+  const batch = values.batch
+  const seq = values.seq ?? blockSize
   if (batch < 1) throw new UserError('BAD_FLAG', `--batch must be at least 1, got ${batch}`, 'e.g. --batch 1')
   if (seq < 1 || seq > blockSize) {
     throw new UserError(
@@ -131,7 +131,7 @@ export async function exportCommand(argv: string[], io: CliIo = STDIO): Promise<
     config: JSON.stringify(model.config),
     gpt: JSON.stringify(model.gpt),
   }
-  if ('reason' in tokenizer) io.err(`note: tokenizer not embedded: ${tokenizer.reason}`)
+  if ('reason' in tokenizer) io.stderr(`note: tokenizer not embedded: ${tokenizer.reason}\n`)
   else metadata.tokenizer = JSON.stringify(tokenizer.toJSON())
   const bytes = graphToOnnx(graph, {
     name: 'gpt',
@@ -140,13 +140,11 @@ export async function exportCommand(argv: string[], io: CliIo = STDIO): Promise<
     docString: 'nanoGPT-layout GPT exported by codex-gates',
   })
   writeFileAtomic(values.out, bytes)
-  io.out(
-    `wrote ${values.out} (${(bytes.length / 1e6).toFixed(2)} MB, opset ${ONNX_OPSET}): ${IO.evalTokens} int32 [${batch},${seq}] → ${IO.logits} float32 [${batch},${seq},${model.gpt.vocab_size}] from ${model.path} (step ${model.step})`,
+  io.stdout(
+    `wrote ${values.out} (${(bytes.length / 1e6).toFixed(2)} MB, opset ${ONNX_OPSET}): ${IO.evalTokens} int32 [${batch},${seq}] → ${IO.logits} float32 [${batch},${seq},${model.gpt.vocab_size}] from ${model.path} (step ${model.step})\n`,
   )
   return 0
 }
-
-// --- internal ---
 
 /** `--out` must name a file in an existing folder: checked before the model is loaded and built. */
 function checkOutFile(out: string): void {

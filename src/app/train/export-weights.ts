@@ -4,7 +4,7 @@ import { checkAdapterFits, readPeftAdapter, writePeftAdapter } from '../../domai
 import type { GptConfig } from '../../domain/train/model/gpt.ts'
 import { mergeLora } from '../../domain/train/model/lora-merge.ts'
 import type { TensorData } from '../../domain/train/train-state.ts'
-import type { CliIo } from '../../foundation/cli/cli-io.ts'
+import type { Io } from '../../foundation/cli/io.ts'
 import { UserError } from '../../foundation/errors/user-error.ts'
 import { loadTrainedModel } from './load-trained-model.ts'
 import { openModelRegistry } from './model-registry-dir.ts'
@@ -26,7 +26,7 @@ export interface ExportWeightsFlags {
  * peft`: a LoRA run's adapter as a PEFT folder. The output folder is checked before anything
  * is read.
  */
-export async function exportWeights(format: 'hf' | 'peft', flags: ExportWeightsFlags, io: CliIo): Promise<number> {
+export async function exportWeights(format: 'hf' | 'peft', flags: ExportWeightsFlags, io: Io): Promise<number> {
   if (!flags.out)
     throw new UserError(
       'BAD_FLAG',
@@ -64,13 +64,13 @@ export async function exportWeights(format: 'hf' | 'peft', flags: ExportWeightsF
   }
   const files = await writeHfFolder(flags.out, gpt, params, extra)
   const bytes = Object.values(files).reduce((n, f) => n + f.bytes, 0)
-  io.out(`wrote ${flags.out} (Hugging Face GPT-2 layout, ${(bytes / 1e6).toFixed(2)} MB) from ${from}`)
+  io.stdout(`wrote ${flags.out} (Hugging Face GPT-2 layout, ${(bytes / 1e6).toFixed(2)} MB) from ${from}\n`)
   return 0
 }
 
 // --- internal ---
 
-async function exportPeft(flags: ExportWeightsFlags, out: string, io: CliIo): Promise<number> {
+async function exportPeft(flags: ExportWeightsFlags, out: string, io: Io): Promise<number> {
   for (const flag of ['model', 'adapter'] as const) {
     if (flags[flag] !== undefined) {
       throw new UserError(
@@ -101,8 +101,8 @@ async function exportPeft(flags: ExportWeightsFlags, out: string, io: CliIo): Pr
     params: model.adapter.params,
     baseModel: model.config.init_from || null,
   })
-  io.out(
-    `wrote ${out} (PEFT LoRA adapter, r ${model.adapter.lora.r}, ${Object.keys(model.adapter.params).length / 2} projections) from ${model.path} (step ${model.step})`,
+  io.stdout(
+    `wrote ${out} (PEFT LoRA adapter, r ${model.adapter.lora.r}, ${Object.keys(model.adapter.params).length / 2} projections) from ${model.path} (step ${model.step})\n`,
   )
   return 0
 }

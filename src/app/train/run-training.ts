@@ -18,7 +18,7 @@ import {
 } from '../../domain/train/train-ledger.ts'
 import type { TrainState } from '../../domain/train/train-state.ts'
 import type { TrainProgram } from '../../domain/train/train-step-graph.ts'
-import type { CliIo } from '../../foundation/cli/cli-io.ts'
+import type { Io } from '../../foundation/cli/io.ts'
 import { EXIT, isUserError } from '../../foundation/errors/user-error.ts'
 import { writeFileAtomic } from '../../foundation/fs/write-file-atomic.ts'
 import type { Ledger } from '../../ledger/ledger.ts'
@@ -56,7 +56,7 @@ export const MONITOR_METRIC = 'val/loss'
  * (SIGINT/SIGTERM/SIGHUP or the parent gone: finish the step, save, exit 130), then the run.
  * Returns the exit code.
  */
-export async function runTraining(given: LoadedTrainConfig, options: RunTrainingOptions, io: CliIo): Promise<number> {
+export async function runTraining(given: LoadedTrainConfig, options: RunTrainingOptions, io: Io): Promise<number> {
   const executor = await resolveExecutor(given.config.backend, { threads: executorThreads(given.config) })
   if (underTsxRelay()) return runOutsideTsxRelay(options.argv)
   const data = loadTextData(given.config.dataset, given.config.val_fraction, given.config.block_size)
@@ -66,12 +66,12 @@ export async function runTraining(given: LoadedTrainConfig, options: RunTraining
   const run = resolveRunFolder(loaded, options.resumeFrom)
   const lock = acquireRunLock(run.outDir, {
     onTakeover: (holder) =>
-      io.err(
-        `warning: ${join(run.outDir, RUN_LOCK)} was left by ${holder ? `pid ${holder.pid}, which no longer runs` : 'an unknown process'}; taking it over`,
+      io.stderr(
+        `warning: ${join(run.outDir, RUN_LOCK)} was left by ${holder ? `pid ${holder.pid}, which no longer runs` : 'an unknown process'}; taking it over\n`,
       ),
   })
   const controller = new AbortController()
-  const stopWatching = watchInterrupts({ controller, warn: (line) => io.err(line), watch: watchedParents() })
+  const stopWatching = watchInterrupts({ controller, warn: (line) => io.stderr(`${line}\n`), watch: watchedParents() })
   const restoreOutput = tolerateClosedOutput()
   try {
     return await trainInFolder({ loaded, start, options, io, executor, data, program, run, signal: controller.signal })
@@ -86,7 +86,7 @@ interface FolderRun {
   loaded: LoadedTrainConfig
   start: StartingWeights
   options: RunTrainingOptions
-  io: CliIo
+  io: Io
   executor: Executor
   data: TextData
   program: TrainProgram
@@ -110,7 +110,7 @@ async function trainInFolder({
   const outDir = run.outDir
   const runId = basename(outDir)
   const sessionId = randomUUID()
-  const tl = new TrainLedger(openTrainLedger(io), (m) => io.err(`warning: ${m}`))
+  const tl = new TrainLedger(openTrainLedger(io), (m) => io.stderr(`warning: ${m}\n`))
   const sessionRow = sessionStartRow({ id: sessionId, kind: 'train', command: 'npm run train', argv: options.argv })
   tl.row('sessions', sessionRow)
   const startedAt = new Date().toISOString()
@@ -146,13 +146,13 @@ async function trainInFolder({
       configHash: loaded.hash,
       allowConfigChange: options.allowConfigChange,
       expectedShapes: Object.fromEntries(program.params.map((p) => [p.key, p.shape])),
-      warn: (m) => io.err(`warning: ${m}`),
+      warn: (m) => io.stderr(`warning: ${m}\n`),
     })
     let initialState: TrainState | undefined
     if (run.resume) {
       const resumed = await manager.resumeFrom(run.resume)
       initialState = resumed.state
-      io.out(`resuming from ${resumed.path} (step ${resumed.state.step})`)
+      io.stdout(`resuming from ${resumed.path} (step ${resumed.state.step})\n`)
       tl.event(sessionId, 'info', `resumed from ${resumed.path}`, { run_id: runId, step: resumed.state.step })
     }
     writeFileAtomic(join(outDir, 'tokenizer.json'), `${JSON.stringify(data.tokenizer.toJSON())}\n`)
@@ -165,12 +165,12 @@ async function trainInFolder({
         path: join(outDir, 'system_metrics.jsonl'),
         intervalMs: config.system_metrics_interval_ms,
         gpu: config.system_metrics === 'gpu',
-        warn: (m) => io.err(`warning: ${m}`),
+        warn: (m) => io.stderr(`warning: ${m}\n`),
       }).start()
     }
-    io.out(`run ${runId}: ${parameterLine(program)}, backend ${executor.name} (${executor.device}) → ${outDir}`)
+    io.stdout(`run ${runId}: ${parameterLine(program)}, backend ${executor.name} (${executor.device}) → ${outDir}\n`)
     const unranked = unrankedCheckpointNote(config)
-    if (unranked) io.out(unranked)
+    if (unranked) io.stdout(`${unranked}\n`)
     const result: TrainResult = await train({
       config,
       outDir,
@@ -184,7 +184,7 @@ async function trainInFolder({
       maxSteps: options.maxSteps,
       signal,
       onMetrics: (records) => tl.write(metricRecords(runId, records)),
-      log: (line) => io.out(line),
+      log: (line) => io.stdout(`${line}\n`),
     })
     status = result.status
     if (config.lora) {
@@ -194,11 +194,11 @@ async function trainInFolder({
         { lora: config.lora, params: result.state.params, baseModel: config.init_from || null },
         { replace: true },
       )
-      io.out(`adapter (PEFT format, step ${result.state.step}) → ${dir}`)
+      io.stdout(`adapter (PEFT format, step ${result.state.step}) → ${dir}\n`)
     }
     const last = result.steps[result.steps.length - 1]
-    io.out(
-      `${result.status}: step ${result.state.step}${last ? `, train loss ${last.loss.toFixed(4)}` : ''}, ${result.tokensPerSecond.toFixed(0)} tokens/s; checkpoints in ${manager.dir}`,
+    io.stdout(
+      `${result.status}: step ${result.state.step}${last ? `, train loss ${last.loss.toFixed(4)}` : ''}, ${result.tokensPerSecond.toFixed(0)} tokens/s; checkpoints in ${manager.dir}\n`,
     )
     return status === 'interrupted' ? EXIT.interrupted : EXIT.ok
   } catch (error) {
@@ -255,13 +255,13 @@ export function unrankedCheckpointNote(config: {
 // --- internal ---
 
 /** Opens the ledger for a run; only usage errors stop the run, a broken ledger degrades to no ledger. */
-function openTrainLedger(io: CliIo): Ledger | undefined {
-  const path = resolveLedgerPath()
+function openTrainLedger(io: Io): Ledger | undefined {
+  const path = resolveLedgerPath(undefined, io.env)
   try {
     return openLedger(path)
   } catch (error) {
     if (isUserError(error) && !isLedgerFileError(error)) throw error
-    io.err(`warning: ledger ${path} unavailable (${(error as Error).message}); metrics go to metrics.ndjson only`)
+    io.stderr(`warning: ledger ${path} unavailable (${(error as Error).message}); metrics go to metrics.ndjson only\n`)
     return undefined
   }
 }

@@ -3,7 +3,7 @@ import { pretrainedInit } from '../../domain/pretrained/pretrained-init.ts'
 import type { LoadedTrainConfig } from '../../domain/train/config/load-train-config.ts'
 import { configHash } from '../../domain/train/config/train-config.ts'
 import type { InitWeights } from '../../domain/train/init-weights.ts'
-import type { CliIo } from '../../foundation/cli/cli-io.ts'
+import type { Io } from '../../foundation/cli/io.ts'
 import { openModelRegistry } from './model-registry-dir.ts'
 
 /** A run's config fitted to the weights it starts from. */
@@ -23,16 +23,16 @@ export async function startingWeights(
   loaded: LoadedTrainConfig,
   vocabSize: number,
   registryFlag: string | undefined,
-  io: CliIo,
+  io: Io,
 ): Promise<StartingWeights> {
   const { config } = loaded
   if (!config.init_from) {
-    if (config.lora) io.out("note: lora without init_from: the adapters train over the seed's fresh (random) init")
+    if (config.lora) io.stdout(`note: lora without init_from: the adapters train over the seed's fresh (random) init\n`)
     return { loaded }
   }
-  const model = await loadPretrained(config.init_from, openModelRegistry(registryFlag))
+  const model = await loadPretrained(config.init_from, openModelRegistry(registryFlag, io.env))
   const fitted = pretrainedInit(config, model, vocabSize)
-  for (const note of fitted.notes) io.out(`note: ${note}`)
+  for (const note of fitted.notes) io.stdout(`note: ${note}\n`)
   return {
     loaded: { ...loaded, config: fitted.config, hash: configHash(fitted.config) },
     init: fitted.init,

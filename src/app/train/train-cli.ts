@@ -1,22 +1,38 @@
-import type { Command } from '../../foundation/cli/run-main.ts'
-import { sweepCommand } from './sweep-command.ts'
+import { defineCommand, lazyCommand } from '../../foundation/cli/define-command.ts'
 import { trainCommand } from './train-command.ts'
 
 /**
- * Subcommands of `npm run train -- <name> …`; anything else is a training run. A new
- * subcommand is one line here (e.g. `export`, `sample`).
+ * `npm run train -- …`: a training run (`--config …`), or the subcommand its first word names.
+ * Each subcommand's module loads only when it runs, so `--help` and a plain run pay for none of
+ * them. A new subcommand is one line here.
  */
-export const TRAIN_SUBCOMMANDS: Record<string, Command> = {
-  sweep: (argv) => sweepCommand(argv),
-  export: async (argv) => (await import('./export-command.ts')).exportCommand(argv),
-  sample: async (argv) => (await import('./sample-command.ts')).sampleCommand(argv),
-  import: async (argv) => (await import('./import-command.ts')).importCommand(argv),
-  registry: async (argv) => (await import('./registry-command.ts')).registryCommand(argv),
-}
-
-/** `npm run train -- …`: a subcommand by its first argument, else train. */
-export function trainCli(argv: string[]): Promise<number> | number {
-  const [first, ...rest] = argv
-  const sub = first !== undefined ? TRAIN_SUBCOMMANDS[first] : undefined
-  return sub ? sub(rest) : trainCommand(argv)
-}
+export const trainCli = defineCommand({
+  ...trainCommand,
+  summary: `${trainCommand.summary}, or run one of the commands below`,
+  subcommands: {
+    sweep: lazyCommand(
+      'train every combination of --grid values (or print the matrix)',
+      async () => (await import('./sweep-command.ts')).sweepCommand,
+    ),
+    prepare: lazyCommand(
+      'prepare a dataset: schema check, safety filter, splits, tokenizer, manifest',
+      async () => (await import('../data/prepare-command.ts')).prepareCommand,
+    ),
+    export: lazyCommand(
+      'a checkpoint as an ONNX model, a Hugging Face GPT-2 folder or a PEFT adapter',
+      async () => (await import('./export-command.ts')).exportCommand,
+    ),
+    sample: lazyCommand(
+      'generate text with a trained GPT (nanoGPT sample.py)',
+      async () => (await import('./sample-command.ts')).sampleCommand,
+    ),
+    import: lazyCommand(
+      'a Hugging Face GPT-2 folder into the model registry (= registry add)',
+      async () => (await import('./import-command.ts')).importCommand,
+    ),
+    registry: lazyCommand(
+      'the local model registry: list, add, verify',
+      async () => (await import('./registry-command.ts')).registryCommand,
+    ),
+  },
+})

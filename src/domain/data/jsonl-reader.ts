@@ -76,7 +76,7 @@ export class JsonlReader implements AsyncIterable<JsonlRecord> {
           throw new UserError(
             'DATA_INVALID_RECORD',
             `${invalid.file}:${invalid.line} ${invalid.message}`,
-            'fix the record, or count and skip invalid records: `npm run eval -- prepare --skip-invalid` or "skip_invalid": true in the dataset config',
+            'fix the record, or count and skip invalid records: `npm run train -- prepare --skip-invalid` or "skip_invalid": true in the dataset config',
           )
         }
         ;(this.options.onInvalid ?? logInvalid)(invalid)

@@ -50,6 +50,8 @@ export type OptionValues<O extends OptionDefs> = {
 export interface CommandContext<O extends OptionDefs = OptionDefs> {
   options: OptionValues<O>
   positionals: string[]
+  /** The arguments as given to this command, after its name: to record or to re-run it. */
+  argv: readonly string[]
   io: Io
   /** The command's full name as typed, e.g. `codex-gates ledger sessions`: for messages. */
   path: string

@@ -9,7 +9,9 @@ export function renderHelp(command: AnyCommand, path: string = command.name): st
     return p.required ? `<${name}>` : `[${name}]`
   })
   const hasOptions = Object.values(declared).some((o) => !o.hidden)
-  const usage = [path, command.subcommands ? '<command>' : '', ...positionals, hasOptions ? '[options]' : '']
+  // A command that runs on its own as well as through its subcommands takes the word optionally.
+  const word = command.subcommands ? (command.run ? '[command]' : '<command>') : ''
+  const usage = [path, word, ...positionals, hasOptions ? '[options]' : '']
   lines.push(`usage: ${usage.filter(Boolean).join(' ')}`, '', command.summary)
   if (command.description) lines.push('', command.description.trim())
   if (command.subcommands) {

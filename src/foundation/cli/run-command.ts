@@ -5,7 +5,10 @@ import { nearest } from './nearest.ts'
 import { renderHelp } from './render-help.ts'
 
 /**
- * Parses `argv` against `command` and runs it (or the subcommand its first word names). `--help`
+ * Parses `argv` against `command` and runs it, or the subcommand its first word names. A command
+ * with both subcommands and `run` runs itself when the first word is a flag or there is none
+ * (`train --config x.json` beside `train sweep …`); a first word that names no subcommand is
+ * still an unknown command, with the nearest one. `--help`
  * (or `-h`) anywhere prints the help of the command it follows and exits 0. Usage mistakes throw
  * a UserError (exit 2) naming the flag or verb, the nearest valid one and the `--help` to read.
  */
@@ -40,7 +43,7 @@ export async function runCommand(
     }
   }
   if (command.passthrough && command.run) {
-    return command.run({ options: {}, positionals: [...argv], io, path } as CommandContext<OptionDefs>)
+    return command.run({ options: {}, positionals: [...argv], argv, io, path } as CommandContext<OptionDefs>)
   }
   if (argv.includes('--help') || argv.includes('-h')) {
     io.stdout(renderHelp(command, path))
@@ -50,7 +53,7 @@ export async function runCommand(
   checkPositionals(command, positionals, path)
   if (!command.run) throw new Error(`BUG: command ${path} has neither run nor subcommands`)
   // parseOptions checked every value against its declaration: this is the type it declares.
-  const context = { options, positionals, io, path } as CommandContext<OptionDefs>
+  const context = { options, positionals, argv, io, path } as CommandContext<OptionDefs>
   return command.run(context)
 }
 

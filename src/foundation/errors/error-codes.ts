@@ -8,6 +8,7 @@ export const ERROR_CODES = {
   // command line
   BAD_USAGE: 'a command used wrongly: an unknown command or verb, a missing or extra argument',
   BAD_FLAG: 'an unknown flag, a flag without its value, or a value of the wrong kind',
+  COMMAND_MOVED: 'a command that moved: the message names its new spelling',
   BAD_SETTING: 'an environment variable with a value of the wrong kind',
   NOT_GIT: 'run outside a git work tree where one is needed',
   INIT_WRITE: 'codex-gates init cannot write a file it needs to (no write access)',
@@ -140,7 +141,6 @@ export const ERROR_CODES = {
   EVAL_MODEL: 'the metrics need a model that can generate',
   EVAL_NO_REFERENCE: 'an example has no reference',
   // benchmarks
-  BENCH_UNKNOWN: 'an unknown benchmark',
   BENCH_GATES: 'the gates benchmark could not run Vitest',
   BENCH_LAYERS: 'the layers benchmark could not run a tool',
   BENCH_SECRETLINT: 'the secrets benchmark could not install its comparison tool',
