@@ -41,4 +41,19 @@ describe('maskTokens()', () => {
     expect(maskTokens(`postgres://admin:${pw.slice(0, 10)}`)).toBe(`postgres://admin:${maskSecret(pw.slice(0, 10))}`)
     expect(maskTokens('http://localhost:30000000/x')).toBe('http://localhost:30000000/x')
   })
+
+  test('kaggle.json inside JSON strings, escaped any number of times, is still found by its context', () => {
+    const key = fakeSecret('kaggle-key', 5).secret.match(/[0-9a-f]{32}/)?.[0] as string
+    for (const file of [`{"username":"ada","key":"${key}"}`, `{"key": "${key}", "username": "ada"}`]) {
+      let text = file
+      for (let depth = 0; depth < 4; depth++) {
+        const masked = maskTokens(`tok-${text}`)
+        expect(masked, `depth ${depth}`).not.toContain(key)
+        expect(masked).toContain(maskSecret(key))
+        text = JSON.stringify({ out: text })
+      }
+    }
+    // Without the context, 32 hex characters are a digest, not a key.
+    expect(maskTokens(`{"sha":"${key}"}`)).toBe(`{"sha":"${key}"}`)
+  })
 })

@@ -68,19 +68,43 @@ function compiled(): Compiled {
   const shapes = withoutPrefix.map(
     (p) =>
       new RegExp(
-        p.pattern.source.replace(/(?<!\\)\\b/g, String.raw`(?:\b|(?<=\\[nrtbfv0]|%[0-9A-Fa-f]{2}))`),
+        escapedQuotes(p.pattern.source.replace(/(?<!\\)\\b/g, String.raw`(?:\b|(?<=\\[nrtbfv0]|%[0-9A-Fa-f]{2}))`)),
         p.pattern.flags,
       ),
   )
   // A context-found value cut short where it ends (`cohere.Client("tnQh…`): the same context
   // with 8 or more of its characters before the cut mark.
   const cuts = withoutPrefix.flatMap((p) => {
-    if (p.cut) return [p.cut]
+    if (p.cut) return [new RegExp(escapedQuotes(p.cut.source), p.cut.flags)]
     if (!CUT_GROUP.test(p.pattern.source)) return []
     return [new RegExp(p.pattern.source.replace(CUT_GROUP, `{${MIN_TOKEN_BODY},$1})(?=…)`), p.pattern.flags)]
   })
   cache = { prefixed, shapes: [...shapes, ...cuts] }
   return cache
+}
+
+/**
+ * A pattern source whose quotes (outside character classes) also match JSON-escaped ones, any
+ * number of times: kaggle.json's `"username"…"key"` context still holds once the file's text sits
+ * inside a JSON string (`{\"username\":…}`), inside another, and so on.
+ */
+export function escapedQuotes(source: string): string {
+  let out = ''
+  let inClass = false
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i] as string
+    if (c === '\\') {
+      out += c + (source[i + 1] ?? '')
+      i++
+    } else if (inClass) {
+      if (c === ']') inClass = false
+      out += c
+    } else if (c === '[') {
+      inClass = true
+      out += c
+    } else out += c === '"' ? String.raw`\\*"` : c
+  }
+  return out
 }
 
 /** Masks a match, or only its captured group when it has one (keep the URL, hide the password). */
