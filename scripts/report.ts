@@ -1,4 +1,6 @@
-import { reportCommand } from '../src/app/report/report-command.ts'
+import { reportCli } from '../src/app/report/report-command.ts'
+import { processIo } from '../src/foundation/cli/io.ts'
+import { runCommand } from '../src/foundation/cli/run-command.ts'
 import { runMain } from '../src/foundation/cli/run-main.ts'
 
-await runMain((argv) => reportCommand(argv))
+await runMain((argv) => runCommand(reportCli, argv, processIo()))

@@ -3,8 +3,10 @@ import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:
 import { dirname, join } from 'node:path'
 import { describe, expect, test, vi } from 'vitest'
 import { ledgerCli } from '../../src/app/ledger-cli.ts'
-import { reportCommand } from '../../src/app/report/report-command.ts'
-import { statusCommand } from '../../src/app/report/status-command.ts'
+import { reportCli } from '../../src/app/report/report-command.ts'
+import { statusCli } from '../../src/app/report/status-command.ts'
+import { memoryIo } from '../../src/foundation/cli/io.ts'
+import { runCommand } from '../../src/foundation/cli/run-command.ts'
 import { UserError } from '../../src/foundation/errors/user-error.ts'
 import { openLedger } from '../../src/ledger/open-ledger.ts'
 import { BREAKAGES, type Breakage, WITHOUT_ROOT_OVERRIDE } from '../support/broken-ledgers.ts'
@@ -91,6 +93,8 @@ describe.each(Object.keys(EXPECTED) as Exclude<Breakage, 'read-only'>[])('a ledg
       process.env.CODEX_LEDGER = previous
     }
     const out = join(dir, `${breakage}-reports`)
+    const reportCommand = (argv: string[]) => runCommand(reportCli, argv, memoryIo())
+    const statusCommand = (argv: string[]) => runCommand(statusCli, argv, memoryIo())
     expectNamed(await outcome(() => reportCommand(['--ledger', path, '--out', out])), 'report')
     expectNamed(await outcome(() => reportCommand(['--ledger', path, '--out', out, '--since', '7d'])), 'report --since')
     expectNamed(await outcome(() => statusCommand(['--ledger', path, '--out', join(out, 'STATUS.md')])), 'status')

@@ -11,11 +11,12 @@ import fc from 'fast-check'
 import { afterAll, describe, expect, test, vi } from 'vitest'
 import { type CaseSnapshot, caseToRecords, unhandledErrorRow } from '../../src/adapters/reporter/to-ledger-rows.ts'
 import { ledgerCli } from '../../src/app/ledger-cli.ts'
-import { reportCommand } from '../../src/app/report/report-command.ts'
-import { statusCommand } from '../../src/app/report/status-command.ts'
+import { reportCli } from '../../src/app/report/report-command.ts'
+import { statusCli } from '../../src/app/report/status-command.ts'
 import { checkpointRecord, eventRecord } from '../../src/domain/checkpoint/checkpoint-records.ts'
 import { renderReport } from '../../src/domain/report/render-report.ts'
 import { metricRecords } from '../../src/domain/train/train-ledger.ts'
+import { runCommand } from '../../src/foundation/cli/run-command.ts'
 import { reportError } from '../../src/foundation/cli/run-main.ts'
 import { maskText, maskValue } from '../../src/foundation/redact/mask-value.ts'
 import { appendErrorBlocks, type ErrorBlock } from '../../src/ledger/error-capture.ts'
@@ -207,8 +208,9 @@ describe('no secret reaches a sink (property, in-process)', () => {
       for (const c of batch) reportError(c.crashError, { path: bugsPath, argv: c.crashArgv })
       // The reports, STATUS.md, the periodic summary, and what the ledger CLI prints.
       renderReport({ ledgerPath, reportsDir, keep: 1 })
-      statusCommand(['--out', statusPath, '--ledger', ledgerPath, '--root', emptyRepo])
-      reportCommand(['--since', '7d', '--ledger', ledgerPath, '--out', reportsDir])
+      const reportIo = { stdout: capture, stderr: capture, env: {}, cwd: dir }
+      await runCommand(statusCli, ['--out', statusPath, '--ledger', ledgerPath, '--root', emptyRepo], reportIo)
+      await runCommand(reportCli, ['--since', '7d', '--ledger', ledgerPath, '--out', reportsDir], reportIo)
       const io = { out: (t: string) => capture(t) }
       for (const argv of [
         ['show', 'latest'],

@@ -2,8 +2,10 @@ import { execFileSync } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, test, vi } from 'vitest'
-import { statusCommand } from '../../../src/app/report/status-command.ts'
+import { statusCli } from '../../../src/app/report/status-command.ts'
 import { statusDocument } from '../../../src/domain/report/status-document.ts'
+import { memoryIo } from '../../../src/foundation/cli/io.ts'
+import { runCommand } from '../../../src/foundation/cli/run-command.ts'
 import { at, caseRecs, type Fixture, fixtureLedger, gateRecs, seedManySessions, sessionRec } from './fixture-ledgers.ts'
 
 let fixture: Fixture
@@ -118,34 +120,33 @@ describe('statusDocument()', () => {
   })
 })
 
-describe('npm run status (statusCommand)', () => {
-  test('regenerating with no new session gives a byte-identical file; a new session changes it', () => {
+describe('npm run status (statusCli)', () => {
+  test('regenerating with no new session gives a byte-identical file; a new session changes it', async () => {
     fixture = fixtureLedger()
     seedManySessions(fixture.ledger, 6)
     const out = join(fixture.dir, 'status', 'STATUS.md')
     const root = makeRepo(fixture.dir)
     const argv = ['--ledger', fixture.ledgerPath, '--out', out, '--root', root]
-    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
-    expect(statusCommand(argv)).toBe(0)
+    const io = memoryIo()
+    const statusCommand = (args: string[]) => runCommand(statusCli, args, io)
+    expect(await statusCommand(argv)).toBe(0)
     const first = readFileSync(out)
-    expect(statusCommand(argv)).toBe(0)
+    expect(await statusCommand(argv)).toBe(0)
     expect(readFileSync(out).equals(first)).toBe(true)
-    expect(stdout.mock.calls.map((c) => String(c[0]))).toEqual([
-      `wrote ${out}\n`,
-      `${out} is up to date (no new sessions since it was written)\n`,
-    ])
+    expect(io.out).toEqual([`wrote ${out}\n`, `${out} is up to date (no new sessions since it was written)\n`].join(''))
 
     fixture.ledger.write([sessionRec('s07', at(24 * 7)), ...caseRecs('s07', { name: 'adds numbers' })])
-    expect(statusCommand(argv)).toBe(0)
+    expect(await statusCommand(argv)).toBe(0)
     expect(readFileSync(out).equals(first)).toBe(false)
     expect(readFileSync(out, 'utf8')).toContain('as of session `s07`')
   })
 
-  test('bad usage names the flag', () => {
-    expect(() => statusCommand(['--rot', '.'])).toThrowErrorMatchingInlineSnapshot(
-      `[UserError: npm run status --: Unknown option '--rot']`,
+  test('bad usage names the flag', async () => {
+    const statusCommand = (args: string[]) => runCommand(statusCli, args, memoryIo())
+    await expect(statusCommand(['--rot', '.'])).rejects.toThrowErrorMatchingInlineSnapshot(
+      `[UserError: npm run status --: unknown option --rot]`,
     )
-    expect(() => statusCommand(['extra'])).toThrow('npm run status: unexpected argument "extra"')
+    await expect(statusCommand(['extra'])).rejects.toThrow('npm run status --: unexpected argument "extra"')
   })
 })
 

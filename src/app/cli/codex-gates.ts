@@ -25,13 +25,19 @@ export const codexGates = defineCommand({
     manifest: passthrough('manifest', 'record file digests for the integrity gate', 'gates'),
     hook: passthrough('hook', 'what the git hooks run: pre-commit, post-commit, pre-push, gate REV', 'hook'),
     ledger: passthrough('ledger', 'query, export, import, migrate the session ledger', 'ledger'),
-    report: passthrough('report', 'render reports/latest/ from the ledger', 'report'),
-    status: passthrough('status', 'render reports/status/STATUS.md from the ledger', 'status'),
+    report: lazyCommand(
+      'render reports/latest/ from the ledger',
+      async () => (await import('../report/report-command.ts')).reportCli,
+    ),
+    status: lazyCommand(
+      'render reports/status/STATUS.md from the ledger',
+      async () => (await import('../report/status-command.ts')).statusCli,
+    ),
   },
 })
 
 /** A verb whose own CLI still parses its arguments; loaded on first use. */
-function passthrough(verb: string, summary: string, cli: 'gates' | 'hook' | 'ledger' | 'report' | 'status') {
+function passthrough(verb: string, summary: string, cli: 'gates' | 'hook' | 'ledger') {
   return lazyCommand(summary, async () =>
     defineCommand({
       name: verb,
@@ -40,9 +46,7 @@ function passthrough(verb: string, summary: string, cli: 'gates' | 'hook' | 'led
       run: async ({ positionals }) => {
         if (cli === 'gates') return (await import('../gates-cli.ts')).gatesCli([verb, ...positionals])
         if (cli === 'hook') return (await import('../hook-cli.ts')).hookCli(positionals)
-        if (cli === 'ledger') return (await import('../ledger-cli.ts')).ledgerCli(positionals)
-        if (cli === 'report') return (await import('../report/report-command.ts')).reportCommand(positionals)
-        return (await import('../report/status-command.ts')).statusCommand(positionals)
+        return (await import('../ledger-cli.ts')).ledgerCli(positionals)
       },
     }),
   )
