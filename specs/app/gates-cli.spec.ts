@@ -2,25 +2,29 @@ import { execFile } from 'node:child_process'
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test, vi } from 'vitest'
-import { GATES_HELP, type GatesCliIo, gatesCli, spawnVitest } from '../../src/app/gates-cli.ts'
+import { gatesCommand } from '../../src/app/gates/gates-command.ts'
+import { spawnVitest } from '../../src/app/gates/spawn-vitest.ts'
 import { GATE_NAMES } from '../../src/domain/gates/gates-config.ts'
 import { PACKAGE_ROOT } from '../../src/domain/gates/repo-files.ts'
 import { allFakeSecrets } from '../../src/domain/gates/secrets/fake-secrets.ts'
+import { memoryIo, processIo } from '../../src/foundation/cli/io.ts'
+import { runCommand } from '../../src/foundation/cli/run-command.ts'
 import { UserError } from '../../src/foundation/errors/user-error.ts'
 import { tempDir, tempRepo } from '../domain/gates/_temp-repo.ts'
 
 function io(env: NodeJS.ProcessEnv = {}) {
-  const out: string[] = []
   const vitestCalls: { args: string[]; env: NodeJS.ProcessEnv }[] = []
-  const value: GatesCliIo = {
-    stdout: (t) => out.push(t),
-    env,
-    runVitest: async (args, e) => {
-      vitestCalls.push({ args, env: e })
-      return 0
-    },
+  const value = memoryIo({ env })
+  const runVitest = async (args: string[], e: NodeJS.ProcessEnv) => {
+    vitestCalls.push({ args, env: e })
+    return 0
   }
-  return { io: value, text: () => out.join(''), vitestCalls }
+  return { io: value, runVitest, text: () => value.out, vitestCalls }
+}
+
+/** `npm run gates -- <argv>` in-process, with Vitest stood in for. */
+function gatesCli(argv: string[], t: ReturnType<typeof io> = io()): Promise<number> {
+  return runCommand(gatesCommand(t.runVitest), argv, t.io)
 }
 
 async function rejection(p: Promise<unknown>): Promise<UserError> {
@@ -37,7 +41,7 @@ describe('npm run gates (no command)', () => {
   test('runs vitest on the gates project, passing flags through; --no-cache and --root become env', async () => {
     const root = tempRepo({ 'a.txt': 'x' })
     const t = io({ PATH: process.env.PATH })
-    expect(await gatesCli(['--no-cache', '--root', root, '-t', 'secrets'], t.io)).toBe(0)
+    expect(await gatesCli(['--no-cache', '--root', root, '-t', 'secrets'], t)).toBe(0)
     expect(t.vitestCalls).toHaveLength(1)
     expect(t.vitestCalls[0]?.args).toEqual(['run', '--project', 'gates', '-t', 'secrets'])
     expect(t.vitestCalls[0]?.env).toMatchObject({ CODEX_GATES_NO_CACHE: '1', GATES_ROOT: root })
@@ -46,21 +50,24 @@ describe('npm run gates (no command)', () => {
   test('a bad config stops before vitest starts', async () => {
     const root = tempRepo({ 'configs/gates.json': { gates: { lnt: {} } } })
     const t = io()
-    const e = await rejection(gatesCli(['--root', root], t.io))
+    const e = await rejection(gatesCli(['--root', root], t))
     expect(e.message).toContain('/gates/lnt is not a known setting')
     expect(t.vitestCalls).toEqual([])
   })
 
   test('an unknown command suggests the nearest', async () => {
-    const e = await rejection(gatesCli(['scna'], io().io))
-    expect([e.message, e.hint]).toEqual(['unknown command "scna"', 'did you mean scan? see `npm run gates -- --help`'])
+    const e = await rejection(gatesCli(['scna'], io()))
+    expect([e.message, e.hint]).toEqual([
+      'npm run gates --: unknown command "scna"',
+      'did you mean `npm run gates -- scan`? see `npm run gates -- --help`',
+    ])
   })
 
   test('an unknown command with no near match only points at --help', async () => {
-    const e = await rejection(gatesCli(['qqqqqqqq'], io().io))
+    const e = await rejection(gatesCli(['qqqqqqqq'], io()))
     expect([e.code, e.message, e.hint]).toEqual([
       'BAD_USAGE',
-      'unknown command "qqqqqqqq"',
+      'npm run gates --: unknown command "qqqqqqqq"',
       'see `npm run gates -- --help`',
     ])
   })
@@ -68,12 +75,12 @@ describe('npm run gates (no command)', () => {
   test('--root=DIR works like --root DIR; --root without a folder is a usage error', async () => {
     const root = tempRepo({ 'a.txt': 'x' })
     const t = io()
-    expect(await gatesCli([`--root=${root}`, '--reporter=verbose'], t.io)).toBe(0)
+    expect(await gatesCli([`--root=${root}`, '--reporter=verbose'], t)).toBe(0)
     expect(t.vitestCalls[0]?.args).toEqual(['run', '--project', 'gates', '--reporter=verbose'])
     expect(t.vitestCalls[0]?.env.GATES_ROOT).toBe(root)
     expect(t.vitestCalls[0]?.env.CODEX_GATES_NO_CACHE).toBeUndefined()
     for (const argv of [['--root'], ['--root=']]) {
-      const e = await rejection(gatesCli(argv, io().io))
+      const e = await rejection(gatesCli(argv, io()))
       expect([e.code, e.message, e.hint]).toEqual([
         'BAD_FLAG',
         '--root needs a folder',
@@ -82,11 +89,11 @@ describe('npm run gates (no command)', () => {
     }
   })
 
-  test('without an io argument, output goes to process.stdout', async () => {
+  test("with the process's Io, help goes to process.stdout", async () => {
     const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
     try {
-      expect(await gatesCli(['help'])).toBe(0)
-      expect(write).toHaveBeenCalledWith(GATES_HELP)
+      expect(await runCommand(gatesCommand(), ['--help'], processIo())).toBe(0)
+      expect(write).toHaveBeenCalledWith(expect.stringMatching(/^usage: npm run gates -- \[command\]/))
     } finally {
       write.mockRestore()
     }
@@ -94,8 +101,10 @@ describe('npm run gates (no command)', () => {
 
   test('--help lists the commands and gates', async () => {
     const t = io()
-    expect(await gatesCli(['--help'], t.io)).toBe(0)
-    expect(t.text()).toContain('npm run gates -- scan <gate>')
+    expect(await gatesCli(['--help'], t)).toBe(0)
+    expect(t.text()).toMatch(/^usage: npm run gates -- \[command\]/)
+    expect(t.text()).toMatch(/\n {2}scan {6}run one gate outside Vitest/)
+    expect(t.text()).toContain('--no-cache')
     expect(t.text()).toContain('large-files')
   })
 })
@@ -106,7 +115,7 @@ describe('npm run gates -- scan', () => {
 
   test('prints findings (redacted) and exits 1 on an error finding', async () => {
     const t = io()
-    expect(await gatesCli(['scan', 'secrets', '--root', repo()], t.io)).toBe(1)
+    expect(await gatesCli(['scan', 'secrets', '--root', repo()], t)).toBe(1)
     expect(t.text()).toMatch(
       /^secrets conf\/a\.ini:2 aws-access-key-id: AWS access key id: AKIA…\[redacted 20 chars\] — fix: /,
     )
@@ -117,11 +126,11 @@ describe('npm run gates -- scan', () => {
   test('--json and --sarif print machine-readable output', async () => {
     const root = repo()
     const j = io()
-    await gatesCli(['scan', 'secrets', '--root', root, '--json'], j.io)
+    await gatesCli(['scan', 'secrets', '--root', root, '--json'], j)
     const payload = JSON.parse(j.text())
     expect(payload).toMatchObject({ gate: 'secrets', status: 'failed', findings: [{ file: 'conf/a.ini', line: 2 }] })
     const s = io()
-    await gatesCli(['scan', 'secrets', '--root', root, '--sarif'], s.io)
+    await gatesCli(['scan', 'secrets', '--root', root, '--sarif'], s)
     expect(JSON.parse(s.text()).runs[0].results[0].ruleId).toBe('secrets/aws-access-key-id')
     expect(`${j.text()}${s.text()}`).not.toContain(aws?.secret)
   })
@@ -129,7 +138,7 @@ describe('npm run gates -- scan', () => {
   test('files after the gate limit the scan (what lint-staged passes)', async () => {
     const root = repo()
     const t = io()
-    expect(await gatesCli(['scan', 'secrets', '--root', root, join(root, 'ok.txt')], t.io)).toBe(0)
+    expect(await gatesCli(['scan', 'secrets', '--root', root, join(root, 'ok.txt')], t)).toBe(0)
     expect(t.text()).toContain('secrets: passed, 0 error(s), 0 warning(s), 1 file(s)')
   })
 
@@ -137,14 +146,14 @@ describe('npm run gates -- scan', () => {
     const root = repo()
     expect(process.cwd()).not.toBe(root)
     const t = io()
-    expect(await gatesCli(['scan', 'secrets', 'conf/a.ini', '--root', root], t.io)).toBe(1)
+    expect(await gatesCli(['scan', 'secrets', 'conf/a.ini', '--root', root], t)).toBe(1)
     expect(t.text()).toMatch(/^secrets conf\/a\.ini:2 aws-access-key-id: /)
     expect(t.text()).toContain('secrets: failed, 1 error(s), 0 warning(s), 1 file(s)')
   })
 
   test('a file that does not exist, or lies outside --root, is a usage error naming it', async () => {
     const root = repo()
-    const missing = await rejection(gatesCli(['scan', 'secrets', 'does-not-exist.txt', '--root', root], io().io))
+    const missing = await rejection(gatesCli(['scan', 'secrets', 'does-not-exist.txt', '--root', root], io()))
     expect([missing.code, missing.exitCode, missing.message, missing.hint]).toEqual([
       'GATES_FILE',
       2,
@@ -153,18 +162,19 @@ describe('npm run gates -- scan', () => {
     ])
     const outside = join(tempRepo({ 'x.txt': 'x' }), 'x.txt')
     for (const file of [outside, '../x.txt']) {
-      const e = await rejection(gatesCli(['scan', 'secrets', file, '--root', root], io().io))
+      const e = await rejection(gatesCli(['scan', 'secrets', file, '--root', root], io()))
       expect([e.code, e.message]).toEqual(['GATES_FILE', `${file} is not inside the repository being gated (${root})`])
     }
-    const folder = await rejection(gatesCli(['scan', 'secrets', 'conf', '--root', root], io().io))
+    const folder = await rejection(gatesCli(['scan', 'secrets', 'conf', '--root', root], io()))
     expect(folder.message).toBe(`conf is not a file (${join(root, 'conf')})`)
   })
 
   test('scan --help prints the usage; scan without a gate lists the gates', async () => {
     const t = io()
-    expect(await gatesCli(['scan', '--help'], t.io)).toBe(0)
-    expect(t.text()).toBe(GATES_HELP)
-    const e = await rejection(gatesCli(['scan'], io().io))
+    expect(await gatesCli(['scan', '--help'], t)).toBe(0)
+    expect(t.text()).toMatch(/^usage: npm run gates -- scan \[gate\] \[files\.\.\.\] \[options\]\n/)
+    expect(t.text()).toContain('--sarif')
+    const e = await rejection(gatesCli(['scan'], io()))
     expect([e.code, e.message]).toEqual(['GATES_SCAN', 'scan needs a gate name'])
     expect(e.hint).toMatch(
       /^choose one of: typecheck, lint, secrets, .*large-files, layers, python-deps, notebook-outputs, python-lint, python-types$/,
@@ -174,19 +184,19 @@ describe('npm run gates -- scan', () => {
   test('a gate that does not apply prints why it was skipped and exits 0', async () => {
     const root = tempRepo({ 'a.js': 'x\n' }, { git: true })
     const t = io()
-    expect(await gatesCli(['scan', 'typecheck', '--root', root], t.io)).toBe(0)
+    expect(await gatesCli(['scan', 'typecheck', '--root', root], t)).toBe(0)
     expect(t.text()).toBe('typecheck: skipped (no tsconfig.json at the root)\n')
   })
 
   test('an unknown gate with no near match lists every gate', async () => {
-    const e = await rejection(gatesCli(['scan', 'qqqqqqqq'], io().io))
+    const e = await rejection(gatesCli(['scan', 'qqqqqqqq'], io()))
     expect(e.message).toBe('no gate named "qqqqqqqq"')
     expect(e.hint).toMatch(/^gates: typecheck, lint, /)
   })
 
   test('an unknown gate suggests the nearest; --json with --sarif is refused', async () => {
-    expect((await rejection(gatesCli(['scan', 'secret'], io().io))).hint).toContain('did you mean secrets?')
-    expect((await rejection(gatesCli(['scan', 'lint', '--json', '--sarif'], io().io))).message).toBe(
+    expect((await rejection(gatesCli(['scan', 'secret'], io()))).hint).toContain('did you mean secrets?')
+    expect((await rejection(gatesCli(['scan', 'lint', '--json', '--sarif'], io()))).message).toBe(
       '--json and --sarif exclude each other',
     )
   })
@@ -196,23 +206,23 @@ describe('npm run gates -- manifest / baseline placeholders', () => {
   test('manifest writes the pre-manifest the integrity gate then checks', async () => {
     const root = tempRepo({ 'a.txt': 'a', 'b.txt': 'b' }, { git: true })
     const t = io()
-    expect(await gatesCli(['manifest', '--root', root], t.io)).toBe(0)
+    expect(await gatesCli(['manifest', '--root', root], t)).toBe(0)
     expect(t.text()).toBe('wrote .codex/pre_manifest.json: 2 files\n')
     expect(Object.keys(JSON.parse(readFileSync(join(root, '.codex', 'pre_manifest.json'), 'utf8')).files)).toEqual([
       'a.txt',
       'b.txt',
     ])
-    expect(await gatesCli(['scan', 'integrity', '--root', root], io().io)).toBe(0)
+    expect(await gatesCli(['scan', 'integrity', '--root', root], io())).toBe(0)
     writeFileSync(join(root, 'a.txt'), 'changed')
     const after = io()
-    expect(await gatesCli(['scan', 'integrity', '--root', root], after.io)).toBe(1)
+    expect(await gatesCli(['scan', 'integrity', '--root', root], after)).toBe(1)
     expect(after.text()).toContain('integrity a.txt changed: a.txt changed since the manifest of')
   })
 
   test('baseline placeholders rewrites the per-file counts', async () => {
     const root = tempRepo({ 'a.py': `# ${['FIX', 'ME'].join('')}\n` }, { git: true })
     const t = io()
-    expect(await gatesCli(['baseline', 'placeholders', '--root', root], t.io)).toBe(0)
+    expect(await gatesCli(['baseline', 'placeholders', '--root', root], t)).toBe(0)
     expect(JSON.parse(readFileSync(join(root, 'configs', 'placeholders.baseline.json'), 'utf8'))).toEqual({
       version: 1,
       files: { 'a.py': 1 },
@@ -226,7 +236,7 @@ describe('npm run gates -- manifest / baseline placeholders', () => {
     const root = tempRepo({ 'a.py': 'x = 1\n', 'b.py': 'x = 1\n', 'c.py': 'y\n' }, { git: true })
     const e = { ...process.env, CODEX_GATES_NO_CACHE: '1' }
     const t = io(e)
-    expect(await gatesCli(['baseline', 'duplicates', '--root', root], t.io)).toBe(0)
+    expect(await gatesCli(['baseline', 'duplicates', '--root', root], t)).toBe(0)
     expect(t.text()).toBe(
       'wrote .codex-gates/baselines/duplicates.json: duplicates: 1 finding(s) in 1 file(s) accepted as warnings; new ones fail\n',
     )
@@ -236,12 +246,12 @@ describe('npm run gates -- manifest / baseline placeholders', () => {
       gate: 'duplicates',
       entries: [{ rule: 'identical-files', file: 'b.py', count: 1 }],
     })
-    expect(await gatesCli(['scan', 'duplicates', '--root', root], io(e).io)).toBe(0)
+    expect(await gatesCli(['scan', 'duplicates', '--root', root], io(e))).toBe(0)
     const again = io(e)
-    expect(await gatesCli(['baseline', 'duplicates', '--root', root], again.io)).toBe(0)
+    expect(await gatesCli(['baseline', 'duplicates', '--root', root], again)).toBe(0)
     expect(again.text()).toMatch(/^\.codex-gates\/baselines\/duplicates\.json unchanged: /)
     const skipped = io(e)
-    expect(await gatesCli(['baseline', 'typecheck', '--root', root], skipped.io)).toBe(0)
+    expect(await gatesCli(['baseline', 'typecheck', '--root', root], skipped)).toBe(0)
     expect(skipped.text()).toBe('typecheck: not run here (no tsconfig.json at the root); no baseline written\n')
   })
 })
@@ -250,26 +260,27 @@ describe('npm run gates -- manifest / baseline: usage', () => {
   test('--help prints the usage', async () => {
     for (const command of ['manifest', 'baseline']) {
       const t = io()
-      expect(await gatesCli([command, '--help'], t.io)).toBe(0)
-      expect(t.text()).toBe(GATES_HELP)
+      expect(await gatesCli([command, '--help'], t)).toBe(0)
+      expect(t.text()).toMatch(new RegExp(`^usage: npm run gates -- ${command} `))
+      expect(t.text()).toContain('--root <dir>')
     }
   })
 
   test('manifest takes no arguments; baseline needs the one name it knows', async () => {
-    const manifest = await rejection(gatesCli(['manifest', 'extra'], io().io))
+    const manifest = await rejection(gatesCli(['manifest', 'extra'], io()))
     expect([manifest.message, manifest.hint]).toEqual([
-      'manifest takes no arguments, got "extra"',
-      'npm run gates -- manifest [--root DIR]',
+      'npm run gates -- manifest: unexpected argument "extra"',
+      'it takes no arguments; see `npm run gates -- manifest --help`',
     ])
-    const bare = await rejection(gatesCli(['baseline'], io().io))
+    const bare = await rejection(gatesCli(['baseline'], io()))
     expect([bare.message, bare.hint]).toEqual([
       'baseline needs a gate name',
       `e.g. npm run gates -- baseline secrets; gates: ${GATE_NAMES.join(', ')}`,
     ])
-    expect((await rejection(gatesCli(['baseline', 'placeholders', 'extra'], io().io))).message).toBe(
-      'baseline takes one gate name, got "placeholders" and "extra"',
+    expect((await rejection(gatesCli(['baseline', 'placeholders', 'extra'], io()))).message).toBe(
+      'npm run gates -- baseline: unexpected argument "extra"',
     )
-    const unknown = await rejection(gatesCli(['baseline', 'secret'], io().io))
+    const unknown = await rejection(gatesCli(['baseline', 'secret'], io()))
     expect([unknown.message, unknown.hint]).toEqual([
       'no gate named "secret"',
       expect.stringMatching(/^did you mean secrets\? /),

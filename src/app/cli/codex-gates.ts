@@ -20,9 +20,18 @@ export const codexGates = defineCommand({
       "run the repository's gates (the Vitest project `gates`); results in the ledger",
       async () => (await import('./run-gates.ts')).runCommandDef,
     ),
-    scan: passthrough('scan', 'run one gate outside Vitest and print its findings (--json, --sarif)', 'gates'),
-    baseline: passthrough('baseline', "accept today's findings of a ratchet gate; only new ones fail", 'gates'),
-    manifest: passthrough('manifest', 'record file digests for the integrity gate', 'gates'),
+    scan: lazyCommand(
+      'run one gate outside Vitest and print its findings (--json, --sarif)',
+      async () => (await import('../gates/scan-command.ts')).scanCommand,
+    ),
+    baseline: lazyCommand(
+      "accept today's findings of a ratchet gate; only new ones fail",
+      async () => (await import('../gates/baseline-command.ts')).baselineCommand,
+    ),
+    manifest: lazyCommand(
+      'record file digests for the integrity gate',
+      async () => (await import('../gates/manifest-command.ts')).manifestCommand,
+    ),
     hook: passthrough('hook', 'what the git hooks run: pre-commit, post-commit, pre-push, gate REV', 'hook'),
     ledger: passthrough('ledger', 'query, export, import, migrate the session ledger', 'ledger'),
     report: lazyCommand(
@@ -37,14 +46,13 @@ export const codexGates = defineCommand({
 })
 
 /** A verb whose own CLI still parses its arguments; loaded on first use. */
-function passthrough(verb: string, summary: string, cli: 'gates' | 'hook' | 'ledger') {
+function passthrough(verb: string, summary: string, cli: 'hook' | 'ledger') {
   return lazyCommand(summary, async () =>
     defineCommand({
       name: verb,
       summary,
       passthrough: true,
       run: async ({ positionals }) => {
-        if (cli === 'gates') return (await import('../gates-cli.ts')).gatesCli([verb, ...positionals])
         if (cli === 'hook') return (await import('../hook-cli.ts')).hookCli(positionals)
         return (await import('../ledger-cli.ts')).ledgerCli(positionals)
       },
