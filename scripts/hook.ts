@@ -1,6 +1,8 @@
 import { mark } from '../src/adapters/hooks/timeline.ts'
-import { hookCli } from '../src/app/hook-cli.ts'
+import { hookCommand } from '../src/app/hook/hook-command.ts'
+import { processIo } from '../src/foundation/cli/io.ts'
+import { runCommand } from '../src/foundation/cli/run-command.ts'
 import { runMain } from '../src/foundation/cli/run-main.ts'
 
 mark('modules loaded')
-await runMain(hookCli)
+await runMain((argv) => runCommand(hookCommand, argv, processIo()))

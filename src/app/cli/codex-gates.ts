@@ -32,8 +32,11 @@ export const codexGates = defineCommand({
       'record file digests for the integrity gate',
       async () => (await import('../gates/manifest-command.ts')).manifestCommand,
     ),
-    hook: passthrough('hook', 'what the git hooks run: pre-commit, post-commit, pre-push, gate REV', 'hook'),
-    ledger: passthrough('ledger', 'query, export, import, migrate the session ledger', 'ledger'),
+    hook: lazyCommand(
+      'what the git hooks run: pre-commit, post-commit, pre-push, gate REV',
+      async () => (await import('../hook/hook-command.ts')).hookCommand,
+    ),
+    ledger: passthrough('ledger', 'query, export, import, migrate the session ledger'),
     report: lazyCommand(
       'render reports/latest/ from the ledger',
       async () => (await import('../report/report-command.ts')).reportCli,
@@ -46,14 +49,13 @@ export const codexGates = defineCommand({
 })
 
 /** A verb whose own CLI still parses its arguments; loaded on first use. */
-function passthrough(verb: string, summary: string, cli: 'hook' | 'ledger') {
+function passthrough(verb: string, summary: string) {
   return lazyCommand(summary, async () =>
     defineCommand({
       name: verb,
       summary,
       passthrough: true,
       run: async ({ positionals }) => {
-        if (cli === 'hook') return (await import('../hook-cli.ts')).hookCli(positionals)
         return (await import('../ledger-cli.ts')).ledgerCli(positionals)
       },
     }),

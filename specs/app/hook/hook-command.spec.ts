@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { REPO_ROOT, tempDir } from '../support/temp-dir.ts'
+import { REPO_ROOT, tempDir } from '../../support/temp-dir.ts'
 
 const TSX = join(REPO_ROOT, 'node_modules', '.bin', 'tsx')
 const run = (args: string[], env: NodeJS.ProcessEnv = process.env, cwd = REPO_ROOT) => {
@@ -20,14 +20,14 @@ describe('scripts/hook.ts', () => {
     expect(r.code).toBe(0)
     expect(r.stdout).toContain('pre-commit')
     expect(r.stdout).toContain('SKIP=lint,python-lint,secrets,env-files,large-files,placeholders,docs-links')
-    expect(r.stdout).toContain('gate REV|RANGE…')
+    expect(r.stdout).toContain('run the pre-commit steps on commits already made')
   })
 
   test('an unknown command is a usage error naming the nearest one', () => {
     const r = run(['pre-comit'])
     expect(r.code).toBe(2)
-    expect(r.stderr).toContain('hook: unknown command "pre-comit"')
-    expect(r.stderr).toContain('did you mean pre-commit?')
+    expect(r.stderr).toContain('npm run hook --: unknown command "pre-comit"')
+    expect(r.stderr).toContain('did you mean `npm run hook -- pre-commit`?')
   })
 
   test('outside a git work tree it says so; with HUSKY=0 a hook does nothing at all', () => {

@@ -1,0 +1,111 @@
+import { git } from '../../adapters/hooks/git.ts'
+import { HOOK_COMMAND, type HookIo } from '../../adapters/hooks/hook-io.ts'
+import { PRE_COMMIT_STEP_NAMES, PRE_PUSH_STEP_NAMES } from '../../adapters/hooks/steps.ts'
+import { type AnyCommand, defineCommand } from '../../foundation/cli/define-command.ts'
+import type { Io } from '../../foundation/cli/io.ts'
+import { renderHelp } from '../../foundation/cli/render-help.ts'
+import { userCommand } from '../../foundation/cli/user-command.ts'
+import { EXIT, UserError } from '../../foundation/errors/user-error.ts'
+import { setting } from '../../foundation/settings/settings.ts'
+import { readStdin, withSignals } from './with-signals.ts'
+
+type HookRun = (io: HookIo, positionals: string[]) => Promise<number>
+
+/**
+ * One git hook as a command. Hooks take git's own arguments unparsed (pre-push: remote and URL),
+ * so they are passthrough; `--help` still prints their help. HUSKY=0 (husky's own switch) makes a
+ * hook do nothing, when called directly too.
+ */
+function gitHook(name: string, summary: string, load: () => Promise<HookRun>, usage = '') {
+  const command: AnyCommand = defineCommand({
+    name,
+    summary,
+    passthrough: true,
+    ...(usage ? { positionals: [{ name: usage, description: 'as git gives them', variadic: true }] } : {}),
+    run: async ({ positionals, io, path }) => {
+      if (positionals.includes('--help') || positionals.includes('-h')) {
+        io.stdout(renderHelp(command, path))
+        return EXIT.ok
+      }
+      if (setting('HUSKY', io.env) === false) return EXIT.ok
+      return runHook(name, await load(), positionals, io)
+    },
+  })
+  return command
+}
+
+/** `hook <command>`: the git hooks' entry point. Each hook's module loads only when it runs. */
+export const hookCommand = defineCommand({
+  name: HOOK_COMMAND,
+  summary: 'the git hooks of codex-gates (installed by husky; HUSKY=0 turns them off)',
+  description: `Every run is a ledger session: ${userCommand('ledger sessions --kind pre-commit')}`,
+  subcommands: {
+    'pre-commit': gitHook(
+      'pre-commit',
+      `read-only gates on the staged content; SKIP=${PRE_COMMIT_STEP_NAMES.join(',')} skips steps`,
+      async () => {
+        const { preCommit } = await import('../../adapters/hooks/pre-commit.ts')
+        return (io) => preCommit(io)
+      },
+    ),
+    'post-commit': gitHook(
+      'post-commit',
+      'link HEAD to the pre-commit session that passed for its tree, or record a bypass',
+      async () => {
+        const { postCommit } = await import('../../adapters/hooks/post-commit.ts')
+        return (io) => postCommit(io)
+      },
+    ),
+    'pre-push': gitHook(
+      'pre-push',
+      `refuse ungated commits, then ${userCommand('run')}; SKIP=${PRE_PUSH_STEP_NAMES.join(',')}; CODEX_ALLOW_UNGATED=1`,
+      async () => {
+        const { prePush } = await import('../../adapters/hooks/pre-push.ts')
+        return (io) => prePush(io)
+      },
+      'remote url (refs on stdin)',
+    ),
+    gate: defineCommand({
+      name: 'gate',
+      summary: 'run the pre-commit steps on commits already made (e.g. after --no-verify) and link them',
+      positionals: [{ name: 'rev|range', description: 'the commits to gate', variadic: true }],
+      examples: ['HEAD', 'origin/main..HEAD'],
+      run: async ({ positionals, io, path }) => {
+        if (positionals.length === 0)
+          throw new UserError('BAD_USAGE', 'gate: which commits?', `e.g. ${path} HEAD or ${path} origin/main..HEAD`)
+        const { gateCommits } = await import('../../adapters/hooks/pre-commit.ts')
+        return runHook('gate', (hookIo, revs) => gateCommits(hookIo, revs), positionals, io)
+      },
+    }),
+  },
+})
+
+// --- internal ---
+
+/** Runs a hook at the repository's top level, with signals handled and its temp folder removed. */
+async function runHook(name: string, run: HookRun, positionals: string[], io: Io): Promise<number> {
+  const top = await git(['rev-parse', '--show-toplevel'], { cwd: io.cwd })
+  if (top.code !== 0) {
+    throw new UserError(
+      'NOT_GIT',
+      `hook ${name}: ${io.cwd} is not inside a git work tree`,
+      'run it inside a repository',
+    )
+  }
+  return withSignals((signal, onTempDir, hold) =>
+    run(
+      {
+        cwd: top.stdout.trim(),
+        env: io.env,
+        argv: positionals,
+        err: (line) => io.stderr(`${line}\n`),
+        signal,
+        onTempDir,
+        hold,
+        elapsed: () => performance.now(),
+        readStdin: name === 'pre-push' ? readStdin : undefined,
+      },
+      positionals,
+    ),
+  )
+}
