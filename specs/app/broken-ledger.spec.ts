@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process'
 import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { describe, expect, test, vi } from 'vitest'
-import { ledgerCli } from '../../src/app/ledger-cli.ts'
+import { ledgerCli } from '../../src/app/ledger/ledger-command.ts'
 import { reportCli } from '../../src/app/report/report-command.ts'
 import { statusCli } from '../../src/app/report/status-command.ts'
 import { memoryIo } from '../../src/foundation/cli/io.ts'
@@ -11,6 +11,7 @@ import { UserError } from '../../src/foundation/errors/user-error.ts'
 import { openLedger } from '../../src/ledger/open-ledger.ts'
 import { BREAKAGES, type Breakage, WITHOUT_ROOT_OVERRIDE } from '../support/broken-ledgers.ts'
 import { childEnv, REPO_ROOT, tempDir } from '../support/temp-dir.ts'
+import { textIo } from '../support/text-io.ts'
 
 const dir = tempDir('broken-ledger-')
 const TSX = join(REPO_ROOT, 'node_modules', '.bin', 'tsx')
@@ -83,10 +84,23 @@ describe.each(Object.keys(EXPECTED) as Exclude<Breakage, 'read-only'>[])('a ledg
       const verbs = [['show', 'latest'], ['failures'], ['export'], ['import', fallbackFile(breakage)], ['vacuum']]
       if (breakage !== 'truncated') verbs.push(['sessions'], ['migrate']) // their pages may have survived the cut
       for (const argv of verbs)
-        expectNamed(await outcome(() => ledgerCli(argv, { out: () => {} })), `ledger ${argv.join(' ')}`)
+        expectNamed(
+          await outcome(() =>
+            ledgerCli(
+              argv,
+              textIo(() => {}),
+            ),
+          ),
+          `ledger ${argv.join(' ')}`,
+        )
       // Whatever survived may be read; nothing is ever a bug.
       for (const argv of [['sessions'], ['migrate'], ['flaky'], ['questions']]) {
-        const result = await outcome(() => ledgerCli(argv, { out: () => {} }))
+        const result = await outcome(() =>
+          ledgerCli(
+            argv,
+            textIo(() => {}),
+          ),
+        )
         if (result !== 0) expectNamed(result, `ledger ${argv.join(' ')}`)
       }
     } finally {

@@ -2,22 +2,32 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
-import { ledgerCli } from '../../src/app/ledger-cli.ts'
+import { ledgerCli } from '../../src/app/ledger/ledger-command.ts'
 import { UserError } from '../../src/foundation/errors/user-error.ts'
 import { lastResortFallbackPath } from '../../src/ledger/ledger-path.ts'
 import { SCHEMA_VERSION } from '../../src/ledger/migrations.ts'
 import { openLedger } from '../../src/ledger/open-ledger.ts'
 import type { LedgerRecord } from '../../src/ledger/records.ts'
 import { childEnv, REPO_ROOT, tempDir } from '../support/temp-dir.ts'
+import { textIo } from '../support/text-io.ts'
 
 const dir = tempDir('ledger-cli-')
 const ledgerPath = join(dir, 'ledger.db')
 const previous = process.env.CODEX_LEDGER
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string }> {
+/** Runs `ledger <argv>` in-process; `out` without the final line end every printed message gets. */
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = ''
-  const code = await ledgerCli(argv, { out: (t) => (out += t) })
-  return { code, out }
+  let err = ''
+  const code = await ledgerCli(
+    argv,
+    textIo(
+      (t) => (out += t),
+      (t) => (err += t),
+    ),
+  )
+  if (out !== '') expect(out.endsWith('\n'), 'every message ends its line').toBe(true)
+  return { code, out: out.replace(/\n$/, ''), err }
 }
 
 const hour = 3600_000
@@ -152,7 +162,9 @@ describe('npm run ledger', () => {
       'id,session_id,project,file,name,state,duration_ms,retry_count,flaky,error,skip_reason,test_id,expected_fail,rid',
     )
     expect(csv).toContain('"AssertionError: nope\n  at x"')
-    await expect(cli('export', '--format', 'xml')).rejects.toThrow('--format must be ndjson or csv, got "xml"')
+    await expect(cli('export', '--format', 'xml')).rejects.toThrow(
+      'npm run ledger -- export: --format must be one of ndjson, csv; got "xml"',
+    )
   })
 
   test('migrate, vacuum and path', async () => {
@@ -162,12 +174,14 @@ describe('npm run ledger', () => {
   })
 
   test('bad usage names the command or flag and the nearest valid one', async () => {
-    await expect(cli('sesions')).rejects.toThrow('ledger: unknown command "sesions"')
+    await expect(cli('sesions')).rejects.toThrow('npm run ledger --: unknown command "sesions"')
     await expect(cli('sessions', '--limt', '3')).rejects.toMatchObject({
       hint: expect.stringContaining('did you mean --limit?'),
     })
     expect((await cli('--help')).out).toMatch(/^usage: npm run ledger -- <command>/)
-    expect((await cli('flaky', '--help')).out).toContain('usage: npm run ledger -- flaky [--window N] [--json]')
+    const flaky = (await cli('flaky', '--help')).out
+    expect(flaky).toContain('usage: npm run ledger -- flaky [options]')
+    expect(flaky).toMatch(/--window <integer>\s+how many recent sessions to compare \(default: 20\)/)
   })
 
   test('through the real script: exit 2 and a message, never a stack trace', () => {
@@ -186,7 +200,9 @@ describe('npm run ledger', () => {
       failure = error as { status: number; stderr: string }
     }
     expect(failure?.status).toBe(2)
-    expect(failure?.stderr).toBe('error: --limit must be a non-negative integer, got "many"\n  hint: e.g. --limit 20\n')
+    expect(failure?.stderr).toBe(
+      'error: npm run ledger -- sessions: --limit must be a whole number ≥ 0, got "many"\n  hint: e.g. --limit 20\n',
+    )
   })
 })
 
@@ -368,7 +384,13 @@ describe('npm run ledger: text output, defaults and degraded paths', () => {
     const whole = JSON.stringify(result('hhhh8888', 'after the crash', 'failed'))
     writeFileSync(file, `${JSON.stringify(result('hhhh8888', 'before', 'passed'))}\n${whole.slice(0, 40)}\n${whole}\n`)
     let err = ''
-    const out = await ledgerCli(['import', file], { out: () => {}, err: (t) => (err += t) })
+    const out = await ledgerCli(
+      ['import', file],
+      textIo(
+        () => {},
+        (t) => (err += t),
+      ),
+    )
     expect(out).toBe(0)
     expect(err).toBe(`${file}:2: skipped a record cut short (its writer stopped mid-line, or is still writing)\n`)
     const ledger = openLedger(textLedger)
@@ -443,9 +465,10 @@ describe('npm run ledger: text output, defaults and degraded paths', () => {
   test('no command prints the help and exits 2; a name far from every command gets no suggestion', async () => {
     const none = await cli()
     expect(none.code).toBe(2)
-    expect(none.out).toContain(`The session ledger (${textLedger}; CODEX_LEDGER overrides).`)
+    expect(none.err).toMatch(/^usage: npm run ledger -- <command>/)
+    expect(none.err).toContain('CODEX_LEDGER overrides its path; `path` prints it')
     await expect(cli('frobnicate-everything')).rejects.toMatchObject({
-      message: 'ledger: unknown command "frobnicate-everything"',
+      message: 'npm run ledger --: unknown command "frobnicate-everything"',
       hint: 'see `npm run ledger -- --help`',
     })
   })

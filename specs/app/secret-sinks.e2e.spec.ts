@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, test } from 'vitest'
-import { ledgerCli } from '../../src/app/ledger-cli.ts'
+import { ledgerCli } from '../../src/app/ledger/ledger-command.ts'
 import { SECRET_PATTERNS } from '../../src/foundation/redact/secret-patterns.ts'
 import { openLedger } from '../../src/ledger/open-ledger.ts'
 import { LEDGER_TABLES } from '../../src/ledger/records.ts'
@@ -15,6 +15,7 @@ import { findLeaks } from '../support/find-leaks.ts'
 import { fakeSecret, KINDS, windows12 } from '../support/planted-secrets.ts'
 import { runFixture } from '../support/run-fixture.ts'
 import { childEnv, REPO_ROOT, tempDir } from '../support/temp-dir.ts'
+import { textIo } from '../support/text-io.ts'
 
 const TSX = join(REPO_ROOT, 'node_modules', '.bin', 'tsx')
 const SUITE = join(REPO_ROOT, 'specs', 'fixtures', 'reporter', 'secrets')
@@ -218,11 +219,9 @@ async function inProcessCli(ledgerPath: string, sinks: Record<string, string>): 
   const previous = process.env.CODEX_LEDGER
   process.env.CODEX_LEDGER = ledgerPath
   let out = ''
-  const io = {
-    out: (t: string) => {
-      out += t
-    },
-  }
+  const io = textIo((t) => {
+    out += t
+  })
   try {
     await ledgerCli(['sessions', '--json', '--limit', '1000'], io)
     const ids = (JSON.parse(out) as { id: string }[]).map((s) => s.id)

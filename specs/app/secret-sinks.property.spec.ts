@@ -10,7 +10,7 @@ import { basename, join, resolve } from 'node:path'
 import fc from 'fast-check'
 import { afterAll, describe, expect, test, vi } from 'vitest'
 import { type CaseSnapshot, caseToRecords, unhandledErrorRow } from '../../src/adapters/reporter/to-ledger-rows.ts'
-import { ledgerCli } from '../../src/app/ledger-cli.ts'
+import { ledgerCli } from '../../src/app/ledger/ledger-command.ts'
 import { reportCli } from '../../src/app/report/report-command.ts'
 import { statusCli } from '../../src/app/report/status-command.ts'
 import { checkpointRecord, eventRecord } from '../../src/domain/checkpoint/checkpoint-records.ts'
@@ -29,6 +29,7 @@ import { sessionStartRow } from '../../src/ledger/session-info.ts'
 import { findLeaks } from '../support/find-leaks.ts'
 import { inspected, needles, type Planted, plantedArb } from '../support/planted-secrets.ts'
 import { tempDir } from '../support/temp-dir.ts'
+import { textIo } from '../support/text-io.ts'
 
 /** Generated cases per run (the issue asks for at least 10,000). */
 const RUNS = 10_000
@@ -211,7 +212,7 @@ describe('no secret reaches a sink (property, in-process)', () => {
       const reportIo = { stdout: capture, stderr: capture, env: {}, cwd: dir }
       await runCommand(statusCli, ['--out', statusPath, '--ledger', ledgerPath, '--root', emptyRepo], reportIo)
       await runCommand(reportCli, ['--since', '7d', '--ledger', ledgerPath, '--out', reportsDir], reportIo)
-      const io = { out: (t: string) => capture(t) }
+      const io = textIo(capture)
       for (const argv of [
         ['show', 'latest'],
         ['show', 'latest', '--json'],

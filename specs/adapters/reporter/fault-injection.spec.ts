@@ -3,13 +3,14 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, rmdirSync, rmSync, write
 import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { afterAll, describe, expect, test } from 'vitest'
-import { ledgerCli } from '../../../src/app/ledger-cli.ts'
+import { ledgerCli } from '../../../src/app/ledger/ledger-command.ts'
 import { processAlive } from '../../../src/foundation/process/process-alive.ts'
 import { fallbackPaths, lastResortFallbackPath } from '../../../src/ledger/ledger-path.ts'
 import { openLedger } from '../../../src/ledger/open-ledger.ts'
 import { LEDGER_TABLES } from '../../../src/ledger/records.ts'
 import { BREAKAGES, seedLedger, WITHOUT_ROOT_OVERRIDE } from '../../support/broken-ledgers.ts'
 import { childEnv, REPO_ROOT, tempDir } from '../../support/temp-dir.ts'
+import { textIo } from '../../support/text-io.ts'
 
 // "A broken ledger never fails a run: it degrades loudly (one warning) and recovers exactly once."
 // Each fault below is put in place, a real Vitest run of the reporter fixture suite is made, the
@@ -124,11 +125,19 @@ async function expectRecovers(
   process.env.CODEX_LEDGER = ledgerPath
   let again = ''
   try {
-    expect(await ledgerCli(['import'], { out: (t) => (again += t), err: () => {} })).toBe(0)
+    expect(
+      await ledgerCli(
+        ['import'],
+        textIo(
+          (t) => (again += t),
+          () => {},
+        ),
+      ),
+    ).toBe(0)
   } finally {
     process.env.CODEX_LEDGER = previous
   }
-  for (const line of again.split('\n'))
+  for (const line of again.trimEnd().split('\n'))
     expect(line).toMatch(/^imported 0 of (\d+) records from \S+ \(\1 already present\)/)
   expect(contents(ledgerPath)).toEqual(reference.rows)
 }

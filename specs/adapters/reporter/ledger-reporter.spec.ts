@@ -2,10 +2,11 @@ import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, test } from 'vitest'
-import { ledgerCli } from '../../../src/app/ledger-cli.ts'
+import { ledgerCli } from '../../../src/app/ledger/ledger-command.ts'
 import { openLedger } from '../../../src/ledger/open-ledger.ts'
 import { runFixture } from '../../support/run-fixture.ts'
 import { REPO_ROOT, tempDir } from '../../support/temp-dir.ts'
+import { textIo } from '../../support/text-io.ts'
 
 describe('LedgerReporter on a real Vitest run', () => {
   const dir = tempDir('reporter-')
@@ -206,7 +207,12 @@ describe('LedgerReporter on test.fails and type-check tests', () => {
     process.env.CODEX_LEDGER = ledgerPath
     try {
       let out = ''
-      expect(await ledgerCli(['show', 'latest'], { out: (t) => (out += t) })).toBe(0)
+      expect(
+        await ledgerCli(
+          ['show', 'latest'],
+          textIo((t) => (out += t)),
+        ),
+      ).toBe(0)
       const section = out.slice(out.indexOf('expected failures'))
       expect(section.split('\n').slice(0, 5)).toEqual([
         'expected failures (test.fails: passed means it failed as expected)',

@@ -4,10 +4,11 @@ import { beforeAll, describe, expect, test, vi } from 'vitest'
 import type { ViteUserConfig } from 'vitest/config'
 import { gateSpecsDir } from '../../../src/adapters/vitest/gates-project.ts'
 import { pythonDriftProjects } from '../../../src/adapters/vitest/python-drift-projects.ts'
-import { ledgerCli } from '../../../src/app/ledger-cli.ts'
+import { ledgerCli } from '../../../src/app/ledger/ledger-command.ts'
 import { openLedger } from '../../../src/ledger/open-ledger.ts'
 import { driftSuiteCopy, hasPytest, NO_PYTEST } from '../../domain/drift/_pytest.ts'
 import { childEnv, REPO_ROOT, tempDir } from '../../support/temp-dir.ts'
+import { textIo } from '../../support/text-io.ts'
 
 const FIXTURE = join(REPO_ROOT, 'specs', 'fixtures', 'python', 'drift-suite')
 const TSX = join(REPO_ROOT, 'node_modules', '.bin', 'tsx')
@@ -129,7 +130,12 @@ describe('python-drift cells on a real Vitest run', () => {
     vi.stubEnv('CODEX_LEDGER', ledgerPath)
     let out = ''
     try {
-      expect(await ledgerCli(['show', 'latest'], { out: (t) => (out += t) })).toBe(0)
+      expect(
+        await ledgerCli(
+          ['show', 'latest'],
+          textIo((t) => (out += t)),
+        ),
+      ).toBe(0)
     } finally {
       vi.unstubAllEnvs()
     }

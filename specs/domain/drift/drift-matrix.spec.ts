@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
 import { afterEach, describe, expect, test, vi } from 'vitest'
 import { skipWithout } from '../../../src/adapters/vitest/skip-without.ts'
-import { ledgerCli } from '../../../src/app/ledger-cli.ts'
+import { ledgerCli } from '../../../src/app/ledger/ledger-command.ts'
 import { driftMatrix } from '../../../src/domain/drift/drift-matrix.ts'
 import { openLedger } from '../../../src/ledger/open-ledger.ts'
 import { tempDir } from '../../support/temp-dir.ts'
+import { textIo } from '../../support/text-io.ts'
 
 const tally = (project: string, passed: number, failed: number, skipped: number, duration_ms = 1234) => ({
   project,
@@ -112,11 +113,12 @@ describe('driftMatrix()', () => {
     vi.stubEnv('CODEX_LEDGER', ledgerPath)
     let out = ''
     expect(
-      await ledgerCli(['show', 'latest'], {
-        out: (t) => {
+      await ledgerCli(
+        ['show', 'latest'],
+        textIo((t) => {
           out += t
-        },
-      }),
+        }),
+      ),
     ).toBe(0)
     const section = out.slice(out.indexOf('drift matrix'))
     expect(section.split('\n').slice(1, 4)).toEqual([

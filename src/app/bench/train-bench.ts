@@ -12,7 +12,7 @@ import { buildTrainProgram, IO, STEP_GRAPH } from '../../domain/train/train-step
 import { trainStepSpec } from '../../domain/train/train-step-spec.ts'
 import { TsExecutor } from '../../domain/train/ts/ts-executor.ts'
 import type { OptionDefs, OptionValues } from '../../foundation/cli/define-command.ts'
-import { intFlag } from '../../foundation/cli/parse-args.ts'
+import { intFlag } from '../../foundation/cli/flag-values.ts'
 import { Prng } from '../../foundation/random/prng.ts'
 import type { BenchResult, BenchRow } from './bench-report.ts'
 import { defineBench } from './define-bench.ts'

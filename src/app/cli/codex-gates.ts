@@ -36,7 +36,10 @@ export const codexGates = defineCommand({
       'what the git hooks run: pre-commit, post-commit, pre-push, gate REV',
       async () => (await import('../hook/hook-command.ts')).hookCommand,
     ),
-    ledger: passthrough('ledger', 'query, export, import, migrate the session ledger'),
+    ledger: lazyCommand(
+      'query, export, import, migrate the session ledger',
+      async () => (await import('../ledger/ledger-command.ts')).ledgerCommand,
+    ),
     report: lazyCommand(
       'render reports/latest/ from the ledger',
       async () => (await import('../report/report-command.ts')).reportCli,
@@ -47,17 +50,3 @@ export const codexGates = defineCommand({
     ),
   },
 })
-
-/** A verb whose own CLI still parses its arguments; loaded on first use. */
-function passthrough(verb: string, summary: string) {
-  return lazyCommand(summary, async () =>
-    defineCommand({
-      name: verb,
-      summary,
-      passthrough: true,
-      run: async ({ positionals }) => {
-        return (await import('../ledger-cli.ts')).ledgerCli(positionals)
-      },
-    }),
-  )
-}
