@@ -15,6 +15,8 @@ export const ERROR_CODES = {
   NO_VITEST: 'Vitest is not installed where codex-gates looks for it',
   MISSING_DEPENDENCY: 'an optional package a feature needs is not installed',
   VITEST_TOO_OLD: 'Vitest older than 4.1',
+  SHARD_PLAN: 'run --balanced found no shard plan, an unreadable one, or one for another shard count',
+  SHARD_BLOBS: 'codex-gates merge was given a folder without blob reports',
   // gates
   GATES_CONFIG: 'codex-gates.json (or CODEX_GATES_CONFIG) is unreadable or fails its schema',
   GATES_ROOT: 'the repository to gate is not a folder',
