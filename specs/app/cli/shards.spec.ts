@@ -130,3 +130,48 @@ describe('codex-gates run --shard i/3 + codex-gates merge', () => {
     for (const t of whole.tests) expect(t).toMatchObject({ host: expect.any(String), shard: null })
   })
 })
+
+describe('codex-gates plan-shards N + run --shard i/N --balanced', () => {
+  const dir = tempDir('balanced-')
+  const work = join(dir, 'checkout')
+  const db = join(dir, 'ledger.db')
+  const plan = join(dir, 'plan.json')
+
+  beforeAll(() => {
+    checkout(work)
+    runFixture(db, work) // the history the plan reads
+  }, 120_000)
+
+  test('the plan covers every test file once; the balanced shards run exactly those and merge', () => {
+    const planned = cli(['plan-shards', '2', '--root', work, '--out', plan, '--json'], db)
+    expect(planned.code).toBe(0)
+    const parsed = JSON.parse(planned.output) as { shards: { files: string[] }[]; newFiles: string[] }
+    expect(parsed.shards.flatMap((s) => s.files).sort()).toEqual([
+      'a-outcomes.fixture.ts',
+      'b-findings.fixture.ts',
+      'c-plain.fixture.ts',
+      'd-plain.fixture.ts',
+      'e-plain.fixture.ts',
+    ])
+    expect(parsed.newFiles).toEqual([])
+    const blobs = join(dir, 'blobs')
+    for (const i of [1, 2])
+      cli(['run', '--root', work, '--shard', `${i}/2`, '--balanced', '--plan', plan, '--blob-dir', blobs], db)
+    cli(['merge', blobs, '--root', work], db)
+    const ledger = openLedger(db)
+    const session = ledger.get<Row>('SELECT id FROM sessions ORDER BY started_at DESC, rowid DESC LIMIT 1') as Row
+    const rows = ledger.all<Row>('SELECT file, shard FROM test_results WHERE session_id = ?', session.id)
+    ledger.close()
+    expect(rows).toHaveLength(12)
+    for (const [i, shard] of parsed.shards.entries())
+      for (const file of shard.files)
+        expect(new Set(rows.filter((r) => r.file === file).map((r) => r.shard))).toEqual(new Set([`${i + 1}/2`]))
+  })
+
+  test('--balanced against a plan for another shard count is exit 2 with the fix', () => {
+    const run = cli(['run', '--root', work, '--shard', '1/3', '--balanced', '--plan', plan, '--blob-dir', dir], db)
+    expect(run.code).toBe(2)
+    expect(run.output).toContain('plans 2 shards, not 3')
+    expect(run.output).toContain('codex-gates plan-shards 3')
+  })
+})
