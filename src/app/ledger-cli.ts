@@ -124,16 +124,18 @@ export const LEDGER_COMMANDS: Record<string, LedgerCommand> = {
   },
   failures: {
     summary: 'failed tests across recent sessions',
-    usage: 'failures [--since 7d] [--json]',
-    options: { since: { type: 'string' }, json },
+    usage: 'failures [--since 7d] [--host NAME] [--json]',
+    options: { since: { type: 'string' }, host: { type: 'string' }, json },
     run: (ledger, { values }, io) => {
-      const rows = listFailures(ledger(), durationFlag((values.since as string | undefined) ?? '7d', '--since'))
+      const since = durationFlag((values.since as string | undefined) ?? '7d', '--since')
+      const rows = listFailures(ledger(), since, Date.now(), values.host as string | undefined)
       if (values.json) return printJson(io, rows)
       io.out(
         formatTable(
           rows.map((r) => ({
             when: r.started_at.slice(0, 19),
             session: r.session_id.slice(0, 8),
+            host: r.host,
             project: r.project,
             test: `${r.file} > ${r.name}`,
             error: firstLine(r.error),
@@ -145,14 +147,22 @@ export const LEDGER_COMMANDS: Record<string, LedgerCommand> = {
   },
   flaky: {
     summary: 'tests whose outcome changed on the same git sha',
-    usage: 'flaky [--window N] [--json]',
-    options: { window: { type: 'string' }, json },
+    usage: 'flaky [--window N] [--host NAME] [--json]',
+    options: { window: { type: 'string' }, host: { type: 'string' }, json },
     run: (ledger, { values }, io) => {
-      const rows = listFlaky(ledger(), intFlag(values.window as string | undefined, '--window', 20))
+      const window = intFlag(values.window as string | undefined, '--window', 20)
+      const rows = listFlaky(ledger(), window, values.host as string | undefined)
       if (values.json) return printJson(io, rows)
       io.out(formatTable(rows.map((r) => ({ ...r, git_sha: r.git_sha?.slice(0, 8) ?? null }))))
       return 0
     },
+  },
+  merge: {
+    summary: 'merge other ledgers (other machines, shards) into one; a re-merge adds nothing',
+    usage: 'merge A.db [B.db …] --into C.db [--json]',
+    options: { into: { type: 'string' }, json },
+    run: async (_ledger, { values, positionals }, io) =>
+      (await import('./ledger-merge-command.ts')).ledgerMerge(positionals, values, io),
   },
   questions: {
     summary: 'the error-capture questions',
