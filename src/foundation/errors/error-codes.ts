@@ -144,6 +144,7 @@ export const ERROR_CODES = {
   EVAL_NO_REFERENCE: 'an example has no reference',
   // benchmarks
   BENCH_GATES: 'the gates benchmark could not run Vitest',
+  BENCH_SHARDS: 'the shards benchmark could not run Vitest, or its unsharded run recorded no test file',
   BENCH_LAYERS: 'the layers benchmark could not run a tool',
   BENCH_SECRETLINT: 'the secrets benchmark could not install its comparison tool',
 } as const satisfies Record<string, string>
