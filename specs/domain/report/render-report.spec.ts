@@ -349,10 +349,9 @@ describe('renderReport() on a team ledger', () => {
     const sha = { git_sha: 'b'.repeat(40) }
     fixture.ledger.write([
       sessionRec('team-1', at(1), { ...sha, host: 'alice', status: 'failed' }),
-      ...caseRecs('team-1', { name: 'net', state: 'failed', error: 'ECONNRESET' }).map((r) => ({
-        ...r,
-        row: { ...r.row, host: r.table === 'test_results' ? 'alice' : r.row.host },
-      })),
+      ...caseRecs('team-1', { name: 'net', state: 'failed', error: 'ECONNRESET' }).map((r) =>
+        r.table === 'test_results' ? { ...r, row: { ...r.row, host: 'alice' } } : r,
+      ),
       sessionRec('team-2', at(2), { ...sha, host: 'bob' }),
       ...caseRecs('team-2', { name: 'net' }),
     ])
