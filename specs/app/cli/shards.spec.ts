@@ -166,12 +166,30 @@ describe('codex-gates plan-shards N + run --shard i/N --balanced', () => {
     for (const [i, shard] of parsed.shards.entries())
       for (const file of shard.files)
         expect(new Set(rows.filter((r) => r.file === file).map((r) => r.shard))).toEqual(new Set([`${i + 1}/2`]))
-  })
+  }, 180_000)
 
   test('--balanced against a plan for another shard count is exit 2 with the fix', () => {
     const run = cli(['run', '--root', work, '--shard', '1/3', '--balanced', '--plan', plan, '--blob-dir', dir], db)
     expect(run.code).toBe(2)
     expect(run.output).toContain('plans 2 shards, not 3')
     expect(run.output).toContain('codex-gates plan-shards 3')
-  })
+  }, 60_000)
+})
+
+describe('sharded runs: usage mistakes are exit 2 with the fix', () => {
+  const dir = tempDir('shard-usage-')
+
+  test('run --shard without --blob-dir; a bad i/N; merge of a folder without blobs', () => {
+    const db = join(dir, 'ledger.db')
+    const noDir = cli(['run', '--root', dir, '--shard', '1/2'], db)
+    expect(noDir.code).toBe(2)
+    expect(noDir.output).toContain('--blob-dir is missing')
+    const bad = cli(['run', '--root', dir, '--shard', '3/2', '--blob-dir', dir], db)
+    expect(bad.code).toBe(2)
+    expect(bad.output).toContain('--shard 3/2: expected i/N with 1 ≤ i ≤ N')
+    const empty = cli(['merge', join(dir, 'nothing-here'), '--root', dir], db)
+    expect(empty.code).toBe(2)
+    expect(empty.output).toContain('no such folder')
+    expect(empty.output).toContain('codex-gates run --shard i/N --blob-dir DIR')
+  }, 60_000)
 })

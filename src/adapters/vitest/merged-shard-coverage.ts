@@ -12,15 +12,13 @@ interface IstanbulMap extends CoverageMapLike {
  * `codex-gates merge`) that carry coverage; undefined otherwise. Vitest merges them too, but only
  * after `onTestRunEnd` and without calling `onCoverage` (see ../shared/notes/vitest4.md), so the
  * ledger reporter would never see the whole run's coverage. Merged with the istanbul-lib-coverage
- * that @vitest/coverage-v8 itself uses (resolved from it: it is its dependency, not ours).
+ * that the coverage provider itself uses (resolved from it: it is its dependency, not ours).
  */
 export async function mergedShardCoverage(vitest: Vitest | undefined): Promise<CoverageMapLike | undefined> {
   const coverages = (vitest?.state.blobs?.coverages ?? []).filter((c) => c !== undefined && c !== null)
   if (!vitest || coverages.length === 0) return undefined
   try {
-    const fromRoot = createRequire(join(vitest.config.root, 'noop.js'))
-    const provider = fromRoot.resolve('@vitest/coverage-v8/package.json')
-    const istanbul = createRequire(provider)('istanbul-lib-coverage') as {
+    const istanbul = createRequire(providerManifest(vitest.config.root))('istanbul-lib-coverage') as {
       createCoverageMap(data?: unknown): IstanbulMap
     }
     const map = istanbul.createCoverageMap({})
@@ -31,5 +29,15 @@ export async function mergedShardCoverage(vitest: Vitest | undefined): Promise<C
       `codex-gates: the shards' coverage could not be merged for the ledger (${String(error)}); Vitest still checks its thresholds\n`,
     )
     return undefined
+  }
+}
+
+/** The installed coverage provider's package.json (v8, else istanbul): istanbul-lib-coverage resolves from there. */
+function providerManifest(root: string): string {
+  const fromRoot = createRequire(join(root, 'noop.js'))
+  try {
+    return fromRoot.resolve('@vitest/coverage-v8/package.json')
+  } catch {
+    return fromRoot.resolve('@vitest/coverage-istanbul/package.json')
   }
 }
