@@ -125,8 +125,26 @@ describe('npm run ledger', () => {
   test('flaky: outcome changed on the same sha, or passed only on retry', async () => {
     const flaky = JSON.parse((await cli('flaky', '--json')).out)
     expect(flaky).toEqual([
-      { project: 'unit', file: 'a.spec.ts', name: 'wobbly', git_sha: 'sha2', passed: 1, failed: 1, retried: 0 },
-      { project: 'unit', file: 'a.spec.ts', name: 'retried', git_sha: 'sha3', passed: 1, failed: 0, retried: 1 },
+      {
+        project: 'unit',
+        file: 'a.spec.ts',
+        name: 'wobbly',
+        git_sha: 'sha2',
+        passed: 1,
+        failed: 1,
+        retried: 0,
+        failed_on: null,
+      },
+      {
+        project: 'unit',
+        file: 'a.spec.ts',
+        name: 'retried',
+        git_sha: 'sha3',
+        passed: 1,
+        failed: 0,
+        retried: 1,
+        failed_on: null,
+      },
     ])
     // A window that only covers the newest session no longer sees the wobble.
     expect(
@@ -159,7 +177,7 @@ describe('npm run ledger', () => {
   test('export --format csv quotes fields with commas, quotes and newlines', async () => {
     const csv = (await cli('export', '--format', 'csv', '--table', 'test_results')).out
     expect(csv.split('\n')[0]).toBe(
-      'id,session_id,project,file,name,state,duration_ms,retry_count,flaky,error,skip_reason,test_id,expected_fail,rid',
+      'id,session_id,project,file,name,state,duration_ms,retry_count,flaky,error,skip_reason,test_id,expected_fail,rid,host,shard',
     )
     expect(csv).toContain('"AssertionError: nope\n  at x"')
     await expect(cli('export', '--format', 'xml')).rejects.toThrow(
@@ -182,6 +200,7 @@ describe('npm run ledger', () => {
     const flaky = (await cli('flaky', '--help')).out
     expect(flaky).toContain('usage: npm run ledger -- flaky [options]')
     expect(flaky).toMatch(/--window <integer>\s+how many recent sessions to compare \(default: 20\)/)
+    expect(flaky).toMatch(/--host <name>\s+only tests run on this host/)
   })
 
   test('through the real script: exit 2 and a message, never a stack trace', () => {
@@ -291,20 +310,20 @@ describe('npm run ledger: text output, defaults and degraded paths', () => {
 
   test('failures: a table of when, session, project, file > test and the first line of the error', async () => {
     const lines = (await cli('failures')).out.split('\n')
-    expect(lines[0]).toMatch(/^when\s+session\s+project\s+test\s+error$/)
+    expect(lines[0]).toMatch(/^when\s+session\s+host\s+project\s+test\s+error$/)
     expect(lines.slice(2)).toEqual([
-      expect.stringMatching(/ ffff6666 {2}unit\s+a\.spec\.ts > flip\s+AssertionError: nope$/),
-      expect.stringMatching(/ eeee5555 {2}unit\s+a\.spec\.ts > mystery\s+AssertionError: nope$/),
-      expect.stringMatching(/ eeee5555 {2}unit\s+a\.spec\.ts > mystery$/),
+      expect.stringMatching(/ ffff6666\s+unit\s+a\.spec\.ts > flip\s+AssertionError: nope$/),
+      expect.stringMatching(/ eeee5555\s+unit\s+a\.spec\.ts > mystery\s+AssertionError: nope$/),
+      expect.stringMatching(/ eeee5555\s+unit\s+a\.spec\.ts > mystery$/),
     ])
   })
 
   test('flaky: short shas, blank for sessions without one (sessions with no sha count as one sha)', async () => {
     const lines = (await cli('flaky')).out.split('\n')
-    expect(lines[0]).toMatch(/^project\s+file\s+name\s+git_sha\s+passed\s+failed\s+retried$/)
+    expect(lines[0]).toMatch(/^project\s+file\s+name\s+git_sha\s+passed\s+failed\s+retried\s+failed_on$/)
     expect(lines.slice(2)).toEqual([
-      expect.stringMatching(/^unit\s+a\.spec\.ts\s+flip\s+1\s+1\s+0$/),
-      expect.stringMatching(/^unit\s+a\.spec\.ts\s+retried\s+abcdef12\s+1\s+0\s+1$/),
+      expect.stringMatching(/^unit\s+a\.spec\.ts\s+flip\s+1\s+1\s+0\s*$/),
+      expect.stringMatching(/^unit\s+a\.spec\.ts\s+retried\s+abcdef12\s+1\s+0\s+1\s*$/),
     ])
   })
 
@@ -332,7 +351,7 @@ describe('npm run ledger: text output, defaults and degraded paths', () => {
     // Append-only rows keep the id of the record that wrote them.
     expect(ndjson.find((r: { table: string }) => r.table === 'events')).toMatchObject({ rid: 'q-plain' })
     expect((await cli('export', '--format', 'csv')).out.split('\n')[0]).toBe(
-      'id,session_id,project,file,name,state,duration_ms,retry_count,flaky,error,skip_reason,test_id,expected_fail,rid',
+      'id,session_id,project,file,name,state,duration_ms,retry_count,flaky,error,skip_reason,test_id,expected_fail,rid,host,shard',
     )
     const out = join(textDir, 'no-such-dir', 'dump.ndjson')
     await expect(cli('export', '--out', out)).rejects.toMatchObject({

@@ -42,6 +42,12 @@ export interface TrainingRunMeta {
   checkpoints?: LedgerRow[]
 }
 
+/** The machine and shard a test ran on (`shard` is `i/N`). */
+export interface RanOn {
+  host: string
+  shard: string | null
+}
+
 /**
  * What a test hands the ledger reporter. Tests run in workers and never touch the database:
  * they put this on `task.meta.codexLedger`, and the reporter (main process) writes it.
@@ -59,6 +65,8 @@ export interface LedgerMeta {
   durationMs?: number
   /** The file the test stands for (the pytest file of a python-drift row), recorded instead of the replaying spec's. */
   file?: string
+  /** Where the test ran, stamped by a sharded run (`codex-gates run --shard`) and kept through the merge. */
+  ranOn?: RanOn
   /** For error capture: the step the test performs and what the reader needs to know. */
   step?: string
   context?: string

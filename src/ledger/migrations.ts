@@ -186,6 +186,14 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE training_runs ADD COLUMN trainable_params INTEGER;
   ALTER TABLE training_runs ADD COLUMN total_params INTEGER;
   `,
+  // 5: where each test ran (issue 19): the host, and for a sharded run merged by
+  // `codex-gates merge` the shard (`i/N`, NULL for an unsharded run). A merged session's own
+  // `host` is the merging machine's; its rows keep the machines that ran them.
+  `
+  ALTER TABLE test_results ADD COLUMN host TEXT;
+  ALTER TABLE test_results ADD COLUMN shard TEXT;
+  CREATE INDEX test_results_host ON test_results(host);
+  `,
 ]
 
 /** The schema version this code writes. A file with a higher `user_version` is refused. */

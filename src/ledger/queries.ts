@@ -141,30 +141,36 @@ export function projectTestStates(ledger: Ledger, id: string, prefix: string) {
   )
 }
 
-/** Failed tests of sessions started since `sinceMs` ago, newest first. */
-export function listFailures(ledger: Ledger, sinceMs: number, now = Date.now()) {
+/**
+ * Failed tests of sessions started since `sinceMs` ago, newest first, each with the host that ran
+ * it (the row's, else its session's: rows before schema 5 have none); `host` keeps one machine's.
+ */
+export function listFailures(ledger: Ledger, sinceMs: number, now = Date.now(), host?: string) {
   const since = new Date(now - sinceMs).toISOString()
   return ledger.all<{
     started_at: string
     session_id: string
+    host: string | null
     project: string
     file: string
     name: string
     error: string | null
   }>(
-    `SELECT s.started_at, t.session_id, t.project, t.file, t.name, t.error
+    `SELECT s.started_at, t.session_id, COALESCE(t.host, s.host) AS host, t.project, t.file, t.name, t.error
        FROM test_results t JOIN sessions s ON s.id = t.session_id
-      WHERE t.state = 'failed' AND s.started_at >= ?
+      WHERE t.state = 'failed' AND s.started_at >= ?${host === undefined ? '' : ' AND COALESCE(t.host, s.host) = ?'}
       ORDER BY s.started_at DESC, t.id`,
     since,
+    ...(host === undefined ? [] : [host]),
   )
 }
 
 /**
  * Tests whose outcome changed across the last `window` sessions that ran them on the same git
- * sha, plus tests that only passed on a retry.
+ * sha, plus tests that only passed on a retry; `failed_on` lists the hosts where they failed (a
+ * test failing on one machine only). `host` counts only that machine's runs.
  */
-export function listFlaky(ledger: Ledger, window: number) {
+export function listFlaky(ledger: Ledger, window: number, host?: string) {
   return ledger.all<{
     project: string
     file: string
@@ -173,16 +179,19 @@ export function listFlaky(ledger: Ledger, window: number) {
     passed: number
     failed: number
     retried: number
+    failed_on: string | null
   }>(
-    `WITH recent AS (SELECT id, git_sha FROM sessions ORDER BY started_at DESC, rowid DESC LIMIT ?)
+    `WITH recent AS (SELECT id, git_sha, host FROM sessions ORDER BY started_at DESC, rowid DESC LIMIT ?)
      SELECT t.project, t.file, t.name, r.git_sha,
-            SUM(t.state = 'passed') AS passed, SUM(t.state = 'failed') AS failed, SUM(t.flaky) AS retried
+            SUM(t.state = 'passed') AS passed, SUM(t.state = 'failed') AS failed, SUM(t.flaky) AS retried,
+            GROUP_CONCAT(DISTINCT CASE WHEN t.state = 'failed' OR t.flaky THEN COALESCE(t.host, r.host) END) AS failed_on
        FROM test_results t JOIN recent r ON r.id = t.session_id
-      WHERE t.state IN ('passed', 'failed')
+      WHERE t.state IN ('passed', 'failed')${host === undefined ? '' : ' AND COALESCE(t.host, r.host) = ?'}
       GROUP BY t.project, t.file, t.name, r.git_sha
      HAVING (SUM(t.state = 'passed') > 0 AND SUM(t.state = 'failed') > 0) OR SUM(t.flaky) > 0
       ORDER BY failed DESC, retried DESC, t.name`,
     window,
+    ...(host === undefined ? [] : [host]),
   )
 }
 

@@ -342,3 +342,21 @@ describe('redaction', () => {
     expect(md).not.toContain('<script>')
   })
 })
+
+describe('renderReport() on a team ledger', () => {
+  test('a test that fails on one host only says so in why-flaky', () => {
+    fixture = fixtureLedger()
+    const sha = { git_sha: 'b'.repeat(40) }
+    fixture.ledger.write([
+      sessionRec('team-1', at(1), { ...sha, host: 'alice', status: 'failed' }),
+      ...caseRecs('team-1', { name: 'net', state: 'failed', error: 'ECONNRESET' }).map((r) =>
+        r.table === 'test_results' ? { ...r, row: { ...r.row, host: 'alice' } } : r,
+      ),
+      sessionRec('team-2', at(2), { ...sha, host: 'bob' }),
+      ...caseRecs('team-2', { name: 'net' }),
+    ])
+    const { summary, html } = render('team-2')
+    expect(summary.sections.flaky_tests?.[0]?.reason).toBe(`passed 1× and failed 1× on bbbbbbbb; failed only on alice`)
+    expect(html).toContain('failed only on alice')
+  })
+})

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { constants as osConstants } from 'node:os'
+import { hostname, constants as osConstants } from 'node:os'
 import { join, resolve } from 'node:path'
 import type {
   Reporter,
@@ -20,6 +20,7 @@ import { newRecordId } from '../../ledger/record-id.ts'
 import type { LedgerRecord, LedgerRow, SessionStatus } from '../../ledger/records.ts'
 import { type GitInfo, gitInfoAsync, sessionStartRow } from '../../ledger/session-info.ts'
 import { CoverageRecorder } from '../vitest/coverage-recorder.ts'
+import { mergedShardCoverage } from '../vitest/merged-shard-coverage.ts'
 import { type CaseSnapshot, caseToRecords, moduleErrorToRecords, unhandledErrorRow } from './to-ledger-rows.ts'
 import { TypecheckTimer } from './typecheck-timer.ts'
 
@@ -63,6 +64,8 @@ export default class LedgerReporter implements Reporter {
   private git: Promise<GitInfo> | undefined
   private readonly coverage = new CoverageRecorder()
   private readonly typecheck = new TypecheckTimer()
+  /** This machine, stamped on each row; null when merging shards (their rows say where they ran). */
+  private host: string | null = null
   private readonly onExit = (code: number) => this.finishOnExit(code)
   /** SIGHUP (terminal closed) and SIGTERM end the process without Vitest's onTestRunEnd. */
   private readonly onSignal = (signal: NodeJS.Signals) => this.interrupt(signal)
@@ -73,6 +76,7 @@ export default class LedgerReporter implements Reporter {
 
   onInit(vitest: Vitest): void {
     this.vitest = vitest
+    this.host = vitest.config.mergeReports ? null : hostname()
     this.git = gitInfoAsync(this.gitRoot()) // in parallel with Vitest's own start-up
     let ledgerPath: string
     try {
@@ -135,6 +139,10 @@ export default class LedgerReporter implements Reporter {
   ): Promise<void> {
     const sessionId = this.sessionId
     if (!sessionId) return
+    // A merge of shards never calls onCoverage (Vitest merges their coverage after this hook):
+    // the shards' maps, merged here, stand in so thresholds and the ratchet run once, on the whole.
+    const merged = await mergedShardCoverage(this.vitest)
+    if (merged) await this.coverage.onCoverage(this.vitest, merged)
     this.safely('close session', () => {
       const records: LedgerRecord[] = []
       for (const error of unhandledErrors) records.push(this.record('events', unhandledErrorRow(sessionId, error)))
@@ -226,7 +234,7 @@ export default class LedgerReporter implements Reporter {
     }
     const typecheckShare = this.typecheck.caseShare(testModule)
     for (const testCase of testModule.children.allTests()) {
-      const snapshot = snapshotTestCase(testCase, typecheckShare)
+      const snapshot = { ...snapshotTestCase(testCase, typecheckShare), host: this.host }
       this.count(snapshot.state)
       const rows = caseToRecords(sessionId, snapshot)
       records.push(...rows.records)
@@ -244,7 +252,7 @@ export default class LedgerReporter implements Reporter {
   private preRecordedRows(sessionId: string): LedgerRecord[] {
     const records: LedgerRecord[] = []
     for (const c of this.options.preRecorded ?? []) {
-      records.push(...caseToRecords(sessionId, c).records)
+      records.push(...caseToRecords(sessionId, { host: this.host, ...c }).records)
       this.counts.total++
       if (c.state === 'passed') this.counts.passed++
       else if (c.state === 'skipped') this.counts.skipped++

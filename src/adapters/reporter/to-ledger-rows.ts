@@ -21,6 +21,8 @@ export interface CaseSnapshot {
   errors: { message: string; stack?: string; name?: string }[]
   skipReason: string | null
   meta?: LedgerMeta
+  /** The machine that ran it, when the meta does not say (`meta.ranOn` wins: a merged shard's). */
+  host?: string | null
 }
 
 export interface CaseRows {
@@ -52,6 +54,8 @@ export function caseToRecords(sessionId: string, c: CaseSnapshot): CaseRows {
     error,
     skip_reason: c.skipReason,
     test_id: c.id,
+    host: meta.ranOn?.host ?? c.host ?? null,
+    shard: meta.ranOn?.shard ?? null,
   })
 
   for (const f of meta.findings ?? []) add('findings', findingRow(sessionId, f))

@@ -57,6 +57,10 @@ export const BENCHES = {
     'install to first green run of codex-gates in the two adoption fixtures',
     async () => (await import('./adoption-bench.ts')).adoptionBench,
   ),
+  shards: lazyCommand(
+    'critical path of N = 1, 2, 4, 8 shards of the unit project: file-count vs balanced; merge time',
+    async () => (await import('./shards-bench.ts')).shardsBench,
+  ),
 } satisfies Record<string, CommandLoader>
 
 export type BenchName = keyof typeof BENCHES

@@ -20,6 +20,14 @@ export const codexGates = defineCommand({
       "run the repository's gates (the Vitest project `gates`); results in the ledger",
       async () => (await import('./run-gates.ts')).runCommandDef,
     ),
+    merge: lazyCommand(
+      "merge the shards' blob reports (codex-gates run --shard) into one ledger session",
+      async () => (await import('./merge-shards.ts')).mergeCommand,
+    ),
+    'plan-shards': lazyCommand(
+      'pack test files into N shards by their recorded durations (for run --shard i/N --balanced)',
+      async () => (await import('./plan-shards.ts')).planShardsCommand,
+    ),
     scan: lazyCommand(
       'run one gate outside Vitest and print its findings (--json, --sarif)',
       async () => (await import('../gates/scan-command.ts')).scanCommand,

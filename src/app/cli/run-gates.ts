@@ -32,10 +32,56 @@ export const runCommandDef = defineCommand({
       choices: GATE_STAGES,
       description: 'which command gates and pre-commit hooks run: ci (default), push, commit or manual',
     },
+    shard: {
+      type: 'string',
+      valueName: 'i/N',
+      description:
+        "run shard i of N of the repository's Vitest config into a blob (needs --blob-dir; docs/sharding.md)",
+    },
+    'blob-dir': { type: 'string', valueName: 'dir', description: "with --shard: the folder for this shard's blob" },
+    balanced: { type: 'boolean', description: 'with --shard: the files `codex-gates plan-shards N` gave this shard' },
+    plan: {
+      type: 'string',
+      valueName: 'file',
+      description: 'with --balanced: the plan (default .codex/shard-plan.json)',
+    },
+    host: {
+      type: 'string',
+      valueName: 'name',
+      description: "with --shard: the host on this shard's rows (default hostname)",
+    },
+    project: {
+      type: 'string',
+      multiple: true,
+      valueName: 'name',
+      description: 'with --shard: only this Vitest project',
+    },
+    coverage: { type: 'boolean', description: 'with --shard: collect coverage (thresholds are checked at the merge)' },
   },
-  examples: ['', '--gate secrets --gate docs-links', '--root ../other-repo'],
+  examples: [
+    '',
+    '--gate secrets --gate docs-links',
+    '--root ../other-repo',
+    '--shard 2/4 --blob-dir .codex/blobs --balanced',
+  ],
   run: async ({ options, io }) => {
     const root = gatedRoot(io.cwd, options.root)
+    if (options.shard !== undefined) {
+      const { runShard } = await import('./run-shard.ts')
+      return runShard(
+        root,
+        {
+          shard: options.shard,
+          blobDir: options['blob-dir'],
+          balanced: options.balanced ?? false,
+          plan: options.plan,
+          host: options.host,
+          projects: options.project,
+          coverage: options.coverage ?? false,
+        },
+        io,
+      )
+    }
     const config = loadGatesConfig(root, io.env) // a bad config is exit 2 before anything runs
     const { builtIn, declared } = selectedGates(options.gate, config, root)
     const noCache = options['no-cache'] || envValue('CODEX_GATES_NO_CACHE', io.env) === '1'

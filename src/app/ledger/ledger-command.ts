@@ -3,6 +3,7 @@ import { type Io, processIo } from '../../foundation/cli/io.ts'
 import { runCommand } from '../../foundation/cli/run-command.ts'
 import { INSTALLED } from '../../foundation/cli/user-command.ts'
 import { exportVerb, importVerb, migrateVerb, pathVerb, ungatedVerb, vacuumVerb } from './file-verbs.ts'
+import { mergeVerb } from './merge-verb.ts'
 import { failuresVerb, flakyVerb, questionsVerb, sessionsVerb, showVerb } from './query-verbs.ts'
 
 /** `ledger <verb>`: query, export, import and maintain the session ledger. */
@@ -15,6 +16,7 @@ export const ledgerCommand = defineCommand({
     show: showVerb,
     failures: failuresVerb,
     flaky: flakyVerb,
+    merge: mergeVerb,
     questions: questionsVerb,
     export: exportVerb,
     import: importVerb,

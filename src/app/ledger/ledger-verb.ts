@@ -38,6 +38,11 @@ export interface LedgerVerb<O extends OptionDefs> {
 /** The `--json` switch most verbs take. */
 export const JSON_OPTION = { json: { type: 'boolean', description: 'print JSON for machines' } } as const
 
+/** `--host`: one machine's rows of a team ledger. */
+export const HOST_OPTION = {
+  host: { type: 'string', valueName: 'name', description: 'only tests run on this host (team ledgers)' },
+} as const
+
 /**
  * Declares a verb of `ledger`: the ledger at CODEX_LEDGER (or the default path) opens lazily;
  * a ledger that is a directory, garbage, truncated or read-only is exit 2 with the fix, at open or

@@ -13,7 +13,7 @@ import {
   resolveSessionId,
   showSession,
 } from '../../ledger/queries.ts'
-import { JSON_OPTION, ledgerVerb, print, printJson, printRows } from './ledger-verb.ts'
+import { HOST_OPTION, JSON_OPTION, ledgerVerb, print, printJson, printRows } from './ledger-verb.ts'
 
 export const sessionsVerb = ledgerVerb({
   name: 'sessions',
@@ -84,13 +84,15 @@ export const failuresVerb = ledgerVerb({
   summary: 'failed tests across recent sessions',
   options: {
     since: { type: 'string', default: '7d', valueName: 'duration', description: 'how far back: 30m, 12h, 7d, 2w' },
+    ...HOST_OPTION,
     ...JSON_OPTION,
   },
   run: (ledger, { options, io }) => {
-    const rows = listFailures(ledger(), durationFlag(options.since, '--since'))
+    const rows = listFailures(ledger(), durationFlag(options.since, '--since'), Date.now(), options.host)
     return printRows(io, options.json, rows, (r) => ({
       when: r.started_at.slice(0, 19),
       session: r.session_id.slice(0, 8),
+      host: r.host,
       project: r.project,
       test: `${r.file} > ${r.name}`,
       error: firstLine(r.error),
@@ -103,10 +105,11 @@ export const flakyVerb = ledgerVerb({
   summary: 'tests whose outcome changed on the same git sha',
   options: {
     window: { type: 'integer', default: 20, description: 'how many recent sessions to compare' },
+    ...HOST_OPTION,
     ...JSON_OPTION,
   },
   run: (ledger, { options, io }) => {
-    const rows = listFlaky(ledger(), options.window)
+    const rows = listFlaky(ledger(), options.window, options.host)
     return printRows(io, options.json, rows, (r) => ({ ...r, git_sha: r.git_sha?.slice(0, 8) ?? null }))
   },
 })

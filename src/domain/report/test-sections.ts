@@ -33,11 +33,13 @@ export function slowestTests(ctx: ReportContext): TestTiming[] {
  * both passed and failed on the same git sha, or that passed only on a retry (`flaky` column).
  */
 export function flakyTests(ctx: ReportContext, window = FLAKY_WINDOW): FlakyTest[] {
-  const rows = ctx.ledger.all<Omit<FlakyTest, 'reason'>>(
+  const rows = ctx.ledger.all<Omit<FlakyTest, 'reason'> & { hosts: number; failed_on: string | null }>(
     `WITH recent AS (
-       SELECT id, git_sha FROM sessions WHERE started_at <= ? ORDER BY started_at DESC, rowid DESC LIMIT ?)
+       SELECT id, git_sha, host FROM sessions WHERE started_at <= ? ORDER BY started_at DESC, rowid DESC LIMIT ?)
      SELECT COALESCE(t.project, '') AS project, COALESCE(t.file, '') AS file, t.name, r.git_sha,
-            SUM(t.state = 'passed') AS passed, SUM(t.state = 'failed') AS failed, SUM(t.flaky) AS retried
+            SUM(t.state = 'passed') AS passed, SUM(t.state = 'failed') AS failed, SUM(t.flaky) AS retried,
+            COUNT(DISTINCT COALESCE(t.host, r.host)) AS hosts,
+            GROUP_CONCAT(DISTINCT CASE WHEN t.state = 'failed' OR t.flaky THEN COALESCE(t.host, r.host) END) AS failed_on
        FROM test_results t JOIN recent r ON r.id = t.session_id
       WHERE t.state IN ('passed', 'failed')
       GROUP BY t.project, t.file, t.name, r.git_sha
@@ -46,14 +48,17 @@ export function flakyTests(ctx: ReportContext, window = FLAKY_WINDOW): FlakyTest
     ctx.cutoff,
     window,
   )
-  return rows.map((r) => ({ ...r, reason: flakyReason(r) }))
+  return rows.map(({ hosts, failed_on, ...r }) => ({ ...r, reason: flakyReason(r, hosts > 1 ? failed_on : null) }))
 }
 
-function flakyReason(r: Omit<FlakyTest, 'reason'>): string {
+/** Why a test counts as flaky; on a team ledger (runs on several hosts) also where it failed. */
+function flakyReason(r: Omit<FlakyTest, 'reason'>, failedOn: string | null): string {
   const parts: string[] = []
   if (r.passed > 0 && r.failed > 0) {
     parts.push(`passed ${r.passed}× and failed ${r.failed}× on ${r.git_sha ? short(r.git_sha) : 'an unknown sha'}`)
   }
   if (r.retried > 0) parts.push(`passed only on a retry ${r.retried}×`)
+  const hosts = failedOn?.split(',') ?? []
+  if (hosts.length) parts.push(hosts.length === 1 ? `failed only on ${hosts[0]}` : `failed on ${hosts.join(', ')}`)
   return parts.join('; ')
 }

@@ -15,6 +15,8 @@ export const ERROR_CODES = {
   NO_VITEST: 'Vitest is not installed where codex-gates looks for it',
   MISSING_DEPENDENCY: 'an optional package a feature needs is not installed',
   VITEST_TOO_OLD: 'Vitest older than 4.1',
+  SHARD_PLAN: 'run --balanced found no shard plan, an unreadable one, or one for another shard count',
+  SHARD_BLOBS: 'codex-gates merge was given a folder without blob reports',
   // gates
   GATES_CONFIG: 'codex-gates.json (or CODEX_GATES_CONFIG) is unreadable or fails its schema',
   GATES_ROOT: 'the repository to gate is not a folder',
@@ -142,6 +144,7 @@ export const ERROR_CODES = {
   EVAL_NO_REFERENCE: 'an example has no reference',
   // benchmarks
   BENCH_GATES: 'the gates benchmark could not run Vitest',
+  BENCH_SHARDS: 'the shards benchmark could not run Vitest, or its unsharded run recorded no test file',
   BENCH_LAYERS: 'the layers benchmark could not run a tool',
   BENCH_SECRETLINT: 'the secrets benchmark could not install its comparison tool',
 } as const satisfies Record<string, string>
