@@ -47,6 +47,7 @@ describe('ledgerError()', () => {
     ['ENOTDIR', 'LEDGER_CANTOPEN'],
     ['ENOENT', 'LEDGER_CANTOPEN'],
     ['EEXIST', 'LEDGER_CANTOPEN'],
+    ['ENAMETOOLONG', 'LEDGER_CANTOPEN'],
     ['EIO', 'LEDGER_IO'],
   ])('a file-system %s on the ledger, a side file or a folder above it is %s', (errno, code) => {
     for (const on of [LEDGER, `${LEDGER}-wal`, `${LEDGER}.tmp-123`, '/repo/.codex', '/repo'])

@@ -62,7 +62,13 @@ export function ledgerError(error: unknown, path: string): unknown {
       `no space left on the disk of ledger ${path} (${message})`,
       'free space there (df -h), or point CODEX_LEDGER at a file on another disk',
     )
-  if (code.startsWith('SQLITE_CANTOPEN') || code === 'ENOTDIR' || code === 'ENOENT' || code === 'EEXIST')
+  if (
+    code.startsWith('SQLITE_CANTOPEN') ||
+    code === 'ENOTDIR' ||
+    code === 'ENOENT' ||
+    code === 'EEXIST' ||
+    code === 'ENAMETOOLONG'
+  )
     return new LedgerFileError(
       'LEDGER_CANTOPEN',
       `cannot open ledger ${path} (${message})`,
