@@ -35,7 +35,7 @@ describe('envSnapshot()', () => {
       HOME: '/root',
       PATH: '/usr/bin',
       CODEX_LEDGER: '.codex/x.db',
-      CODEX_API_TOKEN: 'tok-1234567890abcdef',
+      CODEX_API_TOKEN: 'swordfish-swordfish',
       VITEST_POOL: 'forks',
       VITEST_WORKER_ID: '3',
       GITHUB_TOKEN: 'ghp_notallowlisted',
@@ -44,7 +44,7 @@ describe('envSnapshot()', () => {
     expect(envSnapshot(env)).toEqual({
       CI: 'true',
       CODEX_LEDGER: '.codex/x.db',
-      CODEX_API_TOKEN: maskSecret('tok-1234567890abcdef'),
+      CODEX_API_TOKEN: maskSecret('swordfish-swordfish'),
       VITEST_POOL: 'forks',
     })
   })
