@@ -124,15 +124,15 @@ describe('prettyFormatJson() problems', () => {
 describe('prettyFormatJsonHook', () => {
   test('runs over every file: fails when any is not pretty, with the fixes under --autofix', () => {
     const files = [bin('ok.json', '{}\n'), bin('bad.json', '{"b":1,"a":2}')]
-    const outcome = prettyFormatJsonHook.run(files, ['--autofix'])
+    const outcome = prettyFormatJsonHook.run(files, ['--autofix'], {})
     expect(outcome.failed).toBe(true)
     expect(outcome.problems).toEqual([{ path: 'bad.json', message: 'Fixing file bad.json' }])
     expect(text(outcome.fixes.get('bad.json'))).toBe('{\n  "a": 2,\n  "b": 1\n}\n')
-    expect(prettyFormatJsonHook.run([files[0] as (typeof files)[0]], []).failed).toBe(false)
+    expect(prettyFormatJsonHook.run([files[0] as (typeof files)[0]], [], {}).failed).toBe(false)
   })
 
   test('an --indent too large for an integer is a usage error naming the flag', () => {
-    expect(() => prettyFormatJsonHook.run([], ['--indent', '9'.repeat(20)])).toThrow(
+    expect(() => prettyFormatJsonHook.run([], ['--indent', '9'.repeat(20)], {})).toThrow(
       'hook pretty-format-json: --indent is out of range',
     )
   })
