@@ -134,12 +134,14 @@ export function shlexSplit(s: string): string[] {
     } else if (c === '"') {
       inToken = true
       for (i++; i < s.length && s[i] !== '"'; i++) {
-        if (s[i] === '\\' && '\\"$`\n'.includes(s[i + 1] ?? '')) i++
+        // shlex escapes only `"` and `\` inside double quotes (a shell also escapes $, ` and newline).
+        if (s[i] === '\\' && '\\"'.includes(s[i + 1] ?? '')) i++
         cur += s[i]
       }
       if (i >= s.length) throw new Error(`No closing quotation in ${JSON.stringify(s)}`)
     } else if (c === '\\') {
-      cur += s[++i] ?? ''
+      if (i + 1 >= s.length) throw new Error(`No escaped character in ${JSON.stringify(s)}`)
+      cur += s[++i]
       inToken = true
     } else if (/\s/.test(c)) {
       if (inToken) out.push(cur)
