@@ -6,7 +6,8 @@
  * `{,n}` quantifiers, a literal `{` that is no quantifier, `]` first in a class, Unicode `\d`/`\w`
  * for str patterns, ASCII `\s` for bytes patterns, and escapes of any punctuation.
  * Constructs JavaScript (Node 20) cannot express — scoped flags `(?i:…)`, conditionals
- * `(?(1)…)`, atomic groups, possessive quantifiers, `\N{…}` — throw a PythonRegexError.
+ * `(?(1)…)`, atomic groups, possessive quantifiers, `\N{…}`, Unicode `\W` inside a set — throw a
+ * PythonRegexError.
  */
 export class PythonRegexError extends Error {
   constructor(
