@@ -213,7 +213,102 @@ describe('exportRecords() → importNdjson()', () => {
   })
 })
 
+describe('exportRecords()', () => {
+  test('a row whose id was cleared by hand is exported under an id made of its table and content, the same each time', () => {
+    const a = ledgerWithOneRun('cleared', 'session-cleared')
+    const raw = rawSqlite(a.path)
+    raw.exec('UPDATE events SET rid = NULL')
+    raw.close()
+    const events = () => [...exportRecords(a)].filter((r) => r.table === 'events')
+    const [event] = events()
+    expect(event?.rid).toMatch(/^events:[0-9a-f]{16}$/)
+    expect(event?.row).toEqual({
+      session_id: 'session-cleared',
+      ts: 't',
+      role: 'tool',
+      level: 'info',
+      message: 'probe',
+      data_json: null,
+    })
+    expect(events()).toEqual([event])
+    a.close()
+  })
+})
+
+/** RFC 4180 CSV read back: rows of cells (quoted cells may hold commas, quotes and line breaks). */
+function readCsv(text: string): string[][] {
+  const rows: string[][] = []
+  let row: string[] = []
+  let cell = ''
+  let quoted = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] as string
+    if (quoted && c === '"' && text[i + 1] === '"') {
+      cell += '"'
+      i++
+    } else if (c === '"') {
+      quoted = !quoted
+    } else if (quoted || (c !== ',' && c !== '\n')) {
+      cell += c
+    } else {
+      row.push(cell)
+      cell = ''
+      if (c === '\n') {
+        rows.push(row)
+        row = []
+      }
+    }
+  }
+  return rows
+}
+
 describe('exportCsv()', () => {
+  test('a header of every column in schema order, then one line per row; null is an empty cell', () => {
+    const ledger = openLedger(':memory:', { reapAborted: false })
+    ledger.write([
+      { rid: 'a', table: 'coverage', row: { session_id: 's', scope: 'all', lines_pct: 91.5 } },
+      { rid: 'b', table: 'coverage', row: { session_id: 's', scope: 'src/ledger/**', branches_pct: 88 } },
+    ])
+    const csv = exportCsv(ledger, 'coverage')
+    expect(csv).toBe(
+      [
+        'session_id,scope,lines_pct,branches_pct,functions_pct,statements_pct,report_path,git_branch,rid',
+        's,all,91.5,,,,,,a',
+        's,src/ledger/**,,88,,,,,b',
+        '',
+      ].join('\n'),
+    )
+    ledger.close()
+  })
+
+  test('property: any text in a cell (commas, quotes, line breaks) reads back as it was written', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ unit: fc.constantFrom('a', ',', '"', '\n', '\r', ' ', 'é', "'") }), {
+          minLength: 1,
+          maxLength: 5,
+        }),
+        (messages) => {
+          const ledger = openLedger(':memory:', { reapAborted: false })
+          ledger.write(
+            messages.map(
+              (message, i): LedgerRecord => ({
+                rid: `r${i}`,
+                table: 'events',
+                row: { session_id: 's', ts: 't', role: 'tool', message },
+              }),
+            ),
+          )
+          const [header, ...rows] = readCsv(exportCsv(ledger, 'events'))
+          ledger.close()
+          const at = (header as string[]).indexOf('message')
+          expect(rows.map((r) => r[at])).toEqual(messages)
+        },
+      ),
+      { numRuns: 200 },
+    )
+  })
+
   test('refuses a table that is not a ledger table and lists the ones it can export', () => {
     const ledger = openLedger(join(dir, 'ledger-3.db'))
     const error = userErrorFrom(() => exportCsv(ledger, 'sqlite_master'))

@@ -1,6 +1,13 @@
+import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { DEFAULT_LEDGER_PATH, resolveLedgerPath, sidecarPaths } from '../../src/ledger/ledger-path.ts'
+import {
+  DEFAULT_LEDGER_PATH,
+  fallbackPaths,
+  lastResortFallbackPath,
+  resolveLedgerPath,
+  sidecarPaths,
+} from '../../src/ledger/ledger-path.ts'
 import { openLedger } from '../../src/ledger/open-ledger.ts'
 import { REPO_ROOT } from '../support/temp-dir.ts'
 
@@ -55,5 +62,23 @@ describe('resolveLedgerPath()', () => {
     expect(sidecarPaths('/data/l.db', { CODEX_LEDGER_FALLBACK: '' }).fallback).toBe('/data/ledger-fallback.ndjson')
     // An in-memory ledger has no folder: its sidecars go to .codex/ under the working directory.
     expect(sidecarPaths(':memory:').dir).toBe(resolve('.codex'))
+  })
+})
+
+describe('fallbackPaths()', () => {
+  test('the fallback beside the ledger, then the last resort in the temp folder: the order to import them', () => {
+    const last = lastResortFallbackPath('/data/l.db')
+    expect(fallbackPaths('/data/l.db', {})).toEqual(['/data/ledger-fallback.ndjson', last])
+    expect(last).toMatch(new RegExp(`^${tmpdir()}/codex-ledger-fallback-\\d+-[0-9a-f]{12}\\.ndjson$`))
+  })
+
+  test('named once where CODEX_LEDGER_FALLBACK is the last resort itself', () => {
+    const last = lastResortFallbackPath('/data/l.db')
+    expect(fallbackPaths('/data/l.db', { CODEX_LEDGER_FALLBACK: last })).toEqual([last])
+  })
+
+  test('relative and absolute spellings of one ledger share a last resort; other ledgers do not', () => {
+    expect(lastResortFallbackPath('.codex/x.db')).toBe(lastResortFallbackPath(resolve('.codex/x.db')))
+    expect(lastResortFallbackPath('/a/x.db')).not.toBe(lastResortFallbackPath('/b/x.db'))
   })
 })

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
 import { importNdjson, parseNdjson } from '../../src/ledger/import-ndjson.ts'
@@ -71,6 +71,56 @@ describe('LedgerSink', () => {
       expect(parseNdjson(readFileSync(last, 'utf8'), last).records.map((r) => r.rid)).toEqual(['start', 'r1', 'end'])
       expect(last).not.toBe(lastResortFallbackPath(join(dir, 'other', 'ledger.db')))
     })
+  })
+
+  test('while the ledger works: not degraded, and an empty write touches nothing', () => {
+    const ledgerPath = join(dir, 'works.db')
+    const fallback = join(dir, 'works.ndjson')
+    const { sink, warnings } = sinkFor(ledgerPath, fallback)
+    expect(sink.isDegraded).toBe(false)
+    expect(sink.activeFallbackPath).toBe(fallback)
+    sink.setPreamble([start])
+    sink.write([])
+    sink.write([start, result(1)])
+    sink.close()
+    sink.close() // a second close (every exit path closes) is harmless
+    expect(existsSync(fallback)).toBe(false)
+    expect(warnings).toEqual([])
+    const ledger = openLedger(ledgerPath, { readonly: true })
+    expect(ledger.get('SELECT COUNT(*) AS n FROM test_results')).toEqual({ n: 1 })
+    ledger.close()
+  })
+
+  test('when neither the fallback nor the last resort can be written: says the records are lost, each time, never throws', () => {
+    mkdirSync(join(dir, 'nowhere'))
+    writeFileSync(join(dir, 'nowhere', 'not-a-folder'), '')
+    const ledgerPath = join(dir, 'nowhere', 'not-a-folder', 'ledger.db')
+    const fallback = join(dir, 'nowhere', 'not-a-folder', 'ledger-fallback.ndjson')
+    const last = lastResortFallbackPath(ledgerPath)
+    mkdirSync(last) // a folder where the last-resort file would go
+    try {
+      const { sink, warnings } = sinkFor(ledgerPath, fallback)
+      expect(sink.isDegraded).toBe(true)
+      sink.setPreamble([start])
+      sink.write([start])
+      expect(sink.activeFallbackPath).toBe(last)
+      sink.write([result(1)])
+      sink.close()
+      expect(warnings).toHaveLength(2)
+      expect(warnings[0]).toMatch(
+        new RegExp(
+          `^codex-gates: ledger unavailable \\(cannot open ledger .*\\); ${fallback} cannot be written either \\(\\w+: .*\\), nor ${last} \\(EISDIR: .*\\); these records are lost$`,
+        ),
+      )
+      // From then on the last resort is the fallback: its failure alone is reported.
+      expect(warnings[1]).toMatch(
+        new RegExp(
+          `^codex-gates: ledger unavailable \\(.*\\); ${last} cannot be written either \\(EISDIR: .*\\); these records are lost$`,
+        ),
+      )
+    } finally {
+      rmSync(last, { recursive: true, force: true })
+    }
   })
 
   test('a ledger that fails mid-session: what it took is written to the fallback too, and one import restores all of it', () => {

@@ -280,6 +280,43 @@ describe('Ledger.write()', () => {
   })
 })
 
+describe('Ledger.pragma() and Ledger.vacuum()', () => {
+  test('pragma reads a pragma by name and refuses anything that could set one', () => {
+    const ledger = openLedger(':memory:', { reapAborted: false })
+    expect(ledger.pragma('journal_mode')).toBe('memory')
+    expect(() => ledger.pragma('user_version = 99')).toThrow(
+      'BUG: Ledger.pragma reads a pragma by name; got "user_version = 99"',
+    )
+    expect(ledger.pragma('user_version')).not.toBe(99)
+    ledger.close()
+  })
+
+  test('vacuum gives the pages of deleted rows back, keeping every other row', () => {
+    const path = join(tempDir('ledger-vacuum-'), 'ledger.db')
+    const ledger = openLedger(path, { reapAborted: false })
+    const big = 'x'.repeat(2000)
+    ledger.write(
+      Array.from(
+        { length: 500 },
+        (_, i): LedgerRecord => ({
+          rid: `e${i}`,
+          table: 'events',
+          row: { session_id: 's', ts: 't', role: 'tool', message: i < 450 ? big : `keep ${i}` },
+        }),
+      ),
+    )
+    const raw = rawSqlite(path)
+    raw.exec("DELETE FROM events WHERE message NOT LIKE 'keep %'")
+    raw.close()
+    const pages = () => ledger.pragma('page_count') as number
+    const before = pages()
+    ledger.vacuum()
+    expect(pages()).toBeLessThan(before / 4)
+    expect(ledger.get('SELECT COUNT(*) AS n FROM events')).toEqual({ n: 50 })
+    ledger.close()
+  })
+})
+
 describe('Ledger masking', () => {
   const ghp = `ghp_${'Zx81Aq1fEbVId8woPeX9'}${'PcWk2LmN3pQr4sTu'}`
   const envSecret = ['env"Sec', 'ret\\42x'].join('')

@@ -20,6 +20,13 @@ describe('maskedReads()', () => {
     expect(reads.get('SELECT')).toEqual({ name: `DEPLOY_TOKEN=${maskSecret('abcdef123456')}`, n: null })
   })
 
+  test('a read that finds no row comes back as no row', () => {
+    const empty: LedgerReads = { all: <T>() => [] as T[], get: () => undefined }
+    const reads = maskedReads(empty, ['an-env-secret-1'])
+    expect(reads.get('SELECT')).toBeUndefined()
+    expect(reads.all('SELECT')).toEqual([])
+  })
+
   test('wrapping a masked view again is a no-op, and it tells the secrets it masks with', () => {
     const secrets = ['an-env-secret-1']
     const reads = maskedReads(rawLedger, secrets)

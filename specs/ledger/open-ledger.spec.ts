@@ -7,6 +7,7 @@ import { MIGRATIONS, SCHEMA_VERSION } from '../../src/ledger/migrations.ts'
 import { BUSY_TIMEOUT_MS, openLedger } from '../../src/ledger/open-ledger.ts'
 import { rawSqlite } from '../support/raw-sqlite.ts'
 import { tempDir } from '../support/temp-dir.ts'
+import { userErrorFrom } from '../support/user-error.ts'
 
 describe('openLedger()', () => {
   const dir = tempDir('open-ledger-')
@@ -235,5 +236,21 @@ describe('openLedger()', () => {
     expect(lstatSync(link).isSymbolicLink()).toBe(true)
     expect(existsSync(target)).toBe(true)
     expect(readdirSync(dir).filter((n) => n.includes('.tmp-'))).toEqual([])
+  })
+
+  test('a file name that leaves no room for the temp file it is built in: cannot open, naming the file; nothing left behind', () => {
+    const folder = join(dir, 'long')
+    // 240 bytes is a legal name; with `.tmp-<uuid>` (41 more) it is not (NAME_MAX 255).
+    const path = join(folder, `${'l'.repeat(237)}.db`)
+    const error = userErrorFrom(() => openLedger(path))
+    expect(error.code).toBe('LEDGER_CANTOPEN')
+    expect(error.message).toContain(`cannot open ledger ${path}`)
+    expect(readdirSync(folder)).toEqual([])
+  })
+
+  test('a readonly open never creates the file, and says so as a file it cannot open', () => {
+    const path = join(dir, 'absent-readonly.db')
+    expect(userErrorFrom(() => openLedger(path, { readonly: true })).code).toBe('LEDGER_CANTOPEN')
+    expect(existsSync(path)).toBe(false)
   })
 })

@@ -50,6 +50,11 @@ describe('validateRecord() through importNdjson()', () => {
       'test_results.name is missing; every test_results row needs it',
     ],
     ['a local row number', { ...good, id: 7 }, 'test_results.id is not imported: row numbers are local to each ledger'],
+    [
+      'a row id of its own',
+      { ...good, rid: 'x' },
+      'test_results.rid is not imported: a row\'s id is its record\'s "rid"',
+    ],
   ])('%s is exit 2 naming file:line and the field; nothing is imported', (name, row, message) => {
     const { file, error } = importBad(name.replace(/ /g, '-'), row)
     expect(error.code).toBe('BAD_FIELD')

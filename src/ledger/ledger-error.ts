@@ -1,4 +1,4 @@
-import { dirname } from 'node:path'
+import { dirname, sep } from 'node:path'
 import type { ErrorCode } from '../foundation/errors/error-codes.ts'
 import { errorMessage, UserError } from '../foundation/errors/user-error.ts'
 
@@ -30,8 +30,9 @@ export function ledgerError(error: unknown, path: string): unknown {
   const { code, path: on } = (error ?? {}) as { code?: unknown; path?: unknown }
   if (typeof code !== 'string') return error
   const dir = dirname(path)
-  // A file-system error is the ledger's only when it names the ledger, a side file or its folder.
-  if (!code.startsWith('SQLITE_') && !(typeof on === 'string' && (on.startsWith(path) || dir.startsWith(on))))
+  // A file-system error is the ledger's only when it names the ledger, a side file or a folder
+  // above it (a whole path component: /repo/.cod is not a folder above /repo/.codex/ledger.db).
+  if (!code.startsWith('SQLITE_') && !(typeof on === 'string' && (on.startsWith(path) || isFolderOf(on, dir))))
     return error
   const message = errorMessage(error)
   const aside = `move it and its -wal/-shm files aside (mkdir -p ${dir}/broken && mv ${path}* ${dir}/broken/): the next run starts a fresh ledger, and \`npm run ledger -- import\` then brings back what runs recorded to the fallback meanwhile`
@@ -61,7 +62,13 @@ export function ledgerError(error: unknown, path: string): unknown {
       `no space left on the disk of ledger ${path} (${message})`,
       'free space there (df -h), or point CODEX_LEDGER at a file on another disk',
     )
-  if (code.startsWith('SQLITE_CANTOPEN') || code === 'ENOTDIR' || code === 'ENOENT' || code === 'EEXIST')
+  if (
+    code.startsWith('SQLITE_CANTOPEN') ||
+    code === 'ENOTDIR' ||
+    code === 'ENOENT' ||
+    code === 'EEXIST' ||
+    code === 'ENAMETOOLONG'
+  )
     return new LedgerFileError(
       'LEDGER_CANTOPEN',
       `cannot open ledger ${path} (${message})`,
@@ -92,4 +99,11 @@ export function withLedgerErrorsSync<T>(path: string, fn: () => T): T {
   } catch (error) {
     throw ledgerError(error, path)
   }
+}
+
+// --- internal ---
+
+/** True when `folder` is `dir` or a folder above it. */
+function isFolderOf(folder: string, dir: string): boolean {
+  return dir === folder || dir.startsWith(folder.endsWith(sep) ? folder : `${folder}${sep}`)
 }

@@ -135,10 +135,15 @@ function createRaceFree(path: string): void {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
   } finally {
-    // Also when building it failed (disk full): no half-built temp files left behind.
-    rmSync(temp, { force: true })
-    rmSync(`${temp}-wal`, { force: true })
-    rmSync(`${temp}-shm`, { force: true })
+    // Also when building it failed (disk full): no half-built temp files left behind. A removal
+    // that fails (a name too long to exist) must not hide why building it failed.
+    for (const file of [temp, `${temp}-wal`, `${temp}-shm`]) {
+      try {
+        rmSync(file, { force: true })
+      } catch {
+        // nothing of it was created
+      }
+    }
   }
 }
 

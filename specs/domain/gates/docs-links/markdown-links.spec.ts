@@ -198,6 +198,34 @@ describe('headingText()', () => {
     expect(headingText('The [`gates`](x.md) **project** ![i](i.png)')).toBe('The gates project')
     expect(headingText('__init__ and snake_case_name')).toBe('init and snake_case_name')
   })
+
+  test('reference links keep their text; tags go, an empty <> stays', () => {
+    expect(headingText('See [the guide][guide] and [x][] <kbd>Ctrl</kbd> <> a < b')).toBe(
+      'See the guide and x Ctrl <> a < b',
+    )
+    expect(headingText('[unclosed and [a][b')).toBe('[unclosed and [a][b')
+  })
+
+  test('property: the same text as the backtracking regexes it replaces, on any mix of brackets, tags and emphasis', () => {
+    const reference = (s: string) =>
+      s
+        .replace(/!\[[^\]]*\]\([^)]*\)/g, '')
+        .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+        .replace(/\[([^\]]*)\]\[[^\]]*\]/g, '$1')
+        .replace(/<[^>]+>/g, '')
+        .replace(/`+/g, '')
+        .replace(/(^|[^\p{L}\p{N}])(\*{1,3}|_{1,3})(?=\S)(.*?\S)\2(?=[^\p{L}\p{N}]|$)/gu, '$1$3')
+        .trim()
+    const text = fc
+      .array(fc.constantFrom('!', '[', ']', '(', ')', '<', '>', '`', '*', '_', 'a', ' ', 'é'), { maxLength: 30 })
+      .map((xs) => xs.join(''))
+    fc.assert(
+      fc.property(text, (s) => {
+        expect(headingText(s)).toBe(reference(s))
+      }),
+      { numRuns: 3000 },
+    )
+  })
 })
 
 describe('normalizeLabel()', () => {

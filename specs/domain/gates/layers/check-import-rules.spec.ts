@@ -101,6 +101,40 @@ describe('checkImportRules()', () => {
     )
   })
 
+  test('forbidden: an import repeated in one file is one violation, at the first', () => {
+    const rules = { forbidden: [{ from: ['src/core/**'], to: ['src/data/**'] }] }
+    expect(violations(rules).filter((v) => v.includes('forbidden'))).toEqual([
+      'layers/forbidden src/core/util.ts:1 → src/data/db.ts',
+    ])
+  })
+
+  test('forbidden with indirect: a chain through files the rule does not name reaches a file or a package', () => {
+    const rules = {
+      forbidden: [
+        { name: 'a-not-app', from: ['src/features/a/**'], to: ['src/app/**'], reason: 'features stay pure' },
+        { from: ['src/features/a/**'], packages: ['fs'] },
+      ],
+      indirect: true,
+    }
+    const found = findViolations(graph(), { ...LAYERS_DEFAULTS, ...rules }).filter((v) => v.rule === 'layers/forbidden')
+    expect(found.map((v) => [v.file, v.line, v.target, v.message])).toEqual([
+      [
+        'src/features/a/index.ts',
+        1,
+        'src/app/context.ts',
+        'src/features/a/index.ts reaches what rule "a-not-app" forbids indirectly: src/features/a/index.ts → src/features/b/index.ts → src/misc/helper.ts → src/app/context.ts (features stay pure)',
+      ],
+      [
+        'src/features/a/index.ts',
+        1,
+        'package:node:fs',
+        'src/features/a/index.ts reaches what rule forbidden[1] forbids indirectly: src/features/a/index.ts → src/features/b/index.ts → src/misc/helper.ts → src/app/context.ts → node:fs',
+      ],
+    ])
+    // Without indirect, a imports neither directly.
+    expect(violations({ ...rules, indirect: false }).filter((v) => v.includes('forbidden'))).toEqual([])
+  })
+
   test('independent: groups that import each other; indirect through files in no group', () => {
     const rules = { independent: [{ name: 'features', modules: ['src/features/a/**', 'src/features/b/**'] }] }
     expect(violations(rules).filter((v) => v.includes('independent'))).toEqual([

@@ -85,6 +85,53 @@ describe('resolveJsImport()', () => {
     expect(to('node:fs/promises')).toEqual({ kind: 'external', package: 'node:fs' })
     expect(to('https://esm.sh/x')).toEqual({ kind: 'none' })
   })
+
+  /** Resolves `specifier` from src/main.ts with no tsconfig and the package.json fields `pkg`. */
+  const withPkg = (specifier: string, info: PackageInfo | undefined) =>
+    resolveJsImport('src/main.ts', specifier, repo, undefined, info)
+
+  test('"imports": no field, a target naming no file, arrays and condition objects, the longest pattern', () => {
+    expect(withPkg('#x', undefined)).toEqual({
+      kind: 'unresolved',
+      reason: 'package.json "imports" has no entry for #x',
+    })
+    expect(withPkg('#gone', { imports: { '#gone': './src/gone.ts' } })).toEqual({
+      kind: 'unresolved',
+      reason: '"imports" maps #gone to ./src/gone.ts',
+    })
+    const imports = {
+      '#a': [{ worker: './nope.js' }, './src/a.ts'],
+      '#c': { browser: './x.js', require: './src/c/index.ts' },
+      '#none': [null, { browser: './x.js' }],
+      '#lib/*': './src/*.ts',
+      '#lib/deep/*': './src/lib/*.ts',
+      '#*.js': './src/*.ts',
+    }
+    expect(withPkg('#a', { imports })).toEqual({ kind: 'file', path: 'src/a.ts' })
+    expect(withPkg('#c', { imports })).toEqual({ kind: 'file', path: 'src/c/index.ts' })
+    expect(withPkg('#none', { imports })).toMatchObject({ kind: 'unresolved' })
+    expect(withPkg('#lib/deep/util', { imports })).toEqual({ kind: 'file', path: 'src/lib/util.ts' })
+    expect(withPkg('#lib/a', { imports })).toEqual({ kind: 'file', path: 'src/a.ts' })
+    expect(withPkg('#a.js', { imports })).toEqual({ kind: 'file', path: 'src/a.ts' })
+    // A pattern longer than the key cannot match it, though the key starts and ends like it.
+    expect(withPkg('#lib', { imports: { '#lib*lib': './src/a.ts' } })).toMatchObject({ kind: 'unresolved' })
+  })
+
+  test("the package's own name: exports as a string, an array, conditions only, or absent", () => {
+    const self = (exports: unknown, specifier = '@acme/app') => withPkg(specifier, { name: '@acme/app', exports })
+    expect(self('./src/a.ts')).toEqual({ kind: 'file', path: 'src/a.ts' })
+    expect(self(['./src/b.tsx'])).toEqual({ kind: 'file', path: 'src/b.tsx' })
+    expect(self({ import: './src/e.mts' })).toEqual({ kind: 'file', path: 'src/e.mts' })
+    // Only "." is exported by a string or conditions: a subpath falls back to the folder itself.
+    expect(self('./src/a.ts', '@acme/app/src/lib/util')).toEqual({ kind: 'file', path: 'src/lib/util.ts' })
+    expect(self({ import: './src/e.mts' }, '@acme/app/src/a.js')).toEqual({ kind: 'file', path: 'src/a.ts' })
+    expect(self(null, '@acme/app/src/c')).toEqual({ kind: 'file', path: 'src/c/index.ts' })
+    expect(self(undefined, '@acme/app/src/a')).toEqual({ kind: 'file', path: 'src/a.ts' })
+    expect(self({ './x': './src/x.ts' }, '@acme/app/x')).toEqual({
+      kind: 'unresolved',
+      reason: "the package's own ./x names no file",
+    })
+  })
 })
 
 describe('readTsAliases()', () => {

@@ -45,6 +45,50 @@ describe('notebookChunks()', () => {
     expect(other[0]?.name).toBe('cell.txt')
   })
 
+  test('cell magics name the cell for the language they switch to', () => {
+    const names = (language: string, sources: string[]) =>
+      (
+        notebookChunks(
+          notebookJson(
+            sources.map((source) => ({ source })),
+            { kernelspec: { language } },
+          ),
+        ) ?? []
+      ).map((c) => c.name)
+    expect(
+      names('python', [
+        '%%sh\nls',
+        '  %%script bash\necho',
+        '%%writefile\nno file named',
+        '%%writefile deep/dir/train.cfg\nx',
+        '%%html\n<b>x</b>',
+        '%%capture out\nprint(1)',
+        '%%time\nx',
+        '%%timeit\nx',
+        '%not a cell magic',
+      ]),
+    ).toEqual([
+      'cell.sh',
+      'cell.sh',
+      'cell.writefile',
+      'cell-train.cfg',
+      'cell.html',
+      'cell.py',
+      'cell.py',
+      'cell.py',
+      'cell.py',
+    ])
+    // %%time and kin keep the kernel's language, or plain text for a language with no extension.
+    expect(names('julia', ['%%time\nx', 'y'])).toEqual(['cell.jl', 'cell.jl'])
+    expect(names('cobol', ['%%capture\nx'])).toEqual(['cell.txt'])
+  })
+
+  test('locate() past the last line of a chunk stays at its last .ipynb line', () => {
+    const text = notebookJson([{ source: lines('a = 1\nb = 2') }])
+    const [chunk] = notebookChunks(text) ?? []
+    expect(chunk?.locate(99)).toEqual({ line: chunk?.locate(2).line, locator: 'cell 1:line 99' })
+  })
+
   test('undefined for text that is not an nbformat 4 notebook', () => {
     expect(notebookChunks('{"nbformat": 3, "worksheets": []}')).toBeUndefined()
     expect(notebookChunks('not json')).toBeUndefined()

@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { base64Bytes, NotebookFormatError, readNotebook } from '../../../../src/domain/gates/notebooks/read-notebook.ts'
 import { lines, notebookJson, png, stream } from './_notebook.ts'
@@ -94,6 +95,119 @@ describe('readNotebook()', () => {
       'nbformat 3 is not supported: only nbformat 4 (with a cells list) is read',
     )
     expect(() => readNotebook('[]')).toThrow('the top level is not a JSON object')
+  })
+})
+
+describe('readNotebook() on notebooks edited by hand', () => {
+  test('fields of the wrong type read as absent: unknown types, empty sources, no counts, python', () => {
+    const text = JSON.stringify({
+      nbformat: 4,
+      metadata: { kernelspec: 'python3', language_info: [] },
+      cells: [
+        7,
+        { cell_type: 3, source: { not: 'text' }, outputs: 'none', metadata: { tags: 'keep_output' } },
+        {
+          cell_type: 'code',
+          source: ['a\n', 5, 'b'],
+          execution_count: '3',
+          outputs: [
+            null,
+            { output_type: 'error', traceback: 'not a list' },
+            { output_type: 'display_data', execution_count: 2, data: 'not an object', text: 12 },
+          ],
+        },
+      ],
+    })
+    const nb = readNotebook(text)
+    expect(nb.language).toBe('python')
+    expect(nb.keepOutput).toBe(false)
+    expect(nb.cells.map((c) => [c.type, c.source.text, c.executionCount, c.outputs.length, c.keepOutput])).toEqual([
+      ['unknown', '', null, 0, false],
+      ['unknown', '', null, 0, false],
+      ['code', 'a\nb', null, 3, false],
+    ])
+    const [none, error, display] = nb.cells[2]?.outputs ?? []
+    expect(none).toMatchObject({ type: 'unknown', executionCount: null, texts: [], images: [] })
+    // No ename or evalue: an empty header; a traceback given as one string is read as its text.
+    expect(error?.texts).toEqual([{ name: 'traceback', text: { text: ': \nnot a list', jsonLines: [1, 1] } }])
+    expect(display).toMatchObject({ type: 'display_data', executionCount: 2 })
+    expect(display?.texts.map((t) => [t.name, t.text.text])).toEqual([['text', '']])
+  })
+
+  test('the language falls back from the kernelspec to language_info; SVG is measured as text, PDF as base64', () => {
+    const text = JSON.stringify({
+      nbformat: 4,
+      metadata: { language_info: { name: 'Julia' } },
+      cells: [
+        {
+          cell_type: 'code',
+          source: '',
+          outputs: [
+            {
+              output_type: 'display_data',
+              data: {
+                'image/svg+xml': ['<svg>', '</svg>'],
+                'application/pdf': 'QUJD',
+                'image/png': 42,
+                'application/vnd.custom': 'ignored',
+              },
+            },
+          ],
+        },
+      ],
+    })
+    const nb = readNotebook(text)
+    expect(nb.language).toBe('julia')
+    expect(nb.cells[0]?.outputs[0]?.images).toEqual([
+      { mime: 'image/svg+xml', bytes: 11 },
+      { mime: 'application/pdf', bytes: 3 },
+      { mime: 'image/png', bytes: 0 },
+    ])
+    expect(nb.cells[0]?.outputs[0]?.texts).toEqual([])
+  })
+
+  test('property: any JSON in any field of a cell or output reads without throwing, one cell per entry', () => {
+    const field = fc.jsonValue({ maxDepth: 2 })
+    const output = fc.record(
+      {
+        output_type: fc.oneof(fc.constantFrom('stream', 'error', 'display_data', 'execute_result'), field),
+        text: field,
+        data: fc.oneof(
+          fc.dictionary(fc.constantFrom('text/plain', 'image/png', 'application/json', 'image/svg+xml'), field),
+          field,
+        ),
+        traceback: field,
+        ename: field,
+        evalue: field,
+        execution_count: field,
+      },
+      { requiredKeys: [] },
+    )
+    const cell = fc.oneof(
+      field,
+      fc.record(
+        {
+          cell_type: fc.oneof(fc.constantFrom('code', 'markdown', 'raw'), field),
+          source: field,
+          metadata: field,
+          outputs: fc.oneof(fc.array(fc.oneof(output, field), { maxLength: 3 }), field),
+          execution_count: field,
+        },
+        { requiredKeys: [] },
+      ),
+    )
+    fc.assert(
+      fc.property(fc.array(cell, { maxLength: 4 }), field, (cells, metadata) => {
+        const nb = readNotebook(JSON.stringify({ nbformat: 4, metadata, cells }, null, 1))
+        expect(nb.cells).toHaveLength(cells.length)
+        for (const c of nb.cells) {
+          expect(typeof c.source.text).toBe('string')
+          expect(c.source.jsonLines.length).toBeGreaterThan(0)
+          for (const o of c.outputs) for (const t of o.texts) expect(typeof t.text.text).toBe('string')
+        }
+      }),
+      { numRuns: 300 },
+    )
   })
 })
 

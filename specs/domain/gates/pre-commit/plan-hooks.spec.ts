@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import type { HookFile } from '../../../../src/domain/gates/pre-commit/hook-types.ts'
-import { type HookPlan, planHooks, shlexSplit } from '../../../../src/domain/gates/pre-commit/plan-hooks.ts'
+import { type HookPlan, planHooks } from '../../../../src/domain/gates/pre-commit/plan-hooks.ts'
 import { readPreCommitConfig } from '../../../../src/domain/gates/pre-commit/read-pre-commit-config.ts'
 import { runNativeHook } from '../../../../src/domain/gates/pre-commit/run-native-hook.ts'
 import { tagsFromPath } from '../../../../src/domain/gates/pre-commit/tags-from-path.ts'
@@ -133,13 +133,48 @@ describe('planHooks()', () => {
   })
 })
 
-describe('shlexSplit()', () => {
-  test.each([
-    ['pytest -q -x tests', ['pytest', '-q', '-x', 'tests']],
-    ["python -c 'print(1)'", ['python', '-c', 'print(1)']],
-    ['sh -c "echo \\"hi\\" $X"', ['sh', '-c', 'echo "hi" $X']],
-    ['a\\ b  c', ['a b', 'c']],
-  ])('%j → %j', (s, argv) => {
-    expect(shlexSplit(s)).toEqual(argv)
+describe('planHooks() on local and meta hooks', () => {
+  const local = readPreCommitConfig(
+    [
+      'repos:',
+      '- repo: meta',
+      '  hooks:',
+      '  - id: check-useless-excludes',
+      '- repo: local',
+      '  hooks:',
+      '  - {id: grep, name: grep, entry: XXX-MARK, language: pygrep}',
+      '  - {id: no-bin, name: no-bin, entry: binaries are not allowed, language: fail, files: \\.bin$}',
+      '  - {id: script, name: script, entry: "./run.sh --fast", language: unsupported_script, args: [-v]}',
+      '  - {id: sys, name: sys, entry: "ruff check", language: python, pass_filenames: false, always_run: true}',
+      '  - {id: missing, name: missing, entry: "nowhere --x", language: python}',
+      '  - {id: push-only, name: push-only, entry: XXX-MARK, language: pygrep, stages: [pre-push]}',
+    ].join('\n'),
+  )
+  const input = {
+    config: local,
+    paths: ['a.py', 'w.bin'],
+    tagsOf: (path: string) => tagsFromPath({ path, kind: 'file' as const, executable: false, head: new Uint8Array() }),
+    stage: 'pre-commit' as const,
+    onPath: (tool: string) => tool === 'ruff',
+  }
+
+  test('meta hooks are skipped; pygrep and fail run natively; scripts and tools on PATH run as commands', () => {
+    const plans = planHooks(input)
+    expect(summary(plans)).toEqual([
+      [
+        'check-useless-excludes',
+        'skipped',
+        'hook check-useless-excludes (repo meta) is a pre-commit meta hook: not run natively',
+      ],
+      ['grep', 'native', 'a.py w.bin'],
+      ['no-bin', 'native', 'w.bin'],
+      ['script', 'command', './run.sh --fast -v'],
+      ['sys', 'command', 'ruff check'],
+      ['missing', 'skipped', 'hook missing (repo local) needs nowhere: install it, or map it in codex-gates.json'],
+    ])
+    const sys = plans.find((p) => p.kind === 'command' && p.hook.id === 'sys')
+    // No filenames passed, yet it runs with no files: always_run.
+    expect(sys).toMatchObject({ passFiles: [], noFiles: false })
+    expect(summary(planHooks({ ...input, stage: 'pre-push' })).map((s) => s[0])).toContain('push-only')
   })
 })

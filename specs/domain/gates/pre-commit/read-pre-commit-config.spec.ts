@@ -87,6 +87,20 @@ describe('readPreCommitConfig()', () => {
     ])
   })
 
+  test('warns on top-level globs and spelled-out slash classes, which pre-commit normalizes away', () => {
+    const config = readPreCommitConfig(
+      "files: docs/*\nexclude: 'a[\\/]b|c[/\\\\]d'\nrepos:\n- repo: local\n  hooks:\n  - id: x\n    name: x\n    entry: x\n    language: system\n    exclude: '[\\\\/]'\n",
+    )
+    const slashes = (field: string, slash: string) =>
+      `pre-commit normalizes slashes in the ${field} to forward slashes, so you can use / instead of ${slash}`
+    expect(config.warnings).toEqual([
+      "The top-level 'files' field is a regex, not a glob -- matching '/*' probably isn't what you want here",
+      slashes("top-level 'exclude' field", '[\\/]'),
+      slashes("top-level 'exclude' field", '[/\\\\]'),
+      slashes("'exclude' field in hook 'x'", '[\\\\/]'),
+    ])
+  })
+
   test.each([
     [
       'repos:\n- repo: local\n  hooks:\n  - id: x\n    name: x\n    entry: x\n    language: system\n    args: --fix\n',
@@ -121,6 +135,41 @@ describe('readPreCommitConfig()', () => {
       'repo https://github.com/x/y: missing required key `rev`',
     ],
     ['repos: {}\n', '`repos`: expected a list of repositories'],
+    ['- just a list\n', 'cfg.yaml:1: the top level: expected a mapping with a `repos` list'],
+    ['fail_fast: true\n', 'the top level: missing required key `repos`'],
+    ['repos:\n- just text\n', 'a `repos` entry: expected a mapping with `repo` and `hooks`'],
+    ['repos:\n- rev: v1\n  hooks: []\n', 'cfg.yaml:2: a `repos` entry: missing required key `repo`'],
+    ['repos:\n- repo: local\n  rev: v1\n  hooks: []\n', 'cfg.yaml:3: repo local: expected `rev` to be absent'],
+    ['repos:\n- repo: local\n', 'repo local: missing required key `hooks`'],
+    ['repos:\n- repo: local\n  hooks: {id: x}\n', 'repo local `hooks`: expected a list of hooks'],
+    ['repos:\n- repo: local\n  hooks:\n  - x\n', 'repo local `hooks`: expected a mapping with an `id`, got string "x"'],
+    ['repos:\n- repo: local\n  hooks:\n  - [x]\n', 'expected a mapping with an `id`, got a list'],
+    ['repos:\n- repo: local\n  hooks:\n  - name: x\n', 'a hook of repo local: missing required key `id`'],
+    [
+      'repos:\n- repo: local\n  hooks:\n  - id: 7\n',
+      'a hook of repo local field `id`: expected a string, got number 7',
+    ],
+    ['repos:\n- repo: local\n  hooks:\n  - id:\n', 'field `id`: expected a string, got null'],
+    ['repos:\n- repo: local\n  hooks:\n  - id: {a: 1}\n', 'field `id`: expected a string, got a mapping'],
+    ['fail_fast: maybe\nrepos: []\n', 'top-level field `fail_fast`: expected true or false, got string "maybe"'],
+    [
+      'default_stages: commit\nrepos: []\n',
+      'top-level field `default_stages`: expected a list of strings, got string "commit"',
+    ],
+    [
+      'default_stages: [commit, [push]]\nrepos: []\n',
+      'top-level field `default_stages`: expected a list of strings, found a list',
+    ],
+    ['default_stages: [deploy]\nrepos: []\n', 'top-level field `default_stages`: "deploy" is not a stage'],
+    ['exclude: "(?(1)a|b)"\nrepos: []\n', 'top-level field `exclude`: conditional groups'],
+    [
+      'repos:\n- repo: meta\n  hooks:\n  - id: nope\n',
+      'hook nope (repo meta): expected id to be one of check-hooks-apply, check-useless-excludes, identity',
+    ],
+    [
+      'repos:\n- repo: meta\n  hooks:\n  - id: identity\n    entry: echo\n',
+      "cfg.yaml:5: hook identity (repo meta): 'entry' cannot be overridden",
+    ],
     ['repos: [\n', 'not valid YAML'],
   ])('rejects %j naming file, hook and field', (text, message) => {
     const error = userErrorFrom(() => readPreCommitConfig(text, 'cfg.yaml'))

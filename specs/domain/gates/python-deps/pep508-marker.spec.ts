@@ -62,7 +62,34 @@ describe('evaluateMarker()', () => {
   })
 })
 
+describe('evaluateMarker() details packaging has', () => {
+  test('a python_full_version ending in + (a dev build) compares as a local version', () => {
+    const env = { ...MARKER_ENV, python_full_version: '3.11.4+' }
+    expect(evaluate('python_full_version == "3.11.4"', env)).toBe(true)
+    expect(evaluate('python_full_version > "3.11.4"', env)).toBe(false)
+  })
+
+  test("string literals take Python's escapes: \\x, \\u, \\U, octal, and unknown ones as written", () => {
+    expect(formatMarker(parseMarker(String.raw`os_name == "a\u00e9\U0001F600\101\x41\q\n"`))).toBe(
+      `os_name == "aé😀AA\\q\n"`,
+    )
+    expect(evaluate(String.raw`sys_platform == "li\x6eux"`)).toBe(true)
+  })
+
+  test('a string whose closing quote is escaped is unterminated, as ast.literal_eval says', () => {
+    expect(() => parseMarker(String.raw`os_name == "abc\"`)).toThrow(Pep508SyntaxError)
+    expect(() => parseMarker(String.raw`os_name == "abc\"`)).toThrow(/Unterminated string literal/)
+  })
+})
+
 describe('evaluateMarkerPartly()', () => {
+  test('groups in parentheses are decided as a whole, open where their answer is', () => {
+    const partly = (text: string) => evaluateMarkerPartly(parseMarker(text), { sys_platform: 'linux' })
+    expect(partly('(os_name == "nt" or sys_platform == "linux") and sys_platform != "win32"')).toBe(true)
+    expect(partly('(os_name == "nt" or sys_platform == "win32") or sys_platform == "darwin"')).toBeUndefined()
+    expect(partly('(sys_platform == "win32") or (sys_platform == "darwin")')).toBe(false)
+  })
+
   test('decides what the known keys decide and leaves the rest open', () => {
     const partly = (text: string) => evaluateMarkerPartly(parseMarker(text), { sys_platform: 'linux' })
     expect(partly('sys_platform == "win32" and python_version < "3.8"')).toBe(false)

@@ -1,3 +1,4 @@
+import { shlexSplit } from '../../../foundation/process/shlex-split.ts'
 import { TOOL_HOOKS } from './known-tool-hooks.ts'
 import type { NativeHook } from './native-hook.ts'
 import { nativeHookFor, repoKey } from './native-hooks.ts'
@@ -116,42 +117,6 @@ export function planHooks(input: PlanInput): HookPlan[] {
     plans.push(skip(needs(hook.id, hook.repo, tool?.tool ?? hook.fields.entry?.split(/\s+/)[0] ?? hook.id)))
   }
   return plans
-}
-
-/** `shlex.split` (POSIX): how pre-commit splits a hook's `entry`. */
-export function shlexSplit(s: string): string[] {
-  const out: string[] = []
-  let cur = ''
-  let inToken = false
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i] as string
-    if (c === "'") {
-      const end = s.indexOf("'", i + 1)
-      if (end < 0) throw new Error(`No closing quotation in ${JSON.stringify(s)}`)
-      cur += s.slice(i + 1, end)
-      i = end
-      inToken = true
-    } else if (c === '"') {
-      inToken = true
-      for (i++; i < s.length && s[i] !== '"'; i++) {
-        if (s[i] === '\\' && '\\"$`\n'.includes(s[i + 1] ?? '')) i++
-        cur += s[i]
-      }
-      if (i >= s.length) throw new Error(`No closing quotation in ${JSON.stringify(s)}`)
-    } else if (c === '\\') {
-      cur += s[++i] ?? ''
-      inToken = true
-    } else if (/\s/.test(c)) {
-      if (inToken) out.push(cur)
-      cur = ''
-      inToken = false
-    } else {
-      cur += c
-      inToken = true
-    }
-  }
-  if (inToken) out.push(cur)
-  return out
 }
 
 // --- internal ---

@@ -332,15 +332,43 @@ function decodeJsonBytes(b: Uint8Array): string {
     else if (!b[1]) encoding = 'utf-16le'
   }
   if (encoding === 'utf-32') throw new PythonJsonError('UTF-32 JSON is not supported by the native check')
+  const body = b.subarray(skip)
   try {
-    return new TextDecoder(encoding, { fatal: true, ignoreBOM: true }).decode(b.subarray(skip))
+    return new TextDecoder(encoding, { fatal: true, ignoreBOM: true }).decode(body)
   } catch {
-    throw new PythonJsonError(utf8DecodeMessage(b.subarray(skip), encoding))
+    // json.loads decodes with 'surrogatepass': a lone surrogate's three UTF-8 bytes are read as it.
+    if (encoding === 'utf-8') {
+      const text = decodeSurrogatePass(body)
+      if (text !== undefined) return text
+    }
+    throw new PythonJsonError(utf8DecodeMessage(body, encoding, true))
   }
 }
 
-/** Python's UnicodeDecodeError text for the first bad UTF-8 sequence (other codecs: a generic one). */
-export function utf8DecodeMessage(b: Uint8Array, encoding = 'utf-8'): string {
+/** UTF-8 with encoded surrogates (`ED A0–BF 80–BF`) allowed, as Python's 'surrogatepass'; undefined when still invalid. */
+function decodeSurrogatePass(b: Uint8Array): string | undefined {
+  const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+  let out = ''
+  let from = 0
+  try {
+    for (let i = 0; i + 2 < b.length; i++) {
+      const [x, y, z] = [b[i] as number, b[i + 1] as number, b[i + 2] as number]
+      if (x !== 0xed || y < 0xa0 || y > 0xbf || z < 0x80 || z > 0xbf) continue
+      out += strict.decode(b.subarray(from, i)) + String.fromCharCode(0xd000 | ((y & 0x3f) << 6) | (z & 0x3f))
+      from = i + 3
+      i += 2
+    }
+    return out + strict.decode(b.subarray(from))
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Python's UnicodeDecodeError text for the first bad UTF-8 sequence (other codecs: a generic one);
+ * `surrogatePass` (json.loads' error handler) lets encoded surrogates through.
+ */
+export function utf8DecodeMessage(b: Uint8Array, encoding = 'utf-8', surrogatePass = false): string {
   if (encoding !== 'utf-8')
     return `'${encoding.replace('be', '-be').replace('le', '-le')}' codec can't decode the bytes`
   for (let i = 0; i < b.length; ) {
@@ -349,6 +377,15 @@ export function utf8DecodeMessage(b: Uint8Array, encoding = 'utf-8'): string {
       x < 0x80 ? 0 : x >= 0xc2 && x <= 0xdf ? 1 : x >= 0xe0 && x <= 0xef ? 2 : x >= 0xf0 && x <= 0xf4 ? 3 : -1
     const hex = `0x${x.toString(16).padStart(2, '0')}`
     if (need < 0) return `'utf-8' codec can't decode byte ${hex} in position ${i}: invalid start byte`
+    const y1 = b[i + 1] as number
+    if (surrogatePass && x === 0xed && y1 >= 0xa0 && y1 <= 0xbf) {
+      // The strict decoder stops at ED; the handler takes the three bytes only when all are there.
+      const z = b[i + 2]
+      if (z === undefined || z < 0x80 || z > 0xbf)
+        return `'utf-8' codec can't decode byte ${hex} in position ${i}: invalid continuation byte`
+      i += 3
+      continue
+    }
     for (let k = 1; k <= need; k++) {
       const y = b[i + k]
       const lo = k === 1 ? (x === 0xe0 ? 0xa0 : x === 0xf0 ? 0x90 : 0x80) : 0x80

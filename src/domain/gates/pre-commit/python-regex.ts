@@ -6,7 +6,8 @@
  * `{,n}` quantifiers, a literal `{` that is no quantifier, `]` first in a class, Unicode `\d`/`\w`
  * for str patterns, ASCII `\s` for bytes patterns, and escapes of any punctuation.
  * Constructs JavaScript (Node 20) cannot express — scoped flags `(?i:…)`, conditionals
- * `(?(1)…)`, atomic groups, possessive quantifiers, `\N{…}` — throw a PythonRegexError.
+ * `(?(1)…)`, atomic groups, possessive quantifiers, `\N{…}`, Unicode `\W` inside a set — throw a
+ * PythonRegexError.
  */
 export class PythonRegexError extends Error {
   constructor(
@@ -232,6 +233,11 @@ class Translator {
     }
   }
 
+  /** The last char a set range can end at: any code point for str patterns, any latin1 byte (and beyond) for bytes. */
+  private maxChar(): string {
+    return this.bytes ? '\\uffff' : '\\u{10ffff}'
+  }
+
   private codePoint(n: number): string {
     if (this.bytes && n > 0xff) this.fail(`escape \\u{${n.toString(16)}} is out of range for a bytes pattern`)
     return this.bytes ? `\\x${n.toString(16).padStart(2, '0')}` : `\\u{${n.toString(16)}}`
@@ -253,19 +259,34 @@ class Translator {
       case 'd':
         return unicode ? '\\p{Nd}' : inClass ? '0-9' : '[0-9]'
       case 'D':
-        return unicode ? '\\P{Nd}' : '[^0-9]'
+        // In a set a complement is spelled as the ranges around what it leaves out.
+        return unicode ? '\\P{Nd}' : inClass ? `\\x00-\\x2f\\x3a-${this.maxChar()}` : '[^0-9]'
       case 'w':
         return unicode ? (inClass ? WORD : `[${WORD}]`) : inClass ? 'A-Za-z0-9_' : '[A-Za-z0-9_]'
       case 'W':
-        return unicode ? (inClass ? '\\W' : `[^${WORD}]`) : '[^A-Za-z0-9_]'
+        if (unicode && inClass)
+          // JavaScript's \W is ASCII, and the complement of Unicode letters and digits is no set member.
+          this.fail(
+            '\\W inside a character set of a str pattern is not supported (JavaScript cannot express it); add (?a) for ASCII \\W, or use a lookahead such as (?!\\d)\\w for [^\\W\\d]',
+          )
+        return unicode
+          ? `[^${WORD}]`
+          : inClass
+            ? `\\x00-\\x2f\\x3a-\\x40\\x5b-\\x5e\\x60\\x7b-${this.maxChar()}`
+            : '[^A-Za-z0-9_]'
       case 's':
         return this.bytes ? (inClass ? BYTES_SPACE : `[${BYTES_SPACE}]`) : '\\s'
       case 'S':
-        return this.bytes ? `[^${BYTES_SPACE}]` : '\\S'
+        if (this.bytes) return inClass ? `\\x00-\\x08\\x0e-\\x1f\\x21-${this.maxChar()}` : `[^${BYTES_SPACE}]`
+        return '\\S'
+      // JavaScript's \b is ASCII; Python's, in a str pattern, is between Unicode word and non-word.
       case 'b':
-        return inClass ? '\\x08' : '\\b'
-      case 'B':
-        return '\\B'
+        return inClass ? '\\x08' : unicode ? `(?:(?<=[${WORD}])(?![${WORD}])|(?<![${WORD}])(?=[${WORD}]))` : '\\b'
+      case 'B': {
+        // Python before 3.14 never matches \B in an empty string.
+        const nonEmpty = '(?:(?<=[\\s\\S])|(?=[\\s\\S]))'
+        return unicode ? `(?:(?<=[${WORD}])(?=[${WORD}])|(?<![${WORD}])(?![${WORD}])${nonEmpty})` : `(?:\\B${nonEmpty})`
+      }
       case 'n':
       case 't':
       case 'r':

@@ -1,3 +1,4 @@
+import { shlexSplit } from '../../../foundation/process/shlex-split.ts'
 import { EXTENSIONS, EXTENSIONS_NEED_BINARY_CHECK, INTERPRETERS, NAMES } from './identify-tables.ts'
 
 /** What `identify.tags_from_path` looks at, gathered by the caller (lstat, X_OK, first bytes). */
@@ -125,40 +126,13 @@ function shebangLines(head: Uint8Array): string[] {
   return lines
 }
 
-/** `shlex.split` (POSIX mode, no comments); whitespace split when quoting is unbalanced. */
+/** `shlex.split` (POSIX mode, no comments); whitespace split when it fails (quoting left open), as identify does. */
 function shebangSplit(line: string): string[] {
-  const out: string[] = []
-  let cur = ''
-  let inToken = false
-  let quote: '"' | "'" | null = null
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i] as string
-    if (quote === "'") {
-      if (c === "'") quote = null
-      else cur += c
-    } else if (quote === '"') {
-      if (c === '"') quote = null
-      else if (c === '\\' && i + 1 < line.length && '\\"$`\n'.includes(line[i + 1] as string)) cur += line[++i]
-      else cur += c
-    } else if (c === "'" || c === '"') {
-      quote = c
-      inToken = true
-    } else if (c === '\\') {
-      if (i + 1 >= line.length) return line.split(/\s+/).filter(Boolean)
-      cur += line[++i]
-      inToken = true
-    } else if (/\s/.test(c)) {
-      if (inToken) out.push(cur)
-      cur = ''
-      inToken = false
-    } else {
-      cur += c
-      inToken = true
-    }
+  try {
+    return shlexSplit(line)
+  } catch {
+    return line.split(/\s+/).filter(Boolean)
   }
-  if (quote !== null) return line.split(/\s+/).filter(Boolean)
-  if (inToken) out.push(cur)
-  return out
 }
 
 /** `os.path.splitext` of a base name: leading dots do not start an extension. */

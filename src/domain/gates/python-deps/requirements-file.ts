@@ -1,3 +1,4 @@
+import { shlexSplit } from '../../../foundation/process/shlex-split.ts'
 import { InvalidSpecifierError } from './pep440-specifier.ts'
 import { type MarkerList, parseMarker } from './pep508-marker.ts'
 import { parseRequirement, type Requirement } from './pep508-requirement.ts'
@@ -179,30 +180,6 @@ function parseOptions(text: string): ParsedOption[] {
     out.push({ name: option.name, value })
   }
   return out
-}
-
-/** POSIX shlex.split: whitespace-separated words, single and double quotes, backslash escapes. */
-function shlexSplit(text: string): string[] {
-  const words: string[] = []
-  let word: string | undefined
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!
-    if (/\s/.test(c)) {
-      if (word !== undefined) words.push(word)
-      word = undefined
-    } else if (c === "'" || c === '"') {
-      const end = text.indexOf(c, i + 1)
-      if (end === -1) throw new Error('unclosed quotation in the options')
-      word = (word ?? '') + text.slice(i + 1, end).replace(c === '"' ? /\\(["\\$`])/g : /(?!)/g, '$1')
-      i = end
-    } else if (c === '\\' && i + 1 < text.length) {
-      word = (word ?? '') + text[++i]
-    } else {
-      word = (word ?? '') + c
-    }
-  }
-  if (word !== undefined) words.push(word)
-  return words
 }
 
 const URL_SCHEME = /^(?:https?|file|ftp|(?:git|hg|svn|bzr)\+[a-z]+):/i

@@ -72,4 +72,58 @@ describe('parseSarif()', () => {
     ])
     expect(parseSarif('{"version": "2.1.0"}')[0]?.message).toBe('the output is not a SARIF log (no "runs" array)')
   })
+
+  test('sparse results: rule by id or rule object, message from the rule or its id, no location, base URIs', () => {
+    const log = {
+      runs: [
+        { results: [] },
+        {},
+        {
+          tool: { driver: { rules: [{ id: 'R1', shortDescription: { text: 'from the rule' } }] } },
+          originalUriBaseIds: { ROOT: { uri: '/abs/root' }, BAD: { uri: 'file://%zz/' } },
+          results: [
+            { ruleId: 'R1' },
+            { rule: { id: 'R2' }, level: 'note' },
+            {},
+            { ruleId: 'R3', level: 'none' },
+            { ruleId: 'R4', kind: 'review' },
+            { ruleId: 'R5', baselineState: 'absent' },
+            {
+              ruleId: 'R6',
+              locations: [{ physicalLocation: { artifactLocation: { uri: 'a%20b.py', uriBaseId: 'ROOT' } } }],
+            },
+            {
+              ruleId: 'R7',
+              locations: [{ physicalLocation: { artifactLocation: { uri: 'x.py', uriBaseId: 'MISSING' } } }],
+            },
+            { ruleId: 'R8', locations: [{ physicalLocation: { artifactLocation: { uri: 'bad%zz.py' } } }] },
+            {
+              ruleId: 'R9',
+              locations: [{ physicalLocation: { artifactLocation: { uri: 'c.py', uriBaseId: 'BAD' } } }],
+            },
+            {
+              ruleId: 'R10',
+              locations: [{ physicalLocation: { artifactLocation: { uri: 'https://x.org/y.py', uriBaseId: 'ROOT' } } }],
+            },
+          ],
+        },
+      ],
+    }
+    expect(parseSarif(JSON.stringify(log))).toEqual([
+      { rule: 'R1', severity: 'warn', message: 'from the rule' },
+      { rule: 'R2', severity: 'warn', message: 'R2' },
+      { severity: 'warn', message: 'result' },
+      { file: '/abs/root/a b.py', rule: 'R6', severity: 'warn', message: 'R6' },
+      { file: 'x.py', rule: 'R7', severity: 'warn', message: 'R7' },
+      // A URI that is not valid percent-encoding is kept as written.
+      { file: 'bad%zz.py', rule: 'R8', severity: 'warn', message: 'R8' },
+      { file: '%zz/c.py', rule: 'R9', severity: 'warn', message: 'R9' },
+      { file: 'https://x.org/y.py', rule: 'R10', severity: 'warn', message: 'R10' },
+    ])
+  })
+
+  test('null or a log whose runs is not a list is not SARIF', () => {
+    expect(parseSarif('null')[0]?.message).toBe('the output is not a SARIF log (no "runs" array)')
+    expect(parseSarif('{"runs": {}}')[0]?.message).toBe('the output is not a SARIF log (no "runs" array)')
+  })
 })

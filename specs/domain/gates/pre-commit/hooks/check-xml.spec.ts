@@ -25,6 +25,13 @@ const CASES = [
   '<a>\x01</a>',
   '<a>&amp;&lt;&#x41;</a>',
   '<!-- c --><a xmlns:p="u"><p:b/></a>',
+  // UTF-16 by its BOM, both byte orders.
+  '\xfe\xff\x00<\x00a\x00/\x00>',
+  '\xff\xfe<\x00a\x00/\x00>\x00',
+  // A declared US-ASCII document with a byte above 0x7f is not well-formed; within ASCII it is.
+  '<?xml version="1.0" encoding="us-ascii"?><a>\xe9</a>',
+  '<?xml version="1.0" encoding="US-ASCII"?><a>x</a>',
+  '<!DOCTYPE a [<!ENTITY foo \'y\'><!ENTITY ext SYSTEM "x.xml">]><a>&foo;</a>',
 ]
 
 describe('checkXml()', () => {
