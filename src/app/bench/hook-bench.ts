@@ -17,6 +17,7 @@ import { UserError } from '../../foundation/errors/user-error.ts'
 import { openLedger } from '../../ledger/open-ledger.ts'
 import type { BenchResult, BenchRow } from './bench-report.ts'
 import { defineBench } from './define-bench.ts'
+import { median, round2 } from './stats.ts'
 
 /** The commit-time budget the issue sets for a one-file change (ms, median). */
 const TARGET_MS = 1000
@@ -105,7 +106,7 @@ async function measureBench(values: OptionValues<typeof OPTIONS>): Promise<Bench
       },
     ]
     const rows: BenchRow[] = [
-      ...measured.map((r) => ({ ...r, ratio: round(Number(r.median_ms) / bundle) })),
+      ...measured.map((r) => ({ ...r, ratio: round2(Number(r.median_ms) / bundle) })),
       ...steps.map((s) => ({ variant: `  ${s.step}`, runs: s.runs, median_ms: s.median_ms })),
     ]
     return {
@@ -120,8 +121,8 @@ async function measureBench(values: OptionValues<typeof OPTIONS>): Promise<Bench
       ],
       notes: [
         `one-file change: ${CHANGED} in a copy of this repository; ${runs} runs per variant, interleaved; ratio = median / bundled hook`,
-        `cold npx = each check its own \`npx\` process, as a naive lint-staged config would run them: ${round(npx / bundle)}x the bundled hook`,
-        `typecheck stays out of the hook: a full tsc --noEmit takes ${Math.round(tsc.ms)} ms (${round(tsc.ms / TARGET_MS)}x the whole budget)`,
+        `cold npx = each check its own \`npx\` process, as a naive lint-staged config would run them: ${round2(npx / bundle)}x the bundled hook`,
+        `typecheck stays out of the hook: a full tsc --noEmit takes ${Math.round(tsc.ms)} ms (${round2(tsc.ms / TARGET_MS)}x the whole budget)`,
         'indented rows: the bundled hook runs only; a step name is its median from the ledger events, "(at) X" is when the hook process reached X (ms since it started)',
         'figures from a shared 2-core machine; compare ratios within this run, not across runs',
       ],
@@ -155,17 +156,6 @@ function summary(variant: string, samples: number[]): BenchRow {
     min_ms: Math.round(sorted[0] ?? 0),
     max_ms: Math.round(sorted.at(-1) ?? 0),
   }
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  if (sorted.length === 0) return Number.NaN
-  const mid = sorted.length >> 1
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
-}
-
-function round(x: number): number {
-  return Math.round(x * 100) / 100
 }
 
 /** Tracked and untracked (not ignored) files of this repository, committed into a fresh repo. */
