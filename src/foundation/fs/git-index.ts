@@ -59,14 +59,13 @@ export function parseIndex(buf: Buffer, mtimeMs: number): GitIndex | undefined {
   const count = buf.readUInt32BE(8)
   const entries = new Map<string, IndexEntry>()
   let at = 12
-  let previous = ''
+  let previous: Buffer = Buffer.alloc(0) // v4 strips a byte count from the previous path's bytes
   for (let i = 0; i < count; i++) {
     const start = at
     const mode = buf.readUInt32BE(start + 24)
     const flags = buf.readUInt16BE(start + 60)
     if ((mode & 0o170000) === 0o040000) return undefined // a sparse directory entry
     at = start + 62 + (version >= 3 && flags & 0x4000 ? 2 : 0)
-    let name: string
     if (version === 4) {
       let c = buf[at++] as number
       let strip = c & 127
@@ -75,14 +74,14 @@ export function parseIndex(buf: Buffer, mtimeMs: number): GitIndex | undefined {
         strip = ((strip + 1) << 7) | (c & 127)
       }
       const end = buf.indexOf(0, at)
-      name = previous.slice(0, previous.length - strip) + buf.toString('utf8', at, end)
+      previous = Buffer.concat([previous.subarray(0, previous.length - strip), buf.subarray(at, end)])
       at = end + 1
     } else {
       const end = buf.indexOf(0, at)
-      name = buf.toString('utf8', at, end)
+      previous = buf.subarray(at, end)
       at = start + ((end - start + 8) & ~7) // NUL-padded to a multiple of 8
     }
-    previous = name
+    const name = previous.toString('utf8')
     if (!entries.has(name)) {
       entries.set(name, {
         mtimeS: buf.readUInt32BE(start + 8),

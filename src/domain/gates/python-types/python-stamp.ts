@@ -26,7 +26,7 @@ export function pythonEnvironmentStamp(root: string, env: NodeJS.ProcessEnv = pr
     known.paths.every((p, i) => mtimeOf(p) === known.mtimes[i])
   )
     return stampOf(known.python, known.paths, known.mtimes)
-  const asked = askPython(root)
+  const asked = askPython(root, env)
   if (!asked) return 'no-python'
   const mtimes = asked.paths.map(mtimeOf)
   if (key) writeJsonMemo(memoPath, { ...memo, [key]: { python: asked.python, paths: asked.paths, mtimes } }, KEEP)
@@ -51,11 +51,12 @@ function stampOf(python: string, paths: readonly string[], mtimes: readonly stri
   return `${python}:${hash.digest('hex').slice(0, 16)}`
 }
 
-function askPython(root: string): { python: string; paths: string[] } | undefined {
+function askPython(root: string, env: NodeJS.ProcessEnv): { python: string; paths: string[] } | undefined {
   for (const python of ['python3', 'python']) {
     try {
       const out = execFileSync(python, ['-c', 'import json, sys; print(json.dumps([sys.executable] + sys.path))'], {
         cwd: root,
+        env,
         timeout: 10_000,
         stdio: ['ignore', 'pipe', 'ignore'],
       }).toString()
