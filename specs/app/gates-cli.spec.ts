@@ -43,6 +43,24 @@ describe('npm run gates (no command)', () => {
     expect(t.vitestCalls[0]?.env).toMatchObject({ CODEX_GATES_NO_CACHE: '1', GATES_ROOT: root })
   })
 
+  test('without Vitest flags it is codex-gates run (a warm run starts no Vitest); --no-cache goes along', async () => {
+    const root = tempRepo({ 'a.txt': 'x' })
+    const t = io({ PATH: process.env.PATH })
+    const runs: string[][] = []
+    t.io.runGates = async (argv) => {
+      runs.push(argv)
+      return 0
+    }
+    expect(await gatesCli(['--root', root], t.io)).toBe(0)
+    expect(await gatesCli(['--no-cache', `--root=${root}`], t.io)).toBe(0)
+    expect(runs).toEqual([
+      ['--root', root],
+      ['--root', root, '--no-cache'],
+    ])
+    expect(await gatesCli(['--root', root, '-t', 'secrets'], t.io)).toBe(0)
+    expect(t.vitestCalls).toHaveLength(1)
+  })
+
   test('a bad config stops before vitest starts', async () => {
     const root = tempRepo({ 'configs/gates.json': { gates: { lnt: {} } } })
     const t = io()

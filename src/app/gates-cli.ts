@@ -44,12 +44,15 @@ export interface GatesCliIo {
   env: NodeJS.ProcessEnv
   /** Runs the Vitest gates project; returns its exit code. */
   runVitest: (args: string[], env: NodeJS.ProcessEnv) => Promise<number>
+  /** `codex-gates run` with these flags (a warm run starts no Vitest); without it, runVitest. */
+  runGates?: (argv: string[], env: NodeJS.ProcessEnv) => Promise<number>
 }
 
 const defaultIo: GatesCliIo = {
   stdout: (text) => process.stdout.write(text),
   env: process.env,
   runVitest: spawnVitest,
+  runGates: async (argv, env) => (await import('./cli/run-gates-from-npm.ts')).runGatesFromNpm(argv, env),
 }
 
 /** `npm run gates -- …`: dispatches to the commands; returns the exit code. */
@@ -90,6 +93,8 @@ async function runAllCommand(argv: string[], io: GatesCliIo): Promise<number> {
   const root = gatesRoot(env)
   env.GATES_ROOT = root
   loadGatesConfig(root, env)
+  if (passThrough.length === 0 && io.runGates)
+    return io.runGates(['--root', root, ...(argv.includes('--no-cache') ? ['--no-cache'] : [])], env)
   return io.runVitest(['run', '--project', 'gates', ...passThrough], env)
 }
 

@@ -24,7 +24,9 @@ export async function measureWarmPaths(
   root: string,
   work: string,
   repeats: number,
-): Promise<Pick<BenchResult, 'rows' | 'targets' | 'notes'> & { samples: Record<string, number[]> }> {
+): Promise<
+  Pick<BenchResult, 'rows' | 'targets' | 'notes'> & { samples: Record<string, number[]>; startedVitest: string[] }
+> {
   const runner = codexRunner()
   const dirs = { codex: join(work, 'warm-codex'), vitest: join(work, 'warm-vitest') }
   for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true })
@@ -51,7 +53,7 @@ export async function measureWarmPaths(
     if (f.code > 1) throw new Error(`BUG: a cold gates run exited ${f.code}:\n${f.output.slice(-4000)}`)
   const wall: Record<string, number[]> = { codex: [], vitest: [], node: [] }
   const cpu: Record<string, number[]> = { codex: [], vitest: [], node: [] }
-  let started = ''
+  const startedVitest: string[] = []
   for (let i = 0; i < Math.max(1, repeats); i++) {
     for (const [name, run] of [
       ['node', node],
@@ -60,7 +62,7 @@ export async function measureWarmPaths(
     ] as const) {
       const t = run()
       if (t.code > 1) throw new Error(`BUG: ${name} exited ${t.code}:\n${t.output.slice(-4000)}`)
-      if (name === 'codex' && /Test Files|RUN/.test(t.output)) started = t.output.slice(-2000)
+      if (name === 'codex' && /Test Files/.test(t.output)) startedVitest.push(t.output.slice(-3000))
       wall[name]?.push(t.ms)
       cpu[name]?.push(t.cpuMs)
     }
@@ -87,7 +89,11 @@ export async function measureWarmPaths(
         'wall ms': keys.indexed,
         runs: repeats,
       },
-      { run: 'reference: re-hashing every listed file (sha256), in process', 'wall ms': keys.rehash, runs: repeats },
+      {
+        run: 'the same keys with every file read and hashed (no index)',
+        'wall ms': keys.rehash,
+        runs: repeats,
+      },
     ],
     targets: [
       {
@@ -100,13 +106,18 @@ export async function measureWarmPaths(
         value: round2(overNode),
         met: overNode <= OVER_NODE_S,
       },
-      { target: 'warm run started no Vitest', value: started ? 'started' : 'none', met: !started },
+      {
+        target: 'warm runs that started Vitest (a gate failing on the tree is never cached)',
+        value: startedVitest.length,
+        met: startedVitest.length === 0,
+      },
     ],
     notes: [
       `warm rows: ${repeats} rounds, each node -e 0, codex-gates run, vitest run in turn; medians; CPU = user + system of the process tree (GNU time), steadier than wall on a shared machine`,
-      'cache keys: treeView + cachedGateRun for every gate in this process (scanner modules already loaded after the first round); the reference reads and hashes every file of the listing',
+      'cache keys: treeView + cachedGateRun for every gate in this process, first round not counted (scanner modules loading); "no index" reads and hashes every input file instead of taking blob ids from the index',
     ],
     samples: { ...prefixed('wall', wall), ...prefixed('cpu', cpu) },
+    startedVitest,
   }
 }
 

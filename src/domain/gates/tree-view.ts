@@ -17,9 +17,13 @@ export interface TreeView {
   size(file: string): number
 }
 
-/** A TreeView of `root` with the config's file mode. */
-export function treeView(root: string, mode: FileMode): TreeView {
-  const index = readGitIndex(root)
+/**
+ * A TreeView of `root` with the config's file mode. `index: false` hashes every file instead of
+ * trusting git's index or what this process hashed before (what the keys would cost without
+ * the index; the ids are the same).
+ */
+export function treeView(root: string, mode: FileMode, options: { index?: boolean } = {}): TreeView {
+  const index = options.index === false ? undefined : readGitIndex(root)
   const digests = new Map<string, string | null>()
   const sizes = new Map<string, number>()
   return {
@@ -27,7 +31,7 @@ export function treeView(root: string, mode: FileMode): TreeView {
     digest: (file) => {
       let d = digests.get(file)
       if (d === undefined) {
-        d = blobDigest(root, file, index)
+        d = blobDigest(root, file, index, { remember: options.index !== false })
         digests.set(file, d)
       }
       return d

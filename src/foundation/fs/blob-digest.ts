@@ -11,9 +11,15 @@ const hashed = new Map<string, { stamp: string; oid: string; takenAt: number }>(
  * when it cannot be read. A file whose stat data (mtime to the nanosecond, size, inode; a regular
  * file, symlinks followed) matches its entry in `index`, and that was last modified before the index was written
  * (git's racy-file rule), is not read: the index already holds its blob id. Anything else is
- * hashed, once per process while its stat data holds, so both ways give the same id.
+ * hashed, once per process while its stat data holds (`remember: false`: every time), so both
+ * ways give the same id.
  */
-export function blobDigest(root: string, file: string, index: GitIndex | undefined): string | null {
+export function blobDigest(
+  root: string,
+  file: string,
+  index: GitIndex | undefined,
+  options: { remember?: boolean } = {},
+): string | null {
   const path = join(root, file)
   let stat: BigIntStats
   try {
@@ -37,7 +43,7 @@ export function blobDigest(root: string, file: string, index: GitIndex | undefin
   )
     return entry.oid
   const stamp = `${stat.mtimeNs}:${stat.size}:${stat.ino}`
-  const known = hashed.get(path)
+  const known = options.remember === false ? undefined : hashed.get(path)
   // Reused only for a file settled before it was hashed: an edit within the same mtime tick cannot hide.
   if (known?.stamp === stamp && known.takenAt - Number(stat.mtimeMs) >= SETTLED_MS) return known.oid
   let bytes: Buffer
