@@ -38,8 +38,8 @@ const OPTIONS = {
  * repository (tracked and untracked, not ignored), as git runs it (husky's wrapper, `sh`, node),
  * over ≥ 10 runs, with the per-step breakdown read back from the ledger. Interleaved in the same
  * rounds, so machine noise hits all alike: the hook through tsx instead of the bundle, the same
- * checks as separate cold `npx` commands, and a whole `git commit` (pre- and post-commit). Once
- * each round also lint-staged with a no-op task on the same change (its own overhead; the target
+ * checks as separate cold `npx` commands, and a whole `git commit` (pre- and post-commit). Each
+ * round also lint-staged with a no-op task on the same change (its own overhead; the target
  * is the hook at most half of it); once, a full `tsc --noEmit` (the type-check-in-the-hook decision).
  */
 export const hookBench = defineBench({
