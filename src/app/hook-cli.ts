@@ -1,5 +1,4 @@
 import { rmSync } from 'node:fs'
-import { git } from '../adapters/hooks/git.ts'
 import { HOOK_COMMAND, type HookIo } from '../adapters/hooks/hook-io.ts'
 import { HookSession } from '../adapters/hooks/hook-session.ts'
 import { postCommit } from '../adapters/hooks/post-commit.ts'
@@ -10,6 +9,7 @@ import { nearest } from '../foundation/cli/nearest.ts'
 import { parseArgs } from '../foundation/cli/parse-args.ts'
 import { userCommand } from '../foundation/cli/user-command.ts'
 import { EXIT, UserError } from '../foundation/errors/user-error.ts'
+import { gitRootFast } from '../foundation/fs/git-root.ts'
 import { setting } from '../foundation/settings/settings.ts'
 
 type HookCommand = (io: HookIo, positionals: string[]) => Promise<number>
@@ -86,8 +86,8 @@ export async function hookCli(argv: string[]): Promise<number> {
     return EXIT.ok
   }
   if (command.hook && setting('HUSKY') === false) return EXIT.ok // husky's own switch, honoured when called directly too
-  const top = await git(['rev-parse', '--show-toplevel'], { cwd: process.cwd() })
-  if (top.code !== 0) {
+  const top = gitRootFast(process.cwd()) // git runs hooks at the top: usually found without a git process
+  if (top === undefined) {
     throw new UserError(
       'NOT_GIT',
       `hook ${name}: ${process.cwd()} is not inside a git work tree`,
@@ -97,7 +97,7 @@ export async function hookCli(argv: string[]): Promise<number> {
   return withSignals((signal, onTempDir, hold) =>
     command.run(
       {
-        cwd: top.stdout.trim(),
+        cwd: top,
         env: process.env,
         argv: rest,
         err: (line) => process.stderr.write(`${line}\n`),
