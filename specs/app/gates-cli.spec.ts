@@ -19,12 +19,17 @@ function io(env: NodeJS.ProcessEnv = {}) {
     vitestCalls.push({ args, env: e })
     return 0
   }
-  return { io: value, runVitest, text: () => value.out, vitestCalls }
+  const gatesRuns: string[][] = []
+  const runGates = async (argv: string[]) => {
+    gatesRuns.push(argv)
+    return 0
+  }
+  return { io: value, runVitest, runGates, text: () => value.out, vitestCalls, gatesRuns }
 }
 
 /** `npm run gates -- <argv>` in-process, with Vitest stood in for. */
 function gatesCli(argv: string[], t: ReturnType<typeof io> = io()): Promise<number> {
-  return runCommand(gatesCommand(t.runVitest), argv, t.io)
+  return runCommand(gatesCommand(t.runVitest, t.runGates), argv, t.io)
 }
 
 async function rejection(p: Promise<unknown>): Promise<UserError> {
@@ -45,6 +50,20 @@ describe('npm run gates (no command)', () => {
     expect(t.vitestCalls).toHaveLength(1)
     expect(t.vitestCalls[0]?.args).toEqual(['run', '--project', 'gates', '-t', 'secrets'])
     expect(t.vitestCalls[0]?.env).toMatchObject({ CODEX_GATES_NO_CACHE: '1', GATES_ROOT: root })
+  })
+
+  test('without Vitest flags it is codex-gates run (a warm run starts no Vitest); --no-cache goes along', async () => {
+    const root = tempRepo({ 'a.txt': 'x' })
+    const t = io({ PATH: process.env.PATH })
+    expect(await gatesCli(['--root', root], t)).toBe(0)
+    expect(await gatesCli(['--no-cache', `--root=${root}`], t)).toBe(0)
+    expect(t.gatesRuns).toEqual([
+      ['--root', root],
+      ['--root', root, '--no-cache'],
+    ])
+    expect(t.vitestCalls).toHaveLength(0)
+    expect(await gatesCli(['--root', root, '-t', 'secrets'], t)).toBe(0)
+    expect(t.vitestCalls).toHaveLength(1)
   })
 
   test('a bad config stops before vitest starts', async () => {

@@ -38,7 +38,11 @@ export interface GitInfo {
   tree: string | null
 }
 
-/** `gitInfo` without blocking: the four git calls run in parallel, off the event loop. */
+/**
+ * `gitInfo` without blocking: its two git calls run in parallel, off the event loop (each start
+ * of a git process still costs the caller's thread a few ms, so HEAD, its tree and the branch
+ * come from one `rev-parse`).
+ */
 export async function gitInfoAsync(cwd: string = process.cwd()): Promise<GitInfo> {
   const git = (...args: string[]) =>
     new Promise<string | null>((resolve) => {
@@ -46,13 +50,9 @@ export async function gitInfoAsync(cwd: string = process.cwd()): Promise<GitInfo
         resolve(error ? null : stdout.trim()),
       )
     })
-  const [sha, branch, status, tree] = await Promise.all([
-    git('rev-parse', 'HEAD'),
-    git('rev-parse', '--abbrev-ref', 'HEAD'),
-    git('status', '--porcelain', '--untracked-files=no'),
-    git('rev-parse', 'HEAD^{tree}'),
-  ])
-  return { sha, branch: branch === 'HEAD' ? null : branch, dirty: status === null ? null : status.length > 0, tree }
+  const [head, status] = await Promise.all([git(...HEAD_ARGS), git('status', '--porcelain', '--untracked-files=no')])
+  const { sha, branch, tree } = parseHead(head)
+  return { sha, branch, dirty: status === null ? null : status.length > 0, tree }
 }
 
 /** HEAD's sha, branch and whether the work tree is dirty; nulls outside a git checkout. */
@@ -69,15 +69,19 @@ export function gitInfo(cwd: string = process.cwd()): GitInfo {
       return null
     }
   }
-  const sha = git('rev-parse', 'HEAD')
-  const branch = git('rev-parse', '--abbrev-ref', 'HEAD')
-  const status = sha === null && branch === null ? null : git('status', '--porcelain', '--untracked-files=no')
-  return {
-    sha,
-    branch: branch === 'HEAD' ? null : branch,
-    dirty: status === null ? null : status.length > 0,
-    tree: sha ? git('rev-parse', 'HEAD^{tree}') : null,
-  }
+  const { sha, branch, tree } = parseHead(git(...HEAD_ARGS))
+  const status = sha === null ? null : git('status', '--porcelain', '--untracked-files=no')
+  return { sha, branch, dirty: status === null ? null : status.length > 0, tree }
+}
+
+/** HEAD's commit, its tree and the branch name, in one git process (prints them in this order). */
+const HEAD_ARGS = ['rev-parse', 'HEAD', 'HEAD^{tree}', '--abbrev-ref', 'HEAD'] as const
+
+/** rev-parse's three lines; all null before the first commit or outside a repository. */
+function parseHead(out: string | null): Omit<GitInfo, 'dirty'> {
+  const [sha, tree, branch] = out?.split('\n') ?? []
+  if (!sha || !tree || !branch) return { sha: null, branch: null, tree: null }
+  return { sha, tree, branch: branch === 'HEAD' ? null : branch }
 }
 
 export interface SessionStart {

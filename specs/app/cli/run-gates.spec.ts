@@ -121,5 +121,14 @@ describe('codex-gates run', () => {
     expect(run(root, dir).code).toBe(0)
     expect(latestRows(dir).statuses.typecheck).toBe('passed')
     expect(latestRows(dir).statuses['docs-links']).toBe('cached')
+
+    // An edit git's index has not seen (not added): its stat data no longer matches, so the
+    // file is hashed, not taken from the index, and the gate runs.
+    writeFileSync(join(root, 'README.md'), '# Demo\n\nSee [the guide](docs/guide.md) today.\n')
+    const unstaged = run(root, dir)
+    expect(unstaged.code, unstaged.output).toBe(0)
+    expect(unstaged.output).toContain('Test Files')
+    expect(latestRows(dir).statuses['docs-links']).toBe('passed')
+    expect(latestRows(dir).statuses.typecheck).toBe('cached')
   }, 600_000)
 })

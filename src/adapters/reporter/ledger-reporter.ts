@@ -62,6 +62,8 @@ export default class LedgerReporter implements Reporter {
   private counts: Counts = emptyCounts()
   private errorBlocks: ErrorBlock[] = []
   private git: Promise<GitInfo> | undefined
+  /** The session's first records, until the first module is collected (see onTestRunStart). */
+  private pending: LedgerRecord[] = []
   private readonly coverage = new CoverageRecorder()
   private readonly typecheck = new TypecheckTimer()
   /** This machine, stamped on each row; null when merging shards (their rows say where they ran). */
@@ -114,13 +116,17 @@ export default class LedgerReporter implements Reporter {
       this.sessionRow = sessionStartRowFor(this.sessionId, this.options.kind, projects, this.vitest, git)
       const record = this.record('sessions', this.sessionRow)
       this.sink?.setPreamble([record])
-      this.sink?.write([record, ...this.preRecordedRows(this.sessionId)])
+      // Written with the first module collected (or the first write before it), not now: a
+      // ledger's first transaction syncs the new WAL file's header (10–150 ms), which here would
+      // hold up Vitest starting its workers; once they run, the main thread's wait costs nothing.
+      this.pending = [record, ...this.preRecordedRows(this.sessionId)]
       for (const signal of CLOSING_SIGNALS) process.on(signal, this.onSignal)
     })
   }
 
   onTestModuleCollected(testModule: TestModule): void {
     this.safely('time type checks', () => this.typecheck.collected(testModule))
+    if (this.pending.length > 0) this.safely('start session', () => this.write([]))
   }
 
   onTestModuleEnd(testModule: TestModule): void {
@@ -164,7 +170,7 @@ export default class LedgerReporter implements Reporter {
             ? 'failed'
             : 'passed'
       records.push(this.record('sessions', this.endRow(status)))
-      this.sink?.write(records)
+      this.write(records)
       this.appendErrors()
     })
     for (const signal of CLOSING_SIGNALS) process.off(signal, this.onSignal)
@@ -173,7 +179,7 @@ export default class LedgerReporter implements Reporter {
   }
 
   onProcessTimeout(): void {
-    this.safely('mark timeout', () => this.sink?.write([this.record('sessions', this.endRow('aborted'))]))
+    this.safely('mark timeout', () => this.write([this.record('sessions', this.endRow('aborted'))]))
   }
 
   /**
@@ -194,12 +200,12 @@ export default class LedgerReporter implements Reporter {
     this.safely('close session on exit', () => {
       if (this.sessionId) {
         const status: SessionStatus = INTERRUPTED_CODES.has(code) ? 'interrupted' : code === 0 ? 'passed' : 'failed'
-        this.sink?.write([this.record('sessions', this.endRow(status))])
+        this.write([this.record('sessions', this.endRow(status))])
         this.appendErrors()
         this.sessionId = undefined // closed: the exit that follows a signal writes nothing more
       } else if (code !== 0 && this.sessionRow && this.sessionRow.status === 'passed') {
         // Coverage thresholds are checked after onTestRunEnd and turn a passed run into exit 1.
-        this.sink?.write([this.record('sessions', { ...this.sessionRow, status: 'failed' })])
+        this.write([this.record('sessions', { ...this.sessionRow, status: 'failed' })])
       }
       this.sink?.close()
     })
@@ -240,7 +246,13 @@ export default class LedgerReporter implements Reporter {
       records.push(...rows.records)
       this.errorBlocks.push(...rows.errorBlocks)
     }
-    this.sink?.write(records)
+    this.write(records)
+  }
+
+  /** Writes records through the sink, after the session's start if it is still waiting. */
+  private write(records: LedgerRecord[]): void {
+    const all = this.pending.length > 0 ? [...this.pending.splice(0), ...records] : records
+    if (all.length > 0) this.sink?.write(all)
   }
 
   private count(state: CaseSnapshot['state']): void {

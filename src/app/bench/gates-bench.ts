@@ -19,6 +19,8 @@ import { UserError } from '../../foundation/errors/user-error.ts'
 import { openLedger } from '../../ledger/open-ledger.ts'
 import type { BenchResult, BenchRow } from './bench-report.ts'
 import { defineBench } from './define-bench.ts'
+import { median } from './stats.ts'
+import { gatesRunEnv, measureWarmPaths } from './warm-paths.ts'
 
 interface GatesRun {
   seconds: number
@@ -36,17 +38,23 @@ const OPTIONS = {
     description: 'also time with this tsc (e.g. TypeScript 7)',
   },
   live: { type: 'boolean', description: 'run on the live tree instead of a frozen snapshot' },
+  'warm-only': {
+    type: 'boolean',
+    description: 'only the warm paths: codex-gates run without Vitest, the Vitest warm run, node -e 0',
+  },
 } as const satisfies OptionDefs
 
 /**
  * `npm run bench -- gates`: wall time of `vitest run --project gates` on this repository (or
  * --root), cold (empty result cache) and warm (cache filled by the run before), each the median
  * of --repeats runs, as configured and with `--no-isolate`. --compiler PATH adds the same with
- * another tsc (e.g. TypeScript 7).
+ * another tsc (e.g. TypeScript 7). Then the warm paths side by side (measureWarmPaths): a warm
+ * `codex-gates run` that starts no Vitest, the warm Vitest run and `node -e 0`; --warm-only
+ * measures just those.
  */
 export const gatesBench = defineBench({
   name: 'gates',
-  summary: 'wall time of the gates project (vitest run --project gates), cold and warm',
+  summary: 'wall time of the gates project cold and warm, and a warm codex-gates run (no Vitest) against node -e 0',
   options: OPTIONS,
   measure: measureBench,
 })
@@ -61,10 +69,11 @@ async function measureBench(values: OptionValues<typeof OPTIONS>): Promise<Bench
   const rows: BenchRow[] = []
   const targets: NonNullable<BenchResult['targets']> = []
   const perGate: Record<string, unknown> = {}
+  const notes: string[] = []
   try {
     // Each compiler with the gates project as configured, and with isolation off (one worker
     // process reused across gate files), measured side by side.
-    for (const compiler of compilers) {
+    for (const compiler of values['warm-only'] ? [] : compilers) {
       for (const vitestArgs of [[], ['--no-isolate']]) {
         const tsc = binVersion(resolveBin(root, 'tsc', compiler))
         const label = `${tsc}${vitestArgs.length ? `, ${vitestArgs.join(' ')}` : ''}`
@@ -118,6 +127,12 @@ async function measureBench(values: OptionValues<typeof OPTIONS>): Promise<Bench
         perGate[label] = { cold: cold[0]?.gates, warm: lastWarm.gates }
       }
     }
+    // The warm run that never starts Vitest, against the warm Vitest run and Node's own start.
+    const warmPaths = await measureWarmPaths(root, work, repeats)
+    rows.push(...warmPaths.rows)
+    targets.push(...(warmPaths.targets ?? []))
+    notes.push(...(warmPaths.notes ?? []))
+    perGate.warm_paths_samples = warmPaths.samples
   } finally {
     rmSync(work, { recursive: true, force: true })
   }
@@ -126,6 +141,7 @@ async function measureBench(values: OptionValues<typeof OPTIONS>): Promise<Bench
     rows,
     targets,
     notes: [
+      ...notes,
       `${values.live ? 'live tree' : 'snapshot of the work tree (tracked + untracked, not ignored; node_modules linked)'} of ${source}; each figure the median of ${repeats} runs; ledger, cache and reports in a temp folder`,
       'a failing gate is never cached, so it re-runs in the warm run too (see re-run)',
       "cold = empty gate result cache with Vitest's transform cache (fsModuleCache) as the runs before left it; the first row empties both",
@@ -174,15 +190,7 @@ function configWithCompiler(root: string, work: string, compiler: string): strin
 }
 
 function runGates(root: string, dir: string, configPath: string | undefined, vitestArgs: string[]): Promise<GatesRun> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    GATES_ROOT: root,
-    CODEX_LEDGER: join(dir, 'ledger.db'),
-    CODEX_GATE_CACHE: join(dir, 'gate-cache.json'),
-    CODEX_GATES_REPORTS: join(dir, 'reports'),
-    ...(configPath ? { CODEX_GATES_CONFIG: configPath } : {}),
-  }
-  delete env.CODEX_GATES_NO_CACHE
+  const env = gatesRunEnv(root, dir, configPath)
   const vitest = join(PACKAGE_ROOT, 'node_modules', '.bin', 'vitest')
   const started = performance.now()
   return new Promise((done, fail) => {
@@ -211,10 +219,4 @@ function gateRuns(path: string): GatesRun['gates'] {
   } finally {
     ledger.close()
   }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = sorted.length >> 1
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
 }

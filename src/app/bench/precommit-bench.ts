@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { GATE_NAMES } from '../../domain/gates/gates-config.ts'
@@ -9,6 +9,8 @@ import type { Io } from '../../foundation/cli/io.ts'
 import { UserError } from '../../foundation/errors/user-error.ts'
 import type { BenchResult, BenchRow } from './bench-report.ts'
 import { defineBench } from './define-bench.ts'
+import { median, round2 } from './stats.ts'
+import { type Timed, timed } from './timed-process.ts'
 
 /** The issue's targets: warm ≥ 2× faster than pre-commit, cold no slower, the hook ≤ 300 ms median. */
 const WARM_RATIO = 2
@@ -106,7 +108,7 @@ async function measureBench(values: OptionValues<typeof OPTIONS>, io: Io): Promi
       run: what,
       'pre-commit median ms': med(pre),
       'codex-gates median ms': med(ours),
-      'ratio (pre-commit / codex-gates)': round(med(pre) / med(ours)),
+      'ratio (pre-commit / codex-gates)': round2(med(pre) / med(ours)),
       'pre-commit CPU ms': cpuMed(pre),
       'codex-gates CPU ms': cpuMed(ours),
     })
@@ -121,10 +123,10 @@ async function measureBench(values: OptionValues<typeof OPTIONS>, io: Io): Promi
       name: 'precommit',
       rows,
       targets: [
-        { target: `warm run >= ${WARM_RATIO}x faster than pre-commit`, value: round(warm), met: warm >= WARM_RATIO },
+        { target: `warm run >= ${WARM_RATIO}x faster than pre-commit`, value: round2(warm), met: warm >= WARM_RATIO },
         {
           target: `cold run no slower than pre-commit (ratio >= ${COLD_RATIO})`,
-          value: round(cold),
+          value: round2(cold),
           met: cold >= COLD_RATIO,
         },
         {
@@ -254,39 +256,6 @@ function fixtureRepository(repo: string, size: number): string {
   return repo
 }
 
-interface Timed {
-  ms: number
-  /** User + system CPU ms of the process and its children (NaN without GNU time). */
-  cpuMs: number
-  code: number
-  output: string
-}
-
-function timed(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Timed {
-  // CPU time (user + system, children included) through GNU time where it exists: on a loaded
-  // machine wall time swings with the neighbours, the work done does not.
-  const cpuFile = join(dirname(cwd), 'cpu.txt')
-  const [program, ...rest] = TIME_BIN ? [TIME_BIN, '-f', '%U %S', '-o', cpuFile, command, ...args] : [command, ...args]
-  const started = performance.now()
-  const r = spawnSync(program as string, rest, {
-    cwd,
-    env,
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  const ms = performance.now() - started
-  let cpuMs = Number.NaN
-  if (TIME_BIN) {
-    const [user, sys] = readFileSync(cpuFile, 'utf8').trim().split('\n').at(-1)?.split(' ').map(Number) ?? []
-    cpuMs = ((user ?? Number.NaN) + (sys ?? Number.NaN)) * 1000
-  }
-  return { ms, cpuMs, code: r.status ?? 128, output: `${r.stdout ?? ''}${r.stderr ?? ''}` }
-}
-
-/** GNU time, for CPU time; absent (macOS' BSD time lacks -f), only wall time is reported. */
-const TIME_BIN = ['/usr/bin/time'].find((p) => spawnSync(p, ['-f', '%U', 'true']).status === 0)
-
 function preCommitAll(repo: string, env: NodeJS.ProcessEnv): Timed {
   return timed('pre-commit', ['run', '--all-files', '--color', 'never'], repo, env)
 }
@@ -353,15 +322,4 @@ function benchEnv(work: string): NodeJS.ProcessEnv {
 function git(repo: string, env: NodeJS.ProcessEnv, args: string[]): void {
   const r = spawnSync('git', args, { cwd: repo, env, encoding: 'utf8' })
   if (r.status !== 0) throw new Error(`BUG: git ${args.join(' ')} failed: ${r.stderr}`)
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  if (sorted.length === 0) return Number.NaN
-  const mid = sorted.length >> 1
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
-}
-
-function round(x: number): number {
-  return Math.round(x * 100) / 100
 }

@@ -38,7 +38,7 @@ export const BENCHES = {
     async () => (await import('./train-bench.ts')).trainBench,
   ),
   gates: lazyCommand(
-    'wall time of the gates project (vitest run --project gates), cold and warm',
+    'wall time of the gates project cold and warm, and a warm codex-gates run (no Vitest) against node -e 0',
     async () => (await import('./gates-bench.ts')).gatesBench,
   ),
   layers: lazyCommand(

@@ -1,7 +1,7 @@
 import { existsSync, realpathSync, statSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { UserError } from '../../foundation/errors/user-error.ts'
-import { gitRoot } from '../../foundation/fs/git-root.ts'
+import { gitRootFast } from '../../foundation/fs/git-root.ts'
 
 /**
  * The repository (or package) a command works on: its codex-gates.json, ledger, reports and commit
@@ -19,9 +19,9 @@ export function gatedRoot(cwd: string, explicit?: string): string {
         'pass an existing repository folder',
       )
     if (hasConfig(root)) return root
-    return gitRoot(root) ?? root
+    return gitRootFast(root) ?? root
   }
-  const root = gitRoot(cwd)
+  const root = gitRootFast(cwd)
   if (!root)
     throw new UserError(
       'NOT_GIT',

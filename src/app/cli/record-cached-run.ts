@@ -8,7 +8,7 @@ import { DEFAULT_LEDGER_PATH, resolveLedgerPath, sidecarPaths } from '../../ledg
 import { LedgerSink } from '../../ledger/ledger-sink.ts'
 import { newRecordId } from '../../ledger/record-id.ts'
 import type { LedgerRecord, LedgerRow } from '../../ledger/records.ts'
-import { gitInfo, sessionStartRow } from '../../ledger/session-info.ts'
+import { type GitInfo, gitInfo, sessionStartRow } from '../../ledger/session-info.ts'
 
 export interface CachedRunOptions {
   root: string
@@ -17,6 +17,8 @@ export interface CachedRunOptions {
   /** The gate spec file of each gate, as a real run's `test_results.file` names it (repo-relative). */
   specFile: (gate: string) => string
   argv: readonly string[]
+  /** HEAD, branch and dirtiness (default: asked of git now). */
+  git?: GitInfo
   /** The config's file mode (`tracked` | `worktree`), as the gate specs record it. */
   files: string
   warn: (line: string) => void
@@ -46,7 +48,7 @@ export function recordCachedRun(options: CachedRunOptions): string {
       parentId: envValue('CODEX_PARENT_SESSION', env) ?? null,
       cwd: options.root,
     },
-    gitInfo(options.root),
+    options.git ?? gitInfo(options.root),
   )
   const records: LedgerRecord[] = [{ rid: newRecordId(), table: 'sessions', row: start }]
   let passed = 0

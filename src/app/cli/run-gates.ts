@@ -3,11 +3,13 @@ import { join } from 'node:path'
 import { GATE_STAGES } from '../../domain/gates/command/command-config.ts'
 import { GATE_NAMES, type GateName, type GatesConfig, loadGatesConfig } from '../../domain/gates/gates-config.ts'
 import { cachedGateRun, type GateRun } from '../../domain/gates/run-gate.ts'
+import { treeView } from '../../domain/gates/tree-view.ts'
 import { defineCommand } from '../../foundation/cli/define-command.ts'
 import type { Io } from '../../foundation/cli/io.ts'
 import { nearest } from '../../foundation/cli/nearest.ts'
 import { EXIT, UserError } from '../../foundation/errors/user-error.ts'
 import { envValue } from '../../foundation/settings/env-value.ts'
+import { type GitInfo, gitInfoAsync } from '../../ledger/session-info.ts'
 import { gatedRoot } from './gated-root.ts'
 
 /** `codex-gates run`: every enabled gate of the repository, as the Vitest project `gates`. */
@@ -85,12 +87,14 @@ export const runCommandDef = defineCommand({
     const config = loadGatesConfig(root, io.env) // a bad config is exit 2 before anything runs
     const { builtIn, declared } = selectedGates(options.gate, config, root)
     const noCache = options['no-cache'] || envValue('CODEX_GATES_NO_CACHE', io.env) === '1'
+    // HEAD, branch and dirtiness come from git processes: asked now, answered while the keys are computed.
+    const git = noCache || declared ? undefined : gitInfoAsync(root)
     const known = noCache ? [] : await reusable(builtIn, root, config, io.env)
     const missing = builtIn.filter((_, i) => !known[i])
     const reused = known.filter((r): r is GateRun => r !== undefined)
     // Gates the repository declares (command gates, pre-commit hooks) run in Vitest: their runner
     // keeps its own cache there.
-    if (missing.length === 0 && !declared) return recordWithoutVitest(root, config, reused, io)
+    if (missing.length === 0 && !declared && git) return recordWithoutVitest(root, config, reused, await git, io)
     return runVitest(
       root,
       config,
@@ -136,12 +140,22 @@ function selectedGates(
   return { builtIn: [...builtIn], declared }
 }
 
-/** Each gate's result if it needs no scan (skipped, or cached from a passed run), else undefined. */
+/**
+ * Each gate's result if it needs no scan (skipped, or cached from a passed run), else undefined.
+ * The tree is listed, and each file hashed from git's index stat data, once for all of them.
+ */
 function reusable(names: readonly GateName[], root: string, config: GatesConfig, env: NodeJS.ProcessEnv) {
-  return Promise.all(names.map((name) => cachedGateRun(name, { root, config, env })))
+  const tree = treeView(root, config.files)
+  return Promise.all(names.map((name) => cachedGateRun(name, { root, config, env, tree })))
 }
 
-async function recordWithoutVitest(root: string, config: GatesConfig, runs: GateRun[], io: Io): Promise<number> {
+async function recordWithoutVitest(
+  root: string,
+  config: GatesConfig,
+  runs: GateRun[],
+  git: GitInfo,
+  io: Io,
+): Promise<number> {
   const [{ recordCachedRun, specFileIn }, { gateSpecsDir }] = await Promise.all([
     import('./record-cached-run.ts'),
     import('../../adapters/vitest/gates-project.ts'),
@@ -153,6 +167,7 @@ async function recordWithoutVitest(root: string, config: GatesConfig, runs: Gate
     files: config.files,
     specFile: specFileIn(root, specs.dir, specs.include[0]?.endsWith('.js') ? 'js' : 'ts'),
     argv: process.argv.slice(2),
+    git,
     warn: (line) => io.stderr(`${line}\n`),
     env: io.env,
   })

@@ -5,13 +5,20 @@ import { renderHelp } from '../../foundation/cli/render-help.ts'
 import { EXIT, UserError } from '../../foundation/errors/user-error.ts'
 import { type RunVitest, spawnVitest } from './spawn-vitest.ts'
 
+/** `codex-gates run` with these flags (a warm run starts no Vitest). */
+export type RunGates = (argv: string[], env: NodeJS.ProcessEnv) => Promise<number>
+
+const runGatesFromNpm: RunGates = async (argv, env) =>
+  (await import('../cli/run-gates-from-npm.ts')).runGatesFromNpm(argv, env)
+
 /**
  * `npm run gates`, this checkout's gates command: without a verb, every gate as the Vitest project
  * `gates` (flags it does not know go to Vitest: `-t secrets`, `--reporter=verbose`); `scan`,
- * `manifest` and `baseline` are the verbs `codex-gates` has too. `runVitest` is a parameter so
- * specs run it without spawning.
+ * `manifest` and `baseline` are the verbs `codex-gates` has too. Without Vitest flags it is
+ * `codex-gates run` (`runGates`), so a warm run records the cached verdicts and starts no Vitest.
+ * Both runners are parameters so specs run the command without spawning.
  */
-export function gatesCommand(runVitest: RunVitest = spawnVitest) {
+export function gatesCommand(runVitest: RunVitest = spawnVitest, runGates: RunGates = runGatesFromNpm) {
   const command = defineCommand({
     name: 'npm run gates --',
     summary: 'every gate as the Vitest project "gates" (results in the ledger, cached when inputs are unchanged)',
@@ -59,6 +66,8 @@ export function gatesCommand(runVitest: RunVitest = spawnVitest) {
       const root = gatesRoot(env)
       env.GATES_ROOT = root
       loadGatesConfig(root, env)
+      if (passThrough.length === 0)
+        return runGates(['--root', root, ...(argv.includes('--no-cache') ? ['--no-cache'] : [])], env)
       return runVitest(['run', '--project', 'gates', ...passThrough], env)
     },
   })

@@ -1,4 +1,3 @@
-import { git } from '../../adapters/hooks/git.ts'
 import { HOOK_COMMAND, type HookIo } from '../../adapters/hooks/hook-io.ts'
 import { PRE_COMMIT_STEP_NAMES, PRE_PUSH_STEP_NAMES } from '../../adapters/hooks/steps.ts'
 import { type AnyCommand, defineCommand } from '../../foundation/cli/define-command.ts'
@@ -6,6 +5,7 @@ import type { Io } from '../../foundation/cli/io.ts'
 import { renderHelp } from '../../foundation/cli/render-help.ts'
 import { userCommand } from '../../foundation/cli/user-command.ts'
 import { EXIT, UserError } from '../../foundation/errors/user-error.ts'
+import { gitRootFast } from '../../foundation/fs/git-root.ts'
 import { setting } from '../../foundation/settings/settings.ts'
 import { readStdin, withSignals } from './with-signals.ts'
 
@@ -84,8 +84,8 @@ export const hookCommand = defineCommand({
 
 /** Runs a hook at the repository's top level, with signals handled and its temp folder removed. */
 async function runHook(name: string, run: HookRun, positionals: string[], io: Io): Promise<number> {
-  const top = await git(['rev-parse', '--show-toplevel'], { cwd: io.cwd })
-  if (top.code !== 0) {
+  const top = gitRootFast(io.cwd, io.env) // git runs hooks at the top: usually found without a git process
+  if (top === undefined) {
     throw new UserError(
       'NOT_GIT',
       `hook ${name}: ${io.cwd} is not inside a git work tree`,
@@ -95,7 +95,7 @@ async function runHook(name: string, run: HookRun, positionals: string[], io: Io
   return withSignals((signal, onTempDir, hold) =>
     run(
       {
-        cwd: top.stdout.trim(),
+        cwd: top,
         env: io.env,
         argv: positionals,
         err: (line) => io.stderr(`${line}\n`),

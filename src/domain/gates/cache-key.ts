@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto'
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { fileDigest } from '../../foundation/fs/file-digest.ts'
 import type { CacheInputs } from './gate.ts'
 import { PACKAGE_ROOT } from './repo-files.ts'
+import { freshLook, type TreeView } from './tree-view.ts'
 
 /**
  * The result-cache key of a gate run: sha256 over the gate name, its resolved config, the
- * scanners' own source (a changed scanner is a changed tool), tool versions, and the hashed
- * contents (and, where asked, the path+size listing) of its input files.
+ * scanners' own source (a changed scanner is a changed tool), tool versions, and the git blob
+ * ids of its input files (and, where asked, the path+size listing). A file whose stat data
+ * matches git's index is not read: its blob id comes from the index, as `git status` trusts it.
  */
 export function cacheKey(
   gate: string,
@@ -16,17 +17,18 @@ export function cacheKey(
   root: string,
   files: readonly string[],
   inputs: CacheInputs,
+  look: Pick<TreeView, 'digest' | 'size'> = freshLook(root),
 ): string {
   const h = createHash('sha256')
-  h.update(`codex-gates cache v1\0${gate}\0${canonicalJson(config)}\0${scannerSourceHash()}\0`)
+  h.update(`codex-gates cache v2\0${gate}\0${canonicalJson(config)}\0${scannerSourceHash()}\0`)
   for (const [k, v] of Object.entries(inputs.extra ?? {}).sort(([a], [b]) => a.localeCompare(b)))
     h.update(`${k}=${v}\0`)
   if (inputs.listing) {
-    for (const f of files) h.update(`L${f}\0${sizeOf(join(root, f))}\0`)
+    for (const f of files) h.update(`L${f}\0${look.size(f)}\0`)
   }
   for (const f of [...new Set(inputs.contents)].sort()) {
     h.update(`C${f}\0`)
-    h.update(fileDigest(join(root, f)) ?? 'missing')
+    h.update(look.digest(f) ?? 'missing')
   }
   return h.digest('hex')
 }
@@ -73,12 +75,4 @@ function filesUnder(dir: string, extension: string): string[] {
     .filter((f) => f.endsWith(extension))
     .sort()
     .map((f) => join(dir, f))
-}
-
-function sizeOf(path: string): number {
-  try {
-    return statSync(path).size
-  } catch {
-    return -1
-  }
 }

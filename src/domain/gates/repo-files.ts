@@ -2,9 +2,11 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, lstatSync, readdirSync, statSync } from 'node:fs'
 import { join, relative, resolve, sep } from 'node:path'
 import { UserError } from '../../foundation/errors/user-error.ts'
+import { readGitIndex } from '../../foundation/fs/git-index.ts'
 import { gitRoot } from '../../foundation/fs/git-root.ts'
 import { PACKAGE_ROOT } from '../../foundation/fs/package-root.ts'
 import { envValue } from '../../foundation/settings/env-value.ts'
+import { setting } from '../../foundation/settings/settings.ts'
 
 /** Which files a gate sees: `tracked` = git's index; `worktree` = tracked plus untracked, not ignored. */
 export type FileMode = 'tracked' | 'worktree'
@@ -61,6 +63,10 @@ const trackedListings = new Map<string, { index: string; files: string[] }>()
  */
 function gitFiles(root: string, mode: FileMode): string[] | undefined {
   if (mode !== 'tracked') return runLsFiles(root, mode)
+  // The index read directly (no git process) where this reader can, and git is not pointed at
+  // another index (a hook's GIT_INDEX_FILE): the same paths `git ls-files --cached` prints.
+  const parsed = setting('GIT_INDEX_FILE', process.env) === undefined ? readGitIndex(root) : undefined
+  if (parsed) return [...parsed.entries.keys()]
   const index = indexStamp(root)
   const known = trackedListings.get(root)
   if (index && known?.index === index) return known.files

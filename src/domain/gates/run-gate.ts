@@ -15,6 +15,7 @@ import { type GateCommon, type GateName, type GatesConfig, loadGatesConfig } fro
 import { loadGate } from './registry.ts'
 import { gatesRoot, listRepoFiles } from './repo-files.ts'
 import { gateCachePath, lookupCache, storeCache } from './result-cache.ts'
+import type { TreeView } from './tree-view.ts'
 
 export interface GateRunOptions {
   /** The repository (default GATES_ROOT, else this one). */
@@ -30,6 +31,11 @@ export interface GateRunOptions {
    * one that is not an existing file, is a UserError naming it.
    */
   files?: readonly string[]
+  /**
+   * One look at the root's tree (treeView with the config's file mode) when the caller checks
+   * several gates of it: listed, hashed and sized once; default: looked at here.
+   */
+  tree?: TreeView
   /** The ledger session this run belongs to: a passed result cached now names it. */
   sessionId?: string
   /** Where gaps reports go (default CODEX_GATES_REPORTS, else this repo's reports/); false: nowhere. */
@@ -92,7 +98,7 @@ async function gateRun(name: GateName, options: GateRunOptions, cacheOnly: boole
       fileCount: 0,
     }
   }
-  const files = gateFiles(root, config, name, options.files)
+  const files = gateFiles(root, config, name, options.files, options.tree?.listing)
   const gate = await loadGate(name)
   const skip = gate.skipReason?.(root, files, gateConfig as never)
   if (skip) return { ...base, status: 'skipped', reason: skip, durationMs: elapsed(), fileCount: files.length }
@@ -108,7 +114,7 @@ async function gateRun(name: GateName, options: GateRunOptions, cacheOnly: boole
   const inputs = gate.cacheInputs?.(root, files, gateConfig as never)
   // The baseline decides which findings block, so its bytes are part of the key.
   const key = inputs
-    ? cacheKey(name, gateConfig, root, files, { ...inputs, contents: [...inputs.contents, baselinePath] })
+    ? cacheKey(name, gateConfig, root, files, { ...inputs, contents: [...inputs.contents, baselinePath] }, options.tree)
     : undefined
   if (useCache && key) {
     const hit = lookupCache(cachePath, name, key)
@@ -165,9 +171,15 @@ async function gateRun(name: GateName, options: GateRunOptions, cacheOnly: boole
 }
 
 /** The files a gate reads: the root's listing (config `files`), minus global and gate excludes. */
-export function gateFiles(root: string, config: GatesConfig, name: GateName, explicit?: readonly string[]): string[] {
+export function gateFiles(
+  root: string,
+  config: GatesConfig,
+  name: GateName,
+  explicit?: readonly string[],
+  listing?: readonly string[],
+): string[] {
   const excluded = globMatcher([...config.exclude, ...(config.gates[name] as GateCommon).exclude])
-  const listed = explicit ? explicit.map((f) => toRepoPath(root, f)) : listRepoFiles(root, config.files)
+  const listed = explicit ? explicit.map((f) => toRepoPath(root, f)) : (listing ?? listRepoFiles(root, config.files))
   return listed.filter((f) => !excluded(f))
 }
 

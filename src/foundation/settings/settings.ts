@@ -167,6 +167,21 @@ export const SETTINGS = {
     system: true,
   },
   VIRTUAL_ENV: { type: 'path', description: 'the active Python virtual environment (python-deps)', system: true },
+  GIT_DIR: {
+    type: 'path',
+    description: 'the repository git is pointed at (hooks, scripts): the git root is asked of git then',
+    system: true,
+  },
+  GIT_WORK_TREE: {
+    type: 'path',
+    description: 'the work tree git is pointed at: the git root is asked of git then',
+    system: true,
+  },
+  GIT_INDEX_FILE: {
+    type: 'path',
+    description: "the index git points its commands at (a hook's temporary index): the tracked listing asks git then",
+    system: true,
+  },
   GIT_REFLOG_ACTION: {
     type: 'string',
     description: "git's name for the command that made a commit (post-commit)",

@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process'
-import { mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs'
-import { dirname } from 'node:path'
-import { writeFileAtomic } from '../../../foundation/fs/write-file-atomic.ts'
+import { realpathSync, statSync } from 'node:fs'
+import { readJsonMemo, writeJsonMemo } from '../json-memo.ts'
 
 /**
  * A tool's version output, for the cache key: `argv` run with a 10 s timeout, stdout and stderr
@@ -17,11 +16,11 @@ export async function probeVersion(
 ): Promise<string> {
   const stamp = binaryStamp(bin)
   const key = `${stamp}\0${argv.join('\0')}`
-  const memo = options.memoPath ? readMemo(options.memoPath) : {}
+  const memo = options.memoPath ? readJsonMemo<string>(options.memoPath) : {}
   const known = memo[key]
   if (known !== undefined) return known
   const answer = await runProbe(argv, options.cwd, options.env)
-  if (options.memoPath) writeMemo(options.memoPath, { ...memo, [key]: answer })
+  if (options.memoPath) writeJsonMemo(options.memoPath, { ...memo, [key]: answer }, KEEP)
   return answer
 }
 
@@ -56,24 +55,4 @@ function runProbe(argv: readonly string[], cwd: string, env: NodeJS.ProcessEnv):
       },
     )
   })
-}
-
-function readMemo(path: string): Record<string, string> {
-  try {
-    const parsed = JSON.parse(readFileSync(path, 'utf8')) as unknown
-    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, string>) : {}
-  } catch {
-    return {}
-  }
-}
-
-function writeMemo(path: string, memo: Record<string, string>): void {
-  const keys = Object.keys(memo)
-  const kept = Object.fromEntries(keys.slice(Math.max(0, keys.length - KEEP)).map((k) => [k, memo[k]]))
-  try {
-    mkdirSync(dirname(path), { recursive: true })
-    writeFileAtomic(path, `${JSON.stringify(kept)}\n`)
-  } catch {
-    // An unwritable memo only costs the next run a probe.
-  }
 }

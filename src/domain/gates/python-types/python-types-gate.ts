@@ -1,6 +1,4 @@
-import { execFileSync } from 'node:child_process'
-import { createHash } from 'node:crypto'
-import { readFileSync, statSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join, posix } from 'node:path'
 import { parseTomlFile, tomlPath } from '../../../foundation/config/parse-toml-file.ts'
 import { UserError } from '../../../foundation/errors/user-error.ts'
@@ -9,6 +7,7 @@ import { type Finding, makeFinding, sortFindings } from '../finding.ts'
 import type { CacheInputs, ScanResult } from '../gate.ts'
 import { applyMissingImports, MISSING_IMPORTS_POLICIES } from './missing-imports.ts'
 import { buildBaseline, compareToBaseline, readPyrightBaseline, writePyrightBaseline } from './pyright-baseline.ts'
+import { pythonEnvironmentStamp } from './python-stamp.ts'
 import { PYTHON_TYPES_DEFAULTS, type PythonTypesConfig } from './python-types-config.ts'
 import { type PyrightDiagnostic, pyrightVersion, runPyright } from './run-pyright.ts'
 
@@ -199,32 +198,4 @@ function extendsOf(path: string, text: string | undefined): string | undefined {
     }
   } else target = /"extends"\s*:\s*"([^"]+)"/.exec(text)?.[1]
   return typeof target === 'string' ? posix.normalize(posix.join(posix.dirname(path), target)) : undefined
-}
-
-/** `python3` (else `python`), as pyright picks it: its sys.path folders and their mtimes, hashed. */
-function pythonEnvironmentStamp(root: string): string {
-  for (const python of ['python3', 'python']) {
-    try {
-      const out = execFileSync(python, ['-c', 'import json, sys; print(json.dumps([sys.executable] + sys.path))'], {
-        cwd: root,
-        timeout: 10_000,
-        stdio: ['ignore', 'pipe', 'ignore'],
-      }).toString()
-      const paths = JSON.parse(out) as string[]
-      const hash = createHash('sha256')
-      for (const p of paths) {
-        let mtime = 'missing'
-        try {
-          mtime = String(statSync(p).mtimeMs)
-        } catch {
-          // a sys.path entry that does not exist (e.g. a zip of the stdlib)
-        }
-        hash.update(`${p}\0${mtime}\n`)
-      }
-      return `${python}:${hash.digest('hex').slice(0, 16)}`
-    } catch {
-      // not on PATH, or not runnable: try the next name, as pyright does
-    }
-  }
-  return 'no-python'
 }

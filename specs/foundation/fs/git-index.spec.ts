@@ -1,0 +1,135 @@
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import fc from 'fast-check'
+import { describe, expect, test } from 'vitest'
+import { blobDigest } from '../../../src/foundation/fs/blob-digest.ts'
+import { parseIndex, readGitIndex } from '../../../src/foundation/fs/git-index.ts'
+import { tempDir, tempRepo } from '../../domain/gates/_temp-repo.ts'
+
+const git = (root: string, ...args: string[]) =>
+  execFileSync('git', ['-c', 'user.email=spec@example.org', '-c', 'user.name=spec', ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+
+/** `git ls-files -s`: path → blob id, as git itself reads the index. */
+function staged(root: string): Map<string, string> {
+  const out = git(root, 'ls-files', '-s', '-z')
+  return new Map(
+    out
+      .split('\0')
+      .filter(Boolean)
+      .map((line) => {
+        const [meta, path] = line.split('\t') as [string, string]
+        return [path, meta.split(' ')[1] as string]
+      }),
+  )
+}
+
+const entriesOf = (root: string) =>
+  new Map([...(readGitIndex(root)?.entries ?? new Map()).entries()].map(([p, e]) => [p, e.oid]))
+
+/** Path segments git and every file system take: no NUL, no slash, not `.`/`..`/`.git`. */
+const segment = fc
+  .string({ unit: fc.constantFrom('a', 'b', 'z', '0', '-', '_', ' ', 'é', '日', '.'), minLength: 1, maxLength: 12 })
+  .filter((s) => s !== '.' && s !== '..' && s.toLowerCase() !== '.git')
+
+describe('readGitIndex()', () => {
+  test('lists what `git ls-files -s` lists, with the same blob ids, in index versions 2, 3 and 4', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(
+          fc.array(segment, { minLength: 1, maxLength: 3 }).map((parts) => parts.join('/')),
+          {
+            minLength: 1,
+            maxLength: 12,
+            selector: (p) => p.split('/')[0],
+          },
+        ),
+        fc.string({ maxLength: 40 }),
+        fc.constantFrom(2, 3, 4),
+        (paths, text, version) => {
+          const root = tempDir('index-')
+          git(root, 'init', '-q')
+          for (const [i, path] of paths.entries()) {
+            mkdirSync(dirname(join(root, path)), { recursive: true })
+            writeFileSync(join(root, path), `${text}${i}`)
+          }
+          git(root, 'add', '-A')
+          git(root, 'update-index', '--index-version', String(version))
+          expect(entriesOf(root)).toEqual(staged(root))
+        },
+      ),
+      { numRuns: 25 },
+    )
+  })
+
+  test('reads the index of a linked worktree through its `.git` file', () => {
+    const main = tempRepo({ 'a.txt': 'alpha\n', 'dir/b.txt': 'bravo\n' }, { git: true })
+    const linked = join(tempDir('linked-'), 'wt')
+    git(main, 'worktree', 'add', '-q', linked)
+    expect(readFileSync(join(linked, '.git'), 'utf8')).toMatch(/^gitdir: /)
+    expect(entriesOf(linked)).toEqual(staged(linked))
+  })
+
+  test('leaves to git what it does not read: no index, no repository, a torn file, a split index', () => {
+    expect(readGitIndex(tempDir('plain-'))).toBeUndefined()
+    const root = tempRepo({ 'a.txt': 'alpha\n' }, { git: true })
+    const bytes = readFileSync(join(root, '.git', 'index'))
+    expect(parseIndex(bytes, 0)).toBeDefined()
+    expect(parseIndex(bytes.subarray(0, bytes.length - 3), 0)).toBeUndefined()
+    git(root, 'update-index', '--split-index')
+    expect(readGitIndex(root)).toBeUndefined()
+  })
+})
+
+describe('blobDigest()', () => {
+  const anHourAgo = () => new Date(Date.now() - 3_600_000)
+
+  test("is git's blob id whether it comes from the index or from the bytes", () => {
+    const root = tempRepo(
+      { 'a.txt': 'alpha\n', 'b.bin': Buffer.from([0, 1, 2, 255]).toString('latin1') },
+      { git: true },
+    )
+    writeFileSync(join(root, 'new.txt'), 'untracked\n')
+    const index = readGitIndex(root)
+    for (const f of ['a.txt', 'b.bin', 'new.txt'])
+      expect(blobDigest(root, f, index)).toBe(git(root, 'hash-object', f).trim())
+    expect(blobDigest(root, 'missing.txt', index)).toBeNull()
+  })
+
+  test('an edit the index has not seen is hashed, even with size and mtime kept (racy or not)', () => {
+    const root = tempRepo({ 'a.txt': 'alpha\n' }, { git: true })
+    const old = anHourAgo()
+    utimesSync(join(root, 'a.txt'), old, old)
+    git(root, 'add', 'a.txt') // the index records the old mtime, and is written after it
+    const before = git(root, 'hash-object', 'a.txt').trim()
+    expect(blobDigest(root, 'a.txt', readGitIndex(root))).toBe(before)
+    writeFileSync(join(root, 'a.txt'), 'bravo\n') // same size, new mtime
+    expect(blobDigest(root, 'a.txt', readGitIndex(root))).toBe(git(root, 'hash-object', 'a.txt').trim())
+  })
+
+  test('a file is taken from the index only while its stat data matches and it is older than the index', () => {
+    const root = tempRepo({ 'a.txt': 'alpha\n' }, { git: true })
+    const entry = readGitIndex(root)?.entries.get('a.txt')
+    if (!entry) throw new Error('a.txt is not in the index')
+    const planted = { ...entry, oid: 'f'.repeat(40) } // what only the index could answer
+    const real = git(root, 'hash-object', 'a.txt').trim()
+    const after = { entries: new Map([['a.txt', planted]]), mtimeMs: Date.now() + 60_000 }
+    expect(blobDigest(root, 'a.txt', after)).toBe('f'.repeat(40))
+    const racy = { entries: new Map([['a.txt', planted]]), mtimeMs: 0 }
+    expect(blobDigest(root, 'a.txt', racy)).toBe(real)
+    const otherSize = {
+      entries: new Map([['a.txt', { ...planted, size: planted.size + 1 }]]),
+      mtimeMs: Date.now() + 60_000,
+    }
+    expect(blobDigest(root, 'a.txt', otherSize)).toBe(real)
+    const otherTick = {
+      entries: new Map([['a.txt', { ...planted, mtimeNs: (planted.mtimeNs + 1) % 1e9 }]]),
+      mtimeMs: Date.now() + 60_000,
+    }
+    expect(blobDigest(root, 'a.txt', otherTick)).toBe(real)
+  })
+})

@@ -1,0 +1,64 @@
+import { statSync } from 'node:fs'
+import { join } from 'node:path'
+import { blobDigest } from '../../foundation/fs/blob-digest.ts'
+import { readGitIndex } from '../../foundation/fs/git-index.ts'
+import { type FileMode, listRepoFiles } from './repo-files.ts'
+
+/**
+ * One look at a tree, shared by every gate checked in one pass (`codex-gates run` asking which
+ * gates it can reuse): the listing once, each file's blob id and size once. Taken for one pass
+ * and dropped: a file edited after it is not seen, as with any snapshot.
+ */
+export interface TreeView {
+  listing: readonly string[]
+  /** The file's git blob id (from the index where its stat data matches), null when unreadable. */
+  digest(file: string): string | null
+  /** The file's size in bytes, -1 when it cannot be stat'ed. */
+  size(file: string): number
+}
+
+/**
+ * A TreeView of `root` with the config's file mode. `index: false` hashes every file instead of
+ * trusting git's index or what this process hashed before (what the keys would cost without
+ * the index; the ids are the same).
+ */
+export function treeView(root: string, mode: FileMode, options: { index?: boolean } = {}): TreeView {
+  const index = options.index === false ? undefined : readGitIndex(root)
+  const digests = new Map<string, string | null>()
+  const sizes = new Map<string, number>()
+  return {
+    listing: listRepoFiles(root, mode),
+    digest: (file) => {
+      let d = digests.get(file)
+      if (d === undefined) {
+        d = blobDigest(root, file, index, { remember: options.index !== false })
+        digests.set(file, d)
+      }
+      return d
+    },
+    size: (file) => {
+      let s = sizes.get(file)
+      if (s === undefined) {
+        s = sizeOf(join(root, file))
+        sizes.set(file, s)
+      }
+      return s
+    },
+  }
+}
+
+/** What cacheKey reads of files when no TreeView is shared: asked afresh each time. */
+export function freshLook(root: string): Pick<TreeView, 'digest' | 'size'> {
+  const index = readGitIndex(root)
+  return { digest: (file) => blobDigest(root, file, index), size: (file) => sizeOf(join(root, file)) }
+}
+
+// --- internal ---
+
+function sizeOf(path: string): number {
+  try {
+    return statSync(path).size
+  } catch {
+    return -1
+  }
+}

@@ -1,0 +1,134 @@
+import { createHash } from 'node:crypto'
+import { readFileSync, statSync } from 'node:fs'
+import { isAbsolute, join, resolve } from 'node:path'
+
+/** One stage-0 (or first-stage) entry of git's index: the stat data git recorded and the blob id. */
+export interface IndexEntry {
+  mtimeS: number
+  mtimeNs: number
+  /** Low 32 bits, as git stores them. */
+  size: number
+  ino: number
+  mode: number
+  /** The blob's SHA-1, hex. */
+  oid: string
+}
+
+/** The index of a work tree: its entries by repo-relative path, and when it was written. */
+export interface GitIndex {
+  entries: Map<string, IndexEntry>
+  /** The index file's mtime (ms): a file modified at or after it may not match its stat data (racy git). */
+  mtimeMs: number
+}
+
+const read = new Map<string, { stamp: string; index: GitIndex | undefined }>()
+
+/**
+ * The git index of the work tree whose top folder is `root`, parsed without starting git (versions
+ * 2–4), remembered per process while the index file keeps its stat data. Undefined when `root` is
+ * not a work tree's top, or the index uses what this reader leaves to git (a split index, sparse
+ * directory entries, SHA-256 object ids): callers then ask git itself.
+ */
+export function readGitIndex(root: string): GitIndex | undefined {
+  const path = indexPath(root)
+  if (!path) return undefined
+  let stamp: string
+  try {
+    const s = statSync(path, { bigint: true })
+    stamp = `${s.mtimeNs}:${s.size}:${s.ino}`
+  } catch {
+    return undefined
+  }
+  const known = read.get(path)
+  if (known?.stamp === stamp) return known.index
+  let index: GitIndex | undefined
+  try {
+    index = parseIndex(readFileSync(path), Number(stamp.split(':')[0]) / 1e6)
+  } catch {
+    index = undefined // torn or foreign: git will say
+  }
+  read.set(path, { stamp, index })
+  return index
+}
+
+/** Parses an index file's bytes (DIRC v2, v3 or v4); undefined for what only git should read. */
+export function parseIndex(buf: Buffer, mtimeMs: number): GitIndex | undefined {
+  if (buf.length < 32 || buf.toString('latin1', 0, 4) !== 'DIRC' || !sha1Trailer(buf)) return undefined
+  const version = buf.readUInt32BE(4)
+  if (version < 2 || version > 4) return undefined
+  const count = buf.readUInt32BE(8)
+  const entries = new Map<string, IndexEntry>()
+  let at = 12
+  let previous: Buffer = Buffer.alloc(0) // v4 strips a byte count from the previous path's bytes
+  for (let i = 0; i < count; i++) {
+    const start = at
+    const mode = buf.readUInt32BE(start + 24)
+    const flags = buf.readUInt16BE(start + 60)
+    if ((mode & 0o170000) === 0o040000) return undefined // a sparse directory entry
+    at = start + 62 + (version >= 3 && flags & 0x4000 ? 2 : 0)
+    if (version === 4) {
+      let c = buf[at++] as number
+      let strip = c & 127
+      while (c & 128) {
+        c = buf[at++] as number
+        strip = ((strip + 1) << 7) | (c & 127)
+      }
+      const end = buf.indexOf(0, at)
+      previous = Buffer.concat([previous.subarray(0, previous.length - strip), buf.subarray(at, end)])
+      at = end + 1
+    } else {
+      const end = buf.indexOf(0, at)
+      previous = buf.subarray(at, end)
+      at = start + ((end - start + 8) & ~7) // NUL-padded to a multiple of 8
+    }
+    const name = previous.toString('utf8')
+    if (!entries.has(name)) {
+      entries.set(name, {
+        mtimeS: buf.readUInt32BE(start + 8),
+        mtimeNs: buf.readUInt32BE(start + 12),
+        ino: buf.readUInt32BE(start + 20),
+        mode,
+        size: buf.readUInt32BE(start + 36),
+        oid: buf.toString('hex', start + 40, start + 60),
+      })
+    }
+  }
+  // A split index keeps most entries in another file ("link" extension): leave it to git.
+  for (let ext = at; ext + 8 <= buf.length - 20; ) {
+    const signature = buf.toString('latin1', ext, ext + 4)
+    if (signature === 'link') return undefined
+    ext += 8 + buf.readUInt32BE(ext + 4)
+  }
+  return { entries, mtimeMs }
+}
+
+// --- internal ---
+
+/**
+ * The trailer is the SHA-1 of everything before it (or zeros with index.skipHash): this also
+ * turns away SHA-256 repositories, whose entries this reader would misparse, and torn files.
+ */
+function sha1Trailer(buf: Buffer): boolean {
+  const trailer = buf.subarray(buf.length - 20)
+  if (trailer.every((b) => b === 0)) return true
+  return createHash('sha1')
+    .update(buf.subarray(0, buf.length - 20))
+    .digest()
+    .equals(trailer)
+}
+
+/** `<root>/.git/index`, or the index of the worktree a `.git` file points to; undefined elsewhere. */
+function indexPath(root: string): string | undefined {
+  const dotGit = join(root, '.git')
+  try {
+    const s = statSync(dotGit)
+    if (s.isDirectory()) return join(dotGit, 'index')
+    const line = readFileSync(dotGit, 'utf8')
+      .match(/^gitdir: (.+)$/m)?.[1]
+      ?.trim()
+    if (!line) return undefined
+    return join(isAbsolute(line) ? line : resolve(root, line), 'index')
+  } catch {
+    return undefined
+  }
+}
