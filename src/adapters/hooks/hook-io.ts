@@ -1,14 +1,14 @@
+import type { Io } from '../../foundation/cli/io.ts'
 import { INSTALLED } from '../../foundation/cli/user-command.ts'
 
-/** How the hook commands reach the outside: injectable so specs drive them without a child process. */
-export interface HookIo {
-  /** The repository's top-level folder (git runs hooks there). */
-  cwd: string
-  env: NodeJS.ProcessEnv
+/**
+ * What a hook runs with: the command kit's one Io (its `cwd` the repository's top-level folder,
+ * where git runs hooks; every hook line goes to stderr, beside git's own messages) plus what only
+ * a hook has: its arguments, the abort signal, the temp folder to clean up and the clock.
+ */
+export interface HookIo extends Io {
   /** The hook's own arguments, recorded with the session. */
   argv: readonly string[]
-  /** Where every hook line goes (stderr: git shows it beside its own messages). */
-  err: (line: string) => void
   /** Aborted on SIGINT/SIGTERM/SIGHUP: steps stop, the session is recorded as interrupted. */
   signal?: AbortSignal
   /** Told about the temp folder of staged bytes, so a signal handler can remove it. */
@@ -26,3 +26,8 @@ export interface HookIo {
 
 /** How users run the hook CLI by hand (re-gating commits, rebuilding the bundle). */
 export const HOOK_COMMAND = INSTALLED ? 'npx codex-gates hook' : 'npm run hook --'
+
+/** Writes one line of a hook's output (to stderr: git shows it beside its own messages). */
+export function hookLine(io: Io, line: string): void {
+  io.stderr(`${line}\n`)
+}

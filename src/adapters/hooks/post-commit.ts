@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { isAbsolute, join } from 'node:path'
 import { envValue } from '../../foundation/settings/env-value.ts'
 import { gitOk } from './git.ts'
-import { HOOK_COMMAND, type HookIo } from './hook-io.ts'
+import { HOOK_COMMAND, type HookIo, hookLine } from './hook-io.ts'
 import { HookSession } from './hook-session.ts'
 import { openForReading } from './read-ledger.ts'
 import { readGateRecords } from './ungated.ts'
@@ -20,7 +20,12 @@ export async function postCommit(io: HookIo): Promise<number> {
     gitOk(['rev-parse', '--git-dir'], options),
     gitOk(['symbolic-ref', '--short', '--quiet', 'HEAD'], options).catch(() => ''),
   ])
-  const session = new HookSession({ kind: 'post-commit', command: 'post-commit', argv: io.argv, warn: io.err })
+  const session = new HookSession({
+    kind: 'post-commit',
+    command: 'post-commit',
+    argv: io.argv,
+    warn: (line) => hookLine(io, line),
+  })
   const [revs, gitDir, branch] = await gitting
   const [sha = '', tree = ''] = revs.split('\n')
   session.start({ sha, branch: branch || null, dirty: null, tree })
@@ -49,7 +54,8 @@ export async function postCommit(io: HookIo): Promise<number> {
       message: `bypass: commit ${sha.slice(0, 12)} has no passing pre-commit session for tree ${tree.slice(0, 12)}${rewriting ? ` (${rewriting})` : ''}`,
       data: { event: 'bypass', sha, tree, cause: rewriting ?? 'no-verify' },
     })
-    io.err(
+    hookLine(
+      io,
       `codex-gates: commit ${sha.slice(0, 12)} was made without a passing pre-commit${rewriting ? ` (${rewriting})` : ' (--no-verify?)'}; it is recorded as ungated and pre-push will refuse it.\n` +
         `  gate it now: ${HOOK_COMMAND} gate ${sha.slice(0, 12)}`,
     )

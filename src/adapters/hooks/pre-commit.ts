@@ -7,7 +7,7 @@ import { applyFixes } from './apply-fixes.ts'
 import { runFixStep } from './fix-step.ts'
 import { gateSnapshot } from './gate-snapshot.ts'
 import { git, headInfo, whoAmI } from './git.ts'
-import { HOOK_COMMAND, type HookIo } from './hook-io.ts'
+import { HOOK_COMMAND, type HookIo, hookLine } from './hook-io.ts'
 import { HookSession } from './hook-session.ts'
 import { recordFailure, recordOutcomes } from './record-outcomes.ts'
 import { GateRunner, type StepOutcome } from './run-steps.ts'
@@ -36,7 +36,12 @@ export async function preCommit(io: HookIo): Promise<number> {
   const snapshotting = fixing ? fixing.then(() => indexSnapshot(options)) : indexSnapshot(options)
   const heading = headInfo(options)
   mark('git started')
-  const session = new HookSession({ kind: 'pre-commit', command: 'pre-commit', argv: io.argv, warn: io.err })
+  const session = new HookSession({
+    kind: 'pre-commit',
+    command: 'pre-commit',
+    argv: io.argv,
+    warn: (line) => hookLine(io, line),
+  })
   mark('ledger opened')
   let snapshot: Snapshot
   let gitDir: string
@@ -78,9 +83,14 @@ export async function gateCommits(io: HookIo, revs: readonly string[]): Promise<
   let worst: number = EXIT.ok
   for (const sha of await expandRevs(revs, io)) {
     const snapshot = await commitSnapshot(sha, options)
-    const session = new HookSession({ kind: 'pre-commit', command: `gate ${sha}`, argv: io.argv, warn: io.err })
+    const session = new HookSession({
+      kind: 'pre-commit',
+      command: `gate ${sha}`,
+      argv: io.argv,
+      warn: (line) => hookLine(io, line),
+    })
     session.start({ sha: snapshot.source, branch: head.branch, dirty: null, tree: snapshot.tree })
-    io.err(`codex-gates: gating commit ${sha.slice(0, 12)}`)
+    hookLine(io, `codex-gates: gating commit ${sha.slice(0, 12)}`)
     const link = (passed: boolean) => {
       if (!passed) return
       session.add('commits', {
@@ -146,7 +156,7 @@ async function gateAndRecord(
     skip.unknown.filter((u) => !declared.has(u.name)),
     known,
   )
-  if (unknown) io.err(unknown)
+  if (unknown) hookLine(io, unknown)
   if (options.mayFix && result.fix && result.fixes.size > 0) {
     const fixed = await applyFixes(result.fixes, snapshot, { cwd: io.cwd, env: io.env })
     const lines = [
@@ -155,7 +165,7 @@ async function gateAndRecord(
         : []),
       ...fixed.left.map((l) => `codex-gates: did not fix ${l.path}: ${l.reason}`),
     ]
-    for (const line of lines) io.err(line)
+    for (const line of lines) hookLine(io, line)
     session.event({ role: 'system', level: 'info', message: lines.join('\n'), data: { step: 'fix', ...fixed } })
   }
   session.event({

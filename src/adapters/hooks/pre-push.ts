@@ -7,7 +7,7 @@ import { envValue } from '../../foundation/settings/env-value.ts'
 import { setting } from '../../foundation/settings/settings.ts'
 import { formatMs } from './format-outcome.ts'
 import { type GitOptions, git, headInfo, whoAmI } from './git.ts'
-import { HOOK_COMMAND, type HookIo } from './hook-io.ts'
+import { HOOK_COMMAND, type HookIo, hookLine } from './hook-io.ts'
 import { HookSession } from './hook-session.ts'
 import { openForReading } from './read-ledger.ts'
 import { parseSkip, unknownSkipWarning } from './skip.ts'
@@ -47,12 +47,17 @@ export async function prePush(io: HookIo): Promise<number> {
   const options = { cwd: io.cwd, env: io.env }
   const [remote = 'origin'] = io.argv
   const stdin = io.readStdin ? await io.readStdin() : ''
-  const session = new HookSession({ kind: 'pre-push', command: 'pre-push', argv: io.argv, warn: io.err })
+  const session = new HookSession({
+    kind: 'pre-push',
+    command: 'pre-push',
+    argv: io.argv,
+    warn: (line) => hookLine(io, line),
+  })
   const { sha, branch } = await headInfo(options)
   session.start({ sha, branch, dirty: null, tree: null })
   const skip = parseSkip(envValue('SKIP', io.env), PRE_PUSH_STEP_NAMES)
   const unknown = unknownSkipWarning(skip.unknown, PRE_PUSH_STEP_NAMES)
-  if (unknown) io.err(unknown)
+  if (unknown) hookLine(io, unknown)
   const summary: string[] = []
 
   // Step 1: ungated commits in the pushed range.
@@ -89,10 +94,10 @@ export async function prePush(io: HookIo): Promise<number> {
     })
     summary.push(`ungated ${formatMs(ms)} ${refused ? '✗' : '✓'}`)
     if (ungated.length > 0) {
-      io.err(formatUngated(ungated, allow))
+      hookLine(io, formatUngated(ungated, allow))
       if (refused) {
         session.finish('failed', { tests_total: 1, tests_failed: 1 })
-        io.err(`codex-gates pre-push ✗ · ${summary.join(' · ')} · total ${formatMs(io.elapsed())}`)
+        hookLine(io, `codex-gates pre-push ✗ · ${summary.join(' · ')} · total ${formatMs(io.elapsed())}`)
         return EXIT.failed
       }
     }
@@ -124,13 +129,17 @@ export async function prePush(io: HookIo): Promise<number> {
     })
     summary.push(`gates ${formatMs(ms)} ${run.code === 0 ? '✓' : '✗'}`)
     if (run.code !== 0)
-      io.err(
+      hookLine(
+        io,
         `push refused: \`${userCommand('run')}\` failed; see its output above (\`${userCommand('ledger show latest')}\`)`,
       )
   }
   const interrupted = io.signal?.aborted === true
   session.finish(interrupted ? 'interrupted' : code === 0 ? 'passed' : 'failed')
-  io.err(`codex-gates pre-push ${code === 0 ? '✓' : '✗'} · ${summary.join(' · ')} · total ${formatMs(io.elapsed())}`)
+  hookLine(
+    io,
+    `codex-gates pre-push ${code === 0 ? '✓' : '✗'} · ${summary.join(' · ')} · total ${formatMs(io.elapsed())}`,
+  )
   return interrupted ? EXIT.interrupted : code
 }
 
@@ -234,13 +243,16 @@ function runGates(io: HookIo, session: HookSession): Promise<{ code: number; tim
     }
     const timer = setTimeout(() => {
       timedOut = true
-      io.err(`codex-gates: ${userCommand('run')} ran past ${timeoutMs} ms (CODEX_PRE_PUSH_TIMEOUT_MS); stopping it`)
+      hookLine(
+        io,
+        `codex-gates: ${userCommand('run')} ran past ${timeoutMs} ms (CODEX_PRE_PUSH_TIMEOUT_MS); stopping it`,
+      )
       kill()
     }, timeoutMs)
     io.signal?.addEventListener('abort', kill, { once: true })
     child.on('error', (error) => {
       clearTimeout(timer)
-      io.err(`codex-gates: cannot run ${userCommand('run')}: ${error.message}`)
+      hookLine(io, `codex-gates: cannot run ${userCommand('run')}: ${error.message}`)
       done({ code: 127, timedOut })
     })
     child.on('close', (code, signal) => {

@@ -2,7 +2,7 @@ import { userCommand } from '../../foundation/cli/user-command.ts'
 import { EXIT, isUserError } from '../../foundation/errors/user-error.ts'
 import { setting } from '../../foundation/settings/settings.ts'
 import { formatFailures, formatSummary, isBlocking } from './format-outcome.ts'
-import type { HookIo } from './hook-io.ts'
+import { type HookIo, hookLine } from './hook-io.ts'
 import type { HookSession } from './hook-session.ts'
 import type { StepOutcome } from './run-steps.ts'
 import { timeline } from './timeline.ts'
@@ -60,19 +60,24 @@ export function recordOutcomes(
   const interrupted = io.signal?.aborted === true
   const blocked = outcomes.some(isBlocking)
   const failures = formatFailures(outcomes)
-  if (failures) io.err(failures)
-  io.err(formatSummary(hook, outcomes, { files: options.files, snapshotMs: options.snapshotMs, totalMs: io.elapsed() }))
+  if (failures) hookLine(io, failures)
+  hookLine(
+    io,
+    formatSummary(hook, outcomes, { files: options.files, snapshotMs: options.snapshotMs, totalMs: io.elapsed() }),
+  )
   if (blocked && !interrupted) {
     const names = outcomes.filter(isBlocking).map((o) => o.name)
     const gating = hook === 'gate'
-    io.err(
+    hookLine(
+      io,
       `${gating ? 'commit not gated' : 'commit refused'}: fix the findings above${gating ? '' : ', `git add` the fixes and commit again'}; your work tree and index are untouched.\n` +
         `  to skip a step once (recorded in the ledger): SKIP=${names.join(',')} git commit …\n` +
         `  details: ${userCommand(`ledger show ${session.id.slice(0, 8)}`)}`,
     )
   }
   if (setting('CODEX_HOOK_TRACE', io.env) === true) {
-    io.err(
+    hookLine(
+      io,
       timeline()
         .map((m) => `${m.label} ${m.ms}ms`)
         .join(' · '),

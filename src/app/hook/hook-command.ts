@@ -95,10 +95,9 @@ async function runHook(name: string, run: HookRun, positionals: string[], io: Io
   return withSignals((signal, onTempDir, hold) =>
     run(
       {
+        ...io,
         cwd: top,
-        env: io.env,
         argv: positionals,
-        err: (line) => io.stderr(`${line}\n`),
         signal,
         onTempDir,
         hold,
