@@ -158,4 +158,31 @@ describe('configGates()', () => {
     expect([finding?.file, finding?.line, finding?.rule]).toEqual(['.pre-commit-config.yaml', 5, 'pre-commit-config'])
     expect(finding?.message).toContain('"nope" is not a pre-commit language')
   })
+
+  test.each([
+    ['ruff check "src', 'the " at character 12 is never closed', 'add the closing "'],
+    ['ruff check \\', 'it ends in a backslash (character 12) that escapes nothing', 'drop the final backslash'],
+  ])(
+    'an entry %j shlex cannot split is that failing gate too, naming file, line, hook and the fix (not a crash)',
+    async (entry, reason, fix) => {
+      const root = seeds({
+        '.pre-commit-config.yaml': `repos:\n  - repo: local\n    hooks:\n      - id: ruff\n        name: ruff\n        language: system\n        entry: ${entry}\n`,
+      })
+      const results = await run(root, { gates: { ok: { run: ['true'] } } })
+      expect(results.map((r) => [r.gate, r.status])).toEqual([
+        ['ok', 'passed'],
+        ['pre-commit', 'failed'],
+      ])
+      const [finding] = results[1]?.findings ?? []
+      expect([finding?.file, finding?.line, finding?.rule, finding?.severity]).toEqual([
+        '.pre-commit-config.yaml',
+        7,
+        'pre-commit-config',
+        'error',
+      ])
+      expect(finding?.message).toContain('hook ruff (repo local) field `entry`')
+      expect(finding?.message).toContain(reason)
+      expect(finding?.remediation).toContain(`in the \`entry\` of hook ruff in .pre-commit-config.yaml: ${fix}`)
+    },
+  )
 })

@@ -37,7 +37,8 @@ export const ERROR_CODES = {
   MANIFEST: 'the integrity manifest is malformed',
   NO_PRE_COMMIT: "Debian's pre-commit, needed by the benchmark that compares with it, is missing",
   BAD_REV: 'hook gate was given something that is not a commit or range',
-  PRE_COMMIT_CONFIG: '.pre-commit-config.yaml is malformed (a type, a missing key, a bad regex)',
+  PRE_COMMIT_CONFIG:
+    '.pre-commit-config.yaml is malformed (a type, a missing key, a bad regex, an entry with a quote left open)',
   PRE_COMMIT_HOOK_ARGS: "a pre-commit hook's args are malformed",
   DETECT_SECRETS_BASELINE: "detect-secrets' .secrets.baseline is malformed",
   COVERAGE_CONFIG: 'configs/coverage.json is malformed',

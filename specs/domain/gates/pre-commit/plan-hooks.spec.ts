@@ -3,9 +3,10 @@ import { join, relative } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import type { HookFile } from '../../../../src/domain/gates/pre-commit/hook-types.ts'
 import { type HookPlan, planHooks } from '../../../../src/domain/gates/pre-commit/plan-hooks.ts'
-import { readPreCommitConfig } from '../../../../src/domain/gates/pre-commit/read-pre-commit-config.ts'
+import { type ConfigHook, readPreCommitConfig } from '../../../../src/domain/gates/pre-commit/read-pre-commit-config.ts'
 import { runNativeHook } from '../../../../src/domain/gates/pre-commit/run-native-hook.ts'
 import { tagsFromPath } from '../../../../src/domain/gates/pre-commit/tags-from-path.ts'
+import { userErrorFrom } from '../../../support/user-error.ts'
 
 const ROOT = join(import.meta.dirname, '../../../fixtures/pre-commit/seeds-style')
 
@@ -176,5 +177,37 @@ describe('planHooks() on local and meta hooks', () => {
     // No filenames passed, yet it runs with no files: always_run.
     expect(sys).toMatchObject({ passFiles: [], noFiles: false })
     expect(summary(planHooks({ ...input, stage: 'pre-push' })).map((s) => s[0])).toContain('push-only')
+  })
+})
+
+describe('planHooks(): an entry shlex cannot split', () => {
+  // Built by hand, as a caller that does not go through readPreCommitConfig would: the planner says it too.
+  const withHook = (repo: string, fields: ConfigHook['fields']) => ({
+    ...readPreCommitConfig('repos: []\n', 'cfg.yaml'),
+    hooks: [{ repo, rev: repo === 'local' ? null : 'v0.6.9', id: 'ruff', line: 4, fields }],
+  })
+  test.each([
+    [
+      'local',
+      { name: 'r', entry: 'ruff check "src', language: 'unsupported' },
+      'the " at character 12 is never closed',
+    ],
+    ['local', { name: 'r', entry: "ruff 'x", language: 'python' }, "the ' at character 6 is never closed"],
+    [
+      'https://github.com/astral-sh/ruff-pre-commit',
+      { entry: 'ruff check \\' },
+      'it ends in a backslash (character 12) that escapes nothing',
+    ],
+  ])('repo %s, %j: a PRE_COMMIT_CONFIG UserError naming file, line, hook and field', (repo, fields, reason) => {
+    const config = withHook(repo, fields)
+    const error = userErrorFrom(() =>
+      planHooks({ config, paths: PATHS, tagsOf, stage: 'pre-commit', onPath: () => true }),
+    )
+    expect(error.code).toBe('PRE_COMMIT_CONFIG')
+    expect(error.message).toMatch(
+      /^cfg\.yaml:4: hook ruff \(repo [^)]+\) field `entry` ".*" cannot be split into a command: /,
+    )
+    expect(error.message).toContain(reason)
+    expect(error.hint).toMatch(/^in the `entry` of hook ruff in cfg\.yaml: (add the closing|drop the final backslash)/)
   })
 })

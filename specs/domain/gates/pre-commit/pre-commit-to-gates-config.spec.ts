@@ -4,6 +4,7 @@ import { describe, expect, test } from 'vitest'
 import { resolveGatesConfig } from '../../../../src/domain/gates/gates-config.ts'
 import { preCommitToGatesConfig } from '../../../../src/domain/gates/pre-commit/pre-commit-to-gates-config.ts'
 import { readPreCommitConfig } from '../../../../src/domain/gates/pre-commit/read-pre-commit-config.ts'
+import { userErrorFrom } from '../../../support/user-error.ts'
 
 const SEEDS = join(import.meta.dirname, '../../../fixtures/pre-commit/seeds-style/.pre-commit-config.yaml')
 
@@ -109,5 +110,28 @@ describe('preCommitToGatesConfig()', () => {
         stages: ['commit', 'ci', 'push', 'manual'],
       },
     })
+  })
+})
+
+describe('preCommitToGatesConfig(): an entry shlex cannot split', () => {
+  test('is a PRE_COMMIT_CONFIG UserError naming file, line, hook, field and the fix, not a crash', () => {
+    const config = {
+      ...readPreCommitConfig('repos: []\n', 'cfg.yaml'),
+      hooks: [
+        {
+          repo: 'local',
+          rev: null,
+          id: 'ruff',
+          line: 4,
+          fields: { name: 'r', entry: 'ruff check "src', language: 'unsupported' },
+        },
+      ],
+    }
+    const error = userErrorFrom(() => preCommitToGatesConfig(config))
+    expect([error.code, error.message, error.hint]).toEqual([
+      'PRE_COMMIT_CONFIG',
+      'cfg.yaml:4: hook ruff (repo local) field `entry` "ruff check \\"src" cannot be split into a command: the " at character 12 is never closed',
+      'in the `entry` of hook ruff in cfg.yaml: add the closing ", or escape the quote as \\" if it is meant literally',
+    ])
   })
 })

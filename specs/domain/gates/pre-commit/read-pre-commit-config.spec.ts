@@ -171,11 +171,44 @@ describe('readPreCommitConfig()', () => {
       "cfg.yaml:5: hook identity (repo meta): 'entry' cannot be overridden",
     ],
     ['repos: [\n', 'not valid YAML'],
+    [
+      'repos:\n- repo: local\n  hooks:\n  - id: ruff\n    name: ruff\n    language: system\n    entry: ruff check "src\n',
+      'cfg.yaml:7: hook ruff (repo local) field `entry` "ruff check \\"src" cannot be split into a command: the " at character 12 is never closed',
+    ],
   ])('rejects %j naming file, hook and field', (text, message) => {
     const error = userErrorFrom(() => readPreCommitConfig(text, 'cfg.yaml'))
     expect(error.code).toBe('PRE_COMMIT_CONFIG')
     expect(error.message).toContain('cfg.yaml')
     expect(error.message).toContain(message)
     expect(error.hint).toBeTruthy()
+  })
+})
+
+describe('readPreCommitConfig(): an entry shlex cannot split', () => {
+  test.each([
+    [
+      // a local hook's own entry, a single quote left open
+      "repos:\n- repo: local\n  hooks:\n  - id: lint\n    name: lint\n    entry: sh -c 'ruff check\n    language: system\n",
+      'cfg.yaml:6: hook lint (repo local) field `entry` "sh -c \'ruff check" cannot be split into a command: the \' at character 7 is never closed',
+      "in the `entry` of hook lint in cfg.yaml: add the closing ', or escape the quote as \\' if it is meant literally",
+    ],
+    [
+      // a remote hook's entry override ending in a backslash
+      'repos:\n- repo: https://github.com/astral-sh/ruff-pre-commit\n  rev: v0.6.9\n  hooks:\n  - id: ruff\n    entry: ruff check \\\n',
+      'cfg.yaml:6: hook ruff (repo https://github.com/astral-sh/ruff-pre-commit) field `entry` "ruff check \\\\" cannot be split into a command: it ends in a backslash (character 12) that escapes nothing',
+      'in the `entry` of hook ruff in cfg.yaml: drop the final backslash, or double it (\\\\) for a literal backslash',
+    ],
+  ])(
+    '%j is a PRE_COMMIT_CONFIG UserError with the line of the entry, what is wrong and the fix',
+    (text, message, hint) => {
+      const error = userErrorFrom(() => readPreCommitConfig(text, 'cfg.yaml'))
+      expect([error.code, error.exitCode, error.message, error.hint]).toEqual(['PRE_COMMIT_CONFIG', 2, message, hint])
+    },
+  )
+
+  test('a quote escaped or closed is no mistake', () => {
+    const text =
+      'repos:\n- repo: local\n  hooks:\n  - id: x\n    name: x\n    entry: sh -c "echo \\"hi\\"" \\\'\n    language: system\n'
+    expect(readPreCommitConfig(text).hooks[0]?.fields.entry).toBe('sh -c "echo \\"hi\\"" \\\'')
   })
 })

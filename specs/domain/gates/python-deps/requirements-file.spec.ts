@@ -83,6 +83,23 @@ describe('parseRequirementsFile()', () => {
     expect(bad.problems[0]!.message).toBe('pip does not know the option --frobnicate')
   })
 
+  test('options shlex cannot split are a problem on their line saying where and how to fix it', () => {
+    // A backslash then a space ends no continuation (pip tests the raw line), so shlex gets it last.
+    const bad = parseRequirementsFile("numpy\ntorch --hash 'sha256:abc\nscipy --hash=sha256:x \\ \n", 'r.txt')
+    expect(bad.entries.map((e) => e.text)).toEqual(['numpy'])
+    expect(bad.problems).toEqual([
+      {
+        line: 2,
+        message: `the options "--hash 'sha256:abc" cannot be split (as pip splits them): the ' at character 8 is never closed; add the closing ', or escape the quote as \\' if it is meant literally`,
+      },
+      {
+        line: 3,
+        message:
+          'the options "--hash=sha256:x \\\\" cannot be split (as pip splits them): it ends in a backslash (character 17) that escapes nothing; drop the final backslash, or double it (\\\\) for a literal backslash',
+      },
+    ])
+  })
+
   test('a comment line ends a continuation; CRLF files read the same', () => {
     const f = parseRequirementsFile('numpy \\\r\n# why\r\nscipy\r\n', 'r.txt')
     expect(f.entries.map((e) => [e.line, e.text])).toEqual([

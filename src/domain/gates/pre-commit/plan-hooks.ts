@@ -1,10 +1,10 @@
-import { shlexSplit } from '../../../foundation/process/shlex-split.ts'
 import { TOOL_HOOKS } from './known-tool-hooks.ts'
 import type { NativeHook } from './native-hook.ts'
 import { nativeHookFor, repoKey } from './native-hooks.ts'
 import type { PreCommitConfig } from './read-pre-commit-config.ts'
 import { type ResolvedHook, resolveHook } from './resolve-hook.ts'
 import { selectFiles } from './select-files.ts'
+import { splitHookEntry } from './split-entry.ts'
 
 /** How one configured hook will run. */
 export type HookPlan =
@@ -60,6 +60,9 @@ export function planHooks(input: PlanInput): HookPlan[] {
       line: hook.line,
       reason,
     })
+    const entryOf = (resolved: ResolvedHook) =>
+      splitHookEntry(resolved.entry, { file: config.file, line: hook.line, id: hook.id, repo: hook.repo })
+    const argvOf = (resolved: ResolvedHook) => [...entryOf(resolved), ...resolved.args]
     if (hook.repo === 'meta') {
       plans.push(skip(`hook ${hook.id} (repo meta) is a pre-commit meta hook: not run natively`))
       continue
@@ -74,16 +77,16 @@ export function planHooks(input: PlanInput): HookPlan[] {
         plans.push({
           kind: 'command',
           hook: resolved,
-          argv: [...shlexSplit(resolved.entry), ...resolved.args],
+          argv: argvOf(resolved),
           ...selection(resolved, input),
         })
       } else {
-        const tool = shlexSplit(resolved.entry)[0] ?? resolved.id
+        const tool = entryOf(resolved)[0] ?? resolved.id
         if (input.onPath(tool)) {
           plans.push({
             kind: 'command',
             hook: resolved,
-            argv: [...shlexSplit(resolved.entry), ...resolved.args],
+            argv: argvOf(resolved),
             ...selection(resolved, input),
           })
         } else {
@@ -109,7 +112,7 @@ export function planHooks(input: PlanInput): HookPlan[] {
       plans.push({
         kind: 'command',
         hook: resolved,
-        argv: [...shlexSplit(resolved.entry), ...resolved.args],
+        argv: argvOf(resolved),
         ...selection(resolved, input),
       })
       continue

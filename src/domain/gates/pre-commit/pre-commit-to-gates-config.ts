@@ -1,4 +1,3 @@
-import { shlexSplit } from '../../../foundation/process/shlex-split.ts'
 import type { GateStage } from '../command/command-config.ts'
 import { isRegexPattern } from '../command/select-inputs.ts'
 import { GATE_NAMES } from '../gates-config.ts'
@@ -8,6 +7,7 @@ import { nativeHookFor, repoKey } from './native-hooks.ts'
 import { DETECT_SECRETS } from './plan-pre-commit-gates.ts'
 import type { ConfigHook, PreCommitConfig } from './read-pre-commit-config.ts'
 import { type HookManifest, type ResolvedHook, resolveHook } from './resolve-hook.ts'
+import { splitHookEntry } from './split-entry.ts'
 
 /** What `codex-gates init --from-pre-commit` writes: the `gates` section, and what did not map. */
 export interface PreCommitConversion {
@@ -69,7 +69,10 @@ export function preCommitToGatesConfig(config: PreCommitConfig): PreCommitConver
       continue
     }
     const name = gateKey(hook, builtIn, gates)
-    gates[name] = commandGate(resolved)
+    gates[name] = commandGate(
+      resolved,
+      splitHookEntry(resolved.entry, { file: config.file, line: hook.line, id: hook.id, repo: hook.repo }),
+    )
     if (resolved.types_or.length > 0) {
       notes.push(
         `${where}: types_or [${resolved.types_or.join(', ')}] has no command-gate equivalent; check gates.${name}.files`,
@@ -81,9 +84,10 @@ export function preCommitToGatesConfig(config: PreCommitConfig): PreCommitConver
 
 // --- internal ---
 
-function commandGate(hook: ResolvedHook): Record<string, unknown> {
+/** `entry` is the hook's entry already split (see splitHookEntry). */
+function commandGate(hook: ResolvedHook, entry: readonly string[]): Record<string, unknown> {
   const gate: Record<string, unknown> = {
-    run: [...shlexSplit(hook.entry), ...hook.args],
+    run: [...entry, ...hook.args],
     pass_filenames: hook.pass_filenames,
   }
   if (hook.files) gate.files = [asRegex(hook.files)]
@@ -93,7 +97,7 @@ function commandGate(hook: ResolvedHook): Record<string, unknown> {
   const stages = gateStages(hook.stages)
   if (stages.length > 0) gate.stages = stages
   if (hook.require_serial) gate.serial = true
-  const format = FORMATS[shlexSplit(hook.entry)[0] ?? '']
+  const format = FORMATS[entry[0] ?? '']
   if (format) Object.assign(gate, format)
   if (hook.description) gate.description = hook.description
   return gate

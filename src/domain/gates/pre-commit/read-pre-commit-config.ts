@@ -2,6 +2,7 @@ import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type YAM
 import { UserError } from '../../../foundation/errors/user-error.ts'
 import { ALL_TAGS } from './all-tags.ts'
 import { compilePythonRegex, PythonRegexError } from './python-regex.ts'
+import { splitHookEntry } from './split-entry.ts'
 
 /** pre-commit's hook stages (`manual` is run by no git hook). */
 export const STAGES = [
@@ -405,6 +406,10 @@ class Ctx {
     if (repo === 'meta') {
       if (!META_HOOKS.has(id)) this.fail(node, where, `expected id to be one of ${[...META_HOOKS].join(', ')}`)
       if (fields.entry !== undefined) this.fail(node.get('entry', true) as Node, where, "'entry' cannot be overridden")
+    }
+    if (fields.entry !== undefined) {
+      // pre-commit would only fail when it runs the hook, with shlex's bare ValueError: say it here.
+      splitHookEntry(fields.entry, { file: this.file, line: this.lineOf(node.get('entry', true) as Node), id, repo })
     }
     const extra = keysOf(node).filter((k) => !HOOK_KEYS.has(k))
     if (extra.length > 0) warnings.push(`Unexpected key(s) present on ${repo} => ${id}: ${extra.sort().join(', ')}`)

@@ -1,4 +1,4 @@
-import { shlexSplit } from '../../../foundation/process/shlex-split.ts'
+import { ShlexSplitError, shlexSplit } from '../../../foundation/process/shlex-split.ts'
 import { InvalidSpecifierError } from './pep440-specifier.ts'
 import { type MarkerList, parseMarker } from './pep508-marker.ts'
 import { parseRequirement, type Requirement } from './pep508-requirement.ts'
@@ -161,7 +161,7 @@ const OPTIONS: Record<string, { name: string; takesValue: boolean }> = {
 
 /** optparse over shlex-split tokens: `--opt=value`, `--opt value`, `-rvalue`, `-r value`. */
 function parseOptions(text: string): ParsedOption[] {
-  const tokens = shlexSplit(text)
+  const tokens = splitOptions(text)
   const out: ParsedOption[] = []
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!
@@ -180,6 +180,18 @@ function parseOptions(text: string): ParsedOption[] {
     out.push({ name: option.name, value })
   }
   return out
+}
+
+/** pip's shlex.split of a line's options; a quote left open or a final backslash says where and how to fix it. */
+function splitOptions(text: string): string[] {
+  try {
+    return shlexSplit(text)
+  } catch (error) {
+    if (!(error instanceof ShlexSplitError)) throw error
+    throw new Error(
+      `the options ${JSON.stringify(text)} cannot be split (as pip splits them): ${error.reason}; ${error.fix}`,
+    )
+  }
 }
 
 const URL_SCHEME = /^(?:https?|file|ftp|(?:git|hg|svn|bzr)\+[a-z]+):/i
