@@ -68,6 +68,15 @@ describe('maskText()', () => {
     expect(maskText(inspected, [secret])).not.toContain('word/42')
   })
 
+  test('masks an env secret with spaces at its ends also where they were trimmed away (found by the sink property spec)', () => {
+    const secret = ['Pu7cabcdefghij" AiJ\\YJ', 'Ho\\NDdFh53q\\/kikkXj '].join('')
+    const cut = `deploy failed: DEPLOY_TOKEN=${secret}`.trim()
+    expect(maskText(cut, [secret])).toBe(`deploy failed: DEPLOY_TOKEN=${maskSecret(secret.trim())}`)
+    expect(maskText(`  ${secret.trim()}|`, [` ${secret}`])).not.toContain('kikkXj')
+    // A value that is only spaces around a short word is not looked for trimmed.
+    expect(maskText('a cat sat', ['  cat  '])).toBe('a cat sat')
+  })
+
   test('masks a token cut short by Vitest (issue 14: 27 of 36 characters were stored)', () => {
     const message = `expected '${ghp.slice(0, 27)}…' to be 'x'`
     const out = maskText(message, [])

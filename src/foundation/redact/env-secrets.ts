@@ -28,13 +28,20 @@ const formsOf = new WeakMap<readonly string[], readonly SecretForm[]>()
 /**
  * Every spelling of each secret that text can hold: as is, percent-encoded (in a URL), and for a
  * value with `"`, `'`, `\` or a newline, escaped once or more (inside a JSON string, in an
- * inspected object, in JSON inside either). Remembered per list, so callers pass one list.
+ * inspected object, in JSON inside either), and without the spaces at its ends. Remembered per
+ * list, so callers pass one list.
  */
 export function secretForms(secrets: readonly string[]): readonly SecretForm[] {
   let forms = formsOf.get(secrets)
   if (!forms) {
     const out: SecretForm[] = []
-    for (const secret of secrets) {
+    // A value with spaces at either end is also looked for trimmed: a message cut to its first
+    // line, or a cell trimmed by a renderer, keeps the value without them.
+    const spellings = secrets.flatMap((value) => {
+      const trimmed = value.trim()
+      return trimmed !== value && trimmed.length >= MIN_ENV_SECRET ? [value, trimmed] : [value]
+    })
+    for (const secret of spellings) {
       for (const text of new Set([secret, encodeURIComponent(secret)])) out.push({ text, secret })
       if (/["'\\\n\r\t]/.test(secret)) {
         const first = JSON.stringify(secret).slice(1, -1)
