@@ -8,14 +8,12 @@ import { trainStepSpec } from '../../domain/train/train-step-spec.ts'
  * The step and eval program, built only once the parameters and moments alone are known to fit
  * this machine's memory, then checked with the executor's buffers too (host memory: the ts and
  * ort-cpu backends keep them there). Refuses with both figures before anything is allocated.
- * On ort-webgpu the step is the fused one (`fuseOptimizer`): AdamW and the clip per decay group.
  */
 export function plannedProgram(config: TrainConfig, vocabSize: number, backend: BackendName): TrainProgram {
   const spec = trainStepSpec(config, vocabSize)
   const machine = machineMemory()
   checkFitsMemory(config, stateEstimate(spec.model, spec.lora), machine)
-  // On a GPU each element-wise op is a kernel launch: pack the optimizer state per decay group.
-  const built = buildTrainProgram({ ...spec, fuseOptimizer: backend === 'ort-webgpu' })
+  const built = buildTrainProgram(spec)
   if (backend !== 'ort-webgpu') checkFitsMemory(config, programEstimate(spec.model, built, spec.lora), machine)
   return built
 }

@@ -15,7 +15,7 @@ export function modelConfig(config: TrainConfig, vocabSize: number): GptConfig {
   }
 }
 
-/** What the step graph is built from. */
+/** What the step graph is built from. On ort-webgpu, where every element-wise op is a kernel launch, the fused step. */
 export function trainStepSpec(config: TrainConfig, vocabSize: number): TrainStepSpec {
   return {
     model: modelConfig(config, vocabSize),
@@ -30,5 +30,6 @@ export function trainStepSpec(config: TrainConfig, vocabSize: number): TrainStep
       gradClip: config.grad_clip,
     },
     lora: config.lora,
+    fuseOptimizer: config.backend === 'ort-webgpu',
   }
 }
