@@ -105,7 +105,8 @@ const OPTIONS = {
   reference: {
     type: 'string',
     valueName: 'file',
-    description: 'JSON of the PyTorch reference (scripts/device/torch_reference.py): adds our fraction of its tokens/s',
+    description:
+      'JSON of the PyTorch reference (scripts/device/torch_reference.py, gpu-sized shape): adds our fraction of its tokens/s on the gpu config',
   },
   profile: {
     type: 'boolean',
