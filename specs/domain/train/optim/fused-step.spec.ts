@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { type HostTensor, resolveExecutor } from '../../../../src/domain/train/executor.ts'
-import { packedGroups } from '../../../../src/domain/train/optim/packed-groups.ts'
+import { MAX_SPLIT_OUTPUTS, packedGroups } from '../../../../src/domain/train/optim/packed-groups.ts'
 import { compareTrajectories, runTrajectory } from '../../../../src/domain/train/ort/trajectory.ts'
 import { loadTextData } from '../../../../src/domain/train/text-data.ts'
 import { train } from '../../../../src/domain/train/train.ts'
@@ -74,6 +74,15 @@ describe('fused train step (AdamW and the clip per decay group)', () => {
     const nodes = (spec: TrainStepSpec) => buildTrainProgram(spec).program.graphs[STEP_GRAPH]?.nodes.length ?? 0
     expect(nodes(FUSED)).toBeLessThan(0.75 * nodes(SPEC))
     expect(nodes(deeper(FUSED))).toBeLessThan(0.7 * nodes(deeper(SPEC)))
+  })
+
+  test('no Split node has more than 15 outputs (WebGPU binds each as one of 16 storage buffers)', () => {
+    const deep = { ...FUSED, model: { ...FUSED.model, n_layer: 6 } }
+    const splits = opsIn(deep, '').filter((n) => n.op === 'Split')
+    expect(splits.length).toBeGreaterThan(0)
+    for (const n of splits) expect(n.outputs.length, n.name).toBeLessThanOrEqual(MAX_SPLIT_OUTPUTS)
+    // the 6-layer model's no-decay group has 50 tensors: unpacked through chunks
+    expect(packedGroups(buildTrainProgram(deep).params).find((g) => g.name === 'no_decay')?.parts.length).toBe(50)
   })
 
   test('packs each decay group back to back in parameter order', () => {

@@ -24,11 +24,16 @@ export interface PackedGroup {
   readonly size: number
 }
 
-/**
- * Inputs per Concat node at most (the IR's Concat arity). A longer list is concatenated in
- * chunks, then the chunks; Split has no such limit in the IR but is chunked the same way.
- */
+/** Inputs per Concat node at most (the IR's Concat arity); longer lists are concatenated in chunks. */
 export const MAX_CONCAT_INPUTS = 64
+
+/**
+ * Outputs per Split node at most; a longer split is done in chunks, then within each chunk.
+ * onnxruntime's WebGPU Split binds every output as a storage buffer, and Dawn on the H100 allows
+ * 16 per shader stage: a Split into 26 failed there ("Too many storage buffers in shader.
+ * Current: 17, Max is 16") while a Concat of 64 inputs ran (scripts/device/webgpu-checks.ts concat64).
+ */
+export const MAX_SPLIT_OUTPUTS = 15
 
 /** The decay groups of `params` (configure_optimizers: decayed tensors, then the others), empty ones left out. */
 export function packedGroups(params: readonly ParamSpec[]): PackedGroup[] {
@@ -49,7 +54,7 @@ export function packedGroups(params: readonly ParamSpec[]): PackedGroup[] {
   return groups
 }
 
-/** Each tensor of `group` as a view of the flat buffer: Split (one copy), then Reshape (an alias). */
+/** Each tensor of `group` as a view of the flat buffer: Split (one copy; two for groups of more than 15 tensors), then Reshape (an alias). */
 export function unpackGroup(b: GraphBuilder, flat: Value, group: PackedGroup): Record<string, Value> {
   const out: Record<string, Value> = {}
   const pieces = splitChunked(
@@ -84,9 +89,9 @@ function concatChunked(b: GraphBuilder, xs: readonly Value[]): Value {
 
 function splitChunked(b: GraphBuilder, flat: Value, sizes: readonly number[]): Value[] {
   if (sizes.length === 1) return [flat]
-  if (sizes.length <= MAX_CONCAT_INPUTS) return b.split(flat, 0, sizes)
+  if (sizes.length <= MAX_SPLIT_OUTPUTS) return b.split(flat, 0, sizes)
   const chunks: number[][] = []
-  for (let i = 0; i < sizes.length; i += MAX_CONCAT_INPUTS) chunks.push(sizes.slice(i, i + MAX_CONCAT_INPUTS))
+  for (let i = 0; i < sizes.length; i += MAX_SPLIT_OUTPUTS) chunks.push(sizes.slice(i, i + MAX_SPLIT_OUTPUTS))
   const outer = splitChunked(
     b,
     flat,
