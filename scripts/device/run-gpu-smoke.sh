@@ -10,10 +10,13 @@
 #   profile.log      onnxruntime's kernel time by execution provider and op for the GPU-sized step
 #   ledger.txt       the smoke-gpu test rows and the training runs, as text
 #   checks.log       outcome of each scripts/device/webgpu-checks.ts probe
+#   torch.json, torch.log   the PyTorch reference (scripts/device/torch_reference.py) where python3
+#                    has torch: the same step in eager PyTorch, the benchmark's --reference anchor
 # Usage: OUT=/some/dir bash scripts/device/run-gpu-smoke.sh [--simulate]
 #   --simulate   no Vulkan setup and a quick CPU-only benchmark: checks the bundle on a machine
 #                without a GPU (smoke-gpu then skips every test with the adapter reason)
-# Environment: BENCH_ARGS overrides the benchmark flags.
+# Environment: BENCH_ARGS and PROFILE_ARGS override the benchmark's and the profile run's flags;
+#   TORCH_ARGS the reference's (default: the gpu-sized config; TORCH_ARGS=off skips it).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 simulate=0
@@ -43,7 +46,7 @@ echo "node $("$node_bin" --version), $(nproc) cores"
 
 # 0. The onnxruntime-node WebGPU behaviours the executor relies on, each in its own process.
 if [ "$simulate" = 0 ]; then
-  for check in getdata cross-session download; do
+  for check in getdata cross-session download concat64; do
     timeout 60 "$node_bin" --import tsx scripts/device/webgpu-checks.ts "$check" > "$out/check.tmp" 2>&1
     echo "== $check: exit $? ==" >> "$out/checks.log"
     grep -v '^\s*$' "$out/check.tmp" | tail -5 >> "$out/checks.log"
@@ -54,27 +57,45 @@ fi
 
 # 1. The GPU smoke project, recorded in the device ledger.
 export CODEX_LEDGER="$out/ledger.db"
-timeout 200 "$node_bin" node_modules/vitest/vitest.mjs run --project smoke-gpu 2>&1 | tee "$out/vitest.log"
+timeout 150 "$node_bin" node_modules/vitest/vitest.mjs run --project smoke-gpu 2>&1 | tee "$out/vitest.log"
 [ "${PIPESTATUS[0]}" = 0 ] || status=1
 
-# 2. The backends benchmark (ts, ort-cpu, ort-webgpu side by side), then onnxruntime's per-node
-#    profile of the GPU-sized step in a run of its own, so a crash there cannot cost the table.
+# 2. The PyTorch reference of the GPU-sized step (same shape and vocabulary), the anchor the
+#    benchmark divides by; skipped where python3 has no torch.
+vocab=$("$node_bin" --import tsx -e "import('./src/domain/train/text-data.ts').then((m) => console.log(m.loadTextData('configs/corpus/fables.txt', 0.1, 32).tokenizer.vocabSize))")
+if [ "$simulate" = 1 ]; then
+  torch_args="--device cpu --n-layer 1 --n-head 2 --n-embd 32 --block-size 32 --batch-size 8 --seconds 1"
+else
+  torch_args="--seconds 4"
+fi
+reference=''
+if [ "${TORCH_ARGS:-}" != off ] && python3 -c 'import torch' 2>/dev/null; then
+  # shellcheck disable=SC2086
+  timeout 100 python3 scripts/device/torch_reference.py --vocab "$vocab" --out "$out/torch.json" ${TORCH_ARGS:-$torch_args} 2>&1 | tee "$out/torch.log"
+  [ -s "$out/torch.json" ] && reference="--reference $out/torch.json"
+else
+  echo "run-gpu-smoke: no PyTorch reference (TORCH_ARGS=off or python3 has no torch)" | tee "$out/torch.log"
+fi
+
+# 3. The backends benchmark (ts, ort-cpu, ort-webgpu side by side; per-tensor and fused steps),
+#    then onnxruntime's per-node profile of the GPU-sized step in a run of its own, so a crash
+#    there cannot cost the table.
 if [ "$simulate" = 1 ]; then
   bench_args='--quick --configs tiny --backends ts,ort-cpu'
   profile_args='--configs tiny --backends ort-cpu --seconds 1 --profile'
 else
-  bench_args=''
-  profile_args='--configs gpu --backends ort-cpu,ort-webgpu --seconds 2 --profile'
+  bench_args='--configs gpu --backends ort-cpu,ort-webgpu --seconds 4'
+  profile_args='--configs gpu --backends ort-webgpu --seconds 1 --profile'
 fi
 # shellcheck disable=SC2086
-timeout 220 "$node_bin" --import tsx scripts/bench.ts backends ${BENCH_ARGS:-$bench_args} 2>&1 | tee "$out/bench.log"
+timeout 150 "$node_bin" --import tsx scripts/bench.ts backends ${BENCH_ARGS:-$bench_args} $reference 2>&1 | tee "$out/bench.log"
 [ "${PIPESTATUS[0]}" = 0 ] || status=1
 cp reports/bench/backends.json "$out/backends.json" 2>/dev/null || status=1
 # shellcheck disable=SC2086
-timeout 100 "$node_bin" --import tsx scripts/bench.ts backends $profile_args 2>&1 | tee "$out/profile.log"
+timeout 80 "$node_bin" --import tsx scripts/bench.ts backends ${PROFILE_ARGS:-$profile_args} 2>&1 | tee "$out/profile.log"
 [ "${PIPESTATUS[0]}" = 0 ] || status=1
 
-# 3. The ledger rows the closing note quotes.
+# 4. The ledger rows the closing note quotes.
 "$node_bin" -e '
 const Database = require("better-sqlite3")
 const db = new Database(process.argv[1], { readonly: true })

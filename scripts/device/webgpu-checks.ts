@@ -5,6 +5,8 @@
 //   getdata        Tensor.getData() on a gpu-buffer output of shape [64] (the executor avoids it)
 //   cross-session  a gpu-buffer output of one session fed to another session, host output there
 //   download       the executor's readState after 3 steps that kept the state on the device
+//   concat64       Concat of 64 inputs and Split into 64 outputs (the fused step packs up to 64
+//                  tensors per node: a WebGPU shader binds each as a storage buffer)
 import ort from 'onnxruntime-node'
 import { GraphBuilder } from '../../src/domain/train/ir/graph-builder.ts'
 import { graphToOnnx } from '../../src/domain/train/onnx/graph-to-onnx.ts'
@@ -59,7 +61,26 @@ if (check === 'getdata') {
   const w3 = (await session.readState()).w?.data as Float32Array
   console.log(`download: ok, w[0] = ${w3[0]} (expected 3)`)
   await session.dispose()
+} else if (check === 'concat64') {
+  const n = 64
+  const b = new GraphBuilder()
+  const xs = Array.from({ length: n }, (_, i) => b.input(`x${i}`, [3]))
+  const flat = b.concat(xs, 0)
+  const parts = b.split(b.mul(flat, 2), 0, Array(n).fill(3))
+  const model = graphToOnnx(b.finish({ last: parts[n - 1] as never, sum: b.reduceSum(flat, 'all', 0) }))
+  const session = await ort.InferenceSession.create(model, {
+    executionProviders: ['webgpu'],
+    preferredOutputLocation: 'cpu',
+  })
+  const feeds = Object.fromEntries(
+    xs.map((_, i) => [`x${i}`, new ort.Tensor('float32', Float32Array.of(i, i, i), [3])]),
+  )
+  const out = await session.run(feeds)
+  const last = (out.last as ort.Tensor).data as Float32Array
+  console.log(
+    `concat64: ok, last[0] = ${last[0]} (expected ${2 * (n - 1)}), sum = ${(out.sum as ort.Tensor).data[0]} (expected ${3 * ((n * (n - 1)) / 2)})`,
+  )
 } else {
-  console.error('usage: node --import tsx scripts/device/webgpu-checks.ts getdata|cross-session|download')
+  console.error('usage: node --import tsx scripts/device/webgpu-checks.ts getdata|cross-session|download|concat64')
   process.exit(2)
 }

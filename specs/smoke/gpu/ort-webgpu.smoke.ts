@@ -4,6 +4,7 @@ import { initGptParams } from '../../../src/domain/train/model/gpt.ts'
 import { OrtSession } from '../../../src/domain/train/ort/ort-executor.ts'
 import { chainBatches, compareTrajectories, runTrajectory } from '../../../src/domain/train/ort/trajectory.ts'
 import { probeWebGpu, type WebGpuProbe } from '../../../src/domain/train/ort/webgpu-adapter.ts'
+import { withStateViews } from '../../../src/domain/train/state-views.ts'
 import {
   buildTrainProgram,
   EVAL_GRAPH,
@@ -133,6 +134,67 @@ describe('ort-webgpu', () => {
       norm += (b[i] as number) ** 2
     }
     expect(Math.sqrt(diff / norm)).toBeLessThanOrEqual(1e-3)
+  })
+
+  test('fused step (AdamW and the clip per decay group) follows the per-tensor step; packed state stays on the GPU', async (ctx) => {
+    const reason = skipReason()
+    if (reason) return ctx.skip(reason)
+    const options = { steps: 5, seed: 3 }
+    const gpu = await resolveExecutor('ort-webgpu')
+    const perTensor = await runTrajectory(gpu, { ...options, spec: SPEC })
+    const fused = await runTrajectory(gpu, { ...options, spec: { ...SPEC, fuseOptimizer: true } })
+    const cpuFused = await runTrajectory(await resolveExecutor('ort-cpu'), {
+      ...options,
+      spec: { ...SPEC, fuseOptimizer: true },
+    })
+    const vsPerTensor = compareTrajectories(perTensor, fused)
+    const vsCpu = compareTrajectories(cpuFused, fused)
+    recordToLedger(ctx.task, {
+      events: [
+        { role: 'tool', level: 'info', message: 'fused vs per-tensor on ort-webgpu', data: { vsPerTensor, vsCpu } },
+      ],
+    })
+    expect(vsPerTensor.lossRel).toBeLessThanOrEqual(1e-4)
+    expect(vsPerTensor.weightRel).toBeLessThanOrEqual(1e-4)
+    expect(vsCpu.lossRel).toBeLessThanOrEqual(1e-3)
+    expect(vsCpu.weightRel).toBeLessThanOrEqual(1e-3)
+    const built = buildTrainProgram({ ...SPEC, fuseOptimizer: true })
+    const session = await gpu.load(built.program)
+    try {
+      if (!(session instanceof OrtSession)) throw new Error('BUG: ort-webgpu loaded something else')
+      const viewed = withStateViews(
+        session,
+        built.views,
+        built.program.state.map((s) => s.name),
+      )
+      const init = initGptParams(SPEC.model, Prng.fromSeed(5))
+      await viewed.writeState(
+        Object.fromEntries(
+          built.params.map((p) => [
+            p.key,
+            { shape: p.shape, dtype: 'float32', data: (init[p.key] as { data: Float32Array }).data },
+          ]),
+        ),
+      )
+      const b = chainBatches(SPEC, 6)(0, 0)
+      const shape = [SPEC.batchSize, SPEC.model.block_size]
+      const feeds: Record<string, HostTensor> = {
+        [IO.lr]: { shape: [], dtype: 'float32', data: Float32Array.of(1e-3) },
+        [IO.step]: { shape: [], dtype: 'float32', data: Float32Array.of(1) },
+      }
+      for (let micro = 0; micro < SPEC.accumulation; micro++) {
+        feeds[IO.tokens(micro)] = { shape, dtype: 'int32', data: b.tokens }
+        feeds[IO.targets(micro)] = { shape, dtype: 'int32', data: b.targets }
+      }
+      await viewed.run(STEP_GRAPH, feeds)
+      expect(new Set(built.program.state.map((s) => session.stateLocation(s.name)))).toEqual(new Set(['gpu-buffer']))
+      // a per-tensor read of device-resident packed state: the moments after one step are non-zero
+      const key = built.params[0]?.key as string
+      const m = (await viewed.readState([IO.moment('m', key)]))[IO.moment('m', key)]?.data as Float32Array
+      expect(m.some((x) => x !== 0)).toBe(true)
+    } finally {
+      await session.dispose()
+    }
   })
 
   test('trains gpt-tiny: the loss falls and follows the ort-cpu trajectory', async (ctx) => {

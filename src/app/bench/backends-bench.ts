@@ -9,13 +9,20 @@ import { createOrtExecutor, OrtSession } from '../../domain/train/ort/ort-execut
 import { chainBatches } from '../../domain/train/ort/trajectory.ts'
 import { probeWebGpu } from '../../domain/train/ort/webgpu-adapter.ts'
 import { loadTextData } from '../../domain/train/text-data.ts'
-import { buildTrainProgram, IO, STEP_GRAPH, type TrainStepSpec } from '../../domain/train/train-step-graph.ts'
+import {
+  buildTrainProgram,
+  IO,
+  loadTrainProgram,
+  STEP_GRAPH,
+  type TrainStepSpec,
+} from '../../domain/train/train-step-graph.ts'
 import type { OptionDefs, OptionValues } from '../../foundation/cli/define-command.ts'
 import type { Io } from '../../foundation/cli/io.ts'
 import { UserError } from '../../foundation/errors/user-error.ts'
 import { Prng } from '../../foundation/random/prng.ts'
 import type { BenchResult, BenchRow } from './bench-report.ts'
 import { defineBench } from './define-bench.ts'
+import { onnxNodeCount, readTorchReference, STEP_KINDS, type StepKind } from './step-kinds.ts'
 
 interface BenchConfig {
   label: string
@@ -50,6 +57,10 @@ const SLOW_STEP_SECONDS = 10
 interface Cell {
   config: string
   backend: BackendName
+  /** Per-tensor AdamW and clip, or fused per decay group (`fuseOptimizer`). */
+  step: StepKind
+  /** Nodes of the exported ONNX step graph: an upper bound on kernel launches per step. */
+  onnxNodes: number
   device: string
   tokensPerStep: number
   steps: number
@@ -85,6 +96,17 @@ const OPTIONS = {
     valueName: 'n',
     default: 256,
     description: 'tokens per step for ts on the gpu config (256 = one sequence)',
+  },
+  step: {
+    type: 'string',
+    valueName: 'list',
+    description: 'comma-separated: per-tensor, fused (AdamW and the clip per decay group); default both',
+  },
+  reference: {
+    type: 'string',
+    valueName: 'file',
+    description:
+      'JSON of the PyTorch reference (scripts/device/torch_reference.py, gpu-sized shape): adds our fraction of its tokens/s on the gpu config',
   },
   profile: {
     type: 'boolean',
@@ -122,6 +144,8 @@ async function measureBench(values: OptionValues<typeof OPTIONS>, io: Io): Promi
   const seconds = values.seconds ?? (quick ? 1 : 5)
   const threads = values.threads ?? availableParallelism()
   const tsTokens = values['ts-tokens']
+  const stepKinds = listFlag(values.step, '--step', STEP_KINDS, STEP_KINDS)
+  const reference = values.reference ? readTorchReference(values.reference) : undefined
   const vocab = loadTextData('configs/corpus/fables.txt', 0.1, 32).tokenizer.vocabSize
   const notes: string[] = [
     `machine: ${cpus()[0]?.model ?? 'cpu'} × ${availableParallelism()} cores; shared machines are noisy: compare within one run`,
@@ -148,28 +172,35 @@ async function measureBench(values: OptionValues<typeof OPTIONS>, io: Io): Promi
     for (const [backend, executor] of executors) {
       const batch =
         backend === 'ts' && key === 'gpu' ? Math.max(1, Math.floor(tsTokens / bench.model.block_size)) : bench.batchSize
-      let cell: Cell
-      try {
-        cell = await measure(executor, key, stepSpec(bench, vocab, batch), seconds)
-      } catch (error) {
-        // One failing cell (e.g. a kernel the WebGPU EP lacks) must not hide the others' figures.
-        notes.push(`${bench.label} ${backend} FAILED: ${(error as Error).message.split('\n')[0]}`)
-        io.stderr(`${bench.label} ${backend}: FAILED ${(error as Error).stack}\n`)
-        continue
+      for (const kind of stepKinds) {
+        const label = `${bench.label} ${backend} ${kind}`
+        let cell: Cell
+        try {
+          cell = await measure(executor, key, stepSpec(bench, vocab, batch, kind), seconds)
+        } catch (error) {
+          // One failing cell (e.g. a kernel the WebGPU EP lacks) must not hide the others' figures.
+          notes.push(`${label} FAILED: ${(error as Error).message.split('\n')[0]}`)
+          io.stderr(`${label}: FAILED ${(error as Error).stack}\n`)
+          continue
+        }
+        cells.push(cell)
+        io.stderr(
+          `${label}: ${cell.tokensPerSecond.toFixed(0)} tok/s (${cell.steps} steps, ${cell.secondsPerStep.toFixed(3)} s/step, ${cell.onnxNodes} ONNX nodes)\n`,
+        )
       }
-      cells.push(cell)
-      io.stderr(
-        `${bench.label} ${backend}: ${cell.tokensPerSecond.toFixed(0)} tok/s (${cell.steps} steps, ${cell.secondsPerStep.toFixed(3)} s/step)\n`,
-      )
     }
   }
 
   const rows: BenchRow[] = cells.map((c) => {
-    const ts = cells.find((o) => o.config === c.config && o.backend === 'ts')
-    const cpu = cells.find((o) => o.config === c.config && o.backend === 'ort-cpu')
+    const ts = cells.find((o) => o.config === c.config && o.backend === 'ts' && o.step === c.step)
+    const cpu = cells.find((o) => o.config === c.config && o.backend === 'ort-cpu' && o.step === c.step)
+    const perTensor = cells.find((o) => o.config === c.config && o.backend === c.backend && o.step === 'per-tensor')
+    const torch = reference && c.config === 'gpu' ? reference.tokensPerSecond : undefined
     return {
       config: CONFIGS[c.config]?.label ?? c.config,
       backend: c.backend,
+      step: c.step,
+      'ONNX nodes': c.onnxNodes,
       'tokens/step': c.tokensPerStep,
       steps: c.steps,
       's/step': round(c.secondsPerStep, 4),
@@ -178,15 +209,18 @@ async function measureBench(values: OptionValues<typeof OPTIONS>, io: Io): Promi
       'graph matmul GFLOP/s': round(c.graphGflops, 2),
       '× ts': ts ? round(c.tokensPerSecond / ts.tokensPerSecond, 2) : null,
       '× ort-cpu': cpu ? round(c.tokensPerSecond / cpu.tokensPerSecond, 2) : null,
+      '× per-tensor': perTensor ? round(c.tokensPerSecond / perTensor.tokensPerSecond, 2) : null,
+      '× pytorch': torch ? round(c.tokensPerSecond / torch, 3) : null,
       'load s': round(c.loadSeconds, 2),
       device: c.device,
     }
   })
 
   const targets: NonNullable<BenchResult['targets']> = []
+  const best = stepKinds.includes('fused') ? 'fused' : 'per-tensor'
   const ratio = (config: string, a: BackendName, b: BackendName) => {
-    const x = cells.find((c) => c.config === config && c.backend === a)
-    const y = cells.find((c) => c.config === config && c.backend === b)
+    const x = cells.find((c) => c.config === config && c.backend === a && c.step === best)
+    const y = cells.find((c) => c.config === config && c.backend === b && c.step === best)
     return x && y ? x.tokensPerSecond / y.tokensPerSecond : undefined
   }
   const cpuVsTs = ratio('larger', 'ort-cpu', 'ts')
@@ -200,6 +234,21 @@ async function measureBench(values: OptionValues<typeof OPTIONS>, io: Io): Promi
       met: gpuVsCpu >= 3,
     })
   }
+  for (const c of cells.filter((o) => o.step === 'fused')) {
+    const unfused = cells.find((o) => o.config === c.config && o.backend === c.backend && o.step === 'per-tensor')
+    if (!unfused) continue
+    const r = c.onnxNodes / unfused.onnxNodes
+    targets.push({
+      target: `${CONFIGS[c.config]?.label} ${c.backend}: fused step has <= 0.6x the per-tensor step's ONNX nodes`,
+      value: `${c.onnxNodes} / ${unfused.onnxNodes} = ${round(r, 3)}`,
+      met: r <= 0.6,
+    })
+  }
+  if (reference) {
+    notes.push(
+      `pytorch reference: ${Math.round(reference.tokensPerSecond)} tok/s on ${reference.device} (${reference.description})`,
+    )
+  }
   if (configs.includes('gpu') && executors.has('ts')) {
     notes.push(
       `ts on gpu-sized runs ${cells.find((c) => c.config === 'gpu' && c.backend === 'ts')?.tokensPerStep} tokens per step (--ts-tokens)`,
@@ -212,22 +261,26 @@ async function measureBench(values: OptionValues<typeof OPTIONS>, io: Io): Promi
     const bench = CONFIGS[largest] as BenchConfig
     for (const backend of ['ort-cpu', 'ort-webgpu'] as const) {
       if (!executors.has(backend)) continue
-      try {
-        const summary = await profileSteps(backend, threads, stepSpec(bench, vocab, bench.batchSize))
-        profiles[`${bench.label} ${backend}`] = summary
-        notes.push(`profile ${bench.label} ${backend}: ${describeProfile(summary)}`)
-      } catch (error) {
-        notes.push(`profile ${bench.label} ${backend} FAILED: ${(error as Error).message.split('\n')[0]}`)
+      for (const kind of stepKinds) {
+        const label = `${bench.label} ${backend} ${kind}`
+        try {
+          const summary = await profileSteps(backend, threads, stepSpec(bench, vocab, bench.batchSize, kind))
+          profiles[label] = summary
+          notes.push(`profile ${label}: ${describeProfile(summary)}`)
+        } catch (error) {
+          notes.push(`profile ${label} FAILED: ${(error as Error).message.split('\n')[0]}`)
+        }
       }
     }
   }
-  return { name: 'backends', rows, targets, notes, extra: { cells, profiles, vocab, seconds, threads } }
+  return { name: 'backends', rows, targets, notes, extra: { cells, profiles, reference, vocab, seconds, threads } }
 }
 
 // --- internal ---
 
-function stepSpec(bench: BenchConfig, vocab: number, batchSize: number): TrainStepSpec {
+function stepSpec(bench: BenchConfig, vocab: number, batchSize: number, kind: StepKind): TrainStepSpec {
   return {
+    fuseOptimizer: kind === 'fused',
     model: { ...bench.model, vocab_size: vocab },
     batchSize,
     accumulation: 1,
@@ -238,11 +291,13 @@ function stepSpec(bench: BenchConfig, vocab: number, batchSize: number): TrainSt
 
 /** Loads the step program, runs one warm-up step, then steps until `seconds` have passed (at least 2). */
 async function measure(executor: Executor, config: string, spec: TrainStepSpec, seconds: number): Promise<Cell> {
-  const { program, params } = buildTrainProgram(spec)
+  const built = buildTrainProgram(spec)
+  const { program, params } = built
   const step = program.graphs[STEP_GRAPH]
+  if (!step) throw new Error('BUG: no step graph')
   const tokensPerStep = spec.batchSize * spec.model.block_size
   let t = performance.now()
-  const session = await executor.load(program)
+  const session = await loadTrainProgram(executor, built)
   const loadSeconds = (performance.now() - t) / 1000
   try {
     const init = initGptParams(spec.model, Prng.fromSeed(1))
@@ -283,13 +338,15 @@ async function measure(executor: Executor, config: string, spec: TrainStepSpec, 
     return {
       config,
       backend: executor.name,
+      step: spec.fuseOptimizer ? 'fused' : 'per-tensor',
+      onnxNodes: onnxNodeCount(step),
       device: executor.device,
       tokensPerStep,
       steps,
       secondsPerStep: elapsed / steps,
       tokensPerSecond,
       gflops: (flopsPerToken(spec.model) * tokensPerSecond) / 1e9,
-      graphGflops: ((step ? matmulFlops(step) : 0) * steps) / elapsed / 1e9,
+      graphGflops: (matmulFlops(step) * steps) / elapsed / 1e9,
       loadSeconds,
       warmupSeconds,
       loss,
@@ -318,8 +375,8 @@ async function profileSteps(
   const dir = mkdtempSync(join(tmpdir(), 'ort-profile-'))
   try {
     const executor = await createOrtExecutor(backend, { threads, profileDir: dir })
-    const { program } = buildTrainProgram(spec)
-    const session = await executor.load(program)
+    const built = buildTrainProgram(spec)
+    const session = await executor.load(built.program)
     if (!(session instanceof OrtSession)) throw new Error('BUG: an onnxruntime executor loaded something else')
     const batches = chainBatches(spec, 3)
     const stepMs: number[] = []
@@ -376,10 +433,10 @@ async function profileSteps(
 
 function describeProfile(s: ProfileSummary): string {
   const providers = Object.entries(s.providers)
-    .map(([name, p]) => `${name} ${p.nodes} node runs / ${p.ms} ms`)
+    .map(([name, p]) => `${name} ${p.nodes / 2} kernel runs per step / ${round(p.ms / 2, 1)} ms per step`)
     .join(', ')
   const ops = s.topOps.map(([op, ms]) => `${op} ${ms}`).join(', ')
-  return `2 steps ${s.stepMs.join(' + ')} ms wall; kernels: ${providers}; memcpy nodes ${s.memcpy}; top ops (ms): ${ops}`
+  return `2 steps ${s.stepMs.join(' + ')} ms wall; ${providers}; memcpy nodes ${s.memcpy}; top ops (ms): ${ops}`
 }
 
 function listFlag<T extends string>(

@@ -7,7 +7,14 @@ import type { InitWeights } from './init-weights.ts'
 import { IGNORE_INDEX } from './ir/composite.ts'
 import { type MetricRecord, MetricsLog, toMetricRecords } from './metrics-log.ts'
 import { loadTextData, type TextData } from './text-data.ts'
-import { buildTrainProgram, EVAL_GRAPH, IO, type TrainProgram, type TrainStepSpec } from './train-step-graph.ts'
+import {
+  buildTrainProgram,
+  EVAL_GRAPH,
+  IO,
+  loadTrainProgram,
+  type TrainProgram,
+  type TrainStepSpec,
+} from './train-step-graph.ts'
 import { trainStepSpec } from './train-step-spec.ts'
 
 /** What `openRun` needs: the run's settings and the parts a caller may supply. */
@@ -68,7 +75,7 @@ export async function openRun(options: RunSetup): Promise<TrainRun> {
   const evalSet = evalBatches(data.val, T, spec.evalBatchSize, config.eval_iters)
   const executor = options.executor ?? (await resolveExecutor(config.backend, { threads: executorThreads(config) }))
   const built = options.program ?? buildTrainProgram(spec)
-  const session = await executor.load(built.program)
+  const session = await loadTrainProgram(executor, built)
   const metrics = new MetricsLog(join(options.outDir, 'metrics.ndjson'))
   return {
     config,

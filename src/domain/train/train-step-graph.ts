@@ -1,4 +1,4 @@
-import type { Program, StateSlot } from './executor.ts'
+import type { Executor, Program, Session, StateSlot } from './executor.ts'
 import { gradients } from './ir/autodiff.ts'
 import { correctCount } from './ir/composite.ts'
 import { type Graph, GraphBuilder } from './ir/graph-builder.ts'
@@ -15,6 +15,8 @@ import {
 } from './model/gpt.ts'
 import { type LoraSettings, loraAdapter, loraDropoutSites, loraParamSpecs } from './model/lora.ts'
 import { type AdamWHyper, adamwScalars, adamwUpdate } from './optim/adamw.ts'
+import { type PackedGroup, packedGroups, packGroup, unpackGroup } from './optim/packed-groups.ts'
+import { type StateView, withStateViews } from './state-views.ts'
 
 /** Graph names inside the training program. */
 export const STEP_GRAPH = 'step'
@@ -24,6 +26,8 @@ export const EVAL_GRAPH = 'eval'
 export const IO = {
   /** State slot of an AdamW moment. */
   moment: (which: 'm' | 'v', key: string) => `adam.${which}.${key}`,
+  /** Fused step: the state slot holding one decay group's parameters (`param`) or moments, flat. */
+  packed: (role: 'param' | 'm' | 'v', group: string) => `packed.${role}.${group}`,
   /** Step output that replaces state slot `name`. */
   next: (name: string) => `next.${name}`,
   tokens: (micro: number) => `tokens.${micro}`,
@@ -52,6 +56,13 @@ export interface TrainStepSpec {
   optim: AdamWHyper & { gradClip: number }
   /** LoRA adapters on a frozen base; absent or null trains every weight. */
   lora?: LoraSettings | null
+  /**
+   * Pack the trainable tensors and their moments into one flat buffer per decay group, so
+   * gradient accumulation, the clip and AdamW run as a few element-wise ops per group instead
+   * of per tensor (far fewer kernel launches on a GPU). Same math; the per-tensor names stay
+   * readable through `TrainProgram.views`. Default false.
+   */
+  fuseOptimizer?: boolean
 }
 
 export interface TrainProgram {
@@ -62,6 +73,11 @@ export interface TrainProgram {
   frozen: ParamSpec[]
   /** Dropout mask sites per micro-batch (empty when dropout and lora_dropout are 0). */
   dropout: DropoutSite[]
+  /**
+   * Fused step only (else empty): each parameter and moment as a window of its group's packed
+   * slot; load with `loadTrainProgram` so sessions keep answering to the per-tensor names.
+   */
+  views: StateView[]
 }
 
 /** What a step updates and what it only reads: every weight, or a LoRA run's adapters over its frozen base. */
@@ -87,22 +103,62 @@ export function buildTrainProgram(spec: TrainStepSpec): TrainProgram {
     ...dropoutSites(spec.model, spec.batchSize, T),
     ...(spec.lora ? loraDropoutSites(spec.model, spec.lora, spec.batchSize, T) : []),
   ]
-  const step = buildStepGraph(spec, params, frozen, dropout)
-  const evalGraph = buildEvalGraph(spec, [...frozen, ...params], T)
+  const groups = spec.fuseOptimizer ? packedGroups(params) : undefined
+  const step = buildStepGraph(spec, params, frozen, dropout, groups)
+  const evalGraph = buildEvalGraph(spec, frozen, params, T, groups)
   const state: StateSlot[] = frozen.map((p) => ({ name: p.key, shape: p.shape, dtype: 'float32' }))
   const updates: Record<string, string> = {}
-  for (const p of params) {
-    for (const name of [p.key, IO.moment('m', p.key), IO.moment('v', p.key)]) {
-      state.push({ name, shape: p.shape, dtype: 'float32' })
-      updates[IO.next(name)] = name
+  const views: StateView[] = []
+  const slot = (name: string, shape: readonly number[]) => {
+    state.push({ name, shape, dtype: 'float32' })
+    updates[IO.next(name)] = name
+  }
+  if (groups) {
+    for (const g of groups) {
+      for (const role of ['param', 'm', 'v'] as const) {
+        slot(IO.packed(role, g.name), [g.size])
+        for (const part of g.parts) {
+          const name = role === 'param' ? part.key : IO.moment(role, part.key)
+          views.push({ name, slot: IO.packed(role, g.name), offset: part.offset, shape: part.shape })
+        }
+      }
     }
+  } else {
+    for (const p of params)
+      for (const name of [p.key, IO.moment('m', p.key), IO.moment('v', p.key)]) slot(name, p.shape)
   }
   return {
     program: { graphs: { [STEP_GRAPH]: step, [EVAL_GRAPH]: evalGraph }, state, updates: { [STEP_GRAPH]: updates } },
     params,
     frozen,
     dropout,
+    views,
   }
+}
+
+/** Loads `built` on `executor`; a fused program's session answers to the per-tensor state names too. */
+export async function loadTrainProgram(executor: Executor, built: TrainProgram): Promise<Session> {
+  const session = await executor.load(built.program)
+  return withStateViews(
+    session,
+    built.views,
+    built.program.state.map((s) => s.name),
+  )
+}
+
+/** The trainable tensors as graph values: inputs, or (fused) views unpacked from each group's slot. */
+function trainableInputs(
+  b: GraphBuilder,
+  params: readonly ParamSpec[],
+  groups: readonly PackedGroup[] | undefined,
+): Record<string, Value> {
+  const out: Record<string, Value> = {}
+  if (groups) {
+    for (const g of groups) Object.assign(out, unpackGroup(b, b.input(IO.packed('param', g.name), [g.size]), g))
+    return out
+  }
+  for (const s of params) out[s.key] = b.input(s.key, s.shape)
+  return out
 }
 
 /** The forward's options: dropout masks by site, and the LoRA adapters when the spec has them. */
@@ -120,47 +176,70 @@ function buildStepGraph(
   params: readonly ParamSpec[],
   frozen: readonly ParamSpec[],
   sites: readonly DropoutSite[],
+  groups: readonly PackedGroup[] | undefined,
 ): Graph {
   const b = new GraphBuilder()
   const B = spec.batchSize
   const T = spec.model.block_size
   const A = spec.accumulation
   const p: Record<string, Value> = {}
-  for (const s of [...frozen, ...params]) p[s.key] = b.input(s.key, s.shape)
-  const m: Record<string, Value> = {}
-  const v: Record<string, Value> = {}
-  for (const s of params) m[s.key] = b.input(IO.moment('m', s.key), s.shape)
-  for (const s of params) v[s.key] = b.input(IO.moment('v', s.key), s.shape)
+  for (const s of frozen) p[s.key] = b.input(s.key, s.shape)
+  Object.assign(p, trainableInputs(b, params, groups))
+  // What the optimizer updates: one flat buffer per decay group (fused), else each tensor.
+  const targets: {
+    key: string
+    shape: readonly number[]
+    decay: boolean
+    names: Record<'param' | 'm' | 'v', string>
+  }[] = groups
+    ? groups.map((g) => ({
+        key: g.name,
+        shape: [g.size],
+        decay: g.decay,
+        names: { param: IO.packed('param', g.name), m: IO.packed('m', g.name), v: IO.packed('v', g.name) },
+      }))
+    : params.map((s) => ({
+        key: s.key,
+        shape: s.shape,
+        decay: s.decay,
+        names: { param: s.key, m: IO.moment('m', s.key), v: IO.moment('v', s.key) },
+      }))
+  const m = new Map(targets.map((o) => [o.key, b.input(o.names.m, o.shape)]))
+  const v = new Map(targets.map((o) => [o.key, b.input(o.names.v, o.shape)]))
   const lr = b.input(IO.lr, [])
   const t = b.input(IO.step, [])
   const paramValues = params.map((s) => p[s.key] as Value)
 
-  // micro-steps: forward, backward, accumulate
+  // micro-steps: forward, backward, accumulate (fused: gradients packed per group first)
   const grads = new Map<string, Value>()
   let lossSum: Value | undefined
   for (let i = 0; i < A; i++) {
     b.scope(`micro${i}`, () => {
       const tokens = b.input(IO.tokens(i), [B, T], 'int32')
-      const targets = b.input(IO.targets(i), [B, T], 'int32')
+      const targetIds = b.input(IO.targets(i), [B, T], 'int32')
       const masks = new Map(sites.map((d) => [d.site, b.input(IO.dropout(i, d.site), d.shape)]))
       const mark = b.size
       const options = forwardOptions(b, spec.lora, p, (site) => masks.get(site))
-      const { loss } = gptLoss(b, spec.model, p, tokens, targets, options)
+      const { loss } = gptLoss(b, spec.model, p, tokens, targetIds, options)
       const g = gradients(b, loss, paramValues, { from: mark, seed: b.scalar(1 / A) })
-      for (const s of params) {
-        const gi = g.get(s.key) ?? b.zeros(s.shape)
-        const prev = grads.get(s.key)
-        grads.set(s.key, prev ? b.add(prev, gi) : gi)
+      const perTensor: Record<string, Value> = {}
+      // keyed by value name: a fused step's parameters are views, not inputs named by their key
+      for (const s of params) perTensor[s.key] = g.get((p[s.key] as Value).name) ?? b.zeros(s.shape)
+      const micro = groups ? Object.fromEntries(groups.map((gr) => [gr.name, packGroup(b, perTensor, gr)])) : perTensor
+      for (const o of targets) {
+        const gi = micro[o.key] as Value
+        const prev = grads.get(o.key)
+        grads.set(o.key, prev ? b.add(prev, gi) : gi)
       }
       lossSum = lossSum ? b.add(lossSum, loss) : loss
     })
   }
   const meanLoss = A > 1 ? b.div(lossSum as Value, A) : (lossSum as Value)
 
-  // clip: global L2 norm over every gradient, in parameter order
+  // clip: global L2 norm over every gradient, in parameter (fused: group) order
   let sumSq: Value | undefined
-  for (const s of params) {
-    const g = grads.get(s.key) as Value
+  for (const o of targets) {
+    const g = grads.get(o.key) as Value
     const sq = b.reduceSum(b.mul(g, g), 'all', 0)
     sumSq = sumSq ? b.add(sumSq, sq) : sq
   }
@@ -169,33 +248,49 @@ function buildStepGraph(
   // PyTorch clip_grad_norm_: coef = max_norm / (norm + 1e-6), clamped to 1
   const coef = clip > 0 ? b.min(b.div(clip, b.add(gradNorm, 1e-6)), 1) : undefined
 
-  // step: AdamW
+  // step: AdamW, one update per tensor or per packed group
   const scalars = adamwScalars(b, lr, t, spec.optim)
   const outputs: Record<string, Value> = { [IO.loss]: meanLoss, [IO.gradNorm]: gradNorm }
-  for (const s of params) {
-    const raw = grads.get(s.key) as Value
+  const current = groups
+    ? new Map(groups.map((g) => [g.name, b.value(IO.packed('param', g.name))]))
+    : new Map(params.map((s) => [s.key, p[s.key] as Value]))
+  for (const o of targets) {
+    const raw = grads.get(o.key) as Value
     const grad = coef ? b.mul(raw, coef) : raw
-    const next = b.scope(`adamw/${s.key}`, () =>
+    const next = b.scope(`adamw/${o.key}`, () =>
       adamwUpdate(
         b,
-        { param: p[s.key] as Value, grad, m: m[s.key] as Value, v: v[s.key] as Value, decay: s.decay },
+        {
+          param: current.get(o.key) as Value,
+          grad,
+          m: m.get(o.key) as Value,
+          v: v.get(o.key) as Value,
+          decay: o.decay,
+        },
         scalars,
         spec.optim,
       ),
     )
-    outputs[IO.next(s.key)] = next.param
-    outputs[IO.next(IO.moment('m', s.key))] = next.m
-    outputs[IO.next(IO.moment('v', s.key))] = next.v
+    outputs[IO.next(o.names.param)] = next.param
+    outputs[IO.next(o.names.m)] = next.m
+    outputs[IO.next(o.names.v)] = next.v
   }
   return b.finish(outputs)
 }
 
 /** Forward only: summed NLL and number of correctly predicted tokens over one (B, T) batch. */
-function buildEvalGraph(spec: TrainStepSpec, params: readonly ParamSpec[], seq: number): Graph {
+function buildEvalGraph(
+  spec: TrainStepSpec,
+  frozen: readonly ParamSpec[],
+  params: readonly ParamSpec[],
+  seq: number,
+  groups: readonly PackedGroup[] | undefined,
+): Graph {
   const b = new GraphBuilder()
   const batch = spec.evalBatchSize
   const p: Record<string, Value> = {}
-  for (const s of params) p[s.key] = b.input(s.key, s.shape)
+  for (const s of frozen) p[s.key] = b.input(s.key, s.shape)
+  Object.assign(p, trainableInputs(b, params, groups))
   const tokens = b.input(IO.evalTokens, [batch, seq], 'int32')
   const targets = b.input(IO.evalTargets, [batch, seq], 'int32')
   const { logits, nll } = gptLoss(b, spec.model, p, tokens, targets, forwardOptions(b, spec.lora, p))

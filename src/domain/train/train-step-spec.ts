@@ -15,7 +15,10 @@ export function modelConfig(config: TrainConfig, vocabSize: number): GptConfig {
   }
 }
 
-/** What the step graph is built from. */
+/**
+ * What the step graph is built from. The fused optimizer step (`fuseOptimizer`) is opt-in (the
+ * backends bench's `--step fused`, the smoke specs): on ort-webgpu it has not yet passed on a GPU.
+ */
 export function trainStepSpec(config: TrainConfig, vocabSize: number): TrainStepSpec {
   return {
     model: modelConfig(config, vocabSize),

@@ -4,17 +4,10 @@ import { GraphBuilder } from '../../../../src/domain/train/ir/graph-builder.ts'
 import { createOrtExecutor } from '../../../../src/domain/train/ort/ort-executor.ts'
 import { compareTrajectories, runTrajectory } from '../../../../src/domain/train/ort/trajectory.ts'
 import { probeWebGpu } from '../../../../src/domain/train/ort/webgpu-adapter.ts'
-import type { TrainStepSpec } from '../../../../src/domain/train/train-step-graph.ts'
 import { isUserError } from '../../../../src/foundation/errors/user-error.ts'
+import { FULL_STEP_SPEC } from '../support/step-spec.ts'
 
-/** Biases on, two micro-batches, clipping active: every part of the step graph is exercised. */
-const SPEC: TrainStepSpec = {
-  model: { vocab_size: 37, block_size: 16, n_layer: 2, n_head: 2, n_embd: 32, bias: true, dropout: 0 },
-  batchSize: 3,
-  accumulation: 2,
-  evalBatchSize: 3,
-  optim: { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, gradClip: 1 },
-}
+const SPEC = FULL_STEP_SPEC
 
 const f32 = (shape: number[], values: number[]): HostTensor => ({
   shape,

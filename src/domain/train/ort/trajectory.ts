@@ -1,7 +1,7 @@
 import { Prng } from '../../../foundation/random/prng.ts'
 import type { Executor, HostTensor } from '../executor.ts'
 import { initGptParams } from '../model/gpt.ts'
-import { buildTrainProgram, IO, STEP_GRAPH, type TrainStepSpec } from '../train-step-graph.ts'
+import { buildTrainProgram, IO, loadTrainProgram, STEP_GRAPH, type TrainStepSpec } from '../train-step-graph.ts'
 
 /** One micro-batch of int32 token ids and next-token targets, (B, T) each. */
 export interface MicroBatch {
@@ -44,9 +44,10 @@ export async function runTrajectory(executor: Executor, options: TrajectoryOptio
   if (spec.model.dropout !== 0) throw new Error('runTrajectory: dropout must be 0 (no masks are fed)')
   const lr = options.lr ?? 1e-3
   const batches = options.batches ?? chainBatches(spec, options.seed + 1)
-  const { program, params } = buildTrainProgram(spec)
+  const built = buildTrainProgram(spec)
+  const { params } = built
   let t = performance.now()
-  const session = await executor.load(program)
+  const session = await loadTrainProgram(executor, built)
   const loadSeconds = (performance.now() - t) / 1000
   try {
     const init = initGptParams(spec.model, Prng.fromSeed(options.seed))
