@@ -212,8 +212,17 @@ describe('listFlaky()', () => {
       result('s3', 'k1', { project: 'unit', file: 'a', name: 'skipped', state: 'skipped', flaky: 1 }),
     ])
     expect(listFlaky(ledger, 10)).toEqual([
-      { project: 'unit', file: 'a', name: 'flips', git_sha: 'aaa', passed: 1, failed: 1, retried: 0 },
-      { project: 'unit', file: 'a', name: 'retried', git_sha: 'bbb', passed: 1, failed: 0, retried: 1 },
+      { project: 'unit', file: 'a', name: 'flips', git_sha: 'aaa', passed: 1, failed: 1, retried: 0, failed_on: null },
+      {
+        project: 'unit',
+        file: 'a',
+        name: 'retried',
+        git_sha: 'bbb',
+        passed: 1,
+        failed: 0,
+        retried: 1,
+        failed_on: null,
+      },
     ])
     // A window of the newest two sessions leaves out the flip on aaa.
     expect(listFlaky(ledger, 2).map((t) => t.name)).toEqual(['retried'])

@@ -111,8 +111,9 @@ async function gateRun(name: GateName, options: GateRunOptions, cacheOnly: boole
     !options.files &&
     useBaseline
   const cachePath = options.cachePath ?? gateCachePath(env, root)
-  const inputs = gate.cacheInputs?.(root, files, gateConfig as never)
-  // The baseline decides which findings block, so its bytes are part of the key.
+  // The baseline decides which findings block, so its bytes are part of the key; a run without
+  // the baseline (taking one, `init --dry-run`) has no key, and computing none writes no memo.
+  const inputs = useBaseline ? gate.cacheInputs?.(root, files, gateConfig as never) : undefined
   const key = inputs
     ? cacheKey(name, gateConfig, root, files, { ...inputs, contents: [...inputs.contents, baselinePath] }, options.tree)
     : undefined
