@@ -101,7 +101,7 @@ export const ungatedVerb = ledgerVerb({
     ...JSON_OPTION,
   },
   run: async (ledger, { options, io }) => {
-    const rows = await listUngated(ledger(), { cwd: process.cwd() }, options.since)
+    const rows = await listUngated(ledger(), { cwd: io.cwd }, options.since)
     return printRows(io, options.json, rows, (c) => ({
       sha: c.sha.slice(0, 12),
       date: c.date.slice(0, 19),
