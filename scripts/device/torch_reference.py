@@ -34,6 +34,8 @@ class LayerNorm(nn.Module):
 
 
 class CausalSelfAttention(nn.Module):
+    mask: torch.Tensor  # the causal mask buffer (register_buffer below)
+
     def __init__(self, cfg, sdpa):
         super().__init__()
         self.c_attn = nn.Linear(cfg.n_embd, 3 * cfg.n_embd, bias=cfg.bias)
@@ -145,6 +147,7 @@ def measure(cfg, device, sdpa, tf32, seconds):
         opt.zero_grad(set_to_none=True)
         return loss.item()  # read every step, as our training loop logs it
 
+    loss = float("nan")
     for i in range(3):
         loss = step(i)
     sync(device)
@@ -163,11 +166,7 @@ def measure(cfg, device, sdpa, tf32, seconds):
                 for i in range(2):
                     step(i)
                 sync(device)
-            kernels = [
-                e
-                for e in prof.events()
-                if e.device_type == torch.autograd.DeviceType.CUDA
-            ]
+            kernels = [e for e in (prof.events() or []) if e.device_type.name == "CUDA"]
             launches = len(kernels) / 2
         except Exception as error:  # noqa: BLE001 - the profiler is a nicety: the timing above stands without it
             print(f"torch_reference: profiler failed: {error}", file=sys.stderr)
