@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { maskSecret } from '../../src/foundation/redact/mask-secret.ts'
 import { envSnapshot, gitInfo, gitInfoAsync, sessionStartRow } from '../../src/ledger/session-info.ts'
+import { gitIn } from '../support/git-in.ts'
 import { tempDir } from '../support/temp-dir.ts'
 
 const dir = tempDir('session-info-')
@@ -12,12 +13,7 @@ const dir = tempDir('session-info-')
 /** A fresh repository in `dir` with one commit; `detached` checks the commit out by sha. */
 function repo(name: string, options: { detached?: boolean; dirty?: boolean } = {}): { path: string; sha: string } {
   const path = join(dir, name)
-  const git = (...args: string[]) =>
-    execFileSync('git', ['-c', 'user.email=a@b.c', '-c', 'user.name=spec', ...args], {
-      cwd: path,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }).trim()
+  const git = gitIn(path)
   execFileSync('git', ['init', '-q', '-b', 'main', path])
   writeFileSync(join(path, 'a.txt'), 'one\n')
   git('add', 'a.txt')

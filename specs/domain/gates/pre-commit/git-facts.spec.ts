@@ -1,8 +1,8 @@
-import { execFileSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { gitFacts } from '../../../../src/domain/gates/pre-commit/git-facts.ts'
+import { gitIn } from '../../../support/git-in.ts'
 import { tempDir } from '../../../support/temp-dir.ts'
 
 const dir = tempDir('git-facts-')
@@ -11,12 +11,7 @@ const dir = tempDir('git-facts-')
 function repo(name: string) {
   const path = join(dir, name)
   mkdirSync(path)
-  const git = (...args: string[]) =>
-    execFileSync('git', ['-c', 'user.email=a@b.c', '-c', 'user.name=spec', ...args], {
-      cwd: path,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }).trim()
+  const git = gitIn(path)
   git('init', '-q', '-b', 'main')
   writeFileSync(join(path, 'a.txt'), 'a\n')
   git('add', 'a.txt')
