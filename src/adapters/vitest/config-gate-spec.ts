@@ -1,14 +1,10 @@
-import { join } from 'node:path'
 import { inject, test } from 'vitest'
-import type { ConfigGateRun } from '../../domain/gates/config-gate-run.ts'
-import { type ConfigGateEntry, configGates } from '../../domain/gates/config-gates.ts'
-import { formatFinding } from '../../domain/gates/finding.ts'
-import { gateCachePath } from '../../domain/gates/result-cache.ts'
-import { errorMessage } from '../../foundation/errors/user-error.ts'
-import { envValue } from '../../foundation/settings/env-value.ts'
-import { setting } from '../../foundation/settings/settings.ts'
+import { type ConfigGateRun, skippedRun } from '../../domain/gates/config-gate-run.ts'
+import { type ConfigGateEntry, failFastReason } from '../../domain/gates/config-gates.ts'
 import { recordToLedger } from '../../ledger/ledger-meta.ts'
+import { configGateMeta, configGateVerdict } from './config-gate-meta.ts'
 import { gatesSetup } from './gate-spec.ts'
+import { NONE_DECLARED, PLAN_FAILED, planDeclaredGates, planFailure } from './plan-declared-gates.ts'
 
 /**
  * The body of `gates/commands.gate.ts`: one test per gate the repository declares — command gates
@@ -16,46 +12,34 @@ import { gatesSetup } from './gate-spec.ts'
  * (`pre-commit:<id>`). Independent gates are `test.concurrent`, so their tools run side by side in
  * one file (pre-commit runs hooks one at a time); `serial` gates and fail_fast hooks run after
  * them, in order. Each test records its gate_runs row, findings, output and training run.
+ * `codex-gates run` runs the same plan in-process when no built-in gate needs Vitest
+ * (src/app/cli/run-declared-gates.ts): keep the two in step.
  */
 export function defineConfigGateSpecs(): void {
-  const { root, config, stage } = gatesSetup()
-  const env = process.env
+  const setup = gatesSetup()
   let entries: ConfigGateEntry[]
   try {
-    entries = configGates({
-      root,
-      config,
-      stage,
-      env,
-      useCache: setting('CODEX_GATES_NO_CACHE', env) !== true,
-      cachePath: gateCachePath(env),
-      reportsDir: envValue('CODEX_GATES_REPORTS', env) ?? join(root, 'reports'),
-      sessionId: inject('codexSessionId'),
-    })
+    entries = planDeclaredGates(setup, process.env, inject('codexSessionId'))
   } catch (error) {
-    // A broken .pre-commit-config.yaml or pattern: one failing test saying where, not a collection error.
-    const message = errorMessage(error)
-    test('configured gates', () => {
-      throw new Error(
-        `${message}${(error as { hint?: string }).hint ? ` — fix: ${(error as { hint: string }).hint}` : ''}`,
-      )
+    // A broken pattern: one failing test saying where, not a collection error.
+    const failure = planFailure(error)
+    test(PLAN_FAILED, () => {
+      throw failure
     })
     return
   }
   if (entries.length === 0) {
-    test.skip('no command gates in codex-gates.json and no .pre-commit-config.yaml hooks', () => {})
+    test.skip(NONE_DECLARED, () => {})
     return
   }
   let stoppedBy: string | undefined
   const define = (entry: ConfigGateEntry, concurrent: boolean) => {
     const define = concurrent ? test.concurrent : test
     // The command's own timeout stops it first; the test's is a backstop.
-    define(entry.name, { timeout: entry.timeoutMs + 30_000 }, async ({ task, skip, expect, signal }) => {
-      const step = `gate ${entry.name}`
-      const context = `GATES_ROOT=${root}; stage=${stage}; source=${entry.source}`
+    define(entry.name, { timeout: entry.timeoutMs + 30_000 }, async ({ task, skip, signal }) => {
       if (stoppedBy) {
-        const reason = `fail_fast: ${stoppedBy} failed first`
-        recordToLedger(task, { gate: { gate: entry.name, status: 'skipped', reason }, step, context })
+        const reason = failFastReason(stoppedBy)
+        recordToLedger(task, configGateMeta(entry, setup, skippedRun(entry.name, reason)))
         skip(reason)
         return
       }
@@ -63,34 +47,19 @@ export function defineConfigGateSpecs(): void {
       try {
         run = await entry.run(signal)
       } catch (error) {
-        recordToLedger(task, { gate: { gate: entry.name, status: 'failed' }, step, context })
+        recordToLedger(task, configGateMeta(entry, setup))
+        if (entry.stopsOnFailure) stoppedBy = entry.name
         throw error
       }
-      recordToLedger(task, {
-        findings: run.findings,
-        events: run.events,
-        artifacts: run.artifacts,
-        trainingRuns: run.trainingRuns,
-        gate: {
-          gate: entry.name,
-          status: run.status,
-          cache_key: run.cacheKey,
-          cached_from: run.cachedFrom,
-          duration_ms: run.durationMs,
-          reason: run.reason,
-        },
-        step,
-        context: `${context}; files=${run.fileCount}`,
-      })
+      recordToLedger(task, configGateMeta(entry, setup, run))
       if (run.status === 'failed' && entry.stopsOnFailure) stoppedBy = entry.name
       if (run.status === 'skipped') {
         skip(run.reason ?? 'skipped')
         return
       }
-      const blocking = run.findings.filter((f) => f.severity === 'error').map(formatFinding)
-      for (const line of blocking) console.log(line)
-      const failures = run.status === 'failed' ? Math.max(1, blocking.length) : blocking.length
-      expect(failures, `${entry.name} failed: ${blocking.join(' | ') || run.reason || 'see its output'}`).toBe(0)
+      const verdict = configGateVerdict(entry.name, run)
+      for (const line of verdict.blocking) console.log(line)
+      if (verdict.error) throw verdict.error
     })
   }
   for (const e of entries) if (!e.ordered && !e.serial) define(e, true)

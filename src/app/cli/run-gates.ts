@@ -1,6 +1,9 @@
+import { randomUUID } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { GATE_STAGES } from '../../domain/gates/command/command-config.ts'
+import type { CaseSnapshot } from '../../adapters/reporter/to-ledger-rows.ts'
+import { gatesStage } from '../../adapters/vitest/gates-setup.ts'
+import { GATE_STAGES, type GateStage } from '../../domain/gates/command/command-config.ts'
 import { GATE_NAMES, type GateName, type GatesConfig, loadGatesConfig } from '../../domain/gates/gates-config.ts'
 import { cachedGateRun, type GateRun } from '../../domain/gates/run-gate.ts'
 import { treeView } from '../../domain/gates/tree-view.ts'
@@ -84,17 +87,23 @@ export const runCommandDef = defineCommand({
         io,
       )
     }
+    const startedAt = performance.now()
     const config = loadGatesConfig(root, io.env) // a bad config is exit 2 before anything runs
     const { builtIn, declared } = selectedGates(options.gate, config, root)
     const noCache = options['no-cache'] || envValue('CODEX_GATES_NO_CACHE', io.env) === '1'
     // HEAD, branch and dirtiness come from git processes: asked now, answered while the keys are computed.
-    const git = noCache || declared ? undefined : gitInfoAsync(root)
-    const known = noCache ? [] : await reusable(builtIn, root, config, io.env)
+    const git = gitInfoAsync(root)
+    git.catch(() => {}) // unused when Vitest runs (its reporter asks again)
+    const known = await reusable(builtIn, root, config, io.env, !noCache)
     const missing = builtIn.filter((_, i) => !known[i])
     const reused = known.filter((r): r is GateRun => r !== undefined)
-    // Gates the repository declares (command gates, pre-commit hooks) run in Vitest: their runner
-    // keeps its own cache there.
-    if (missing.length === 0 && !declared && git) return recordWithoutVitest(root, config, reused, await git, io)
+    const stage = (options.stage as GateStage | undefined) ?? gatesStage(io.env)
+    // No built-in gate to scan: the declared ones (command gates, pre-commit hooks) run here, in
+    // this process, with their own result cache; Vitest never starts.
+    if (missing.length === 0) {
+      const run = { root, config, stage, noCache, asked: declared ? declaredAsked(options.gate) : undefined }
+      return runWithoutVitest(run, reused, { git: await git, startedAt }, io)
+    }
     return runVitest(
       root,
       config,
@@ -144,46 +153,93 @@ function selectedGates(
  * Each gate's result if it needs no scan (skipped, or cached from a passed run), else undefined.
  * The tree is listed, and each file hashed from git's index stat data, once for all of them.
  */
-function reusable(names: readonly GateName[], root: string, config: GatesConfig, env: NodeJS.ProcessEnv) {
-  const tree = treeView(root, config.files)
-  return Promise.all(names.map((name) => cachedGateRun(name, { root, config, env, tree })))
-}
-
-async function recordWithoutVitest(
+function reusable(
+  names: readonly GateName[],
   root: string,
   config: GatesConfig,
-  runs: GateRun[],
-  git: GitInfo,
+  env: NodeJS.ProcessEnv,
+  useCache: boolean,
+) {
+  const tree = treeView(root, config.files)
+  return Promise.all(names.map((name) => cachedGateRun(name, { root, config, env, tree, useCache })))
+}
+
+/** The declared gates `--gate` names (all of them when it names none). */
+function declaredAsked(asked: readonly string[]): ReadonlySet<string> | 'all' {
+  if (asked.length === 0) return 'all'
+  return new Set(asked.filter((g) => !(GATE_NAMES as readonly string[]).includes(g)))
+}
+
+interface InProcessRun {
+  root: string
+  config: GatesConfig
+  stage: GateStage
+  noCache: boolean
+  /** Which declared gates run: all, those named, or none (undefined: none selected). */
+  asked: ReadonlySet<string> | 'all' | undefined
+}
+
+async function runWithoutVitest(
+  run: InProcessRun,
+  reused: GateRun[],
+  session: { git: GitInfo; startedAt: number },
   io: Io,
 ): Promise<number> {
-  const [{ recordCachedRun, specFileIn }, { gateSpecsDir }] = await Promise.all([
-    import('./record-cached-run.ts'),
+  const [{ recordGatesSession, gateRunCase, specFileIn }, { gateSpecsDir }, declaredModule] = await Promise.all([
+    import('./record-gates-session.ts'),
     import('../../adapters/vitest/gates-project.ts'),
+    run.asked ? import('./run-declared-gates.ts') : undefined,
   ])
+  const { root, config } = run
   const specs = gateSpecsDir()
-  const sessionId = recordCachedRun({
+  const specFile = specFileIn(root, specs.dir, specs.include[0]?.endsWith('.js') ? 'js' : 'ts')
+  const sessionId = randomUUID()
+  const env = run.noCache ? { ...io.env, CODEX_GATES_NO_CACHE: '1' } : io.env
+  const declared = declaredModule
+    ? await declaredModule.runDeclaredGates(
+        { root, config, stage: run.stage },
+        env,
+        sessionId,
+        specFile('commands'),
+        run.asked === 'all' ? undefined : run.asked,
+      )
+    : []
+  const cases = [...reused.map((r) => gateRunCase(r, specFile(r.gate), config.files)), ...declared.map((d) => d.case)]
+  recordGatesSession({
     root,
-    runs,
-    files: config.files,
-    specFile: specFileIn(root, specs.dir, specs.include[0]?.endsWith('.js') ? 'js' : 'ts'),
+    sessionId,
+    cases,
     argv: process.argv.slice(2),
-    git,
+    git: session.git,
+    startedAt: session.startedAt,
     warn: (line) => io.stderr(`${line}\n`),
     env: io.env,
   })
-  for (const run of runs) {
-    const what =
-      run.status === 'skipped'
-        ? `skipped: ${run.reason}`
-        : `unchanged since session ${run.cachedFrom?.slice(0, 8) ?? '?'}`
-    io.stdout(` ${run.status === 'skipped' ? '↓' : '✓'} ${run.gate} (${what})\n`)
-  }
-  const skipped = runs.filter((r) => r.status === 'skipped').length
+  const blocking = new Map(declared.map((d) => [d.case.name, d.blocking]))
+  for (const c of cases) io.stdout(caseLine(c, blocking.get(c.name) ?? []))
+  const count = (state: string) => cases.filter((c) => c.state === state).length
+  const failed = count('failed')
+  const ran = declared.filter((d) => d.case.meta?.gate?.status === 'passed' || d.case.state === 'failed').length
   io.stdout(
-    `\n gates  ${runs.length - skipped} passed (reused) | ${skipped} skipped — every input unchanged, nothing to scan; session ${sessionId.slice(0, 8)}\n`,
+    `\n gates  ${failed > 0 ? `${failed} failed | ` : ''}${count('passed')} passed | ${count('skipped')} skipped — ${ran > 0 ? `${ran} declared gate(s) ran in-process, the rest unchanged` : 'every input unchanged, nothing to scan'}; session ${sessionId.slice(0, 8)}\n`,
   )
   await renderReports(root, sessionId, io)
-  return EXIT.ok
+  return failed > 0 ? EXIT.failed : EXIT.ok
+}
+
+/** One gate's line of the summary, and a failed gate's blocking findings under it. */
+function caseLine(c: CaseSnapshot, blocking: readonly string[]): string {
+  const gate = c.meta?.gate
+  if (c.state === 'skipped') return ` ↓ ${c.name} (skipped: ${c.skipReason ?? 'skipped'})\n`
+  if (c.state === 'passed') {
+    const what =
+      gate?.status === 'cached'
+        ? `unchanged since session ${gate.cached_from?.slice(0, 8) ?? '?'}`
+        : `${Math.round(c.durationMs ?? 0)} ms`
+    return ` ✓ ${c.name} (${what})\n`
+  }
+  const detail = blocking.length > 0 ? blocking : c.errors.map((e) => e.message)
+  return ` ✗ ${c.name}\n${detail.map((line) => `     ${line}\n`).join('')}`
 }
 
 interface VitestSelection {
@@ -208,7 +264,7 @@ async function runVitest(
       import('./load-vitest.ts'),
       import('../../adapters/vitest/gates-project.ts'),
       import('../../adapters/reporter/ledger-reporter.ts'),
-      import('./record-cached-run.ts'),
+      import('./record-gates-session.ts'),
     ])
   const env: Record<string, string> = { GATES_ROOT: root }
   if (flags.noCache) env.CODEX_GATES_NO_CACHE = '1'

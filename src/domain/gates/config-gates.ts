@@ -147,17 +147,7 @@ export async function runConfigGates(
   let stoppedBy: string | undefined
   for (const e of entries.filter((e) => e.ordered)) {
     if (stoppedBy) {
-      results.set(e.name, {
-        gate: e.name,
-        status: 'skipped',
-        reason: `fail_fast: ${stoppedBy} failed first`,
-        findings: [],
-        events: [],
-        artifacts: [],
-        trainingRuns: [],
-        durationMs: 0,
-        fileCount: 0,
-      })
+      results.set(e.name, skippedRun(e.name, failFastReason(stoppedBy)))
       continue
     }
     const run = await e.run(signal)
@@ -165,6 +155,11 @@ export async function runConfigGates(
     if (run.status === 'failed' && e.stopsOnFailure) stoppedBy = e.name
   }
   return entries.map((e) => results.get(e.name) as ConfigGateRun)
+}
+
+/** Why an ordered gate after a stopping failure did not run. */
+export function failFastReason(stoppedBy: string): string {
+  return `fail_fast: ${stoppedBy} failed first`
 }
 
 // --- internal ---
