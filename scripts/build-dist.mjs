@@ -3,9 +3,9 @@
 // the plain-JS modules (`.mjs`, `.d.mts`) and Python files (the python-drift sitecustomize) are
 // copied beside them. Plain JavaScript on purpose.
 import { execFileSync } from 'node:child_process'
-import { chmodSync, copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs'
+import { chmodSync, copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)))
 const dist = join(root, 'dist')
@@ -21,6 +21,12 @@ for (const file of walk(join(root, 'src'))) {
   copied++
 }
 chmodSync(join(dist, 'src', 'app', 'cli', 'main.js'), 0o755)
+// The compiled scanners' hash (part of every result-cache key), computed once here instead of on
+// every run: the installed package's files change only when it is built again.
+const { hashScannerSources, SCANNER_HASH_FILE } = await import(
+  pathToFileURL(join(dist, 'src', 'domain', 'gates', 'cache-key.js')).href
+)
+writeFileSync(join(dist, 'src', SCANNER_HASH_FILE), `${hashScannerSources(join(dist, 'src'), '.js')}\n`)
 process.stdout.write(`codex-gates: dist/ built (${copied} plain-JS and Python files copied)\n`)
 
 function* walk(dir) {

@@ -1,4 +1,4 @@
-import { delimiter, join } from 'node:path'
+import { delimiter, dirname, join } from 'node:path'
 import { isUserError, type UserError } from '../../foundation/errors/user-error.ts'
 import { globMatcher } from '../../foundation/fs/glob.ts'
 import { envValue } from '../../foundation/settings/env-value.ts'
@@ -12,7 +12,7 @@ import type { GatesConfig } from './gates-config.ts'
 import { gitFacts } from './pre-commit/git-facts.ts'
 import type { GitFacts } from './pre-commit/hook-types.ts'
 import { planPreCommitGates } from './pre-commit/plan-pre-commit-gates.ts'
-import { runPreCommitGate } from './pre-commit/run-pre-commit-gate.ts'
+import { hookFiles, runPreCommitGate } from './pre-commit/run-pre-commit-gate.ts'
 import { listRepoFiles } from './repo-files.ts'
 
 /** One gate from configuration, ready to run: a command gate or a `.pre-commit-config.yaml` hook. */
@@ -94,6 +94,7 @@ export function configGates(input: ConfigGatesInput): ConfigGateEntry[] {
       tagsOf,
       stage: input.stage,
       onPath: (tool) => findTool(tool, root, searchPath) !== undefined,
+      memoPath: input.cachePath ? join(dirname(input.cachePath), 'pre-commit-configs.json') : undefined,
     })
   } catch (error) {
     // A broken .pre-commit-config.yaml is one failing gate saying where, not a crash of the others.
@@ -103,7 +104,11 @@ export function configGates(input: ConfigGatesInput): ConfigGateEntry[] {
   }
   if (!source) return entries
   let facts: GitFacts | undefined
-  const nativeIds = source.gates.filter((g) => g.plan.kind === 'native').map((g) => g.hook.id)
+  // Only pre-commit-hooks' own hooks read git facts: a local pygrep hook that shares an id does not.
+  const nativeIds = source.gates
+    .filter((g) => g.plan.kind === 'native' && typeof g.plan.implementation !== 'string')
+    .map((g) => g.hook.id)
+  const fileOf = hookFiles(root, input.executableOf)
   const factsOnce = () => {
     facts ??= gitFacts(repoRoot, nativeIds, paths)
     return facts
@@ -125,6 +130,7 @@ export function configGates(input: ConfigGatesInput): ConfigGateEntry[] {
           secrets: input.config.gates.secrets,
           facts: factsOnce,
           executableOf: input.executableOf,
+          fileOf,
           signal,
         }),
     })

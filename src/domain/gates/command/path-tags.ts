@@ -1,6 +1,6 @@
 import { accessSync, closeSync, constants, lstatSync, openSync, readSync } from 'node:fs'
 import { join } from 'node:path'
-import { type PathFacts, tagsFromPath } from '../pre-commit/tags-from-path.ts'
+import { type PathFacts, tagsFromFilename, tagsFromPath } from '../pre-commit/tags-from-path.ts'
 
 /**
  * identify tags of the files under `root`, read from disk (lstat, X_OK, the first KiB) and
@@ -26,14 +26,26 @@ export function pathTagsOf(
 export function pathFacts(root: string, path: string, executable?: boolean): PathFacts {
   const full = join(root, path)
   let kind: PathFacts['kind'] = 'file'
+  let mode = 0
   try {
     const stat = lstatSync(full)
     kind = stat.isSymbolicLink() ? 'symlink' : stat.isDirectory() ? 'directory' : stat.isSocket() ? 'socket' : 'file'
+    mode = stat.mode
   } catch {
     return { path, kind: 'file', executable: executable ?? false, head: new Uint8Array() }
   }
   if (kind !== 'file') return { path, kind, executable: false, head: new Uint8Array() }
-  return { path, kind, executable: executable ?? isExecutable(full), head: readHead(full) }
+  // No execute bit at all: X_OK fails for everyone, root included (not so on Windows, where it is F_OK).
+  const noBits = (mode & 0o111) === 0 && process.platform !== 'win32'
+  // The first KiB only where the name leaves text/binary open (the shebang matters only then too).
+  const named = tagsFromFilename(path)
+  const settled = named.has('text') || named.has('binary')
+  return {
+    path,
+    kind,
+    executable: executable ?? (!noBits && isExecutable(full)),
+    head: settled ? new Uint8Array() : readHead(full),
+  }
 }
 
 // --- internal ---

@@ -1,7 +1,10 @@
+import { createHash } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { scannerSourceHash } from '../cache-key.ts'
 import type { GateStage } from '../command/command-config.ts'
 import type { PreCommitSetting } from '../gates-config.ts'
+import { readJsonMemo, writeJsonMemo } from '../json-memo.ts'
 import { TOOL_HOOKS } from './known-tool-hooks.ts'
 import { nativeHookFor, repoKey } from './native-hooks.ts'
 import { type HookPlan, planHooks } from './plan-hooks.ts'
@@ -45,6 +48,8 @@ export interface PlanSourceInput {
   tagsOf: (path: string) => ReadonlySet<string>
   stage: GateStage
   onPath: (tool: string) => boolean
+  /** A JSON memo of parsed configs by content (readPreCommitConfigMemo); undefined: parse every time. */
+  memoPath?: string
 }
 
 /** Our stage → pre-commit's: a gates run in CI runs what `pre-commit run --all-files` runs. */
@@ -66,7 +71,10 @@ export function planPreCommitGates(input: PlanSourceInput): PreCommitSource | un
   if (!input.setting.enabled) return undefined
   const path = join(input.root, input.setting.config)
   if (!existsSync(path)) return undefined
-  const config = readPreCommitConfig(readFileSync(path, 'utf8'), input.setting.config)
+  const text = readFileSync(path, 'utf8')
+  const config = input.memoPath
+    ? readPreCommitConfigMemo(text, input.setting.config, input.memoPath)
+    : readPreCommitConfig(text, input.setting.config)
   const stage = PRE_COMMIT_STAGE[input.stage]
   // detect-secrets-hook is never needed: the plan only borrows its file selection.
   const onPath = (tool: string) => tool === DETECT_SECRETS.tool || input.onPath(tool)
@@ -89,6 +97,25 @@ export function planPreCommitGates(input: PlanSourceInput): PreCommitSource | un
     return { name, hook, plan, secrets, failFast: hook.fields.fail_fast === true }
   })
   return { config, gates, failFast: config.fail_fast }
+}
+
+/** Parsed configs a memo keeps (one per version of the file a repository has seen). */
+const MEMO_KEEP = 8
+
+/**
+ * readPreCommitConfig through a memo keyed by the file's name and bytes and the reader's own code
+ * (scannerSourceHash): a warm run neither loads the YAML library nor parses. A config that does
+ * not validate is never memoized (it throws every time).
+ */
+export function readPreCommitConfigMemo(text: string, file: string, memoPath: string): PreCommitConfig {
+  const key = createHash('sha256').update(`${scannerSourceHash()}\0${file}\0${text}`).digest('hex')
+  const memo = readJsonMemo<PreCommitConfig>(memoPath)
+  const hit = memo[key]
+  if (hit) return hit
+  const config = readPreCommitConfig(text, file)
+  delete memo[key]
+  writeJsonMemo(memoPath, { ...memo, [key]: config }, MEMO_KEEP)
+  return config
 }
 
 // --- internal ---

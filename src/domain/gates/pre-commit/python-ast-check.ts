@@ -1,4 +1,5 @@
-import { PositionEncoding, Workspace } from '@astral-sh/ruff-wasm-nodejs'
+import { createRequire } from 'node:module'
+import type { Workspace } from '@astral-sh/ruff-wasm-nodejs'
 
 /**
  * Python parsing through ruff's WebAssembly build (`@astral-sh/ruff-wasm-nodejs`, pinned 0.17.3),
@@ -104,12 +105,20 @@ interface RuffDiagnostic {
 }
 
 const workspaces = new Map<string, Workspace>()
+let ruff: typeof import('@astral-sh/ruff-wasm-nodejs') | undefined
 
-/** One Workspace per grammar version: building one costs a few ms, checks reuse it. */
+/**
+ * One Workspace per grammar version: building one costs a few ms, checks reuse it. The module
+ * (9.7 MB of WebAssembly, ~65 ms to load) is required on first use, not when the native hook
+ * registry is imported: a run whose hooks parse no Python never pays for it.
+ */
 function workspace(target: PythonTarget): Workspace {
   let ws = workspaces.get(target)
   if (!ws) {
-    ws = new Workspace({ 'target-version': target, lint: { select: [] } }, PositionEncoding.Utf16)
+    ruff ??= createRequire(import.meta.url)(
+      '@astral-sh/ruff-wasm-nodejs',
+    ) as typeof import('@astral-sh/ruff-wasm-nodejs')
+    ws = new ruff.Workspace({ 'target-version': target, lint: { select: [] } }, ruff.PositionEncoding.Utf16)
     workspaces.set(target, ws)
   }
   return ws

@@ -1,6 +1,7 @@
-import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type YAMLMap } from 'yaml'
+import type { LineCounter, Node, YAMLMap } from 'yaml'
 import { UserError } from '../../../foundation/errors/user-error.ts'
 import { ALL_TAGS } from './all-tags.ts'
+import { yamlLib } from './parser-libs.ts'
 import { compilePythonRegex, PythonRegexError } from './python-regex.ts'
 import { splitHookEntry } from './split-entry.ts'
 
@@ -122,8 +123,8 @@ export const HOOK_DEFAULTS: Omit<HookFields, 'name' | 'entry' | 'language'> = {
  * messages.
  */
 export function readPreCommitConfig(text: string, file = '.pre-commit-config.yaml'): PreCommitConfig {
-  const lineCounter = new LineCounter()
-  const doc = parseDocument(text, { version: '1.1', lineCounter, uniqueKeys: false, prettyErrors: false })
+  const lineCounter = new (yamlLib().LineCounter)()
+  const doc = yamlLib().parseDocument(text, { version: '1.1', lineCounter, uniqueKeys: false, prettyErrors: false })
   const [yamlError] = doc.errors
   if (yamlError) {
     const line = lineCounter.linePos(yamlError.pos[0]).line
@@ -135,7 +136,7 @@ export function readPreCommitConfig(text: string, file = '.pre-commit-config.yam
   }
   const ctx: Ctx = new Ctx(file, lineCounter)
   const root = doc.contents
-  if (!isMap(root)) ctx.fail(root, 'the top level', 'expected a mapping with a `repos` list')
+  if (!yamlLib().isMap(root)) ctx.fail(root, 'the top level', 'expected a mapping with a `repos` list')
 
   const warnings: string[] = []
   const rootKeys = keysOf(root)
@@ -144,7 +145,7 @@ export function readPreCommitConfig(text: string, file = '.pre-commit-config.yam
 
   const reposNode = root.get('repos', true) as Node | undefined
   if (reposNode === undefined) ctx.fail(root, 'the top level', 'missing required key `repos`')
-  if (!isSeq(reposNode)) ctx.fail(reposNode, '`repos`', 'expected a list of repositories')
+  if (!yamlLib().isSeq(reposNode)) ctx.fail(reposNode, '`repos`', 'expected a list of repositories')
 
   const files = ctx.regex(root, 'files', 'top-level', '')
   const exclude = ctx.regex(root, 'exclude', 'top-level', '^$')
@@ -163,7 +164,8 @@ export function readPreCommitConfig(text: string, file = '.pre-commit-config.yam
 
   const hooks: ConfigHook[] = []
   for (const repoNode of reposNode.items) {
-    if (!isMap(repoNode)) ctx.fail(repoNode as Node, 'a `repos` entry', 'expected a mapping with `repo` and `hooks`')
+    if (!yamlLib().isMap(repoNode))
+      ctx.fail(repoNode as Node, 'a `repos` entry', 'expected a mapping with `repo` and `hooks`')
     const repo = ctx.string(repoNode, 'repo', 'a `repos` entry')
     if (repo === undefined) ctx.fail(repoNode, 'a `repos` entry', 'missing required key `repo`')
     const where = `repo ${repo}`
@@ -180,7 +182,7 @@ export function readPreCommitConfig(text: string, file = '.pre-commit-config.yam
     if (repoExtra.length > 0) warnings.push(`Unexpected key(s) present on ${repo}: ${repoExtra.join(', ')}`)
     const hooksNode = repoNode.get('hooks', true) as Node | undefined
     if (hooksNode === undefined) ctx.fail(repoNode, where, 'missing required key `hooks`')
-    if (!isSeq(hooksNode)) ctx.fail(hooksNode, `${where} \`hooks\``, 'expected a list of hooks')
+    if (!yamlLib().isSeq(hooksNode)) ctx.fail(hooksNode, `${where} \`hooks\``, 'expected a list of hooks')
     for (const hookNode of hooksNode.items) {
       hooks.push(ctx.hook(hookNode as Node, repo, rev, warnings))
     }
@@ -226,14 +228,15 @@ const HOOK_KEYS = new Set<string>(['id', ...STRING_FIELDS, ...LIST_FIELDS, ...BO
 const META_HOOKS = new Set(['check-hooks-apply', 'check-useless-excludes', 'identity'])
 
 function keysOf(map: YAMLMap): string[] {
-  return map.items.map((pair) => String(isScalar(pair.key) ? pair.key.value : pair.key))
+  return map.items.map((pair) => String(yamlLib().isScalar(pair.key) ? pair.key.value : pair.key))
 }
 
 function describe(node: Node | undefined): string {
   if (node === undefined) return 'nothing'
-  if (isMap(node)) return 'a mapping'
-  if (isSeq(node)) return 'a list'
-  if (isScalar(node)) return node.value === null ? 'null' : `${typeof node.value} ${JSON.stringify(node.value)}`
+  if (yamlLib().isMap(node)) return 'a mapping'
+  if (yamlLib().isSeq(node)) return 'a list'
+  if (yamlLib().isScalar(node))
+    return node.value === null ? 'null' : `${typeof node.value} ${JSON.stringify(node.value)}`
   return 'an alias'
 }
 
@@ -274,7 +277,7 @@ class Ctx {
 
   private scalar(map: YAMLMap, key: string): { node: Node | undefined; value: unknown } {
     const node = map.get(key, true) as Node | undefined
-    return { node, value: isScalar(node) ? node.value : node === undefined ? undefined : node }
+    return { node, value: yamlLib().isScalar(node) ? node.value : node === undefined ? undefined : node }
   }
 
   string(map: YAMLMap, key: string, where: string): string | undefined {
@@ -296,9 +299,10 @@ class Ctx {
   stringList(map: YAMLMap, key: string, where: string): string[] | undefined {
     const node = map.get(key, true) as Node | undefined
     if (node === undefined) return undefined
-    if (!isSeq(node)) this.fail(node, `${where} field \`${key}\``, `expected a list of strings, got ${describe(node)}`)
+    if (!yamlLib().isSeq(node))
+      this.fail(node, `${where} field \`${key}\``, `expected a list of strings, got ${describe(node)}`)
     return node.items.map((item) => {
-      const value = isScalar(item) ? item.value : undefined
+      const value = yamlLib().isScalar(item) ? item.value : undefined
       if (typeof value !== 'string') {
         this.fail(
           item as Node,
@@ -341,7 +345,7 @@ class Ctx {
   }
 
   hook(node: Node, repo: string, rev: string | null, warnings: string[]): ConfigHook {
-    if (!isMap(node))
+    if (!yamlLib().isMap(node))
       this.fail(node, `repo ${repo} \`hooks\``, `expected a mapping with an \`id\`, got ${describe(node)}`)
     const id = this.string(node, 'id', `a hook of repo ${repo}`)
     if (id === undefined) this.fail(node, `a hook of repo ${repo}`, 'missing required key `id`')

@@ -23,6 +23,8 @@ export interface PreCommitRunOptions {
   facts: () => GitFacts
   /** The execute bit where the files on disk lack it (a snapshot); default: the file's own. */
   executableOf?: (path: string) => boolean | undefined
+  /** A file as native hooks read it, shared by the hooks of one run (hookFiles); default: read here. */
+  fileOf?: (path: string) => HookFile
   useCache?: boolean
   cachePath?: string
   reportsDir?: string
@@ -61,7 +63,8 @@ export async function runPreCommitGate(gate: PreCommitGate, options: PreCommitRu
     })
   }
   if (plan.kind === 'native') {
-    const files = plan.passFiles.map((path) => hookFile(options.root, path, options.executableOf))
+    const fileOf = options.fileOf ?? hookFiles(options.root, options.executableOf)
+    const files = plan.passFiles.map(fileOf)
     const outcome = runNativeHook(plan, files, options.facts())
     const findings = outcomeFindings(gate, outcome, where)
     return {
@@ -105,6 +108,33 @@ export async function runPreCommitGate(gate: PreCommitGate, options: PreCommitRu
     }),
   )
   return { ...run, status: 'failed', findings: sortFindings([...run.findings, ...findings]) }
+}
+
+/** What hookFiles keeps: files up to 1 MiB, 64 MiB in all (a large binary is read again, not held). */
+const KEEP_FILE_BYTES = 1 << 20
+const KEEP_TOTAL_BYTES = 64 << 20
+
+/**
+ * Files as native hooks read them (bytes, execute bit, symlink), each read once however many hooks
+ * select it: pre-commit-hooks' checks and pygrep hooks mostly read the same text files.
+ */
+export function hookFiles(
+  root: string,
+  executableOf?: (path: string) => boolean | undefined,
+): (path: string) => HookFile {
+  const kept = new Map<string, HookFile>()
+  let total = 0
+  return (path) => {
+    const known = kept.get(path)
+    if (known) return known
+    const file = hookFile(root, path, executableOf)
+    const size = file.bytes.length
+    if (size <= KEEP_FILE_BYTES && total + size <= KEEP_TOTAL_BYTES) {
+      kept.set(path, file)
+      total += size
+    }
+    return file
+  }
 }
 
 // --- internal ---

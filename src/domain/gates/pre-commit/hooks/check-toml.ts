@@ -1,6 +1,6 @@
-import { parse, TomlError } from 'smol-toml'
 import type { FileVerdict, HookFile } from '../hook-types.ts'
 import { decodeUtf8, type NativeHook, runPerFile } from '../native-hook.ts'
+import { tomlLib } from '../parser-libs.ts'
 import { utf8DecodeMessage } from '../python-json.ts'
 
 /**
@@ -16,10 +16,10 @@ export function checkToml(file: HookFile): FileVerdict {
     return { problems: [{ path: file.path, message: `${file.path}: Invalid statement (at line 1, column 1)` }] }
   }
   try {
-    parse(text)
+    tomlLib().parse(text)
     return { problems: [] }
   } catch (e) {
-    if (!(e instanceof TomlError)) throw e
+    if (!(e instanceof tomlLib().TomlError)) throw e
     const first = e.message.split('\n')[0] ?? e.message
     return {
       problems: [

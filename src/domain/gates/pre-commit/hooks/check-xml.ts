@@ -1,6 +1,6 @@
-import { SaxesParser } from 'saxes'
 import type { FileVerdict, HookFile } from '../hook-types.ts'
 import { type NativeHook, runPerFile } from '../native-hook.ts'
+import { saxesLib } from '../parser-libs.ts'
 
 /**
  * Checks that the file is well-formed XML, as upstream's `xml.sax` (expat) does:
@@ -18,7 +18,7 @@ export function checkXml(file: HookFile): FileVerdict {
   })
   const text = decodeXml(file.bytes)
   if (text === undefined) return fail(1, 0, 'not well-formed (invalid token)')
-  const parser = new SaxesParser({ xmlns: false, position: true })
+  const parser = new (saxesLib().SaxesParser)({ xmlns: false, position: true })
   let first: { line: number; col: number; phrase: string } | undefined
   parser.on('error', (e) => {
     if (first) return

@@ -1,7 +1,7 @@
-import { LineCounter, parseAllDocuments } from 'yaml'
 import { parseHookArgs } from '../hook-args.ts'
 import type { FileVerdict, HookFile } from '../hook-types.ts'
 import { decodeUtf8, type NativeHook, runPerFile } from '../native-hook.ts'
+import { yamlLib } from '../parser-libs.ts'
 import { utf8DecodeMessage } from '../python-json.ts'
 
 export interface CheckYamlOptions {
@@ -33,8 +33,8 @@ export function checkYaml(file: HookFile, options: CheckYamlOptions): FileVerdic
   })
   if (text === undefined) return fail(utf8DecodeMessage(file.bytes))
   const at = (line: number, col: number) => `  in "${file.path}", line ${line}, column ${col}`
-  const lineCounter = new LineCounter()
-  const docs = parseAllDocuments(text, { uniqueKeys: !options.unsafe, lineCounter, prettyErrors: false })
+  const lineCounter = new (yamlLib().LineCounter)()
+  const docs = yamlLib().parseAllDocuments(text, { uniqueKeys: !options.unsafe, lineCounter, prettyErrors: false })
   const list = Array.isArray(docs) ? docs : [docs]
   for (const doc of list) {
     const [error] = doc.errors
