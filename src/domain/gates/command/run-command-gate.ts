@@ -45,6 +45,8 @@ export interface CommandRunOptions {
   signal?: AbortSignal
   /** The session this run belongs to, for the cache entry. */
   sessionId?: string
+  /** Called just before the command starts (not when the gate is skipped or cached). */
+  beforeRun?: () => void
 }
 
 /**
@@ -133,6 +135,7 @@ export async function runCommandGate(
     }
   }
 
+  options.beforeRun?.()
   const startedAt = new Date()
   const outputs = await runBatches(config, selected, { cwd, env, signal: options.signal })
   const endedAt = new Date()

@@ -1,6 +1,5 @@
 import { parseHookArgs } from './hook-args.ts'
 import type { HookFile, HookOutcome, HookProblem } from './hook-types.ts'
-import { readlines } from './native-hook.ts'
 import { compilePythonRegex } from './python-regex.ts'
 
 export interface PygrepOptions {
@@ -34,9 +33,9 @@ export function pygrep(pattern: string, files: readonly HookFile[], options: Pyg
   })
   const problems: HookProblem[] = []
   for (const file of files) {
-    const text = Buffer.from(file.bytes).toString('latin1')
     const show = (s: string) => Buffer.from(s, 'latin1').toString('utf8')
     if (options.multiline) {
+      const text = latin1(file.bytes)
       re.lastIndex = 0
       const m = re.exec(text)
       if (options.negate) {
@@ -50,7 +49,7 @@ export function pygrep(pattern: string, files: readonly HookFile[], options: Pyg
       problems.push({ path: file.path, line, message: `${file.path}:${line}:${show(matched.join('\n'))}` })
       continue
     }
-    const lines = readlines(file.bytes).map((l) => Buffer.from(l).toString('latin1'))
+    const lines = linesOf(file)
     if (options.negate) {
       if (!lines.some((l) => re.test(l))) problems.push({ path: file.path, message: file.path })
       continue
@@ -74,4 +73,34 @@ export function failLanguage(entry: string, files: readonly string[]): HookOutco
     problems: files.length === 0 ? [{ message: entry }] : files.map((path) => ({ path, message: `${entry}\n${path}` })),
     fixes: new Map(),
   }
+}
+
+// --- internal ---
+
+/** Each byte as one char (latin1): a bytes regex runs on it unchanged, without copying the bytes. */
+function latin1(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')
+}
+
+const fileLines = new WeakMap<HookFile, string[]>()
+
+/**
+ * A file's lines as Python's binary `readlines()` gives them (each ends after its `\n`), as latin1
+ * strings; remembered per file, since a run's pygrep hooks mostly read the same files (hookFiles
+ * hands each hook the same HookFile).
+ */
+function linesOf(file: HookFile): string[] {
+  let lines = fileLines.get(file)
+  if (!lines) {
+    const text = latin1(file.bytes)
+    lines = []
+    let start = 0
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', start)) {
+      lines.push(text.slice(start, i + 1))
+      start = i + 1
+    }
+    if (start < text.length) lines.push(text.slice(start))
+    fileLines.set(file, lines)
+  }
+  return lines
 }

@@ -80,7 +80,8 @@ export async function runPreCommitGate(gate: PreCommitGate, options: PreCommitRu
     serial: plan.hook.require_serial,
     timeout_ms: options.timeoutMs ?? COMMAND_DEFAULTS.timeout_ms,
   }
-  const before = new Map(plan.files.map((p) => [p, digestOf(options.root, p)]))
+  // What the files were before the hook ran (it fails if it changed them): not read when cached.
+  let before: Map<string, string> | undefined
   const run = await runCommandGate(gate.name, config, {
     root: options.root,
     repoRoot: options.repoRoot,
@@ -92,9 +93,13 @@ export async function runPreCommitGate(gate: PreCommitGate, options: PreCommitRu
     reportsDir: options.reportsDir,
     signal: options.signal,
     sessionId: options.sessionId,
+    beforeRun: () => {
+      before = new Map(plan.files.map((p) => [p, digestOf(options.root, p)]))
+    },
   })
-  if (run.status === 'skipped' || run.status === 'cached') return run
-  const modified = plan.files.filter((p) => digestOf(options.root, p) !== before.get(p))
+  if (run.status === 'skipped' || run.status === 'cached' || !before) return run
+  const digests = before
+  const modified = plan.files.filter((p) => digestOf(options.root, p) !== digests.get(p))
   if (modified.length === 0) return run
   const findings = modified.map((path) =>
     makeFinding({
