@@ -4,6 +4,7 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { describe, expect, test } from 'vitest'
+import { GATE_NAMES } from '../../../src/domain/gates/gates-config.ts'
 import { openLedger } from '../../../src/ledger/open-ledger.ts'
 import { tempRepo } from '../../domain/gates/_temp-repo.ts'
 import { childEnv, REPO_ROOT, tempDir } from '../../support/temp-dir.ts'
@@ -11,9 +12,14 @@ import { childEnv, REPO_ROOT, tempDir } from '../../support/temp-dir.ts'
 const TSX = join(REPO_ROOT, 'node_modules', '.bin', 'tsx')
 const MAIN = join(REPO_ROOT, 'src', 'app', 'cli', 'main.ts')
 
-function run(root: string, dir: string): { code: number | null; output: string } {
-  const result = spawnSync(TSX, [MAIN, 'run', '--root', root], {
-    env: childEnv(join(dir, 'ledger.db'), { CODEX_GATE_CACHE: join(dir, 'cache.json'), CI: '1' }),
+function run(
+  root: string,
+  dir: string,
+  args: string[] = [],
+  env: Record<string, string> = {},
+): { code: number | null; output: string } {
+  const result = spawnSync(TSX, [MAIN, 'run', '--root', root, ...args], {
+    env: childEnv(join(dir, 'ledger.db'), { CODEX_GATE_CACHE: join(dir, 'cache.json'), CI: '1', ...env }),
     encoding: 'utf8',
     timeout: 240_000,
   })
@@ -27,16 +33,24 @@ interface Rows {
 }
 
 /** The latest session's rows, without ids and durations; cached runs read as passed. */
-function latestRows(dir: string): Rows & { statuses: Record<string, string> } {
+function latestRows(dir: string): Rows & { statuses: Record<string, string>; session: Record<string, unknown> } {
   const ledger = openLedger(join(dir, 'ledger.db'), { readonly: true })
   try {
     const id = ledger.get<{ id: string }>('SELECT id FROM sessions ORDER BY started_at DESC, rowid DESC LIMIT 1')?.id
     const results = ledger
-      .all<{ project: string; file: string; name: string; state: string; skip_reason: string | null }>(
-        'SELECT project, file, name, state, skip_reason FROM test_results WHERE session_id = ? ORDER BY name',
+      .all<{
+        project: string
+        file: string
+        name: string
+        state: string
+        skip_reason: string | null
+        error: string | null
+      }>(
+        'SELECT project, file, name, state, skip_reason, error FROM test_results WHERE session_id = ? ORDER BY name',
         id,
       )
-      .map((r) => `${r.project} ${r.file} ${r.name} ${r.state} ${r.skip_reason ?? ''}`)
+      // The error's first line: Vitest adds stack frames of the spec file below it.
+      .map((r) => `${r.project} ${r.file} ${r.name} ${r.state} ${r.skip_reason ?? ''} ${r.error?.split('\n')[0] ?? ''}`)
     const gateRows = ledger.all<{ gate: string; status: string; findings_count: number; reason: string | null }>(
       'SELECT gate, status, findings_count, reason FROM gate_runs WHERE session_id = ? ORDER BY gate',
       id,
@@ -47,12 +61,16 @@ function latestRows(dir: string): Rows & { statuses: Record<string, string> } {
         id,
       )
       .map((f) => `${f.gate} ${f.rule} ${f.file}:${f.line} ${f.severity} ${f.message}`)
+    const session = ledger.get<Record<string, unknown>>(
+      'SELECT status, tests_total, tests_passed, tests_failed, tests_skipped FROM sessions WHERE id = ?',
+      id,
+    )
     const statuses = Object.fromEntries(gateRows.map((g) => [g.gate, g.status]))
     const gates = gateRows.map(
       (g) =>
         `${g.gate} ${g.status === 'cached' ? 'passed' : g.status} ${g.findings_count} ${g.status === 'skipped' ? g.reason : ''}`,
     )
-    return { results, gates, findings, statuses }
+    return { results, gates, findings, statuses, session: session ?? {} }
   } finally {
     ledger.close()
   }
@@ -130,5 +148,116 @@ describe('codex-gates run', () => {
     expect(unstaged.output).toContain('Test Files')
     expect(latestRows(dir).statuses['docs-links']).toBe('passed')
     expect(latestRows(dir).statuses.typecheck).toBe('cached')
+  }, 600_000)
+})
+
+describe('codex-gates run (declared gates)', () => {
+  test('without Vitest, declared gates run in-process and record the rows a Vitest run records; a changed input file, config or tool version runs the gate for real', () => {
+    const dir = tempDir('run-declared-')
+    // A command-gate tool outside the repository: its cache key holds its `--version`.
+    const bin = join(dir, 'bin')
+    mkdirSync(bin)
+    const tool = (version: string) => {
+      writeFileSync(
+        join(bin, 'fake-check'),
+        `#!/bin/sh\nif [ "$1" = --version ]; then echo "fake-check ${version}"; fi\nexit 0\n`,
+      )
+      chmodSync(join(bin, 'fake-check'), 0o755)
+    }
+    tool('1.0.0')
+    const env = { PATH: `${bin}:${process.env.PATH ?? ''}`, CODEX_GATES_REPORTS: join(dir, 'reports') }
+    // Every built-in gate off but toolchain, whose first scan (or --no-cache) makes the run start Vitest.
+    const off = Object.fromEntries(GATE_NAMES.filter((g) => g !== 'toolchain').map((g) => [g, { enabled: false }]))
+    const gatesConfig = (args: string[]) => ({
+      gates: { ...off, greet: { run: ['fake-check', ...args], files: ['\\.txt$'], pass_filenames: true } },
+    })
+    const preCommit = [
+      'repos:',
+      '  - repo: local',
+      '    hooks:',
+      '      - id: no-todo',
+      '        name: no TODO',
+      "        entry: 'TODO'",
+      '        language: pygrep',
+      '        types: [python]',
+      '  - repo: https://github.com/example/made-up-hooks',
+      '    rev: v1.0.0',
+      '    hooks:',
+      '      - id: made-up-check',
+      '',
+    ].join('\n')
+    const root = tempRepo(
+      {
+        'notes/a.txt': 'alpha\n',
+        'src/todo.py': 'x = 1  # TODO remove\n',
+        '.pre-commit-config.yaml': preCommit,
+        '.gitignore': 'node_modules/\n',
+        'codex-gates.json': gatesConfig([]),
+      },
+      { git: true },
+    )
+    const add = () => execFileSync('git', ['add', '-A'], { cwd: root })
+    const blocking = 'pre-commit:no-todo src/todo.py:1 no-todo: src/todo.py:1:x = 1  # TODO remove'
+
+    const real = run(root, dir, [], env)
+    expect(real.code, real.output).toBe(1) // the pygrep hook fails
+    expect(real.output).toContain('Test Files')
+    const first = latestRows(dir)
+    expect(first.statuses).toMatchObject({
+      greet: 'passed',
+      'pre-commit:no-todo': 'failed',
+      'pre-commit:made-up-check': 'skipped',
+    })
+
+    const warm = run(root, dir, [], env)
+    expect(warm.code, warm.output).toBe(1)
+    expect(warm.output).not.toContain('Test Files') // Vitest never started
+    expect(warm.output).toContain(blocking)
+    const second = latestRows(dir)
+    expect(second.results).toEqual(first.results)
+    expect(second.gates).toEqual(first.gates)
+    expect(second.findings).toEqual(first.findings)
+    expect(second.session).toEqual(first.session)
+    expect(second.session).toMatchObject({ status: 'failed', tests_failed: 1 })
+    expect(second.statuses).toMatchObject({ greet: 'cached', toolchain: 'cached' })
+    expect(second.gates).toContain(
+      'pre-commit:made-up-check skipped 0 hook made-up-check (repo https://github.com/example/made-up-hooks) needs made-up-check: install it, or map it in codex-gates.json',
+    )
+
+    const inProcess = (why: string) => {
+      const r = run(root, dir, [], env)
+      expect(r.code, r.output).toBe(1)
+      expect(r.output, why).not.toContain('Test Files')
+      return latestRows(dir).statuses
+    }
+    // An input file changes: the gate runs for real.
+    writeFileSync(join(root, 'notes/a.txt'), 'alpha, edited\n')
+    add()
+    expect(inProcess('input file').greet).toBe('passed')
+    // Its config changes: it runs.
+    writeFileSync(join(root, 'codex-gates.json'), JSON.stringify(gatesConfig(['--strict'])))
+    add()
+    expect(inProcess('config').greet).toBe('passed')
+    // The tool's version changes: it runs.
+    tool('1.0.1')
+    expect(inProcess('tool version').greet).toBe('passed')
+    // Nothing changes: reused again.
+    expect(inProcess('unchanged')).toMatchObject({ greet: 'cached', toolchain: 'cached' })
+
+    // A broken .pre-commit-config.yaml: the same one failing row in Vitest (--no-cache reruns
+    // toolchain) and in-process.
+    writeFileSync(join(root, '.pre-commit-config.yaml'), 'repos:\n  - repo: local\n    hooks: [\n')
+    add()
+    const brokenReal = run(root, dir, ['--no-cache'], env)
+    expect(brokenReal.output).toContain('Test Files')
+    const inVitest = latestRows(dir)
+    const broken = run(root, dir, [], env)
+    expect(broken.code, broken.output).toBe(1)
+    expect(broken.output).not.toContain('Test Files')
+    const here = latestRows(dir)
+    expect(here.results).toEqual(inVitest.results)
+    expect(here.gates).toEqual(inVitest.gates)
+    expect(here.findings).toEqual(inVitest.findings)
+    expect(here.statuses['pre-commit']).toBe('failed')
   }, 600_000)
 })
