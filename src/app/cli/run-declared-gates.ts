@@ -32,9 +32,9 @@ export async function runDeclaredGates(
   file: string,
   only?: ReadonlySet<string>,
 ): Promise<DeclaredResult[]> {
-  let entries: ConfigGateEntry[]
+  let planned: ConfigGateEntry[]
   try {
-    entries = planDeclaredGates(setup, env, sessionId).filter((e) => !only || only.has(e.name))
+    planned = planDeclaredGates(setup, env, sessionId)
   } catch (error) {
     const failure = planFailure(error)
     const errors = [{ message: failure.message, name: failure.name }]
@@ -42,10 +42,11 @@ export async function runDeclaredGates(
       { case: gateCase(file, PLAN_FAILED, { state: 'failed', durationMs: 0, skipReason: null, errors }), blocking: [] },
     ]
   }
-  if (entries.length === 0)
+  if (planned.length === 0)
     return [
       { case: gateCase(file, NONE_DECLARED, { state: 'skipped', durationMs: 0, skipReason: null }), blocking: [] },
     ]
+  const entries = planned.filter((e) => !only || only.has(e.name))
   // A gate that throws fails its own test only (as in Vitest); for the schedule it is a failure.
   const thrown = new Map<string, unknown>()
   const guarded = entries.map(

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import type { CaseSnapshot } from '../../adapters/reporter/to-ledger-rows.ts'
 import { gatesStage } from '../../adapters/vitest/gates-setup.ts'
 import { GATE_STAGES, type GateStage } from '../../domain/gates/command/command-config.ts'
 import { GATE_NAMES, type GateName, type GatesConfig, loadGatesConfig } from '../../domain/gates/gates-config.ts'
@@ -14,6 +13,7 @@ import { EXIT, UserError } from '../../foundation/errors/user-error.ts'
 import { envValue } from '../../foundation/settings/env-value.ts'
 import { type GitInfo, gitInfoAsync } from '../../ledger/session-info.ts'
 import { gatedRoot } from './gated-root.ts'
+import { gatesSummary } from './gates-summary.ts'
 
 /** `codex-gates run`: every enabled gate of the repository, as the Vitest project `gates`. */
 export const runCommandDef = defineCommand({
@@ -215,31 +215,10 @@ async function runWithoutVitest(
     warn: (line) => io.stderr(`${line}\n`),
     env: io.env,
   })
-  const blocking = new Map(declared.map((d) => [d.case.name, d.blocking]))
-  for (const c of cases) io.stdout(caseLine(c, blocking.get(c.name) ?? []))
-  const count = (state: string) => cases.filter((c) => c.state === state).length
-  const failed = count('failed')
-  const ran = declared.filter((d) => d.case.meta?.gate?.status === 'passed' || d.case.state === 'failed').length
-  io.stdout(
-    `\n gates  ${failed > 0 ? `${failed} failed | ` : ''}${count('passed')} passed | ${count('skipped')} skipped — ${ran > 0 ? `${ran} declared gate(s) ran in-process, the rest unchanged` : 'every input unchanged, nothing to scan'}; session ${sessionId.slice(0, 8)}\n`,
-  )
+  io.stdout(gatesSummary(cases, new Map(declared.map((d) => [d.case.name, d.blocking])), sessionId))
+  const failed = cases.filter((c) => c.state === 'failed').length
   await renderReports(root, sessionId, io)
   return failed > 0 ? EXIT.failed : EXIT.ok
-}
-
-/** One gate's line of the summary, and a failed gate's blocking findings under it. */
-function caseLine(c: CaseSnapshot, blocking: readonly string[]): string {
-  const gate = c.meta?.gate
-  if (c.state === 'skipped') return ` ↓ ${c.name} (skipped: ${c.skipReason ?? 'skipped'})\n`
-  if (c.state === 'passed') {
-    const what =
-      gate?.status === 'cached'
-        ? `unchanged since session ${gate.cached_from?.slice(0, 8) ?? '?'}`
-        : `${Math.round(c.durationMs ?? 0)} ms`
-    return ` ✓ ${c.name} (${what})\n`
-  }
-  const detail = blocking.length > 0 ? blocking : c.errors.map((e) => e.message)
-  return ` ✗ ${c.name}\n${detail.map((line) => `     ${line}\n`).join('')}`
 }
 
 interface VitestSelection {
