@@ -171,8 +171,14 @@ describe('codex-gates run (declared gates)', () => {
     const gatesConfig = (args: string[]) => ({
       gates: { ...off, greet: { run: ['fake-check', ...args], files: ['\\.txt$'], pass_filenames: true } },
     })
+    // fail_fast: the hooks run in order, and one after a failure is skipped saying so.
     const preCommit = [
+      'fail_fast: true',
       'repos:',
+      '  - repo: https://github.com/example/made-up-hooks',
+      '    rev: v1.0.0',
+      '    hooks:',
+      '      - id: made-up-check',
       '  - repo: local',
       '    hooks:',
       '      - id: no-todo',
@@ -180,10 +186,10 @@ describe('codex-gates run (declared gates)', () => {
       "        entry: 'TODO'",
       '        language: pygrep',
       '        types: [python]',
-      '  - repo: https://github.com/example/made-up-hooks',
-      '    rev: v1.0.0',
-      '    hooks:',
-      '      - id: made-up-check',
+      '      - id: no-fixme',
+      '        name: no FIXME',
+      "        entry: 'FIXME'",
+      '        language: pygrep',
       '',
     ].join('\n')
     const root = tempRepo(
@@ -207,6 +213,7 @@ describe('codex-gates run (declared gates)', () => {
       greet: 'passed',
       'pre-commit:no-todo': 'failed',
       'pre-commit:made-up-check': 'skipped',
+      'pre-commit:no-fixme': 'skipped',
     })
 
     const warm = run(root, dir, [], env)
@@ -223,6 +230,7 @@ describe('codex-gates run (declared gates)', () => {
     expect(second.gates).toContain(
       'pre-commit:made-up-check skipped 0 hook made-up-check (repo https://github.com/example/made-up-hooks) needs made-up-check: install it, or map it in codex-gates.json',
     )
+    expect(second.gates).toContain('pre-commit:no-fixme skipped 0 fail_fast: pre-commit:no-todo failed first')
 
     const inProcess = (why: string) => {
       const r = run(root, dir, [], env)
