@@ -20,9 +20,11 @@ export const runCommandDef = defineCommand({
   name: 'run',
   summary: "run the repository's gates (the Vitest project `gates`); results in the ledger",
   description: [
-    'When every selected gate is skipped or its inputs are unchanged since it last passed, the',
-    'run is recorded from the result cache without starting Vitest; otherwise Vitest runs the',
-    'gates that need it and the session records the reused ones beside them.',
+    'When every selected built-in gate is skipped or its inputs are unchanged since it last passed,',
+    'Vitest does not start: the gates the repository declares (command gates, pre-commit hooks) run',
+    'in this process, cached ones reused, and the session is recorded as Vitest would record it;',
+    'otherwise Vitest runs the built-in gates that need it and the declared ones, and the session',
+    'records the reused ones beside them.',
   ].join('\n'),
   options: {
     root: { type: 'string', valueName: 'dir', description: 'the repository to gate (default: the git root here)' },
@@ -194,7 +196,13 @@ async function runWithoutVitest(
   const specs = gateSpecsDir()
   const specFile = specFileIn(root, specs.dir, specs.include[0]?.endsWith('.js') ? 'js' : 'ts')
   const sessionId = randomUUID()
-  const env = run.noCache ? { ...io.env, CODEX_GATES_NO_CACHE: '1' } : io.env
+  // What the gates project hands its workers (gatesProject's env), so the tools see the same.
+  const env = {
+    ...io.env,
+    GATES_ROOT: root,
+    CODEX_GATES_STAGE: run.stage,
+    ...(run.noCache ? { CODEX_GATES_NO_CACHE: '1' } : {}),
+  }
   const declared = declaredModule
     ? await declaredModule.runDeclaredGates(
         { root, config, stage: run.stage },
