@@ -1,7 +1,7 @@
 // `codex-gates run`'s warm path: when every gate is skipped or cached, the run is recorded from
 // the cache without starting Vitest — and must record what a real run records.
 import { execFileSync, spawnSync } from 'node:child_process'
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { GATE_NAMES } from '../../../src/domain/gates/gates-config.ts'
@@ -268,4 +268,57 @@ describe('codex-gates run (declared gates)', () => {
     expect(here.findings).toEqual(inVitest.findings)
     expect(here.statuses['pre-commit']).toBe('failed')
   }, 600_000)
+})
+
+describe('codex-gates run (smoke gate)', () => {
+  test.skipIf(spawnSync('python3', ['--version']).status !== 0)(
+    "in-process, a smoke gate's training run and metrics land in the ledger as in a Vitest run",
+    () => {
+      const dir = tempDir('run-smoke-')
+      const train = readFileSync(join(REPO_ROOT, 'specs', 'fixtures', 'command-gates', 'smoke', 'train.py'), 'utf8')
+      const gates = (toolchain: boolean) => ({
+        gates: {
+          ...Object.fromEntries(GATE_NAMES.map((g) => [g, { enabled: g === 'toolchain' && toolchain }])),
+          smoke: {
+            run: ['python3', 'train.py', '--steps', '8'],
+            kind: 'smoke',
+            expect: { falls: { loss: 0.5 }, max_seconds: 60 },
+          },
+        },
+      })
+      const root = tempRepo({ 'train.py': train, 'codex-gates.json': gates(true) }, { git: true })
+      const env = { CODEX_GATES_REPORTS: join(dir, 'reports') }
+      const training = () => {
+        const ledger = openLedger(join(dir, 'ledger.db'), { readonly: true })
+        try {
+          const id = ledger.get<{ id: string }>(
+            'SELECT id FROM sessions ORDER BY started_at DESC, rowid DESC LIMIT 1',
+          )?.id
+          return ledger
+            .all<{ backend: string; status: string; name: string; steps: number }>(
+              `SELECT r.backend, r.status, m.name, count(*) AS steps FROM training_runs r
+               JOIN metrics m ON m.run_id = r.id WHERE r.session_id = ? GROUP BY r.id, m.name ORDER BY m.name`,
+              id,
+            )
+            .map((r) => `${r.backend} ${r.status} ${r.name} ${r.steps}`)
+        } finally {
+          ledger.close()
+        }
+      }
+      // toolchain on and --no-cache: it must scan, so Vitest runs it and the smoke gate.
+      const inVitest = run(root, dir, ['--no-cache'], env)
+      expect(inVitest.code, inVitest.output).toBe(0)
+      expect(inVitest.output).toContain('Test Files')
+      const fromVitest = training()
+      expect(fromVitest).toContain('command completed loss 8')
+      // toolchain off: nothing needs Vitest, the smoke gate runs here.
+      writeFileSync(join(root, 'codex-gates.json'), JSON.stringify(gates(false)))
+      execFileSync('git', ['add', '-A'], { cwd: root })
+      const here = run(root, dir, ['--no-cache'], env)
+      expect(here.code, here.output).toBe(0)
+      expect(here.output).not.toContain('Test Files')
+      expect(training()).toEqual(fromVitest)
+    },
+    300_000,
+  )
 })
