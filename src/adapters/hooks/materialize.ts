@@ -2,10 +2,14 @@ import { spawn } from 'node:child_process'
 import { closeSync, ftruncateSync, mkdirSync, openSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { type GitOptions, gitOk, OWN_PROCESS_GROUP } from './git.ts'
+import type { ObjectReader } from './object-reader.ts'
 import { isRegularFile, type Snapshot } from './snapshot.ts'
 
 /** Blobs above this many bytes are not copied: a sparse file of the same size stands in (default). */
 export const SPARSE_OVER_BYTES = 8 * 1024 * 1024
+
+/** git options, with the hook run's one `cat-file --batch-command` when the caller has opened it. */
+export type MaterializeGit = GitOptions & { objects?: ObjectReader }
 
 export interface Materialized {
   /** Paths written with their committed bytes. */
@@ -23,7 +27,7 @@ export async function materialize(
   snapshot: Snapshot,
   paths: Iterable<string>,
   dir: string,
-  gitOptions: GitOptions,
+  gitOptions: MaterializeGit,
   sparseOverBytes = SPARSE_OVER_BYTES,
 ): Promise<Materialized> {
   const pathsBySha = new Map<string, string[]>()
@@ -37,9 +41,21 @@ export async function materialize(
   const result: Materialized = { written: [], sparse: [] }
   if (pathsBySha.size === 0) return result
   const shas = [...pathsBySha.keys()]
-  const sizes = parseBatchCheck(
-    await gitOk(['cat-file', '--batch-check'], { ...gitOptions, input: `${shas.join('\n')}\n` }),
-  )
+  // The run's shared cat-file process when there is one; a git too old for it (or a process that
+  // died before answering) falls back to a --batch-check and a --batch process, as before.
+  let objects = gitOptions.objects?.unusable ? undefined : gitOptions.objects
+  let sizes: Map<string, number> | undefined
+  if (objects) {
+    try {
+      sizes = await objects.sizes(shas)
+    } catch (error) {
+      if (!objects.unusable) throw error
+      objects = undefined
+    }
+  }
+  const known =
+    sizes ??
+    parseBatchCheck(await gitOk(['cat-file', '--batch-check'], { ...gitOptions, input: `${shas.join('\n')}\n` }))
   const small: string[] = []
   const dirs = new Set<string>()
   const target = (path: string) => {
@@ -52,7 +68,7 @@ export async function materialize(
     return file
   }
   for (const sha of shas) {
-    const size = sizes.get(sha)
+    const size = known.get(sha)
     if (size === undefined) throw new Error(`BUG: git cat-file does not know blob ${sha}`)
     if (size <= sparseOverBytes) {
       small.push(sha)
@@ -68,12 +84,14 @@ export async function materialize(
       result.sparse.push(path)
     }
   }
-  await catFileBatch(small, gitOptions, (sha, bytes) => {
+  const write = (sha: string, bytes: Buffer) => {
     for (const path of pathsBySha.get(sha) ?? []) {
       writeFileSync(target(path), bytes)
       result.written.push(path)
     }
-  })
+  }
+  if (objects) await objects.contents(small, write)
+  else await catFileBatch(small, gitOptions, write)
   return result
 }
 

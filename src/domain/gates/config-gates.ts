@@ -103,7 +103,11 @@ export function configGates(input: ConfigGatesInput): ConfigGateEntry[] {
   }
   if (!source) return entries
   let facts: GitFacts | undefined
-  const nativeIds = source.gates.filter((g) => g.plan.kind === 'native').map((g) => g.hook.id)
+  // Only pre-commit-hooks' own implementations read git facts: a local pygrep hook that happens to
+  // be called check-merge-conflict must not cost the commit git processes for facts nobody reads.
+  const nativeIds = source.gates
+    .filter((g) => g.plan.kind === 'native' && typeof g.plan.implementation !== 'string')
+    .map((g) => g.hook.id)
   const factsOnce = () => {
     facts ??= gitFacts(repoRoot, nativeIds, paths)
     return facts

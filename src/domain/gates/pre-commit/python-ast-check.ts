@@ -1,4 +1,5 @@
-import { PositionEncoding, Workspace } from '@astral-sh/ruff-wasm-nodejs'
+import { createRequire } from 'node:module'
+import type * as RuffWasm from '@astral-sh/ruff-wasm-nodejs'
 
 /**
  * Python parsing through ruff's WebAssembly build (`@astral-sh/ruff-wasm-nodejs`, pinned 0.17.3),
@@ -103,12 +104,24 @@ interface RuffDiagnostic {
   start_location: { row: number; column: number }
 }
 
-const workspaces = new Map<string, Workspace>()
+const workspaces = new Map<string, RuffWasm.Workspace>()
+
+let ruffWasm: typeof RuffWasm | undefined
+/**
+ * The WebAssembly build, required on first use: loading it compiles ~10 MB of WebAssembly
+ * (100–300 ms), which a hook run whose hooks never parse Python (pygrep and system hooks) must
+ * not pay just for importing the native hooks.
+ */
+function ruff(): typeof RuffWasm {
+  ruffWasm ??= createRequire(import.meta.url)('@astral-sh/ruff-wasm-nodejs') as typeof RuffWasm
+  return ruffWasm
+}
 
 /** One Workspace per grammar version: building one costs a few ms, checks reuse it. */
-function workspace(target: PythonTarget): Workspace {
+function workspace(target: PythonTarget): RuffWasm.Workspace {
   let ws = workspaces.get(target)
   if (!ws) {
+    const { PositionEncoding, Workspace } = ruff()
     ws = new Workspace({ 'target-version': target, lint: { select: [] } }, PositionEncoding.Utf16)
     workspaces.set(target, ws)
   }
