@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process'
 import { closeSync, ftruncateSync, mkdirSync, openSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
+import { ByteQueue } from './byte-queue.ts'
 import { type GitOptions, gitOk, OWN_PROCESS_GROUP } from './git.ts'
 import type { ObjectReader } from './object-reader.ts'
 import { isRegularFile, type Snapshot } from './snapshot.ts'
@@ -160,46 +161,29 @@ export function catFileBatch(
 
 class BatchParser {
   count = 0
-  private chunks: Buffer[] = []
-  private buffered = 0
+  private readonly bytes = new ByteQueue()
   /** The object being read: its sha and size, or undefined while waiting for a header. */
   private current: { sha: string; size: number } | undefined
 
   constructor(private readonly onBlob: (sha: string, bytes: Buffer) => void) {}
 
   push(chunk: Buffer): void {
-    this.chunks.push(chunk)
-    this.buffered += chunk.length
+    this.bytes.push(chunk)
     for (;;) {
       if (!this.current) {
-        const joined = this.joined()
-        const newline = joined.indexOf(0x0a)
-        if (newline === -1) return
-        const header = joined.subarray(0, newline).toString('utf8')
-        this.keep(joined.subarray(newline + 1))
+        const header = this.bytes.line()
+        if (header === undefined) return
         const [sha, type, size] = header.split(' ')
         if (!sha || type === 'missing' || size === undefined) throw new Error(`git cat-file: ${header}`)
         this.current = { sha, size: Number(size) }
       }
-      const need = this.current.size + 1 // content plus the trailing newline
-      if (this.buffered < need) return
-      const joined = this.joined()
-      const bytes = Buffer.from(joined.subarray(0, this.current.size))
-      this.keep(joined.subarray(need))
+      // content plus the trailing newline
+      const bytes = this.bytes.take(this.current.size, 1)
+      if (!bytes) return
       const { sha } = this.current
       this.current = undefined
       this.count++
       this.onBlob(sha, bytes)
     }
-  }
-
-  private joined(): Buffer {
-    if (this.chunks.length !== 1) this.chunks = [Buffer.concat(this.chunks)]
-    return this.chunks[0] as Buffer
-  }
-
-  private keep(rest: Buffer): void {
-    this.chunks = rest.length ? [rest] : []
-    this.buffered = rest.length
   }
 }

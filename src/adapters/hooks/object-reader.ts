@@ -1,4 +1,5 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
+import { ByteQueue } from './byte-queue.ts'
 import { type GitOptions, OWN_PROCESS_GROUP } from './git.ts'
 
 /** What one object request gets back: its size (info), or its bytes too (contents); undefined size when git lacks it. */
@@ -20,8 +21,7 @@ interface Pending {
 export class ObjectReader {
   private child: ChildProcessWithoutNullStreams | undefined
   private readonly queue: Pending[] = []
-  private chunks: Buffer[] = []
-  private buffered = 0
+  private readonly bytes = new ByteQueue()
   private header: { sha: string; size: number } | undefined
   private stderr = ''
   private failure: Error | undefined
@@ -149,54 +149,38 @@ export class ObjectReader {
 
   /** Parses `<sha> <type> <size>\n` (info), plus `<bytes>\n` (contents), or `<name> missing\n`. */
   private push(chunk: Buffer): void {
-    this.chunks.push(chunk)
-    this.buffered += chunk.length
+    this.bytes.push(chunk)
     for (;;) {
       const pending = this.queue[0]
       if (!pending) {
-        if (this.buffered > 0) throw new Error('git cat-file: output nobody asked for')
+        if (this.bytes.length > 0) throw new Error('git cat-file: output nobody asked for')
         return
       }
       if (!this.header) {
-        const joined = this.joined()
-        const newline = joined.indexOf(0x0a)
-        if (newline === -1) return
-        const line = joined.subarray(0, newline).toString('utf8')
-        this.keep(joined.subarray(newline + 1))
+        const line = this.bytes.line()
+        if (line === undefined) return
         const [sha, type, size] = line.split(' ')
         if (type === 'missing' || size === undefined) {
-          this.queue.shift()
-          this.answered++
-          pending.done(undefined)
+          this.answer(pending, undefined)
           continue
         }
         if (!pending.contents) {
-          this.queue.shift()
-          this.answered++
-          pending.done(type === 'blob' ? Number(size) : undefined)
+          this.answer(pending, type === 'blob' ? Number(size) : undefined)
           continue
         }
         this.header = { sha: sha ?? pending.sha, size: Number(size) }
       }
-      const need = this.header.size + 1 // content plus the trailing newline
-      if (this.buffered < need) return
-      const joined = this.joined()
-      const bytes = Buffer.from(joined.subarray(0, this.header.size))
-      this.keep(joined.subarray(need))
+      // content plus the trailing newline
+      const bytes = this.bytes.take(this.header.size, 1)
+      if (!bytes) return
       this.header = undefined
-      this.queue.shift()
-      this.answered++
-      pending.done(bytes.length, bytes)
+      this.answer(pending, bytes.length, bytes)
     }
   }
 
-  private joined(): Buffer {
-    if (this.chunks.length !== 1) this.chunks = [Buffer.concat(this.chunks)]
-    return this.chunks[0] as Buffer
-  }
-
-  private keep(rest: Buffer): void {
-    this.chunks = rest.length ? [rest] : []
-    this.buffered = rest.length
+  private answer(pending: Pending, size: number | undefined, bytes?: Buffer): void {
+    this.queue.shift()
+    this.answered++
+    pending.done(size, bytes)
   }
 }
