@@ -1,12 +1,16 @@
-import { join } from 'node:path'
+import { realpathSync, statSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { CONFIG_FILES, type GatesConfig } from '../../domain/gates/gates-config.ts'
 import { userCommand } from '../../foundation/cli/user-command.ts'
 import { EXIT, UserError } from '../../foundation/errors/user-error.ts'
+import { readGitIndex } from '../../foundation/fs/git-index.ts'
 import { envValue } from '../../foundation/settings/env-value.ts'
 import { setting } from '../../foundation/settings/settings.ts'
 import { applyFixes } from './apply-fixes.ts'
 import { runFixStep } from './fix-step.ts'
 import { gateSnapshot } from './gate-snapshot.ts'
 import { git, headInfo, whoAmI } from './git.ts'
+import { cachedHookConfig } from './hook-config.ts'
 import { HOOK_COMMAND, type HookIo, hookLine } from './hook-io.ts'
 import { HookSession } from './hook-session.ts'
 import { recordFailure, recordOutcomes } from './record-outcomes.ts'
@@ -27,7 +31,7 @@ export async function preCommit(io: HookIo): Promise<number> {
   mark('hook entered')
   // Everything slow starts at once: the gate worker imports its gates, git reads HEAD, and
   // meanwhile the ledger opens (loading the native module is synchronous).
-  const runner = startRunner(io)
+  const runner = startRunner(io, expectedConfig(io))
   mark('worker started')
   const hold = io.hold ?? (<T>(work: Promise<T>) => work)
   const fixing =
@@ -189,10 +193,38 @@ async function gateAndRecord(
   })
 }
 
-/** The gate worker, started before anything else so its imports overlap git and the ledger. */
-function startRunner(io: HookIo): GateRunner {
+/**
+ * The gate worker, started before anything else so its imports overlap git and the ledger; with
+ * the gates a cached config enables (none enabled: no worker at all, ~100 ms of CPU saved).
+ */
+function startRunner(io: HookIo, config?: GatesConfig): GateRunner {
   const skip = parseSkip(envValue('SKIP', io.env), PRE_COMMIT_STEP_NAMES).skip
-  return new GateRunner(PRE_COMMIT_STEPS.filter((s) => s.name !== 'lint' && !skip.has(s.name)).map((s) => s.name))
+  const wanted = PRE_COMMIT_STEPS.filter(
+    (s) => s.name !== 'lint' && !skip.has(s.name) && (config?.gates[s.name].enabled ?? true),
+  )
+  return new GateRunner(wanted.map((s) => s.name))
+}
+
+/**
+ * The config this commit's run will resolve, read before git is asked anything: the cached one
+ * for the index's codex-gates.json blob, in a plain repository committing its own index (not
+ * `git commit -a`'s temporary one). Only a guess for what to start early: the run resolves the
+ * config from the snapshot itself, and a gate the guess left out still runs (in a worker then).
+ */
+function expectedConfig(io: HookIo): GatesConfig | undefined {
+  const dotGit = join(io.cwd, '.git')
+  const indexFile = setting('GIT_INDEX_FILE', io.env)
+  if (indexFile !== undefined && resolve(io.cwd, indexFile) !== join(dotGit, 'index')) return undefined
+  try {
+    if (!statSync(dotGit).isDirectory()) return undefined
+    const index = readGitIndex(io.cwd)
+    if (!index) return undefined
+    const file = CONFIG_FILES.find((f) => index.entries.has(f))
+    const blob = file ? index.entries.get(file)?.oid : undefined
+    return cachedHookConfig(blob, configCachePath(realpathSync(dotGit)), io.env)
+  } catch {
+    return undefined
+  }
 }
 
 /** Validated gate configs are cached in the git dir: per repository, never in the work tree. */
