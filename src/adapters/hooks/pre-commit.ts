@@ -1,6 +1,6 @@
 import { realpathSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { CONFIG_FILES, type GatesConfig } from '../../domain/gates/gates-config.ts'
+import { CONFIG_FILES, type GateName, type GatesConfig } from '../../domain/gates/gates-config.ts'
 import { userCommand } from '../../foundation/cli/user-command.ts'
 import { EXIT, UserError } from '../../foundation/errors/user-error.ts'
 import { readGitIndex } from '../../foundation/fs/git-index.ts'
@@ -17,7 +17,7 @@ import { recordFailure, recordOutcomes } from './record-outcomes.ts'
 import { GateRunner, type StepOutcome } from './run-steps.ts'
 import { parseSkip, unknownSkipWarning } from './skip.ts'
 import { commitSnapshot, indexSnapshot, type Snapshot } from './snapshot.ts'
-import { PRE_COMMIT_STEP_NAMES, PRE_COMMIT_STEPS, PYTHON_SOURCE } from './steps.ts'
+import { INLINE_STEP_NAMES, MARKDOWN, PRE_COMMIT_STEP_NAMES, PYTHON_SOURCE } from './steps.ts'
 import { mark, timeline } from './timeline.ts'
 
 /**
@@ -31,7 +31,8 @@ export async function preCommit(io: HookIo): Promise<number> {
   mark('hook entered')
   // Everything slow starts at once: the gate worker imports its gates, git reads HEAD, and
   // meanwhile the ledger opens (loading the native module is synchronous).
-  const runner = startRunner(io, expectedConfig(io))
+  const expected = expectedConfig(io)
+  const runner = startRunner(io, expected)
   mark('worker started')
   const hold = io.hold ?? (<T>(work: Promise<T>) => work)
   const fixing =
@@ -53,7 +54,7 @@ export async function preCommit(io: HookIo): Promise<number> {
     snapshot = await snapshotting
     mark('index read')
     // Python files staged: ruff's WebAssembly warm-up starts now, beside the export of the files.
-    if (snapshot.changed.some((p) => PYTHON_SOURCE.test(p))) runner.warm(['python-lint'])
+    needWorker(io, runner, snapshot.changed, expected)
     const head = await heading
     gitDir = head.gitDir
     // git_dirty stays unknown: finding unstaged changes means a stat of the whole work tree, per commit.
@@ -105,7 +106,7 @@ export async function gateCommits(io: HookIo, revs: readonly string[]): Promise<
       })
     }
     const runner = startRunner(io)
-    if (snapshot.changed.some((p) => PYTHON_SOURCE.test(p))) runner.warm(['python-lint'])
+    needWorker(io, runner, snapshot.changed)
     const code = await gateAndRecord(io, session, snapshot, {
       hook: 'gate',
       runner,
@@ -194,15 +195,35 @@ async function gateAndRecord(
 }
 
 /**
- * The gate worker, started before anything else so its imports overlap git and the ledger; with
- * the gates a cached config enables (none enabled: no worker at all, ~100 ms of CPU saved).
+ * The gate runner. The light scans run on this thread when their inputs are small (no worker:
+ * ~100 ms of CPU saved), so a worker is started before anything else only for python-lint, in a
+ * repository with Python files, where ruff's WebAssembly warm-up should overlap git and the
+ * ledger; the snapshot then says whether it (or docs-links) is needed at all (`needWorker`).
  */
-function startRunner(io: HookIo, config?: GatesConfig): GateRunner {
+function startRunner(io: HookIo, expected?: ExpectedConfig): GateRunner {
+  const early =
+    mayRun(io, 'python-lint', expected) && (expected ? expected.paths.some((p) => PYTHON_SOURCE.test(p)) : true)
+  return new GateRunner(early ? ['python-lint'] : [], [], INLINE_STEP_NAMES)
+}
+
+/** Starts (or keeps) the worker for the worker-only steps the changed files call for; else stops the early one. */
+function needWorker(io: HookIo, runner: GateRunner, changed: readonly string[], expected?: ExpectedConfig): void {
+  const python = mayRun(io, 'python-lint', expected) && changed.some((p) => PYTHON_SOURCE.test(p))
+  const docs = mayRun(io, 'docs-links', expected) && changed.some((p) => MARKDOWN.test(p))
+  if (!python && !docs) return runner.dispose()
+  runner.need([...(python ? ['python-lint'] : []), ...(docs ? ['docs-links'] : [])], python ? ['python-lint'] : [])
+}
+
+/** Whether a step may run: not skipped, and enabled as far as the cached config tells (unknown: yes). */
+function mayRun(io: HookIo, name: GateName, expected?: ExpectedConfig): boolean {
   const skip = parseSkip(envValue('SKIP', io.env), PRE_COMMIT_STEP_NAMES).skip
-  const wanted = PRE_COMMIT_STEPS.filter(
-    (s) => s.name !== 'lint' && !skip.has(s.name) && (config?.gates[s.name].enabled ?? true),
-  )
-  return new GateRunner(wanted.map((s) => s.name))
+  return !skip.has(name) && (expected?.config.gates[name].enabled ?? true)
+}
+
+interface ExpectedConfig {
+  config: GatesConfig
+  /** The paths in the index. */
+  paths: readonly string[]
 }
 
 /**
@@ -211,7 +232,7 @@ function startRunner(io: HookIo, config?: GatesConfig): GateRunner {
  * `git commit -a`'s temporary one). Only a guess for what to start early: the run resolves the
  * config from the snapshot itself, and a gate the guess left out still runs (in a worker then).
  */
-function expectedConfig(io: HookIo): GatesConfig | undefined {
+function expectedConfig(io: HookIo): ExpectedConfig | undefined {
   const dotGit = join(io.cwd, '.git')
   const indexFile = setting('GIT_INDEX_FILE', io.env)
   if (indexFile !== undefined && resolve(io.cwd, indexFile) !== join(dotGit, 'index')) return undefined
@@ -221,7 +242,8 @@ function expectedConfig(io: HookIo): GatesConfig | undefined {
     if (!index) return undefined
     const file = CONFIG_FILES.find((f) => index.entries.has(f))
     const blob = file ? index.entries.get(file)?.oid : undefined
-    return cachedHookConfig(blob, configCachePath(realpathSync(dotGit)), io.env)
+    const config = cachedHookConfig(blob, configCachePath(realpathSync(dotGit)), io.env)
+    return config ? { config, paths: [...index.entries.keys()] } : undefined
   } catch {
     return undefined
   }

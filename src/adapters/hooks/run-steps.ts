@@ -1,10 +1,14 @@
 import { existsSync } from 'node:fs'
 import { Worker } from 'node:worker_threads'
-import { applyBaseline, type GateBaseline } from '../../domain/gates/baseline.ts'
+import type { GateBaseline } from '../../domain/gates/baseline.ts'
 import type { Finding } from '../../domain/gates/finding.ts'
 import type { SeverityOverride } from '../../domain/gates/gates-config.ts'
 import type { EventMeta } from '../../ledger/ledger-meta.ts'
+import { judge } from './judge-step.ts'
+import { inlineSteps, runInline } from './run-inline.ts'
 import type { WorkerJob, WorkerMessage, WorkerPreload, WorkerStep, WorkerWarm } from './worker-protocol.ts'
+
+export { judge }
 
 export type StepStatus = 'passed' | 'failed' | 'skipped' | 'timeout' | 'error' | 'interrupted'
 
@@ -44,10 +48,16 @@ export interface PlannedStep extends WorkerStep {
  */
 export class GateRunner {
   private worker: StartedWorker | undefined
-  private readonly preload: readonly string[]
+  private preload: readonly string[]
+  private readonly inline: ReadonlySet<string>
 
-  constructor(preload: readonly string[], warm: readonly string[] = []) {
+  /**
+   * `inline`: gates that run on this thread instead when their inputs are small (see
+   * run-inline.ts); their worker is then never needed.
+   */
+  constructor(preload: readonly string[], warm: readonly string[] = [], inline: ReadonlySet<string> = new Set()) {
     this.preload = preload
+    this.inline = inline
     this.worker = preload.length > 0 ? startWorker({ preload: [...preload], warm: [...warm] }) : undefined
   }
 
@@ -60,8 +70,48 @@ export class GateRunner {
     if (wanted.length > 0) this.worker?.worker.postMessage({ type: 'warm', names: wanted } satisfies WorkerWarm)
   }
 
+  /**
+   * The caller has just learned these gates will run: starts a worker for them now unless one is
+   * started already, and warms `warm` up in it.
+   */
+  need(names: readonly string[], warm: readonly string[] = []): void {
+    if (this.worker || names.length === 0) {
+      this.warm(warm)
+      return
+    }
+    this.preload = names
+    this.worker = startWorker({ preload: [...names], warm: warm.filter((n) => names.includes(n)) })
+  }
+
   async run(root: string, steps: readonly PlannedStep[], signal?: AbortSignal): Promise<StepOutcome[]> {
     const outcomes = new Map<string, StepOutcome>()
+    const here = inlineSteps(root, steps, this.inline)
+    const inWorker = this.inWorker(
+      root,
+      steps.filter((s) => !here.includes(s)),
+      outcomes,
+      signal,
+    )
+    await runInline(root, here, outcomes, signal)
+    await inWorker
+    for (const s of steps) {
+      if (!outcomes.has(s.name)) outcomes.set(s.name, { ...errored(s, 'interrupted', 0), status: 'interrupted' })
+    }
+    return steps.map((s) => outcomes.get(s.name) as StepOutcome)
+  }
+
+  /** Stops a worker that was started but never given a job. */
+  dispose(): void {
+    void this.worker?.worker.terminate()
+    this.worker = undefined
+  }
+
+  private async inWorker(
+    root: string,
+    steps: readonly PlannedStep[],
+    outcomes: Map<string, StepOutcome>,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
     let pending = [...steps]
     while (pending.length > 0 && !signal?.aborted) {
       const worker = this.worker ?? startWorker({ preload: pending.map((s) => s.name) })
@@ -78,39 +128,7 @@ export class GateRunner {
       pending = left
     }
     this.dispose()
-    for (const s of steps) {
-      if (!outcomes.has(s.name)) outcomes.set(s.name, { ...errored(s, 'interrupted', 0), status: 'interrupted' })
-    }
-    return steps.map((s) => outcomes.get(s.name) as StepOutcome)
   }
-
-  /** Stops a worker that was started but never given a job. */
-  dispose(): void {
-    void this.worker?.worker.terminate()
-    this.worker = undefined
-  }
-}
-
-/**
- * Keeps the findings in `reportOnly` files (when given), applies per-rule severity overrides
- * (`off` drops the finding) and the gate's baseline, and decides the step's status.
- */
-export function judge(
-  findings: readonly Finding[],
-  severity: Record<string, SeverityOverride>,
-  reportOnly?: readonly string[],
-  baseline?: GateBaseline,
-): { findings: Finding[]; failed: boolean } {
-  const only = reportOnly ? new Set(reportOnly) : undefined
-  const kept: Finding[] = []
-  for (const f of findings) {
-    if (only && !(f.file !== null && only.has(f.file))) continue
-    const override = severity[f.rule]
-    if (override === 'off') continue
-    kept.push(override ? { ...f, severity: override } : f)
-  }
-  const judged = applyBaseline(kept, baseline)
-  return { findings: judged, failed: judged.some((f) => f.severity === 'error') }
 }
 
 // --- internal ---
