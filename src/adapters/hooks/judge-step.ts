@@ -2,6 +2,7 @@ import type { GateBaseline } from '../../domain/gates/baseline.ts'
 import { applyBaseline } from '../../domain/gates/baseline.ts'
 import type { Finding } from '../../domain/gates/finding.ts'
 import type { SeverityOverride } from '../../domain/gates/gates-config.ts'
+import type { PlannedStep, StepOutcome } from './step-outcome.ts'
 
 /**
  * Keeps the findings in `reportOnly` files (when given), applies per-rule severity overrides
@@ -23,4 +24,17 @@ export function judge(
   }
   const judged = applyBaseline(kept, baseline)
   return { findings: judged, failed: judged.some((f) => f.severity === 'error') }
+}
+
+/** A step that ended without a verdict (`error`; callers spread it into skipped, timeout, interrupted). */
+export function errored(step: PlannedStep, reason: string, ms: number): StepOutcome {
+  return {
+    name: step.name,
+    status: 'error',
+    durationMs: ms,
+    files: step.files.length,
+    findings: [],
+    events: [],
+    reason,
+  }
 }

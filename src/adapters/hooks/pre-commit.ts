@@ -210,8 +210,8 @@ function startRunner(io: HookIo, expected?: ExpectedConfig): GateRunner {
 function needWorker(io: HookIo, runner: GateRunner, changed: readonly string[], expected?: ExpectedConfig): void {
   const python = mayRun(io, 'python-lint', expected) && changed.some((p) => PYTHON_SOURCE.test(p))
   const docs = mayRun(io, 'docs-links', expected) && changed.some((p) => MARKDOWN.test(p))
-  if (!python && !docs) return runner.dispose()
-  runner.need([...(python ? ['python-lint'] : []), ...(docs ? ['docs-links'] : [])], python ? ['python-lint'] : [])
+  if (!python && !docs) runner.dispose()
+  else runner.need([...(python ? ['python-lint'] : []), ...(docs ? ['docs-links'] : [])], python ? ['python-lint'] : [])
 }
 
 /** Whether a step may run: not skipped, and enabled as far as the cached config tells (unknown: yes). */

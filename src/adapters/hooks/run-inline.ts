@@ -4,8 +4,8 @@ import type { Gate } from '../../domain/gates/gate.ts'
 import type { GateName } from '../../domain/gates/gates-config.ts'
 import { loadGate } from '../../domain/gates/registry.ts'
 import { errorMessage } from '../../foundation/errors/user-error.ts'
-import { judge } from './judge-step.ts'
-import type { PlannedStep, StepOutcome } from './run-steps.ts'
+import { errored, judge } from './judge-step.ts'
+import type { PlannedStep, StepOutcome } from './step-outcome.ts'
 
 /**
  * Up to this many bytes of input in all, the hook's light scans run on the main thread instead
@@ -82,17 +82,5 @@ export async function runInline(
     else if (outcome.durationMs > step.timeoutMs)
       outcome = { ...errored(step, `timed out after ${step.timeoutMs} ms`, step.timeoutMs), status: 'timeout' }
     outcomes.set(step.name, outcome)
-  }
-}
-
-function errored(step: PlannedStep, reason: string, ms: number): StepOutcome {
-  return {
-    name: step.name,
-    status: 'error',
-    durationMs: ms,
-    files: step.files.length,
-    findings: [],
-    events: [],
-    reason,
   }
 }

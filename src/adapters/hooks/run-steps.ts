@@ -1,43 +1,12 @@
 import { existsSync } from 'node:fs'
 import { Worker } from 'node:worker_threads'
-import type { GateBaseline } from '../../domain/gates/baseline.ts'
-import type { Finding } from '../../domain/gates/finding.ts'
-import type { SeverityOverride } from '../../domain/gates/gates-config.ts'
-import type { EventMeta } from '../../ledger/ledger-meta.ts'
-import { judge } from './judge-step.ts'
+import { errored, judge } from './judge-step.ts'
 import { inlineSteps, runInline } from './run-inline.ts'
-import type { WorkerJob, WorkerMessage, WorkerPreload, WorkerStep, WorkerWarm } from './worker-protocol.ts'
+import type { PlannedStep, StepOutcome, StepStatus } from './step-outcome.ts'
+import type { WorkerJob, WorkerMessage, WorkerPreload, WorkerWarm } from './worker-protocol.ts'
 
+export type { PlannedStep, StepOutcome, StepStatus }
 export { judge }
-
-export type StepStatus = 'passed' | 'failed' | 'skipped' | 'timeout' | 'error' | 'interrupted'
-
-/** What one hook step did: status, wall time, how many files it saw, its findings. */
-export interface StepOutcome {
-  name: string
-  status: StepStatus
-  durationMs: number
-  files: number
-  findings: Finding[]
-  events: EventMeta[]
-  /** Why it was skipped, timed out or errored. */
-  reason?: string
-  /** For skips by `SKIP=`: who and when, for the ledger. */
-  skippedBy?: { who: string; at: string }
-}
-
-/** A gate step ready to run: its files, resolved config, timeout and severity overrides. */
-export interface PlannedStep extends WorkerStep {
-  timeoutMs: number
-  severity: Record<string, SeverityOverride>
-  /**
-   * For steps that read the whole tree for context (link targets): only findings in these files
-   * count. Undefined: every finding counts.
-   */
-  reportOnly?: readonly string[]
-  /** The gate's baseline as committed: the findings it accepts do not block. */
-  baseline?: GateBaseline
-}
 
 /**
  * Runs gate scans in a worker thread, one after another, each under its own timeout. The worker
@@ -242,16 +211,4 @@ function runJob(
     }
     worker.postMessage(job)
   })
-}
-
-function errored(step: PlannedStep, reason: string, ms: number): StepOutcome {
-  return {
-    name: step.name,
-    status: 'error',
-    durationMs: ms,
-    files: step.files.length,
-    findings: [],
-    events: [],
-    reason,
-  }
 }
