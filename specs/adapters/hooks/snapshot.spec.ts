@@ -62,6 +62,44 @@ describe('indexSnapshot() and materialize()', () => {
     expect(existsSync(join(out, 'keep.txt'))).toBe(false)
   })
 
+  test('the entries read from the index file are what `git ls-files --stage` lists: modes, conflicts, GIT_INDEX_FILE, index v4', async () => {
+    const { dir, git, options } = repo()
+    const listed = (env: NodeJS.ProcessEnv = options.env) =>
+      parseStageListing(execFileSync('git', ['ls-files', '--stage', '-z'], { cwd: dir, env, encoding: 'utf8' }))
+    writeFileSync(join(dir, 'a.txt'), 'base\n')
+    writeFileSync(join(dir, 'run.sh'), '#!/bin/sh\n')
+    execFileSync('chmod', ['+x', join(dir, 'run.sh')])
+    symlinkSync('a.txt', join(dir, 'link'))
+    git('add', '.')
+    git('commit', '-q', '-m', 'base')
+    git('checkout', '-q', '-b', 'other')
+    writeFileSync(join(dir, 'a.txt'), 'other\n')
+    git('commit', '-q', '-am', 'other')
+    git('checkout', '-q', 'main')
+    writeFileSync(join(dir, 'a.txt'), 'main\n')
+    writeFileSync(join(dir, 'new file.txt'), 'new\n')
+    git('add', '.')
+    git('commit', '-q', '-m', 'main')
+    expect(() => git('merge', '-q', 'other')).toThrow() // a.txt conflicted: stages 1-3 only
+    const { entries } = await indexSnapshot(options).catch(() => ({ entries: undefined }))
+    // write-tree refuses a conflicted index, as the hook must; the listing itself still matches
+    expect(entries).toBeUndefined()
+    git('checkout', '-q', '--theirs', 'a.txt')
+    git('add', 'a.txt')
+    const snapshot = await indexSnapshot(options)
+    expect(snapshot.entries).toEqual(listed())
+    expect(snapshot.entries.get('run.sh')?.mode).toBe('100755')
+    expect(snapshot.entries.get('link')?.mode).toBe('120000')
+    git('update-index', '--index-version', '4')
+    expect((await indexSnapshot(options)).entries).toEqual(listed())
+    const other = join(dir, '.git', 'other-index')
+    const env = { ...options.env, GIT_INDEX_FILE: other }
+    execFileSync('git', ['read-tree', 'HEAD~1'], { cwd: dir, env })
+    const theirs = await indexSnapshot({ ...options, env })
+    expect(theirs.entries).toEqual(listed(env))
+    expect(theirs.entries.has('new file.txt')).toBe(false)
+  })
+
   test('a blob over the cap becomes a sparse file of the same size', async () => {
     const { dir, git, options } = repo()
     writeFileSync(join(dir, 'big.bin'), Buffer.alloc(300_000, 7))

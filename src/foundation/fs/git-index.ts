@@ -12,6 +12,8 @@ export interface IndexEntry {
   mode: number
   /** The blob's SHA-1, hex. */
   oid: string
+  /** The merge stage: 0 normally, 1–3 for a conflicted path (whose first stage is the one kept). */
+  stage: number
 }
 
 /** The index of a work tree: its entries by repo-relative path, and when it was written. */
@@ -31,7 +33,11 @@ const read = new Map<string, { stamp: string; index: GitIndex | undefined }>()
  */
 export function readGitIndex(root: string): GitIndex | undefined {
   const path = indexPath(root)
-  if (!path) return undefined
+  return path ? readGitIndexFile(path) : undefined
+}
+
+/** The index file at `path` (what GIT_INDEX_FILE names), parsed and remembered as readGitIndex does. */
+export function readGitIndexFile(path: string): GitIndex | undefined {
   let stamp: string
   try {
     const s = statSync(path, { bigint: true })
@@ -90,6 +96,7 @@ export function parseIndex(buf: Buffer, mtimeMs: number): GitIndex | undefined {
         mode,
         size: buf.readUInt32BE(start + 36),
         oid: buf.toString('hex', start + 40, start + 60),
+        stage: (flags >> 12) & 3,
       })
     }
   }
