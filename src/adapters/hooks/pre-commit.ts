@@ -196,13 +196,14 @@ async function gateAndRecord(
 
 /**
  * The gate runner. The light scans run on this thread when their inputs are small (no worker:
- * ~100 ms of CPU saved), so a worker is started before anything else only for python-lint, in a
- * repository with Python files, where ruff's WebAssembly warm-up should overlap git and the
- * ledger; the snapshot then says whether it (or docs-links) is needed at all (`needWorker`).
+ * ~100 ms of CPU saved), so a worker is started before anything else only for python-lint when a
+ * Python file may be staged (outside the folders the index's cache-tree still knows), where
+ * ruff's WebAssembly warm-up should overlap git and the ledger; the snapshot then says whether it
+ * (or docs-links) is needed at all (`needWorker`).
  */
 function startRunner(io: HookIo, expected?: ExpectedConfig): GateRunner {
   const early =
-    mayRun(io, 'python-lint', expected) && (expected ? expected.paths.some((p) => PYTHON_SOURCE.test(p)) : true)
+    mayRun(io, 'python-lint', expected) && (expected ? expected.maybeChanged.some((p) => PYTHON_SOURCE.test(p)) : true)
   return new GateRunner(early ? ['python-lint'] : [], [], INLINE_STEP_NAMES)
 }
 
@@ -222,8 +223,8 @@ function mayRun(io: HookIo, name: GateName, expected?: ExpectedConfig): boolean 
 
 interface ExpectedConfig {
   config: GatesConfig
-  /** The paths in the index. */
-  paths: readonly string[]
+  /** The index's paths that may differ from HEAD (outside the folders its cache-tree still knows). */
+  maybeChanged: readonly string[]
 }
 
 /**
@@ -243,7 +244,10 @@ function expectedConfig(io: HookIo): ExpectedConfig | undefined {
     const file = CONFIG_FILES.find((f) => index.entries.has(f))
     const blob = file ? index.entries.get(file)?.oid : undefined
     const config = cachedHookConfig(blob, configCachePath(realpathSync(dotGit)), io.env)
-    return config ? { config, paths: [...index.entries.keys()] } : undefined
+    if (!config) return undefined
+    const valid = index.validTrees
+    const paths = [...index.entries.keys()]
+    return { config, maybeChanged: valid ? paths.filter((p) => !valid.has(folderOf(p))) : paths }
   } catch {
     return undefined
   }
@@ -269,4 +273,9 @@ async function expandRevs(revs: readonly string[], io: HookIo): Promise<string[]
     shas.push(...result.stdout.split('\n').filter(Boolean))
   }
   return [...new Set(shas)]
+}
+
+function folderOf(path: string): string {
+  const slash = path.lastIndexOf('/')
+  return slash === -1 ? '' : path.slice(0, slash)
 }
