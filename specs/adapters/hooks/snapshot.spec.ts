@@ -3,6 +3,7 @@ import { existsSync, lstatSync, mkdirSync, readFileSync, statSync, symlinkSync, 
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { materialize, parseBatchCheck } from '../../../src/adapters/hooks/materialize.ts'
+import { ObjectReader } from '../../../src/adapters/hooks/object-reader.ts'
 import {
   commitSnapshot,
   indexSnapshot,
@@ -129,6 +130,42 @@ describe('indexSnapshot() and materialize()', () => {
     expect(done.written).toHaveLength(300)
     const differ = paths.filter((path) => !readFileSync(join(out, path)).equals(readFileSync(join(dir, path))))
     expect(differ).toEqual([])
+  })
+
+  test('one shared cat-file --batch-command exports what separate processes export, round after round', async () => {
+    const { dir, git, options } = repo()
+    const paths: string[] = []
+    for (let i = 0; i < 120; i++) {
+      const path = `d${i % 5}/f${i}.bin`
+      mkdirSync(join(dir, `d${i % 5}`), { recursive: true })
+      writeFileSync(join(dir, path), i % 4 === 0 ? 'same\n' : Buffer.alloc(i * 997, i)) // binary, with newlines inside
+      paths.push(path)
+    }
+    writeFileSync(join(dir, 'big.bin'), Buffer.alloc(300_000, 10))
+    git('add', '.')
+    const snapshot = await indexSnapshot(options)
+    const apart = join(tempDir('export-'), 'x')
+    const expected = await materialize(snapshot, [...paths, 'big.bin'], apart, options, 100_000)
+    const objects = new ObjectReader(options).open()
+    try {
+      const shared = join(tempDir('export-'), 'x')
+      const rounds = await Promise.all([
+        materialize(snapshot, paths.slice(0, 60), shared, { ...options, objects }, 100_000),
+        materialize(snapshot, [...paths.slice(60), 'big.bin'], shared, { ...options, objects }, 100_000),
+      ])
+      expect(rounds.flatMap((r) => r.written).sort()).toEqual([...expected.written].sort())
+      expect(rounds.flatMap((r) => r.sparse)).toEqual(expected.sparse)
+      const differ = paths.filter((path) => !readFileSync(join(shared, path)).equals(readFileSync(join(apart, path))))
+      expect(differ).toEqual([])
+      expect(statSync(join(shared, 'big.bin')).size).toBe(300_000)
+      // An object git does not have rejects with git's answer; the process serves the next request.
+      await expect(objects.contents(['0'.repeat(40)], () => {})).rejects.toThrow(/missing/)
+      expect(await objects.sizes([snapshot.entries.get('d0/f0.bin')?.sha ?? ''])).toEqual(
+        new Map([[snapshot.entries.get('d0/f0.bin')?.sha, 5]]),
+      )
+    } finally {
+      objects.close()
+    }
   })
 
   test('commitSnapshot() compares a commit with its first parent (the empty tree for a root commit)', async () => {
