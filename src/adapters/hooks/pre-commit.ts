@@ -33,6 +33,7 @@ export async function preCommit(io: HookIo): Promise<number> {
   // meanwhile the ledger opens (loading the native module is synchronous).
   const expected = expectedConfig(io)
   const runner = startRunner(io, expected)
+  runner.prefetch([...INLINE_STEP_NAMES].filter((name) => mayRun(io, name as GateName, expected)))
   mark('worker started')
   const hold = io.hold ?? (<T>(work: Promise<T>) => work)
   const fixing =

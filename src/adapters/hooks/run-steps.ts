@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs'
 import { Worker } from 'node:worker_threads'
+import type { GateName } from '../../domain/gates/gates-config.ts'
+import { loadGate } from '../../domain/gates/registry.ts'
 import { errored, judge } from './judge-step.ts'
 import { inlineSteps, runInline } from './run-inline.ts'
 import type { PlannedStep, StepOutcome, StepStatus } from './step-outcome.ts'
@@ -28,6 +30,11 @@ export class GateRunner {
     this.preload = preload
     this.inline = inline
     this.worker = preload.length > 0 ? startWorker({ preload: [...preload], warm: [...warm] }) : undefined
+  }
+
+  /** Imports the light gates now, on this thread, while the caller waits on git (they may run inline). */
+  prefetch(names: readonly string[]): void {
+    for (const name of names) if (this.inline.has(name)) void loadGate(name as GateName).catch(() => {})
   }
 
   /**
