@@ -15,6 +15,8 @@ const bundle = prebuiltBundle({
   entries: { runner: 'scripts/hook.ts', 'gate-worker': 'src/adapters/hooks/gate-worker.ts' },
   // Split so what most runs never need (the config validator and ajv, rarely used gates) loads lazily.
   splitting: true,
+  // The .pre-commit-config.yaml reader's YAML parser: bundled, it loads in ~11 ms instead of ~28.
+  bundled: ['yaml'],
 })
 
 export const RUNNER = bundle.output('runner')

@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { GateRunner, judge, type PlannedStep } from '../../../src/adapters/hooks/run-steps.ts'
+import { inlineSteps, runInline } from '../../../src/adapters/hooks/run-inline.ts'
+import { GateRunner, judge, type PlannedStep, type StepOutcome } from '../../../src/adapters/hooks/run-steps.ts'
 import { buildBaseline } from '../../../src/domain/gates/baseline.ts'
 import { makeFinding } from '../../../src/domain/gates/finding.ts'
 import { GATE_DEFAULTS } from '../../../src/domain/gates/gates-config.ts'
@@ -62,6 +63,64 @@ describe('GateRunner', () => {
     ])
     expect(outcomes[0]?.status).toBe('error')
     expect(outcomes[0]?.reason).toContain('bad-baseline.json')
+  }, 60_000)
+})
+
+describe('GateRunner, light scans inline', () => {
+  const light = new Set(['secrets', 'env-files', 'large-files', 'placeholders'])
+  const steps = () => [
+    step('secrets', ['small.txt', '.env']),
+    step('env-files', ['.env', 'small.txt']),
+    step('large-files', ['small.txt']),
+    step('placeholders', ['small.txt']),
+  ]
+  const comparable = (outcomes: StepOutcome[]) =>
+    outcomes.map((o) => ({ ...o, durationMs: 0, events: o.events.map((e) => e.message) }))
+
+  test('small inputs run on this thread with the outcomes the worker gives, and no worker is started', async () => {
+    const inWorker = await new GateRunner([]).run(root, steps())
+    expect(inlineSteps(root, steps(), light).map((s) => s.name)).toEqual([...light])
+    const inline = await new GateRunner([], [], light).run(root, steps())
+    expect(comparable(inline)).toEqual(comparable(inWorker))
+    expect(inline.map((o) => o.status)).toEqual(['passed', 'failed', 'passed', 'passed'])
+  }, 60_000)
+
+  test('inputs over the cap, and gates not named light, stay in the worker', () => {
+    expect(inlineSteps(root, [step('secrets', ['big.txt'])], light)).toEqual([])
+    expect(
+      inlineSteps(root, [step('secrets', ['small.txt']), step('docs-links', ['small.txt'])], light).map((s) => s.name),
+    ).toEqual(['secrets'])
+    expect(inlineSteps(root, [step('secrets', ['gone.txt'])], light)).toEqual([])
+  })
+
+  test('inline, a throwing gate is an error outcome, a scan past its timeout is a timeout, an abort interrupts', async () => {
+    writeFileSync(join(root, 'bad-baseline-2.json'), '{ not json')
+    const outcomes = new Map<string, StepOutcome>()
+    const controller = new AbortController()
+    await runInline(
+      root,
+      [
+        step('placeholders', ['small.txt'], {
+          config: { ...GATE_DEFAULTS.placeholders, baseline: 'bad-baseline-2.json' },
+        }),
+        step('env-files', ['.env'], { timeoutMs: -1 }),
+      ],
+      outcomes,
+      controller.signal,
+    )
+    expect(outcomes.get('placeholders')).toMatchObject({ status: 'error' })
+    expect(outcomes.get('placeholders')?.reason).toContain('bad-baseline-2.json')
+    expect(outcomes.get('env-files')).toMatchObject({ status: 'timeout', reason: 'timed out after -1 ms' })
+    controller.abort()
+    const after = new Map<string, StepOutcome>()
+    await runInline(root, [step('large-files', ['small.txt'])], after, controller.signal)
+    expect(after.size).toBe(0) // the runner marks what never ran interrupted
+    const runner = await new GateRunner([], [], light).run(
+      root,
+      [step('large-files', ['small.txt'])],
+      controller.signal,
+    )
+    expect(runner.map((o) => o.status)).toEqual(['interrupted'])
   }, 60_000)
 })
 

@@ -3,6 +3,7 @@ import { existsSync, lstatSync, mkdirSync, readFileSync, statSync, symlinkSync, 
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { materialize, parseBatchCheck } from '../../../src/adapters/hooks/materialize.ts'
+import { ObjectReader } from '../../../src/adapters/hooks/object-reader.ts'
 import {
   commitSnapshot,
   indexSnapshot,
@@ -62,6 +63,44 @@ describe('indexSnapshot() and materialize()', () => {
     expect(existsSync(join(out, 'keep.txt'))).toBe(false)
   })
 
+  test('the entries read from the index file are what `git ls-files --stage` lists: modes, conflicts, GIT_INDEX_FILE, index v4', async () => {
+    const { dir, git, options } = repo()
+    const listed = (env: NodeJS.ProcessEnv = options.env) =>
+      parseStageListing(execFileSync('git', ['ls-files', '--stage', '-z'], { cwd: dir, env, encoding: 'utf8' }))
+    writeFileSync(join(dir, 'a.txt'), 'base\n')
+    writeFileSync(join(dir, 'run.sh'), '#!/bin/sh\n')
+    execFileSync('chmod', ['+x', join(dir, 'run.sh')])
+    symlinkSync('a.txt', join(dir, 'link'))
+    git('add', '.')
+    git('commit', '-q', '-m', 'base')
+    git('checkout', '-q', '-b', 'other')
+    writeFileSync(join(dir, 'a.txt'), 'other\n')
+    git('commit', '-q', '-am', 'other')
+    git('checkout', '-q', 'main')
+    writeFileSync(join(dir, 'a.txt'), 'main\n')
+    writeFileSync(join(dir, 'new file.txt'), 'new\n')
+    git('add', '.')
+    git('commit', '-q', '-m', 'main')
+    expect(() => git('merge', '-q', 'other')).toThrow() // a.txt conflicted: stages 1-3 only
+    const { entries } = await indexSnapshot(options).catch(() => ({ entries: undefined }))
+    // write-tree refuses a conflicted index, as the hook must; the listing itself still matches
+    expect(entries).toBeUndefined()
+    git('checkout', '-q', '--theirs', 'a.txt')
+    git('add', 'a.txt')
+    const snapshot = await indexSnapshot(options)
+    expect(snapshot.entries).toEqual(listed())
+    expect(snapshot.entries.get('run.sh')?.mode).toBe('100755')
+    expect(snapshot.entries.get('link')?.mode).toBe('120000')
+    git('update-index', '--index-version', '4')
+    expect((await indexSnapshot(options)).entries).toEqual(listed())
+    const other = join(dir, '.git', 'other-index')
+    const env = { ...options.env, GIT_INDEX_FILE: other }
+    execFileSync('git', ['read-tree', 'HEAD~1'], { cwd: dir, env })
+    const theirs = await indexSnapshot({ ...options, env })
+    expect(theirs.entries).toEqual(listed(env))
+    expect(theirs.entries.has('new file.txt')).toBe(false)
+  })
+
   test('a blob over the cap becomes a sparse file of the same size', async () => {
     const { dir, git, options } = repo()
     writeFileSync(join(dir, 'big.bin'), Buffer.alloc(300_000, 7))
@@ -91,6 +130,42 @@ describe('indexSnapshot() and materialize()', () => {
     expect(done.written).toHaveLength(300)
     const differ = paths.filter((path) => !readFileSync(join(out, path)).equals(readFileSync(join(dir, path))))
     expect(differ).toEqual([])
+  })
+
+  test('one shared cat-file --batch-command exports what separate processes export, round after round', async () => {
+    const { dir, git, options } = repo()
+    const paths: string[] = []
+    for (let i = 0; i < 120; i++) {
+      const path = `d${i % 5}/f${i}.bin`
+      mkdirSync(join(dir, `d${i % 5}`), { recursive: true })
+      writeFileSync(join(dir, path), i % 4 === 0 ? 'same\n' : Buffer.alloc(i * 997, i)) // binary, with newlines inside
+      paths.push(path)
+    }
+    writeFileSync(join(dir, 'big.bin'), Buffer.alloc(300_000, 10))
+    git('add', '.')
+    const snapshot = await indexSnapshot(options)
+    const apart = join(tempDir('export-'), 'x')
+    const expected = await materialize(snapshot, [...paths, 'big.bin'], apart, options, 100_000)
+    const objects = new ObjectReader(options).open()
+    try {
+      const shared = join(tempDir('export-'), 'x')
+      const rounds = await Promise.all([
+        materialize(snapshot, paths.slice(0, 60), shared, { ...options, objects }, 100_000),
+        materialize(snapshot, [...paths.slice(60), 'big.bin'], shared, { ...options, objects }, 100_000),
+      ])
+      expect(rounds.flatMap((r) => r.written).sort()).toEqual([...expected.written].sort())
+      expect(rounds.flatMap((r) => r.sparse)).toEqual(expected.sparse)
+      const differ = paths.filter((path) => !readFileSync(join(shared, path)).equals(readFileSync(join(apart, path))))
+      expect(differ).toEqual([])
+      expect(statSync(join(shared, 'big.bin')).size).toBe(300_000)
+      // An object git does not have rejects with git's answer; the process serves the next request.
+      await expect(objects.contents(['0'.repeat(40)], () => {})).rejects.toThrow(/missing/)
+      expect(await objects.sizes([snapshot.entries.get('d0/f0.bin')?.sha ?? ''])).toEqual(
+        new Map([[snapshot.entries.get('d0/f0.bin')?.sha, 5]]),
+      )
+    } finally {
+      objects.close()
+    }
   })
 
   test('commitSnapshot() compares a commit with its first parent (the empty tree for a root commit)', async () => {

@@ -85,6 +85,25 @@ describe('readGitIndex()', () => {
   })
 })
 
+describe('readGitIndex().validTrees', () => {
+  test("names the folders git's cache-tree still holds: `git add` invalidates the folders on the path", () => {
+    const root = tempDir()
+    git(root, 'init', '-q')
+    for (const path of ['a/one.txt', 'a/deep/two.txt', 'b/three.txt', 'top.txt']) {
+      mkdirSync(dirname(join(root, path)), { recursive: true })
+      writeFileSync(join(root, path), `${path}\n`)
+    }
+    git(root, 'add', '.')
+    git(root, 'commit', '-q', '-m', 'one')
+    expect([...(readGitIndex(root)?.validTrees ?? [])].sort()).toEqual(['', 'a', 'a/deep', 'b'])
+    writeFileSync(join(root, 'a/deep/two.txt'), 'changed\n')
+    git(root, 'add', 'a/deep/two.txt')
+    expect([...(readGitIndex(root)?.validTrees ?? [])].sort()).toEqual(['b'])
+    git(root, 'write-tree') // git records the trees again
+    expect([...(readGitIndex(root)?.validTrees ?? [])].sort()).toEqual(['', 'a', 'a/deep', 'b'])
+  })
+})
+
 describe('blobDigest()', () => {
   const anHourAgo = () => new Date(Date.now() - 3_600_000)
 

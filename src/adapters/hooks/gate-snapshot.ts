@@ -9,8 +9,9 @@ import { globMatcher } from '../../foundation/fs/glob.ts'
 import type { GitOptions } from './git.ts'
 import { loadHookConfig } from './hook-config.ts'
 import { biomeBinary, runLintStep } from './lint-step.ts'
-import { type Materialized, materialize } from './materialize.ts'
+import { type Materialized, type MaterializeGit, materialize } from './materialize.ts'
 import { materializeRuffConfigs } from './materialize-ruff-configs.ts'
+import { ObjectReader } from './object-reader.ts'
 import type { GateRunner, PlannedStep, StepOutcome } from './run-steps.ts'
 import type { SkipRequest } from './skip.ts'
 import { isRegularFile, type Snapshot } from './snapshot.ts'
@@ -62,6 +63,9 @@ export async function gateSnapshot(options: GateSnapshotOptions): Promise<GateSn
   const { snapshot, skip, runner } = options
   const steps = options.steps ?? PRE_COMMIT_STEPS
   const started = performance.now()
+  // Every export of this run reads git's objects through one cat-file process.
+  const objects = new ObjectReader(options.git).open()
+  const git: MaterializeGit = { ...options.git, objects }
   const dir = mkdtempSync(join(tmpdir(), 'codex-hook-'))
   options.onTempDir?.(dir)
   try {
@@ -70,7 +74,7 @@ export async function gateSnapshot(options: GateSnapshotOptions): Promise<GateSn
       return entry !== undefined && isRegularFile(entry.mode)
     })
     const first = new Set([...changed, ...SUPPORT_FILES.filter((p) => snapshot.entries.has(p))])
-    const done = await materialize(snapshot, first, dir, options.git)
+    const done = await materialize(snapshot, first, dir, git)
     mark('changed files exported')
     const env = options.git.env ?? process.env
     const configFile = CONFIG_FILES.find((f) => snapshot.entries.has(f))
@@ -115,7 +119,7 @@ export async function gateSnapshot(options: GateSnapshotOptions): Promise<GateSn
     // Their code is loaded only when the repository declares some: most commits never pay for it.
     const hasPreCommit = config.preCommit.enabled && snapshot.entries.has(config.preCommit.config)
     if (hasPreCommit && !first.has(config.preCommit.config)) {
-      await materialize(snapshot, [config.preCommit.config], dir, options.git)
+      await materialize(snapshot, [config.preCommit.config], dir, git)
     }
     const declaring =
       Object.keys(config.commands).length > 0 || hasPreCommit
@@ -157,9 +161,10 @@ export async function gateSnapshot(options: GateSnapshotOptions): Promise<GateSn
     // python-lint reads the ruff settings as staged: they are exported beside the files.
     const pythonLint = planned.find((s) => s.name === 'python-lint')
     const [rest, ruff] = await Promise.all([
-      materialize(snapshot, more, dir, options.git),
-      pythonLint && !wholeTree ? materializeRuffConfigs(snapshot, pythonLint.files, dir, options.git, first) : NONE,
+      materialize(snapshot, more, dir, git),
+      pythonLint && !wholeTree ? materializeRuffConfigs(snapshot, pythonLint.files, dir, git, first) : NONE,
     ])
+    objects.close()
     // The baselines as staged: a commit that rewrites one is judged by the new one.
     for (const step of planned) step.baseline = readBaseline(dir, baselineFile(config.baselines, step.name), step.name)
     const snapshotMs = performance.now() - started
@@ -190,6 +195,7 @@ export async function gateSnapshot(options: GateSnapshotOptions): Promise<GateSn
       fix: config.preCommit.fix,
     }
   } finally {
+    objects.close()
     runner.dispose()
     rmSync(dir, { recursive: true, force: true })
     options.onTempDir?.(undefined)

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process'
 import { envValue } from '../../foundation/settings/env-value.ts'
+import { headFromFiles } from './head-files.ts'
 
 /** git's well-known empty tree: what a first commit is compared against. */
 export const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904'
@@ -80,7 +81,10 @@ export function splitZ(text: string): string[] {
 export async function headInfo(
   options: GitOptions,
 ): Promise<{ sha: string | null; branch: string | null; gitDir: string }> {
-  // One process in the common case: every spawn costs the commit 10–20 ms on a busy machine.
+  // No process in the common case (HEAD and its ref read from .git), else one: every spawn costs
+  // the commit 10–20 ms on a busy machine.
+  const fromFiles = headFromFiles(options.cwd, options.env)
+  if (fromFiles) return fromFiles
   const all = await git(['rev-parse', '--absolute-git-dir', 'HEAD', '--abbrev-ref', 'HEAD'], options)
   if (all.code === 0) {
     const [gitDir = '', sha = '', branch = ''] = all.stdout.trim().split('\n')

@@ -34,17 +34,56 @@ export async function loadHookConfig(
   return config
 }
 
+/**
+ * The config a hook run will resolve, when the cache already holds it (undefined on a miss): lets
+ * the hook decide early what to start (the gate worker only for enabled gates) without validating.
+ */
+export function cachedHookConfig(
+  configBlob: string | undefined,
+  cacheFile: string,
+  env: NodeJS.ProcessEnv = process.env,
+): GatesConfig | undefined {
+  return readCache(cacheFile)[configKey(configBlob, env)]
+}
+
 /** The cache key: sha256 over the config's identity, the schema and the code that applies defaults. */
 export function configKey(configBlob: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
   const hash = createHash('sha256')
   const explicit = envValue('CODEX_GATES_CONFIG', env)
   hash.update(explicit ? `file:${explicit}:${fileHash(explicit)}` : `blob:${configBlob ?? 'none'}`)
   hash.update(`\0${fileHash(join(PACKAGE_ROOT, 'configs', 'schemas', 'codex-gates.schema.json'))}`)
-  hash.update(`\0${scannerSourceHash()}`) // the defaults live in the gates' sources
+  hash.update(`\0${defaultsIdentity()}`) // the defaults live in the gates' sources
   return hash.digest('hex')
 }
 
 // --- internal ---
+
+/** The gate sources' scope in `scannerSourceHash` (src/domain/gates/cache-key.ts). */
+const GATE_SOURCES = /^src\/(?:domain\/gates|foundation\/redact)\//
+
+/**
+ * What the resolved defaults depend on: the gates' sources. Running from the hook bundle, its
+ * stamp (.codex/hook/stamp.json, beside this chunk) already holds the hash of every source the
+ * running code was built from, so those of the gates are taken from it instead of reading and
+ * hashing ~200 files on every commit; elsewhere (tsx, dist) the sources are hashed.
+ */
+let identity: string | undefined
+function defaultsIdentity(): string {
+  identity ??= readDefaultsIdentity()
+  return identity
+}
+
+function readDefaultsIdentity(): string {
+  let stamp: { inputs?: Record<string, string> }
+  try {
+    stamp = JSON.parse(readFileSync(new URL('./stamp.json', import.meta.url), 'utf8'))
+  } catch {
+    return scannerSourceHash()
+  }
+  const gates = Object.entries(stamp.inputs ?? {}).filter(([path]) => GATE_SOURCES.test(path))
+  if (gates.length === 0) return scannerSourceHash()
+  return `bundle:${createHash('sha256').update(JSON.stringify(gates)).digest('hex')}`
+}
 
 function fileHash(path: string): string {
   try {

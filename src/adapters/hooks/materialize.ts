@@ -1,11 +1,16 @@
 import { spawn } from 'node:child_process'
 import { closeSync, ftruncateSync, mkdirSync, openSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
+import { ByteQueue } from './byte-queue.ts'
 import { type GitOptions, gitOk, OWN_PROCESS_GROUP } from './git.ts'
+import type { ObjectReader } from './object-reader.ts'
 import { isRegularFile, type Snapshot } from './snapshot.ts'
 
 /** Blobs above this many bytes are not copied: a sparse file of the same size stands in (default). */
 export const SPARSE_OVER_BYTES = 8 * 1024 * 1024
+
+/** git options, with the hook run's one `cat-file --batch-command` when the caller has opened it. */
+export type MaterializeGit = GitOptions & { objects?: ObjectReader }
 
 export interface Materialized {
   /** Paths written with their committed bytes. */
@@ -23,7 +28,7 @@ export async function materialize(
   snapshot: Snapshot,
   paths: Iterable<string>,
   dir: string,
-  gitOptions: GitOptions,
+  gitOptions: MaterializeGit,
   sparseOverBytes = SPARSE_OVER_BYTES,
 ): Promise<Materialized> {
   const pathsBySha = new Map<string, string[]>()
@@ -37,9 +42,21 @@ export async function materialize(
   const result: Materialized = { written: [], sparse: [] }
   if (pathsBySha.size === 0) return result
   const shas = [...pathsBySha.keys()]
-  const sizes = parseBatchCheck(
-    await gitOk(['cat-file', '--batch-check'], { ...gitOptions, input: `${shas.join('\n')}\n` }),
-  )
+  // The run's shared cat-file process when there is one; a git too old for it (or a process that
+  // died before answering) falls back to a --batch-check and a --batch process, as before.
+  let objects = gitOptions.objects?.unusable ? undefined : gitOptions.objects
+  let sizes: Map<string, number> | undefined
+  if (objects) {
+    try {
+      sizes = await objects.sizes(shas)
+    } catch (error) {
+      if (!objects.unusable) throw error
+      objects = undefined
+    }
+  }
+  const known =
+    sizes ??
+    parseBatchCheck(await gitOk(['cat-file', '--batch-check'], { ...gitOptions, input: `${shas.join('\n')}\n` }))
   const small: string[] = []
   const dirs = new Set<string>()
   const target = (path: string) => {
@@ -52,7 +69,7 @@ export async function materialize(
     return file
   }
   for (const sha of shas) {
-    const size = sizes.get(sha)
+    const size = known.get(sha)
     if (size === undefined) throw new Error(`BUG: git cat-file does not know blob ${sha}`)
     if (size <= sparseOverBytes) {
       small.push(sha)
@@ -68,12 +85,14 @@ export async function materialize(
       result.sparse.push(path)
     }
   }
-  await catFileBatch(small, gitOptions, (sha, bytes) => {
+  const write = (sha: string, bytes: Buffer) => {
     for (const path of pathsBySha.get(sha) ?? []) {
       writeFileSync(target(path), bytes)
       result.written.push(path)
     }
-  })
+  }
+  if (objects) await objects.contents(small, write)
+  else await catFileBatch(small, gitOptions, write)
   return result
 }
 
@@ -142,46 +161,29 @@ export function catFileBatch(
 
 class BatchParser {
   count = 0
-  private chunks: Buffer[] = []
-  private buffered = 0
+  private readonly bytes = new ByteQueue()
   /** The object being read: its sha and size, or undefined while waiting for a header. */
   private current: { sha: string; size: number } | undefined
 
   constructor(private readonly onBlob: (sha: string, bytes: Buffer) => void) {}
 
   push(chunk: Buffer): void {
-    this.chunks.push(chunk)
-    this.buffered += chunk.length
+    this.bytes.push(chunk)
     for (;;) {
       if (!this.current) {
-        const joined = this.joined()
-        const newline = joined.indexOf(0x0a)
-        if (newline === -1) return
-        const header = joined.subarray(0, newline).toString('utf8')
-        this.keep(joined.subarray(newline + 1))
+        const header = this.bytes.line()
+        if (header === undefined) return
         const [sha, type, size] = header.split(' ')
         if (!sha || type === 'missing' || size === undefined) throw new Error(`git cat-file: ${header}`)
         this.current = { sha, size: Number(size) }
       }
-      const need = this.current.size + 1 // content plus the trailing newline
-      if (this.buffered < need) return
-      const joined = this.joined()
-      const bytes = Buffer.from(joined.subarray(0, this.current.size))
-      this.keep(joined.subarray(need))
+      // content plus the trailing newline
+      const bytes = this.bytes.take(this.current.size, 1)
+      if (!bytes) return
       const { sha } = this.current
       this.current = undefined
       this.count++
       this.onBlob(sha, bytes)
     }
-  }
-
-  private joined(): Buffer {
-    if (this.chunks.length !== 1) this.chunks = [Buffer.concat(this.chunks)]
-    return this.chunks[0] as Buffer
-  }
-
-  private keep(rest: Buffer): void {
-    this.chunks = rest.length ? [rest] : []
-    this.buffered = rest.length
   }
 }

@@ -1,19 +1,23 @@
-import { join } from 'node:path'
+import { realpathSync, statSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { CONFIG_FILES, type GateName, type GatesConfig } from '../../domain/gates/gates-config.ts'
 import { userCommand } from '../../foundation/cli/user-command.ts'
 import { EXIT, UserError } from '../../foundation/errors/user-error.ts'
+import { readGitIndex } from '../../foundation/fs/git-index.ts'
 import { envValue } from '../../foundation/settings/env-value.ts'
 import { setting } from '../../foundation/settings/settings.ts'
 import { applyFixes } from './apply-fixes.ts'
 import { runFixStep } from './fix-step.ts'
 import { gateSnapshot } from './gate-snapshot.ts'
 import { git, headInfo, whoAmI } from './git.ts'
+import { cachedHookConfig } from './hook-config.ts'
 import { HOOK_COMMAND, type HookIo, hookLine } from './hook-io.ts'
 import { HookSession } from './hook-session.ts'
 import { recordFailure, recordOutcomes } from './record-outcomes.ts'
 import { GateRunner, type StepOutcome } from './run-steps.ts'
 import { parseSkip, unknownSkipWarning } from './skip.ts'
 import { commitSnapshot, indexSnapshot, type Snapshot } from './snapshot.ts'
-import { PRE_COMMIT_STEP_NAMES, PRE_COMMIT_STEPS, PYTHON_SOURCE } from './steps.ts'
+import { INLINE_STEP_NAMES, MARKDOWN, PRE_COMMIT_STEP_NAMES, PYTHON_SOURCE } from './steps.ts'
 import { mark, timeline } from './timeline.ts'
 
 /**
@@ -27,7 +31,9 @@ export async function preCommit(io: HookIo): Promise<number> {
   mark('hook entered')
   // Everything slow starts at once: the gate worker imports its gates, git reads HEAD, and
   // meanwhile the ledger opens (loading the native module is synchronous).
-  const runner = startRunner(io)
+  const expected = expectedConfig(io)
+  const runner = startRunner(io, expected)
+  runner.prefetch([...INLINE_STEP_NAMES].filter((name) => mayRun(io, name as GateName, expected)))
   mark('worker started')
   const hold = io.hold ?? (<T>(work: Promise<T>) => work)
   const fixing =
@@ -49,7 +55,7 @@ export async function preCommit(io: HookIo): Promise<number> {
     snapshot = await snapshotting
     mark('index read')
     // Python files staged: ruff's WebAssembly warm-up starts now, beside the export of the files.
-    if (snapshot.changed.some((p) => PYTHON_SOURCE.test(p))) runner.warm(['python-lint'])
+    needWorker(io, runner, snapshot.changed, expected)
     const head = await heading
     gitDir = head.gitDir
     // git_dirty stays unknown: finding unstaged changes means a stat of the whole work tree, per commit.
@@ -101,7 +107,7 @@ export async function gateCommits(io: HookIo, revs: readonly string[]): Promise<
       })
     }
     const runner = startRunner(io)
-    if (snapshot.changed.some((p) => PYTHON_SOURCE.test(p))) runner.warm(['python-lint'])
+    needWorker(io, runner, snapshot.changed)
     const code = await gateAndRecord(io, session, snapshot, {
       hook: 'gate',
       runner,
@@ -189,10 +195,63 @@ async function gateAndRecord(
   })
 }
 
-/** The gate worker, started before anything else so its imports overlap git and the ledger. */
-function startRunner(io: HookIo): GateRunner {
+/**
+ * The gate runner. The light scans run on this thread when their inputs are small (no worker:
+ * ~100 ms of CPU saved), so a worker is started before anything else only for python-lint when a
+ * Python file may be staged (outside the folders the index's cache-tree still knows), where
+ * ruff's WebAssembly warm-up should overlap git and the ledger; the snapshot then says whether it
+ * (or docs-links) is needed at all (`needWorker`).
+ */
+function startRunner(io: HookIo, expected?: ExpectedConfig): GateRunner {
+  const early =
+    mayRun(io, 'python-lint', expected) && (expected ? expected.maybeChanged.some((p) => PYTHON_SOURCE.test(p)) : true)
+  return new GateRunner(early ? ['python-lint'] : [], [], INLINE_STEP_NAMES)
+}
+
+/** Starts (or keeps) the worker for the worker-only steps the changed files call for; else stops the early one. */
+function needWorker(io: HookIo, runner: GateRunner, changed: readonly string[], expected?: ExpectedConfig): void {
+  const python = mayRun(io, 'python-lint', expected) && changed.some((p) => PYTHON_SOURCE.test(p))
+  const docs = mayRun(io, 'docs-links', expected) && changed.some((p) => MARKDOWN.test(p))
+  if (!python && !docs) runner.dispose()
+  else runner.need([...(python ? ['python-lint'] : []), ...(docs ? ['docs-links'] : [])], python ? ['python-lint'] : [])
+}
+
+/** Whether a step may run: not skipped, and enabled as far as the cached config tells (unknown: yes). */
+function mayRun(io: HookIo, name: GateName, expected?: ExpectedConfig): boolean {
   const skip = parseSkip(envValue('SKIP', io.env), PRE_COMMIT_STEP_NAMES).skip
-  return new GateRunner(PRE_COMMIT_STEPS.filter((s) => s.name !== 'lint' && !skip.has(s.name)).map((s) => s.name))
+  return !skip.has(name) && (expected?.config.gates[name].enabled ?? true)
+}
+
+interface ExpectedConfig {
+  config: GatesConfig
+  /** The index's paths that may differ from HEAD (outside the folders its cache-tree still knows). */
+  maybeChanged: readonly string[]
+}
+
+/**
+ * The config this commit's run will resolve, read before git is asked anything: the cached one
+ * for the index's codex-gates.json blob, in a plain repository committing its own index (not
+ * `git commit -a`'s temporary one). Only a guess for what to start early: the run resolves the
+ * config from the snapshot itself, and a gate the guess left out still runs (in a worker then).
+ */
+function expectedConfig(io: HookIo): ExpectedConfig | undefined {
+  const dotGit = join(io.cwd, '.git')
+  const indexFile = setting('GIT_INDEX_FILE', io.env)
+  if (indexFile !== undefined && resolve(io.cwd, indexFile) !== join(dotGit, 'index')) return undefined
+  try {
+    if (!statSync(dotGit).isDirectory()) return undefined
+    const index = readGitIndex(io.cwd)
+    if (!index) return undefined
+    const file = CONFIG_FILES.find((f) => index.entries.has(f))
+    const blob = file ? index.entries.get(file)?.oid : undefined
+    const config = cachedHookConfig(blob, configCachePath(realpathSync(dotGit)), io.env)
+    if (!config) return undefined
+    const valid = index.validTrees
+    const paths = [...index.entries.keys()]
+    return { config, maybeChanged: valid ? paths.filter((p) => !valid.has(folderOf(p))) : paths }
+  } catch {
+    return undefined
+  }
 }
 
 /** Validated gate configs are cached in the git dir: per repository, never in the work tree. */
@@ -215,4 +274,9 @@ async function expandRevs(revs: readonly string[], io: HookIo): Promise<string[]
     shas.push(...result.stdout.split('\n').filter(Boolean))
   }
   return [...new Set(shas)]
+}
+
+function folderOf(path: string): string {
+  const slash = path.lastIndexOf('/')
+  return slash === -1 ? '' : path.slice(0, slash)
 }

@@ -1,39 +1,14 @@
 import { existsSync } from 'node:fs'
 import { Worker } from 'node:worker_threads'
-import { applyBaseline, type GateBaseline } from '../../domain/gates/baseline.ts'
-import type { Finding } from '../../domain/gates/finding.ts'
-import type { SeverityOverride } from '../../domain/gates/gates-config.ts'
-import type { EventMeta } from '../../ledger/ledger-meta.ts'
-import type { WorkerJob, WorkerMessage, WorkerPreload, WorkerStep, WorkerWarm } from './worker-protocol.ts'
+import type { GateName } from '../../domain/gates/gates-config.ts'
+import { loadGate } from '../../domain/gates/registry.ts'
+import { errored, judge } from './judge-step.ts'
+import { inlineSteps, runInline } from './run-inline.ts'
+import type { PlannedStep, StepOutcome, StepStatus } from './step-outcome.ts'
+import type { WorkerJob, WorkerMessage, WorkerPreload, WorkerWarm } from './worker-protocol.ts'
 
-export type StepStatus = 'passed' | 'failed' | 'skipped' | 'timeout' | 'error' | 'interrupted'
-
-/** What one hook step did: status, wall time, how many files it saw, its findings. */
-export interface StepOutcome {
-  name: string
-  status: StepStatus
-  durationMs: number
-  files: number
-  findings: Finding[]
-  events: EventMeta[]
-  /** Why it was skipped, timed out or errored. */
-  reason?: string
-  /** For skips by `SKIP=`: who and when, for the ledger. */
-  skippedBy?: { who: string; at: string }
-}
-
-/** A gate step ready to run: its files, resolved config, timeout and severity overrides. */
-export interface PlannedStep extends WorkerStep {
-  timeoutMs: number
-  severity: Record<string, SeverityOverride>
-  /**
-   * For steps that read the whole tree for context (link targets): only findings in these files
-   * count. Undefined: every finding counts.
-   */
-  reportOnly?: readonly string[]
-  /** The gate's baseline as committed: the findings it accepts do not block. */
-  baseline?: GateBaseline
-}
+export type { PlannedStep, StepOutcome, StepStatus }
+export { judge }
 
 /**
  * Runs gate scans in a worker thread, one after another, each under its own timeout. The worker
@@ -44,11 +19,22 @@ export interface PlannedStep extends WorkerStep {
  */
 export class GateRunner {
   private worker: StartedWorker | undefined
-  private readonly preload: readonly string[]
+  private preload: readonly string[]
+  private readonly inline: ReadonlySet<string>
 
-  constructor(preload: readonly string[], warm: readonly string[] = []) {
+  /**
+   * `inline`: gates that run on this thread instead when their inputs are small (see
+   * run-inline.ts); their worker is then never needed.
+   */
+  constructor(preload: readonly string[], warm: readonly string[] = [], inline: ReadonlySet<string> = new Set()) {
     this.preload = preload
+    this.inline = inline
     this.worker = preload.length > 0 ? startWorker({ preload: [...preload], warm: [...warm] }) : undefined
+  }
+
+  /** Imports the light gates now, on this thread, while the caller waits on git (they may run inline). */
+  prefetch(names: readonly string[]): void {
+    for (const name of names) if (this.inline.has(name)) void loadGate(name as GateName).catch(() => {})
   }
 
   /**
@@ -60,8 +46,48 @@ export class GateRunner {
     if (wanted.length > 0) this.worker?.worker.postMessage({ type: 'warm', names: wanted } satisfies WorkerWarm)
   }
 
+  /**
+   * The caller has just learned these gates will run: starts a worker for them now unless one is
+   * started already, and warms `warm` up in it.
+   */
+  need(names: readonly string[], warm: readonly string[] = []): void {
+    if (this.worker || names.length === 0) {
+      this.warm(warm)
+      return
+    }
+    this.preload = names
+    this.worker = startWorker({ preload: [...names], warm: warm.filter((n) => names.includes(n)) })
+  }
+
   async run(root: string, steps: readonly PlannedStep[], signal?: AbortSignal): Promise<StepOutcome[]> {
     const outcomes = new Map<string, StepOutcome>()
+    const here = inlineSteps(root, steps, this.inline)
+    const inWorker = this.inWorker(
+      root,
+      steps.filter((s) => !here.includes(s)),
+      outcomes,
+      signal,
+    )
+    await runInline(root, here, outcomes, signal)
+    await inWorker
+    for (const s of steps) {
+      if (!outcomes.has(s.name)) outcomes.set(s.name, { ...errored(s, 'interrupted', 0), status: 'interrupted' })
+    }
+    return steps.map((s) => outcomes.get(s.name) as StepOutcome)
+  }
+
+  /** Stops a worker that was started but never given a job. */
+  dispose(): void {
+    void this.worker?.worker.terminate()
+    this.worker = undefined
+  }
+
+  private async inWorker(
+    root: string,
+    steps: readonly PlannedStep[],
+    outcomes: Map<string, StepOutcome>,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
     let pending = [...steps]
     while (pending.length > 0 && !signal?.aborted) {
       const worker = this.worker ?? startWorker({ preload: pending.map((s) => s.name) })
@@ -78,39 +104,7 @@ export class GateRunner {
       pending = left
     }
     this.dispose()
-    for (const s of steps) {
-      if (!outcomes.has(s.name)) outcomes.set(s.name, { ...errored(s, 'interrupted', 0), status: 'interrupted' })
-    }
-    return steps.map((s) => outcomes.get(s.name) as StepOutcome)
   }
-
-  /** Stops a worker that was started but never given a job. */
-  dispose(): void {
-    void this.worker?.worker.terminate()
-    this.worker = undefined
-  }
-}
-
-/**
- * Keeps the findings in `reportOnly` files (when given), applies per-rule severity overrides
- * (`off` drops the finding) and the gate's baseline, and decides the step's status.
- */
-export function judge(
-  findings: readonly Finding[],
-  severity: Record<string, SeverityOverride>,
-  reportOnly?: readonly string[],
-  baseline?: GateBaseline,
-): { findings: Finding[]; failed: boolean } {
-  const only = reportOnly ? new Set(reportOnly) : undefined
-  const kept: Finding[] = []
-  for (const f of findings) {
-    if (only && !(f.file !== null && only.has(f.file))) continue
-    const override = severity[f.rule]
-    if (override === 'off') continue
-    kept.push(override ? { ...f, severity: override } : f)
-  }
-  const judged = applyBaseline(kept, baseline)
-  return { findings: judged, failed: judged.some((f) => f.severity === 'error') }
 }
 
 // --- internal ---
@@ -224,16 +218,4 @@ function runJob(
     }
     worker.postMessage(job)
   })
-}
-
-function errored(step: PlannedStep, reason: string, ms: number): StepOutcome {
-  return {
-    name: step.name,
-    status: 'error',
-    durationMs: ms,
-    files: step.files.length,
-    findings: [],
-    events: [],
-    reason,
-  }
 }

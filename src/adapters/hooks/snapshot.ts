@@ -1,3 +1,7 @@
+import { statSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { readGitIndexFile } from '../../foundation/fs/git-index.ts'
+import { envValue } from '../../foundation/settings/env-value.ts'
 import { EMPTY_TREE, type GitOptions, git, gitOk, splitZ } from './git.ts'
 
 /** One blob the commit will hold: its git mode, object id and repo-relative path. */
@@ -31,15 +35,43 @@ export function isRegularFile(mode: string): boolean {
  */
 export async function indexSnapshot(options: GitOptions): Promise<Snapshot> {
   // `diff --cached` compares with HEAD, or with the empty tree before the first commit.
-  const [tree, listing, changed] = await Promise.all([
+  const [tree, entries, changed] = await Promise.all([
     gitOk(['write-tree'], options),
-    gitOk(['ls-files', '--stage', '-z'], options),
+    stagedEntries(options),
     gitOk(
       ['diff', '--cached', '--name-only', '-z', '--no-renames', '--diff-filter=ACMRT', '--ignore-submodules'],
       options,
     ),
   ])
-  return { source: 'index', tree, entries: parseStageListing(listing), changed: splitZ(changed) }
+  return { source: 'index', tree, entries, changed: splitZ(changed) }
+}
+
+/**
+ * The index's stage-0 entries, as `git ls-files --stage` lists them: read from the index file
+ * itself (GIT_INDEX_FILE, else `.git/index` of a plain repository) without starting git, or from
+ * git when the file is one the reader leaves to git (split or sparse index, SHA-256).
+ */
+async function stagedEntries(options: GitOptions): Promise<Map<string, TreeEntry>> {
+  const index = indexFile(options)
+  const parsed = index ? readGitIndexFile(index) : undefined
+  if (!parsed) return parseStageListing(await gitOk(['ls-files', '--stage', '-z'], options))
+  const entries = new Map<string, TreeEntry>()
+  for (const [path, e] of parsed.entries) {
+    if (e.stage === 0) entries.set(path, { mode: e.mode.toString(8), sha: e.oid, path })
+  }
+  return entries
+}
+
+function indexFile(options: GitOptions): string | undefined {
+  const env = options.env ?? process.env
+  if (envValue('GIT_DIR', env) !== undefined || envValue('GIT_WORK_TREE', env) !== undefined) return undefined
+  const named = envValue('GIT_INDEX_FILE', env)
+  if (named !== undefined) return resolve(options.cwd, named)
+  try {
+    return statSync(join(options.cwd, '.git')).isDirectory() ? join(options.cwd, '.git', 'index') : undefined
+  } catch {
+    return undefined
+  }
 }
 
 /** A commit's snapshot: its tree, entries, and the paths changed against its first parent. */

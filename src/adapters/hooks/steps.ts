@@ -10,11 +10,13 @@ export interface HookStep {
    * every file, and only findings in the changed files it applies to count.
    */
   wholeTree?: boolean
+  /** A light scan: on small inputs it runs on the hook's main thread, no worker started (run-inline.ts). */
+  inline?: boolean
 }
 
 /** Files Biome formats or lints; anything else would only be reported as unknown. */
 const BIOME_FILES = /\.(?:[cm]?[jt]sx?|jsonc?|css|graphql|gql)$/i
-const MARKDOWN = /\.(?:md|markdown)$/i
+export const MARKDOWN = /\.(?:md|markdown)$/i
 /** What the python-lint gate lints (its PYTHON_FILE): `.py`, not `.pyi` stubs; kept here so the hook's main chunk does not load the gate. */
 export const PYTHON_SOURCE = /\.py$/
 const everything = () => true
@@ -28,12 +30,17 @@ export const PRE_COMMIT_STEPS: readonly HookStep[] = [
   { name: 'lint', applies: (path) => BIOME_FILES.test(path) },
   // ruff (WebAssembly) with the ruff settings of the staged snapshot; its worker warms ruff up early.
   { name: 'python-lint', applies: (path) => PYTHON_SOURCE.test(path) },
-  { name: 'secrets', applies: everything },
-  { name: 'env-files', applies: everything },
-  { name: 'large-files', applies: everything },
-  { name: 'placeholders', applies: everything },
+  { name: 'secrets', applies: everything, inline: true },
+  { name: 'env-files', applies: everything, inline: true },
+  { name: 'large-files', applies: everything, inline: true },
+  { name: 'placeholders', applies: everything, inline: true },
   { name: 'docs-links', applies: (path) => MARKDOWN.test(path), wholeTree: true },
 ]
+
+/** The steps that may run on the main thread when their inputs are small. */
+export const INLINE_STEP_NAMES: ReadonlySet<string> = new Set(
+  PRE_COMMIT_STEPS.filter((s) => s.inline).map((s) => s.name),
+)
 
 /** Names `SKIP` accepts in the pre-commit hook. */
 export const PRE_COMMIT_STEP_NAMES: readonly string[] = PRE_COMMIT_STEPS.map((s) => s.name)

@@ -12,6 +12,8 @@ export interface IndexEntry {
   mode: number
   /** The blob's SHA-1, hex. */
   oid: string
+  /** The merge stage: 0 normally, 1–3 for a conflicted path (whose first stage is the one kept). */
+  stage: number
 }
 
 /** The index of a work tree: its entries by repo-relative path, and when it was written. */
@@ -19,6 +21,12 @@ export interface GitIndex {
   entries: Map<string, IndexEntry>
   /** The index file's mtime (ms): a file modified at or after it may not match its stat data (racy git). */
   mtimeMs: number
+  /**
+   * Folders whose tree git still knows from the cache-tree ("TREE" extension; `''` is the root):
+   * `git add` invalidates the folders on a changed path, so a file whose folder is not here may
+   * differ from HEAD. Undefined without the extension (then any file may).
+   */
+  validTrees?: ReadonlySet<string>
 }
 
 const read = new Map<string, { stamp: string; index: GitIndex | undefined }>()
@@ -31,7 +39,11 @@ const read = new Map<string, { stamp: string; index: GitIndex | undefined }>()
  */
 export function readGitIndex(root: string): GitIndex | undefined {
   const path = indexPath(root)
-  if (!path) return undefined
+  return path ? readGitIndexFile(path) : undefined
+}
+
+/** The index file at `path` (what GIT_INDEX_FILE names), parsed and remembered as readGitIndex does. */
+export function readGitIndexFile(path: string): GitIndex | undefined {
   let stamp: string
   try {
     const s = statSync(path, { bigint: true })
@@ -90,16 +102,47 @@ export function parseIndex(buf: Buffer, mtimeMs: number): GitIndex | undefined {
         mode,
         size: buf.readUInt32BE(start + 36),
         oid: buf.toString('hex', start + 40, start + 60),
+        stage: (flags >> 12) & 3,
       })
     }
   }
   // A split index keeps most entries in another file ("link" extension): leave it to git.
+  let validTrees: Set<string> | undefined
   for (let ext = at; ext + 8 <= buf.length - 20; ) {
     const signature = buf.toString('latin1', ext, ext + 4)
+    const size = buf.readUInt32BE(ext + 4)
     if (signature === 'link') return undefined
-    ext += 8 + buf.readUInt32BE(ext + 4)
+    if (signature === 'TREE') validTrees = parseCacheTree(buf, ext + 8, ext + 8 + size)
+    ext += 8 + size
   }
-  return { entries, mtimeMs }
+  return { entries, mtimeMs, ...(validTrees ? { validTrees } : {}) }
+}
+
+/**
+ * The cache-tree's valid folders: nodes in pre-order, each `name\0<entries> <subtrees>\n` and,
+ * when valid (entries ≥ 0), its tree id; a node's subtrees follow it.
+ */
+function parseCacheTree(buf: Buffer, from: number, end: number): Set<string> {
+  const valid = new Set<string>()
+  const open: { path: string; left: number }[] = []
+  for (let at = from; at < end; ) {
+    const nul = buf.indexOf(0, at)
+    const newline = buf.indexOf(0x0a, nul)
+    if (nul === -1 || newline === -1 || newline >= end) break
+    const name = buf.toString('utf8', at, nul)
+    const [entries = -1, subtrees = 0] = buf
+      .toString('latin1', nul + 1, newline)
+      .split(' ')
+      .map(Number)
+    at = newline + 1 + (entries >= 0 ? 20 : 0)
+    while (open.length > 0 && (open.at(-1)?.left ?? 0) === 0) open.pop()
+    const parent = open.at(-1)
+    if (parent) parent.left--
+    const path = parent ? (parent.path ? `${parent.path}/${name}` : name) : ''
+    if (entries >= 0) valid.add(path)
+    open.push({ path, left: subtrees })
+  }
+  return valid
 }
 
 // --- internal ---
