@@ -44,6 +44,8 @@ process.stdout.write(
     findings,
     importedMs: imported,
     wasmLoadMs: workspaceStats.loadMs,
+    compileMs: workspaceStats.compileMs,
+    instantiateMs: workspaceStats.instantiateMs,
     loadedMs: loaded,
     workspacesBuilt: workspaceStats.built,
     workspaceBuildMs: workspaceStats.buildMs,
