@@ -64,6 +64,10 @@ export function ruffPackageVersion(): string {
  * Reads and compiles ruff's WebAssembly asynchronously (V8 compiles it off this thread), once; the
  * first `loadRuff` after it resolves instantiates that module instead of compiling its own. The
  * commit hook's worker starts it as soon as Python files are staged, before the gate is needed.
+ * Each process pays the compile again: Node 20 keeps no compiled WebAssembly between processes
+ * (`v8.serialize(module)` gives 2 bytes that `v8.deserialize` rejects; `--build-snapshot` has no
+ * `WebAssembly`; `module.enableCompileCache` is Node 22's and covers JavaScript only). Within a
+ * process a module posted to a worker thread shares its compiled code.
  */
 export function compileRuff(): Promise<void> {
   if (!compiling) {
