@@ -1,4 +1,4 @@
-import { PositionEncoding, Workspace } from '@astral-sh/ruff-wasm-nodejs'
+import { type RuffWorkspace, workspaceFor } from '../python-lint/ruff-wasm.ts'
 
 /**
  * Python parsing through ruff's WebAssembly build (`@astral-sh/ruff-wasm-nodejs`, pinned 0.17.3),
@@ -103,16 +103,12 @@ interface RuffDiagnostic {
   start_location: { row: number; column: number }
 }
 
-const workspaces = new Map<string, Workspace>()
-
-/** One Workspace per grammar version: building one costs a few ms, checks reuse it. */
-function workspace(target: PythonTarget): Workspace {
-  let ws = workspaces.get(target)
-  if (!ws) {
-    ws = new Workspace({ 'target-version': target, lint: { select: [] } }, PositionEncoding.Utf16)
-    workspaces.set(target, ws)
-  }
-  return ws
+/**
+ * One Workspace per grammar version (building one costs a few ms, checks reuse it), from the
+ * python-lint gate's engine: one ruff instance per thread, compiled with its V8 settings.
+ */
+function workspace(target: PythonTarget): RuffWorkspace {
+  return workspaceFor({ 'target-version': target, lint: { select: [] } })
 }
 
 /** ruff's SemanticSyntaxError messages (ruff_python_parser/src/semantic_errors.rs): compile-time, not parse-time. */

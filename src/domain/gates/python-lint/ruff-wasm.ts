@@ -25,6 +25,8 @@ export interface RuffDiagnostic {
 export interface RuffWorkspace {
   check(contents: string): RuffDiagnostic[]
   format(contents: string): string
+  /** The AST in Rust's pretty `Debug` form (python-ast-check reads it). */
+  parse(contents: string): string
 }
 
 /**
