@@ -28,6 +28,8 @@ interface Probe {
   workspaceBuildMs: number
   firstFileMs: number
   doneMs: number
+  /** The process's CPU time (all its threads) until its work was done. */
+  cpuMs: number
   wallMs: number
 }
 
@@ -42,8 +44,9 @@ const OPTIONS = {
  * --files Python files (default 2000). python-lint cold (a new process: Node start, bundle
  * import, WebAssembly compile, every file) and warm (in this process, second pass); pyright
  * cold; one staged file linted by a fresh process, with where its time goes, for the default
- * engine (V8's Liftoff compiler only, functions validated lazily), Liftoff with the whole module
- * validated at load, V8's default tiering (TurboFan), and through tsx instead of a bundle; and the
+ * engine (V8's Liftoff compiler only, functions validated and compiled lazily), Liftoff with the
+ * whole module validated at load, Liftoff with every function compiled up front (on V8's
+ * background threads), V8's default tiering (TurboFan), and through tsx instead of a bundle; and the
  * target: the python-lint step inside the real pre-commit hook on a one-file change, against the
  * same hook with the step skipped.
  */
@@ -98,6 +101,12 @@ async function measureBench(values: OptionValues<typeof OPTIONS>): Promise<Bench
         runs,
         false,
       ],
+      [
+        'one file, fresh process (bundle, Liftoff, every function compiled up front)',
+        ['--eager-compilation'],
+        Math.min(runs, 5),
+        false,
+      ],
       ['one file, fresh process (bundle, V8 default tiering)', ['--tiering', 'default'], Math.min(runs, 3), false],
       ['one file, fresh process (tsx, not bundled)', [], Math.min(runs, 5), true],
     ]
@@ -126,6 +135,7 @@ async function measureBench(values: OptionValues<typeof OPTIONS>): Promise<Bench
         'workspace ms': round(mid.workspaceBuildMs),
         'lint ms': round(mid.firstFileMs - mid.workspaceBuildMs),
         'exit ms': round(mid.wallMs - mid.doneMs),
+        'cpu ms': round(mid.cpuMs),
         runs: n,
       })
     })
@@ -185,7 +195,7 @@ async function measureBench(values: OptionValues<typeof OPTIONS>): Promise<Bench
       notes: [
         `ruff ${ruffVersion()} (WebAssembly), pyright ${pyrightVersion()}; ${files.length} generated files, ${tree.lines} lines; settings from the tree's pyproject.toml (select E,F,W,I,B,UP; format check on)`,
         'cold = a new node process running the bundled probe (src/app/bench/python-lint-probe.ts): Node start, bundle import, WebAssembly compile, settings, every file; median of 3',
-        'one-file columns: import = Node start + bundle import; wasm load = read + compile + instantiate (compile: reading and compiling the module, lazily: V8 compiles each function on its first call, so most compiling lands in workspace and lint); workspace = settings → rule table; lint = check + format of the file; exit = after the work until the process ended (TurboFan background compiles hold it)',
+        'one-file columns: import = Node start + bundle import; wasm load = read + compile + instantiate (compile: reading and compiling the module, lazily: V8 compiles each function on its first call, so most compiling lands in workspace and lint); workspace = settings → rule table; lint = check + format of the file; exit = after the work until the process ended (TurboFan background compiles hold it); cpu = CPU time of the process, all threads, until its work was done',
         `hook rows: node .husky/launch.mjs pre-commit (the bundled runner) in a fresh repository holding the tree's pyproject.toml and ${file}, one line appended and staged; the step is the ledger's duration of python-lint (from the job's posting to its findings, any wait for the warm-up included); with and without SKIP=python-lint interleaved, ${runs} runs each; python-lint adds ${round(hook.hookMs - hook.skippedMs)} ms to the hook (medians)`,
         `hook warm-up (medians): ruff's compile and first calls took ${round(hook.warmUpMs)} ms in the worker, ${round(hook.overlappedMs)} ms of it before the job was posted; the step waited ${round(hook.waitedMs)} ms for it`,
         typesMs === undefined
