@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import type { Gate } from '../../domain/gates/gate.ts'
 import type { GateName } from '../../domain/gates/gates-config.ts'
-import { loadGate } from '../../domain/gates/registry.ts'
+import { loadGate, warmUpGate } from '../../domain/gates/registry.ts'
 import { errorMessage } from '../../foundation/errors/user-error.ts'
 import type { EventMeta } from '../../ledger/ledger-meta.ts'
 import type { WorkerJob, WorkerMessage, WorkerPreload, WorkerWarm } from './worker-protocol.ts'
@@ -24,23 +24,19 @@ const load = (name: string) => {
   }
   return gate
 }
-// A warm-up (ruff's WebAssembly compile, ~150-250 ms) runs once, right after its gate is imported.
-// It blocks this thread: a job posted meanwhile waits, and that wait is counted in the step's time.
-const warmed = new Map<string, Promise<Gate>>()
+// A warm-up (ruff's WebAssembly compile and first calls, ~150-200 ms) runs once, started as soon as
+// it is asked for, beside the gate's own import. Its compile runs off this thread; its first calls
+// block it: a job posted meanwhile waits, and that wait is counted in the step's time.
+const warmed = new Map<string, Promise<void>>()
 const warmSpans = new Map<string, { from: number; to: number }>()
 const warm = (name: string) => {
-  let gate = warmed.get(name)
-  if (!gate) {
-    gate = load(name).then((g) => {
-      const from = Date.now()
-      g.warmUp?.()
-      warmSpans.set(name, { from, to: Date.now() })
-      return g
-    })
-    gate.catch(() => {}) // reported when the step runs
-    warmed.set(name, gate)
-  }
-  return gate
+  if (warmed.has(name)) return
+  const from = Date.now()
+  const warming = warmUpGate(name as GateName).then(() => {
+    warmSpans.set(name, { from, to: Date.now() })
+  })
+  warming.catch(() => {}) // the step's scan meets the same failure and reports it
+  warmed.set(name, warming)
 }
 const { preload, warm: warmFirst = [] } = workerData as WorkerPreload
 for (const name of preload) load(name)
@@ -63,7 +59,8 @@ async function run(job: WorkerJob, received: number): Promise<void> {
     // Wall clock (Date.now) is shared with the main thread; performance.now() is per thread.
     const started = performance.now() - waitedOn(step.name, job.postedAt, received)
     try {
-      const gate = await (warmed.get(step.name) ?? load(step.name))
+      await warmed.get(step.name)?.catch(() => {})
+      const gate = await load(step.name)
       // Each gate takes its own config shape; the main thread resolved it from codex-gates.json.
       const config = step.config as never
       const reason = gate.skipReason?.(job.root, step.files, config)

@@ -38,7 +38,7 @@ export class GateRunner {
   }
 
   /**
-   * Has the started worker warm these gates up now (`Gate.warmUp`), while the caller still
+   * Has the started worker warm these gates up now (`warmUpGate` in the gate registry), while the caller still
    * prepares the job; gates it was not started with (skipped ones) are left alone.
    */
   warm(names: readonly string[]): void {

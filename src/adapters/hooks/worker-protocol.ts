@@ -11,7 +11,7 @@ export interface WorkerStep {
 /** What the worker is started with: the gates to import while the main thread works out the snapshot. */
 export interface WorkerPreload {
   preload: string[]
-  /** Gates to warm up (`Gate.warmUp`) as soon as they are imported. */
+  /** Gates to warm up (`warmUpGate` in the gate registry) at once. */
   warm?: string[]
 }
 

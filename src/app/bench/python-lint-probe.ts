@@ -1,5 +1,5 @@
 // One process of the python bench: `node python-lint-probe.mjs <root> [--tiering default]
-// [--eager-validation] <file…>` lints the files as the gate and the commit hook do, then prints one
+// [--eager-validation] [--eager-compilation] <file…>` lints the files as the gate and the commit hook do, then prints one
 // JSON line with the findings count and where the time went (ms since the process started).
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -10,14 +10,22 @@ import { configureRuffEngine, ruffVersion, workspaceStats } from '../../domain/g
 
 const imported = performance.now()
 const { values, positionals } = parseArgs({
-  options: { tiering: { type: 'string', default: 'liftoff' }, 'eager-validation': { type: 'boolean', default: false } },
+  options: {
+    tiering: { type: 'string', default: 'liftoff' },
+    'eager-validation': { type: 'boolean', default: false },
+    'eager-compilation': { type: 'boolean', default: false },
+  },
   allowPositionals: true,
 })
 const [root, ...files] = positionals
-if (!root) throw new Error('usage: python-lint-probe <root> [--tiering default] [--eager-validation] <file…>')
+if (!root)
+  throw new Error(
+    'usage: python-lint-probe <root> [--tiering default] [--eager-validation] [--eager-compilation] <file…>',
+  )
 configureRuffEngine({
   tiering: values.tiering === 'default' ? 'default' : 'liftoff',
   lazyValidation: !values['eager-validation'],
+  lazyCompilation: !values['eager-compilation'],
 })
 const version = ruffVersion()
 const loaded = performance.now()
@@ -37,6 +45,7 @@ for (const file of files) {
   if (!firstFileMs) firstFileMs = performance.now() - started
 }
 const done = performance.now()
+const cpu = process.cpuUsage()
 process.stdout.write(
   `${JSON.stringify({
     ruff: version,
@@ -44,10 +53,13 @@ process.stdout.write(
     findings,
     importedMs: imported,
     wasmLoadMs: workspaceStats.loadMs,
+    compileMs: workspaceStats.compileMs,
+    instantiateMs: workspaceStats.instantiateMs,
     loadedMs: loaded,
     workspacesBuilt: workspaceStats.built,
     workspaceBuildMs: workspaceStats.buildMs,
     firstFileMs,
     doneMs: done,
+    cpuMs: (cpu.user + cpu.system) / 1000,
   })}\n`,
 )

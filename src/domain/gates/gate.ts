@@ -40,9 +40,4 @@ export interface Gate<K extends GateName = GateName> {
   /** The inputs of the result cache; a gate without it is never cached. */
   cacheInputs?(root: string, files: readonly string[], config: GateConfig<K>): CacheInputs
   scan(root: string, files: readonly string[], config: GateConfig<K>): ScanResult | Promise<ScanResult>
-  /**
-   * Pays the gate's one-time start-up cost (compiling a WebAssembly module, say) ahead of the
-   * first scan: the commit hook calls it in its worker while git exports the snapshot.
-   */
-  warmUp?(): void
 }

@@ -25,6 +25,20 @@ export const GATES = {
   'python-types': () => import('./python-types/python-types-gate.ts').then((m) => m.pythonTypesGate),
 } satisfies { [K in GateName]: () => Promise<Gate<K>> }
 
+/**
+ * One-time start-up costs a gate can pay ahead of its first scan (compiling a WebAssembly module,
+ * say), each in a module of its own: the commit hook's worker starts them while git exports the
+ * snapshot, without waiting for the gate's other modules to load.
+ */
+const WARM_UPS: { [K in GateName]?: () => Promise<void> } = {
+  'python-lint': () => import('./python-lint/warm-up-ruff.ts').then((m) => m.warmUpRuff()),
+}
+
+/** Pays `name`'s start-up cost now (resolves at once for a gate that has none). */
+export function warmUpGate(name: GateName): Promise<void> {
+  return WARM_UPS[name]?.() ?? Promise.resolve()
+}
+
 /** Loads one gate's definition. */
 export function loadGate<K extends GateName>(name: K): Promise<Gate<K>> {
   return (GATES[name] as () => Promise<Gate<K>>)()

@@ -1,5 +1,4 @@
-import { createRequire } from 'node:module'
-import type { Workspace } from '@astral-sh/ruff-wasm-nodejs'
+import { type RuffWorkspace, workspaceFor } from '../python-lint/ruff-wasm.ts'
 
 /**
  * Python parsing through ruff's WebAssembly build (`@astral-sh/ruff-wasm-nodejs`, pinned 0.17.3),
@@ -104,24 +103,12 @@ interface RuffDiagnostic {
   start_location: { row: number; column: number }
 }
 
-const workspaces = new Map<string, Workspace>()
-let ruff: typeof import('@astral-sh/ruff-wasm-nodejs') | undefined
-
 /**
- * One Workspace per grammar version: building one costs a few ms, checks reuse it. The module
- * (9.7 MB of WebAssembly, ~65 ms to load) is required on first use, not when the native hook
- * registry is imported: a run whose hooks parse no Python never pays for it.
+ * One Workspace per grammar version (building one costs a few ms, checks reuse it), from the
+ * python-lint gate's engine: one ruff instance per thread, compiled with its V8 settings.
  */
-function workspace(target: PythonTarget): Workspace {
-  let ws = workspaces.get(target)
-  if (!ws) {
-    ruff ??= createRequire(import.meta.url)(
-      '@astral-sh/ruff-wasm-nodejs',
-    ) as typeof import('@astral-sh/ruff-wasm-nodejs')
-    ws = new ruff.Workspace({ 'target-version': target, lint: { select: [] } }, ruff.PositionEncoding.Utf16)
-    workspaces.set(target, ws)
-  }
-  return ws
+function workspace(target: PythonTarget): RuffWorkspace {
+  return workspaceFor({ 'target-version': target, lint: { select: [] } })
 }
 
 /** ruff's SemanticSyntaxError messages (ruff_python_parser/src/semantic_errors.rs): compile-time, not parse-time. */

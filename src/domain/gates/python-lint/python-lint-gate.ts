@@ -8,7 +8,6 @@ import { type ReadText, RUFF_CONFIG_NAMES, ruffChainPaths, ruffConfigIn } from '
 import { PYTHON_LINT_DEFAULTS, type PythonLintConfig } from './python-lint-config.ts'
 import { RuffSettingsResolver } from './ruff-settings-resolver.ts'
 import { ruffPackageVersion } from './ruff-wasm.ts'
-import { warmUpRuff } from './warm-up-ruff.ts'
 
 export { PYTHON_LINT_DEFAULTS, type PythonLintConfig }
 
@@ -95,7 +94,6 @@ export const pythonLintGate = {
     files.some((f) => PYTHON_FILE.test(f)) ? undefined : 'no .py files (.pyi stubs are left to python-types)',
   cacheInputs: (root: string, files: readonly string[]) => pythonLintInputs(root, files),
   scan: scanPythonLint,
-  warmUp: warmUpRuff,
 }
 
 // --- internal ---

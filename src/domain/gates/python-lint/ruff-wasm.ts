@@ -1,6 +1,15 @@
 import { readFileSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { setFlagsFromString } from 'node:v8'
+import {
+  type CompiledModule,
+  instantiateRuffGlue,
+  type RuffModule,
+  requireRuff,
+  ruffWasmPath,
+  webAssembly,
+} from './ruff-glue.ts'
 
 /** One ruff diagnostic as `Workspace.check` returns it (see the package's `ruff_wasm.d.ts`). */
 export interface RuffDiagnostic {
@@ -16,18 +25,17 @@ export interface RuffDiagnostic {
 export interface RuffWorkspace {
   check(contents: string): RuffDiagnostic[]
   format(contents: string): string
+  /** The AST in Rust's pretty `Debug` form (python-ast-check reads it). */
+  parse(contents: string): string
 }
 
-interface RuffModule {
-  Workspace: {
-    new (options: object, positionEncoding: number): RuffWorkspace
-    version(): string
-  }
-  PositionEncoding: { Utf16: number }
-}
-
-/** How many Workspaces were built and the milliseconds spent building them (the bench reads it). */
-export const workspaceStats = { built: 0, buildMs: 0, loadMs: 0 }
+/**
+ * Where ruff's start went (ms; the bench and the probe read it): `compileMs` reading and compiling
+ * the module (on this thread when `loadRuff` had to, else the wait for `compileRuff`'s promise is
+ * not counted here), `instantiateMs` the glue with its instance, `loadMs` both as `loadRuff` saw
+ * them, `built`/`buildMs` the Workspaces built and their time.
+ */
+export const workspaceStats = { built: 0, buildMs: 0, loadMs: 0, compileMs: 0, instantiateMs: 0, ahead: false }
 
 /** How V8 compiles ruff's WebAssembly: see `loadRuff` for why Liftoff alone is the default. */
 export interface RuffEngine {
@@ -39,11 +47,18 @@ export interface RuffEngine {
    * process 40–200 ms on this machine against 20–40 ms with it deferred.
    */
   lazyValidation: boolean
+  /**
+   * Compile each function on its first call (V8's default, true here). False compiles every
+   * function when the module is compiled, on V8's background threads: about twice the CPU (~0.4 s
+   * against ~0.15 s for what one lint calls, measured on this 2-core machine, where it doubled a
+   * one-file lint), worth it only where idle cores can share it; the bench measures both.
+   */
+  lazyCompilation: boolean
 }
 
 /** Chooses the engine settings; only before the first use (they apply when the module is compiled). */
 export function configureRuffEngine(engine: Partial<RuffEngine>): void {
-  if (loaded) throw new Error('BUG: configureRuffEngine() after ruff-wasm was loaded')
+  if (flagsSet) throw new Error('BUG: configureRuffEngine() after ruff-wasm was compiled')
   Object.assign(engineSettings, engine)
 }
 
@@ -52,6 +67,30 @@ export function ruffPackageVersion(): string {
   const require = createRequire(import.meta.url)
   const pkg = require.resolve('@astral-sh/ruff-wasm-nodejs/package.json')
   return (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version
+}
+
+/**
+ * Reads and compiles ruff's WebAssembly asynchronously (V8 compiles it off this thread), once; the
+ * first `loadRuff` after it resolves instantiates that module instead of compiling its own. The
+ * commit hook's worker starts it as soon as Python files are staged, before the gate is needed.
+ * Each process pays the compile again: Node 20 keeps no compiled WebAssembly between processes
+ * (`v8.serialize(module)` gives 2 bytes that `v8.deserialize` rejects; `--build-snapshot` has no
+ * `WebAssembly`; `module.enableCompileCache` is Node 22's and covers JavaScript only). Within a
+ * process a module posted to a worker thread shares its compiled code.
+ */
+export function compileRuff(): Promise<void> {
+  if (!compiling) {
+    applyEngineFlags()
+    const started = performance.now()
+    compiling = readFile(ruffWasmPath())
+      .then((bytes) => webAssembly.compile(bytes))
+      .then((module) => {
+        compiled = module
+        workspaceStats.compileMs = performance.now() - started
+        workspaceStats.ahead = true
+      })
+  }
+  return compiling
 }
 
 /** The ruff version compiled into the WebAssembly package, e.g. `0.17.3`. */
@@ -70,7 +109,7 @@ export function workspaceFor(options: object): RuffWorkspace {
   if (!workspace) {
     const ruff = loadRuff()
     const started = performance.now()
-    workspace = new ruff.Workspace(options, ruff.PositionEncoding.Utf16)
+    workspace = new ruff.Workspace(options, ruff.PositionEncoding.Utf16) as RuffWorkspace
     workspaceStats.built++
     workspaceStats.buildMs += performance.now() - started
     pool.set(key, workspace)
@@ -81,22 +120,47 @@ export function workspaceFor(options: object): RuffWorkspace {
 // --- internal ---
 
 const pool = new Map<string, RuffWorkspace>()
-const engineSettings: RuffEngine = { tiering: 'liftoff', lazyValidation: true }
+const engineSettings: RuffEngine = { tiering: 'liftoff', lazyValidation: true, lazyCompilation: true }
 let loaded: RuffModule | undefined
 
+let compiling: Promise<void> | undefined
+let compiled: CompiledModule | undefined
+let flagsSet = false
+
 /**
- * Loads the package (it compiles its 9.7 MB module synchronously on require). V8's optimising
- * tier is switched off first: measured on Node 20, TurboFan recompiling ruff's hot functions in
- * the background made 752 files take 2.8 s instead of 0.5 s on the first pass, held 450 MB
- * instead of 113 MB, and kept a one-file process alive 4–6 s after its work was done (the
- * baseline compiler alone exits in ~0.4 s). The flags only affect WebAssembly compiled after them.
+ * V8's optimising tier is switched off before the module is compiled: measured on Node 20,
+ * TurboFan recompiling ruff's hot functions in the background made 752 files take 2.8 s instead
+ * of 0.5 s on the first pass, held 450 MB instead of 113 MB, and kept a one-file process alive
+ * 4–6 s after its work was done (the baseline compiler alone exits in ~0.4 s). The flags only
+ * affect WebAssembly compiled after them. V8 already compiles each function lazily, on its first
+ * call (`--wasm-lazy-compilation` is on by default in Node 20): compiling all of them up front
+ * (`--no-wasm-lazy-compilation`) took ~0.4 s of CPU against ~0.15 s for what one lint calls.
+ */
+function applyEngineFlags(): void {
+  if (flagsSet) return
+  flagsSet = true
+  if (engineSettings.tiering === 'liftoff') setFlagsFromString('--liftoff-only')
+  if (engineSettings.lazyValidation) setFlagsFromString('--wasm-lazy-validation')
+  if (!engineSettings.lazyCompilation) setFlagsFromString('--no-wasm-lazy-compilation')
+}
+
+/**
+ * Loads the package: the glue with the module `compileRuff` compiled, or one compiled here
+ * (synchronously) when none is ready. A glue this code does not recognise is required as it
+ * ships (it then compiles the module itself).
  */
 function loadRuff(): RuffModule {
   if (!loaded) {
     const started = performance.now()
-    if (engineSettings.tiering === 'liftoff') setFlagsFromString('--liftoff-only')
-    if (engineSettings.lazyValidation) setFlagsFromString('--wasm-lazy-validation')
-    loaded = createRequire(import.meta.url)('@astral-sh/ruff-wasm-nodejs') as RuffModule
+    applyEngineFlags()
+    let module = compiled
+    if (!module) {
+      module = new webAssembly.Module(readFileSync(ruffWasmPath()))
+      workspaceStats.compileMs = performance.now() - started
+    }
+    const instantiating = performance.now()
+    loaded = instantiateRuffGlue(module) ?? requireRuff()
+    workspaceStats.instantiateMs = performance.now() - instantiating
     workspaceStats.loadMs = performance.now() - started
   }
   return loaded

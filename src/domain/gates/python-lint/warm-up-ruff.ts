@@ -1,19 +1,25 @@
-import { lintPythonText } from './lint-python-text.ts'
-import { RuffSettingsResolver } from './ruff-settings-resolver.ts'
+import { compileRuff, workspaceFor } from './ruff-wasm.ts'
 
 /**
- * Compiles ruff's WebAssembly and runs its lint and format paths once on a small module, so the
- * first real file costs ~10 ms instead of ~150-250 ms (V8 compiles each WebAssembly function on
- * its first call: loading the module alone leaves most of that cost to the first check). With
- * ruff's default settings; a repository's own settings then only build another Workspace (~30 ms
- * first time, measured on this machine).
+ * Compiles ruff's WebAssembly (asynchronously: the thread is free meanwhile) and runs its lint and
+ * format paths once on a small module, so the first real file costs ~10 ms instead of ~150 ms (V8
+ * compiles each WebAssembly function on its first call: loading the module alone leaves most of
+ * that cost to the first check). With ruff's default settings (the options a repository without
+ * ruff configuration gets, so its Workspace is this one); a repository's own settings then only
+ * build another Workspace (~8 ms once warm, measured on this machine). It imports nothing but
+ * the engine, so the commit hook's worker starts it before the gate's own modules are loaded.
  */
-export function warmUpRuff(): void {
-  const settings = new RuffSettingsResolver(() => undefined).fileSettings('codex-gates-warm-up.py')
-  if (settings) lintPythonText('codex-gates-warm-up.py', SAMPLE, settings)
+export async function warmUpRuff(): Promise<void> {
+  await compileRuff()
+  const workspace = workspaceFor(DEFAULT_OPTIONS)
+  workspace.check(SAMPLE)
+  workspace.format(SAMPLE)
 }
 
 // --- internal ---
+
+/** What RuffSettingsResolver gives a file with no ruff configuration above it. */
+const DEFAULT_OPTIONS = {}
 
 /** Imports, a dataclass, comprehensions, f-strings, try/with, a comparison ruff flags (E711). */
 const SAMPLE = `"""Warm-up sample."""
