@@ -1,9 +1,16 @@
 import type { CacheInputs } from '../gate.ts'
-import type { LayersGateConfig } from './layers.ts'
-import { hasLayersRules, resolveLayersConfig } from './layers-config.ts'
+import { hasLayersRules, type LayersRules, resolveLayersConfig } from './layers-config.ts'
 import { readTsAliases } from './read-ts-aliases.ts'
 import { repoIndex } from './repo-index.ts'
 import { sourceLanguage } from './source-language.ts'
+
+/** The gate's config: its rules (LAYERS_DEFAULTS filled in) plus the settings every gate has. */
+export type LayersGateConfig = Partial<LayersRules> & {
+  enabled?: boolean
+  timeout_ms?: number
+  exclude?: string[]
+  severity?: Record<string, 'error' | 'warn' | 'off'>
+}
 
 /**
  * The layers gate's skip reason and cache inputs, without the import graph's modules. The

@@ -3,19 +3,13 @@ import type { CacheInputs, ScanResult } from '../gate.ts'
 import { buildImportGraph, type ImportGraph } from './build-import-graph.ts'
 import { checkImportRules } from './check-import-rules.ts'
 import { type LayersRules, resolveLayersConfig } from './layers-config.ts'
-import { layersKey } from './layers-key.ts'
+import { type LayersGateConfig, layersKey } from './layers-key.ts'
 import { readTsAliases } from './read-ts-aliases.ts'
 import { repoIndex } from './repo-index.ts'
 import type { PackageInfo } from './resolve-js-import.ts'
 import { sourceLanguage } from './source-language.ts'
 
-/** The gate's config: its rules (LAYERS_DEFAULTS filled in) plus the settings every gate has. */
-export type LayersGateConfig = Partial<LayersRules> & {
-  enabled?: boolean
-  timeout_ms?: number
-  exclude?: string[]
-  severity?: Record<string, 'error' | 'warn' | 'off'>
-}
+export type { LayersGateConfig }
 
 /**
  * The shape of `Gate<'layers'>` (src/gates/gate.ts). Spelled out because `layers` is not a
