@@ -66,7 +66,7 @@ describe('loadGateKey()', () => {
   })
 
   test('a gate whose scanner is split off shares its key functions with its Gate object', async () => {
-    for (const name of ['secrets', 'docs-links', 'placeholders', 'layers'] as const) {
+    for (const name of ['secrets', 'docs-links', 'placeholders', 'layers', 'notebook-outputs'] as const) {
       const [key, gate] = await Promise.all([loadGateKey(name), loadGate(name)])
       expect(key.cacheInputs, name).toBe(gate.cacheInputs)
       expect(key.skipReason, name).toBe(gate.skipReason)

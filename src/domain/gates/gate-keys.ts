@@ -33,7 +33,7 @@ export const GATE_KEYS = {
   'large-files': () => import('./large-files/large-files.ts').then((m) => m.largeFilesGate),
   layers: () => import('./layers/layers-key.ts').then((m) => m.layersKey),
   'python-deps': () => import('./python-deps/python-deps-key.ts').then((m) => m.pythonDepsKey),
-  'notebook-outputs': () => import('./notebooks/notebook-outputs-gate.ts').then((m) => m.notebookOutputsGate),
+  'notebook-outputs': () => import('./notebooks/notebook-outputs-key.ts').then((m) => m.notebookOutputsKey),
   'python-lint': () => import('./python-lint/python-lint-gate.ts').then((m) => m.pythonLintGate),
   'python-types': () => import('./python-types/python-types-gate.ts').then((m) => m.pythonTypesGate),
 } satisfies { [K in GateName]: () => Promise<GateKey<K>> }

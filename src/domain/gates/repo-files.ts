@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { existsSync, lstatSync, readdirSync, statSync } from 'node:fs'
+import { type BigIntStats, existsSync, lstatSync, readdirSync, statSync } from 'node:fs'
 import { join, relative, resolve, sep } from 'node:path'
 import { UserError } from '../../foundation/errors/user-error.ts'
 import { readGitIndex } from '../../foundation/fs/git-index.ts'
@@ -36,10 +36,8 @@ export function gatesRoot(env: NodeJS.ProcessEnv = process.env, explicit?: strin
  * `.git` and `node_modules`.
  */
 export function listRepoFiles(root: string, mode: FileMode = 'tracked'): string[] {
-  const fromGit = gitFiles(root, mode)
-  const candidates = fromGit ?? walk(root)
   const files: string[] = []
-  for (const path of candidates) {
+  for (const path of candidates(root, mode)) {
     try {
       if (lstatSync(join(root, path)).isFile()) files.push(path)
     } catch {
@@ -47,6 +45,24 @@ export function listRepoFiles(root: string, mode: FileMode = 'tracked'): string[
     }
   }
   return [...new Set(files)].sort()
+}
+
+/**
+ * listRepoFiles with the stat data it looked at (`lstat`, bigint: nanosecond mtimes), in listing
+ * order: for a regular file what `stat` would give, so a caller needing sizes or git's index
+ * comparison does not stat each file again.
+ */
+export function listRepoFileStats(root: string, mode: FileMode = 'tracked'): Map<string, BigIntStats> {
+  const files: [string, BigIntStats][] = []
+  for (const path of new Set(candidates(root, mode))) {
+    try {
+      const stat = lstatSync(join(root, path), { bigint: true })
+      if (stat.isFile()) files.push([path, stat])
+    } catch {
+      // Tracked but deleted in the work tree: nothing to read, git status shows it.
+    }
+  }
+  return new Map(files.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
 }
 
 /** True when `root` is inside a git work tree. */
@@ -73,6 +89,11 @@ function gitFiles(root: string, mode: FileMode): string[] | undefined {
   const files = runLsFiles(root, mode)
   if (index && files) trackedListings.set(root, { index, files })
   return files
+}
+
+/** Paths a listing considers: git's (see gitFiles), else a walk. */
+function candidates(root: string, mode: FileMode): string[] {
+  return gitFiles(root, mode) ?? walk(root)
 }
 
 function indexStamp(root: string): string | undefined {
