@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { type BigIntStats, existsSync, lstatSync, readdirSync, statSync } from 'node:fs'
 import { join, relative, resolve, sep } from 'node:path'
 import { UserError } from '../../foundation/errors/user-error.ts'
-import { readGitIndex } from '../../foundation/fs/git-index.ts'
+import { type GitIndex, readGitIndex } from '../../foundation/fs/git-index.ts'
 import { gitRoot } from '../../foundation/fs/git-root.ts'
 import { PACKAGE_ROOT } from '../../foundation/fs/package-root.ts'
 import { envValue } from '../../foundation/settings/env-value.ts'
@@ -52,9 +52,13 @@ export function listRepoFiles(root: string, mode: FileMode = 'tracked'): string[
  * order: for a regular file what `stat` would give, so a caller needing sizes or git's index
  * comparison does not stat each file again.
  */
-export function listRepoFileStats(root: string, mode: FileMode = 'tracked'): Map<string, BigIntStats> {
+export function listRepoFileStats(
+  root: string,
+  mode: FileMode = 'tracked',
+  index?: GitIndex,
+): Map<string, BigIntStats> {
   const files: [string, BigIntStats][] = []
-  for (const path of new Set(candidates(root, mode))) {
+  for (const path of new Set(candidates(root, mode, index))) {
     try {
       const stat = lstatSync(join(root, path), { bigint: true })
       if (stat.isFile()) files.push([path, stat])
@@ -77,11 +81,11 @@ const trackedListings = new Map<string, { index: string; files: string[] }>()
  * process while `.git/index` keeps its stat data (each gate of a run asks for it; one git start
  * each cost ~5 ms); an index written within the last 2 s is not trusted (racy-git rule).
  */
-function gitFiles(root: string, mode: FileMode): string[] | undefined {
+function gitFiles(root: string, mode: FileMode, read?: GitIndex): string[] | undefined {
   if (mode !== 'tracked') return runLsFiles(root, mode)
   // The index read directly (no git process) where this reader can, and git is not pointed at
   // another index (a hook's GIT_INDEX_FILE): the same paths `git ls-files --cached` prints.
-  const parsed = setting('GIT_INDEX_FILE', process.env) === undefined ? readGitIndex(root) : undefined
+  const parsed = setting('GIT_INDEX_FILE', process.env) === undefined ? (read ?? readGitIndex(root)) : undefined
   if (parsed) return [...parsed.entries.keys()]
   const index = indexStamp(root)
   const known = trackedListings.get(root)
@@ -91,9 +95,9 @@ function gitFiles(root: string, mode: FileMode): string[] | undefined {
   return files
 }
 
-/** Paths a listing considers: git's (see gitFiles), else a walk. */
-function candidates(root: string, mode: FileMode): string[] {
-  return gitFiles(root, mode) ?? walk(root)
+/** Paths a listing considers: git's (see gitFiles; `index`: the root's index already read), else a walk. */
+function candidates(root: string, mode: FileMode, index?: GitIndex): string[] {
+  return gitFiles(root, mode, index) ?? walk(root)
 }
 
 function indexStamp(root: string): string | undefined {

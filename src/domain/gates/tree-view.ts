@@ -25,7 +25,7 @@ export interface TreeView {
 export function treeView(root: string, mode: FileMode, options: { index?: boolean } = {}): TreeView {
   const index = options.index === false ? undefined : readGitIndex(root)
   // Listed files were lstat'ed to be listed: regular files, so that is their stat data.
-  const stats = listRepoFileStats(root, mode)
+  const stats = listRepoFileStats(root, mode, index)
   const digests = new Map<string, string | null>()
   const sizes = new Map<string, number>()
   return {

@@ -1,7 +1,11 @@
 import { posix } from 'node:path'
 
+const DEPENDENCY_SUFFIX = /\.(?:toml|lock|txt|in)$/i
+
 /** A file this gate reads by itself (includes are followed from these). */
 export function isPythonDependencyFile(path: string): boolean {
+  // Every name below ends so: most of a tree is rejected without the path regexes (a run asks for every file).
+  if (!DEPENDENCY_SUFFIX.test(path)) return false
   if (/(?:^|\/)(?:\.venv|venv|\.tox|\.nox|site-packages|node_modules)\//.test(path)) return false
   const base = posix.basename(path)
   return (
