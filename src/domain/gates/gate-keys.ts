@@ -19,7 +19,7 @@ export type GateKey<K extends GateName = GateName> = Pick<Gate<K>, 'skipReason'>
  * answers with its Gate object.
  */
 export const GATE_KEYS = {
-  typecheck: () => import('./typecheck/typecheck.ts').then((m) => m.typecheckGate),
+  typecheck: () => import('./typecheck/typecheck.ts').then((m) => m.typecheckKey),
   lint: () => import('./lint/lint.ts').then((m) => m.lintGate),
   secrets: () => import('./secrets/secrets-key.ts').then((m) => m.secretsKey),
   'env-files': () => import('./env-files/env-files.ts').then((m) => m.envFilesGate),

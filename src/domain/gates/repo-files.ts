@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process'
+import { execFile, execFileSync } from 'node:child_process'
 import { type BigIntStats, existsSync, lstatSync, readdirSync, statSync } from 'node:fs'
 import { join, relative, resolve, sep } from 'node:path'
 import { UserError } from '../../foundation/errors/user-error.ts'
@@ -36,15 +36,21 @@ export function gatesRoot(env: NodeJS.ProcessEnv = process.env, explicit?: strin
  * `.git` and `node_modules`.
  */
 export function listRepoFiles(root: string, mode: FileMode = 'tracked'): string[] {
-  const files: string[] = []
-  for (const path of candidates(root, mode)) {
-    try {
-      if (lstatSync(join(root, path)).isFile()) files.push(path)
-    } catch {
-      // Tracked but deleted in the work tree: nothing to read, git status shows it.
-    }
-  }
-  return [...new Set(files)].sort()
+  return regularFiles(root, candidates(root, mode))
+}
+
+/**
+ * listRepoFiles without blocking while git lists the work tree's untracked files (`worktree`):
+ * the caller's other work goes on meanwhile. The same list.
+ */
+export async function listRepoFilesAsync(root: string, mode: FileMode = 'tracked'): Promise<string[]> {
+  if (mode === 'tracked') return listRepoFiles(root, mode) // the index read directly, or git's answer remembered
+  const listed = await new Promise<string[] | undefined>((done) => {
+    execFile('git', lsFilesArgs(root, mode), LS_FILES_OPTIONS, (error, out) =>
+      done(error ? undefined : out.split('\0').filter((p) => p.length > 0)),
+    )
+  })
+  return regularFiles(root, listed ?? walk(root))
 }
 
 /**
@@ -110,16 +116,31 @@ function indexStamp(root: string): string | undefined {
   }
 }
 
-function runLsFiles(root: string, mode: FileMode): string[] | undefined {
+/** The regular files among `paths` (lstat: no links, nothing deleted), deduplicated and sorted. */
+function regularFiles(root: string, paths: readonly string[]): string[] {
+  const files: string[] = []
+  for (const path of paths) {
+    try {
+      if (lstatSync(join(root, path)).isFile()) files.push(path)
+    } catch {
+      // Tracked but deleted in the work tree: nothing to read, git status shows it.
+    }
+  }
+  return [...new Set(files)].sort()
+}
+
+const LS_FILES_OPTIONS = { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 } as const
+
+function lsFilesArgs(root: string, mode: FileMode): string[] {
   const args = ['-C', root, 'ls-files', '-z', '--cached']
   if (mode === 'worktree') args.push('--others', '--exclude-standard')
+  return args
+}
+
+function runLsFiles(root: string, mode: FileMode): string[] | undefined {
   let out: string
   try {
-    out = execFileSync('git', args, {
-      encoding: 'utf8',
-      maxBuffer: 256 * 1024 * 1024,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
+    out = execFileSync('git', lsFilesArgs(root, mode), { ...LS_FILES_OPTIONS, stdio: ['ignore', 'pipe', 'pipe'] })
   } catch {
     return undefined
   }
