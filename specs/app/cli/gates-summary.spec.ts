@@ -40,14 +40,14 @@ describe('gatesSummary()', () => {
       }),
     ]
     const blocking = new Map([
-      ['pre-commit:no-todo', ['pre-commit:no-todo a.py:1 no-todo: a.py:1:# TODO — fix: fix it']],
+      ['pre-commit:no-todo', ['pre-commit:no-todo a.py:1 no-todo: a.py:1:# to-do — fix: fix it']],
     ])
     expect(gatesSummary(cases, blocking, 'abcdef0123456789')).toMatchInlineSnapshot(`
       " ✓ greet (unchanged since session 01234567)
        ✓ mypy (412 ms)
        ↓ pre-commit:black (skipped: hook black needs black)
        ✗ pre-commit:no-todo
-           pre-commit:no-todo a.py:1 no-todo: a.py:1:# TODO — fix: fix it
+           pre-commit:no-todo a.py:1 no-todo: a.py:1:# to-do — fix: fix it
        ↓ 2 disabled in codex-gates.json: lint, secrets
 
        gates  1 failed | 2 passed | 3 skipped — 2 ran in-process, the rest unchanged; session abcdef01

@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto'
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
-import { hashScannerSources, scannerSourceHash } from '../../../src/domain/gates/cache-key.ts'
+import { cacheKey, canonicalJson, hashScannerSources, scannerSourceHash } from '../../../src/domain/gates/cache-key.ts'
 import { PACKAGE_ROOT } from '../../../src/domain/gates/repo-files.ts'
 import { tempDir } from '../../support/temp-dir.ts'
 
@@ -18,5 +20,56 @@ describe('scannerSourceHash()', () => {
     expect(hashScannerSources(copy, '.ts')).toBe(hashScannerSources(src, '.ts'))
     writeFileSync(join(copy, 'domain/gates/finding.ts'), '\n', { flag: 'a' })
     expect(hashScannerSources(copy, '.ts')).not.toBe(hashScannerSources(src, '.ts'))
+  })
+})
+
+/** The v3 key as its format reads: one hash update per extra, listed file and content file. */
+function referenceKey(
+  gate: string,
+  config: unknown,
+  files: readonly string[],
+  inputs: { contents: string[]; listing?: boolean; extra?: Record<string, string> },
+  look: { digest(f: string): string | null; size(f: string): number },
+): string {
+  const h = createHash('sha256')
+  h.update(`codex-gates cache v3\0${gate}\0${canonicalJson(config)}\0${scannerSourceHash()}\0`)
+  for (const k of Object.keys(inputs.extra ?? {}).sort()) h.update(`${k}=${inputs.extra?.[k]}\0`)
+  if (inputs.listing) for (const f of files) h.update(`L${f}\0${look.size(f)}\0`)
+  for (const f of [...new Set(inputs.contents)].sort()) {
+    h.update(`C${f}\0`)
+    h.update(look.digest(f) ?? 'missing')
+  }
+  return h.digest('hex')
+}
+
+describe('cacheKey()', () => {
+  const tree = fc.dictionary(
+    fc.stringMatching(/^[a-z][a-z0-9_./-]{0,12}$/),
+    fc.record({ digest: fc.option(fc.stringMatching(/^[0-9a-f]{40}$/)), size: fc.integer({ min: -1, max: 1e6 }) }),
+    { minKeys: 1, maxKeys: 30 },
+  )
+  test('hashes the bytes of one update per extra, listed file and content file (code-unit order); any digest or size changes it', () => {
+    fc.assert(
+      fc.property(
+        tree,
+        fc.boolean(),
+        fc.dictionary(fc.string(), fc.string(), { maxKeys: 5 }),
+        fc.nat(),
+        (t, listing, extra, pick) => {
+          const files = Object.keys(t)
+          const look = { digest: (f: string) => t[f]?.digest ?? null, size: (f: string) => t[f]?.size ?? -1 }
+          const inputs = { contents: [...files].reverse(), listing, extra }
+          const key = cacheKey('g', { a: 1 }, '/r', files, inputs, look)
+          expect(key).toBe(referenceKey('g', { a: 1 }, files, inputs, look))
+          const changed = files[pick % files.length] as string
+          const other = { ...t, [changed]: { digest: 'f'.repeat(40), size: -2 } }
+          const otherLook = {
+            digest: (f: string) => other[f]?.digest ?? null,
+            size: (f: string) => other[f]?.size ?? -1,
+          }
+          expect(cacheKey('g', { a: 1 }, '/r', files, inputs, otherLook)).not.toBe(key)
+        },
+      ),
+    )
   })
 })

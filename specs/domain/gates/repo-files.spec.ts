@@ -2,7 +2,13 @@ import { execFileSync } from 'node:child_process'
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { gatesRoot, isGitRepo, listRepoFiles, PACKAGE_ROOT } from '../../../src/domain/gates/repo-files.ts'
+import {
+  gatesRoot,
+  isGitRepo,
+  listRepoFiles,
+  listRepoFilesAsync,
+  PACKAGE_ROOT,
+} from '../../../src/domain/gates/repo-files.ts'
 import { userErrorFrom } from '../../support/user-error.ts'
 import { tempDir, tempRepo } from './_temp-repo.ts'
 
@@ -49,10 +55,21 @@ describe('listRepoFiles() in a git repository', () => {
     // worktree adds untracked files that are not ignored
     expect(listRepoFiles(root, 'worktree')).toEqual(['.gitignore', 'a/z.ts', 'b.txt', 'new.txt'])
   })
+
+  test('listRepoFilesAsync lists as listRepoFiles does, in both modes', async () => {
+    const root = tempRepo({ 'b.txt': 'b', 'gone.txt': 'g', '.gitignore': 'ignored.log\n' }, { git: true })
+    symlinkSync('b.txt', join(root, 'link.txt'))
+    rmSync(join(root, 'gone.txt'))
+    writeFileSync(join(root, 'new.txt'), 'untracked')
+    writeFileSync(join(root, 'ignored.log'), 'ignored')
+    for (const mode of ['tracked', 'worktree'] as const)
+      expect(await listRepoFilesAsync(root, mode)).toEqual(listRepoFiles(root, mode))
+    expect(await listRepoFilesAsync(root, 'worktree')).toContain('new.txt')
+  })
 })
 
 describe('listRepoFiles() outside git', () => {
-  test('walks the folder, skipping .git, node_modules and symlinks', () => {
+  test('walks the folder, skipping .git, node_modules and symlinks', async () => {
     const root = tempRepo({
       'src/a.ts': 'a',
       'README.md': '# r',
@@ -68,5 +85,6 @@ describe('listRepoFiles() outside git', () => {
     const expected = ['.hidden/file', 'README.md', 'src/a.ts']
     expect(listRepoFiles(root)).toEqual(expected)
     expect(listRepoFiles(root, 'worktree')).toEqual(expected)
+    expect(await listRepoFilesAsync(root, 'worktree')).toEqual(expected)
   })
 })

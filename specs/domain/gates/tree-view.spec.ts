@@ -23,6 +23,7 @@ describe('treeView()', () => {
         expect(hashed.digest(f)).toBe(viaIndex.digest(f))
       }
       expect(viaIndex.size('a.txt')).toBe('edited, not added\n'.length)
+      expect(viaIndex.size('new.txt')).toBe('untracked\n'.length) // listed in worktree mode only
       expect(viaIndex.digest('missing.txt')).toBeNull()
       expect(viaIndex.size('missing.txt')).toBe(-1)
     }

@@ -20,16 +20,15 @@ export function cacheKey(
   look: Pick<TreeView, 'digest' | 'size'> = freshLook(root),
 ): string {
   const h = createHash('sha256')
-  h.update(`codex-gates cache v2\0${gate}\0${canonicalJson(config)}\0${scannerSourceHash()}\0`)
-  for (const [k, v] of Object.entries(inputs.extra ?? {}).sort(([a], [b]) => a.localeCompare(b)))
+  h.update(`codex-gates cache v3\0${gate}\0${canonicalJson(config)}\0${scannerSourceHash()}\0`)
+  // Code-unit order (v2 used localeCompare: loading ICU's collator cost every run ~6 ms).
+  for (const [k, v] of Object.entries(inputs.extra ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
     h.update(`${k}=${v}\0`)
-  if (inputs.listing) {
-    for (const f of files) h.update(`L${f}\0${look.size(f)}\0`)
-  }
-  for (const f of [...new Set(inputs.contents)].sort()) {
-    h.update(`C${f}\0`)
-    h.update(look.digest(f) ?? 'missing')
-  }
+  // Each part joined into one string and hashed in one call: the same bytes as an update per file
+  // (and so the same key), without ~10,000 native calls a warm run.
+  if (inputs.listing) h.update(files.map((f) => `L${f}\0${look.size(f)}\0`).join(''))
+  const contents = [...new Set(inputs.contents)].sort()
+  h.update(contents.map((f) => `C${f}\0${look.digest(f) ?? 'missing'}`).join(''))
   return h.digest('hex')
 }
 

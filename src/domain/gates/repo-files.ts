@@ -1,8 +1,8 @@
-import { execFileSync } from 'node:child_process'
-import { existsSync, lstatSync, readdirSync, statSync } from 'node:fs'
+import { execFile, execFileSync } from 'node:child_process'
+import { type BigIntStats, existsSync, lstatSync, readdirSync, statSync } from 'node:fs'
 import { join, relative, resolve, sep } from 'node:path'
 import { UserError } from '../../foundation/errors/user-error.ts'
-import { readGitIndex } from '../../foundation/fs/git-index.ts'
+import { type GitIndex, readGitIndex } from '../../foundation/fs/git-index.ts'
 import { gitRoot } from '../../foundation/fs/git-root.ts'
 import { PACKAGE_ROOT } from '../../foundation/fs/package-root.ts'
 import { envValue } from '../../foundation/settings/env-value.ts'
@@ -36,17 +36,43 @@ export function gatesRoot(env: NodeJS.ProcessEnv = process.env, explicit?: strin
  * `.git` and `node_modules`.
  */
 export function listRepoFiles(root: string, mode: FileMode = 'tracked'): string[] {
-  const fromGit = gitFiles(root, mode)
-  const candidates = fromGit ?? walk(root)
-  const files: string[] = []
-  for (const path of candidates) {
+  return regularFiles(root, candidates(root, mode))
+}
+
+/**
+ * listRepoFiles without blocking while git lists the work tree's untracked files (`worktree`):
+ * the caller's other work goes on meanwhile. The same list.
+ */
+export async function listRepoFilesAsync(root: string, mode: FileMode = 'tracked'): Promise<string[]> {
+  if (mode === 'tracked') return listRepoFiles(root, mode) // the index read directly, or git's answer remembered
+  const listed = await new Promise<string[] | undefined>((done) => {
+    execFile('git', lsFilesArgs(root, mode), LS_FILES_OPTIONS, (error, out) =>
+      done(error ? undefined : out.split('\0').filter((p) => p.length > 0)),
+    )
+  })
+  return regularFiles(root, listed ?? walk(root))
+}
+
+/**
+ * listRepoFiles with the stat data it looked at (`lstat`, bigint: nanosecond mtimes), in listing
+ * order: for a regular file what `stat` would give, so a caller needing sizes or git's index
+ * comparison does not stat each file again.
+ */
+export function listRepoFileStats(
+  root: string,
+  mode: FileMode = 'tracked',
+  index?: GitIndex,
+): Map<string, BigIntStats> {
+  const files: [string, BigIntStats][] = []
+  for (const path of new Set(candidates(root, mode, index))) {
     try {
-      if (lstatSync(join(root, path)).isFile()) files.push(path)
+      const stat = lstatSync(join(root, path), { bigint: true })
+      if (stat.isFile()) files.push([path, stat])
     } catch {
       // Tracked but deleted in the work tree: nothing to read, git status shows it.
     }
   }
-  return [...new Set(files)].sort()
+  return new Map(files.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
 }
 
 /** True when `root` is inside a git work tree. */
@@ -61,11 +87,11 @@ const trackedListings = new Map<string, { index: string; files: string[] }>()
  * process while `.git/index` keeps its stat data (each gate of a run asks for it; one git start
  * each cost ~5 ms); an index written within the last 2 s is not trusted (racy-git rule).
  */
-function gitFiles(root: string, mode: FileMode): string[] | undefined {
+function gitFiles(root: string, mode: FileMode, read?: GitIndex): string[] | undefined {
   if (mode !== 'tracked') return runLsFiles(root, mode)
   // The index read directly (no git process) where this reader can, and git is not pointed at
   // another index (a hook's GIT_INDEX_FILE): the same paths `git ls-files --cached` prints.
-  const parsed = setting('GIT_INDEX_FILE', process.env) === undefined ? readGitIndex(root) : undefined
+  const parsed = setting('GIT_INDEX_FILE', process.env) === undefined ? (read ?? readGitIndex(root)) : undefined
   if (parsed) return [...parsed.entries.keys()]
   const index = indexStamp(root)
   const known = trackedListings.get(root)
@@ -73,6 +99,11 @@ function gitFiles(root: string, mode: FileMode): string[] | undefined {
   const files = runLsFiles(root, mode)
   if (index && files) trackedListings.set(root, { index, files })
   return files
+}
+
+/** Paths a listing considers: git's (see gitFiles; `index`: the root's index already read), else a walk. */
+function candidates(root: string, mode: FileMode, index?: GitIndex): string[] {
+  return gitFiles(root, mode, index) ?? walk(root)
 }
 
 function indexStamp(root: string): string | undefined {
@@ -85,16 +116,31 @@ function indexStamp(root: string): string | undefined {
   }
 }
 
-function runLsFiles(root: string, mode: FileMode): string[] | undefined {
+/** The regular files among `paths` (lstat: no links, nothing deleted), deduplicated and sorted. */
+function regularFiles(root: string, paths: readonly string[]): string[] {
+  const files: string[] = []
+  for (const path of paths) {
+    try {
+      if (lstatSync(join(root, path)).isFile()) files.push(path)
+    } catch {
+      // Tracked but deleted in the work tree: nothing to read, git status shows it.
+    }
+  }
+  return [...new Set(files)].sort()
+}
+
+const LS_FILES_OPTIONS = { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 } as const
+
+function lsFilesArgs(root: string, mode: FileMode): string[] {
   const args = ['-C', root, 'ls-files', '-z', '--cached']
   if (mode === 'worktree') args.push('--others', '--exclude-standard')
+  return args
+}
+
+function runLsFiles(root: string, mode: FileMode): string[] | undefined {
   let out: string
   try {
-    out = execFileSync('git', args, {
-      encoding: 'utf8',
-      maxBuffer: 256 * 1024 * 1024,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
+    out = execFileSync('git', lsFilesArgs(root, mode), { ...LS_FILES_OPTIONS, stdio: ['ignore', 'pipe', 'pipe'] })
   } catch {
     return undefined
   }

@@ -11,6 +11,7 @@ import { applyBaseline, baselineFile, readBaseline } from './baseline.ts'
 import { cacheKey } from './cache-key.ts'
 import { type Finding, sortFindings } from './finding.ts'
 import type { GateReport } from './gate.ts'
+import { type GateKey, loadGateKey } from './gate-keys.ts'
 import { type GateCommon, type GateName, type GatesConfig, loadGatesConfig } from './gates-config.ts'
 import { loadGate } from './registry.ts'
 import { gatesRoot, listRepoFiles } from './repo-files.ts'
@@ -99,7 +100,9 @@ async function gateRun(name: GateName, options: GateRunOptions, cacheOnly: boole
     }
   }
   const files = gateFiles(root, config, name, options.files, options.tree?.listing)
-  const gate = await loadGate(name)
+  // Only a cached result will do: the key side alone, without the scanner's modules.
+  const full = cacheOnly ? undefined : await loadGate(name)
+  const gate: GateKey = full ?? (await loadGateKey(name))
   const skip = gate.skipReason?.(root, files, gateConfig as never)
   if (skip) return { ...base, status: 'skipped', reason: skip, durationMs: elapsed(), fileCount: files.length }
 
@@ -113,7 +116,7 @@ async function gateRun(name: GateName, options: GateRunOptions, cacheOnly: boole
   const cachePath = options.cachePath ?? gateCachePath(env, root)
   // The baseline decides which findings block, so its bytes are part of the key; a run without
   // the baseline (taking one, `init --dry-run`) has no key, and computing none writes no memo.
-  const inputs = useBaseline ? gate.cacheInputs?.(root, files, gateConfig as never) : undefined
+  const inputs = useBaseline ? await gate.cacheInputs?.(root, files, gateConfig as never) : undefined
   const key = inputs
     ? cacheKey(name, gateConfig, root, files, { ...inputs, contents: [...inputs.contents, baselinePath] }, options.tree)
     : undefined
@@ -134,8 +137,8 @@ async function gateRun(name: GateName, options: GateRunOptions, cacheOnly: boole
     }
   }
 
-  if (cacheOnly) return undefined
-  const result = await gate.scan(root, files, gateConfig as never)
+  if (!full) return undefined
+  const result = await full.scan(root, files, gateConfig as never)
   const severe = applySeverity(result.findings, (gateConfig as GateCommon).severity)
   const baseline = useBaseline ? readBaseline(root, baselinePath, name) : undefined
   const findings = sortFindings(applyBaseline(severe, baseline))

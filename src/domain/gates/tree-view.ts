@@ -2,7 +2,7 @@ import { statSync } from 'node:fs'
 import { join } from 'node:path'
 import { blobDigest } from '../../foundation/fs/blob-digest.ts'
 import { readGitIndex } from '../../foundation/fs/git-index.ts'
-import { type FileMode, listRepoFiles } from './repo-files.ts'
+import { type FileMode, listRepoFileStats } from './repo-files.ts'
 
 /**
  * One look at a tree, shared by every gate checked in one pass (`codex-gates run` asking which
@@ -24,14 +24,16 @@ export interface TreeView {
  */
 export function treeView(root: string, mode: FileMode, options: { index?: boolean } = {}): TreeView {
   const index = options.index === false ? undefined : readGitIndex(root)
+  // Listed files were lstat'ed to be listed: regular files, so that is their stat data.
+  const stats = listRepoFileStats(root, mode, index)
   const digests = new Map<string, string | null>()
   const sizes = new Map<string, number>()
   return {
-    listing: listRepoFiles(root, mode),
+    listing: [...stats.keys()],
     digest: (file) => {
       let d = digests.get(file)
       if (d === undefined) {
-        d = blobDigest(root, file, index, { remember: options.index !== false })
+        d = blobDigest(root, file, index, { remember: options.index !== false, stat: stats.get(file) })
         digests.set(file, d)
       }
       return d
@@ -39,7 +41,8 @@ export function treeView(root: string, mode: FileMode, options: { index?: boolea
     size: (file) => {
       let s = sizes.get(file)
       if (s === undefined) {
-        s = sizeOf(join(root, file))
+        const listed = stats.get(file)
+        s = listed ? Number(listed.size) : sizeOf(join(root, file))
         sizes.set(file, s)
       }
       return s

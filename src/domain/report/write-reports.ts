@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { fsyncDir, writeFileAtomic } from '../../foundation/fs/write-file-atomic.ts'
+import { fsyncDir, writeFileDurable } from '../../foundation/fs/write-file-atomic.ts'
 
 /** The rendered files of one session, by file name. */
 export type ReportFiles = Record<string, string>
@@ -16,7 +16,7 @@ export interface WrittenReports {
 }
 
 /**
- * Puts a render into `<reportsDir>/latest/`: files are written (atomically, fsynced) into a staging
+ * Puts a render into `<reportsDir>/latest/`: files are written (fsynced) into a fresh staging
  * folder, the previous render moves to `history/<its session id>/`, and the staging folder is
  * renamed into place, so a reader sees the old render or the new one. History keeps the newest
  * `keep` renders by session start time.
@@ -33,7 +33,10 @@ export function writeReports(
   const stage = join(reportsDir, `.latest.tmp-${randomBytes(6).toString('hex')}`)
   mkdirSync(stage)
   try {
-    for (const [name, content] of Object.entries(files)) writeFileAtomic(join(stage, name), content)
+    // The staging folder is this call's alone until renamed: each file written and fsynced in
+    // place (no temp file and rename each), the folder fsynced once.
+    for (const [name, content] of Object.entries(files)) writeFileDurable(join(stage, name), content)
+    fsyncDir(stage)
   } catch (error) {
     rmSync(stage, { recursive: true, force: true })
     throw error

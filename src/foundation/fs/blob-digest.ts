@@ -12,18 +12,18 @@ const hashed = new Map<string, { stamp: string; oid: string; takenAt: number }>(
  * file, symlinks followed) matches its entry in `index`, and that was last modified before the index was written
  * (git's racy-file rule), is not read: the index already holds its blob id. Anything else is
  * hashed, once per process while its stat data holds (`remember: false`: every time), so both
- * ways give the same id.
+ * ways give the same id. `stat`: the file's stat data when the caller has just taken it.
  */
 export function blobDigest(
   root: string,
   file: string,
   index: GitIndex | undefined,
-  options: { remember?: boolean } = {},
+  options: { remember?: boolean; stat?: BigIntStats } = {},
 ): string | null {
   const path = join(root, file)
   let stat: BigIntStats
   try {
-    stat = statSync(path, { bigint: true })
+    stat = options.stat ?? statSync(path, { bigint: true })
   } catch {
     return null
   }

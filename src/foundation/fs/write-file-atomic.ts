@@ -8,18 +8,12 @@ import { dirname } from 'node:path'
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   const temp = `${path}.tmp-${randomBytes(6).toString('hex')}`
-  const fd = openSync(temp, 'w', 0o644)
   try {
-    const bytes = typeof data === 'string' ? Buffer.from(data) : data
-    let offset = 0
-    while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset)
-    fsyncSync(fd)
+    writeFileDurable(temp, data)
   } catch (error) {
-    closeSync(fd)
     rmSync(temp, { force: true })
     throw error
   }
-  closeSync(fd)
   try {
     renameSync(temp, path)
   } catch (error) {
@@ -27,6 +21,23 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     throw error
   }
   fsyncDir(dirname(path))
+}
+
+/**
+ * Writes `data` to a new file at `path` and fsyncs it, without the temp file and rename: for a
+ * file in a folder no reader sees until the folder itself is renamed into place (then fsync the
+ * folder once, with fsyncDir).
+ */
+export function writeFileDurable(path: string, data: string | Uint8Array): void {
+  const fd = openSync(path, 'w', 0o644)
+  try {
+    const bytes = typeof data === 'string' ? Buffer.from(data) : data
+    let offset = 0
+    while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset)
+    fsyncSync(fd)
+  } finally {
+    closeSync(fd)
+  }
 }
 
 /** fsyncs a folder so a rename inside it is durable (no-op where the OS refuses). */

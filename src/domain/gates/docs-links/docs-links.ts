@@ -5,6 +5,7 @@ import { readRepoFile } from '../../../foundation/fs/text-file.ts'
 import { type Finding, makeFinding } from '../finding.ts'
 import type { Gate } from '../gate.ts'
 import type { GateConfig } from '../gates-config.ts'
+import { docsLinksKey } from './docs-links-key.ts'
 import { type MdDocument, type MdLink, parseMarkdown } from './markdown-links.ts'
 
 /** The docs-links setting for static-site folders (its default, `[]`, belongs in GATE_DEFAULTS). */
@@ -257,9 +258,6 @@ function checkExternal(target: string): LinkProblem | undefined {
 export const docsLinksGate: Gate<'docs-links'> = {
   name: 'docs-links',
   description: 'relative links, images, anchors and references in Markdown resolve (offline)',
-  cacheInputs: (_root, files, config) => ({
-    contents: files.filter((f) => config.extensions.includes(extname(f).toLowerCase())),
-    listing: true,
-  }),
+  ...docsLinksKey,
   scan: scanDocsLinks,
 }

@@ -1,4 +1,3 @@
-import { extname } from 'node:path'
 import { extractJsImports } from './extract-js-imports.ts'
 import { extractPyImports } from './extract-py-imports.ts'
 import type { TsAliases } from './read-ts-aliases.ts'
@@ -6,6 +5,7 @@ import type { RepoIndex } from './resolution.ts'
 import { type PackageInfo, resolveJsImport } from './resolve-js-import.ts'
 import { resolvePyImport } from './resolve-py-import.ts'
 import type { ImportKind, SourceImport } from './source-import.ts'
+import { sourceLanguage } from './source-language.ts'
 
 /** One resolved import: an arrow of the graph, to a repository file or to a package. */
 export interface ImportEdge {
@@ -47,16 +47,6 @@ export interface GraphOptions {
 }
 
 /** Source extensions the layers gate reads. */
-export const JS_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs']
-export const PY_EXTENSIONS = ['.py', '.pyi']
-
-/** 'js', 'py', or undefined for a file the gate does not read. */
-export function sourceLanguage(path: string): 'js' | 'py' | undefined {
-  const ext = extname(path).toLowerCase()
-  if (JS_EXTENSIONS.includes(ext)) return 'js'
-  if (PY_EXTENSIONS.includes(ext)) return 'py'
-  return undefined
-}
 
 /** The imports of one source file, by its extension. */
 export function extractImports(path: string, text: string): SourceImport[] {

@@ -1,23 +1,15 @@
-import { createHash } from 'node:crypto'
-import { readdirSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { Finding } from '../finding.ts'
 import type { CacheInputs, ScanResult } from '../gate.ts'
-import { buildImportGraph, type ImportGraph, sourceLanguage } from './build-import-graph.ts'
+import { buildImportGraph, type ImportGraph } from './build-import-graph.ts'
 import { checkImportRules } from './check-import-rules.ts'
-import { hasLayersRules, type LayersRules, resolveLayersConfig } from './layers-config.ts'
+import { type LayersRules, resolveLayersConfig } from './layers-config.ts'
+import { type LayersGateConfig, layersKey } from './layers-key.ts'
 import { readTsAliases } from './read-ts-aliases.ts'
 import { repoIndex } from './repo-index.ts'
 import type { PackageInfo } from './resolve-js-import.ts'
+import { sourceLanguage } from './source-language.ts'
 
-/** The gate's config: its rules (LAYERS_DEFAULTS filled in) plus the settings every gate has. */
-export type LayersGateConfig = Partial<LayersRules> & {
-  enabled?: boolean
-  timeout_ms?: number
-  exclude?: string[]
-  severity?: Record<string, 'error' | 'warn' | 'off'>
-}
+export type { LayersGateConfig }
 
 /**
  * The shape of `Gate<'layers'>` (src/gates/gate.ts). Spelled out because `layers` is not a
@@ -58,23 +50,7 @@ export function layersGraph(root: string, files: readonly string[], rules: Layer
 export const layersGate: LayersGate = {
   name: 'layers',
   description: 'import boundaries (TS/JS, Python): layers, forbidden imports, independent modules, cycles',
-  skipReason: (_root, _files, config) =>
-    hasLayersRules(resolveLayersConfig(config))
-      ? undefined
-      : 'no rules configured: set gates.layers.layers, forbidden, independent or cycles in configs/gates.json',
-  cacheInputs: (root, files, config) => {
-    const rules = resolveLayersConfig(config)
-    const sources = files.filter((f) => sourceLanguage(f) !== undefined)
-    const repo = repoIndex(root, files)
-    const tsconfigs = readTsAliases(rules.tsconfig, repo.read)?.files ?? []
-    return {
-      // The rules are in the cache key already (the runner hashes the gate's config).
-      contents: [...sources, ...tsconfigs, 'package.json'],
-      // Resolution probes which files exist.
-      listing: true,
-      extra: { 'layers-scanner': scannerHash() },
-    }
-  },
+  ...layersKey,
   scan: scanLayers,
 }
 
@@ -90,19 +66,4 @@ function packageInfo(read: (path: string) => string | undefined): PackageInfo | 
     // A broken package.json is the deps gate's finding; resolution goes on without it.
     return undefined
   }
-}
-
-let hash: string | undefined
-
-/** sha256 of this folder's sources: the runner's scanner hash covers src/gates only. */
-function scannerHash(): string {
-  if (!hash) {
-    const dir = fileURLToPath(new URL('.', import.meta.url))
-    const h = createHash('sha256')
-    for (const f of readdirSync(dir).sort()) {
-      if (/\.[cm]?[jt]s$/.test(f)) h.update(f).update(readFileSync(join(dir, f)))
-    }
-    hash = h.digest('hex').slice(0, 16)
-  }
-  return hash
 }

@@ -1,4 +1,7 @@
+import { isNotebookPath } from './notebook-path.ts'
 import { type MappedText, type Notebook, NotebookFormatError, readNotebook } from './read-notebook.ts'
+
+export { isNotebookPath }
 
 /** Where a line of a notebook chunk is: the `.ipynb` line and a readable `cell N:line M`. */
 export interface NotebookLocation {
@@ -23,11 +26,6 @@ export interface NotebookChunk {
   text: string
   /** Maps a 1-based line of `text` to the notebook location. */
   locate(line: number): NotebookLocation
-}
-
-/** True for paths the notebook reader handles. */
-export function isNotebookPath(path: string): boolean {
-  return path.toLowerCase().endsWith('.ipynb')
 }
 
 /**

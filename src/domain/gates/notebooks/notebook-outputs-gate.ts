@@ -4,8 +4,9 @@ import type { EventMeta } from '../../../ledger/ledger-meta.ts'
 import { type Finding, makeFinding } from '../finding.ts'
 import type { CacheInputs, Gate, ScanResult } from '../gate.ts'
 import { formatBytes } from '../large-files/large-files.ts'
-import { isNotebookPath } from './notebook-chunks.ts'
 import { NOTEBOOK_OUTPUTS_DEFAULTS, type NotebookOutputsConfig } from './notebook-outputs-config.ts'
+import { notebookOutputsKey } from './notebook-outputs-key.ts'
+import { isNotebookPath } from './notebook-path.ts'
 import { type Notebook, NotebookFormatError, readNotebook } from './read-notebook.ts'
 
 export { NOTEBOOK_OUTPUTS_DEFAULTS, type NotebookOutputsConfig }
@@ -89,8 +90,7 @@ export function scanNotebookOutputs(root: string, files: readonly string[], conf
 export const notebookOutputsGate: NotebookOutputsGate = {
   name: 'notebook-outputs',
   description: 'committed notebooks carry no outputs or execution counts (nbstripout), with embedded image sizes',
-  skipReason: (_root, files) => (files.some(isNotebookPath) ? undefined : 'no .ipynb files'),
-  cacheInputs: (_root, files) => ({ contents: files.filter(isNotebookPath) }),
+  ...notebookOutputsKey,
   scan: scanNotebookOutputs,
 }
 

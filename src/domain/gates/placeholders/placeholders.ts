@@ -7,6 +7,7 @@ import { type Finding, makeFinding } from '../finding.ts'
 import type { Gate } from '../gate.ts'
 import type { GateConfig } from '../gates-config.ts'
 import { isNotebookPath, notebookChunks } from '../notebooks/notebook-chunks.ts'
+import { placeholdersKey } from './placeholders-key.ts'
 import { ALLOW_PLACEHOLDER, findPythonStubs } from './python-stubs.ts'
 
 /** One placeholder: where, which kind, and the line's text (trimmed, for the gaps report). */
@@ -171,7 +172,7 @@ export function readPlaceholderBaseline(root: string, relPath: string): Placehol
 export const placeholdersGate: Gate<'placeholders'> = {
   name: 'placeholders',
   description: 'placeholder markers, not-implemented throws and stub bodies, ratcheted per file',
-  cacheInputs: (_root, files, config) => ({ contents: [...files, config.baseline] }),
+  ...placeholdersKey,
   scan: scanPlaceholders,
 }
 

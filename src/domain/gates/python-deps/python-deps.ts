@@ -9,6 +9,7 @@ import { checkInstalled, installScope } from './check-installed.ts'
 import { checkLicenses } from './check-licenses.ts'
 import { checkLocks } from './check-locks.ts'
 import { checkPinning } from './check-pinning.ts'
+import { pythonDepsSkipReason } from './dependency-file.ts'
 import type { Issue } from './issue.ts'
 import { projectKind } from './project-kind.ts'
 import { PYTHON_DEPS_DEFAULTS, type PythonDepsConfig } from './python-deps-config.ts'
@@ -135,10 +136,7 @@ export const pythonDepsGate = {
   name: 'python-deps' as const,
   description:
     'Python dependency pins and drift: requirements, pyproject.toml, uv/poetry/pip-compile locks, installed versions, licences',
-  skipReason: (_root: string, files: readonly string[]): string | undefined =>
-    files.some(isPythonDependencyFile)
-      ? undefined
-      : 'no Python dependency files (requirements*.txt, pyproject.toml, uv.lock, poetry.lock, constraints*.txt)',
+  skipReason: pythonDepsSkipReason,
   cacheInputs: (root: string, files: readonly string[], config: PythonDepsConfig): CacheInputs =>
     pythonDepsCacheInputs(root, files, config, { env: process.env }),
   scan: (root: string, files: readonly string[], config: PythonDepsConfig): ScanResult =>

@@ -1,6 +1,7 @@
 import { posix } from 'node:path'
 import { compiledLock, isCompiledRequirements } from './compiled-requirements.ts'
 import { type DeclaredDependency, directReference, fromRequirement } from './declared-dependency.ts'
+import { isConstraintsName, isPythonDependencyFile, isRequirementsName } from './dependency-file.ts'
 import type { LockFile } from './lock-file.ts'
 import { parseRequirement, type Requirement } from './pep508-requirement.ts'
 import { parsePoetryLock } from './poetry-lock.ts'
@@ -8,6 +9,8 @@ import { type Pyproject, parsePyproject } from './pyproject.ts'
 import type { RequirementEntry } from './requirements-file.ts'
 import { type RequirementsTree, readRequirementsTree } from './requirements-includes.ts'
 import { parseUvLock } from './uv-lock.ts'
+
+export { isPythonDependencyFile } from './dependency-file.ts'
 
 /** Everything the Python dependency files of a repository declare and lock. */
 export interface PythonProject {
@@ -26,19 +29,6 @@ export interface PythonProject {
   filesRead: string[]
   /** What defines a package at the root: `pyproject.toml [project]`, `pyproject.toml [tool.poetry]`, `setup.py`, `setup.cfg`. */
   packageDefinition?: string
-}
-
-/** A file this gate reads by itself (includes are followed from these). */
-export function isPythonDependencyFile(path: string): boolean {
-  if (/(?:^|\/)(?:\.venv|venv|\.tox|\.nox|site-packages|node_modules)\//.test(path)) return false
-  const base = posix.basename(path)
-  return (
-    base === 'pyproject.toml' ||
-    base === 'uv.lock' ||
-    base === 'poetry.lock' ||
-    isRequirementsName(path) ||
-    isConstraintsName(path)
-  )
 }
 
 /** Reads every dependency file in `files` (repo-relative) with `read`, and pairs manifests with locks. */
@@ -117,17 +107,6 @@ export function requirementsRoots(
     if (isRequirementsName(path)) return [{ path, kind: 'requirement' }]
     return isConstraintsName(path) ? [{ path, kind: 'constraint' }] : []
   })
-}
-
-function isConstraintsName(path: string): boolean {
-  return /^constraints?[-_.]?[^/]*\.txt$/i.test(posix.basename(path))
-}
-
-function isRequirementsName(path: string): boolean {
-  const base = posix.basename(path)
-  if (/(?:^|[-_.])requirements?(?:[-_.][^/]*)?\.(?:txt|in)$/i.test(base)) return true
-  if (/^requirements[^/]*\.lock$/i.test(base)) return true
-  return /(?:^|\/)requirements\/[^/]+\.(?:txt|in)$/i.test(path)
 }
 
 function entryToDeclared(

@@ -18,6 +18,7 @@ import {
 import { genericSkipAt } from './generic-secret-rule.ts'
 import { KeywordAutomaton } from './keyword-automaton.ts'
 import { type DetectOptions, SECRET_RULES, type SecretRule, urlSkipAt } from './secret-rules.ts'
+import { secretsKey } from './secrets-key.ts'
 
 /** Put this on a line to accept what the secrets gate finds there. */
 export const ALLOW_MARKER = 'codex-gates: allow-secret'
@@ -187,9 +188,7 @@ export function loadDetectSecretsBaseline(root: string, relPath: string): Detect
 export const secretsGate: Gate<'secrets'> = {
   name: 'secrets',
   description: 'provider tokens, private keys, JWTs, URL credentials and high-entropy secret assignments',
-  cacheInputs: (_root, files, config) => ({
-    contents: [...files, config.baseline, ...(config.detect_secrets_baseline ? [config.detect_secrets_baseline] : [])],
-  }),
+  ...secretsKey,
   scan: scanSecrets,
 }
 

@@ -4,7 +4,7 @@ import { join, relative, resolve, sep } from 'node:path'
 import { type Finding, makeFinding } from '../finding.ts'
 import type { Gate } from '../gate.ts'
 import type { GateConfig } from '../gates-config.ts'
-import { listRepoFiles } from '../repo-files.ts'
+import { listRepoFiles, listRepoFilesAsync } from '../repo-files.ts'
 import { binVersion, resolveBin } from '../tool-version.ts'
 
 /** `file(line,col): error TS2322: message` (tsc and tsgo with --pretty false). */
@@ -104,21 +104,37 @@ export function scanTypecheck(root: string, _files: readonly string[], config: G
 
 /** Every TypeScript/JavaScript/JSON file in the work tree (tsc reads untracked files too). */
 export function typecheckInputs(root: string, config: GateConfig<'typecheck'>) {
-  const tsc = resolveBin(root, 'tsc', config.compiler)
-  const contents = listRepoFiles(root, 'worktree').filter((f) => /\.(?:[cm]?[jt]sx?|json)$/.test(f))
-  return { contents: [...contents, 'package-lock.json'], extra: { compiler: binVersion(tsc), node: process.version } }
+  return inputsOf(root, config, listRepoFiles(root, 'worktree'))
 }
+
+const skipReason = (root: string, _files: readonly string[], config: GateConfig<'typecheck'>) =>
+  existsSync(join(root, config.project)) ? undefined : `no ${config.project} at the root`
 
 export const typecheckGate: Gate<'typecheck'> = {
   name: 'typecheck',
   description: 'TypeScript --noEmit on the project',
-  skipReason: (root, _files, config) =>
-    existsSync(join(root, config.project)) ? undefined : `no ${config.project} at the root`,
+  skipReason,
   cacheInputs: (root, _files, config) => typecheckInputs(root, config),
   scan: scanTypecheck,
 }
 
+/**
+ * The key side (GATE_KEYS): the same inputs, the work tree listed without blocking, so git walks
+ * it while the other gates' keys are computed.
+ */
+export const typecheckKey = {
+  skipReason,
+  cacheInputs: async (root: string, _files: readonly string[], config: GateConfig<'typecheck'>) =>
+    inputsOf(root, config, await listRepoFilesAsync(root, 'worktree')),
+}
+
 // --- internal ---
+
+function inputsOf(root: string, config: GateConfig<'typecheck'>, worktree: readonly string[]) {
+  const tsc = resolveBin(root, 'tsc', config.compiler)
+  const contents = worktree.filter((f) => /\.(?:[cm]?[jt]sx?|json)$/.test(f))
+  return { contents: [...contents, 'package-lock.json'], extra: { compiler: binVersion(tsc), node: process.version } }
+}
 
 function toRepoPath(root: string, file: string): string {
   const rel = relative(root, resolve(root, file))
