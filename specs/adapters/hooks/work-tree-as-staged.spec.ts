@@ -109,6 +109,8 @@ describe('pre-commit hook: command hooks in the work tree when it holds the stag
       const [a, b] = [ledgerRows(clean.repo), ledgerRows(exported.repo)]
       expect(a.runs).toContainEqual(expect.objectContaining({ gate: 'pre-commit:seen', status: 'failed' }))
       expect(a).toEqual(b)
+      // The parsed .pre-commit-config.yaml is memoized in the git dir: the next commit loads no YAML library.
+      expect(existsSync(join(clean.repo.dir, '.git', 'codex-gates', 'pre-commit-configs.json'))).toBe(true)
       // The work tree and the index exactly as they were.
       expect(clean.repo.read('a.txt').toString()).toBe('a one\nBAD line\n')
       expect(clean.repo.git(['status', '--porcelain']).stdout).toBe('M  a.txt\n')

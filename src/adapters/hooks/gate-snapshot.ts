@@ -1,6 +1,6 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { baselineFile, readBaseline } from '../../domain/gates/baseline.ts'
 import type { ConfigGateRun } from '../../domain/gates/config-gate-run.ts'
 import type { ConfigGateEntry } from '../../domain/gates/config-gates.ts'
@@ -144,6 +144,10 @@ export async function gateSnapshot(options: GateSnapshotOptions): Promise<GateSn
           paths: changed.filter((p) => !excludedEverywhere(p)),
           env,
           useCache: false,
+          // Beside the validated hook configs: a warm commit neither loads the YAML library nor parses.
+          preCommitMemo: options.configCache
+            ? join(dirname(options.configCache), 'pre-commit-configs.json')
+            : undefined,
           executableOf: (p) => snapshot.entries.get(p)?.mode === '100755',
         })
       : []
