@@ -23,7 +23,7 @@ interface Seen {
 }
 
 /** A repository with a committed command hook over `*.txt` that logs what it saw, and a.txt, b.txt, c.txt. */
-function seeded(): { repo: HookRepo; commit: (message: string) => Run; seen: () => Seen[] } {
+function seeded(): { repo: HookRepo; commit: (message: string, ...more: string[]) => Run; seen: () => Seen[] } {
   const repo = hookRepo('in-place-')
   const log = join(dirname(repo.dir), 'seen.ndjson')
   repo.write('tools/seen-tree.mjs', TOOL)
@@ -45,7 +45,7 @@ function seeded(): { repo: HookRepo; commit: (message: string) => Run; seen: () 
   repo.write('c.txt', 'c one\n')
   repo.git(['add', '.'])
   expect(repo.git(['commit', '--no-verify', '-m', 'seed']).code).toBe(0)
-  const commit = (message: string) => repo.git(['commit', '-m', message], { SEEN_LOG: log })
+  const commit = (message: string, ...more: string[]) => repo.git(['commit', '-m', message, ...more], { SEEN_LOG: log })
   const seen = () =>
     existsSync(log)
       ? readFileSync(log, 'utf8')
@@ -124,6 +124,31 @@ describe('pre-commit hook: command hooks in the work tree when it holds the stag
       const after = lastSeen(clean)
       expect(inPlace(clean.repo, after)).toBe(true)
       expect(after.tree).toEqual({ 'a.txt': 'a two\n', 'b.txt': 'b one\n' })
+    },
+    SLOW,
+  )
+
+  test(
+    'git commit -a commits the work tree: in place; git commit <path> leaves other changes out: the export',
+    () => {
+      const all = seeded()
+      all.repo.write('a.txt', 'a two\n')
+      const committed = all.commit('all', '-a')
+      expect(committed.code, committed.output).toBe(0)
+      const seenAll = lastSeen(all)
+      expect(inPlace(all.repo, seenAll)).toBe(true)
+      expect(seenAll.tree).toEqual({ 'a.txt': 'a two\n', 'b.txt': 'b one\n', 'c.txt': 'c one\n' })
+
+      const only = seeded()
+      only.repo.write('a.txt', 'a two\n')
+      only.repo.write('b.txt', 'b two\n')
+      only.repo.git(['add', 'a.txt', 'b.txt'])
+      const partial = only.commit('only b', '--', 'b.txt')
+      expect(partial.code, partial.output).toBe(0)
+      const seenOnly = lastSeen(only)
+      expect(inPlace(only.repo, seenOnly)).toBe(false)
+      expect(seenOnly.files).toEqual(['b.txt'])
+      expect(seenOnly.tree).toEqual({ 'a.txt': 'a one\n', 'b.txt': 'b two\n', 'c.txt': 'c one\n' })
     },
     SLOW,
   )
