@@ -152,3 +152,27 @@ describe('blobDigest()', () => {
     expect(blobDigest(root, 'a.txt', otherTick)).toBe(real)
   })
 })
+
+describe('readGitIndex() stat data', () => {
+  test('ctime, mtime, inode and size are what `git ls-files --debug` prints', () => {
+    const root = tempDir('index-stat-')
+    git(root, 'init', '-q')
+    for (const name of ['a.txt', 'b/c.txt', 'd.bin']) {
+      mkdirSync(dirname(join(root, name)), { recursive: true })
+      writeFileSync(join(root, name), `${name}\n`.repeat(name.length))
+    }
+    git(root, 'add', '-A')
+    const debug = git(root, 'ls-files', '--debug')
+    const fromGit = new Map<string, string>()
+    for (const block of debug.split(/\n(?=\S)/)) {
+      const [path, ...lines] = block.trim().split('\n')
+      const field = (name: string) => lines.join(' ').match(new RegExp(`\\b${name}: (\\S+)`))?.[1]
+      fromGit.set(path as string, [field('ctime'), field('mtime'), field('ino'), field('size')].join(' '))
+    }
+    const parsed = readGitIndex(root)
+    expect(parsed?.entries.size).toBe(3)
+    for (const [path, e] of parsed?.entries ?? []) {
+      expect(`${e.ctimeS}:${e.ctimeNs} ${e.mtimeS}:${e.mtimeNs} ${e.ino} ${e.size}`).toBe(fromGit.get(path))
+    }
+  })
+})

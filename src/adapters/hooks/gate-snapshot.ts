@@ -1,6 +1,6 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { baselineFile, readBaseline } from '../../domain/gates/baseline.ts'
 import type { ConfigGateRun } from '../../domain/gates/config-gate-run.ts'
 import type { ConfigGateEntry } from '../../domain/gates/config-gates.ts'
@@ -17,6 +17,7 @@ import type { SkipRequest } from './skip.ts'
 import { isRegularFile, type Snapshot } from './snapshot.ts'
 import { type HookStep, PRE_COMMIT_STEPS } from './steps.ts'
 import { mark } from './timeline.ts'
+import { workTreeAsStaged } from './work-tree-as-staged.ts'
 
 /** Files the steps read besides the changed ones, when the snapshot has them (Biome reads .gitignore when vcs.useIgnoreFile is on). */
 const SUPPORT_FILES = [...CONFIG_FILES, 'biome.json', 'biome.jsonc', '.gitignore', '.pre-commit-config.yaml']
@@ -56,8 +57,11 @@ export interface GateSnapshotResult {
  * Runs the read-only hook steps on a snapshot's committed bytes: exports the changed files (plus
  * the config, baselines and, for link checks, the whole tree) from git's object store into a temp
  * folder, resolves codex-gates.json as committed, and runs each step on the changed files it
- * applies to — `lint` as a Biome child process, the others in the gate worker, side by side. The
- * work tree and the index are never written; the temp folder is always removed.
+ * applies to — `lint` as a Biome child process, the others in the gate worker, side by side.
+ * Command gates and hooks from configuration run in an export of the whole staged tree, or in the
+ * work tree itself when it holds exactly that tree (see workTreeAsStaged). The hook never writes
+ * the work tree or the index here (a tool run in place may, as under pre-commit); the temp folder
+ * is always removed.
  */
 export async function gateSnapshot(options: GateSnapshotOptions): Promise<GateSnapshotResult> {
   const { snapshot, skip, runner } = options
@@ -115,26 +119,35 @@ export async function gateSnapshot(options: GateSnapshotOptions): Promise<GateSn
       })
     }
     // Gates from configuration (command gates with the commit stage, .pre-commit-config.yaml hooks):
-    // only the staged files are their inputs; a tool that runs needs the whole staged tree around them.
+    // only the staged files are their inputs; a tool that runs needs the whole staged tree around
+    // them — exported, or the work tree itself when it holds exactly that tree (workTreeAsStaged).
+    // In place, a tool that rewrites a file rewrites it in the work tree, as under pre-commit: the
+    // staged bytes stay in the index and nothing unstaged exists to lose; the gate fails naming it.
     // Their code is loaded only when the repository declares some: most commits never pay for it.
     const hasPreCommit = config.preCommit.enabled && snapshot.entries.has(config.preCommit.config)
     if (hasPreCommit && !first.has(config.preCommit.config)) {
       await materialize(snapshot, [config.preCommit.config], dir, git)
     }
-    const declaring =
-      Object.keys(config.commands).length > 0 || hasPreCommit
-        ? await import('../../domain/gates/config-gates.ts')
-        : undefined
-    if (declaring) mark('declared gates loaded')
+    const declares = Object.keys(config.commands).length > 0 || hasPreCommit
+    const loading = declares ? import('../../domain/gates/config-gates.ts') : undefined
+    // A work tree that holds exactly the staged tree (nothing unstaged, nothing untracked) lets
+    // their tools run in place: the same bytes as an export of the whole tree, without writing it.
+    const inPlace = declares && snapshot.source === 'index' && (await workTreeAsStaged(snapshot, options.git))
+    const declaring = await loading
+    if (declaring) mark(inPlace ? 'declared gates loaded (work tree as staged)' : 'declared gates loaded')
     const declared: ConfigGateEntry[] = declaring
       ? declaring.configGates({
-          root: dir,
+          root: inPlace ? options.git.cwd : dir,
           repoRoot: options.git.cwd,
           config,
           stage: 'commit',
           paths: changed.filter((p) => !excludedEverywhere(p)),
           env,
           useCache: false,
+          // Beside the validated hook configs: a warm commit neither loads the YAML library nor parses.
+          preCommitMemo: options.configCache
+            ? join(dirname(options.configCache), 'pre-commit-configs.json')
+            : undefined,
           executableOf: (p) => snapshot.entries.get(p)?.mode === '100755',
         })
       : []
@@ -150,7 +163,7 @@ export async function gateSnapshot(options: GateSnapshotOptions): Promise<GateSn
         })
       } else {
         toRun.push(entry)
-        if (entry.needsTree) wholeTree = true
+        if (entry.needsTree && !inPlace) wholeTree = true
       }
     }
     const stepBaselines = planned.map((s) => baselineFile(config.baselines, s.name))

@@ -52,7 +52,7 @@ export async function indexSnapshot(options: GitOptions): Promise<Snapshot> {
  * git when the file is one the reader leaves to git (split or sparse index, SHA-256).
  */
 async function stagedEntries(options: GitOptions): Promise<Map<string, TreeEntry>> {
-  const index = indexFile(options)
+  const index = snapshotIndexFile(options)
   const parsed = index ? readGitIndexFile(index) : undefined
   if (!parsed) return parseStageListing(await gitOk(['ls-files', '--stage', '-z'], options))
   const entries = new Map<string, TreeEntry>()
@@ -62,7 +62,12 @@ async function stagedEntries(options: GitOptions): Promise<Map<string, TreeEntry
   return entries
 }
 
-function indexFile(options: GitOptions): string | undefined {
+/**
+ * The index file a snapshot of `options.cwd` reads: GIT_INDEX_FILE (git sets it for `commit -a`
+ * and `commit <paths>`), else `.git/index` of a plain repository; undefined under GIT_DIR or
+ * GIT_WORK_TREE, or where `.git` is not a folder (then git is asked).
+ */
+export function snapshotIndexFile(options: GitOptions): string | undefined {
   const env = options.env ?? process.env
   if (envValue('GIT_DIR', env) !== undefined || envValue('GIT_WORK_TREE', env) !== undefined) return undefined
   const named = envValue('GIT_INDEX_FILE', env)

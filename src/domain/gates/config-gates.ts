@@ -45,6 +45,8 @@ export interface ConfigGatesInput {
   env?: NodeJS.ProcessEnv
   useCache?: boolean
   cachePath?: string
+  /** Where parsed `.pre-commit-config.yaml` files are memoized; default beside `cachePath`, none without it. */
+  preCommitMemo?: string
   reportsDir?: string
   executableOf?: (path: string) => boolean | undefined
   sessionId?: string
@@ -94,7 +96,9 @@ export function configGates(input: ConfigGatesInput): ConfigGateEntry[] {
       tagsOf,
       stage: input.stage,
       onPath: (tool) => findTool(tool, root, searchPath) !== undefined,
-      memoPath: input.cachePath ? join(dirname(input.cachePath), 'pre-commit-configs.json') : undefined,
+      memoPath:
+        input.preCommitMemo ??
+        (input.cachePath ? join(dirname(input.cachePath), 'pre-commit-configs.json') : undefined),
     })
   } catch (error) {
     // A broken .pre-commit-config.yaml is one failing gate saying where, not a crash of the others.

@@ -4,6 +4,9 @@ import { isAbsolute, join, resolve } from 'node:path'
 
 /** One stage-0 (or first-stage) entry of git's index: the stat data git recorded and the blob id. */
 export interface IndexEntry {
+  /** When the entry's inode last changed (seconds, nanoseconds): git's stat check compares it too. */
+  ctimeS: number
+  ctimeNs: number
   mtimeS: number
   mtimeNs: number
   /** Low 32 bits, as git stores them. */
@@ -96,6 +99,8 @@ export function parseIndex(buf: Buffer, mtimeMs: number): GitIndex | undefined {
     const name = previous.toString('utf8')
     if (!entries.has(name)) {
       entries.set(name, {
+        ctimeS: buf.readUInt32BE(start),
+        ctimeNs: buf.readUInt32BE(start + 4),
         mtimeS: buf.readUInt32BE(start + 8),
         mtimeNs: buf.readUInt32BE(start + 12),
         ino: buf.readUInt32BE(start + 20),

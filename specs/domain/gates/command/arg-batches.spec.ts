@@ -37,6 +37,24 @@ describe('batchArgs()', () => {
   })
 })
 
+describe('batchArgs() with a limit function', () => {
+  test('asked only for a command line over 4 KiB (the least any limit is), and then obeyed', () => {
+    let asked = 0
+    const limit = () => {
+      asked++
+      return 4096
+    }
+    const few = ['a.py', 'pkg/b.py']
+    expect(batchArgs(['python3', 'check.py'], few, limit)).toEqual([few])
+    expect(asked).toBe(0)
+    const many = Array.from({ length: 200 }, (_, i) => `src/module_${i}.py`)
+    const batches = batchArgs(['python3', 'check.py'], many, limit)
+    expect(asked).toBe(1)
+    expect(batches).toEqual(batchArgs(['python3', 'check.py'], many, 4096))
+    expect(batches.length).toBeGreaterThan(1)
+  })
+})
+
 describe('commandLineLimit()', () => {
   test('ARG_MAX less the environment, clamped to 4 KiB … 128 KiB', () => {
     expect(commandLineLimit({})).toBe(128 * 1024) // Linux ARG_MAX is 2 MiB: the ceiling wins

@@ -18,16 +18,23 @@ export function commandLineLimit(env: Readonly<Record<string, string | undefined
  * Splits `files` into batches so that `argv` plus each batch stays within `limit` bytes (each
  * argument counted as its UTF-8 bytes, a NUL and an 8-byte pointer, as the kernel counts them).
  * A file too long for any batch gets a batch of its own rather than being dropped. No files: no
- * batches.
+ * batches. A `limit` function (commandLineLimit, never under 4 KiB) is asked only for a command
+ * line over 4 KiB: a commit's few files then cost no `getconf` process.
  */
-export function batchArgs(argv: readonly string[], files: readonly string[], limit: number): string[][] {
+export function batchArgs(
+  argv: readonly string[],
+  files: readonly string[],
+  limit: number | (() => number),
+): string[][] {
   const base = argv.reduce((n, a) => n + argBytes(a), 0)
+  const total = files.reduce((n, f) => n + argBytes(f), base)
+  const max = typeof limit === 'number' ? limit : total <= FLOOR ? FLOOR : limit()
   const batches: string[][] = []
   let current: string[] = []
   let size = base
   for (const file of files) {
     const cost = argBytes(file)
-    if (current.length > 0 && size + cost > limit) {
+    if (current.length > 0 && size + cost > max) {
       batches.push(current)
       current = []
       size = base

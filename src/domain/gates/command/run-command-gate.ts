@@ -239,7 +239,7 @@ async function runBatches(
   spawnOptions: { cwd: string; env: NodeJS.ProcessEnv; signal?: AbortSignal },
 ): Promise<Batch[]> {
   const base = commandArgv(config.run, [])
-  const batches = config.pass_filenames ? batchArgs(base, files, commandLineLimit(spawnOptions.env)) : [[]]
+  const batches = config.pass_filenames ? batchArgs(base, files, () => commandLineLimit(spawnOptions.env)) : [[]]
   if (batches.length === 0) batches.push([])
   const argvs = batches.map((b) => commandArgv(config.run, b))
   const limit = config.serial || config.output_file ? 1 : Math.max(1, Math.min(argvs.length, availableParallelism()))
