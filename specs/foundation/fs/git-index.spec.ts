@@ -150,6 +150,24 @@ describe('blobDigest()', () => {
       mtimeMs: Date.now() + 60_000,
     }
     expect(blobDigest(root, 'a.txt', otherTick)).toBe(real)
+    const otherCtime = {
+      entries: new Map([['a.txt', { ...planted, ctimeNs: (planted.ctimeNs + 1) % 1e9 }]]),
+      mtimeMs: Date.now() + 60_000,
+    }
+    expect(blobDigest(root, 'a.txt', otherCtime)).toBe(real)
+  })
+
+  test('an edit whose size and mtime were put back (touch -r) is hashed: its ctime moved', async () => {
+    const root = tempRepo({ 'a.txt': 'alpha\n', 'ref.txt': 'r\n' }, { git: true })
+    const old = anHourAgo()
+    for (const f of ['a.txt', 'ref.txt']) utimesSync(join(root, f), old, old)
+    git(root, 'add', 'a.txt', 'ref.txt')
+    await new Promise((done) => setTimeout(done, 20)) // the edit's ctime lands on a later tick
+    writeFileSync(join(root, 'a.txt'), 'bravo\n') // same size
+    utimesSync(join(root, 'a.txt'), old, old) // mtime to the nanosecond as the index has it
+    expect(blobDigest(root, 'a.txt', readGitIndex(root), { remember: false })).toBe(
+      git(root, 'hash-object', 'a.txt').trim(),
+    )
   })
 })
 
