@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
+import { availableParallelism } from 'node:os'
 import { setFlagsFromString } from 'node:v8'
 import {
   type CompiledModule,
@@ -48,10 +49,15 @@ export interface RuffEngine {
    */
   lazyValidation: boolean
   /**
-   * Compile each function on its first call (V8's default, true here). False compiles every
-   * function when the module is compiled, on V8's background threads: about twice the CPU (~0.4 s
-   * against ~0.15 s for what one lint calls, measured on this 2-core machine, where it doubled a
-   * one-file lint), worth it only where idle cores can share it; the bench measures both.
+   * Compile each function on its first call (V8's default). False compiles every function when
+   * the module is compiled, on V8's background threads: about twice the CPU (~0.5 s against
+   * ~0.22 s for what one lint calls), worth it only where idle cores share it. Default: lazy below
+   * EAGER_MIN_CORES cores, eager from there. Measured 2026-12-07 (load + Workspace + check +
+   * format of one 235-line file in a fresh process, medians of 7–14, cores pinned with taskset on
+   * a 16-core Xeon): 2 cores lazy 212 ms / eager 272; 4 cores 212 / 163; 8 cores 209 / 153; 16
+   * cores 226 / 161 (Node's default 4 compile threads; with --v8-pool-size at the core count,
+   * eager took 103 ms on 8 cores and 87 on 16). On this repository's 2-core machine eager doubled
+   * a one-file lint (the python bench's variant measures both).
    */
   lazyCompilation: boolean
 }
@@ -120,7 +126,13 @@ export function workspaceFor(options: object): RuffWorkspace {
 // --- internal ---
 
 const pool = new Map<string, RuffWorkspace>()
-const engineSettings: RuffEngine = { tiering: 'liftoff', lazyValidation: true, lazyCompilation: true }
+/** From this many cores up, ruff is compiled eagerly on V8's background threads (see RuffEngine). */
+const EAGER_MIN_CORES = 4
+const engineSettings: RuffEngine = {
+  tiering: 'liftoff',
+  lazyValidation: true,
+  lazyCompilation: availableParallelism() < EAGER_MIN_CORES,
+}
 let loaded: RuffModule | undefined
 
 let compiling: Promise<void> | undefined
