@@ -166,6 +166,10 @@ export async function gateSnapshot(options: GateSnapshotOptions): Promise<GateSn
         if (entry.needsTree && !inPlace) wholeTree = true
       }
     }
+    // In place, the declared gates read the work tree, not the export: they start now, while the
+    // rest of the snapshot (baselines, the other gates' support files) is written.
+    const early = inPlace && declaring && toRun.length > 0 ? declaring.runConfigGates(toRun, options.signal) : undefined
+    early?.catch(() => undefined) // awaited below; a failed export must not leave it unhandled
     const stepBaselines = planned.map((s) => baselineFile(config.baselines, s.name))
     const more = new Set<string>(
       wholeTree ? treeFiles(snapshot) : [...baselines(config), ...stepBaselines, ...toRun.flatMap((e) => e.support)],
@@ -188,7 +192,7 @@ export async function gateSnapshot(options: GateSnapshotOptions): Promise<GateSn
     const [lintOutcome, gateOutcomes, declaredRuns] = await Promise.all([
       lint ? runLint(lint, dir, config, options) : undefined,
       gates.length > 0 ? runner.run(dir, gates, options.signal) : [],
-      declaring && toRun.length > 0 ? declaring.runConfigGates(toRun, options.signal) : [],
+      early ?? (declaring && toRun.length > 0 ? declaring.runConfigGates(toRun, options.signal) : []),
     ])
     for (const o of [...(lintOutcome ? [lintOutcome] : []), ...gateOutcomes]) decided.set(o.name, o)
     const fixes = new Map<string, Uint8Array>()
