@@ -32,6 +32,8 @@ export interface CacheInputs {
 export interface KeyPass {
   /** `compute()`'s answer, once per pass and `key`: gates asking for the same key get the same value. */
   once<T>(key: string, compute: () => T): T
+  /** Whether the pass listed `file` (a regular file when it looked): a listing need not lstat it again. */
+  listed(file: string): boolean
 }
 
 /**

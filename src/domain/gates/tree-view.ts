@@ -32,6 +32,7 @@ export function treeView(root: string, mode: FileMode, options: { index?: boolea
   const computed = new Map<string, unknown>()
   return {
     listing: [...stats.keys()],
+    listed: (file) => stats.has(file),
     once: <T>(key: string, compute: () => T): T => {
       if (!computed.has(key)) computed.set(key, compute())
       return computed.get(key) as T
