@@ -9,6 +9,7 @@ import {
   listRepoFilesAsync,
   PACKAGE_ROOT,
 } from '../../../src/domain/gates/repo-files.ts'
+import { treeView } from '../../../src/domain/gates/tree-view.ts'
 import { userErrorFrom } from '../../support/user-error.ts'
 import { tempDir, tempRepo } from './_temp-repo.ts'
 
@@ -65,6 +66,18 @@ describe('listRepoFiles() in a git repository', () => {
     for (const mode of ['tracked', 'worktree'] as const)
       expect(await listRepoFilesAsync(root, mode)).toEqual(listRepoFiles(root, mode))
     expect(await listRepoFilesAsync(root, 'worktree')).toContain('new.txt')
+  })
+
+  test("with a tree view's listing: the same list; what the view listed is not looked at again", async () => {
+    const root = tempRepo({ 'b.txt': 'b', 'c.txt': 'c', '.gitignore': 'ignored.log\n' }, { git: true })
+    writeFileSync(join(root, 'new.txt'), 'untracked')
+    symlinkSync('b.txt', join(root, 'link.txt'))
+    const view = treeView(root, 'tracked')
+    expect(await listRepoFilesAsync(root, 'worktree', view.listed)).toEqual(listRepoFiles(root, 'worktree'))
+    // Deleted after the view looked: within its pass the view's answer stands, as its blob ids do.
+    rmSync(join(root, 'c.txt'))
+    expect(await listRepoFilesAsync(root, 'worktree', view.listed)).toContain('c.txt')
+    expect(await listRepoFilesAsync(root, 'worktree')).not.toContain('c.txt')
   })
 })
 

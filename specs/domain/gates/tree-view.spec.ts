@@ -28,4 +28,15 @@ describe('treeView()', () => {
       expect(viaIndex.size('missing.txt')).toBe(-1)
     }
   })
+
+  test('once(): computed once per view and key; another view computes again', () => {
+    const root = tempRepo({ 'a.txt': 'alpha\n' }, { git: true })
+    const view = treeView(root, 'tracked')
+    let calls = 0
+    const compute = () => ({ n: ++calls })
+    const first = view.once('k', compute)
+    expect(view.once('k', compute)).toBe(first)
+    expect(view.once('other', compute)).toEqual({ n: 2 })
+    expect(treeView(root, 'tracked').once('k', compute)).toEqual({ n: 3 })
+  })
 })

@@ -28,6 +28,14 @@ export interface CacheInputs {
   extra?: Record<string, string>
 }
 
+/** One pass over a tree (several gates' keys checked together): what is computed once in it. */
+export interface KeyPass {
+  /** `compute()`'s answer, once per pass and `key`: gates asking for the same key get the same value. */
+  once<T>(key: string, compute: () => T): T
+  /** Whether the pass listed `file` (a regular file when it looked): a listing need not lstat it again. */
+  listed(file: string): boolean
+}
+
 /**
  * A gate: a pure scanner over (root, files, config) plus what the runner needs around it.
  * `files` are repo-relative POSIX paths, already filtered by the config's excludes.
@@ -37,7 +45,11 @@ export interface Gate<K extends GateName = GateName> {
   description: string
   /** Why the gate does not apply to this repository (e.g. no tsconfig.json), or undefined. */
   skipReason?(root: string, files: readonly string[], config: GateConfig<K>): string | undefined
-  /** The inputs of the result cache; a gate without it is never cached. */
-  cacheInputs?(root: string, files: readonly string[], config: GateConfig<K>): CacheInputs
+  /**
+   * The inputs of the result cache; a gate without it is never cached. `pass`: the one look at
+   * the tree shared by every gate checked together (`codex-gates run`), where gates reading the
+   * same inputs (deps and licenses: the lock and the installed packages) compute them once.
+   */
+  cacheInputs?(root: string, files: readonly string[], config: GateConfig<K>, pass?: KeyPass): CacheInputs
   scan(root: string, files: readonly string[], config: GateConfig<K>): ScanResult | Promise<ScanResult>
 }

@@ -41,16 +41,21 @@ export function listRepoFiles(root: string, mode: FileMode = 'tracked'): string[
 
 /**
  * listRepoFiles without blocking while git lists the work tree's untracked files (`worktree`):
- * the caller's other work goes on meanwhile. The same list.
+ * the caller's other work goes on meanwhile. The same list. `listed`: paths a look at the tree
+ * in this same pass found to be regular files (a TreeView's), not lstat'ed again.
  */
-export async function listRepoFilesAsync(root: string, mode: FileMode = 'tracked'): Promise<string[]> {
+export async function listRepoFilesAsync(
+  root: string,
+  mode: FileMode = 'tracked',
+  listed?: (path: string) => boolean,
+): Promise<string[]> {
   if (mode === 'tracked') return listRepoFiles(root, mode) // the index read directly, or git's answer remembered
-  const listed = await new Promise<string[] | undefined>((done) => {
+  const paths = await new Promise<string[] | undefined>((done) => {
     execFile('git', lsFilesArgs(root, mode), LS_FILES_OPTIONS, (error, out) =>
       done(error ? undefined : out.split('\0').filter((p) => p.length > 0)),
     )
   })
-  return regularFiles(root, listed ?? walk(root))
+  return regularFiles(root, paths ?? walk(root), listed)
 }
 
 /**
@@ -116,12 +121,15 @@ function indexStamp(root: string): string | undefined {
   }
 }
 
-/** The regular files among `paths` (lstat: no links, nothing deleted), deduplicated and sorted. */
-function regularFiles(root: string, paths: readonly string[]): string[] {
+/**
+ * The regular files among `paths` (lstat: no links, nothing deleted), deduplicated and sorted;
+ * those `listed` says were just found regular are taken without another lstat.
+ */
+function regularFiles(root: string, paths: readonly string[], listed?: (path: string) => boolean): string[] {
   const files: string[] = []
   for (const path of paths) {
     try {
-      if (lstatSync(join(root, path)).isFile()) files.push(path)
+      if (listed?.(path) || lstatSync(join(root, path)).isFile()) files.push(path)
     } catch {
       // Tracked but deleted in the work tree: nothing to read, git status shows it.
     }

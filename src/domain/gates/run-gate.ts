@@ -116,7 +116,7 @@ async function gateRun(name: GateName, options: GateRunOptions, cacheOnly: boole
   const cachePath = options.cachePath ?? gateCachePath(env, root)
   // The baseline decides which findings block, so its bytes are part of the key; a run without
   // the baseline (taking one, `init --dry-run`) has no key, and computing none writes no memo.
-  const inputs = useBaseline ? await gate.cacheInputs?.(root, files, gateConfig as never) : undefined
+  const inputs = useBaseline ? await gate.cacheInputs?.(root, files, gateConfig as never, options.tree) : undefined
   const key = inputs
     ? cacheKey(name, gateConfig, root, files, { ...inputs, contents: [...inputs.contents, baselinePath] }, options.tree)
     : undefined

@@ -2,6 +2,7 @@ import { statSync } from 'node:fs'
 import { join } from 'node:path'
 import { blobDigest } from '../../foundation/fs/blob-digest.ts'
 import { readGitIndex } from '../../foundation/fs/git-index.ts'
+import type { KeyPass } from './gate.ts'
 import { type FileMode, listRepoFileStats } from './repo-files.ts'
 
 /**
@@ -9,7 +10,7 @@ import { type FileMode, listRepoFileStats } from './repo-files.ts'
  * gates it can reuse): the listing once, each file's blob id and size once. Taken for one pass
  * and dropped: a file edited after it is not seen, as with any snapshot.
  */
-export interface TreeView {
+export interface TreeView extends KeyPass {
   listing: readonly string[]
   /** The file's git blob id (from the index where its stat data matches), null when unreadable. */
   digest(file: string): string | null
@@ -28,8 +29,14 @@ export function treeView(root: string, mode: FileMode, options: { index?: boolea
   const stats = listRepoFileStats(root, mode, index)
   const digests = new Map<string, string | null>()
   const sizes = new Map<string, number>()
+  const computed = new Map<string, unknown>()
   return {
     listing: [...stats.keys()],
+    listed: (file) => stats.has(file),
+    once: <T>(key: string, compute: () => T): T => {
+      if (!computed.has(key)) computed.set(key, compute())
+      return computed.get(key) as T
+    },
     digest: (file) => {
       let d = digests.get(file)
       if (d === undefined) {

@@ -1,6 +1,10 @@
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
+import { depsGate } from '../../../../src/domain/gates/deps/deps.ts'
 import { GATE_DEFAULTS } from '../../../../src/domain/gates/gates-config.ts'
 import { licensesGate, scanLicenses } from '../../../../src/domain/gates/licenses/licenses.ts'
+import { treeView } from '../../../../src/domain/gates/tree-view.ts'
 import { tempRepo } from '../_temp-repo.ts'
 
 const CONFIG = { ...GATE_DEFAULTS.licenses, allow: ['MIT', 'Apache-2.0'] }
@@ -69,6 +73,19 @@ describe('scanLicenses()', () => {
       contents: ['package.json', 'package-lock.json', 'node_modules/a/package.json'],
       extra: { node: process.version, installed: 'a' },
     })
+  })
+
+  test('deps and licenses checked in one pass read the lock once; a later pass reads it again', () => {
+    const root = repo({ 'node_modules/a': { version: '1.0.0', license: 'MIT' } }, { a: { license: 'MIT' } })
+    const pass = treeView(root, 'tracked')
+    const deps = depsGate.cacheInputs?.(root, [], GATE_DEFAULTS.deps, pass)
+    writeFileSync(join(root, 'package-lock.json'), JSON.stringify({ lockfileVersion: 3, packages: { '': {} } }))
+    // The same pass: the inputs computed for deps (a snapshot, as the pass's blob ids are).
+    expect(licensesGate.cacheInputs?.(root, [], CONFIG, pass)).toEqual({ contents: deps?.contents, extra: deps?.extra })
+    expect(licensesGate.cacheInputs?.(root, [], CONFIG, treeView(root, 'tracked'))?.contents).toEqual([
+      'package.json',
+      'package-lock.json',
+    ])
   })
 
   test('this repository: every production dependency is allowed', () => {

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { type Finding, makeFinding } from '../finding.ts'
-import type { Gate } from '../gate.ts'
+import type { Gate, KeyPass } from '../gate.ts'
 import type { GateConfig } from '../gates-config.ts'
 import {
   type Lockfile,
@@ -276,8 +276,16 @@ export function lineOf(text: string, needle: string): number | null {
   return line
 }
 
-/** package.json, the lock and every installed package.json the lock names, plus the Node version. */
-export function depsCacheInputs(root: string): { contents: string[]; extra: Record<string, string> } {
+/**
+ * package.json, the lock and every installed package.json the lock names, plus the Node version.
+ * Within one pass (`pass`: deps and licenses checked together) the lock is parsed and
+ * node_modules listed once.
+ */
+export function depsCacheInputs(root: string, pass?: KeyPass): { contents: string[]; extra: Record<string, string> } {
+  return pass ? pass.once(`deps inputs\0${root}`, () => lockInputs(root)) : lockInputs(root)
+}
+
+function lockInputs(root: string): { contents: string[]; extra: Record<string, string> } {
   let lock: Lockfile | undefined
   try {
     lock = readLockfile(root)
@@ -296,6 +304,6 @@ export const depsGate: Gate<'deps'> = {
   name: 'deps',
   description: 'package.json vs package-lock.json vs node_modules; engines; duplicate majors',
   skipReason: (root) => (existsSync(join(root, 'package.json')) ? undefined : 'no package.json at the root'),
-  cacheInputs: (root) => ({ ...depsCacheInputs(root), listing: false }),
+  cacheInputs: (root, _files, _config, pass) => ({ ...depsCacheInputs(root, pass), listing: false }),
   scan: scanDeps,
 }

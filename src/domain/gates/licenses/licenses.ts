@@ -67,6 +67,6 @@ export const licensesGate: Gate<'licenses'> = {
   name: 'licenses',
   description: 'licenses of production dependencies against the allowlist',
   skipReason: (root) => (existsSync(join(root, 'package-lock.json')) ? undefined : 'no package-lock.json at the root'),
-  cacheInputs: (root) => depsCacheInputs(root),
+  cacheInputs: (root, _files, _config, pass) => depsCacheInputs(root, pass),
   scan: scanLicenses,
 }

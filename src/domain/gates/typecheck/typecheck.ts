@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join, relative, resolve, sep } from 'node:path'
 import { type Finding, makeFinding } from '../finding.ts'
-import type { Gate } from '../gate.ts'
+import type { Gate, KeyPass } from '../gate.ts'
 import type { GateConfig } from '../gates-config.ts'
 import { listRepoFiles, listRepoFilesAsync } from '../repo-files.ts'
 import { binVersion, resolveBin } from '../tool-version.ts'
@@ -124,8 +124,8 @@ export const typecheckGate: Gate<'typecheck'> = {
  */
 export const typecheckKey = {
   skipReason,
-  cacheInputs: async (root: string, _files: readonly string[], config: GateConfig<'typecheck'>) =>
-    inputsOf(root, config, await listRepoFilesAsync(root, 'worktree')),
+  cacheInputs: async (root: string, _files: readonly string[], config: GateConfig<'typecheck'>, pass?: KeyPass) =>
+    inputsOf(root, config, await listRepoFilesAsync(root, 'worktree', pass?.listed)),
 }
 
 // --- internal ---
