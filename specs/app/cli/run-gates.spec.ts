@@ -1,7 +1,7 @@
 // `codex-gates run`'s warm path: when every gate is skipped or cached, the run is recorded from
 // the cache without starting Vitest — and must record what a real run records.
-import { execFileSync, spawnSync } from 'node:child_process'
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { execFileSync, spawn, spawnSync } from 'node:child_process'
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { GATE_NAMES } from '../../../src/domain/gates/gates-config.ts'
@@ -324,4 +324,60 @@ describe('codex-gates run (smoke gate)', () => {
     },
     300_000,
   )
+})
+
+describe('codex-gates run (interrupted)', () => {
+  test('Ctrl-C while declared gates run in-process stops their tools and records the session as interrupted (exit 130)', async () => {
+    const dir = tempDir('run-interrupt-')
+    const bin = join(dir, 'bin')
+    mkdirSync(bin)
+    const started = join(dir, 'tool-started')
+    writeFileSync(
+      join(bin, 'slow-tool'),
+      `#!/bin/sh\nif [ "$1" = --version ]; then echo "slow-tool 1.0"; exit 0; fi\ntouch '${started}'\nexec sleep 60\n`,
+    )
+    chmodSync(join(bin, 'slow-tool'), 0o755)
+    const off = Object.fromEntries(GATE_NAMES.map((g) => [g, { enabled: false }]))
+    const root = tempRepo(
+      {
+        'a.txt': 'alpha\n',
+        'codex-gates.json': { gates: { ...off, slow: { run: ['slow-tool'], files: ['\\.txt$'] } } },
+      },
+      { git: true },
+    )
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'run', '--root', root], {
+      cwd: REPO_ROOT,
+      env: childEnv(join(dir, 'ledger.db'), {
+        CODEX_GATE_CACHE: join(dir, 'cache.json'),
+        CI: '1',
+        PATH: `${bin}:${process.env.PATH ?? ''}`,
+        CODEX_GATES_REPORTS: join(dir, 'reports'),
+      }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let output = ''
+    child.stdout.on('data', (chunk) => {
+      output += chunk
+    })
+    child.stderr.on('data', (chunk) => {
+      output += chunk
+    })
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)))
+    const deadline = Date.now() + 60_000
+    while (!existsSync(started) && Date.now() < deadline) await new Promise((done) => setTimeout(done, 50))
+    expect(existsSync(started), `the tool never started:\n${output}`).toBe(true)
+    const signalled = Date.now()
+    child.kill('SIGINT')
+    expect(await exited, output).toBe(130)
+    expect(Date.now() - signalled).toBeLessThan(20_000) // the tool was stopped, not waited for (60 s)
+    expect(output).toContain('SIGINT: stopping the gates')
+    const rows = latestRows(dir)
+    expect(rows.session.status).toBe('interrupted')
+    // The built-in gates are recorded as switched off; the declared one as failed, its tool stopped.
+    expect(rows.gates.filter((g) => !g.includes('disabled in codex-gates.json'))).toEqual([
+      expect.stringMatching(/^slow failed /),
+    ])
+    expect(rows.results.filter((r) => r.includes(' slow '))).toEqual([expect.stringContaining(' slow failed ')])
+    expect(rows.session.tests_failed).toBe(1)
+  }, 120_000)
 })

@@ -26,6 +26,8 @@ export interface GatesSessionOptions {
   startedAt?: number
   warn: (line: string) => void
   env?: NodeJS.ProcessEnv
+  /** A signal stopped the run: the session ends `interrupted`, with the rows of what it did. */
+  interrupted?: boolean
 }
 
 /**
@@ -67,7 +69,7 @@ export function recordGatesSession(options: GatesSessionOptions): string {
   }
   const end: LedgerRow = {
     ...start,
-    status: counts.failed > 0 ? 'failed' : 'passed',
+    status: options.interrupted ? 'interrupted' : counts.failed > 0 ? 'failed' : 'passed',
     ended_at: new Date().toISOString(),
     duration_ms: Math.round(performance.now() - started),
     tests_total: options.cases.length,

@@ -31,6 +31,7 @@ export async function runDeclaredGates(
   sessionId: string,
   file: string,
   only?: ReadonlySet<string>,
+  signal?: AbortSignal,
 ): Promise<DeclaredResult[]> {
   let planned: ConfigGateEntry[]
   try {
@@ -62,7 +63,7 @@ export async function runDeclaredGates(
       },
     }),
   )
-  const runs = await runConfigGates(guarded)
+  const runs = await runConfigGates(guarded, signal)
   return entries.map((entry, i) => {
     const run = runs[i] as ConfigGateRun
     return declaredResult(entry, setup, file, run, thrown.get(entry.name))

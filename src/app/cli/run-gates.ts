@@ -14,6 +14,7 @@ import { envValue } from '../../foundation/settings/env-value.ts'
 import { type GitInfo, gitInfoAsync } from '../../ledger/session-info.ts'
 import { gatedRoot } from './gated-root.ts'
 import { gatesSummary } from './gates-summary.ts'
+import type { DeclaredResult } from './run-declared-gates.ts'
 
 /** `codex-gates run`: every enabled gate of the repository, as the Vitest project `gates`. */
 export const runCommandDef = defineCommand({
@@ -203,15 +204,31 @@ async function runWithoutVitest(
     CODEX_GATES_STAGE: run.stage,
     ...(run.noCache ? { CODEX_GATES_NO_CACHE: '1' } : {}),
   }
-  const declared = declaredModule
-    ? await declaredModule.runDeclaredGates(
-        { root, config, stage: run.stage },
-        env,
-        sessionId,
-        specFile('commands'),
-        run.asked === 'all' ? undefined : run.asked,
-      )
-    : []
+  // Ctrl-C (or SIGTERM, SIGHUP) stops the tools; the session is still written, as `interrupted`.
+  const stop = new AbortController()
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stop.signal.aborted) process.exit(EXIT.interrupted) // a second signal: leave now
+    io.stderr(`\ncodex-gates: ${signal}: stopping the gates; the session is recorded as interrupted\n`)
+    stop.abort()
+  }
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP']
+  for (const s of signals) process.on(s, onSignal)
+  let declared: DeclaredResult[] = []
+  try {
+    declared = declaredModule
+      ? await declaredModule.runDeclaredGates(
+          { root, config, stage: run.stage },
+          env,
+          sessionId,
+          specFile('commands'),
+          run.asked === 'all' ? undefined : run.asked,
+          stop.signal,
+        )
+      : []
+  } finally {
+    for (const s of signals) process.off(s, onSignal)
+  }
+  const interrupted = stop.signal.aborted
   const cases = [...reused.map((r) => gateRunCase(r, specFile(r.gate), config.files)), ...declared.map((d) => d.case)]
   recordGatesSession({
     root,
@@ -222,10 +239,12 @@ async function runWithoutVitest(
     startedAt: session.startedAt,
     warn: (line) => io.stderr(`${line}\n`),
     env: io.env,
+    interrupted,
   })
   io.stdout(gatesSummary(cases, new Map(declared.map((d) => [d.case.name, d.blocking])), sessionId))
   const failed = cases.filter((c) => c.state === 'failed').length
   await renderReports(root, sessionId, io)
+  if (interrupted) return EXIT.interrupted
   return failed > 0 ? EXIT.failed : EXIT.ok
 }
 
