@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto'
-import { type BigIntStats, lstatSync, readFileSync, readlinkSync } from 'node:fs'
+import { type BigIntStats, lstatSync, readlinkSync } from 'node:fs'
 import { join } from 'node:path'
-import { type GitIndex, type IndexEntry, readGitIndexFile } from '../../foundation/fs/git-index.ts'
+import { blobDigest, gitBlobId } from '../../foundation/fs/blob-digest.ts'
+import { type GitIndex, readGitIndexFile } from '../../foundation/fs/git-index.ts'
 import { type GitOptions, git } from './git.ts'
 import { type Snapshot, snapshotIndexFile, type TreeEntry } from './snapshot.ts'
 
@@ -43,12 +43,12 @@ function trackedAsStaged(snapshot: Snapshot, index: GitIndex, root: string): boo
   for (const entry of snapshot.entries.values()) {
     const recorded = index.entries.get(entry.path)
     if (recorded === undefined || recorded.stage !== 0 || recorded.oid !== entry.sha) return false
-    if (!asStaged(root, entry, recorded, index.mtimeMs)) return false
+    if (!asStaged(root, entry, index)) return false
   }
   return true
 }
 
-function asStaged(root: string, entry: TreeEntry, recorded: IndexEntry, indexMtimeMs: number): boolean {
+function asStaged(root: string, entry: TreeEntry, index: GitIndex): boolean {
   const path = join(root, entry.path)
   let stat: BigIntStats
   try {
@@ -58,32 +58,11 @@ function asStaged(root: string, entry: TreeEntry, recorded: IndexEntry, indexMti
   }
   if (entry.mode === '160000') return stat.isDirectory()
   if (entry.mode === '120000') {
-    return stat.isSymbolicLink() && blobId(Buffer.from(readlinkSync(path, { encoding: 'buffer' }))) === entry.sha
+    return stat.isSymbolicLink() && gitBlobId(readlinkSync(path, { encoding: 'buffer' })) === entry.sha
   }
   if (!stat.isFile()) return false
   if ((entry.mode === '100755') !== ((stat.mode & 0o100n) !== 0n)) return false
-  // Trusted only when modified a millisecond or more before the index was written (racy git).
-  if (statMatches(stat, recorded) && Number(stat.mtimeNs) / 1e6 + 1 <= indexMtimeMs) return true
-  try {
-    return blobId(readFileSync(path)) === entry.sha
-  } catch {
-    return false
-  }
-}
-
-/** git's own stat check (`ie_match_stat`): a change git would notice without reading the file. */
-function statMatches(stat: BigIntStats, recorded: IndexEntry): boolean {
-  const low = (n: bigint) => Number(n & 0xffffffffn)
-  return (
-    low(stat.mtimeNs / 1_000_000_000n) === recorded.mtimeS &&
-    Number(stat.mtimeNs % 1_000_000_000n) === recorded.mtimeNs &&
-    low(stat.ctimeNs / 1_000_000_000n) === recorded.ctimeS &&
-    Number(stat.ctimeNs % 1_000_000_000n) === recorded.ctimeNs &&
-    low(stat.size) === recorded.size &&
-    low(stat.ino) === recorded.ino
-  )
-}
-
-function blobId(bytes: Buffer): string {
-  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex')
+  // The cache keys' rule: the index's blob id while git's stat data (ctime included) vouches for
+  // the file and it is older than the index (racy git), else the bytes hashed.
+  return blobDigest(root, entry.path, index, { remember: false, stat }) === entry.sha
 }

@@ -57,9 +57,14 @@ export function blobDigest(
   } catch {
     return null
   }
-  const oid = createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex')
+  const oid = gitBlobId(bytes)
   hashed.set(path, { stamp, oid, takenAt: Date.now() })
   return oid
+}
+
+/** git's blob id of these bytes (`git hash-object`). */
+export function gitBlobId(bytes: Uint8Array): string {
+  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex')
 }
 
 // --- internal ---
