@@ -32,7 +32,11 @@ describe('adopting codex-gates in a Python ML repository', () => {
     const init = repo.run('npx', ['--no', 'codex-gates', 'init'], prebuildEnv(setup))
     expect(init.code, init.out).toBe(0)
     // npx's own warning about the prebuilds variable (npm 11: "Unknown env config") is npm's, not init's.
-    const out = init.out.replace(/^npm warn .*\n/gm, '')
+    // The progress line before the rebuild goes to stderr (after stdout here).
+    const progress =
+      /^better-sqlite3 was installed without its binary \(npm 12 skips install scripts package\.json does not allow\): running npm rebuild better-sqlite3 …\n/m
+    expect(init.out).toMatch(progress)
+    const out = init.out.replace(/^npm warn .*\n/gm, '').replace(progress, '')
     // The install skipped better-sqlite3's build: init allows it in package.json, then builds it.
     expect(out).toMatch(/\n {2}ran npm rebuild better-sqlite3 \(\d+\.\d s\): the ledger's SQLite binary is built\n/)
     expect(out).not.toContain('the ledger is off')

@@ -88,7 +88,7 @@ export const initCommand = defineCommand({
     }
     const huskyNote = plan.hooks.runHusky && !dry ? runHusky(root, io.env) : undefined
     // After package.json allows it (allowScripts): npm 12 skipped better-sqlite3's build at install.
-    const binding = buildLedgerBinding(root, io.env, dry)
+    const binding = buildLedgerBinding(root, io.env, dry, (line) => io.stderr(`${line}\n`))
     report(out, {
       root,
       plan,

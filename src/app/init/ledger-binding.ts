@@ -15,13 +15,22 @@ export interface BindingOutcome {
  * it; init has just written that entry, so `npm rebuild better-sqlite3` now builds it. Nothing is
  * run when the binary already loads (npm 11, or an approved install).
  */
-export function buildLedgerBinding(root: string, env: NodeJS.ProcessEnv, dry: boolean): BindingOutcome {
+export function buildLedgerBinding(
+  root: string,
+  env: NodeJS.ProcessEnv,
+  dry: boolean,
+  progress: (line: string) => void,
+): BindingOutcome {
   const failure = ledgerBindingFailure()
   if (!failure) return {}
   const off = (why: string) =>
     `the ledger is off until better-sqlite3 loads (${why}); meanwhile runs record to .codex/ledger-fallback.ndjson, and \`npx codex-gates ledger import\` brings them in`
   if (failure.reason !== 'failed-to-load') return { note: off(failure.message) }
   if (dry) return { done: `would run ${REBUILD} (better-sqlite3's native binary was never built)` }
+  // A build from source takes a minute or two with nothing printed: say what is going on first.
+  progress(
+    `better-sqlite3 was installed without its binary (npm 12 skips install scripts package.json does not allow): running ${REBUILD} …`,
+  )
   const started = performance.now()
   const ran = runNpm(root, REBUILD, env)
   const seconds = ((performance.now() - started) / 1000).toFixed(1)
