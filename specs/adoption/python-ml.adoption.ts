@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
 import { GENERATED_VITEST_CONFIG } from '../../src/app/init/plan-init.ts'
 import { expectCommitThenIdempotentInit, expectGreenDayOne, expectPlantedKeyBlocked } from './adoption-steps.ts'
-import { tail, UserRepo } from './user-repo.ts'
+import { prebuildEnv, tail, UserRepo } from './user-repo.ts'
 
 const setup = inject('adoption')
 /** As root every permission check passes: the no-write-access case runs init as `nobody` through setpriv. */
@@ -18,7 +18,8 @@ describe('adopting codex-gates in a Python ML repository', () => {
   beforeAll(() => {
     if (skip) return
     repo = new UserRepo('python-ml')
-    const installed = repo.install(setup)
+    // As npm 12 and later install it: better-sqlite3's install script (its native binary) skipped.
+    const installed = repo.install(setup, { ignoreScripts: true })
     skip = installed.skip
     if (!skip) expect(installed.code, tail(installed.out)).toBe(0)
   })
@@ -28,9 +29,17 @@ describe('adopting codex-gates in a Python ML repository', () => {
     skip: skipTest,
   }) => {
     if (skip) return skipTest(skip)
-    const init = repo.npx('codex-gates', 'init')
+    const init = repo.run('npx', ['--no', 'codex-gates', 'init'], prebuildEnv(setup))
     expect(init.code, init.out).toBe(0)
-    const out = init.out
+    // npx's own warning about the prebuilds variable (npm 11: "Unknown env config") is npm's, not init's.
+    // The progress line before the rebuild goes to stderr (after stdout here).
+    const progress =
+      /^better-sqlite3 was installed without its binary \(npm 12 skips install scripts package\.json does not allow\): running npm rebuild better-sqlite3 …\n/m
+    expect(init.out).toMatch(progress)
+    const out = init.out.replace(/^npm warn .*\n/gm, '').replace(progress, '')
+    // The install skipped better-sqlite3's build: init allows it in package.json, then builds it.
+    expect(out).toMatch(/\n {2}ran npm rebuild better-sqlite3 \(\d+\.\d s\): the ledger's SQLite binary is built\n/)
+    expect(out).not.toContain('the ledger is off')
     expect(out).toContain('ran npm install -D vitest@^')
     expect(out).toContain('created codex-gates.json')
     expect(out).toMatch(/typecheck — no tsconfig\.json at the root/)
@@ -50,6 +59,7 @@ describe('adopting codex-gates in a Python ML repository', () => {
       name: 'python-ml-gates',
       private: true,
       scripts: { gates: 'codex-gates run', prepare: 'husky' },
+      allowScripts: { 'better-sqlite3': true },
     })
     expect(Object.keys(pkg.devDependencies).sort()).toEqual(['codex-gates', 'vitest'])
     const config = JSON.parse(readFileSync(join(repo.dir, 'codex-gates.json'), 'utf8'))

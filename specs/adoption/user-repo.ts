@@ -80,17 +80,23 @@ export class UserRepo {
 
   /**
    * `npm i -D <tarball>` as the README says, from npm's cache where it can (`--prefer-offline`);
-   * better-sqlite3 from the staged prebuilt binary when there is one. Returns the skip reason
+   * better-sqlite3 from the staged prebuilt binary when there is one. `ignoreScripts`: no
+   * dependency's install script runs, as npm 12 and later install them without an allowScripts entry. Returns the skip reason
    * when the registry is unreachable and the cache lacks a package.
    */
-  install(setup: AdoptionSetup): Ran & { skip?: string } {
-    const extra: Record<string, string> = setup.prebuilds
-      ? { npm_config_better_sqlite3_local_prebuilds: setup.prebuilds }
-      : {}
+  install(setup: AdoptionSetup, options: { ignoreScripts?: boolean } = {}): Ran & { skip?: string } {
     const ran = this.run(
       'npm',
-      ['i', '-D', setup.tarball as string, '--prefer-offline', '--no-audit', '--no-fund'],
-      extra,
+      [
+        'i',
+        '-D',
+        setup.tarball as string,
+        '--prefer-offline',
+        '--no-audit',
+        '--no-fund',
+        ...(options.ignoreScripts ? ['--ignore-scripts'] : []),
+      ],
+      prebuildEnv(setup),
     )
     if (ran.code !== 0 && /ENOTCACHED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNREFUSED|ECONNRESET/.test(ran.out))
       return { ...ran, skip: `npm could not reach its registry and its cache lacks a package: ${lastErr(ran.out)}` }
@@ -105,6 +111,11 @@ export class UserRepo {
   remove(): void {
     rmSync(this.tmp, { recursive: true, force: true })
   }
+}
+
+/** npm's setting that points better-sqlite3's install script at the staged prebuilt binary, when there is one. */
+export function prebuildEnv(setup: AdoptionSetup): Record<string, string> {
+  return setup.prebuilds ? { npm_config_better_sqlite3_local_prebuilds: setup.prebuilds } : {}
 }
 
 /** A command's output without Vitest's colours and timings noise: for error messages in specs. */

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path'
 import type Database from 'better-sqlite3'
 import { UserError } from '../foundation/errors/user-error.ts'
 import { isWritable } from '../foundation/fs/is-writable.ts'
-import { requireOptional } from '../foundation/optional/optional-import.ts'
+import { dependencyError, isNativeLoadFailure, requireOptional } from '../foundation/optional/optional-import.ts'
 import { envValue } from '../foundation/settings/env-value.ts'
 import { Ledger } from './ledger.ts'
 import { LedgerFileError, ledgerError } from './ledger-error.ts'
@@ -64,7 +64,9 @@ export function openLedger(path: string, options: OpenLedgerOptions = {}): Ledge
       throw error
     }
   } catch (error) {
-    throw ledgerError(error, path)
+    // better-sqlite3 loads its native binary on the first `new Database`: a binary never built
+    // (npm 12 skipped its install script) or built for another Node is the dependency's fault.
+    throw isNativeLoadFailure(error) ? dependencyError('better-sqlite3', error) : ledgerError(error, path)
   }
 }
 

@@ -87,7 +87,11 @@ describe('planInit()', () => {
       private: true,
       devDependencies: { 'codex-gates': '^0.2.0', vitest: '^4.1.12' },
       scripts: { gates: 'codex-gates run', prepare: 'husky' },
+      allowScripts: { 'better-sqlite3': true },
     })
+    expect(plan.changes.find((c) => c.path === 'package.json')?.reason).toContain(
+      '"allowScripts" lets better-sqlite3 build the ledger\'s SQLite binding',
+    )
     expect(content('.gitignore')).toBe(
       '# codex-gates: installed packages, the ledger and caches, generated reports\nnode_modules/\n.codex/\n/reports/\n',
     )
@@ -100,8 +104,30 @@ describe('planInit()', () => {
       '{\n\t"name": "lib",\n\t"scripts": {\n\t\t"prepare": "tsc"\n\t},\n\t"devDependencies": {\n\t\t"vitest": "4.1.12"\n\t}\n}\n'
     const plan = planInit(factsOf({ 'package.json': pkg }), { version: '0.2.0' })
     expect(plan.changes.find((c) => c.path === 'package.json')?.content).toBe(
-      '{\n\t"name": "lib",\n\t"scripts": {\n\t\t"prepare": "tsc && husky",\n\t\t"gates": "codex-gates run"\n\t},\n\t"devDependencies": {\n\t\t"vitest": "4.1.12"\n\t}\n}\n',
+      '{\n\t"name": "lib",\n\t"scripts": {\n\t\t"prepare": "tsc && husky",\n\t\t"gates": "codex-gates run"\n\t},\n\t"devDependencies": {\n\t\t"vitest": "4.1.12"\n\t},\n\t"allowScripts": {\n\t\t"better-sqlite3": true\n\t}\n}\n',
     )
+  })
+
+  test("allowScripts: the user's own entry for better-sqlite3 (pinned, or false) is kept; others stay beside ours", () => {
+    const withAllow = (allow: unknown) =>
+      planInit(
+        factsOf({
+          'package.json': JSON.stringify({
+            name: 'lib',
+            scripts: { gates: 'codex-gates run', prepare: 'husky' },
+            allowScripts: allow,
+          }),
+        }),
+        { version: '0.2.0' },
+      ).changes.find((c) => c.path === 'package.json')
+    expect(withAllow({ 'better-sqlite3': false })).toBeUndefined()
+    expect(withAllow({ 'better-sqlite3@12.11.1': true })).toBeUndefined()
+    expect(JSON.parse(withAllow({ sharp: true })?.content ?? '{}').allowScripts).toEqual({
+      sharp: true,
+      'better-sqlite3': true,
+    })
+    // Not an object: npm's to complain about, not init's to overwrite.
+    expect(withAllow(['better-sqlite3'])).toBeUndefined()
   })
 
   test('a repository that tracks files under reports/ gets only the folders codex-gates writes ignored', () => {

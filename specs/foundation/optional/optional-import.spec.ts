@@ -15,6 +15,7 @@ import {
 import {
   dependencyError,
   isDependencyAvailable,
+  isNativeLoadFailure,
   loadOptional,
   missingDependency,
   requireOptional,
@@ -105,6 +106,32 @@ describe('dependencyError()', () => {
     expect(isMissingDependency(dlopen, 'better-sqlite3')).toBe(true)
     expect(isMissingDependency(dlopen, 'onnxruntime-node')).toBe(false)
     expect(dependencyError('better-sqlite3', dlopen)).toBe(dlopen)
+  })
+})
+
+describe('a native binary that never built (npm 12 skipped the install script) or does not load', () => {
+  const neverBuilt = new Error(
+    'Could not locate the bindings file. Tried:\n → /repo/node_modules/better-sqlite3/build/better_sqlite3.node',
+  )
+
+  test('isNativeLoadFailure: the bindings helper finding no build, or dlopen failing; not a file error', () => {
+    expect(isNativeLoadFailure(neverBuilt)).toBe(true)
+    expect(isNativeLoadFailure(notFound('was compiled against NODE_MODULE_VERSION 127', 'ERR_DLOPEN_FAILED'))).toBe(
+      true,
+    )
+    expect(
+      isNativeLoadFailure(Object.assign(new Error('unable to open database file'), { code: 'SQLITE_CANTOPEN' })),
+    ).toBe(false)
+    expect(isNativeLoadFailure(undefined)).toBe(false)
+  })
+
+  test('the fix allows and builds it (init, or npm install-scripts approve + rebuild), in one line', () => {
+    const error = dependencyError('better-sqlite3', neverBuilt)
+    expect(error.reason).toBe('failed-to-load')
+    expect(error.remediation).toContain('`npx codex-gates init` allows and builds it')
+    expect(error.remediation).toContain('`npm install-scripts approve better-sqlite3 && npm rebuild better-sqlite3`')
+    expect(error.message).toContain('is installed but failed to load (Could not locate the bindings file. Tried:)')
+    expect(error.message).not.toContain('\n')
   })
 })
 

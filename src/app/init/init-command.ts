@@ -1,10 +1,9 @@
-import { spawnSync } from 'node:child_process'
 import { accessSync, chmodSync, constants, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs'
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path'
 import { GATE_NAMES, loadGatesConfig, resolveGatesConfig } from '../../domain/gates/gates-config.ts'
 import { listRepoFiles } from '../../domain/gates/repo-files.ts'
 import { defineCommand } from '../../foundation/cli/define-command.ts'
-import { EXIT, errorMessage, UserError } from '../../foundation/errors/user-error.ts'
+import { EXIT, UserError } from '../../foundation/errors/user-error.ts'
 import { gitRoot } from '../../foundation/fs/git-root.ts'
 import { PACKAGE_ROOT } from '../../foundation/fs/package-root.ts'
 import { writeFileAtomic } from '../../foundation/fs/write-file-atomic.ts'
@@ -12,7 +11,9 @@ import { gatedRoot } from '../cli/gated-root.ts'
 import { detectRepository, type RepositoryFacts } from './detect-repository.ts'
 import type { FileChange } from './file-change.ts'
 import { readHookSettings, runHusky } from './install-hooks.ts'
+import { buildLedgerBinding } from './ledger-binding.ts'
 import { type InitPlan, planInit } from './plan-init.ts'
+import { runNpm } from './run-npm.ts'
 import { planBaselines } from './take-baselines.ts'
 
 /**
@@ -59,7 +60,7 @@ export const initCommand = defineCommand({
       if (dry) done.push(`would run ${command} (declares the Vitest the gates run on)`)
       else {
         const ran = runNpm(root, command, io.env)
-        done.push(ran ? `ran ${command}: ${ran}` : `ran ${command}`)
+        done.push(ran ? `ran ${command}: ${ran}; run it yourself once npm can reach its registry` : `ran ${command}`)
         facts = detect(root, io.env)
       }
     }
@@ -86,13 +87,16 @@ export const initCommand = defineCommand({
       for (const change of changes) apply(root, change)
     }
     const huskyNote = plan.hooks.runHusky && !dry ? runHusky(root, io.env) : undefined
+    // After package.json allows it (allowScripts): npm 12 skipped better-sqlite3's build at install.
+    const binding = buildLedgerBinding(root, io.env, dry, (line) => io.stderr(`${line}\n`))
     report(out, {
       root,
       plan,
       changes,
       done,
       kept: baselines.kept,
-      notes: [...plan.notes, ...baselines.notes],
+      built: binding.done,
+      notes: [...plan.notes, ...baselines.notes, ...(binding.note ? [binding.note] : [])],
       dry,
       huskyNote,
     })
@@ -135,23 +139,6 @@ function installedVitest(): string | undefined {
     } catch {
       // not there
     }
-  }
-  return undefined
-}
-
-/** Runs an npm command in the repository; a failure is reported, not fatal (the user can run it). */
-function runNpm(root: string, command: string, env: NodeJS.ProcessEnv): string | undefined {
-  const [bin = 'npm', ...args] = command.split(' ')
-  const result = spawnSync(process.platform === 'win32' ? `${bin}.cmd` : bin, args, {
-    cwd: root,
-    env,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  if (result.error) return `could not start npm (${errorMessage(result.error)}); run it yourself`
-  if (result.status !== 0) {
-    const why = `${result.stderr}`.split('\n').find((l) => /ERR!/.test(l)) ?? `exit ${result.status}`
-    return `failed (${why.trim()}); run it yourself once npm can reach its registry`
   }
   return undefined
 }
@@ -215,6 +202,8 @@ interface Report {
   plan: InitPlan
   changes: FileChange[]
   done: string[]
+  /** What init built after writing its files (the ledger's SQLite binding). */
+  built: string | undefined
   kept: string[]
   notes: string[]
   dry: boolean
@@ -225,7 +214,8 @@ function report(out: (line?: string) => void, r: Report): void {
   const verb = (c: FileChange) => (r.dry ? `would ${c.action}` : c.action === 'create' ? 'created' : 'updated')
   for (const line of r.done) out(`  ${line}`)
   for (const c of r.changes) out(`  ${verb(c)} ${c.path} — ${c.reason}`)
-  const nothing = r.changes.length === 0 && r.done.length === 0
+  if (r.built) out(`  ${r.built}`)
+  const nothing = r.changes.length === 0 && r.done.length === 0 && !r.built
   if (nothing) out('  nothing to change: codex-gates is set up here')
   if (r.kept.length > 0)
     out(`  kept ${r.kept.length} baseline(s) as they are (\`npx codex-gates baseline <gate>\` rewrites one)`)

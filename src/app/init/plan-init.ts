@@ -132,6 +132,7 @@ function planPackageJson(
       private: true,
       scripts: { gates: 'codex-gates run', ...(husky ? { prepare: 'husky' } : {}) },
       devDependencies: { 'codex-gates': `^${options.version}`, vitest: options.vitest ?? '^4.1.0' },
+      allowScripts: { ...NATIVE_BUILDS },
     }
     return {
       path: 'package.json',
@@ -159,6 +160,11 @@ function planPackageJson(
     scripts.prepare = scripts.prepare ? `${scripts.prepare} && husky` : 'husky'
     why.push('"prepare" installs the git hooks for everyone on `npm install`')
   }
+  const allow = planAllowScripts(before.allowScripts)
+  if (allow) {
+    value.allowScripts = allow.value
+    why.push(allow.why)
+  }
   if (why.length === 0) return undefined
   value.scripts = scripts
   return {
@@ -166,6 +172,30 @@ function planPackageJson(
     content: `${JSON.stringify(value, null, indentOf(pkg.text))}\n`,
     action: 'update',
     reason: why.join('; '),
+  }
+}
+
+/**
+ * The dependencies whose install script codex-gates needs to run: better-sqlite3's builds (or
+ * fetches) the ledger's native SQLite binding. npm 12 and later skip every dependency's install
+ * script that package.json's `allowScripts` does not allow (npm 11.16+ only warns), which leaves
+ * the ledger without SQLite. A name-only entry, as `npm install-scripts approve
+ * --no-allow-scripts-pin` writes it: it keeps holding when npm updates better-sqlite3.
+ */
+export const NATIVE_BUILDS: Readonly<Record<string, true>> = { 'better-sqlite3': true }
+
+/**
+ * `allowScripts` with NATIVE_BUILDS added, or undefined when nothing is to add: an entry already
+ * there (any spelling of the name, pinned or not, true or false) is the user's decision and kept.
+ */
+function planAllowScripts(current: unknown): { value: Record<string, unknown>; why: string } | undefined {
+  const allow = current !== null && typeof current === 'object' && !Array.isArray(current) ? current : {}
+  const has = (name: string) => Object.keys(allow).some((key) => key === name || key.startsWith(`${name}@`))
+  const missing = Object.keys(NATIVE_BUILDS).filter((name) => !has(name))
+  if (missing.length === 0 || (current !== undefined && allow !== current)) return undefined
+  return {
+    value: { ...allow, ...Object.fromEntries(missing.map((name) => [name, true])) },
+    why: `"allowScripts" lets ${missing.join(', ')} build the ledger's SQLite binding (npm 12 and later skip dependency install scripts it does not allow)`,
   }
 }
 

@@ -60,8 +60,7 @@ export function missingDependency(name: OptionalDependency): MissingDependencyEr
 export function dependencyError(name: OptionalDependency, error: unknown): MissingDependencyError {
   if (error instanceof MissingDependencyError) return error
   const reason = reasonFor(name, error)
-  const remediation =
-    reason === 'failed-to-load' ? `npm rebuild ${name} (or ${installCommand(name)})` : installCommand(name)
+  const remediation = reason === 'failed-to-load' ? rebuildCommand(name, error) : installCommand(name)
   return new MissingDependencyError(name, {
     reason,
     remediation,
@@ -71,7 +70,28 @@ export function dependencyError(name: OptionalDependency, error: unknown): Missi
   })
 }
 
+/**
+ * True when `error` is a native module that could not be loaded: its binary never built (the
+ * `bindings` helper's "Could not locate the bindings file", what npm 12's skipped install scripts
+ * leave), or built for another Node.js or platform (ERR_DLOPEN_FAILED). A package loads its binary
+ * lazily (better-sqlite3 on the first `new Database`), so this is asked of that call's error.
+ */
+export function isNativeLoadFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code
+  return code === 'ERR_DLOPEN_FAILED' || BINDING_NOT_BUILT.test(errorMessage(error))
+}
+
 // --- internal ---
+
+/** The `bindings` package's message when no build of the binary exists. */
+const BINDING_NOT_BUILT = /Could not locate the bindings file/
+
+/** The fix for an installed package that fails to load: build its binary (allowed first, where npm skipped it). */
+function rebuildCommand(name: string, error: unknown): string {
+  if (BINDING_NOT_BUILT.test(errorMessage(error)))
+    return `its native binary was never built (npm 12 and later skip a dependency's install script unless package.json's "allowScripts" allows it): \`npx codex-gates init\` allows and builds it, or run \`npm install-scripts approve ${name} && npm rebuild ${name}\``
+  return `npm rebuild ${name} (or ${installCommand(name)})`
+}
 
 const localRequire = createRequire(import.meta.url)
 
