@@ -255,21 +255,32 @@ describe('codex-gates run (declared gates)', () => {
     // Nothing changes: reused again.
     expect(inProcess('unchanged')).toMatchObject({ greet: 'cached', toolchain: 'cached' })
 
+    // --gate names some declared gates: only those get rows, in Vitest (--no-cache makes it scan
+    // toolchain there) as in-process; a name filter alone recorded the others as skipped tests.
+    /** Runs `args` in Vitest (--no-cache) then in-process; both fail; the second's rows equal the first's. */
+    const sameBothWays = (args: string[]) => {
+      const inVitest = run(root, dir, [...args, '--no-cache'], env)
+      expect(inVitest.code, inVitest.output).toBe(1)
+      expect(inVitest.output).toContain('Test Files')
+      const vitestRows = latestRows(dir)
+      const here = run(root, dir, args, env)
+      expect(here.code, here.output).toBe(1)
+      expect(here.output).not.toContain('Test Files')
+      const rows = latestRows(dir)
+      expect(rows.results).toEqual(vitestRows.results)
+      expect(rows.gates).toEqual(vitestRows.gates)
+      expect(rows.findings).toEqual(vitestRows.findings)
+      expect(rows.session).toEqual(vitestRows.session)
+      return rows
+    }
+    const picked = sameBothWays(['--gate', 'toolchain', '--gate', 'pre-commit:no-todo'])
+    expect(picked.results.map((r) => r.split(' ')[2])).toEqual(['pre-commit:no-todo', 'toolchain'])
+
     // A broken .pre-commit-config.yaml: the same one failing row in Vitest (--no-cache reruns
     // toolchain) and in-process.
     writeFileSync(join(root, '.pre-commit-config.yaml'), 'repos:\n  - repo: local\n    hooks: [\n')
     add()
-    const brokenReal = run(root, dir, ['--no-cache'], env)
-    expect(brokenReal.output).toContain('Test Files')
-    const inVitest = latestRows(dir)
-    const broken = run(root, dir, [], env)
-    expect(broken.code, broken.output).toBe(1)
-    expect(broken.output).not.toContain('Test Files')
-    const here = latestRows(dir)
-    expect(here.results).toEqual(inVitest.results)
-    expect(here.gates).toEqual(inVitest.gates)
-    expect(here.findings).toEqual(inVitest.findings)
-    expect(here.statuses['pre-commit']).toBe('failed')
+    expect(sameBothWays([]).statuses['pre-commit']).toBe('failed')
   }, 600_000)
 })
 

@@ -4,7 +4,7 @@ import { type ConfigGateEntry, failFastReason } from '../../domain/gates/config-
 import { recordToLedger } from '../../ledger/ledger-meta.ts'
 import { configGateMeta, configGateVerdict } from './config-gate-meta.ts'
 import { gatesSetup } from './gate-spec.ts'
-import { NONE_DECLARED, PLAN_FAILED, planDeclaredGates, planFailure } from './plan-declared-gates.ts'
+import { declaredSelection, NONE_DECLARED, PLAN_FAILED, planDeclaredGates, planFailure } from './plan-declared-gates.ts'
 
 /**
  * The body of `gates/commands.gate.ts`: one test per gate the repository declares — command gates
@@ -19,7 +19,8 @@ export function defineConfigGateSpecs(): void {
   const setup = gatesSetup()
   let entries: ConfigGateEntry[]
   try {
-    entries = planDeclaredGates(setup, process.env, inject('codexSessionId'))
+    const only = declaredSelection(process.env)
+    entries = planDeclaredGates(setup, process.env, inject('codexSessionId')).filter((e) => !only || only.has(e.name))
   } catch (error) {
     // A broken pattern: one failing test saying where, not a collection error.
     const failure = planFailure(error)

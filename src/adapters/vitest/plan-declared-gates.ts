@@ -30,6 +30,20 @@ export function planDeclaredGates(
   })
 }
 
+/**
+ * The declared gates `codex-gates run --gate` selected (CODEX_GATES_DECLARED, a JSON array of
+ * names), or undefined for all of them. The gates project plans only these, as the in-process run
+ * does: a name filter alone would record every other declared gate as a skipped test.
+ */
+export function declaredSelection(env: NodeJS.ProcessEnv): ReadonlySet<string> | undefined {
+  const text = setting('CODEX_GATES_DECLARED', env)
+  if (text === undefined) return undefined
+  const names: unknown = JSON.parse(text)
+  if (!Array.isArray(names) || !names.every((n) => typeof n === 'string'))
+    throw new Error(`BUG: CODEX_GATES_DECLARED is not a JSON array of gate names: ${text}`)
+  return new Set(names)
+}
+
 /** The name of the one failing test a planning failure becomes (not a collection error). */
 export const PLAN_FAILED = 'configured gates'
 

@@ -275,6 +275,9 @@ async function runVitest(
   const env: Record<string, string> = { GATES_ROOT: root }
   if (flags.noCache) env.CODEX_GATES_NO_CACHE = '1'
   if (flags.stage !== undefined) env.CODEX_GATES_STAGE = flags.stage
+  const declaredAsked = selection.asked.filter((g) => !(GATE_NAMES as readonly string[]).includes(g))
+  // commands.gate plans only the declared gates asked for, as the in-process run does.
+  if (selection.asked.length > 0) env.CODEX_GATES_DECLARED = JSON.stringify(declaredAsked)
   const specs = gateSpecsDir()
   const specFile = specFileIn(root, specs.dir, specs.include[0]?.endsWith('.js') ? 'js' : 'ts')
   const { node } = await loadVitest(root)
@@ -286,7 +289,6 @@ async function runVitest(
   process.exitCode = undefined
   // Built-in gates are files of their own; declared gates are tests of commands.gate.
   const filters = [...selection.missing.map((g) => `${g}.gate.`), ...(selection.declared ? ['commands.gate.'] : [])]
-  const declaredAsked = selection.asked.filter((g) => !(GATE_NAMES as readonly string[]).includes(g))
   const names = [...selection.missing, ...declaredAsked].map((g) => g.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
   const vitest = await node.startVitest(
     'test',

@@ -133,6 +133,12 @@ export const SETTINGS = {
     type: 'flag',
     description: "the adoption specs build better-sqlite3 from source instead of reusing this checkout's binary",
   },
+  CODEX_GATES_DECLARED: {
+    type: 'string',
+    description:
+      'the declared gates `codex-gates run --gate` selected, as a JSON array: the gates project runs only these (no skipped rows for the rest)',
+    internal: true,
+  },
   CODEX_SESSION_KIND: {
     type: 'string',
     description: 'the ledger session kind a child Vitest records (e.g. `pre-push`)',
