@@ -275,6 +275,14 @@ describe('codex-gates run (declared gates)', () => {
     }
     const picked = sameBothWays(['--gate', 'toolchain', '--gate', 'pre-commit:no-todo'])
     expect(picked.results.map((r) => r.split(' ')[2])).toEqual(['pre-commit:no-todo', 'toolchain'])
+    // A hook that is not in the file is a usage error naming the closest one, not an empty pass.
+    const typo = run(root, dir, ['--gate', 'pre-commit:no-tod'], env)
+    expect(typo.code, typo.output).toBe(2)
+    expect(typo.output).toContain('--gate pre-commit:no-tod: no such hook in .pre-commit-config.yaml')
+    expect(typo.output).toContain(
+      'did you mean --gate pre-commit:no-todo? its hooks: pre-commit:made-up-check, pre-commit:no-todo, pre-commit:no-fixme',
+    )
+    expect(typo.output).not.toMatch(/\n\s+at /)
 
     // A broken .pre-commit-config.yaml: the same one failing row in Vitest (--no-cache reruns
     // toolchain) and in-process.

@@ -92,7 +92,8 @@ export const runCommandDef = defineCommand({
     }
     const startedAt = performance.now()
     const config = loadGatesConfig(root, io.env) // a bad config is exit 2 before anything runs
-    const { builtIn, declared } = selectedGates(options.gate, config, root)
+    const { builtIn, declared, hooks } = selectedGates(options.gate, config, root)
+    await assertHooksDeclared(hooks, root, config)
     const noCache = options['no-cache'] || envValue('CODEX_GATES_NO_CACHE', io.env) === '1'
     // HEAD, branch and dirtiness come from git processes: asked now, answered while the keys are computed.
     const git = gitInfoAsync(root)
@@ -129,17 +130,21 @@ function selectedGates(
   asked: readonly string[],
   config: GatesConfig,
   root: string,
-): { builtIn: GateName[]; declared: boolean } {
+): { builtIn: GateName[]; declared: boolean; hooks: string[] } {
   const hasDeclared =
     Object.keys(config.commands).length > 0 ||
     (config.preCommit.enabled && existsSync(join(root, config.preCommit.config)))
-  if (asked.length === 0) return { builtIn: [...GATE_NAMES], declared: hasDeclared }
+  if (asked.length === 0) return { builtIn: [...GATE_NAMES], declared: hasDeclared, hooks: [] }
   const builtIn = new Set<GateName>()
+  const hooks: string[] = []
   let declared = false
   for (const name of asked) {
     if ((GATE_NAMES as readonly string[]).includes(name)) builtIn.add(name as GateName)
-    else if (name in config.commands || name.startsWith('pre-commit:')) declared = true
-    else {
+    else if (name in config.commands) declared = true
+    else if (name.startsWith('pre-commit:')) {
+      hooks.push(name)
+      declared = true
+    } else {
       const known = [...GATE_NAMES, ...Object.keys(config.commands)]
       const close = nearest(name, known)
       throw new UserError(
@@ -149,7 +154,33 @@ function selectedGates(
       )
     }
   }
-  return { builtIn: [...builtIn], declared }
+  return { builtIn: [...builtIn], declared, hooks }
+}
+
+/**
+ * `--gate pre-commit:<id>` must name a hook of the pre-commit config (it would otherwise run
+ * nothing and pass). Not checked when the config does not parse: the run reports that itself.
+ */
+async function assertHooksDeclared(names: readonly string[], root: string, config: GatesConfig): Promise<void> {
+  if (names.length === 0) return
+  const { declaredHookNames } = await import('../../domain/gates/pre-commit/plan-pre-commit-gates.ts')
+  const hooks = declaredHookNames(root, config.preCommit)
+  const name = names.find((n) => !hooks?.includes(n))
+  if (name === undefined) return
+  const file = config.preCommit.config
+  if (!config.preCommit.enabled || !existsSync(join(root, file)))
+    throw new UserError(
+      'BAD_FLAG',
+      `codex-gates run: --gate ${name}: there is no ${file} here${config.preCommit.enabled ? '' : ' (pre_commit is off in codex-gates.json)'}`,
+      'name a built-in gate or a command gate of codex-gates.json',
+    )
+  if (!hooks || hooks.includes(name)) return
+  const close = nearest(name, hooks)
+  throw new UserError(
+    'BAD_FLAG',
+    `codex-gates run: --gate ${name}: no such hook in ${file}`,
+    `${close ? `did you mean --gate ${close}? ` : ''}its hooks: ${hooks.join(', ') || 'none'}`,
+  )
 }
 
 /**

@@ -81,11 +81,9 @@ export function planPreCommitGates(input: PlanSourceInput): PreCommitSource | un
   const plans = planHooks({ config, paths: input.paths, tagsOf: input.tagsOf, stage, onPath })
   const byLine = new Map<string, HookPlan>()
   for (const plan of plans) byLine.set(`${planLine(plan)}#${planId(plan)}`, plan)
-  const seen = new Map<string, number>()
-  const gates = config.hooks.map((hook): PreCommitGate => {
-    const n = (seen.get(hook.id) ?? 0) + 1
-    seen.set(hook.id, n)
-    const name = `pre-commit:${hook.id}${n > 1 ? `#${n}` : ''}`
+  const names = preCommitGateNames(config.hooks)
+  const gates = config.hooks.map((hook, i): PreCommitGate => {
+    const name = names[i] as string
     const secrets = repoKey(hook.repo) === DETECT_SECRETS.repo && hook.id === DETECT_SECRETS.id
     const plan = byLine.get(`${hook.line}#${hook.id}`) ?? {
       kind: 'skipped',
@@ -97,6 +95,30 @@ export function planPreCommitGates(input: PlanSourceInput): PreCommitSource | un
     return { name, hook, plan, secrets, failFast: hook.fields.fail_fast === true }
   })
   return { config, gates, failFast: config.fail_fast }
+}
+
+/** Each hook's gate name, in file order: `pre-commit:<id>`, a repeated id `pre-commit:<id>#2`, `#3`, … */
+export function preCommitGateNames(hooks: readonly { id: string }[]): string[] {
+  const seen = new Map<string, number>()
+  return hooks.map((hook) => {
+    const n = (seen.get(hook.id) ?? 0) + 1
+    seen.set(hook.id, n)
+    return `pre-commit:${hook.id}${n > 1 ? `#${n}` : ''}`
+  })
+}
+
+/**
+ * The gate names of the hooks in `root`'s pre-commit config (`setting.config`); undefined when
+ * it is not there, off, or does not parse (the run then reports that itself).
+ */
+export function declaredHookNames(root: string, setting: PreCommitSetting): string[] | undefined {
+  const path = join(root, setting.config)
+  if (!setting.enabled || !existsSync(path)) return undefined
+  try {
+    return preCommitGateNames(readPreCommitConfig(readFileSync(path, 'utf8'), setting.config).hooks)
+  } catch {
+    return undefined
+  }
 }
 
 /** Parsed configs a memo keeps (one per version of the file a repository has seen). */
