@@ -4,8 +4,11 @@ import { spawnSync } from 'node:child_process'
 import { cpSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { configGates, runConfigGates } from '../../../src/domain/gates/config-gates.ts'
+import { gatesProject } from '../../../src/adapters/vitest/gates-project.ts'
+import { skippedRun } from '../../../src/domain/gates/config-gate-run.ts'
+import { type ConfigGateEntry, configGates, runConfigGates } from '../../../src/domain/gates/config-gates.ts'
 import { resolveGatesConfig } from '../../../src/domain/gates/gates-config.ts'
+import { PARALLEL_GATES } from '../../../src/domain/gates/parallel-gates.ts'
 import { hashSecret } from '../../../src/domain/gates/pre-commit/detect-secrets-baseline.ts'
 import { tempDir } from './_temp-repo.ts'
 
@@ -34,6 +37,34 @@ const run = (root: string, raw: object = {}) =>
       cachePath: join(state, `${Math.random()}.json`),
     }),
   )
+
+describe('runConfigGates() schedule', () => {
+  test('independent gates run PARALLEL_GATES at a time, the number the gates project gives Vitest (maxConcurrency)', async () => {
+    let inFlight = 0
+    let most = 0
+    const entry = (i: number): ConfigGateEntry => ({
+      name: `g${i}`,
+      source: 'command',
+      serial: false,
+      ordered: false,
+      stopsOnFailure: false,
+      needsTree: false,
+      support: [],
+      timeoutMs: 1_000,
+      run: async () => {
+        inFlight++
+        most = Math.max(most, inFlight)
+        await new Promise((done) => setTimeout(done, 5))
+        inFlight--
+        return skippedRun(`g${i}`, 'done')
+      },
+    })
+    const runs = await runConfigGates(Array.from({ length: PARALLEL_GATES + 3 }, (_, i) => entry(i)))
+    expect(runs.map((r) => r.gate)).toEqual(Array.from({ length: PARALLEL_GATES + 3 }, (_, i) => `g${i}`))
+    expect(most).toBe(PARALLEL_GATES)
+    expect(gatesProject('/repo').test?.maxConcurrency).toBe(PARALLEL_GATES)
+  })
+})
 
 describe('configGates()', () => {
   test('the seeds-style config: one gate per hook; supported hooks run, the others skip with the reason', async () => {

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { TestProjectInlineConfiguration } from 'vitest/config'
+import { PARALLEL_GATES } from '../../domain/gates/parallel-gates.ts'
 import { PACKAGE_ROOT } from '../../foundation/fs/package-root.ts'
 
 /** Where the gate specs live: compiled under `dist/gates/` in the installed package, `gates/` in a checkout. */
@@ -33,6 +34,8 @@ export function gatesProject(root: string, options: GatesProjectOptions = {}): T
       exclude: [],
       env: { GATES_ROOT: root, ...options.env },
       testTimeout: 120_000,
+      // Declared gates (commands.gate's test.concurrent) at once: as many as the in-process run.
+      maxConcurrency: PARALLEL_GATES,
       // Gate specs share no state; one module graph for all of them cut cold runs ~25% and warm
       // (cached) runs ~3x in the gates benchmark.
       isolate: false,

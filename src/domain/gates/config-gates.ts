@@ -1,4 +1,5 @@
 import { delimiter, dirname, join } from 'node:path'
+import { mapLimit } from '../../foundation/async/map-limit.ts'
 import { isUserError, type UserError } from '../../foundation/errors/user-error.ts'
 import { globMatcher } from '../../foundation/fs/glob.ts'
 import { envValue } from '../../foundation/settings/env-value.ts'
@@ -9,6 +10,7 @@ import { runCommandGate } from './command/run-command-gate.ts'
 import { type ConfigGateRun, skippedRun } from './config-gate-run.ts'
 import { makeFinding } from './finding.ts'
 import type { GatesConfig } from './gates-config.ts'
+import { PARALLEL_GATES } from './parallel-gates.ts'
 import { gitFacts } from './pre-commit/git-facts.ts'
 import type { GitFacts } from './pre-commit/hook-types.ts'
 import { planPreCommitGates } from './pre-commit/plan-pre-commit-gates.ts'
@@ -152,7 +154,7 @@ export async function runConfigGates(
 ): Promise<ConfigGateRun[]> {
   const results = new Map<string, ConfigGateRun>()
   const parallel = entries.filter((e) => !e.ordered && !e.serial)
-  await Promise.all(parallel.map(async (e) => results.set(e.name, await e.run(signal))))
+  await mapLimit(parallel, PARALLEL_GATES, async (e) => results.set(e.name, await e.run(signal)))
   for (const e of entries.filter((e) => !e.ordered && e.serial)) results.set(e.name, await e.run(signal))
   let stoppedBy: string | undefined
   for (const e of entries.filter((e) => e.ordered)) {

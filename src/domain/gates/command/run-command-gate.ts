@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { delimiter, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
+import { mapLimit } from '../../../foundation/async/map-limit.ts'
 import { envValue } from '../../../foundation/settings/env-value.ts'
 import { cacheKey } from '../cache-key.ts'
 import { type ConfigGateRun, skippedRun } from '../config-gate-run.ts'
@@ -242,21 +243,14 @@ async function runBatches(
   const batches = config.pass_filenames ? batchArgs(base, files, () => commandLineLimit(spawnOptions.env)) : [[]]
   if (batches.length === 0) batches.push([])
   const argvs = batches.map((b) => commandArgv(config.run, b))
-  const limit = config.serial || config.output_file ? 1 : Math.max(1, Math.min(argvs.length, availableParallelism()))
-  const out: Batch[] = new Array(argvs.length)
-  let next = 0
-  const worker = async () => {
-    for (let i = next++; i < argvs.length; i = next++) {
-      const argv = argvs[i] as string[]
-      const result = await spawnCommand({ argv, timeoutMs: config.timeout_ms, ...spawnOptions })
-      // A tool that writes its results to a file is read after each batch, before the next overwrites it.
-      if (config.output_file)
-        result.stdout = readOutputFile(resolve(spawnOptions.cwd, config.output_file)) ?? result.stdout
-      out[i] = { argv, result }
-    }
-  }
-  await Promise.all(Array.from({ length: limit }, worker))
-  return out
+  const limit = config.serial || config.output_file ? 1 : availableParallelism()
+  return mapLimit(argvs, limit, async (argv) => {
+    const result = await spawnCommand({ argv, timeoutMs: config.timeout_ms, ...spawnOptions })
+    // A tool that writes its results to a file is read after each batch, before the next overwrites it.
+    if (config.output_file)
+      result.stdout = readOutputFile(resolve(spawnOptions.cwd, config.output_file)) ?? result.stdout
+    return { argv, result }
+  })
 }
 
 function resultFindings(
