@@ -50,6 +50,8 @@ describe('codex-gates init', () => {
 
     const real = await init(root)
     expect(real.code).toBe(0)
+    // Everything was committed: the next steps need no `git add` first.
+    expect(real.out).toMatch(/next:\n {2}npx codex-gates run\n/)
     expect(real.out).toContain(
       '  created .codex-gates/placeholders.baseline.json — placeholders ratchet: 1 placeholder(s)',
     )
@@ -64,6 +66,18 @@ describe('codex-gates init', () => {
     const again = await init(root)
     expect(again.out).toContain('nothing to change: codex-gates is set up here')
     expect(again.out).not.toContain('next:')
+  })
+
+  test('files git does not track yet: the next steps start with `git add -A` (the gates check what git tracks)', async () => {
+    const root = repo({})
+    writeFileSync(join(root, 'train.py'), 'x = 1\n')
+    mkdirSync(join(root, 'src'))
+    writeFileSync(join(root, 'src', 'model.py'), 'y = 2\n')
+    const { code, out } = await init(root)
+    expect(code).toBe(0)
+    expect(out).toMatch(
+      /next:\n {2}git add -A {16}# 2 file\(s\) not tracked yet: the gates check what git tracks\n {2}npx codex-gates run\n/,
+    )
   })
 
   test("with another tool's core.hooksPath, our block runs first in its scripts under real git, and pre-push refs reach both", async () => {

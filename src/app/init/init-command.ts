@@ -52,6 +52,8 @@ export const initCommand = defineCommand({
     const out = (line = '') => io.stdout(`${line}\n`)
     out(`codex-gates init in ${root}${dry ? ' (dry run: nothing is written)' : ''}`)
 
+    // Before npm or init add files: what the repository holds that git does not track yet.
+    const untracked = untrackedFiles(root)
     let facts = detect(root, io.env)
     const done: string[] = []
     const vitest = vitestToDeclare(facts)
@@ -99,12 +101,23 @@ export const initCommand = defineCommand({
       notes: [...plan.notes, ...baselines.notes, ...(binding.note ? [binding.note] : [])],
       dry,
       huskyNote,
+      untracked,
     })
     return EXIT.ok
   },
 })
 
 // --- internal ---
+
+/** Untracked, not ignored files, without the package files and node_modules `npm i -D` just made. */
+function untrackedFiles(root: string): number {
+  const tracked = new Set(listRepoFiles(root, 'tracked'))
+  return listRepoFiles(root, 'worktree').filter(
+    (f) => !tracked.has(f) && !NPM_MADE.has(f) && !f.startsWith('node_modules/'),
+  ).length
+}
+
+const NPM_MADE = new Set(['package.json', 'package-lock.json'])
 
 function detect(root: string, env: NodeJS.ProcessEnv): RepositoryFacts {
   return detectRepository({
@@ -208,6 +221,8 @@ interface Report {
   notes: string[]
   dry: boolean
   huskyNote: string | undefined
+  /** Files of the repository git did not track before init (npm's package files aside). */
+  untracked: number
 }
 
 function report(out: (line?: string) => void, r: Report): void {
@@ -236,6 +251,9 @@ function report(out: (line?: string) => void, r: Report): void {
   out('next:')
   // A package.json init made from nothing is not installed yet: npm first.
   if (r.changes.some((c) => c.path === 'package.json' && c.action === 'create')) out('  npm install')
+  // The gates check what git tracks (the hook what is staged): untracked files would be skipped.
+  if (r.untracked > 0)
+    out(`  git add -A                # ${r.untracked} file(s) not tracked yet: the gates check what git tracks`)
   out('  npx codex-gates run')
   out('  git add -A && git commit -m "Adopt codex-gates"')
 }
