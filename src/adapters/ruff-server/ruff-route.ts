@@ -1,0 +1,139 @@
+import type { ScanResult } from '../../domain/gates/gate.ts'
+import type { RuffConfigFile } from '../../domain/gates/python-lint/load-ruff-chain.ts'
+import {
+  lintRequest,
+  type PythonLintConfig,
+  planPythonLint,
+  pythonLintResult,
+} from '../../domain/gates/python-lint/python-lint-gate.ts'
+import { warmUpRuff } from '../../domain/gates/python-lint/warm-up-ruff.ts'
+import type { ErrorCode } from '../../foundation/errors/error-codes.ts'
+import { UserError } from '../../foundation/errors/user-error.ts'
+import type { EventMeta } from '../../ledger/ledger-meta.ts'
+import { connectRuffServer, type RuffClient, RuffEngineError } from './ruff-client.ts'
+import { ruffServerDir, ruffServerEntry, ruffServerIdentity, ruffSocketPath } from './ruff-server-place.ts'
+import { ruffServerPolicy } from './ruff-server-policy.ts'
+import { spawnRuffServer } from './spawn-ruff-server.ts'
+
+/** How long a hook waits for a server's hello (ms): a local socket answers in ~1 ms. */
+const CONNECT_MS = 150
+/** How long one lint request may take on the server before this process lints in-process (ms). */
+const LINT_MS = 10_000
+
+/**
+ * How this process lints Python: through the warm ruff server when one with its identity
+ * answers, else in-process (ruff warmed up here, as without a server) and, unless the policy
+ * says not to, a server started in the background for the next run. `openRuffRoute` is the
+ * warm-up the hook's worker starts early; `scan` is the python-lint step.
+ */
+export interface RuffRoute {
+  /** The python-lint scan: the server's answers or the in-process ones, with an event saying which. */
+  scan(root: string, files: readonly string[], config: PythonLintConfig): Promise<ScanResult>
+}
+
+export async function openRuffRoute(env: NodeJS.ProcessEnv): Promise<RuffRoute> {
+  const policy = ruffServerPolicy(env)
+  const place = policy.use ? ruffServerDir(env) : undefined
+  if (!place || 'refused' in place) {
+    await warmed()
+    return inProcess(env, `not used: ${place ? place.refused : policy.why}`)
+  }
+  const entry = ruffServerEntry()
+  const identity = ruffServerIdentity(entry)
+  const path = ruffSocketPath(place.dir, identity)
+  const connected = await connectRuffServer(path, identity, CONNECT_MS)
+  if (connected.client) return viaServer(env, connected.client)
+  const start = () => {
+    const started = performance.now()
+    const pid = spawnRuffServer(entry, place.dir, policy.idleMs)
+    return { pid, ms: performance.now() - started }
+  }
+  await warmed()
+  return inProcess(env, connected.why, start)
+}
+
+// --- internal ---
+
+type Start = () => { pid: number | undefined; ms: number }
+
+/** In-process ruff's warm-up (its failure is the scan's to report). */
+async function warmed(): Promise<void> {
+  await warmUpRuff().catch(() => {})
+}
+
+function inProcess(env: NodeJS.ProcessEnv, why: string, start?: Start): RuffRoute {
+  return {
+    scan: async (root, files, config) => {
+      const plan = planPythonLint(root, files, config)
+      const result = pythonLintResult(plan, plan.requests.map(lintRequest))
+      const policy = ruffServerPolicy(env, config)
+      // Started after the scan, so its fork is not counted in the step (its cost is in the event).
+      const started = start && policy.spawn ? start() : undefined
+      const spawnNote = started
+        ? `; started one (pid ${started.pid ?? 'none'}, ${started.ms.toFixed(1)} ms) for the next commit`
+        : policy.spawn
+          ? ''
+          : `; none started (${policy.why})`
+      return withEvent(result, {
+        role: 'tool',
+        level: 'info',
+        message: `python-lint: linted in-process (warm ruff server: ${why}${spawnNote})`,
+        data: { step: 'python-lint', ruff_server: 'cold', why, spawned_pid: started?.pid, spawn_ms: started?.ms },
+      })
+    },
+  }
+}
+
+function viaServer(env: NodeJS.ProcessEnv, client: RuffClient): RuffRoute {
+  return {
+    scan: async (root, files, config) => {
+      const policy = ruffServerPolicy(env, config)
+      // The plan collects the ruff config files for the server to check, so ruff never loads here;
+      // a plan that throws is made again in-process, so its error is exactly the in-process one.
+      const configs: RuffConfigFile[] = []
+      let plan: ReturnType<typeof planPythonLint> | undefined
+      try {
+        if (policy.use) plan = planPythonLint(root, files, config, (c) => configs.push(c))
+      } catch {
+        plan = undefined
+      }
+      if (!plan) {
+        client.close()
+        return inProcess(
+          env,
+          policy.use ? 'not used: the ruff settings need checking here' : `not used: ${policy.why}`,
+        ).scan(root, files, config)
+      }
+      try {
+        const findings = await client.lint(configs, plan.requests, LINT_MS)
+        return withEvent(pythonLintResult(plan, findings), {
+          role: 'tool',
+          level: 'info',
+          message: `python-lint: linted by the warm ruff server (pid ${client.pid}, ${plan.requests.length} file${plan.requests.length === 1 ? '' : 's'})`,
+          data: { step: 'python-lint', ruff_server: 'served', pid: client.pid },
+        })
+      } catch (error) {
+        if (error instanceof RuffEngineError) {
+          throw error.code
+            ? new UserError(error.code as ErrorCode, error.message, error.hint)
+            : new Error(error.message)
+        }
+        const why = error instanceof Error ? error.message : String(error)
+        // Checked and linted here from the start, as without a server.
+        const result = pythonLintResult(plan, planPythonLint(root, files, config).requests.map(lintRequest))
+        return withEvent(result, {
+          role: 'tool',
+          level: 'warn',
+          message: `python-lint: the warm ruff server failed (${why}); linted in-process instead`,
+          data: { step: 'python-lint', ruff_server: 'fallback', why },
+        })
+      } finally {
+        client.close()
+      }
+    },
+  }
+}
+
+function withEvent(result: ScanResult, event: EventMeta): ScanResult {
+  return { ...result, events: [...(result.events ?? []), event] }
+}
