@@ -45,7 +45,7 @@ export async function openRuffRoute(env: NodeJS.ProcessEnv): Promise<RuffRoute> 
   if (connected.client) return viaServer(env, connected.client)
   const start = () => {
     const started = performance.now()
-    const pid = spawnRuffServer(entry, place.dir, policy.idleMs)
+    const pid = spawnRuffServer(entry, place.dir, policy.idleMs, env)
     return { pid, ms: performance.now() - started }
   }
   await warmed()

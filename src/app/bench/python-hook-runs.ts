@@ -3,6 +3,7 @@ import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { connectRuffServer } from '../../adapters/ruff-server/ruff-client.ts'
+import { stopRuffServers } from '../../adapters/ruff-server/ruff-server-admin.ts'
 import { ruffSockets } from '../../adapters/ruff-server/ruff-server-place.ts'
 import { PACKAGE_ROOT } from '../../domain/gates/repo-files.ts'
 import { openLedger } from '../../ledger/open-ledger.ts'
@@ -178,16 +179,9 @@ function readSteps(path: string): Steps {
   }
 }
 
-/** Stops every server with a socket in `dir` (any identity) and waits until their sockets are gone. */
+/** Stops every server with a socket in `dir` (any identity), once its folder exists. */
 async function stopServers(dir: string): Promise<void> {
-  if (!existsSync(dir)) return
-  for (const path of ruffSockets(dir)) {
-    const { client } = await connectRuffServer(path, undefined, 5000)
-    await client?.stop(5000).catch(() => {})
-    client?.close()
-  }
-  const deadline = Date.now() + 10_000
-  while (ruffSockets(dir).length > 0 && Date.now() < deadline) await sleep(10)
+  if (existsSync(dir)) await stopRuffServers(dir, 10_000)
 }
 
 /** Waits until a server in `dir` answers a hello (it says hello once ruff is warm there); ms waited. */
