@@ -51,7 +51,10 @@ export function connectRuffServer(path: string, identity: string | undefined, ti
       if (!result.client) socket.destroy()
       resolve(result)
     }
-    const timer = setTimeout(() => settle({ why: `no hello within ${timeoutMs} ms` }), timeoutMs)
+    // A thread busy elsewhere (the hook's worker imports its gates meanwhile) runs due timers before
+    // it reads its sockets: the hello that came in time is read first, in the poll phase, before
+    // this gives up in the check phase after it.
+    const timer = setTimeout(() => setImmediate(() => settle({ why: `no hello within ${timeoutMs} ms` })), timeoutMs)
     socket.once('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'ECONNREFUSED' && before !== undefined && inodeOf(path) === before) {
         try {
@@ -87,6 +90,9 @@ export function connectRuffServer(path: string, identity: string | undefined, ti
           if (message.type === 'hello') {
             if (identity !== undefined && message.identity !== identity)
               return settle({ why: 'identity mismatch', identity: message.identity })
+            // An idle connection never keeps the process alive (a worker whose python-lint step was
+            // skipped still exits); a request in flight does, through its timer.
+            socket.unref()
             return settle({ client: client(message.pid), why: 'connected', identity: message.identity })
           }
           const reply = answers.get(message.id as number)
