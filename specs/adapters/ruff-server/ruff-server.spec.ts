@@ -70,6 +70,33 @@ describe('serveRuff()', () => {
     expect(existsSync(path)).toBe(false)
   })
 
+  test('a lint request that comes before the warm-up is done waits for it; status says whether it is warm', async () => {
+    const { dir } = runtime()
+    const path = join(dir, 'ruff-ready.sock')
+    let warmed: () => void = () => {}
+    const ready = new Promise<void>((resolve) => {
+      warmed = resolve
+    })
+    const server = await serveRuff({ path, identity: 'me', idleMs: 60_000, ready })
+    const client = (await connectRuffServer(path, 'me', 2000)).client as RuffClient
+    try {
+      expect((await client.status(2000)).warm).toBe(false)
+      let answered = false
+      const linting = client.lint([], [request('import os\n')], 5000).then((findings) => {
+        answered = true
+        return findings
+      })
+      await new Promise((r) => setTimeout(r, 100))
+      expect(answered).toBe(false)
+      warmed()
+      expect(await linting).toEqual([lintRequest(request('import os\n'))])
+      expect((await client.status(2000)).warm).toBe(true)
+    } finally {
+      client.close()
+      server.stop('spec')
+    }
+  })
+
   test('exits after its idle time and removes its socket', async () => {
     const { dir } = runtime()
     const path = join(dir, 'ruff-idle.sock')

@@ -15,8 +15,12 @@ import { ruffServerDir, ruffServerEntry, ruffServerIdentity, ruffSocketPath } fr
 import { ruffServerPolicy } from './ruff-server-policy.ts'
 import { spawnRuffServer } from './spawn-ruff-server.ts'
 
-/** How long a hook waits for a server's hello (ms): a local socket answers in ~1 ms. */
-const CONNECT_MS = 150
+/**
+ * How long a hook waits for a server's hello (ms). A local socket answers in ~1 ms; on a 2-core
+ * machine at load 6, 2 of 10 hellos took over 150 ms. A dead server costs nothing (its socket
+ * refuses at once); only a live server that does not answer costs this wait.
+ */
+const CONNECT_MS = 500
 /** How long one lint request may take on the server before this process lints in-process (ms). */
 const LINT_MS = 10_000
 

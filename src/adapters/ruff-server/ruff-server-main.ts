@@ -12,9 +12,15 @@ const idleMs = flag === -1 ? idleMsOf(process.env) : Number(process.argv[flag + 
 const place = ruffServerDir(process.env)
 if ('refused' in place || !(idleMs > 0)) process.exit(2)
 const identity = ruffServerIdentity()
-const server = await serveRuff({ path: ruffSocketPath(place.dir, identity), identity, idleMs })
+// The first request then finds ruff compiled and its common paths called once; one that comes
+// sooner waits for this instead of compiling ruff a second time.
+let warmed: () => void = () => {}
+const ready = new Promise<void>((resolve) => {
+  warmed = resolve
+})
+const server = await serveRuff({ path: ruffSocketPath(place.dir, identity), identity, idleMs, ready })
 for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => server.stop('signal'))
-// The first request then finds ruff compiled and its common paths called once.
 await warmUpRuff({ allRules: true }).catch(() => {})
+warmed()
 await server.closed
 process.exit(0)

@@ -29,7 +29,8 @@ export type ServerAnswer =
   | { type: 'lint'; id: number; findings: Finding[][] }
   /** validateRuffConfig or lintRequest threw: what the in-process scan would throw (a UserError's code and hint too). */
   | { type: 'thrown'; id: number; message: string; code?: string; hint?: string }
-  | { type: 'status'; id: number; pid: number; served: number; startedAt: string; idleMs: number }
+  /** `warm`: ruff is compiled and warmed up in the server (lint requests before that wait for it). */
+  | { type: 'status'; id: number; pid: number; served: number; startedAt: string; idleMs: number; warm: boolean }
   | { type: 'stopping'; id: number }
   /** A frame the server could not read: it closes the connection after this. */
   | { type: 'bad-frame'; id: number | null; message: string }

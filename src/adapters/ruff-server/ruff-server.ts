@@ -14,6 +14,11 @@ export interface ServeOptions {
   idleMs: number
   /** How often the socket file is checked to still be this server's (ms). Default 1000. */
   watchMs?: number
+  /**
+   * Resolves once ruff is warm here (the server's own warm-up): lint requests wait for it instead
+   * of compiling ruff a second time beside it. Default: warm at once.
+   */
+  ready?: Promise<unknown>
 }
 
 export interface RunningServer {
@@ -31,7 +36,10 @@ export interface RunningServer {
  * `idleMs` without a request, on `stop`, and when its socket file is removed or replaced.
  */
 export async function serveRuff(options: ServeOptions): Promise<RunningServer> {
-  const state = { served: 0, startedAt: new Date().toISOString(), idleMs: options.idleMs }
+  const state = { served: 0, startedAt: new Date().toISOString(), idleMs: options.idleMs, warm: !options.ready }
+  void options.ready?.finally(() => {
+    state.warm = true
+  })
   let stop: (why: string) => void = () => {}
   const closed = new Promise<string>((resolve) => {
     stop = (why) => resolve(why)
@@ -94,6 +102,7 @@ interface ServerState {
   served: number
   startedAt: string
   idleMs: number
+  warm: boolean
 }
 
 function connection(
@@ -124,14 +133,19 @@ function connection(
         if (id === null) return badFrame(null, 'no numeric id')
         touch()
         if (request.type === 'lint' && Array.isArray(request.requests) && Array.isArray(request.validate)) {
-          try {
-            for (const config of request.validate) validateRuffConfig(config)
-            const findings = request.requests.map(lintRequest)
-            state.served += request.requests.length
-            return send({ type: 'lint', id, findings })
-          } catch (error) {
-            return send(thrown(id, error))
+          const { validate, requests } = request
+          const lint = () => {
+            try {
+              for (const config of validate) validateRuffConfig(config)
+              const findings = requests.map(lintRequest)
+              state.served += requests.length
+              send({ type: 'lint', id, findings })
+            } catch (error) {
+              send(thrown(id, error))
+            }
           }
+          if (state.warm || !options.ready) return lint()
+          return void options.ready.finally(lint)
         }
         if (request.type === 'status') return send({ type: 'status', id, pid: process.pid, ...state })
         if (request.type === 'stop') {

@@ -184,21 +184,20 @@ async function stopServers(dir: string): Promise<void> {
   if (existsSync(dir)) await stopRuffServers(dir, 10_000)
 }
 
-/** Waits until a server in `dir` answers a hello (it says hello once ruff is warm there); ms waited. */
+/** Waits until a server in `dir` says it is warm (ruff compiled and warmed up in it); ms waited. */
 async function untilServed(dir: string): Promise<number> {
   const started = performance.now()
   const deadline = Date.now() + 30_000
   while (Date.now() < deadline) {
     for (const path of existsSync(dir) ? ruffSockets(dir) : []) {
       const { client } = await connectRuffServer(path, undefined, 10_000)
-      if (client) {
-        client.close()
-        return performance.now() - started
-      }
+      const warm = client ? (await client.status(10_000).catch(() => undefined))?.warm : false
+      client?.close()
+      if (warm) return performance.now() - started
     }
     await sleep(10)
   }
-  throw new Error('BUG: the hook started no ruff server that answered within 30 s')
+  throw new Error('BUG: the hook started no ruff server that was warm within 30 s')
 }
 
 /** The caller's environment without git's and the hooks' own variables, with a throwaway identity and config. */
