@@ -267,6 +267,34 @@ describe('the server process (spawnRuffServer, from source)', () => {
   })
 })
 
+describe('the server process and SIGTERM', () => {
+  test(
+    'exits on SIGTERM and removes its socket',
+    async () => {
+      const place = runtime()
+      const entry = ruffServerEntry()
+      const path = ruffSocketPath(place.dir, ruffServerIdentity(entry))
+      const pid = spawnRuffServer(entry, place.dir, 120_000, place.env) as number
+      const deadline = Date.now() + 45_000
+      while (!existsSync(path) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
+      expect(existsSync(path)).toBe(true)
+      process.kill(pid, 'SIGTERM')
+      const alive = () => {
+        try {
+          process.kill(pid, 0)
+          return true
+        } catch {
+          return false
+        }
+      }
+      while ((alive() || existsSync(path)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
+      expect(existsSync(path)).toBe(false)
+      expect(alive()).toBe(false)
+    },
+    SLOW,
+  )
+})
+
 describe('ruffServerDir()', () => {
   test('creates the folder 0700 and refuses one others may enter', () => {
     const base = scratch('ruff-dir-')
