@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { connectRuffServer } from './ruff-client.ts'
 import { ruffServerIdentity, ruffSockets } from './ruff-server-place.ts'
 
@@ -51,6 +52,7 @@ export async function stopRuffServers(dir: string, timeoutMs = 5000): Promise<nu
     }
   }
   const deadline = Date.now() + timeoutMs
-  while (ruffSockets(dir).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10))
+  while (ruffSockets(dir).some((s) => existsSync(s)) && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 10))
   return stopped
 }

@@ -87,9 +87,12 @@ export function ruffSocketPath(dir: string, identity: string): string {
   return join(dir, `${SOCKET_PREFIX}${identity.slice(0, 24)}.sock`)
 }
 
-/** Every server socket in `dir`, this version's or not (`hook ruff-server status|stop`). */
+/**
+ * Every server socket in `dir`, this version's or not (`hook ruff-server status|stop`). Windows
+ * lists no named pipes by folder: there, this version's pipe only.
+ */
 export function ruffSockets(dir: string): string[] {
-  if (process.platform === 'win32') return []
+  if (process.platform === 'win32') return [ruffSocketPath(dir, ruffServerIdentity())]
   return readdirSync(dir)
     .filter((f) => f.startsWith(SOCKET_PREFIX) && f.endsWith('.sock'))
     .sort()
