@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -106,6 +106,18 @@ describe('openRuffRoute()', () => {
     const result = await (await openRuffRoute(s.env)).scan(s.root, s.files, PYTHON_LINT_DEFAULTS)
     expect(serverEvent(result.events)).toMatchObject({ ruff_server: 'cold', why: 'not used: CODEX_RUFF_SERVER=0' })
     expect(serverEvent(result.events)?.spawned_pid).toBeUndefined()
+  })
+
+  test('a socket folder others may enter is refused: linted in-process, nothing started there', async () => {
+    const s = setup()
+    chmodSync(s.dir, 0o755)
+    const result = await (await openRuffRoute(s.env)).scan(s.root, s.files, PYTHON_LINT_DEFAULTS)
+    expect(serverEvent(result.events)).toMatchObject({
+      ruff_server: 'cold',
+      why: `not used: ${s.dir} has mode 755, not 700`,
+    })
+    expect(serverEvent(result.events)?.spawned_pid).toBeUndefined()
+    expect(result.findings).toEqual(scanPythonLint(s.root, s.files, PYTHON_LINT_DEFAULTS).findings)
   })
 
   test('CI set and no server: linted in-process and none started', async () => {

@@ -36,29 +36,36 @@ export interface RuffRoute {
 }
 
 export async function openRuffRoute(env: NodeJS.ProcessEnv): Promise<RuffRoute> {
-  const policy = ruffServerPolicy(env)
-  const place = policy.use ? ruffServerDir(env) : undefined
-  if (!place || 'refused' in place) {
-    await warmed()
-    return inProcess(env, `not used: ${place ? place.refused : policy.why}`)
-  }
-  const entry = ruffServerEntry()
-  const identity = ruffServerIdentity(entry)
-  const path = ruffSocketPath(place.dir, identity)
-  const connected = await connectRuffServer(path, identity, CONNECT_MS)
-  if (connected.client) return viaServer(env, connected.client)
-  const start = () => {
-    const started = performance.now()
-    const pid = spawnRuffServer(entry, place.dir, policy.idleMs, env)
-    return { pid, ms: performance.now() - started }
-  }
+  const found = await findServer(env).catch((error: unknown) => ({
+    // A server that cannot even be looked for (an unreadable folder or bundle) is no reason to fail the step.
+    why: `not used: ${error instanceof Error ? error.message : String(error)}`,
+  }))
+  if ('client' in found) return viaServer(env, found.client)
   await warmed()
-  return inProcess(env, connected.why, start)
+  return inProcess(env, found.why, 'start' in found ? found.start : undefined)
 }
 
 // --- internal ---
 
 type Start = () => { pid: number | undefined; ms: number }
+
+/** The server with this process's identity, or why there is none (and how to start one, where allowed to look). */
+async function findServer(env: NodeJS.ProcessEnv): Promise<{ client: RuffClient } | { why: string; start?: Start }> {
+  const policy = ruffServerPolicy(env)
+  if (!policy.use) return { why: `not used: ${policy.why}` }
+  const place = ruffServerDir(env)
+  if ('refused' in place) return { why: `not used: ${place.refused}` }
+  const entry = ruffServerEntry()
+  const identity = ruffServerIdentity(entry)
+  const connected = await connectRuffServer(ruffSocketPath(place.dir, identity), identity, CONNECT_MS)
+  if (connected.client) return { client: connected.client }
+  const start = () => {
+    const started = performance.now()
+    const pid = spawnRuffServer(entry, place.dir, policy.idleMs, env)
+    return { pid, ms: performance.now() - started }
+  }
+  return { why: connected.why, start }
+}
 
 /** In-process ruff's warm-up (its failure is the scan's to report). */
 async function warmed(): Promise<void> {
