@@ -9,8 +9,16 @@ import { envValue } from './src/foundation/settings/env-value.ts'
 
 const root = fileURLToPath(new URL('.', import.meta.url))
 
-/** Every spec process runs with the ledger guard on: no spec can write the real `.codex/`. */
-export const specEnv = { CODEX_LEDGER_SPEC_GUARD: '1', CODEX_REAL_ROOT: root.replace(/\/$/, '') }
+/**
+ * Every spec process runs with the ledger guard on: no spec can write the real `.codex/`. No spec's
+ * commit hook starts a warm ruff server that outlives it (the ruff-server specs turn it on, with
+ * a runtime folder of their own).
+ */
+export const specEnv = {
+  CODEX_LEDGER_SPEC_GUARD: '1',
+  CODEX_REAL_ROOT: root.replace(/\/$/, ''),
+  CODEX_RUFF_SERVER: '0',
+}
 
 export const projects: TestProjectInlineConfiguration[] = [
   {

@@ -12,7 +12,12 @@ export const BUNDLE_DIR = join(ROOT, '.codex', 'hook')
 
 const bundle = prebuiltBundle({
   dir: BUNDLE_DIR,
-  entries: { runner: 'scripts/hook.ts', 'gate-worker': 'src/adapters/hooks/gate-worker.ts' },
+  entries: {
+    runner: 'scripts/hook.ts',
+    'gate-worker': 'src/adapters/hooks/gate-worker.ts',
+    // The warm ruff server the gate worker starts in the background (src/adapters/ruff-server/).
+    'ruff-server': 'src/adapters/ruff-server/ruff-server-main.ts',
+  },
   // Split so what most runs never need (the config validator and ajv, rarely used gates) loads lazily.
   splitting: true,
   // The .pre-commit-config.yaml reader's YAML parser: bundled, it loads in ~11 ms instead of ~28.

@@ -9,6 +9,7 @@ import type { GateName } from '../../domain/gates/gates-config.ts'
 import { loadGate, warmUpGate } from '../../domain/gates/registry.ts'
 import { errorMessage } from '../../foundation/errors/user-error.ts'
 import type { EventMeta } from '../../ledger/ledger-meta.ts'
+import type { RuffRoute } from '../ruff-server/ruff-route.ts'
 import type { WorkerJob, WorkerMessage, WorkerPreload, WorkerWarm } from './worker-protocol.ts'
 
 if (!parentPort) throw new Error('BUG: gate-worker.ts must run as a worker thread')
@@ -29,10 +30,18 @@ const load = (name: string) => {
 // block it: a job posted meanwhile waits, and that wait is counted in the step's time.
 const warmed = new Map<string, Promise<void>>()
 const warmSpans = new Map<string, { from: number; to: number }>()
+// python-lint's warm-up first asks the warm ruff server (ruff-route.ts): one that answers makes
+// the compile unneeded; else ruff warms up here as before and the step starts a server for next time.
+let ruffRoute: Promise<RuffRoute> | undefined
+const openRoute = () => {
+  ruffRoute ??= import('../ruff-server/ruff-route.ts').then((m) => m.openRuffRoute(process.env))
+  return ruffRoute
+}
 const warm = (name: string) => {
   if (warmed.has(name)) return
   const from = Date.now()
-  const warming = warmUpGate(name as GateName).then(() => {
+  const warmUp = name === 'python-lint' ? openRoute().then(() => {}) : warmUpGate(name as GateName)
+  const warming = warmUp.then(() => {
     warmSpans.set(name, { from, to: Date.now() })
   })
   warming.catch(() => {}) // the step's scan meets the same failure and reports it
@@ -68,7 +77,10 @@ async function run(job: WorkerJob, received: number): Promise<void> {
         post({ type: 'skipped', name: step.name, reason, ms: performance.now() - started })
         continue
       }
-      const result = await gate.scan(job.root, step.files, config)
+      const result =
+        step.name === 'python-lint'
+          ? await (await openRoute()).scan(job.root, step.files, config)
+          : await gate.scan(job.root, step.files, config)
       const warmUp = warmUpEvent(step.name, job.postedAt, received)
       post({
         type: 'done',

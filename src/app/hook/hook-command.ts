@@ -7,6 +7,7 @@ import { userCommand } from '../../foundation/cli/user-command.ts'
 import { EXIT, UserError } from '../../foundation/errors/user-error.ts'
 import { gitRootFast } from '../../foundation/fs/git-root.ts'
 import { setting } from '../../foundation/settings/settings.ts'
+import { ruffServerCommand } from './ruff-server-command.ts'
 import { readStdin, withSignals } from './with-signals.ts'
 
 type HookRun = (io: HookIo, positionals: string[]) => Promise<number>
@@ -77,6 +78,7 @@ export const hookCommand = defineCommand({
         return runHook('gate', (hookIo, revs) => gateCommits(hookIo, revs), positionals, io)
       },
     }),
+    'ruff-server': ruffServerCommand,
   },
 })
 

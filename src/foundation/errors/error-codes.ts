@@ -30,6 +30,7 @@ export const ERROR_CODES = {
   SECRETS_BASELINE: 'the secrets baseline is malformed',
   PYTHON_CONFIG: 'a Python project file (pyproject.toml, requirements) cannot be read',
   PYTHON_LINT_CONFIG: "the repository's ruff settings are malformed or circular",
+  RUFF_SERVER_DIR: "the warm ruff server's socket folder is not this user's alone",
   PYTHON_TYPES_BASELINE: 'the python-types baseline is malformed',
   PYTHON_TYPES_CONFIG: "pyright cannot use the repository's pyright settings",
   LOCKFILE_VERSION: 'package-lock.json is of a version the deps gate cannot read',

@@ -94,6 +94,17 @@ export const SETTINGS = {
     description: "the fixers' time limit in the hook (ms)",
     default: '60000',
   },
+  CODEX_RUFF_SERVER: {
+    type: 'flag',
+    description:
+      "keep ruff warm in a background process between commits (`0`: lint in the hook's own process, start none)",
+    default: '1 (never started when `CI` is set)',
+  },
+  CODEX_RUFF_SERVER_IDLE_MS: {
+    type: 'integer',
+    description: 'how long the warm ruff server waits for a request before it exits (ms)',
+    default: '900000 (15 min)',
+  },
   CODEX_HOOK_TRACE: { type: 'flag', description: "print each hook step's timing marks" },
   CODEX_PRE_PUSH_TIMEOUT_MS: {
     type: 'integer',
@@ -161,6 +172,12 @@ export const SETTINGS = {
     internal: true,
   },
   // Variables of the system and of other tools that codex-gates reads as they are.
+  CI: { type: 'string', description: 'set by CI services: no warm ruff server is started', system: true },
+  XDG_RUNTIME_DIR: {
+    type: 'path',
+    description: "the per-user runtime folder: the warm ruff server's socket goes under it",
+    system: true,
+  },
   PATH: { type: 'string', description: 'where tools are looked for (command gates, toolchain probes)', system: true },
   NODE_OPTIONS: {
     type: 'string',

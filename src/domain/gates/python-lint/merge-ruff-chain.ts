@@ -45,7 +45,17 @@ export interface MergedRuffConfig {
  * deprecated `select = […]` outside `[lint]`) count where `[lint]` does not set them. Each
  * file is first checked by ruff itself, so an unknown key or rule selector names its file.
  */
-export function mergeRuffChain(chain: readonly RuffConfigFile[]): MergedRuffConfig {
+/**
+ * How each config file of a chain is checked while merging (default validateRuffConfig). The warm
+ * ruff server's client collects the files instead and has the server run validateRuffConfig on
+ * them, so a hook that lints through the server never loads ruff itself.
+ */
+export type ValidateRuffConfig = (config: RuffConfigFile) => void
+
+export function mergeRuffChain(
+  chain: readonly RuffConfigFile[],
+  validate: ValidateRuffConfig = validateRuffConfig,
+): MergedRuffConfig {
   const merged: MergedRuffConfig = {
     files: chain.map((c) => c.file),
     dir: chain[0]?.dir ?? '',
@@ -247,7 +257,7 @@ function strings(value: unknown): string[] {
 }
 
 /** ruff's own check of one file's settings: unknown keys, wrong types, unknown selectors, bad globs. */
-function validate(config: RuffConfigFile): void {
+export function validateRuffConfig(config: RuffConfigFile): void {
   try {
     workspaceFor(config.options)
   } catch (error) {

@@ -5,8 +5,9 @@ import { type Finding, sortFindings } from '../finding.ts'
 import type { CacheInputs, ScanResult } from '../gate.ts'
 import { lintPythonText } from './lint-python-text.ts'
 import { type ReadText, RUFF_CONFIG_NAMES, ruffChainPaths, ruffConfigIn } from './load-ruff-chain.ts'
+import type { ValidateRuffConfig } from './merge-ruff-chain.ts'
 import { PYTHON_LINT_DEFAULTS, type PythonLintConfig } from './python-lint-config.ts'
-import { RuffSettingsResolver } from './ruff-settings-resolver.ts'
+import { type RuffFileSettings, RuffSettingsResolver } from './ruff-settings-resolver.ts'
 import { ruffPackageVersion } from './ruff-wasm.ts'
 
 export { PYTHON_LINT_DEFAULTS, type PythonLintConfig }
@@ -20,15 +21,43 @@ export { PYTHON_LINT_DEFAULTS, type PythonLintConfig }
 export const PYTHON_FILE = /\.py$/
 const STUB_FILE = /\.pyi$/
 
+/** One file for `lintPythonText`: what the gate hands ruff, in-process or through the warm ruff server. */
+export interface PythonLintRequest {
+  path: string
+  text: string
+  settings: RuffFileSettings
+  /** The gate's `format` setting (the file's own `[format] exclude` is in `settings.format`). */
+  format: boolean
+}
+
 /**
  * ruff (WebAssembly build, pinned) over the repository's Python files with the repository's own
  * ruff settings, found per file as ruff finds them. Every diagnostic and every file `ruff
  * format` would change is an error finding.
  */
 export function scanPythonLint(root: string, files: readonly string[], config: PythonLintConfig): ScanResult {
+  const plan = planPythonLint(root, files, config)
+  return pythonLintResult(plan, plan.requests.map(lintRequest))
+}
+
+/** `lintPythonText` on one request: the one function both the gate and the warm ruff server call. */
+export function lintRequest(request: PythonLintRequest): Finding[] {
+  return lintPythonText(request.path, request.text, request.settings, { format: request.format })
+}
+
+/**
+ * The files to lint, each with its text and ruff settings, and the gate's notes (skipped stubs).
+ * `validate` checks each ruff config file met (default: ruff's own check, in this process).
+ */
+export function planPythonLint(
+  root: string,
+  files: readonly string[],
+  config: PythonLintConfig,
+  validate?: ValidateRuffConfig,
+): { requests: PythonLintRequest[]; events: EventMeta[] } {
   const read = worktreeReader(root)
-  const resolver = new RuffSettingsResolver(read)
-  const findings: Finding[] = []
+  const resolver = new RuffSettingsResolver(read, validate)
+  const requests: PythonLintRequest[] = []
   const events: EventMeta[] = []
   const stubs = files.filter((f) => STUB_FILE.test(f)).length
   if (stubs) {
@@ -44,9 +73,14 @@ export function scanPythonLint(root: string, files: readonly string[], config: P
     if (!settings) continue
     const text = read(file)
     if (text === undefined) continue
-    findings.push(...lintPythonText(file, text, settings, { format: config.format }))
+    requests.push({ path: file, text, settings, format: config.format })
   }
-  return { findings: sortFindings(findings), events }
+  return { requests, events }
+}
+
+/** The scan's result from a plan and each request's findings, in the plan's order. */
+export function pythonLintResult(plan: { events: EventMeta[] }, findings: readonly Finding[][]): ScanResult {
+  return { findings: sortFindings(findings.flat()), events: plan.events }
 }
 
 /**

@@ -1,7 +1,13 @@
 import { posix } from 'node:path'
 import type { TomlTable } from '../../../foundation/config/parse-toml-file.ts'
 import { loadRuffChain, type ReadText, requiresPythonIn, ruffConfigIn } from './load-ruff-chain.ts'
-import { type MergedRuffConfig, mergeRuffChain, type PerFileEntry, type RootedPatterns } from './merge-ruff-chain.ts'
+import {
+  type MergedRuffConfig,
+  mergeRuffChain,
+  type PerFileEntry,
+  type RootedPatterns,
+  type ValidateRuffConfig,
+} from './merge-ruff-chain.ts'
 import { escapeGlob, ruffGlob } from './ruff-glob.ts'
 
 /** What `lintPythonText` needs for one file: ruff-wasm settings, and whether to format-check it. */
@@ -39,7 +45,11 @@ export class RuffSettingsResolver {
   private readonly byFile = new Map<string, MergedRuffConfig>()
   private readonly globs = new Map<string, RegExp>()
 
-  constructor(read: ReadText) {
+  private readonly validate: ValidateRuffConfig | undefined
+
+  /** `validate`: how each config file is checked (mergeRuffChain's; default ruff's own, in this process). */
+  constructor(read: ReadText, validate?: ValidateRuffConfig) {
+    this.validate = validate
     this.read = (path) => {
       this.probed.add(path)
       return read(path)
@@ -83,7 +93,7 @@ export class RuffSettingsResolver {
   // --- internal ---
 
   private load(file: string | undefined): MergedRuffConfig {
-    const merged = mergeRuffChain(file ? loadRuffChain(file, this.read, this.parsed) : [])
+    const merged = mergeRuffChain(file ? loadRuffChain(file, this.read, this.parsed) : [], this.validate)
     if (merged.options['target-version'] === undefined) {
       // ruff's fallback: `requires-python` of the nearest pyproject.toml from the config's folder up.
       for (let dir: string | undefined = merged.dir; dir !== undefined; dir = dir === '' ? undefined : parentOf(dir)) {
