@@ -7,6 +7,7 @@ import { userCommand } from '../../foundation/cli/user-command.ts'
 import { EXIT, UserError } from '../../foundation/errors/user-error.ts'
 import { gitRootFast } from '../../foundation/fs/git-root.ts'
 import { setting } from '../../foundation/settings/settings.ts'
+import { withCaCerts } from './ca-certs.ts'
 import { readStdin, withSignals } from './with-signals.ts'
 
 type HookRun = (io: HookIo, positionals: string[]) => Promise<number>
@@ -96,6 +97,7 @@ async function runHook(name: string, run: HookRun, positionals: string[], io: Io
     run(
       {
         ...io,
+        env: withCaCerts(io.env),
         cwd: top,
         argv: positionals,
         signal,

@@ -95,6 +95,12 @@ export const SETTINGS = {
     default: '60000',
   },
   CODEX_HOOK_TRACE: { type: 'flag', description: "print each hook step's timing marks" },
+  CODEX_HOOK_CA_CERTS: {
+    type: 'path',
+    description:
+      "NODE_EXTRA_CA_CERTS as git gave it to a hook script: the hook's own node starts without it (no TLS there) and gives it back to the tools it runs",
+    internal: true,
+  },
   CODEX_PRE_PUSH_TIMEOUT_MS: {
     type: 'integer',
     description: 'the time limit of the gates run by pre-push (ms)',
@@ -155,6 +161,11 @@ export const SETTINGS = {
     internal: true,
   },
   // Variables of the system and of other tools that codex-gates reads as they are.
+  NODE_EXTRA_CA_CERTS: {
+    type: 'path',
+    description: "extra certificates Node reads at start; the hook scripts start the hook's node without them",
+    system: true,
+  },
   PATH: { type: 'string', description: 'where tools are looked for (command gates, toolchain probes)', system: true },
   NODE_OPTIONS: {
     type: 'string',
