@@ -30,10 +30,14 @@ export interface GateSnapshotOptions {
   who: () => Promise<string>
   /** The worker for in-process gates, started early by the caller (see `GateRunner`). */
   runner: GateRunner
+  /** A `git cat-file` reader already started (its start overlapped the caller's work); closed here. */
+  objects?: ObjectReader
   /** Where validated configs are cached (in the git dir); undefined: no cache. */
   configCache?: string
   steps?: readonly HookStep[]
   signal?: AbortSignal
+  /** Called once the steps' processes are under way (Biome started): the caller's synchronous work overlaps them. */
+  onStarted?: () => void
   /** Called with the temp folder as soon as it exists, so a signal handler can remove it. */
   onTempDir?: (dir: string | undefined) => void
 }
@@ -68,9 +72,14 @@ export async function gateSnapshot(options: GateSnapshotOptions): Promise<GateSn
   const steps = options.steps ?? PRE_COMMIT_STEPS
   const started = performance.now()
   // Every export of this run reads git's objects through one cat-file process.
-  const objects = new ObjectReader(options.git).open()
+  const objects = options.objects ?? new ObjectReader(options.git).open()
   const git: MaterializeGit = { ...options.git, objects }
   const dir = mkdtempSync(join(tmpdir(), 'codex-hook-'))
+  // Stops a Biome started early when the export fails (and, as before, on the caller's abort).
+  const lintStop = new AbortController()
+  const stopLint = () => lintStop.abort()
+  if (options.signal?.aborted) stopLint()
+  options.signal?.addEventListener('abort', stopLint, { once: true })
   options.onTempDir?.(dir)
   try {
     const changed = snapshot.changed.filter((p) => {
@@ -166,6 +175,15 @@ export async function gateSnapshot(options: GateSnapshotOptions): Promise<GateSn
         if (entry.needsTree && !inPlace) wholeTree = true
       }
     }
+    // Biome reads only its files, biome.json and .gitignore, all exported above: it starts now,
+    // while the rest of the snapshot is written, unless it is the whole tree (nested configs).
+    const lint = planned.find((s) => s.name === 'lint')
+    let baselinesRead = (): void => undefined
+    const ready = new Promise<void>((resolve) => {
+      baselinesRead = resolve
+    })
+    const linting = lint && !wholeTree ? runLint(lint, dir, config, options, lintStop.signal, ready) : undefined
+    options.onStarted?.()
     // In place, the declared gates read the work tree, not the export: they start now, while the
     // rest of the snapshot (baselines, the other gates' support files) is written.
     const early = inPlace && declaring && toRun.length > 0 ? declaring.runConfigGates(toRun, options.signal) : undefined
@@ -184,13 +202,13 @@ export async function gateSnapshot(options: GateSnapshotOptions): Promise<GateSn
     objects.close()
     // The baselines as staged: a commit that rewrites one is judged by the new one.
     for (const step of planned) step.baseline = readBaseline(dir, baselineFile(config.baselines, step.name), step.name)
+    baselinesRead()
     const snapshotMs = performance.now() - started
     mark('snapshot ready')
 
-    const lint = planned.find((s) => s.name === 'lint')
     const gates = planned.filter((s) => s !== lint)
     const [lintOutcome, gateOutcomes, declaredRuns] = await Promise.all([
-      lint ? runLint(lint, dir, config, options) : undefined,
+      linting ?? (lint ? runLint(lint, dir, config, options, lintStop.signal) : undefined),
       gates.length > 0 ? runner.run(dir, gates, options.signal) : [],
       early ?? (declaring && toRun.length > 0 ? declaring.runConfigGates(toRun, options.signal) : []),
     ])
@@ -212,6 +230,8 @@ export async function gateSnapshot(options: GateSnapshotOptions): Promise<GateSn
       fix: config.preCommit.fix,
     }
   } finally {
+    options.signal?.removeEventListener('abort', stopLint)
+    lintStop.abort()
     objects.close()
     runner.dispose()
     rmSync(dir, { recursive: true, force: true })
@@ -223,7 +243,14 @@ export async function gateSnapshot(options: GateSnapshotOptions): Promise<GateSn
 
 const NONE: Materialized = { written: [], sparse: [] }
 
-function runLint(step: PlannedStep, dir: string, config: GatesConfig, options: GateSnapshotOptions) {
+function runLint(
+  step: PlannedStep,
+  dir: string,
+  config: GatesConfig,
+  options: GateSnapshotOptions,
+  signal: AbortSignal,
+  ready?: Promise<unknown>,
+) {
   if (!existsSync(join(dir, 'biome.json')) && !existsSync(join(dir, 'biome.jsonc'))) {
     return Promise.resolve({ ...emptyOutcome('lint', 'skipped'), reason: 'no biome.json at the root' })
   }
@@ -231,7 +258,8 @@ function runLint(step: PlannedStep, dir: string, config: GatesConfig, options: G
     root: dir,
     biome: biomeBinary(options.git.cwd, options.git.env),
     format: config.gates.lint.format,
-    signal: options.signal,
+    signal,
+    ready,
   })
 }
 
