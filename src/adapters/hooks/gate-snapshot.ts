@@ -183,7 +183,6 @@ export async function gateSnapshot(options: GateSnapshotOptions): Promise<GateSn
       baselinesRead = resolve
     })
     const linting = lint && !wholeTree ? runLint(lint, dir, config, options, lintStop.signal, ready) : undefined
-    options.onStarted?.()
     // In place, the declared gates read the work tree, not the export: they start now, while the
     // rest of the snapshot (baselines, the other gates' support files) is written.
     const early = inPlace && declaring && toRun.length > 0 ? declaring.runConfigGates(toRun, options.signal) : undefined
@@ -195,10 +194,13 @@ export async function gateSnapshot(options: GateSnapshotOptions): Promise<GateSn
     for (const p of first) more.delete(p)
     // python-lint reads the ruff settings as staged: they are exported beside the files.
     const pythonLint = planned.find((s) => s.name === 'python-lint')
-    const [rest, ruff] = await Promise.all([
+    const exporting = Promise.all([
       materialize(snapshot, more, dir, git),
       pythonLint && !wholeTree ? materializeRuffConfigs(snapshot, pythonLint.files, dir, git, first) : NONE,
     ])
+    // Biome and the export's requests are under way: the caller's synchronous work goes here.
+    options.onStarted?.()
+    const [rest, ruff] = await exporting
     objects.close()
     // The baselines as staged: a commit that rewrites one is judged by the new one.
     for (const step of planned) step.baseline = readBaseline(dir, baselineFile(config.baselines, step.name), step.name)

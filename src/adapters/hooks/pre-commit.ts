@@ -31,9 +31,9 @@ import { mark, timeline } from './timeline.ts'
 export async function preCommit(io: HookIo, started?: PreCommitStart): Promise<number> {
   const options = { cwd: io.cwd, env: io.env }
   mark('hook entered')
-  // Everything slow starts at once: git reads the index (usually started before this module
-  // loaded, see pre-commit-start.ts), the gate worker imports its gates, and meanwhile the
-  // ledger opens (loading the native module is synchronous).
+  // git reads the index (started before this module loaded, see pre-commit-start.ts) while the
+  // gate worker, if Python may be staged, imports its gates; the ledger opens (synchronously)
+  // and the light gates load once Biome runs (`begin`).
   const hold = io.hold ?? (<T>(work: Promise<T>) => work)
   const fixing =
     started === undefined && setting('CODEX_HOOK_FIX', io.env) === true
@@ -45,7 +45,6 @@ export async function preCommit(io: HookIo, started?: PreCommitStart): Promise<n
   const heading = headInfo(options)
   const expected = expectedConfig(io)
   const runner = startRunner(io, expected)
-  runner.prefetch([...INLINE_STEP_NAMES].filter((name) => mayRun(io, name as GateName, expected)))
   mark('worker started')
   // The ledger opens later, once Biome runs (see `begin`).
   const session = new HookSession({
@@ -71,6 +70,8 @@ export async function preCommit(io: HookIo, started?: PreCommitStart): Promise<n
       begun = true
       session.start({ sha: head.sha, branch: head.branch, dirty: null, tree: snapshot.tree })
       mark('ledger opened')
+      // The light gates' modules load while Biome and the export run (they run inline next).
+      runner.prefetch([...INLINE_STEP_NAMES].filter((name) => mayRun(io, name as GateName, expected)))
     }
   } catch (error) {
     runner.dispose()
