@@ -6,6 +6,7 @@ import type { ConfigGateRun } from '../../domain/gates/config-gate-run.ts'
 import type { ConfigGateEntry } from '../../domain/gates/config-gates.ts'
 import { CONFIG_FILES, type GateCommon, type GatesConfig } from '../../domain/gates/gates-config.ts'
 import { globMatcher } from '../../foundation/fs/glob.ts'
+import type { EarlyLint } from './early-lint.ts'
 import type { GitOptions } from './git.ts'
 import { loadHookConfig } from './hook-config.ts'
 import { biomeBinary, runLintStep } from './lint-step.ts'
@@ -30,6 +31,8 @@ export interface GateSnapshotOptions {
   who: () => Promise<string>
   /** The worker for in-process gates, started early by the caller (see `GateRunner`). */
   runner: GateRunner
+  /** Biome started before the snapshot was gated (early-lint.ts): used when the plan matches, else cancelled; disposed here. */
+  earlyLint?: Promise<EarlyLint | undefined>
   /** A `git cat-file` reader already started (its start overlapped the caller's work); closed here. */
   objects?: ObjectReader
   /** Where validated configs are cached (in the git dir); undefined: no cache. */
@@ -77,6 +80,7 @@ export async function gateSnapshot(options: GateSnapshotOptions): Promise<GateSn
   const dir = mkdtempSync(join(tmpdir(), 'codex-hook-'))
   // Stops a Biome started early when the export fails (and, as before, on the caller's abort).
   const lintStop = new AbortController()
+  let earlyLint: EarlyLint | undefined
   const stopLint = () => lintStop.abort()
   if (options.signal?.aborted) stopLint()
   options.signal?.addEventListener('abort', stopLint, { once: true })
@@ -93,6 +97,7 @@ export async function gateSnapshot(options: GateSnapshotOptions): Promise<GateSn
     const configFile = CONFIG_FILES.find((f) => snapshot.entries.has(f))
     const configBlob = configFile ? snapshot.entries.get(configFile)?.sha : undefined
     const config = await loadHookConfig(dir, configBlob, options.configCache, env)
+    earlyLint = await options.earlyLint
     mark('config resolved')
     const at = new Date().toISOString()
     const decided = new Map<string, StepOutcome>()
@@ -178,11 +183,14 @@ export async function gateSnapshot(options: GateSnapshotOptions): Promise<GateSn
     // Biome reads only its files, biome.json and .gitignore, all exported above: it starts now,
     // while the rest of the snapshot is written, unless it is the whole tree (nested configs).
     const lint = planned.find((s) => s.name === 'lint')
+    const adopted = earlyLint && lint && !wholeTree && earlyLint.matches(lint, config) ? earlyLint : undefined
+    if (earlyLint && !adopted) earlyLint.dispose()
     let baselinesRead = (): void => undefined
     const ready = new Promise<void>((resolve) => {
       baselinesRead = resolve
     })
-    const linting = lint && !wholeTree ? runLint(lint, dir, config, options, lintStop.signal, ready) : undefined
+    const linting =
+      lint && !wholeTree && !adopted ? runLint(lint, dir, config, options, lintStop.signal, ready) : undefined
     // In place, the declared gates read the work tree, not the export: they start now, while the
     // rest of the snapshot (baselines, the other gates' support files) is written.
     const early = inPlace && declaring && toRun.length > 0 ? declaring.runConfigGates(toRun, options.signal) : undefined
@@ -210,7 +218,9 @@ export async function gateSnapshot(options: GateSnapshotOptions): Promise<GateSn
 
     const gates = planned.filter((s) => s !== lint)
     const [lintOutcome, gateOutcomes, declaredRuns] = await Promise.all([
-      linting ?? (lint ? runLint(lint, dir, config, options, lintStop.signal) : undefined),
+      adopted && lint
+        ? adopted.adopt(lint.baseline)
+        : (linting ?? (lint ? runLint(lint, dir, config, options, lintStop.signal) : undefined)),
       gates.length > 0 ? runner.run(dir, gates, options.signal) : [],
       early ?? (declaring && toRun.length > 0 ? declaring.runConfigGates(toRun, options.signal) : []),
     ])
@@ -234,6 +244,9 @@ export async function gateSnapshot(options: GateSnapshotOptions): Promise<GateSn
   } finally {
     options.signal?.removeEventListener('abort', stopLint)
     lintStop.abort()
+    earlyLint?.dispose()
+    // Failed before it was awaited: its folder goes once it is known.
+    if (!earlyLint) void options.earlyLint?.then((lint) => lint?.dispose())
     objects.close()
     runner.dispose()
     rmSync(dir, { recursive: true, force: true })

@@ -1,4 +1,5 @@
 import { setting } from '../../foundation/settings/settings.ts'
+import { EarlyLint } from './early-lint.ts'
 import type { HookIo } from './hook-io.ts'
 import { ObjectReader } from './object-reader.ts'
 import { indexSnapshot, type Snapshot } from './snapshot.ts'
@@ -10,6 +11,8 @@ export interface PreCommitStart {
   snapshot: Promise<Snapshot>
   /** `git cat-file --batch-command`, started for the export of the staged bytes. */
   objects: ObjectReader
+  /** Biome on the staged files, started once the snapshot names them (see early-lint.ts). */
+  lint: Promise<EarlyLint | undefined>
 }
 
 /**
@@ -24,6 +27,10 @@ export function startPreCommit(io: HookIo): PreCommitStart | undefined {
   const snapshot = indexSnapshot(options)
   snapshot.catch(() => undefined)
   const objects = new ObjectReader(options).open()
+  const lint = snapshot.then(
+    (s) => EarlyLint.start(io, s, objects),
+    () => undefined,
+  )
   mark('git started')
-  return { snapshot, objects }
+  return { snapshot, objects, lint }
 }

@@ -7,6 +7,7 @@ import { readGitIndex } from '../../foundation/fs/git-index.ts'
 import { envValue } from '../../foundation/settings/env-value.ts'
 import { setting } from '../../foundation/settings/settings.ts'
 import { applyFixes } from './apply-fixes.ts'
+import type { EarlyLint } from './early-lint.ts'
 import { runFixStep } from './fix-step.ts'
 import { gateSnapshot } from './gate-snapshot.ts'
 import { git, headInfo, whoAmI } from './git.ts'
@@ -76,6 +77,7 @@ export async function preCommit(io: HookIo, started?: PreCommitStart): Promise<n
   } catch (error) {
     runner.dispose()
     started?.objects.close()
+    void started?.lint.then((lint) => lint?.dispose())
     return recordFailure(io, session, error)
   }
   const fix = fixing ? await fixing : undefined
@@ -88,6 +90,7 @@ export async function preCommit(io: HookIo, started?: PreCommitStart): Promise<n
     hook: 'pre-commit',
     runner,
     objects: started?.objects,
+    earlyLint: started?.lint,
     configCache: configCachePath(gitDir),
     before: fix ? [fix] : [],
     mayFix: true,
@@ -143,6 +146,8 @@ interface GateOptions {
   runner: GateRunner
   /** A cat-file reader started early (pre-commit-start.ts); else the export starts its own. */
   objects?: ObjectReader
+  /** Biome started before this module loaded (early-lint.ts): adopted when the plan matches. */
+  earlyLint?: Promise<EarlyLint | undefined>
   configCache: string
   /** Outcomes of steps that ran before the snapshot (the opt-in fix step). */
   before?: StepOutcome[]
@@ -168,6 +173,7 @@ async function gateAndRecord(
       skip,
       runner: options.runner,
       objects: options.objects,
+      earlyLint: options.earlyLint,
       configCache: options.configCache,
       who: () => whoAmI({ cwd: io.cwd, env: io.env }),
       signal: io.signal,
