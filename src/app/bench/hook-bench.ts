@@ -13,6 +13,7 @@ import {
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { PACKAGE_ROOT } from '../../domain/gates/repo-files.ts'
+import { HUSKY_STUB, speedUpHusky } from '../../foundation/build/husky-runtime.mjs'
 import type { OptionDefs, OptionValues } from '../../foundation/cli/define-command.ts'
 import { UserError } from '../../foundation/errors/user-error.ts'
 import { openLedger } from '../../ledger/open-ledger.ts'
@@ -225,11 +226,13 @@ function installHooks(work: string, root = PACKAGE_ROOT): string {
   mkdirSync(join(hooks, '_'), { recursive: true })
   copyFileSync(join(PACKAGE_ROOT, 'node_modules', 'husky', 'husky'), join(hooks, '_', 'h'))
   for (const hook of ['pre-commit', 'post-commit']) {
-    writeFileSync(join(hooks, '_', hook), '#!/usr/bin/env sh\n. "$(dirname "$0")/h"\n')
+    writeFileSync(join(hooks, '_', hook), HUSKY_STUB)
     chmodSync(join(hooks, '_', hook), 0o755)
     symlinkSync(join(root, '.husky', hook), join(hooks, hook))
   }
   symlinkSync(join(root, '.husky', 'launch.mjs'), join(hooks, 'launch.mjs'))
+  // As `npm install` leaves it (scripts/prepare-hooks.mjs), where that checkout does so.
+  if (existsSync(join(root, 'src', 'foundation', 'build', 'husky-runtime.mjs'))) speedUpHusky(join(hooks, '_'))
   return hooks
 }
 
