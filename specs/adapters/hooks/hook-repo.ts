@@ -2,6 +2,7 @@ import { type SpawnSyncReturns, spawnSync } from 'node:child_process'
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import Database from 'better-sqlite3'
+import { HUSKY_STUB, speedUpHusky } from '../../../src/foundation/build/husky-runtime.mjs'
 import { REPO_ROOT, tempDir } from '../../support/temp-dir.ts'
 
 /** The hooks this project installs; each temp repo gets them the way husky lays them out. */
@@ -41,17 +42,18 @@ export interface HookRepo {
  * scripts, `core.hooksPath` pointing at `hooks/_`. Git runs isolated from the user's config, with
  * a fixed identity and the ledger at a temp path.
  */
-export function hookRepo(prefix = 'hooks-'): HookRepo {
+export function hookRepo(prefix = 'hooks-', options: { huskyAsShipped?: boolean } = {}): HookRepo {
   const base = tempDir(prefix)
   const dir = join(base, 'repo')
   const hooks = join(base, 'hooks')
   mkdirSync(join(hooks, '_'), { recursive: true })
   copyFileSync(join(REPO_ROOT, 'node_modules', 'husky', 'husky'), join(hooks, '_', 'h'))
   for (const hook of HOOKS) {
-    writeFileSync(join(hooks, '_', hook), '#!/usr/bin/env sh\n. "$(dirname "$0")/h"\n')
+    writeFileSync(join(hooks, '_', hook), HUSKY_STUB)
     chmodSync(join(hooks, '_', hook), 0o755)
     symlinkSync(join(REPO_ROOT, '.husky', hook), join(hooks, hook))
   }
+  if (options.huskyAsShipped !== true) speedUpHusky(join(hooks, '_')) // as scripts/prepare-hooks.mjs leaves it
   symlinkSync(join(REPO_ROOT, '.husky', 'launch.mjs'), join(hooks, 'launch.mjs'))
   const ledgerPath = join(base, 'ledger.db')
   const env: NodeJS.ProcessEnv = { ...process.env }

@@ -46,6 +46,11 @@ describe('benchCli', () => {
     })
     const flag = await userErrorOf(runCommand(benchCli, ['hook', '--run', '3'], memoryIo()))
     expect(flag).toMatchObject({ code: 'BAD_FLAG', hint: 'did you mean --runs? see `npm run bench -- hook --help`' })
+    const against = await userErrorOf(
+      runCommand(benchCli, ['hook', '--against', tempDir('not-a-checkout-')], memoryIo()),
+    )
+    expect(against).toMatchObject({ code: 'BAD_FLAG', exitCode: 2 })
+    expect(against?.message).toMatch(/^--against .*not-a-checkout-.*: no \.husky\/launch\.mjs there$/)
   })
 
   test('the script: an unknown name exits 2 with the hint, no stack', () => {

@@ -6,6 +6,7 @@ import type { ConfigGateRun } from '../../domain/gates/config-gate-run.ts'
 import type { ConfigGateEntry } from '../../domain/gates/config-gates.ts'
 import { CONFIG_FILES, type GateCommon, type GatesConfig } from '../../domain/gates/gates-config.ts'
 import { globMatcher } from '../../foundation/fs/glob.ts'
+import type { EarlyLint } from './early-lint.ts'
 import type { GitOptions } from './git.ts'
 import { loadHookConfig } from './hook-config.ts'
 import { biomeBinary, runLintStep } from './lint-step.ts'
@@ -30,10 +31,16 @@ export interface GateSnapshotOptions {
   who: () => Promise<string>
   /** The worker for in-process gates, started early by the caller (see `GateRunner`). */
   runner: GateRunner
+  /** Biome started before the snapshot was gated (early-lint.ts): used when the plan matches, else cancelled; disposed here. */
+  earlyLint?: Promise<EarlyLint | undefined>
+  /** A `git cat-file` reader already started (its start overlapped the caller's work); closed here. */
+  objects?: ObjectReader
   /** Where validated configs are cached (in the git dir); undefined: no cache. */
   configCache?: string
   steps?: readonly HookStep[]
   signal?: AbortSignal
+  /** Called once the steps' processes are under way (Biome started): the caller's synchronous work overlaps them. */
+  onStarted?: () => void
   /** Called with the temp folder as soon as it exists, so a signal handler can remove it. */
   onTempDir?: (dir: string | undefined) => void
 }
@@ -68,9 +75,15 @@ export async function gateSnapshot(options: GateSnapshotOptions): Promise<GateSn
   const steps = options.steps ?? PRE_COMMIT_STEPS
   const started = performance.now()
   // Every export of this run reads git's objects through one cat-file process.
-  const objects = new ObjectReader(options.git).open()
+  const objects = options.objects ?? new ObjectReader(options.git).open()
   const git: MaterializeGit = { ...options.git, objects }
   const dir = mkdtempSync(join(tmpdir(), 'codex-hook-'))
+  // Stops a Biome started early when the export fails (and, as before, on the caller's abort).
+  const lintStop = new AbortController()
+  let earlyLint: EarlyLint | undefined
+  const stopLint = () => lintStop.abort()
+  if (options.signal?.aborted) stopLint()
+  options.signal?.addEventListener('abort', stopLint, { once: true })
   options.onTempDir?.(dir)
   try {
     const changed = snapshot.changed.filter((p) => {
@@ -84,6 +97,7 @@ export async function gateSnapshot(options: GateSnapshotOptions): Promise<GateSn
     const configFile = CONFIG_FILES.find((f) => snapshot.entries.has(f))
     const configBlob = configFile ? snapshot.entries.get(configFile)?.sha : undefined
     const config = await loadHookConfig(dir, configBlob, options.configCache, env)
+    earlyLint = await options.earlyLint
     mark('config resolved')
     const at = new Date().toISOString()
     const decided = new Map<string, StepOutcome>()
@@ -166,6 +180,17 @@ export async function gateSnapshot(options: GateSnapshotOptions): Promise<GateSn
         if (entry.needsTree && !inPlace) wholeTree = true
       }
     }
+    // Biome reads only its files, biome.json and .gitignore, all exported above: it starts now,
+    // while the rest of the snapshot is written, unless it is the whole tree (nested configs).
+    const lint = planned.find((s) => s.name === 'lint')
+    const adopted = earlyLint && lint && !wholeTree && earlyLint.matches(lint, config) ? earlyLint : undefined
+    if (earlyLint && !adopted) earlyLint.dispose()
+    let baselinesRead = (): void => undefined
+    const ready = new Promise<void>((resolve) => {
+      baselinesRead = resolve
+    })
+    const linting =
+      lint && !wholeTree && !adopted ? runLint(lint, dir, config, options, lintStop.signal, ready) : undefined
     // In place, the declared gates read the work tree, not the export: they start now, while the
     // rest of the snapshot (baselines, the other gates' support files) is written.
     const early = inPlace && declaring && toRun.length > 0 ? declaring.runConfigGates(toRun, options.signal) : undefined
@@ -177,20 +202,25 @@ export async function gateSnapshot(options: GateSnapshotOptions): Promise<GateSn
     for (const p of first) more.delete(p)
     // python-lint reads the ruff settings as staged: they are exported beside the files.
     const pythonLint = planned.find((s) => s.name === 'python-lint')
-    const [rest, ruff] = await Promise.all([
+    const exporting = Promise.all([
       materialize(snapshot, more, dir, git),
       pythonLint && !wholeTree ? materializeRuffConfigs(snapshot, pythonLint.files, dir, git, first) : NONE,
     ])
+    // Biome and the export's requests are under way: the caller's synchronous work goes here.
+    options.onStarted?.()
+    const [rest, ruff] = await exporting
     objects.close()
     // The baselines as staged: a commit that rewrites one is judged by the new one.
     for (const step of planned) step.baseline = readBaseline(dir, baselineFile(config.baselines, step.name), step.name)
+    baselinesRead()
     const snapshotMs = performance.now() - started
     mark('snapshot ready')
 
-    const lint = planned.find((s) => s.name === 'lint')
     const gates = planned.filter((s) => s !== lint)
     const [lintOutcome, gateOutcomes, declaredRuns] = await Promise.all([
-      lint ? runLint(lint, dir, config, options) : undefined,
+      adopted && lint
+        ? adopted.adopt(lint.baseline)
+        : (linting ?? (lint ? runLint(lint, dir, config, options, lintStop.signal) : undefined)),
       gates.length > 0 ? runner.run(dir, gates, options.signal) : [],
       early ?? (declaring && toRun.length > 0 ? declaring.runConfigGates(toRun, options.signal) : []),
     ])
@@ -212,6 +242,11 @@ export async function gateSnapshot(options: GateSnapshotOptions): Promise<GateSn
       fix: config.preCommit.fix,
     }
   } finally {
+    options.signal?.removeEventListener('abort', stopLint)
+    lintStop.abort()
+    earlyLint?.dispose()
+    // Failed before it was awaited: its folder goes once it is known.
+    if (!earlyLint) void options.earlyLint?.then((lint) => lint?.dispose())
     objects.close()
     runner.dispose()
     rmSync(dir, { recursive: true, force: true })
@@ -223,7 +258,14 @@ export async function gateSnapshot(options: GateSnapshotOptions): Promise<GateSn
 
 const NONE: Materialized = { written: [], sparse: [] }
 
-function runLint(step: PlannedStep, dir: string, config: GatesConfig, options: GateSnapshotOptions) {
+function runLint(
+  step: PlannedStep,
+  dir: string,
+  config: GatesConfig,
+  options: GateSnapshotOptions,
+  signal: AbortSignal,
+  ready?: Promise<unknown>,
+) {
   if (!existsSync(join(dir, 'biome.json')) && !existsSync(join(dir, 'biome.jsonc'))) {
     return Promise.resolve({ ...emptyOutcome('lint', 'skipped'), reason: 'no biome.json at the root' })
   }
@@ -231,7 +273,8 @@ function runLint(step: PlannedStep, dir: string, config: GatesConfig, options: G
     root: dir,
     biome: biomeBinary(options.git.cwd, options.git.env),
     format: config.gates.lint.format,
-    signal: options.signal,
+    signal,
+    ready,
   })
 }
 

@@ -11,7 +11,7 @@ export interface HookIo extends Io {
   argv: readonly string[]
   /** Aborted on SIGINT/SIGTERM/SIGHUP: steps stop, the session is recorded as interrupted. */
   signal?: AbortSignal
-  /** Told about the temp folder of staged bytes, so a signal handler can remove it. */
+  /** Told about each temp folder of staged bytes, so a signal handler can remove them; undefined: all are gone. */
   onTempDir?: (dir: string | undefined) => void
   /** ms since the hook process started (module loading included): the total the user waited. */
   elapsed: () => number

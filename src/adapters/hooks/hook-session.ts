@@ -27,7 +27,9 @@ export class HookSession {
   /** Sessions not finished yet: a forced exit closes them as interrupted (`finishOpen`). */
   private static readonly open = new Set<HookSession>()
   readonly id = randomUUID()
-  private readonly sink: LedgerSink
+  /** Opened on first use (`start`): the caller picks when its synchronous open is paid. */
+  private opened: LedgerSink | undefined
+  private readonly sinkPaths: { ledger: string; fallback: string; warn: (line: string) => void }
   private readonly options: HookSessionOptions
   private startRow: LedgerRow | undefined
   private readonly started = performance.now()
@@ -46,12 +48,17 @@ export class HookSession {
     const side = sidecarPaths(ledgerPath || DEFAULT_LEDGER_PATH)
     this.options = options
     HookSession.open.add(this)
-    this.sink = new LedgerSink(ledgerPath || side.fallback.replace(/\.ndjson$/, '.unusable'), side.fallback, warn)
+    this.sinkPaths = {
+      ledger: ledgerPath || side.fallback.replace(/\.ndjson$/, '.unusable'),
+      fallback: side.fallback,
+      warn,
+    }
   }
 
   /**
-   * Writes the `running` session row. Separate from the constructor so the ledger opens (which
-   * is synchronous) while git still works out the tree the row records.
+   * Opens the ledger and writes the `running` session row. Separate from the constructor so the
+   * ledger opens (loading the native module and opening are synchronous) while other processes
+   * work: the pre-commit hook does it once Biome is running.
    */
   start(git: GitInfo): void {
     if (this.startRow) return
@@ -64,7 +71,13 @@ export class HookSession {
 
   /** The ledger file this session writes (its NDJSON fallback lives beside it). */
   get ledgerPath(): string {
-    return this.sink.ledgerPath
+    return this.sinkPaths.ledger
+  }
+
+  private get sink(): LedgerSink {
+    const { ledger, fallback, warn } = this.sinkPaths
+    this.opened ??= new LedgerSink(ledger, fallback, warn)
+    return this.opened
   }
 
   /** Queues an `events` row. */

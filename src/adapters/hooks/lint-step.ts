@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import type { Finding } from '../../domain/gates/finding.ts'
 import { addBiomeFailure, biomeCheckArgs, parseBiomeOutput } from '../../domain/gates/lint/lint.ts'
 import { PACKAGE_ROOT } from '../../domain/gates/repo-files.ts'
+import { errorMessage } from '../../foundation/errors/user-error.ts'
 import { envValue } from '../../foundation/settings/env-value.ts'
 import { OWN_PROCESS_GROUP } from './git.ts'
 import type { PlannedStep, StepOutcome } from './run-steps.ts'
@@ -37,6 +38,8 @@ export interface LintStepOptions {
   /** `gates.lint.format`: false adds --formatter-enabled=false. */
   format: boolean
   signal?: AbortSignal
+  /** Settles once `step.baseline` is read: Biome may start before it, the judging waits. */
+  ready?: Promise<unknown>
 }
 
 /**
@@ -69,22 +72,29 @@ export function runLintStep(step: PlannedStep, options: LintStepOptions): Promis
     const timer = setTimeout(() => stop('timeout'), step.timeoutMs)
     const onAbort = () => stop('interrupted')
     options.signal?.addEventListener('abort', onAbort, { once: true })
+    let ended: number | undefined
     const finish = (outcome: Omit<StepOutcome, 'name' | 'files' | 'durationMs' | 'events'>) => {
       clearTimeout(timer)
       options.signal?.removeEventListener('abort', onAbort)
-      resolve({ ...base(step), durationMs: performance.now() - started, ...outcome })
+      resolve({ ...base(step), durationMs: (ended ?? performance.now()) - started, ...outcome })
     }
     child.on('error', (error) =>
       finish({ status: 'error', findings: [], reason: `cannot run ${options.biome}: ${error.message}` }),
     )
     child.on('close', (code) => {
+      ended = performance.now()
       if (stopped === 'timeout')
         return finish({ status: 'timeout', findings: [], reason: `timed out after ${step.timeoutMs} ms` })
       if (stopped) return finish({ status: 'interrupted', findings: [], reason: 'interrupted' })
       const findings: Finding[] = parseBiomeOutput(Buffer.concat(out).toString('utf8'), options.root)
       if (code !== 0) addBiomeFailure(findings, code, Buffer.concat([...err, ...out]).toString('utf8'))
-      const judged = judge(findings, step.severity, step.reportOnly, step.baseline)
-      finish({ status: judged.failed ? 'failed' : 'passed', findings: judged.findings })
+      void (options.ready ?? Promise.resolve()).then(
+        () => {
+          const judged = judge(findings, step.severity, step.reportOnly, step.baseline)
+          finish({ status: judged.failed ? 'failed' : 'passed', findings: judged.findings })
+        },
+        (error: unknown) => finish({ status: 'error', findings: [], reason: errorMessage(error) }),
+      )
     })
   })
 }

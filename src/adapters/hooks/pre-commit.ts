@@ -7,12 +7,15 @@ import { readGitIndex } from '../../foundation/fs/git-index.ts'
 import { envValue } from '../../foundation/settings/env-value.ts'
 import { setting } from '../../foundation/settings/settings.ts'
 import { applyFixes } from './apply-fixes.ts'
+import type { EarlyLint } from './early-lint.ts'
 import { runFixStep } from './fix-step.ts'
 import { gateSnapshot } from './gate-snapshot.ts'
 import { git, headInfo, whoAmI } from './git.ts'
 import { cachedHookConfig } from './hook-config.ts'
 import { HOOK_COMMAND, type HookIo, hookLine } from './hook-io.ts'
 import { HookSession } from './hook-session.ts'
+import type { ObjectReader } from './object-reader.ts'
+import type { PreCommitStart } from './pre-commit-start.ts'
 import { recordFailure, recordOutcomes } from './record-outcomes.ts'
 import { GateRunner, type StepOutcome } from './run-steps.ts'
 import { parseSkip, unknownSkipWarning } from './skip.ts'
@@ -26,31 +29,34 @@ import { mark, timeline } from './timeline.ts'
  * line naming each step's time, exit 1 with file:line, rule and fix when a step fails. With
  * `CODEX_HOOK_FIX=1` the lint-staged fixers run first (see fix-step.ts).
  */
-export async function preCommit(io: HookIo): Promise<number> {
+export async function preCommit(io: HookIo, started?: PreCommitStart): Promise<number> {
   const options = { cwd: io.cwd, env: io.env }
   mark('hook entered')
-  // Everything slow starts at once: the gate worker imports its gates, git reads HEAD, and
-  // meanwhile the ledger opens (loading the native module is synchronous).
-  const expected = expectedConfig(io)
-  const runner = startRunner(io, expected)
-  runner.prefetch([...INLINE_STEP_NAMES].filter((name) => mayRun(io, name as GateName, expected)))
-  mark('worker started')
+  // git reads the index (started before this module loaded, see pre-commit-start.ts) while the
+  // gate worker, if Python may be staged, imports its gates; the ledger opens (synchronously)
+  // and the light gates load once Biome runs (`begin`).
   const hold = io.hold ?? (<T>(work: Promise<T>) => work)
   const fixing =
-    setting('CODEX_HOOK_FIX', io.env) === true ? hold(runFixStep({ ...options, signal: io.signal })) : undefined
+    started === undefined && setting('CODEX_HOOK_FIX', io.env) === true
+      ? hold(runFixStep({ ...options, signal: io.signal }))
+      : undefined
   // The fixers rewrite the index, so the snapshot waits for them.
-  const snapshotting = fixing ? fixing.then(() => indexSnapshot(options)) : indexSnapshot(options)
+  const snapshotting =
+    started?.snapshot ?? (fixing ? fixing.then(() => indexSnapshot(options)) : indexSnapshot(options))
   const heading = headInfo(options)
-  mark('git started')
+  const expected = expectedConfig(io)
+  const runner = startRunner(io, expected)
+  mark('worker started')
+  // The ledger opens later, once Biome runs (see `begin`).
   const session = new HookSession({
     kind: 'pre-commit',
     command: 'pre-commit',
     argv: io.argv,
     warn: (line) => hookLine(io, line),
   })
-  mark('ledger opened')
   let snapshot: Snapshot
   let gitDir: string
+  let begin: () => void
   try {
     snapshot = await snapshotting
     mark('index read')
@@ -59,22 +65,36 @@ export async function preCommit(io: HookIo): Promise<number> {
     const head = await heading
     gitDir = head.gitDir
     // git_dirty stays unknown: finding unstaged changes means a stat of the whole work tree, per commit.
-    session.start({ sha: head.sha, branch: head.branch, dirty: null, tree: snapshot.tree })
+    let begun = false
+    begin = () => {
+      if (begun) return
+      begun = true
+      session.start({ sha: head.sha, branch: head.branch, dirty: null, tree: snapshot.tree })
+      mark('ledger opened')
+      // The light gates' modules load while Biome and the export run (they run inline next).
+      runner.prefetch([...INLINE_STEP_NAMES].filter((name) => mayRun(io, name as GateName, expected)))
+    }
   } catch (error) {
     runner.dispose()
+    started?.objects.close()
+    void started?.lint.then((lint) => lint?.dispose())
     return recordFailure(io, session, error)
   }
   const fix = fixing ? await fixing : undefined
   if (fix && fix.status !== 'passed') {
     runner.dispose()
+    begin()
     return recordOutcomes(io, session, [fix], { hook: 'pre-commit', files: 0, snapshotMs: 0 })
   }
   return gateAndRecord(io, session, snapshot, {
     hook: 'pre-commit',
     runner,
+    objects: started?.objects,
+    earlyLint: started?.lint,
     configCache: configCachePath(gitDir),
     before: fix ? [fix] : [],
     mayFix: true,
+    begin,
   })
 }
 
@@ -124,12 +144,18 @@ export async function gateCommits(io: HookIo, revs: readonly string[]): Promise<
 interface GateOptions {
   hook: string
   runner: GateRunner
+  /** A cat-file reader started early (pre-commit-start.ts); else the export starts its own. */
+  objects?: ObjectReader
+  /** Biome started before this module loaded (early-lint.ts): adopted when the plan matches. */
+  earlyLint?: Promise<EarlyLint | undefined>
   configCache: string
   /** Outcomes of steps that ran before the snapshot (the opt-in fix step). */
   before?: StepOutcome[]
   beforeFinish?: (passed: boolean) => void
   /** Let fixer hooks rewrite files (`pre_commit.fix`): only the pre-commit hook, never when re-gating commits. */
   mayFix?: boolean
+  /** Opens the ledger and writes the running row, once the steps' processes run (idempotent). */
+  begin?: () => void
 }
 
 async function gateAndRecord(
@@ -146,14 +172,19 @@ async function gateAndRecord(
       snapshot,
       skip,
       runner: options.runner,
+      objects: options.objects,
+      earlyLint: options.earlyLint,
       configCache: options.configCache,
       who: () => whoAmI({ cwd: io.cwd, env: io.env }),
       signal: io.signal,
       onTempDir: io.onTempDir,
+      onStarted: options.begin,
     })
   } catch (error) {
+    options.begin?.()
     return recordFailure(io, session, error, options.hook)
   }
+  options.begin?.()
   mark('steps done')
   // SKIP may also name command gates and pre-commit hooks, known only once the config is read.
   const declared = new Set(result.configGateNames)

@@ -5,7 +5,7 @@ import { formatFailures, formatSummary, isBlocking } from './format-outcome.ts'
 import { type HookIo, hookLine } from './hook-io.ts'
 import type { HookSession } from './hook-session.ts'
 import type { StepOutcome } from './run-steps.ts'
-import { timeline } from './timeline.ts'
+import { mark, timeline } from './timeline.ts'
 
 export interface RecordOptions {
   /** `pre-commit`, or `gate` when re-gating a commit after the fact. */
@@ -75,14 +75,6 @@ export function recordOutcomes(
         `  details: ${userCommand(`ledger show ${session.id.slice(0, 8)}`)}`,
     )
   }
-  if (setting('CODEX_HOOK_TRACE', io.env) === true) {
-    hookLine(
-      io,
-      timeline()
-        .map((m) => `${m.label} ${m.ms}ms`)
-        .join(' · '),
-    )
-  }
   options.beforeFinish?.(!blocked && !interrupted)
   const count = (status: string) => outcomes.filter((o) => o.status === status).length
   session.finish(interrupted ? 'interrupted' : blocked ? 'failed' : 'passed', {
@@ -91,6 +83,15 @@ export function recordOutcomes(
     tests_failed: outcomes.filter(isBlocking).length,
     tests_skipped: count('skipped'),
   })
+  if (setting('CODEX_HOOK_TRACE', io.env) === true) {
+    mark('session written')
+    hookLine(
+      io,
+      timeline()
+        .map((m) => `${m.label} ${m.ms}ms`)
+        .join(' · '),
+    )
+  }
   if (interrupted) return EXIT.interrupted
   return blocked ? EXIT.failed : EXIT.ok
 }

@@ -34,14 +34,15 @@ export function isRegularFile(mode: string): boolean {
  * first commit). Honours GIT_INDEX_FILE, so `git commit -a` and `git commit <paths>` are seen right.
  */
 export async function indexSnapshot(options: GitOptions): Promise<Snapshot> {
+  // Both git processes start before the index file is parsed here, so they run meanwhile.
   // `diff --cached` compares with HEAD, or with the empty tree before the first commit.
-  const [tree, entries, changed] = await Promise.all([
+  const [tree, changed, entries] = await Promise.all([
     gitOk(['write-tree'], options),
-    stagedEntries(options),
     gitOk(
       ['diff', '--cached', '--name-only', '-z', '--no-renames', '--diff-filter=ACMRT', '--ignore-submodules'],
       options,
     ),
+    stagedEntries(options),
   ])
   return { source: 'index', tree, entries, changed: splitZ(changed) }
 }

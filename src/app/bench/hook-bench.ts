@@ -3,6 +3,7 @@ import {
   appendFileSync,
   chmodSync,
   copyFileSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   rmSync,
@@ -10,8 +11,9 @@ import {
   writeFileSync,
 } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { PACKAGE_ROOT } from '../../domain/gates/repo-files.ts'
+import { HUSKY_STUB, speedUpHusky } from '../../foundation/build/husky-runtime.mjs'
 import type { OptionDefs, OptionValues } from '../../foundation/cli/define-command.ts'
 import { UserError } from '../../foundation/errors/user-error.ts'
 import { openLedger } from '../../ledger/open-ledger.ts'
@@ -31,6 +33,12 @@ const SCANS = ['secrets', 'env-files', 'large-files', 'placeholders']
 const OPTIONS = {
   runs: { type: 'integer', valueName: 'n', default: 10, description: 'timed runs of each variant (at least 1)' },
   'npx-runs': { type: 'integer', valueName: 'n', description: 'runs of the separate npx commands (default: --runs)' },
+  against: {
+    type: 'string',
+    valueName: 'dir',
+    description:
+      'another checkout of codex-gates (an older commit, its hook bundle built): its pre-commit hook runs in the same rounds, on the same change (before/after)',
+  },
 } as const satisfies OptionDefs
 
 /**
@@ -53,19 +61,27 @@ async function measureBench(values: OptionValues<typeof OPTIONS>): Promise<Bench
   const { runs } = values
   const npxRuns = values['npx-runs'] ?? runs
   if (runs < 1) throw new UserError('BAD_FLAG', '--runs must be at least 1', 'e.g. --runs 10')
+  const against = values.against === undefined ? undefined : resolve(values.against)
+  if (against !== undefined && !existsSync(join(against, '.husky', 'launch.mjs')))
+    throw new UserError(
+      'BAD_FLAG',
+      `--against ${values.against}: no .husky/launch.mjs there`,
+      'give a checkout of codex-gates, e.g. `git worktree add /tmp/before <commit>` with node_modules linked',
+    )
   const work = mkdtempSync(join(tmpdir(), 'bench-hook-'))
   try {
     const repo = copyRepository(work)
     const hooks = installHooks(work)
+    const otherHooks = against === undefined ? undefined : installHooks(join(work, 'against'), against)
     const env = benchEnv(work)
     git(repo, env, ['config', 'core.hooksPath', join(hooks, '_')])
     appendFileSync(join(repo, CHANGED), '// bench: a one-line change\n')
     git(repo, env, ['add', CHANGED])
     // Each variant records into its own ledger, so the step breakdown is the bundled hook's alone.
     const ledgers = { warm: join(work, 'warm.db'), bundle: join(work, 'bundle.db'), other: join(work, 'other.db') }
-    const preCommit = (ledger: string) =>
+    const preCommit = (ledger: string, from = hooks) =>
       timed(() =>
-        spawnSync('sh', [join(hooks, '_', 'pre-commit')], {
+        spawnSync('sh', [join(from, '_', 'pre-commit')], {
           cwd: repo,
           env: { ...env, CODEX_LEDGER: ledger },
           stdio: 'pipe',
@@ -74,13 +90,17 @@ async function measureBench(values: OptionValues<typeof OPTIONS>): Promise<Bench
     // Warm-up, not counted: builds the bundle if stale and fills the validated-config cache.
     const warm = preCommit(ledgers.warm)
     if (warm.code !== 0) throw new Error(`BUG: the pre-commit hook fails on the bench change: ${warm.output}`)
+    const warmOther = otherHooks ? preCommit(ledgers.warm, otherHooks) : undefined
+    if (warmOther && warmOther.code !== 0)
+      throw new UserError('BAD_FLAG', `--against ${against}: its pre-commit hook fails here`, warmOther.output.trim())
     const other = { ...env, CODEX_LEDGER: ledgers.other }
 
-    const samples: Record<string, number[]> = { bundle: [], lintStaged: [], tsx: [], npx: [], commit: [] }
+    const samples: Record<string, number[]> = { bundle: [], against: [], lintStaged: [], tsx: [], npx: [], commit: [] }
     const noOp = join(work, 'lint-staged.config.mjs')
     writeFileSync(noOp, "export default { '*': () => 'true' }\n")
     for (let i = 0; i < Math.max(runs, npxRuns); i++) {
       if (i < runs) samples.bundle?.push(preCommit(ledgers.bundle).ms)
+      if (i < runs && otherHooks) samples.against?.push(preCommit(ledgers.other, otherHooks).ms)
       if (i < runs) samples.lintStaged?.push(lintStagedOnce(repo, other, noOp))
       if (i < runs)
         samples.tsx?.push(timed(() => spawnSync('sh', [join(hooks, '_', 'pre-commit')], tsxOptions(repo, other))).ms)
@@ -102,6 +122,7 @@ async function measureBench(values: OptionValues<typeof OPTIONS>): Promise<Bench
     const vsLintStaged = bundle / lintStaged
     const measured: BenchRow[] = [
       summary('pre-commit hook, bundled runner (as installed)', samples.bundle ?? []),
+      ...(against ? [summary(`pre-commit hook of ${against} (--against), same rounds`, samples.against ?? [])] : []),
       summary('pre-commit hook, runner through tsx (no bundle)', samples.tsx ?? []),
       summary(`same checks as cold npx commands (biome + ${SCANS.length} gate scans)`, samples.npx ?? []),
       summary('git commit, pre-commit + post-commit hooks', samples.commit ?? []),
@@ -134,6 +155,11 @@ async function measureBench(values: OptionValues<typeof OPTIONS>): Promise<Bench
       notes: [
         `one-file change: ${CHANGED} in a copy of this repository; ${runs} runs per variant, interleaved; ratio = median / bundled hook`,
         `bundled hook / lint-staged no-op = ${round2(vsLintStaged)} (lint-staged run on the same staged change, in the same rounds)`,
+        ...(against
+          ? [
+              `--against ${against}: its hook / lint-staged no-op = ${round2(median(samples.against ?? []) / lintStaged)}; this hook / it = ${round2(bundle / median(samples.against ?? []))}`,
+            ]
+          : []),
         `cold npx = each check its own \`npx\` process, as a naive lint-staged config would run them: ${round2(npx / bundle)}x the bundled hook`,
         `typecheck stays out of the hook: a full tsc --noEmit takes ${Math.round(tsc.ms)} ms (${round2(tsc.ms / TARGET_MS)}x the whole budget)`,
         'indented rows: the bundled hook runs only; a step name is its median from the ledger events, "(at) X" is when the hook process reached X (ms since it started)',
@@ -194,17 +220,19 @@ function copyRepository(work: string): string {
   return repo
 }
 
-/** husky's layout, pointing at this repository's hook scripts (as the specs install them). */
-function installHooks(work: string): string {
+/** husky's layout, pointing at the hook scripts of `root` (as the specs install them). */
+function installHooks(work: string, root = PACKAGE_ROOT): string {
   const hooks = join(work, 'hooks')
   mkdirSync(join(hooks, '_'), { recursive: true })
   copyFileSync(join(PACKAGE_ROOT, 'node_modules', 'husky', 'husky'), join(hooks, '_', 'h'))
   for (const hook of ['pre-commit', 'post-commit']) {
-    writeFileSync(join(hooks, '_', hook), '#!/usr/bin/env sh\n. "$(dirname "$0")/h"\n')
+    writeFileSync(join(hooks, '_', hook), HUSKY_STUB)
     chmodSync(join(hooks, '_', hook), 0o755)
-    symlinkSync(join(PACKAGE_ROOT, '.husky', hook), join(hooks, hook))
+    symlinkSync(join(root, '.husky', hook), join(hooks, hook))
   }
-  symlinkSync(join(PACKAGE_ROOT, '.husky', 'launch.mjs'), join(hooks, 'launch.mjs'))
+  symlinkSync(join(root, '.husky', 'launch.mjs'), join(hooks, 'launch.mjs'))
+  // As `npm install` leaves it (scripts/prepare-hooks.mjs), where that checkout does so.
+  if (existsSync(join(root, 'src', 'foundation', 'build', 'husky-runtime.mjs'))) speedUpHusky(join(hooks, '_'))
   return hooks
 }
 

@@ -1,4 +1,5 @@
 import { HOOK_COMMAND, type HookIo } from '../../adapters/hooks/hook-io.ts'
+import { startPreCommit } from '../../adapters/hooks/pre-commit-start.ts'
 import { PRE_COMMIT_STEP_NAMES, PRE_PUSH_STEP_NAMES } from '../../adapters/hooks/steps.ts'
 import { type AnyCommand, defineCommand } from '../../foundation/cli/define-command.ts'
 import type { Io } from '../../foundation/cli/io.ts'
@@ -7,17 +8,20 @@ import { userCommand } from '../../foundation/cli/user-command.ts'
 import { EXIT, UserError } from '../../foundation/errors/user-error.ts'
 import { gitRootFast } from '../../foundation/fs/git-root.ts'
 import { setting } from '../../foundation/settings/settings.ts'
+import { withCaCerts } from './ca-certs.ts'
 import { ruffServerCommand } from './ruff-server-command.ts'
 import { readStdin, withSignals } from './with-signals.ts'
 
 type HookRun = (io: HookIo, positionals: string[]) => Promise<number>
+/** Loads a hook's module; given the hook's io, it may start work before that module is loaded. */
+type HookLoad = (io: HookIo) => Promise<HookRun>
 
 /**
  * One git hook as a command. Hooks take git's own arguments unparsed (pre-push: remote and URL),
  * so they are passthrough; `--help` still prints their help. HUSKY=0 (husky's own switch) makes a
  * hook do nothing, when called directly too.
  */
-function gitHook(name: string, summary: string, load: () => Promise<HookRun>, usage = '') {
+function gitHook(name: string, summary: string, load: HookLoad, usage = '') {
   const command: AnyCommand = defineCommand({
     name,
     summary,
@@ -29,7 +33,7 @@ function gitHook(name: string, summary: string, load: () => Promise<HookRun>, us
         return EXIT.ok
       }
       if (setting('HUSKY', io.env) === false) return EXIT.ok
-      return runHook(name, await load(), positionals, io)
+      return runHook(name, load, positionals, io)
     },
   })
   return command
@@ -44,9 +48,11 @@ export const hookCommand = defineCommand({
     'pre-commit': gitHook(
       'pre-commit',
       `read-only gates on the staged content; SKIP=${PRE_COMMIT_STEP_NAMES.join(',')} skips steps`,
-      async () => {
+      async (io) => {
+        // git's processes start first: they run while the hook's code loads.
+        const started = startPreCommit(io)
         const { preCommit } = await import('../../adapters/hooks/pre-commit.ts')
-        return (io) => preCommit(io)
+        return (hookIo) => preCommit(hookIo, started)
       },
     ),
     'post-commit': gitHook(
@@ -75,7 +81,7 @@ export const hookCommand = defineCommand({
         if (positionals.length === 0)
           throw new UserError('BAD_USAGE', 'gate: which commits?', `e.g. ${path} HEAD or ${path} origin/main..HEAD`)
         const { gateCommits } = await import('../../adapters/hooks/pre-commit.ts')
-        return runHook('gate', (hookIo, revs) => gateCommits(hookIo, revs), positionals, io)
+        return runHook('gate', async () => (hookIo, revs) => gateCommits(hookIo, revs), positionals, io)
       },
     }),
     'ruff-server': ruffServerCommand,
@@ -85,7 +91,7 @@ export const hookCommand = defineCommand({
 // --- internal ---
 
 /** Runs a hook at the repository's top level, with signals handled and its temp folder removed. */
-async function runHook(name: string, run: HookRun, positionals: string[], io: Io): Promise<number> {
+async function runHook(name: string, load: HookLoad, positionals: string[], io: Io): Promise<number> {
   const top = gitRootFast(io.cwd, io.env) // git runs hooks at the top: usually found without a git process
   if (top === undefined) {
     throw new UserError(
@@ -94,19 +100,19 @@ async function runHook(name: string, run: HookRun, positionals: string[], io: Io
       'run it inside a repository',
     )
   }
-  return withSignals((signal, onTempDir, hold) =>
-    run(
-      {
-        ...io,
-        cwd: top,
-        argv: positionals,
-        signal,
-        onTempDir,
-        hold,
-        elapsed: () => performance.now(),
-        readStdin: name === 'pre-push' ? readStdin : undefined,
-      },
-      positionals,
-    ),
-  )
+  return withSignals(async (signal, onTempDir, hold) => {
+    const hookIo: HookIo = {
+      ...io,
+      env: withCaCerts(io.env),
+      cwd: top,
+      argv: positionals,
+      signal,
+      onTempDir,
+      hold,
+      elapsed: () => performance.now(),
+      readStdin: name === 'pre-push' ? readStdin : undefined,
+    }
+    const run = await load(hookIo)
+    return run(hookIo, positionals)
+  })
 }

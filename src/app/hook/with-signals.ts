@@ -19,10 +19,10 @@ export async function withSignals(
   ) => Promise<number>,
 ): Promise<number> {
   const controller = new AbortController()
-  let tempDir: string | undefined
+  const tempDirs = new Set<string>()
   let held = 0
   const cleanup = () => {
-    if (tempDir) rmSync(tempDir, { recursive: true, force: true })
+    for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true })
   }
   const exitWhenFree = () => {
     if (held > 0) {
@@ -57,7 +57,8 @@ export async function withSignals(
     return await run(
       controller.signal,
       (dir) => {
-        tempDir = dir
+        if (dir === undefined) tempDirs.clear()
+        else tempDirs.add(dir)
       },
       hold,
     )

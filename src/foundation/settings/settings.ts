@@ -106,6 +106,12 @@ export const SETTINGS = {
     default: '900000 (15 min)',
   },
   CODEX_HOOK_TRACE: { type: 'flag', description: "print each hook step's timing marks" },
+  CODEX_HOOK_CA_CERTS: {
+    type: 'path',
+    description:
+      "NODE_EXTRA_CA_CERTS as git gave it to a hook script: the hook's own node starts without it (no TLS there) and gives it back to the tools it runs",
+    internal: true,
+  },
   CODEX_PRE_PUSH_TIMEOUT_MS: {
     type: 'integer',
     description: 'the time limit of the gates run by pre-push (ms)',
@@ -176,6 +182,11 @@ export const SETTINGS = {
   XDG_RUNTIME_DIR: {
     type: 'path',
     description: "the per-user runtime folder: the warm ruff server's socket goes under it",
+    system: true,
+  },
+  NODE_EXTRA_CA_CERTS: {
+    type: 'path',
+    description: "extra certificates Node reads at start; the hook scripts start the hook's node without them",
     system: true,
   },
   PATH: { type: 'string', description: 'where tools are looked for (command gates, toolchain probes)', system: true },

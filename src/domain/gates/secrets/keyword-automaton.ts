@@ -49,33 +49,36 @@ export class KeywordAutomaton<T> {
       }
     }
     const count = goto.length
-    const fold = (byte: number) => (byte >= 65 && byte <= 90 ? byte + 32 : byte)
-    const delta = (state: number, byte: number): number => {
-      let s = state
-      for (;;) {
-        const t = (goto[s] as Map<number, number>).get(byte)
-        if (t !== undefined) return t
-        if (s === 0) return 0
-        s = fail[s] as number
-      }
-    }
+    if (count > 0xffff) throw new Error(`BUG: keyword automaton has ${count} states; the table holds 65535`)
     // Renumber: the root stays 0, states without outputs next, states with outputs last.
     const order = [...Array(count).keys()].sort((a, b) => {
       const oa = a !== 0 && (values[a] as T[]).length > 0 ? 1 : 0
       const ob = b !== 0 && (values[b] as T[]).length > 0 ? 1 : 0
       return oa - ob || a - b
     })
-    const id = new Array<number>(count)
+    const id = new Uint16Array(count)
     order.forEach((s, i) => {
       id[s] = i
     })
-    if (count > 0xffff) throw new Error(`BUG: keyword automaton has ${count} states; the table holds 65535`)
-    this.next = new Uint16Array(count * 256)
-    for (let s = 0; s < count; s++) {
-      for (let byte = 0; byte < 256; byte++) {
-        this.next[((id[s] as number) << 8) | byte] = id[delta(s, fold(byte))] as number
+    // The full transition table, breadth first: a state's row is its failure state's row (built
+    // already: it is shallower) with its own edges on top; an edge on a lower-case letter also
+    // takes the upper-case one (keywords are lower-cased, input is folded). One row copy per state
+    // instead of a failure walk per state and byte (~10 ms of a one-file commit before).
+    const next = new Uint16Array(count * 256)
+    const setEdges = (state: number) => {
+      const row = (id[state] as number) << 8
+      for (const [byte, to] of goto[state] as Map<number, number>) {
+        next[row | byte] = id[to] as number
+        if (byte >= 97 && byte <= 122) next[row | (byte - 32)] = id[to] as number
       }
     }
+    setEdges(0)
+    for (const state of queue) {
+      const from = (id[fail[state] as number] as number) << 8
+      next.copyWithin((id[state] as number) << 8, from, from + 256)
+      setEdges(state)
+    }
+    this.next = next
     const firstOutput = order.findIndex((s) => s !== 0 && (values[s] as T[]).length > 0)
     this.outputFrom = firstOutput === -1 ? count : firstOutput
     this.outputs = order.map((s) => values[s] as T[])
