@@ -78,6 +78,31 @@ describe('placeholder()', () => {
     expect(placeholder('REPLACE_WITH_KEY')).toBe('placeholder (replace)')
   })
 
+  test('where a person puts the word: a whole part, a first word, a part of words only; with digits after', () => {
+    expect(placeholder('sk_test_51HqLyjWDarjtT1zdp7dc')).toBe('placeholder (test)')
+    expect(placeholder('changeme123')).toBe('placeholder (changeme)')
+    expect(placeholder('dummyKey42x')).toBe('placeholder (dummy)')
+    expect(placeholder('myTestKey123')).toBe('placeholder (test)')
+  })
+
+  test('a word that random characters happen to spell inside a token is chance (a generated key that failed a redaction property)', () => {
+    expect(placeholder('UT8EcN3ED7rttE48qBz9B8yKhkbFOoN8')).toBeUndefined()
+    expect(placeholder('a9Xk2TestQ7mZ0pLw3')).toBeUndefined()
+  })
+
+  test('property: a random token that starts with a digit and mixes digits in is never rejected for a word', () => {
+    const alnum = fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789')
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 9 }), fc.array(alnum, { minLength: 15, maxLength: 60 }), (d, chars) => {
+        const token = `${d}${chars.join('')}`
+        fc.pre(/\d.*[A-Za-z].*\d.*[A-Za-z]/.test(token.slice(1)))
+        // Shapes (`xxxx`, one repeated character, runs) still count; a word alone never does.
+        expect(placeholder(token)).toBe(placeholderShape(token))
+      }),
+      { numRuns: 300 },
+    )
+  })
+
   test('a word merely containing one (`tokenizer`, `testify`) is not a placeholder', () => {
     expect(placeholder('tokenizer')).toBeUndefined()
     expect(placeholder('testify9')).toBeUndefined()

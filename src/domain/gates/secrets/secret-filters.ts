@@ -61,16 +61,28 @@ export function placeholderShape(value: string): string | undefined {
   return undefined
 }
 
-/** `your-token-here`, `changeme`, `REPLACE_WITH_YOUR_KEY`, plus every `placeholderShape`. */
+/**
+ * `your-token-here`, `changeme`, `REPLACE_WITH_YOUR_KEY`, `myTestKey`, `dummyKey42`, plus every
+ * `placeholderShape`. A placeholder word counts where a person put it: as a whole part of the value
+ * between separators (`test`, `changeme123`), as the first word of a part (`dummyKey42`), or in a
+ * part made only of words (`myTestKey`). Inside a random token it is chance, not a stand-in: a
+ * generated 32-character key ending `…KhkbFOoN8` holds `foo` and is still a key.
+ */
 export function placeholder(value: string): string | undefined {
   const shape = placeholderShape(value)
   if (shape) return shape
-  const words = value
-    .replace(/([a-z])([A-Z])/g, '$1 $2')
-    .toLowerCase()
-    .split(/[^a-z]+/)
-  const word = words.find((w) => PLACEHOLDER_WORDS.has(w))
-  return word ? `placeholder (${word})` : undefined
+  for (const part of value.split(/[^A-Za-z0-9]+/)) {
+    const words = part
+      .replace(/([a-z])([A-Z])/g, '$1 $2')
+      .toLowerCase()
+      .split(/[^a-z]+/)
+      .filter((w) => w !== '')
+    const word = words.find((w) => PLACEHOLDER_WORDS.has(w))
+    if (word === undefined) continue
+    const lower = part.toLowerCase()
+    if (WORDLIKE.test(part) || lower.startsWith(word) || /^[a-z]+\d*$/.test(lower)) return `placeholder (${word})`
+  }
+  return undefined
 }
 
 /** True when most neighbouring characters step by +1 or -1 (`abcdef`, `123456789`, `zyxw`). */
