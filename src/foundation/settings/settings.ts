@@ -85,7 +85,7 @@ export const SETTINGS = {
   CODEX_CODE_CACHE: {
     type: 'flag',
     description:
-      "compile the built `codex-gates` executable through V8's code cache in `node_modules/.cache/codex-gates` (`0` turns it off)",
+      "compile the built `codex-gates` executable and the prebuilt hook runner through V8's code cache, kept in `node_modules/.cache/codex-gates` and `.codex/hook/` (`0` turns it off)",
     default: '1',
   },
   CODEX_HOOK_RUNNER: {
