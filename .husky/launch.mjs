@@ -26,7 +26,8 @@ async function useBundle() {
 
 if (await useBundle()) {
   // The runner reads process.argv.slice(2) (the hook and its arguments) and exits by itself.
-  runCodeCached(RUNNER, import.meta)
+  // CODEX_CODE_CACHE=0 (src/foundation/settings/settings.ts) compiles it from source.
+  runCodeCached(RUNNER, import.meta, { useCache: process.env.CODEX_CODE_CACHE?.trim() !== '0' })
 } else {
   const tsx = join(ROOT, 'node_modules', '.bin', process.platform === 'win32' ? 'tsx.cmd' : 'tsx')
   const child = spawn(tsx, [join(ROOT, 'scripts', 'hook.ts'), ...process.argv.slice(2)], { stdio: 'inherit' })

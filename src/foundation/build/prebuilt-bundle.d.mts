@@ -23,4 +23,8 @@ export declare function prebuiltBundle(options: {
 }): PrebuiltBundle
 
 /** Runs a `codeCached` entry's built file through V8's code cache, with `meta` as its `import.meta` (its `resolve`). */
-export declare function runCodeCached(file: string, meta: { resolve(specifier: string): string }): void
+export declare function runCodeCached(
+  file: string,
+  meta: { resolve(specifier: string): string },
+  options?: { useCache?: boolean },
+): void

@@ -45,10 +45,10 @@ export function prebuiltBundle({ dir, entries, splitting = false, sourceUrls = f
  * mtime (every build renames a new file into place). `meta` is its `import.meta`: `url` (this
  * file's URL, so `new URL('./x', import.meta.url)` finds what was built beside it), `resolve`
  * from the caller's module; `importUrl` is added (src/foundation/build/import-url.ts). A cache
- * that is missing, corrupt or cannot be written only costs the compile; CODEX_CODE_CACHE=0 turns
- * it off.
+ * that is missing, corrupt or cannot be written only costs the compile; `useCache: false` (the
+ * caller's CODEX_CODE_CACHE=0) compiles from source only.
  */
-export function runCodeCached(file, meta) {
+export function runCodeCached(file, meta, { useCache = true } = {}) {
   const name = basename(file).replace(/\.cjs$/, '')
   const s = statSync(file)
   const build = shortHash(`${s.ino}:${s.size}:${s.mtimeMs}`)
@@ -57,14 +57,12 @@ export function runCodeCached(file, meta) {
   const script = compileCached({
     file,
     params: ['exports', 'require', 'module', '__filename', '__dirname', '__codexImportMeta'],
-    // CODEX_CODE_CACHE (src/foundation/settings/settings.ts; read raw here: no TypeScript yet).
-    cache:
-      process.env.CODEX_CODE_CACHE?.trim() === '0'
-        ? undefined
-        : {
-            files: [cacheFile],
-            stale: (n) => n.startsWith(`${name}-`) && n.endsWith('.v8') && !n.startsWith(`${name}-${build}-`),
-          },
+    cache: !useCache
+      ? undefined
+      : {
+          files: [cacheFile],
+          stale: (n) => n.startsWith(`${name}-`) && n.endsWith('.v8') && !n.startsWith(`${name}-${build}-`),
+        },
   })
   process.once('exit', () => script.save())
   const module = { exports: {} }
