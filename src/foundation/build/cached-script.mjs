@@ -8,7 +8,7 @@
 //
 // The cache is an optimisation only: a missing, corrupt, rejected (other V8 version or flags) or
 // unwritable cache never changes what runs, it only costs the compile it would have saved.
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { Script } from 'node:vm'
 
@@ -77,12 +77,17 @@ export function shortHash(text) {
  */
 function writeCache(script, target, worse, stale) {
   const temp = `${target}.tmp-${process.pid}-${Date.now()}`
+  let fd
   try {
-    const data = script.createCachedData()
     mkdirSync(dirname(target), { recursive: true })
-    writeFileSync(temp, data)
+    // Opened before the cache is serialized (~0.5 MB): a read-only install pays nothing for it.
+    fd = openSync(temp, 'wx')
+    writeFileSync(fd, script.createCachedData())
+    closeSync(fd)
+    fd = undefined
     renameSync(temp, target)
   } catch {
+    if (fd !== undefined) quietly(() => closeSync(fd))
     quietly(() => rmSync(temp, { force: true }))
     return 'unwritable'
   }
