@@ -35,6 +35,18 @@ describe('openLedger()', () => {
     ledger.close()
   })
 
+  test("a session's gate runs, coverage and artifacts are found by index, not by scanning every row ever written", () => {
+    const ledger = openLedger(join(dir, 'indexed', 'ledger.db'))
+    for (const table of ['gate_runs', 'coverage', 'artifacts']) {
+      const plan = ledger
+        .all<{ detail: string }>(`EXPLAIN QUERY PLAN SELECT * FROM ${table} WHERE session_id = ?`, 's')
+        .map((r) => r.detail)
+        .join('; ')
+      expect(plan).toContain(`USING INDEX ${table}_session (session_id=?)`)
+    }
+    ledger.close()
+  })
+
   test('upgrades an older (version 0) file in place', () => {
     const path = join(dir, 'old.db')
     const raw = new Database(path)
