@@ -29,7 +29,7 @@ const { hashScannerSources, SCANNER_HASH_FILE } = await import(
 )
 writeFileSync(join(dist, 'src', SCANNER_HASH_FILE), `${hashScannerSources(join(dist, 'src'), '.js')}\n`)
 const bundled = await bundleCli(join(dist, 'src', 'app', 'cli'))
-chmodSync(join(dist, 'src', 'app', 'cli', 'main.js'), 0o755)
+for (const bin of ['main.js', 'main.cjs']) chmodSync(join(dist, 'src', 'app', 'cli', bin), 0o755)
 process.stdout.write(`codex-gates: dist/ built (${copied} plain-JS and Python files copied; ${bundled})\n`)
 
 /**
@@ -43,14 +43,20 @@ process.stdout.write(`codex-gates: dist/ built (${copied} plain-JS and Python fi
  *   URL from the bundle's folder), so package-relative paths, the scanners' hash and the Vitest
  *   path are those of the unbundled files. main.bundle.json beside it: its hash (the cache key)
  *   and whether it is pure ASCII.
- * - main.js (package.json `bin`): bin.js bundled, the small ES module that loads the program.
- * Without esbuild (a devDependency) main.js stays the plain entry.
+ * - main.cjs (package.json `bin`) and main.js: bin.js bundled, the small loader of the program, as
+ *   CommonJS and as an ES module.
+ * Without esbuild (a devDependency) main.js stays the plain entry, which main.cjs imports.
  */
 async function bundleCli(cliDir) {
   let build
   try {
     ;({ build } = await import('esbuild'))
   } catch {
+    // The `bin` still starts: it imports the plain entry.
+    writeFileSync(
+      join(cliDir, 'main.cjs'),
+      "#!/usr/bin/env node\nimport(require('node:url').pathToFileURL(require('node:path').join(__dirname, 'main.js')).href)\n",
+    )
     return 'CLI not bundled: esbuild is not installed'
   }
   const result = await build({
@@ -84,18 +90,33 @@ async function bundleCli(cliDir) {
   writeFileSync(join(cliDir, 'main.bundle.cjs'), bytes)
   const sha256 = createHash('sha256').update(bytes).digest('hex')
   writeFileSync(join(cliDir, 'main.bundle.json'), `${JSON.stringify({ sha256, ascii })}\n`)
-  await build({
+  const loader = {
     absWorkingDir: root,
     entryPoints: [join(cliDir, 'bin.js')],
     bundle: true,
     platform: 'node',
-    format: 'esm',
     target: 'node20',
     packages: 'external',
-    outfile: join(cliDir, 'main.js'),
     allowOverwrite: true,
     logLevel: 'warning',
     legalComments: 'none',
+  }
+  await build({ ...loader, format: 'esm', outfile: join(cliDir, 'main.js') })
+  // The same loader as CommonJS (package.json `bin`): Node starts a CommonJS entry without its ES
+  // module loader (~6 ms less per start, measured). Its `import.meta.resolve` resolves as
+  // `require.resolve` does (the "require" export conditions); `import()` is Node's own.
+  await build({
+    ...loader,
+    format: 'cjs',
+    outfile: join(cliDir, 'main.cjs'),
+    define: { 'import.meta.url': '__codexBinUrl', 'import.meta.resolve': '__codexBinResolve' },
+    banner: {
+      js: [
+        "'use strict'",
+        "const __codexBinUrl = require('node:url').pathToFileURL(require('node:path').join(__dirname, 'main.js')).href;",
+        "const __codexBinResolve = (s) => require('node:url').pathToFileURL(require.resolve(s)).href;",
+      ].join('\n'),
+    },
   })
   const note = ascii ? '' : ', not pure ASCII: read as UTF-8'
   return `CLI bundled from ${Object.keys(result.metafile.inputs).length} modules${note}`

@@ -165,8 +165,8 @@ export function gatesRunEnv(root: string, dir: string, configPath?: string): Nod
 }
 
 function codexRunner(): { label: string; argv: string[] } {
-  const dist = join(PACKAGE_ROOT, 'dist', 'src', 'app', 'cli', 'main.js')
-  if (existsSync(dist)) return { label: 'node dist/src/app/cli/main.js', argv: [process.execPath, dist] }
+  const dist = join(PACKAGE_ROOT, 'dist', 'src', 'app', 'cli', 'main.cjs')
+  if (existsSync(dist)) return { label: 'node dist/src/app/cli/main.cjs', argv: [process.execPath, dist] }
   return {
     label: 'tsx src/app/cli/main.ts (dist/ not built)',
     argv: [join(PACKAGE_ROOT, 'node_modules', '.bin', 'tsx'), join(PACKAGE_ROOT, 'src', 'app', 'cli', 'main.ts')],

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `codex-gates` executable as built: scripts/build-dist.mjs bundles this file into
-// dist/src/app/cli/main.js (package.json `bin`), beside the program's one bundle, main.bundle.cjs
+// dist/src/app/cli/main.cjs (package.json `bin`: a CommonJS entry starts without Node's ES module
+// loader) and main.js (the same as an ES module), beside the program's one bundle, main.bundle.cjs
 // (main.ts and all it imports). The program is compiled through V8's code cache
 // (src/foundation/build/cached-script.mjs), kept in node_modules/.cache/codex-gates: a warm
 // `codex-gates run` no longer parses and compiles ~1 MB of JavaScript on every start.
@@ -49,6 +50,7 @@ process.once('exit', () => script.save(imported ? provisional : final))
 const module = { exports: {} }
 // The bundle's `import.meta` (esbuild `define`): this file's, whose URL is the bundle's folder
 // too, plus the `import()` a vm.Script cannot make itself (src/foundation/build/import-url.ts).
+// In main.cjs, `resolve` is require.resolve's (the "require" export conditions; husky's is the same).
 const meta = {
   url: import.meta.url,
   resolve: import.meta.resolve,
