@@ -1,13 +1,13 @@
 // Starts the hook runner for `node .husky/launch.mjs <hook> [args]` (what the hook scripts call):
-//   1. the bundle in .codex/hook/ when it is fresh (one plain node start: the fast path);
+//   1. the bundle in .codex/hook/ when it is fresh (one plain node start, the runner compiled
+//      through V8's code cache: the fast path);
 //   2. else rebuild it with esbuild and run it (a source edit costs one rebuild, not every commit);
 //   3. else, or with CODEX_HOOK_RUNNER=tsx, `tsx scripts/hook.ts` (slow, always right).
 // CODEX_HOOK_RUNNER=bundle runs the bundle as it is, stale or not (benchmarks).
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
-import { buildBundle, bundleState, ROOT, RUNNER } from './runner-bundle.mjs'
+import { buildBundle, bundleState, ROOT, RUNNER, runCodeCached } from './runner-bundle.mjs'
 
 const mode = process.env.CODEX_HOOK_RUNNER ?? 'auto'
 
@@ -26,7 +26,8 @@ async function useBundle() {
 
 if (await useBundle()) {
   // The runner reads process.argv.slice(2) (the hook and its arguments) and exits by itself.
-  await import(pathToFileURL(RUNNER).href)
+  // CODEX_CODE_CACHE=0 (src/foundation/settings/settings.ts) compiles it from source.
+  runCodeCached(RUNNER, import.meta, { useCache: process.env.CODEX_CODE_CACHE?.trim() !== '0' })
 } else {
   const tsx = join(ROOT, 'node_modules', '.bin', process.platform === 'win32' ? 'tsx.cmd' : 'tsx')
   const child = spawn(tsx, [join(ROOT, 'scripts', 'hook.ts'), ...process.argv.slice(2)], { stdio: 'inherit' })

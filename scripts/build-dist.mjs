@@ -3,6 +3,7 @@
 // the plain-JS modules (`.mjs`, `.d.mts`) and Python files (the python-drift sitecustomize) are
 // copied beside them; then the CLI entry is bundled (bundleCli). Plain JavaScript on purpose.
 import { execFileSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { dirname, join, relative } from 'node:path'
@@ -28,43 +29,97 @@ const { hashScannerSources, SCANNER_HASH_FILE } = await import(
 )
 writeFileSync(join(dist, 'src', SCANNER_HASH_FILE), `${hashScannerSources(join(dist, 'src'), '.js')}\n`)
 const bundled = await bundleCli(join(dist, 'src', 'app', 'cli'))
-chmodSync(join(dist, 'src', 'app', 'cli', 'main.js'), 0o755)
+for (const bin of ['main.js', 'main.cjs']) chmodSync(join(dist, 'src', 'app', 'cli', bin), 0o755)
 process.stdout.write(`codex-gates: dist/ built (${copied} plain-JS and Python files copied; ${bundled})\n`)
 
 /**
- * The `codex-gates` executable bundled: dist/src/app/cli/main.js becomes one file (its lazy
- * imports stay lazy: esbuild runs a module's body on its first import). A warm `codex-gates run`
- * otherwise loads ~140 modules one by one (each an open, fstat, read, compile and link). Every `import.meta.url` keeps
- * meaning its compiled module under dist/src/ (a relative URL from the bundle), so package-relative
- * paths, the scanners' hash and the Vitest path are those of the unbundled files. Without esbuild
- * (a devDependency) main.js stays the plain entry.
+ * The `codex-gates` executable, bundled in two files beside the compiled CLI:
+ * - main.bundle.cjs: the program (main.js and all it imports, ~360 modules) in one CommonJS-shaped
+ *   file; its lazy imports stay lazy (esbuild runs a module's body on its first import). One file
+ *   read instead of ~140 module loads; CommonJS so that the executable can compile it through V8's
+ *   code cache (`vm.Script`, src/foundation/build/cached-script.mjs), which Node 20 offers for
+ *   no ES module. `import.meta` becomes the executable's own (`__codexImportMeta`, handed in by
+ *   bin.ts): every `import.meta.url` keeps meaning its compiled module under dist/src/ (a relative
+ *   URL from the bundle's folder), so package-relative paths, the scanners' hash and the Vitest
+ *   path are those of the unbundled files. main.bundle.json beside it: its hash (the cache key)
+ *   and whether it is pure ASCII.
+ * - main.cjs (package.json `bin`) and main.js: bin.js bundled, the small loader of the program, as
+ *   CommonJS and as an ES module.
+ * Without esbuild (a devDependency) main.js stays the plain entry, which main.cjs imports.
  */
 async function bundleCli(cliDir) {
   let build
   try {
     ;({ build } = await import('esbuild'))
   } catch {
+    // The `bin` still starts: it imports the plain entry.
+    writeFileSync(
+      join(cliDir, 'main.cjs'),
+      "#!/usr/bin/env node\nimport(require('node:url').pathToFileURL(require('node:path').join(__dirname, 'main.js')).href)\n",
+    )
     return 'CLI not bundled: esbuild is not installed'
   }
   const result = await build({
     absWorkingDir: root,
-    entryPoints: { main: join(cliDir, 'main.js') },
+    entryPoints: [join(cliDir, 'main.js')],
     bundle: true,
     platform: 'node',
-    format: 'esm',
+    format: 'cjs',
     target: 'node20',
     packages: 'external',
-    // One file: V8 only pre-parses the functions a run never calls, and one file read beats the
-    // ~80 chunks splitting made (a warm run ~25 ms faster, measured side by side).
-    splitting: false,
-    outdir: cliDir,
-    allowOverwrite: true,
+    define: { 'import.meta': '__codexImportMeta' },
     plugins: [compiledModuleUrls(cliDir)],
+    charset: 'ascii',
     metafile: true,
+    write: false,
+    outfile: join(cliDir, 'main.bundle.cjs'),
     logLevel: 'warning',
     legalComments: 'none',
   })
-  return `CLI bundled from ${Object.keys(result.metafile.inputs).length} modules`
+  // A vm.Script cannot `import()` on Node 20 (src/foundation/build/import-url.ts says how the
+  // program imports instead): any `import('literal')` left in the bundle would fail at run time.
+  const dynamic = Object.values(result.metafile.outputs).flatMap((o) =>
+    o.imports.filter((i) => i.kind === 'dynamic-import').map((i) => i.path),
+  )
+  if (dynamic.length > 0)
+    throw new Error(`the CLI bundle keeps dynamic import() of ${dynamic.join(', ')}: use importUrl or a static import`)
+  // The wrapper function's body: no hashbang (main.ts's) inside it.
+  const text = result.outputFiles[0].text.replace(/^#!.*\n/, '')
+  const bytes = Buffer.from(text)
+  const ascii = bytes.every((b) => b < 0x80)
+  writeFileSync(join(cliDir, 'main.bundle.cjs'), bytes)
+  const sha256 = createHash('sha256').update(bytes).digest('hex')
+  writeFileSync(join(cliDir, 'main.bundle.json'), `${JSON.stringify({ sha256, ascii })}\n`)
+  const loader = {
+    absWorkingDir: root,
+    entryPoints: [join(cliDir, 'bin.js')],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    allowOverwrite: true,
+    logLevel: 'warning',
+    legalComments: 'none',
+  }
+  await build({ ...loader, format: 'esm', outfile: join(cliDir, 'main.js') })
+  // The same loader as CommonJS (package.json `bin`): Node starts a CommonJS entry without its ES
+  // module loader (~6 ms less per start, measured). Its `import.meta.resolve` resolves as
+  // `require.resolve` does (the "require" export conditions); `import()` is Node's own.
+  await build({
+    ...loader,
+    format: 'cjs',
+    outfile: join(cliDir, 'main.cjs'),
+    define: { 'import.meta.url': '__codexBinUrl', 'import.meta.resolve': '__codexBinResolve' },
+    banner: {
+      js: [
+        "'use strict'",
+        "const __codexBinUrl = require('node:url').pathToFileURL(require('node:path').join(__dirname, 'main.js')).href;",
+        "const __codexBinResolve = (s) => require('node:url').pathToFileURL(require.resolve(s)).href;",
+      ].join('\n'),
+    },
+  })
+  const note = ascii ? '' : ', not pure ASCII: read as UTF-8'
+  return `CLI bundled from ${Object.keys(result.metafile.inputs).length} modules${note}`
 }
 
 /** esbuild plugin: `import.meta.url` of each module becomes its own file's URL, relative to `outDir`. */

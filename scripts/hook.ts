@@ -5,4 +5,5 @@ import { runCommand } from '../src/foundation/cli/run-command.ts'
 import { runMain } from '../src/foundation/cli/run-main.ts'
 
 mark('modules loaded')
-await runMain((argv) => runCommand(hookCommand, argv, processIo()))
+// No top-level await: the hook's bundle is CommonJS-shaped, for V8's code cache (.husky/runner-bundle.mjs).
+void runMain((argv) => runCommand(hookCommand, argv, processIo()))

@@ -35,6 +35,22 @@ describe('openLedger()', () => {
     ledger.close()
   })
 
+  test("a session's gate runs, coverage and artifacts, and the assistant's events, are found by index, not by scanning every row", () => {
+    const ledger = openLedger(join(dir, 'indexed', 'ledger.db'))
+    for (const table of ['gate_runs', 'coverage', 'artifacts']) {
+      const plan = ledger
+        .all<{ detail: string }>(`EXPLAIN QUERY PLAN SELECT * FROM ${table} WHERE session_id = ?`, 's')
+        .map((r) => r.detail)
+        .join('; ')
+      expect(plan).toContain(`USING INDEX ${table}_session (session_id=?)`)
+    }
+    const questions = ledger
+      .all<{ detail: string }>("EXPLAIN QUERY PLAN SELECT * FROM events WHERE role = 'assistant'")
+      .map((r) => r.detail)
+    expect(questions.join('; ')).toContain('USING INDEX events_role (role=?)')
+    ledger.close()
+  })
+
   test('upgrades an older (version 0) file in place', () => {
     const path = join(dir, 'old.db')
     const raw = new Database(path)

@@ -267,11 +267,11 @@ interface Runner {
 
 /** How `codex-gates` is started: the built bin when dist/ exists (as installed), else tsx on the source. */
 function codexRunner(choice: string | undefined): Runner {
-  const dist = join(PACKAGE_ROOT, 'dist', 'src', 'app', 'cli', 'main.js')
+  const dist = join(PACKAGE_ROOT, 'dist', 'src', 'app', 'cli', 'main.cjs')
   if (choice === 'dist' || (choice === undefined && existsSync(dist))) {
     if (!existsSync(dist))
       throw new UserError('BAD_FLAG', '--runner dist: dist/ is not built', 'run `npm run prepack` first')
-    return { label: 'node dist/src/app/cli/main.js', argv: [process.execPath, dist] }
+    return { label: 'node dist/src/app/cli/main.cjs', argv: [process.execPath, dist] }
   }
   if (choice !== undefined && choice !== 'tsx')
     throw new UserError('BAD_FLAG', `--runner ${choice}: expected tsx or dist`, 'e.g. --runner tsx')

@@ -30,14 +30,11 @@ export async function measureWarmPaths(
   const dirs = { codex: join(work, 'warm-codex'), vitest: join(work, 'warm-vitest') }
   for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true })
   const cpuFile = join(work, 'cpu.txt')
-  const codex = () =>
-    timed(
-      runner.argv[0] as string,
-      [...runner.argv.slice(1), 'run', '--root', root],
-      root,
-      gatesRunEnv(root, dirs.codex),
-      cpuFile,
-    )
+  const codexWith = (env: NodeJS.ProcessEnv) => () =>
+    timed(runner.argv[0] as string, [...runner.argv.slice(1), 'run', '--root', root], root, env, cpuFile)
+  const codex = codexWith(gatesRunEnv(root, dirs.codex))
+  // The same run with the executable's V8 code cache off: it compiles its bundle from source.
+  const codexCompiled = codexWith({ ...gatesRunEnv(root, dirs.codex), CODEX_CODE_CACHE: '0' })
   const vitest = () =>
     timed(
       join(PACKAGE_ROOT, 'node_modules', '.bin', 'vitest'),
@@ -50,18 +47,20 @@ export async function measureWarmPaths(
   const fill = [codex(), vitest()]
   for (const f of fill)
     if (f.code > 1) throw new Error(`BUG: a cold gates run exited ${f.code}:\n${f.output.slice(-4000)}`)
-  const wall: Record<string, number[]> = { codex: [], vitest: [], node: [] }
-  const cpu: Record<string, number[]> = { codex: [], vitest: [], node: [] }
+  codex() // the first warm run writes the code cache for the warm path (the cold one's is provisional)
+  const wall: Record<string, number[]> = { codex: [], codexCompiled: [], vitest: [], node: [] }
+  const cpu: Record<string, number[]> = { codex: [], codexCompiled: [], vitest: [], node: [] }
   const startedVitest: string[] = []
   for (let i = 0; i < Math.max(1, repeats); i++) {
     for (const [name, run] of [
       ['node', node],
       ['codex', codex],
+      ['codexCompiled', codexCompiled],
       ['vitest', vitest],
     ] as const) {
       const t = run()
       if (t.code > 1) throw new Error(`BUG: ${name} exited ${t.code}:\n${t.output.slice(-4000)}`)
-      if (name === 'codex' && /Test Files/.test(t.output)) startedVitest.push(t.output.slice(-3000))
+      if (name.startsWith('codex') && /Test Files/.test(t.output)) startedVitest.push(t.output.slice(-3000))
       wall[name]?.push(t.ms)
       cpu[name]?.push(t.cpuMs)
     }
@@ -82,6 +81,7 @@ export async function measureWarmPaths(
     rows: [
       row('node -e 0', 'node'),
       row(`warm codex-gates run, no Vitest (${runner.label})`, 'codex'),
+      row('the same, V8 code cache off (CODEX_CODE_CACHE=0)', 'codexCompiled'),
       row('warm before: vitest run --project gates, cache full', 'vitest'),
       {
         run: `cache keys of all ${GATE_NAMES.length} gates in process, from git's index stat data`,
@@ -112,7 +112,7 @@ export async function measureWarmPaths(
       },
     ],
     notes: [
-      `warm rows: ${repeats} rounds, each node -e 0, codex-gates run, vitest run in turn; medians; CPU = user + system of the process tree (GNU time), steadier than wall on a shared machine`,
+      `warm rows: ${repeats} rounds, each node -e 0, codex-gates run (code cache on, then off), vitest run in turn; medians; CPU = user + system of the process tree (GNU time), steadier than wall on a shared machine`,
       'cache keys: treeView + cachedGateRun for every gate in this process, first round not counted (scanner modules loading); "no index" reads and hashes every input file instead of taking blob ids from the index',
     ],
     samples: { ...prefixed('wall', wall), ...prefixed('cpu', cpu) },
@@ -165,8 +165,8 @@ export function gatesRunEnv(root: string, dir: string, configPath?: string): Nod
 }
 
 function codexRunner(): { label: string; argv: string[] } {
-  const dist = join(PACKAGE_ROOT, 'dist', 'src', 'app', 'cli', 'main.js')
-  if (existsSync(dist)) return { label: 'node dist/src/app/cli/main.js', argv: [process.execPath, dist] }
+  const dist = join(PACKAGE_ROOT, 'dist', 'src', 'app', 'cli', 'main.cjs')
+  if (existsSync(dist)) return { label: 'node dist/src/app/cli/main.cjs', argv: [process.execPath, dist] }
   return {
     label: 'tsx src/app/cli/main.ts (dist/ not built)',
     argv: [join(PACKAGE_ROOT, 'node_modules', '.bin', 'tsx'), join(PACKAGE_ROOT, 'src', 'app', 'cli', 'main.ts')],

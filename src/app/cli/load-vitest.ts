@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { importUrl } from '../../foundation/build/import-url.ts'
 import { UserError } from '../../foundation/errors/user-error.ts'
 import { PACKAGE_ROOT } from '../../foundation/fs/package-root.ts'
 
@@ -23,7 +24,7 @@ export async function loadVitest(root: string): Promise<{ node: VitestNode; vers
       `vitest ${version} (${manifest}) is older than 4: codex-gates needs Vitest 4.1 or later`,
       'run `npm i -D vitest@^4.1`',
     )
-  return { node: (await import(pathToFileURL(entry).href)) as VitestNode, version, path: manifest }
+  return { node: (await importUrl(pathToFileURL(entry).href)) as VitestNode, version, path: manifest }
 }
 
 function resolveFrom(dir: string): string | undefined {

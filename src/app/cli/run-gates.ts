@@ -342,10 +342,9 @@ async function runVitest(
 
 async function renderReports(root: string, sessionId: string, io: Io): Promise<void> {
   if (envValue('CODEX_REPORTS', io.env) === '0') return
-  const [{ renderAfterRun }, { resolveLedgerPath, DEFAULT_LEDGER_PATH }, { join }] = await Promise.all([
+  const [{ renderAfterRun }, { resolveLedgerPath, DEFAULT_LEDGER_PATH }] = await Promise.all([
     import('../../domain/report/render-after-run.ts'),
     import('../../ledger/ledger-path.ts'),
-    import('node:path'),
   ])
   const ledgerPath = resolveLedgerPath(envValue('CODEX_LEDGER', io.env) ?? join(root, DEFAULT_LEDGER_PATH), io.env)
   const result = renderAfterRun({

@@ -18,4 +18,13 @@ export declare function prebuiltBundle(options: {
   entries: Record<string, string>
   splitting?: boolean
   sourceUrls?: boolean
+  bundled?: readonly string[]
+  codeCached?: readonly string[]
 }): PrebuiltBundle
+
+/** Runs a `codeCached` entry's built file through V8's code cache, with `meta` as its `import.meta` (its `resolve`). */
+export declare function runCodeCached(
+  file: string,
+  meta: { resolve(specifier: string): string },
+  options?: { useCache?: boolean },
+): void

@@ -7,8 +7,10 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
-import { dirname, join, relative } from 'node:path'
+import { createRequire } from 'node:module'
+import { basename, dirname, join, relative } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { compileCached, shortHash } from './cached-script.mjs'
 
 /** The repository root (this file is src/foundation/build/prebuilt-bundle.mjs). */
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
@@ -19,19 +21,53 @@ const STAMP_VERSION = 1
  * A bundle of `entries` ({ outputName: 'path/from/root.ts' }) in `dir`. With `splitting`, what
  * the entries import lazily becomes chunks; with `sourceUrls`, `import.meta.url` (and `.dirname`,
  * `.filename`) keep meaning the original source file, so paths computed from them are the same
- * inside the bundle as in the sources.
+ * inside the bundle as in the sources. The entries named in `codeCached` are built as one
+ * CommonJS-shaped `<name>.cjs` each instead (no chunks), to be compiled through V8's code cache
+ * by `runCodeCached`; their `import.meta` is the one the caller hands in.
  */
-export function prebuiltBundle({ dir, entries, splitting = false, sourceUrls = false, bundled = [] }) {
+export function prebuiltBundle({ dir, entries, splitting = false, sourceUrls = false, bundled = [], codeCached = [] }) {
   const stampPath = join(dir, 'stamp.json')
   return {
     dir,
     /** The built file of one entry. */
-    output: (name) => join(dir, `${name}.mjs`),
+    output: (name) => join(dir, `${name}.${codeCached.includes(name) ? 'cjs' : 'mjs'}`),
     /** `{ fresh, reason }`: whether the bundle exists and every source it was built from is unchanged. */
     state: () => bundleState(stampPath),
     /** Builds it; each file written to a temp name and renamed into place, the stamp last. */
-    build: () => buildBundle({ dir, entries, splitting, sourceUrls, bundled, stampPath }),
+    build: () => buildBundle({ dir, entries, splitting, sourceUrls, bundled, codeCached, stampPath }),
   }
+}
+
+/**
+ * Runs a `codeCached` entry's `file` (the process's own program from here on: it reads
+ * process.argv and exits by itself) through V8's code cache, kept beside it as
+ * `<name>-<build>-<node>-<arch>-<flags>.v8`; the build is told apart by the file's inode, size and
+ * mtime (every build renames a new file into place). `meta` is its `import.meta`: `url` (this
+ * file's URL, so `new URL('./x', import.meta.url)` finds what was built beside it), `resolve`
+ * from the caller's module; `importUrl` is added (src/foundation/build/import-url.ts). A cache
+ * that is missing, corrupt or cannot be written only costs the compile; `useCache: false` (the
+ * caller's CODEX_CODE_CACHE=0) compiles from source only.
+ */
+export function runCodeCached(file, meta, { useCache = true } = {}) {
+  const name = basename(file).replace(/\.cjs$/, '')
+  const s = statSync(file)
+  const build = shortHash(`${s.ino}:${s.size}:${s.mtimeMs}`)
+  const flags = process.execArgv.length > 0 ? shortHash(process.execArgv.join('\0')) : 'std'
+  const cacheFile = join(dirname(file), `${name}-${build}-${process.version}-${process.arch}-${flags}.v8`)
+  const script = compileCached({
+    file,
+    params: ['exports', 'require', 'module', '__filename', '__dirname', '__codexImportMeta'],
+    cache: !useCache
+      ? undefined
+      : {
+          files: [cacheFile],
+          stale: (n) => n.startsWith(`${name}-`) && n.endsWith('.v8') && !n.startsWith(`${name}-${build}-`),
+        },
+  })
+  process.once('exit', () => script.save())
+  const module = { exports: {} }
+  const importMeta = { url: pathToFileURL(file).href, resolve: meta.resolve, importUrl: (url) => import(url) }
+  script.fn.call(module.exports, module.exports, createRequire(file), module, file, dirname(file), importMeta)
 }
 
 function bundleState(stampPath) {
@@ -69,33 +105,62 @@ function statKey(path) {
   }
 }
 
-async function buildBundle({ dir, entries, splitting, sourceUrls, bundled, stampPath }) {
+async function buildBundle({ dir, entries, splitting, sourceUrls, bundled, codeCached, stampPath }) {
   const { build } = await import('esbuild')
-  const result = await build({
+  const common = {
     absWorkingDir: ROOT,
-    entryPoints: entries,
     bundle: true,
     platform: 'node',
-    format: 'esm',
     target: 'node20',
     packages: bundled.length > 0 ? undefined : 'external',
-    splitting,
-    chunkNames: 'chunk-[hash]',
     outdir: dir,
-    outExtension: { '.js': '.mjs' },
     plugins: [...(sourceUrls ? [keepSourceUrls] : []), ...(bundled.length > 0 ? [externalExcept(bundled)] : [])],
-    // A bundled CommonJS package requires Node's builtins (yaml: `process`): give its chunks a require.
-    banner:
-      bundled.length > 0
-        ? {
-            js: "import { createRequire as __codexRequire } from 'node:module'; const require = __codexRequire(import.meta.url);",
-          }
-        : undefined,
     write: false,
     metafile: true,
     logLevel: 'silent',
     legalComments: 'none',
-  })
+  }
+  const pick = (cached) =>
+    Object.fromEntries(Object.entries(entries).filter(([name]) => codeCached.includes(name) === cached))
+  const results = []
+  if (Object.keys(pick(false)).length > 0)
+    results.push(
+      await build({
+        ...common,
+        entryPoints: pick(false),
+        format: 'esm',
+        splitting,
+        chunkNames: 'chunk-[hash]',
+        outExtension: { '.js': '.mjs' },
+        // A bundled CommonJS package requires Node's builtins (yaml: `process`): give its chunks a require.
+        banner:
+          bundled.length > 0
+            ? {
+                js: "import { createRequire as __codexRequire } from 'node:module'; const require = __codexRequire(import.meta.url);",
+              }
+            : undefined,
+      }),
+    )
+  if (codeCached.length > 0) {
+    const cjs = await build({
+      ...common,
+      entryPoints: pick(true),
+      format: 'cjs',
+      outExtension: { '.js': '.cjs' },
+      define: { 'import.meta': '__codexImportMeta' },
+    })
+    // A vm.Script cannot `import()` on Node 20 (see src/foundation/build/import-url.ts).
+    const dynamic = Object.values(cjs.metafile.outputs).flatMap((o) =>
+      o.imports.filter((i) => i.kind === 'dynamic-import').map((i) => i.path),
+    )
+    if (dynamic.length > 0)
+      throw new Error(`${Object.keys(pick(true)).join(', ')} keep import() of ${dynamic.join(', ')}`)
+    results.push(cjs)
+  }
+  const result = {
+    metafile: { inputs: Object.assign({}, ...results.map((r) => r.metafile.inputs)) },
+    outputFiles: results.flatMap((r) => r.outputFiles),
+  }
   mkdirSync(dir, { recursive: true })
   const inputs = {}
   const stats = {}
@@ -112,7 +177,7 @@ async function buildBundle({ dir, entries, splitting, sourceUrls, bundled, stamp
   // starts its worker) only once it runs itself, so nothing ever loads a file older than itself.
   const names = Object.keys(entries)
   const rank = (path) => {
-    const index = names.findIndex((name) => join(dir, `${name}.mjs`) === path)
+    const index = names.findIndex((name) => [`${name}.mjs`, `${name}.cjs`].some((f) => join(dir, f) === path))
     return index < 0 ? -Infinity : -index
   }
   const outputs = [...result.outputFiles].sort((a, b) => rank(a.path) - rank(b.path))

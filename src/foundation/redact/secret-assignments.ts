@@ -41,7 +41,7 @@ export function isObviousNonSecret(value: string): boolean {
   if (value.length < MIN_ASSIGNED_SECRET || value.includes(MASK_MARK)) return true
   if (/^(?:\$\{|\{\{|%\(|#\{|@\{|\$[A-Za-z_(])|^<[^<>]*>$|^%s$/.test(value)) return true
   if (/^(?:process\.env|os\.environ|os\.getenv|import\.meta\.env|secrets\.|env\.)/.test(value)) return true
-  if (/^(?:[*xX.•…-]+|(.)\1*)$/.test(value)) return true
+  if (/^(?:[*xX.\u2022\u2026-]+|(.)\1*)$/.test(value)) return true
   if (/^(?:true|false|null|none|nil|undefined|empty|redacted|required|optional)$/i.test(value)) return true
   return /^[[{(]/.test(value)
 }

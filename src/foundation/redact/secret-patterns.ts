@@ -213,14 +213,14 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
     body: '[0-9a-f]',
   },
   {
-    // kaggle.json (`{"username":"…","key":"<32 hex>"}`, either order) and KAGGLE_KEY assignments.
+    // kaggle.json (`{"username":"...","key":"<32 hex>"}`, either order) and KAGGLE_KEY assignments.
     id: 'kaggle-key',
     description: 'Kaggle API key',
     keyword: 'key',
     keywords: ['kaggle_key', '"username"'],
     pattern:
       /(?<=\bkaggle_key["']?\s*[:=]\s*["']?)[0-9a-f]{32}\b|(?<="username"\s*:\s*"[^"\n]{0,64}"\s*,\s*"key"\s*:\s*")[0-9a-f]{32}(?=")|(?<="key"\s*:\s*")[0-9a-f]{32}(?="\s*,\s*"username")/gi,
-    cut: /(?<=\bkaggle_key["']?\s*[:=]\s*["']?|"username"\s*:\s*"[^"\n]{0,64}"\s*,\s*"key"\s*:\s*")[0-9a-f]{8,31}(?=…)/gi,
+    cut: /(?<=\bkaggle_key["']?\s*[:=]\s*["']?|"username"\s*:\s*"[^"\n]{0,64}"\s*,\s*"key"\s*:\s*")[0-9a-f]{8,31}(?=\u2026)/gi,
   },
   {
     id: 'cohere-key',

@@ -40,7 +40,7 @@ const PEM_KEY =
 
 /** `scheme://user:password` cut before its `@`: 8 or more password characters, not a port number. */
 const URL_PASSWORD_CUT = new RegExp(
-  String.raw`${TOKEN_START}[a-z][a-z0-9+.-]*://[^\s:/@'"\\]+:([^\s:/@'"?#;&\\…]{${MIN_TOKEN_BODY},})(?![^\s:/@'"?#;&\\…]*@)`,
+  String.raw`${TOKEN_START}[a-z][a-z0-9+.-]*://[^\s:/@'"\\]+:([^\s:/@'"?#;&\\\u2026]{${MIN_TOKEN_BODY},})(?![^\s:/@'"?#;&\\\u2026]*@)`,
   'gi',
 )
 

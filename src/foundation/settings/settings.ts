@@ -82,6 +82,12 @@ export const SETTINGS = {
     description: 'load the ledger reporter prebuilt (fast) or from its TypeScript source',
     default: 'prebuilt',
   },
+  CODEX_CODE_CACHE: {
+    type: 'flag',
+    description:
+      "compile the built `codex-gates` executable and the prebuilt hook runner through V8's code cache, kept in `node_modules/.cache/codex-gates` and `.codex/hook/` (`0` turns it off)",
+    default: '1',
+  },
   CODEX_HOOK_RUNNER: {
     type: 'choice',
     choices: ['auto', 'bundle', 'tsx'],

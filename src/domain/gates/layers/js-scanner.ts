@@ -35,7 +35,7 @@ export class JsScanner {
   private regexOk = true
   /** What each open `{` is: BRACE.* */
   private braces: number[] = []
-  /** For each open `(`: whether a regex may follow its `)` (`if (…) /re/`). */
+  /** For each open `(`: whether a regex may follow its `)` (`if (...) /re/`). */
   private parens: boolean[] = []
   /** Open JSX elements, innermost last: ELEMENT.* bits. */
   private elements: number[] = []

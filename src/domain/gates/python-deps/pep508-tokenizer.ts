@@ -79,7 +79,7 @@ export class PyTokenizer {
     throw new Pep508SyntaxError(message, this.source, position)
   }
 
-  /** Runs `body` inside an optional `open … close` pair, as packaging's `enclosing_tokens`. */
+  /** Runs `body` inside an optional `open ... close` pair, as packaging's `enclosing_tokens`. */
   enclosing<T>(open: TokenName, close: TokenName, around: string, body: () => T): T {
     const opened = this.check(open) ? this.position : undefined
     if (opened !== undefined) this.read()

@@ -22,8 +22,8 @@ export const PYTHON_DEPS_DEFAULTS = {
     'Zlib',
     'HPND',
   ],
-  license_exceptions: {} as Record<string, string>, // distribution name → reason
-  allow_unpinned: {} as Record<string, string>, // package name → reason: the pinning rules skip it
+  license_exceptions: {} as Record<string, string>, // distribution name -> reason
+  allow_unpinned: {} as Record<string, string>, // package name -> reason: the pinning rules skip it
 }
 
 export type PythonDepsConfig = typeof PYTHON_DEPS_DEFAULTS

@@ -18,7 +18,7 @@ export interface PyrightBaseline {
 
 /** `rule:hash`, hash = sha256 of the message with line numbers taken out, 16 hex characters. */
 export function baselineKey(d: Pick<PyrightDiagnostic, 'rule' | 'message'>): string {
-  const message = d.message.replace(/\b(lines?|column)\s+\d+(\s*[-–]\s*\d+)?/gi, '$1 #')
+  const message = d.message.replace(/\b(lines?|column)\s+\d+(\s*[-\u2013]\s*\d+)?/gi, '$1 #')
   return `${d.rule}:${createHash('sha256').update(message).digest('hex').slice(0, 16)}`
 }
 

@@ -88,7 +88,7 @@ export class KeywordAutomaton<T> {
   /**
    * Every place a keyword ends in `bytes`, in order. The walk is one dependent table lookup per
    * byte, so it is bound by memory latency, not work: two walkers, one per half of the input,
-   * interleaved in one loop, overlap their lookups (~1.5× the bytes per second of one walker in
+   * interleaved in one loop, overlap their lookups (~1.5x the bytes per second of one walker in
    * `npm run bench -- secrets`). The second walker starts `warmup` bytes before the middle, where
    * no hit is recorded: after that many bytes its state equals the one walker's. The result is
    * scratch space, valid until the next call.

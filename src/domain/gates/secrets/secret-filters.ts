@@ -54,7 +54,7 @@ const PLACEHOLDER_WORDS = new Set([
  * character, `abcdef`/`123456` runs. Safe for provider tokens: random tokens never look like this.
  */
 export function placeholderShape(value: string): string | undefined {
-  const run = /(x{4,}|X{4,}|\*{4,}|\.{4,}|…)/.exec(value)
+  const run = /(x{4,}|X{4,}|\*{4,}|\.{4,}|\u2026)/.exec(value)
   if (run) return `placeholder (${run[1]})`
   if (/^(.)\1*$/.test(value)) return 'one repeated character'
   if (isSequence(value.toLowerCase())) return 'character sequence'

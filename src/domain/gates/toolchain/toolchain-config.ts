@@ -22,7 +22,7 @@ export type ToolsSetting = Record<string, string | ToolOptions> | (ToolOptions &
 /** The toolchain gate's own settings. */
 export const TOOLCHAIN_DEFAULTS = {
   required: ['node', 'npm', 'git'] as string[], // tools that must be present; node, npm and git are always probed
-  tools: {} as ToolsSetting, // more probes, with ranges: python, uv, nvcc, nvidia-smi, …
+  tools: {} as ToolsSetting, // more probes, with ranges: python, uv, nvcc, nvidia-smi, ...
 }
 
 /** One probe, resolved: what to run, how to read it, what to hold it to. */

@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+// The `codex-gates` executable as built: scripts/build-dist.mjs bundles this file into
+// dist/src/app/cli/main.cjs (package.json `bin`: a CommonJS entry starts without Node's ES module
+// loader) and main.js (the same as an ES module), beside the program's one bundle, main.bundle.cjs
+// (main.ts and all it imports). The program is compiled through V8's code cache
+// (src/foundation/build/cached-script.mjs), kept in node_modules/.cache/codex-gates: a warm
+// `codex-gates run` no longer parses and compiles ~1 MB of JavaScript on every start.
+// CODEX_CODE_CACHE=0 compiles it from source every time. Only meaningful in dist/.
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { codeCacheDir, compileCached, shortHash } from '../../foundation/build/cached-script.mjs'
+import { envValue } from '../../foundation/settings/env-value.ts'
+
+/** What build-dist writes beside the bundle: its hash, and whether it is pure ASCII (read as latin1, no UTF-8 decode). */
+interface BundleInfo {
+  sha256: string
+  ascii: boolean
+}
+
+const file = fileURLToPath(new URL('./main.bundle.cjs', import.meta.url))
+const info = JSON.parse(readFileSync(new URL('./main.bundle.json', import.meta.url), 'utf8')) as BundleInfo
+const bundle = `main-${info.sha256.slice(0, 16)}`
+// One cache per verb, made by its first run after a build with the functions that run compiled.
+// A run that imported Vitest (a cold `run`, seconds anyway) makes only a provisional one, which the
+// first run without Vitest (the warm path, where the compile time shows) replaces. V8 checks its
+// version and flags itself (a mismatch is rejected, then rebuilt); the flags are in the name too,
+// so that two flag sets do not keep replacing each other's cache.
+const verb = /^[a-z][a-z-]{0,30}$/.test(process.argv[2] ?? '') ? process.argv[2] : 'other'
+const flags = process.execArgv.length > 0 ? shortHash(process.execArgv.join('\0')) : 'std'
+const cacheDir = codeCacheDir(fileURLToPath(new URL('../../../../', import.meta.url)))
+const cacheName = join(cacheDir, `${bundle}-${process.version}-${process.arch}-${flags}-${verb}`)
+const [final, provisional] = [`${cacheName}.v8`, `${cacheName}.vitest.v8`]
+const script = compileCached({
+  file,
+  params: ['exports', 'require', 'module', '__filename', '__dirname', '__codexImportMeta'],
+  encoding: info.ascii ? 'latin1' : 'utf8',
+  cache:
+    envValue('CODEX_CODE_CACHE') === '0'
+      ? undefined
+      : {
+          files: [final, provisional],
+          // Caches of earlier builds of this package go when a new one is written.
+          stale: (name) => name.startsWith('main-') && !name.startsWith(bundle),
+        },
+})
+let imported = false
+process.once('exit', () => script.save(imported ? provisional : final))
+const module = { exports: {} }
+// The bundle's `import.meta` (esbuild `define`): this file's, whose URL is the bundle's folder
+// too, plus the `import()` a vm.Script cannot make itself (src/foundation/build/import-url.ts).
+// In main.cjs, `resolve` is require.resolve's (the "require" export conditions; husky's is the same).
+const meta = {
+  url: import.meta.url,
+  resolve: import.meta.resolve,
+  importUrl: (url: string) => {
+    imported = true
+    return import(url)
+  },
+}
+script.fn.call(module.exports, module.exports, createRequire(file), module, file, dirname(file), meta)
