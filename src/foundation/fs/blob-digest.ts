@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import type { BigIntStats } from 'node:fs'
 import { readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import type { GitIndex } from './git-index.ts'
+import type { GitIndex, IndexEntry } from './git-index.ts'
 
 const hashed = new Map<string, { stamp: string; oid: string; takenAt: number }>()
 
@@ -27,26 +27,9 @@ export function blobDigest(
   } catch {
     return null
   }
-  if (!stat.isFile()) return null
+  if (!isRegularFile(stat)) return null
   const entry = index?.entries.get(file)
-  const mtimeS = Number(stat.mtimeNs / 1_000_000_000n)
-  const mtimeNs = Number(stat.mtimeNs % 1_000_000_000n)
-  // ctime as git compares it (core.trustctime): an edit whose mtime was put back (`touch -r`) still shows.
-  const ctimeS = Number(stat.ctimeNs / 1_000_000_000n)
-  const ctimeNs = Number(stat.ctimeNs % 1_000_000_000n)
-  if (
-    entry &&
-    index &&
-    (entry.mode & 0o170000) === 0o100000 &&
-    entry.mtimeS === mtimeS &&
-    entry.mtimeNs === mtimeNs &&
-    entry.ctimeS === ctimeS &&
-    entry.ctimeNs === ctimeNs &&
-    entry.size === Number(stat.size & 0xffffffffn) &&
-    entry.ino === Number(stat.ino & 0xffffffffn) &&
-    Number(stat.mtimeMs) < index.mtimeMs
-  )
-    return entry.oid
+  if (entry && index && statMatches(entry, stat, index)) return entry.oid
   const stamp = `${stat.mtimeNs}:${stat.ctimeNs}:${stat.size}:${stat.ino}`
   const known = options.remember === false ? undefined : hashed.get(path)
   // Reused only for a file settled before it was hashed: an edit within the same mtime tick cannot hide.
@@ -60,6 +43,33 @@ export function blobDigest(
   const oid = gitBlobId(bytes)
   hashed.set(path, { stamp, oid, takenAt: Date.now() })
   return oid
+}
+
+/**
+ * Whether `stat` is what git recorded for `entry` (a regular file; mtime and ctime to the
+ * nanosecond, size, inode), taken before the index was written (git's racy-file rule): then the
+ * file holds the entry's blob without being read.
+ */
+export function statMatches(entry: IndexEntry, stat: BigIntStats, index: GitIndex): boolean {
+  // ctime as git compares it (core.trustctime): an edit whose mtime was put back (`touch -r`) still shows.
+  return (
+    (entry.mode & 0o170000) === 0o100000 &&
+    entry.mtimeS === Number(stat.mtimeNs / 1_000_000_000n) &&
+    entry.mtimeNs === Number(stat.mtimeNs % 1_000_000_000n) &&
+    entry.ctimeS === Number(stat.ctimeNs / 1_000_000_000n) &&
+    entry.ctimeNs === Number(stat.ctimeNs % 1_000_000_000n) &&
+    entry.size === Number(stat.size & 0xffffffffn) &&
+    entry.ino === Number(stat.ino & 0xffffffffn) &&
+    Number(stat.mtimeMs) < index.mtimeMs
+  )
+}
+
+/**
+ * `stat.isFile()` without BigInt arithmetic: BigIntStats' type checks mask a BigInt mode per
+ * call, ~10 us each before the JIT warms up, a tenth of a warm run's tree view over 1,100 files.
+ */
+export function isRegularFile(stat: BigIntStats): boolean {
+  return (Number(stat.mode) & 0o170000) === 0o100000
 }
 
 /** git's blob id of these bytes (`git hash-object`). */
