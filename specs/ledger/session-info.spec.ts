@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { chmodSync, mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
+import { chmodSync, lutimesSync, mkdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
@@ -77,7 +77,7 @@ describe('gitInfoFromFiles()', () => {
   const env = { ...process.env, GIT_DIR: undefined, GIT_WORK_TREE: undefined, GIT_INDEX_FILE: undefined }
   const past = new Date(Date.now() - 60_000)
 
-  /** A repository whose files were written a minute ago (not racy), committed on main. */
+  /** A repository whose files (and a link) were written a minute ago (not racy), committed on main. */
   function settled(name: string): { path: string; git: (...args: string[]) => string } {
     const path = join(dir, name)
     mkdirSync(join(path, 'src'), { recursive: true })
@@ -92,6 +92,8 @@ describe('gitInfoFromFiles()', () => {
       utimesSync(join(path, file), past, past)
     }
     chmodSync(join(path, 'run.sh'), 0o755)
+    symlinkSync('a.txt', join(path, 'link'))
+    lutimesSync(join(path, 'link'), past, past)
     git('add', '-A')
     git('commit', '-q', '-m', 'first')
     return { path, git }

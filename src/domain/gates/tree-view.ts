@@ -1,6 +1,6 @@
-import { statSync } from 'node:fs'
+import { lstatSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { blobDigest, statMatches } from '../../foundation/fs/blob-digest.ts'
+import { blobDigest, isRegularFile, statMatches } from '../../foundation/fs/blob-digest.ts'
 import { type GitIndex, readGitIndex } from '../../foundation/fs/git-index.ts'
 import type { KeyPass } from './gate.ts'
 import { type FileMode, listRepoFileStats } from './repo-files.ts'
@@ -18,10 +18,10 @@ export interface TreeView extends KeyPass {
   size(file: string): number
   /**
    * True when this view's own read of `index` shows every entry of it unchanged by its stat data
-   * alone, as git would take it: a regular file listed here, stat data as recorded (statMatches),
-   * the same executable bit, last modified at least 1 ms before the index was written. False when
-   * that cannot be told this way (a link, submodule or deleted file, a touched or racy one, flags
-   * git reads by other rules, another index): only git can say then.
+   * alone, as git would take it: a file (listed here) or link of the entry's type, stat data as
+   * recorded (statMatches), the same executable bit, last modified at least 1 ms before the index
+   * was written. False when that cannot be told this way (a submodule or deleted file, a touched
+   * or racy one, flags git reads by other rules, another index): only git can say then.
    */
   unchangedSince(index: GitIndex): boolean
 }
@@ -56,9 +56,10 @@ export function treeView(root: string, mode: FileMode, options: { index?: boolea
     unchangedSince: (of) => {
       if (!index || of !== index || !index.plain) return false
       for (const [file, entry] of index.entries) {
-        const stat = stats.get(file)
+        // Not listed as a regular file: a link (lstat'ed here), a submodule or a deleted file.
+        const stat = stats.get(file) ?? lstatSync(join(root, file), { bigint: true, throwIfNoEntry: false })
         if (!stat || !statMatches(entry, stat, index)) return false
-        if ((Number(stat.mode) & 0o100) !== (entry.mode & 0o100)) return false
+        if (isRegularFile(stat) && (Number(stat.mode) & 0o100) !== (entry.mode & 0o100)) return false
         if (Number(stat.mtimeNs / 1000n) / 1000 >= index.mtimeMs - 1) return false
       }
       return true

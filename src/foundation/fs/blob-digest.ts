@@ -46,14 +46,14 @@ export function blobDigest(
 }
 
 /**
- * Whether `stat` is what git recorded for `entry` (a regular file; mtime and ctime to the
+ * Whether `stat` is what git recorded for `entry` (the same file type; mtime and ctime to the
  * nanosecond, size, inode), taken before the index was written (git's racy-file rule): then the
- * file holds the entry's blob without being read.
+ * file (or link) holds the entry's blob without being read.
  */
 export function statMatches(entry: IndexEntry, stat: BigIntStats, index: GitIndex): boolean {
   // ctime as git compares it (core.trustctime): an edit whose mtime was put back (`touch -r`) still shows.
   return (
-    (entry.mode & 0o170000) === 0o100000 &&
+    (entry.mode & 0o170000) === (Number(stat.mode) & 0o170000) &&
     entry.mtimeS === Number(stat.mtimeNs / 1_000_000_000n) &&
     entry.mtimeNs === Number(stat.mtimeNs % 1_000_000_000n) &&
     entry.ctimeS === Number(stat.ctimeNs / 1_000_000_000n) &&
