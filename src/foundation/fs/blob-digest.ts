@@ -4,7 +4,13 @@ import { readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import type { GitIndex, IndexEntry } from './git-index.ts'
 
+/** A hashed file's stat stamp, blob id and when it was hashed (ms). */
+export type DigestMemoEntry = [stamp: string, oid: string, takenAt: number]
+
 const hashed = new Map<string, { stamp: string; oid: string; takenAt: number }>()
+/** Paths hashed or reused by this process, and whether any was hashed afresh. */
+const used = new Set<string>()
+let fresh = false
 
 /**
  * A file's git blob id (SHA-1 of `blob <size>\0<bytes>`), as `git hash-object` gives it, or null
@@ -20,20 +26,24 @@ export function blobDigest(
   index: GitIndex | undefined,
   options: { remember?: boolean; stat?: BigIntStats } = {},
 ): string | null {
-  const path = join(root, file)
+  let path: string | undefined
   let stat: BigIntStats
   try {
-    stat = options.stat ?? statSync(path, { bigint: true })
+    stat = options.stat ?? statSync((path = join(root, file)), { bigint: true })
   } catch {
     return null
   }
   if (!isRegularFile(stat)) return null
   const entry = index?.entries.get(file)
   if (entry && index && statMatches(entry, stat, index)) return entry.oid
+  path ??= join(root, file)
   const stamp = `${stat.mtimeNs}:${stat.ctimeNs}:${stat.size}:${stat.ino}`
   const known = options.remember === false ? undefined : hashed.get(path)
   // Reused only for a file settled before it was hashed: an edit within the same mtime tick cannot hide.
-  if (known?.stamp === stamp && known.takenAt - Number(stat.mtimeMs) >= SETTLED_MS) return known.oid
+  if (known?.stamp === stamp && known.takenAt - Number(stat.mtimeMs) >= SETTLED_MS) {
+    used.add(path)
+    return known.oid
+  }
   let bytes: Buffer
   try {
     bytes = readFileSync(path)
@@ -42,7 +52,36 @@ export function blobDigest(
   }
   const oid = gitBlobId(bytes)
   hashed.set(path, { stamp, oid, takenAt: Date.now() })
+  used.add(path)
+  fresh = true
   return oid
+}
+
+/** Entries from an earlier process (digest-memo.ts): taken by the same rule as this process's own. */
+export function rememberDigests(files: Record<string, DigestMemoEntry>): void {
+  for (const [path, entry] of Object.entries(files)) {
+    if (hashed.has(path) || !Array.isArray(entry)) continue
+    const [stamp, oid, takenAt] = entry
+    if (typeof stamp === 'string' && typeof oid === 'string' && typeof takenAt === 'number')
+      hashed.set(path, { stamp, oid, takenAt })
+  }
+}
+
+/** What this process hashed or reused, by absolute path, and whether anything was hashed afresh. */
+export function digestsHashedHere(): { files: Record<string, DigestMemoEntry>; fresh: boolean } {
+  const files: Record<string, DigestMemoEntry> = {}
+  for (const path of used) {
+    const known = hashed.get(path)
+    if (known) files[path] = [known.stamp, known.oid, known.takenAt]
+  }
+  return { files, fresh }
+}
+
+/** Forgets every digest this process hashed or was given (specs: a fresh process). */
+export function forgetDigests(): void {
+  hashed.clear()
+  used.clear()
+  fresh = false
 }
 
 /**
