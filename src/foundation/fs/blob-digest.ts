@@ -26,17 +26,16 @@ export function blobDigest(
   index: GitIndex | undefined,
   options: { remember?: boolean; stat?: BigIntStats } = {},
 ): string | null {
-  let path: string | undefined
   let stat: BigIntStats
   try {
-    stat = options.stat ?? statSync((path = join(root, file)), { bigint: true })
+    stat = options.stat ?? statSync(join(root, file), { bigint: true })
   } catch {
     return null
   }
   if (!isRegularFile(stat)) return null
   const entry = index?.entries.get(file)
   if (entry && index && statMatches(entry, stat, index)) return entry.oid
-  path ??= join(root, file)
+  const path = join(root, file)
   const stamp = `${stat.mtimeNs}:${stat.ctimeNs}:${stat.size}:${stat.ino}`
   const known = options.remember === false ? undefined : hashed.get(path)
   // Reused only for a file settled before it was hashed: an edit within the same mtime tick cannot hide.
