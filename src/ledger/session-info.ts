@@ -1,6 +1,10 @@
 import { execFile, execFileSync } from 'node:child_process'
 import { hostname, platform, release } from 'node:os'
+import { headFromFiles } from '../foundation/fs/git-head.ts'
+import { type GitIndex, readGitIndex } from '../foundation/fs/git-index.ts'
+import { looseCommitTree } from '../foundation/fs/loose-commit-tree.ts'
 import { redactEnv } from '../foundation/redact/redact.ts'
+import { envValue } from '../foundation/settings/env-value.ts'
 import type { LedgerRow } from './records.ts'
 
 /** Environment variables worth keeping with a session; nothing else is ever recorded. */
@@ -53,6 +57,30 @@ export async function gitInfoAsync(cwd: string = process.cwd()): Promise<GitInfo
   const [head, status] = await Promise.all([git(...HEAD_ARGS), git('status', '--porcelain', '--untracked-files=no')])
   const { sha, branch, tree } = parseHead(head)
   return { sha, branch, dirty: status === null ? null : status.length > 0, tree }
+}
+
+/**
+ * What gitInfoAsync says, read from a plain repository's `.git` without starting git, where the
+ * files settle it; undefined otherwise. HEAD and its branch from HEAD and the refs
+ * (headFromFiles), HEAD's tree from its loose commit object; dirty when the index's cache-tree is
+ * a valid root tree other than HEAD's (a staged change), clean when it is HEAD's and
+ * `unchanged(index)` says every entry's stat data is as recorded: what
+ * `git status --porcelain --untracked-files=no` answers with a line or with nothing.
+ */
+export function gitInfoFromFiles(
+  cwd: string,
+  unchanged: (index: GitIndex) => boolean,
+  env: NodeJS.ProcessEnv = process.env,
+): GitInfo | undefined {
+  if (envValue('GIT_INDEX_FILE', env) !== undefined) return undefined
+  const head = headFromFiles(cwd, env)
+  if (!head?.sha) return undefined
+  const tree = looseCommitTree(head.gitDir, head.sha)
+  const index = tree ? readGitIndex(cwd) : undefined
+  if (!tree || !index?.plain || index.rootTree === undefined) return undefined
+  const info = { sha: head.sha, branch: head.branch, tree }
+  if (index.rootTree !== tree) return { ...info, dirty: true }
+  return unchanged(index) ? { ...info, dirty: false } : undefined
 }
 
 /** HEAD's sha, branch and whether the work tree is dirty; nulls outside a git checkout. */

@@ -136,23 +136,26 @@ describe('blobDigest()', () => {
     if (!entry) throw new Error('a.txt is not in the index')
     const planted = { ...entry, oid: 'f'.repeat(40) } // what only the index could answer
     const real = git(root, 'hash-object', 'a.txt').trim()
-    const after = { entries: new Map([['a.txt', planted]]), mtimeMs: Date.now() + 60_000 }
+    const after = { entries: new Map([['a.txt', planted]]), mtimeMs: Date.now() + 60_000, plain: true }
     expect(blobDigest(root, 'a.txt', after)).toBe('f'.repeat(40))
-    const racy = { entries: new Map([['a.txt', planted]]), mtimeMs: 0 }
+    const racy = { entries: new Map([['a.txt', planted]]), mtimeMs: 0, plain: true }
     expect(blobDigest(root, 'a.txt', racy)).toBe(real)
     const otherSize = {
       entries: new Map([['a.txt', { ...planted, size: planted.size + 1 }]]),
       mtimeMs: Date.now() + 60_000,
+      plain: true,
     }
     expect(blobDigest(root, 'a.txt', otherSize)).toBe(real)
     const otherTick = {
       entries: new Map([['a.txt', { ...planted, mtimeNs: (planted.mtimeNs + 1) % 1e9 }]]),
       mtimeMs: Date.now() + 60_000,
+      plain: true,
     }
     expect(blobDigest(root, 'a.txt', otherTick)).toBe(real)
     const otherCtime = {
       entries: new Map([['a.txt', { ...planted, ctimeNs: (planted.ctimeNs + 1) % 1e9 }]]),
       mtimeMs: Date.now() + 60_000,
+      plain: true,
     }
     expect(blobDigest(root, 'a.txt', otherCtime)).toBe(real)
   })

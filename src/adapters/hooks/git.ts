@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process'
+import { headFromFiles } from '../../foundation/fs/git-head.ts'
 import { envValue } from '../../foundation/settings/env-value.ts'
-import { headFromFiles } from './head-files.ts'
 
 /** git's well-known empty tree: what a first commit is compared against. */
 export const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904'

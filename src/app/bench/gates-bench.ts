@@ -42,6 +42,11 @@ const OPTIONS = {
     type: 'boolean',
     description: 'only the warm paths: codex-gates run without Vitest, the Vitest warm run, node -e 0',
   },
+  against: {
+    type: 'string',
+    valueName: 'dir',
+    description: "also time this checkout's built CLI (its dist/src/app/cli/main.cjs) in the same warm rounds",
+  },
 } as const satisfies OptionDefs
 
 /**
@@ -128,7 +133,7 @@ async function measureBench(values: OptionValues<typeof OPTIONS>): Promise<Bench
       }
     }
     // The warm run that never starts Vitest, against the warm Vitest run and Node's own start.
-    const warmPaths = await measureWarmPaths(root, work, repeats)
+    const warmPaths = await measureWarmPaths(root, work, repeats, againstCli(values.against))
     rows.push(...warmPaths.rows)
     targets.push(...(warmPaths.targets ?? []))
     notes.push(...(warmPaths.notes ?? []))
@@ -149,6 +154,19 @@ async function measureBench(values: OptionValues<typeof OPTIONS>): Promise<Bench
     ],
     extra: { per_gate_ms: perGate },
   }
+}
+
+/** The built CLI of the checkout --against names; exit 2 naming the flag when it has none. */
+function againstCli(dir: string | undefined): string | undefined {
+  if (dir === undefined) return undefined
+  const cli = join(resolve(dir), 'dist', 'src', 'app', 'cli', 'main.cjs')
+  if (!existsSync(cli))
+    throw new UserError(
+      'BAD_FLAG',
+      `bench gates: --against ${dir}: no ${cli}`,
+      `run node scripts/build-dist.mjs in ${dir}`,
+    )
+  return cli
 }
 
 /** Copies the work tree's files into `dest` as a fresh one-commit git repo, node_modules linked. */

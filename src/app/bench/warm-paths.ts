@@ -17,17 +17,23 @@ const OVER_NODE_S = 0.1
  * start, each gate finds its cached result) and bare `node -e 0`, interleaved round by round on
  * one tree. Each path fills its own cache with one untimed cold run first (the two load the
  * scanners from different files, and a scanner's source is part of its key). Also the keys alone,
- * in this process: from git's index stat data against re-hashing every listed file.
+ * in this process: from git's index stat data against re-hashing every listed file. `against`:
+ * another checkout's built CLI (main.cjs), timed in the same rounds with a cache of its own.
  */
 export async function measureWarmPaths(
   root: string,
   work: string,
   repeats: number,
+  against?: string,
 ): Promise<
   Pick<BenchResult, 'rows' | 'targets' | 'notes'> & { samples: Record<string, number[]>; startedVitest: string[] }
 > {
   const runner = codexRunner()
-  const dirs = { codex: join(work, 'warm-codex'), vitest: join(work, 'warm-vitest') }
+  const dirs = {
+    codex: join(work, 'warm-codex'),
+    vitest: join(work, 'warm-vitest'),
+    against: join(work, 'warm-against'),
+  }
   for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true })
   const cpuFile = join(work, 'cpu.txt')
   const codexWith = (env: NodeJS.ProcessEnv) => () =>
@@ -44,23 +50,27 @@ export async function measureWarmPaths(
       cpuFile,
     )
   const node = () => timed(process.execPath, ['-e', '0'], root, process.env, cpuFile)
-  const fill = [codex(), vitest()]
+  const other = against
+    ? () => timed(process.execPath, [against, 'run', '--root', root], root, gatesRunEnv(root, dirs.against), cpuFile)
+    : undefined
+  const fill = [codex(), vitest(), ...(other ? [other(), other()] : [])]
   for (const f of fill)
     if (f.code > 1) throw new Error(`BUG: a cold gates run exited ${f.code}:\n${f.output.slice(-4000)}`)
   codex() // the first warm run writes the code cache for the warm path (the cold one's is provisional)
-  const wall: Record<string, number[]> = { codex: [], codexCompiled: [], vitest: [], node: [] }
-  const cpu: Record<string, number[]> = { codex: [], codexCompiled: [], vitest: [], node: [] }
+  const wall: Record<string, number[]> = { codex: [], codexCompiled: [], vitest: [], node: [], against: [] }
+  const cpu: Record<string, number[]> = { codex: [], codexCompiled: [], vitest: [], node: [], against: [] }
   const startedVitest: string[] = []
   for (let i = 0; i < Math.max(1, repeats); i++) {
     for (const [name, run] of [
       ['node', node],
       ['codex', codex],
+      ...(other ? [['against', other] as const] : []),
       ['codexCompiled', codexCompiled],
       ['vitest', vitest],
     ] as const) {
       const t = run()
       if (t.code > 1) throw new Error(`BUG: ${name} exited ${t.code}:\n${t.output.slice(-4000)}`)
-      if (name.startsWith('codex') && /Test Files/.test(t.output)) startedVitest.push(t.output.slice(-3000))
+      if (name !== 'node' && name !== 'vitest' && /Test Files/.test(t.output)) startedVitest.push(t.output.slice(-3000))
       wall[name]?.push(t.ms)
       cpu[name]?.push(t.cpuMs)
     }
@@ -81,6 +91,7 @@ export async function measureWarmPaths(
     rows: [
       row('node -e 0', 'node'),
       row(`warm codex-gates run, no Vitest (${runner.label})`, 'codex'),
+      ...(against ? [row(`the same, --against ${against}`, 'against')] : []),
       row('the same, V8 code cache off (CODEX_CODE_CACHE=0)', 'codexCompiled'),
       row('warm before: vitest run --project gates, cache full', 'vitest'),
       {

@@ -4,14 +4,16 @@ import { join } from 'node:path'
 import { gatesStage } from '../../adapters/vitest/gates-setup.ts'
 import { GATE_STAGES, type GateStage } from '../../domain/gates/command/command-config.ts'
 import { GATE_NAMES, type GateName, type GatesConfig, loadGatesConfig } from '../../domain/gates/gates-config.ts'
+import { gateCachePath } from '../../domain/gates/result-cache.ts'
 import { cachedGateRun, type GateRun } from '../../domain/gates/run-gate.ts'
-import { treeView } from '../../domain/gates/tree-view.ts'
+import { type TreeView, treeView } from '../../domain/gates/tree-view.ts'
 import { defineCommand } from '../../foundation/cli/define-command.ts'
 import type { Io } from '../../foundation/cli/io.ts'
 import { nearest } from '../../foundation/cli/nearest.ts'
 import { EXIT, UserError } from '../../foundation/errors/user-error.ts'
+import { digestMemoPath, loadDigestMemo, saveDigestMemo } from '../../foundation/fs/digest-memo.ts'
 import { envValue } from '../../foundation/settings/env-value.ts'
-import { type GitInfo, gitInfoAsync } from '../../ledger/session-info.ts'
+import { type GitInfo, gitInfoAsync, gitInfoFromFiles } from '../../ledger/session-info.ts'
 import { gatedRoot } from './gated-root.ts'
 import { gatesSummary } from './gates-summary.ts'
 import type { DeclaredResult } from './run-declared-gates.ts'
@@ -95,10 +97,17 @@ export const runCommandDef = defineCommand({
     const { builtIn, declared, hooks } = selectedGates(options.gate, config, root)
     await assertHooksDeclared(hooks, root, config)
     const noCache = options['no-cache'] || envValue('CODEX_GATES_NO_CACHE', io.env) === '1'
-    // HEAD, branch and dirtiness come from git processes: asked now, answered while the keys are computed.
-    const git = gitInfoAsync(root)
+    // The tree is listed, and each file hashed from git's index stat data, once for all gates;
+    // files outside the index (installed packages) by the digests of earlier runs where unchanged.
+    const memo = digestMemoPath(gateCachePath(io.env, root))
+    loadDigestMemo(memo)
+    const tree = treeView(root, config.files)
+    // HEAD, branch and dirtiness from .git's files and that listing when they settle it, else from
+    // git processes: asked now, answered while the keys are computed.
+    const git = Promise.resolve(gitInfoFromFiles(root, tree.unchangedSince, io.env) ?? gitInfoAsync(root))
     git.catch(() => {}) // unused when Vitest runs (its reporter asks again)
-    const known = await reusable(builtIn, root, config, io.env, !noCache)
+    const known = await reusable(builtIn, tree, root, config, io.env, !noCache)
+    saveDigestMemo(memo)
     const missing = builtIn.filter((_, i) => !known[i])
     const reused = known.filter((r): r is GateRun => r !== undefined)
     const stage = (options.stage as GateStage | undefined) ?? gatesStage(io.env)
@@ -183,18 +192,15 @@ async function assertHooksDeclared(names: readonly string[], root: string, confi
   )
 }
 
-/**
- * Each gate's result if it needs no scan (skipped, or cached from a passed run), else undefined.
- * The tree is listed, and each file hashed from git's index stat data, once for all of them.
- */
+/** Each gate's result if it needs no scan (skipped, or cached from a passed run), else undefined. */
 function reusable(
   names: readonly GateName[],
+  tree: TreeView,
   root: string,
   config: GatesConfig,
   env: NodeJS.ProcessEnv,
   useCache: boolean,
 ) {
-  const tree = treeView(root, config.files)
   return Promise.all(names.map((name) => cachedGateRun(name, { root, config, env, tree, useCache })))
 }
 

@@ -2,6 +2,7 @@ import { execFile, execFileSync } from 'node:child_process'
 import { type BigIntStats, existsSync, lstatSync, readdirSync, statSync } from 'node:fs'
 import { join, relative, resolve, sep } from 'node:path'
 import { UserError } from '../../foundation/errors/user-error.ts'
+import { isRegularFile } from '../../foundation/fs/blob-digest.ts'
 import { type GitIndex, readGitIndex } from '../../foundation/fs/git-index.ts'
 import { gitRoot } from '../../foundation/fs/git-root.ts'
 import { PACKAGE_ROOT } from '../../foundation/fs/package-root.ts'
@@ -71,8 +72,8 @@ export function listRepoFileStats(
   const files: [string, BigIntStats][] = []
   for (const path of new Set(candidates(root, mode, index))) {
     try {
-      const stat = lstatSync(join(root, path), { bigint: true })
-      if (stat.isFile()) files.push([path, stat])
+      const stat = lstatSync(join(root, path), { bigint: true, throwIfNoEntry: false })
+      if (stat && isRegularFile(stat)) files.push([path, stat])
     } catch {
       // Tracked but deleted in the work tree: nothing to read, git status shows it.
     }

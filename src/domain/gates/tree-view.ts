@@ -1,7 +1,7 @@
-import { statSync } from 'node:fs'
+import { lstatSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { blobDigest } from '../../foundation/fs/blob-digest.ts'
-import { readGitIndex } from '../../foundation/fs/git-index.ts'
+import { blobDigest, isRegularFile, statMatches } from '../../foundation/fs/blob-digest.ts'
+import { type GitIndex, readGitIndex } from '../../foundation/fs/git-index.ts'
 import type { KeyPass } from './gate.ts'
 import { type FileMode, listRepoFileStats } from './repo-files.ts'
 
@@ -16,6 +16,14 @@ export interface TreeView extends KeyPass {
   digest(file: string): string | null
   /** The file's size in bytes, -1 when it cannot be stat'ed. */
   size(file: string): number
+  /**
+   * True when this view's own read of `index` shows every entry of it unchanged by its stat data
+   * alone, as git would take it: a file (listed here) or link of the entry's type, stat data as
+   * recorded (statMatches), the same executable bit, last modified at least 1 ms before the index
+   * was written. False when that cannot be told this way (a submodule or deleted file, a touched
+   * or racy one, flags git reads by other rules, another index): only git can say then.
+   */
+  unchangedSince(index: GitIndex): boolean
 }
 
 /**
@@ -44,6 +52,17 @@ export function treeView(root: string, mode: FileMode, options: { index?: boolea
         digests.set(file, d)
       }
       return d
+    },
+    unchangedSince: (of) => {
+      if (!index || of !== index || !index.plain) return false
+      for (const [file, entry] of index.entries) {
+        // Not listed as a regular file: a link (lstat'ed here), a submodule or a deleted file.
+        const stat = stats.get(file) ?? lstatSync(join(root, file), { bigint: true, throwIfNoEntry: false })
+        if (!stat || !statMatches(entry, stat, index)) return false
+        if (isRegularFile(stat) && (Number(stat.mode) & 0o100) !== (entry.mode & 0o100)) return false
+        if (Number(stat.mtimeNs / 1000n) / 1000 >= index.mtimeMs - 1) return false
+      }
+      return true
     },
     size: (file) => {
       let s = sizes.get(file)

@@ -25,6 +25,8 @@ export interface RenderReportOptions {
   /** Renders kept in history; default from `resolveHistoryKeep`. */
   keep?: number
   envSecrets?: readonly string[]
+  /** false: written without fsync (see writeReports); default true. */
+  durable?: boolean
 }
 
 export interface RenderedReport {
@@ -49,7 +51,9 @@ export function renderReport(options: RenderReportOptions): RenderedReport {
       'summary.md': renderMarkdown(summary),
       'summary.json': `${JSON.stringify(summary, null, 2)}\n`,
     }
-    const written = writeReports(options.reportsDir ?? DEFAULT_REPORTS_DIR, session?.id ?? null, files, keep)
+    const written = writeReports(options.reportsDir ?? DEFAULT_REPORTS_DIR, session?.id ?? null, files, keep, {
+      durable: options.durable ?? true,
+    })
     return { session: session?.id ?? null, summary, written }
   } finally {
     ledger.close()

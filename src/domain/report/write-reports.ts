@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fsyncDir, writeFileDurable } from '../../foundation/fs/write-file-atomic.ts'
 
@@ -19,13 +19,16 @@ export interface WrittenReports {
  * Puts a render into `<reportsDir>/latest/`: files are written (fsynced) into a fresh staging
  * folder, the previous render moves to `history/<its session id>/`, and the staging folder is
  * renamed into place, so a reader sees the old render or the new one. History keeps the newest
- * `keep` renders by session start time.
+ * `keep` renders by session start time. `durable: false` skips the fsyncs (files and folders):
+ * for a render right after a run, whose source (the ledger) is already durable and which the next
+ * run or `codex-gates report` renders again; the swap stays atomic for readers.
  */
 export function writeReports(
   reportsDir: string,
   sessionId: string | null,
   files: ReportFiles,
   keep: number,
+  { durable = true }: { durable?: boolean } = {},
 ): WrittenReports {
   mkdirSync(reportsDir, { recursive: true })
   const latest = join(reportsDir, 'latest')
@@ -35,8 +38,10 @@ export function writeReports(
   try {
     // The staging folder is this call's alone until renamed: each file written and fsynced in
     // place (no temp file and rename each), the folder fsynced once.
-    for (const [name, content] of Object.entries(files)) writeFileDurable(join(stage, name), content)
-    fsyncDir(stage)
+    for (const [name, content] of Object.entries(files))
+      if (durable) writeFileDurable(join(stage, name), content)
+      else writeFileSync(join(stage, name), content, { flag: 'wx', mode: 0o644 })
+    if (durable) fsyncDir(stage)
   } catch (error) {
     rmSync(stage, { recursive: true, force: true })
     throw error
@@ -55,7 +60,7 @@ export function writeReports(
     }
   }
   renameSync(stage, latest)
-  fsyncDir(reportsDir)
+  if (durable) fsyncDir(reportsDir)
   if (sessionId && existsSync(join(history, safeName(sessionId)))) {
     rmSync(join(history, safeName(sessionId)), { recursive: true, force: true }) // now in latest/
   }

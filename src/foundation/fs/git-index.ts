@@ -30,6 +30,13 @@ export interface GitIndex {
    * differ from HEAD. Undefined without the extension (then any file may).
    */
   validTrees?: ReadonlySet<string>
+  /** The root's tree id from the cache-tree, when valid: the tree `git write-tree` would write. */
+  rootTree?: string
+  /**
+   * True when every entry is an ordinary one: stage 0, no assume-unchanged, skip-worktree or
+   * intent-to-add flag (git status would answer for those by rules other than stat data).
+   */
+  plain: boolean
 }
 
 const read = new Map<string, { stamp: string; index: GitIndex | undefined }>()
@@ -73,6 +80,7 @@ export function parseIndex(buf: Buffer, mtimeMs: number): GitIndex | undefined {
   if (version < 2 || version > 4) return undefined
   const count = buf.readUInt32BE(8)
   const entries = new Map<string, IndexEntry>()
+  let plain = true
   let at = 12
   let previous: Buffer = Buffer.alloc(0) // v4 strips a byte count from the previous path's bytes
   for (let i = 0; i < count; i++) {
@@ -80,6 +88,8 @@ export function parseIndex(buf: Buffer, mtimeMs: number): GitIndex | undefined {
     const mode = buf.readUInt32BE(start + 24)
     const flags = buf.readUInt16BE(start + 60)
     if ((mode & 0o170000) === 0o040000) return undefined // a sparse directory entry
+    // assume-valid (0x8000), extended flags (0x4000: skip-worktree, intent-to-add) or a stage
+    if (flags & 0xf000) plain = false
     at = start + 62 + (version >= 3 && flags & 0x4000 ? 2 : 0)
     if (version === 4) {
       let c = buf[at++] as number
@@ -112,23 +122,30 @@ export function parseIndex(buf: Buffer, mtimeMs: number): GitIndex | undefined {
     }
   }
   // A split index keeps most entries in another file ("link" extension): leave it to git.
-  let validTrees: Set<string> | undefined
+  let trees: { valid: Set<string>; root?: string } | undefined
   for (let ext = at; ext + 8 <= buf.length - 20; ) {
     const signature = buf.toString('latin1', ext, ext + 4)
     const size = buf.readUInt32BE(ext + 4)
     if (signature === 'link') return undefined
-    if (signature === 'TREE') validTrees = parseCacheTree(buf, ext + 8, ext + 8 + size)
+    if (signature === 'TREE') trees = parseCacheTree(buf, ext + 8, ext + 8 + size)
     ext += 8 + size
   }
-  return { entries, mtimeMs, ...(validTrees ? { validTrees } : {}) }
+  return {
+    entries,
+    mtimeMs,
+    plain,
+    ...(trees ? { validTrees: trees.valid } : {}),
+    ...(trees?.root ? { rootTree: trees.root } : {}),
+  }
 }
 
 /**
  * The cache-tree's valid folders: nodes in pre-order, each `name\0<entries> <subtrees>\n` and,
- * when valid (entries ≥ 0), its tree id; a node's subtrees follow it.
+ * when valid (entries ≥ 0), its tree id; a node's subtrees follow it. Also the root's tree id.
  */
-function parseCacheTree(buf: Buffer, from: number, end: number): Set<string> {
+function parseCacheTree(buf: Buffer, from: number, end: number): { valid: Set<string>; root?: string } {
   const valid = new Set<string>()
+  let root: string | undefined
   const open: { path: string; left: number }[] = []
   for (let at = from; at < end; ) {
     const nul = buf.indexOf(0, at)
@@ -145,9 +162,10 @@ function parseCacheTree(buf: Buffer, from: number, end: number): Set<string> {
     if (parent) parent.left--
     const path = parent ? (parent.path ? `${parent.path}/${name}` : name) : ''
     if (entries >= 0) valid.add(path)
+    if (entries >= 0 && !parent && path === '') root = buf.toString('hex', newline + 1, newline + 21)
     open.push({ path, left: subtrees })
   }
-  return valid
+  return root === undefined ? { valid } : { valid, root }
 }
 
 // --- internal ---

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { headInfo } from '../../../src/adapters/hooks/git.ts'
-import { headFromFiles } from '../../../src/adapters/hooks/head-files.ts'
+import { headFromFiles } from '../../../src/foundation/fs/git-head.ts'
 import { gitIn } from '../../support/git-in.ts'
 import { tempDir } from '../../support/temp-dir.ts'
 
@@ -29,7 +29,7 @@ function fromGit(root: string) {
 }
 
 function repo() {
-  const root = tempDir('head-files-')
+  const root = tempDir('git-head-')
   const git = gitIn(root)
   git('init', '-q', '-b', 'main')
   return { root, git }
@@ -64,7 +64,7 @@ describe('headFromFiles()', () => {
     expect(fromGit(root).branch).toBe('heads/main')
     git('tag', '-d', 'main')
     expect(headFromFiles(root, { ...env, GIT_DIR: join(root, '.git') })).toBeUndefined()
-    const linked = join(tempDir('head-files-wt-'), 'wt')
+    const linked = join(tempDir('git-head-wt-'), 'wt')
     git('worktree', 'add', '-q', '-b', 'side', linked)
     expect(headFromFiles(linked, env)).toBeUndefined()
     expect(await headInfo({ cwd: linked, env })).toEqual(fromGit(linked))

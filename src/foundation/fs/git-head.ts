@@ -1,6 +1,6 @@
 import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { envValue } from '../../foundation/settings/env-value.ts'
+import { envValue } from '../settings/env-value.ts'
 
 export interface HeadInfo {
   sha: string | null
