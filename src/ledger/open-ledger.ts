@@ -5,7 +5,12 @@ import { dirname, join } from 'node:path'
 import type Database from 'better-sqlite3'
 import { UserError } from '../foundation/errors/user-error.ts'
 import { isWritable } from '../foundation/fs/is-writable.ts'
-import { dependencyError, isNativeLoadFailure, requireOptional } from '../foundation/optional/optional-import.ts'
+import {
+  dependencyError,
+  isNativeLoadFailure,
+  requireOptional,
+  sqliteBinding,
+} from '../foundation/optional/optional-import.ts'
 import { envValue } from '../foundation/settings/env-value.ts'
 import { Ledger } from './ledger.ts'
 import { LedgerFileError, ledgerError } from './ledger-error.ts'
@@ -42,7 +47,11 @@ export function openLedger(path: string, options: OpenLedgerOptions = {}): Ledge
   try {
     if (path !== ':memory:') checkFile(path, options.readonly ?? false)
     if (path !== ':memory:' && !existsSync(path) && !options.readonly) createRaceFree(path)
-    const db = new Sqlite(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false })
+    const db = new Sqlite(path, {
+      readonly: options.readonly ?? false,
+      fileMustExist: options.readonly ?? false,
+      nativeBinding: sqliteBinding(),
+    })
     try {
       db.pragma(`busy_timeout = ${busyTimeout()}`)
       if (!options.readonly) {
@@ -126,7 +135,7 @@ function createRaceFree(path: string): void {
   mkdirSync(dirname(path), { recursive: true })
   const temp = `${path}.tmp-${randomUUID()}`
   try {
-    const db = new (requireOptional('better-sqlite3'))(temp)
+    const db = new (requireOptional('better-sqlite3'))(temp, { nativeBinding: sqliteBinding() })
     try {
       initialise(db)
       migrate(db, temp)
