@@ -101,7 +101,16 @@ async function bundleCli(cliDir) {
     logLevel: 'warning',
     legalComments: 'none',
   }
-  await build({ ...loader, format: 'esm', outfile: join(cliDir, 'main.js') })
+  // The loader's code-cache module is CommonJS (src/foundation/build/cached-script.cjs): inside an
+  // ES module its `require` of Node's builtins needs one.
+  await build({
+    ...loader,
+    format: 'esm',
+    outfile: join(cliDir, 'main.js'),
+    banner: {
+      js: "import { createRequire as __codexCreateRequire } from 'node:module'; const require = __codexCreateRequire(import.meta.url);",
+    },
+  })
   // The same loader as CommonJS (package.json `bin`): Node starts a CommonJS entry without its ES
   // module loader (~6 ms less per start, measured). Its `import.meta.resolve` resolves as
   // `require.resolve` does (the "require" export conditions); `import()` is Node's own.

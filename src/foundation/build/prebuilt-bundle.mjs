@@ -99,11 +99,11 @@ async function buildBundle({ dir, entries, splitting, sourceUrls, bundled, codeC
   // Stat data before the bytes, so a file written after its stat no longer matches it. A file
   // changed within the last second is not given any: a second write in the same timestamp tick
   // could keep its stat data (git's racily clean entries), so it is hashed on every check instead.
-  const racyAfterNs = (BigInt(Date.now()) - 1000n) * 1_000_000n
+  const racyAfterMs = Date.now() - 1000
   for (const path of Object.keys(result.metafile.inputs).sort()) {
     const stat = statKey(join(ROOT, path))
     inputs[path] = sha1(readFileSync(join(ROOT, path)))
-    if (stat.changedNs < racyAfterNs) stats[path] = `${stat.key}#${inputs[path]}`
+    if (stat.changedMs < racyAfterMs) stats[path] = [...stat.key, inputs[path]]
   }
   // Chunks first, then the entries, the first-named last: an entry loads chunks (and the runner
   // starts its worker) only once it runs itself, so nothing ever loads a file older than itself.
