@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto'
 import { chmodSync, existsSync, linkSync, mkdirSync, rmSync, type Stats, statSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { dirname, join } from 'node:path'
 import type Database from 'better-sqlite3'
 import { UserError } from '../foundation/errors/user-error.ts'
 import { isWritable } from '../foundation/fs/is-writable.ts'
+import { nodeCrypto } from '../foundation/lazy/node-crypto.ts'
 import {
   dependencyError,
   isNativeLoadFailure,
@@ -133,7 +133,7 @@ function checkFile(path: string, readonly: boolean): void {
 /** Builds a fresh ledger in a temp file and links it into place: first creator wins, no race. */
 function createRaceFree(path: string): void {
   mkdirSync(dirname(path), { recursive: true })
-  const temp = `${path}.tmp-${randomUUID()}`
+  const temp = `${path}.tmp-${nodeCrypto().randomUUID()}`
   try {
     const db = new (requireOptional('better-sqlite3'))(temp, { nativeBinding: sqliteBinding() })
     try {
