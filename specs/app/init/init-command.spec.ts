@@ -148,7 +148,7 @@ describe('codex-gates init', () => {
     expect(io.out).toContain('hooks: core.hooksPath is set outside this repository (/opt/company/hooks)')
     expect(io.out).toContain(
       // biome-ignore lint/suspicious/noTemplateCurlyInString: shell text
-      '    CODEX_HOOK_CA_CERTS="${NODE_EXTRA_CA_CERTS-}" NODE_EXTRA_CA_CERTS= node --min-semi-space-size=8 ./node_modules/codex-gates/dist/src/app/cli/main.cjs hook pre-commit || exit $?',
+      '    CODEX_HOOK_CA_CERTS="${NODE_EXTRA_CA_CERTS-}" NODE_EXTRA_CA_CERTS= node ./node_modules/codex-gates/dist/src/app/cli/main.cjs hook pre-commit || exit $?',
     )
     expect(existsSync(join(root, '.husky'))).toBe(false)
   })

@@ -9,7 +9,7 @@ describe('planHooks()', () => {
   test("free hooks: husky, one script per hook starting node on the package's entry, without NODE_EXTRA_CA_CERTS", () => {
     const plan = planHooks(factsOf({}))
     expect(plan).toMatchObject({ mode: 'husky', dir: '.husky', runHusky: true, manual: [] })
-    const node = `CODEX_HOOK_CA_CERTS="\${NODE_EXTRA_CA_CERTS-}" NODE_EXTRA_CA_CERTS= node --min-semi-space-size=8 ${PACKAGE_ENTRY}`
+    const node = `CODEX_HOOK_CA_CERTS="\${NODE_EXTRA_CA_CERTS-}" NODE_EXTRA_CA_CERTS= node ${PACKAGE_ENTRY}`
     expect(plan.changes.map((c) => [c.path, c.mode, c.content.split('\n')[1]])).toEqual([
       ['.husky/pre-commit', 0o755, `${node} hook pre-commit`],
       ['.husky/post-commit', 0o755, `${node} hook post-commit`],

@@ -34,15 +34,10 @@ export const PACKAGE_ENTRY = './node_modules/codex-gates/dist/src/app/cli/main.c
  * for a system bundle, and a hook makes no TLS connection; an empty value is ignored); the value
  * travels as CODEX_HOOK_CA_CERTS and the hook gives it back to every tool it runs
  * (src/app/hook/ca-certs.ts). Prefix assignments: the rest of the script keeps its environment.
- * NODE_FLAGS: V8's young generation starts large enough for a hook's allocations, so a commit
- * runs no scavenge at all (7 of them before, up to 17 ms each on the main thread under load).
  */
 export function hookCall(hook: HookName): string {
-  return `CODEX_HOOK_CA_CERTS="\${NODE_EXTRA_CA_CERTS-}" NODE_EXTRA_CA_CERTS= node ${NODE_FLAGS} ${PACKAGE_ENTRY} hook ${hook}`
+  return `CODEX_HOOK_CA_CERTS="\${NODE_EXTRA_CA_CERTS-}" NODE_EXTRA_CA_CERTS= node ${PACKAGE_ENTRY} hook ${hook}`
 }
-
-/** The hook's node flags (also in this repository's .husky scripts). */
-export const NODE_FLAGS = '--min-semi-space-size=8'
 
 /** The call init wrote before: the bin link (a `sh` and `env` lookup, and the certificates parsed). */
 function earlierHookCall(hook: HookName): string {
