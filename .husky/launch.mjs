@@ -1,4 +1,5 @@
-// Starts the hook runner for `node .husky/launch.mjs <hook> [args]` (what the hook scripts call):
+// Starts the hook runner for `node .husky/launch.mjs <hook> [args]`; the hook scripts call
+// launch.cjs, which runs a fresh bundle itself and comes here for anything else:
 //   1. the bundle in .codex/hook/ when it is fresh (one plain node start, the runner compiled
 //      through V8's code cache: the fast path);
 //   2. else rebuild it with esbuild and run it (a source edit costs one rebuild, not every commit);

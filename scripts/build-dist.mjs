@@ -1,6 +1,6 @@
 // Builds dist/ for the package (npm pack runs it as `prepack`): TypeScript 7 compiles src/ and
 // gates/ to plain JavaScript with declarations (relative `.ts` imports rewritten to `.js`), and
-// the plain-JS modules (`.mjs`, `.d.mts`) and Python files (the python-drift sitecustomize) are
+// the plain-JS modules (`.mjs`, `.cjs`, `.d.mts`, `.d.cts`) and Python files (the python-drift sitecustomize) are
 // copied beside them; then the CLI entry is bundled (bundleCli). Plain JavaScript on purpose.
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
@@ -16,7 +16,7 @@ const tsc = join(root, 'node_modules', '.bin', process.platform === 'win32' ? 't
 execFileSync(tsc, ['-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' })
 let copied = 0
 for (const file of walk(join(root, 'src'))) {
-  if (!/\.(mjs|d\.mts|py)$/.test(file)) continue
+  if (!/\.(mjs|cjs|d\.mts|d\.cts|py)$/.test(file)) continue
   const target = join(dist, relative(root, file))
   mkdirSync(dirname(target), { recursive: true })
   copyFileSync(file, target)
@@ -37,7 +37,7 @@ process.stdout.write(`codex-gates: dist/ built (${copied} plain-JS and Python fi
  * - main.bundle.cjs: the program (main.js and all it imports, ~360 modules) in one CommonJS-shaped
  *   file; its lazy imports stay lazy (esbuild runs a module's body on its first import). One file
  *   read instead of ~140 module loads; CommonJS so that the executable can compile it through V8's
- *   code cache (`vm.Script`, src/foundation/build/cached-script.mjs), which Node 20 offers for
+ *   code cache (`vm.Script`, src/foundation/build/cached-script.cjs), which Node 20 offers for
  *   no ES module. `import.meta` becomes the executable's own (`__codexImportMeta`, handed in by
  *   bin.ts): every `import.meta.url` keeps meaning its compiled module under dist/src/ (a relative
  *   URL from the bundle's folder), so package-relative paths, the scanners' hash and the Vitest
@@ -101,7 +101,16 @@ async function bundleCli(cliDir) {
     logLevel: 'warning',
     legalComments: 'none',
   }
-  await build({ ...loader, format: 'esm', outfile: join(cliDir, 'main.js') })
+  // The loader's code-cache module is CommonJS (src/foundation/build/cached-script.cjs): inside an
+  // ES module its `require` of Node's builtins needs one.
+  await build({
+    ...loader,
+    format: 'esm',
+    outfile: join(cliDir, 'main.js'),
+    banner: {
+      js: "import { createRequire as __codexCreateRequire } from 'node:module'; const require = __codexCreateRequire(import.meta.url);",
+    },
+  })
   // The same loader as CommonJS (package.json `bin`): Node starts a CommonJS entry without its ES
   // module loader (~6 ms less per start, measured). Its `import.meta.resolve` resolves as
   // `require.resolve` does (the "require" export conditions); `import()` is Node's own.

@@ -48,10 +48,18 @@ export function expectGreenDayOne(repo: UserRepo): { runMs: number } {
 
 /** The adoption commit passes the hooks; a second init changes no byte and says so. */
 export function expectCommitThenIdempotentInit(repo: UserRepo): void {
+  // husky's runtime as every `npm install` writes it again ("prepare"): init's rewrite is gone.
+  const huskyRuntime = join(repo.dir, '.husky', '_', 'h')
+  const slow = /\$\((?:dirname|basename)/
+  expect(readFileSync(huskyRuntime, 'utf8')).not.toMatch(slow)
+  const reinstalled = repo.npx('husky')
+  expect(reinstalled.code, reinstalled.out).toBe(0)
+  expect(readFileSync(huskyRuntime, 'utf8')).toMatch(slow)
   repo.git('add', '-A')
   const commit = repo.git('commit', '-m', 'Adopt codex-gates')
   expect(commit.code, commit.out).toBe(0)
   expect(commit.out).toMatch(/codex-gates pre-commit ✓/)
+  expect(readFileSync(huskyRuntime, 'utf8')).not.toMatch(slow) // the post-commit hook put it back
   const before = snapshotTree(repo.dir)
   const again = repo.npx('codex-gates', 'init')
   expect(again.code, again.out).toBe(0)
@@ -65,6 +73,18 @@ export function expectCommitThenIdempotentInit(repo: UserRepo): void {
       .get(repo.git('rev-parse', 'HEAD').out.trim()),
   ) as { n: number }
   expect(post.n).toBe(1)
+
+  // A hook as an earlier init wrote it (through the bin link): init upgrades it in place, once.
+  const hook = join(repo.dir, '.husky', 'pre-commit')
+  const current = readFileSync(hook, 'utf8')
+  const earlier = current.replace(/^.* hook pre-commit$/m, './node_modules/.bin/codex-gates hook pre-commit')
+  expect(earlier).not.toBe(current)
+  writeFileSync(hook, earlier)
+  const upgraded = repo.npx('codex-gates', 'init')
+  expect(upgraded.code, upgraded.out).toBe(0)
+  expect(upgraded.out).toMatch(/^ {2}updated \.husky\/pre-commit\b/m)
+  expect(readFileSync(hook, 'utf8')).toBe(current)
+  expect(repo.npx('codex-gates', 'init').out).toContain('nothing to change: codex-gates is set up here')
 }
 
 /**

@@ -73,7 +73,7 @@ describe('adopting codex-gates in a Python ML repository', () => {
     expect(readFileSync(join(repo.dir, '.gitignore'), 'utf8')).toMatch(/\nnode_modules\/\n\.codex\/\n\/reports\/\n$/)
     expect(repo.git('config', 'core.hooksPath').out.trim()).toBe('.husky/_')
     expect(readFileSync(join(repo.dir, '.husky', 'pre-commit'), 'utf8')).toContain(
-      './node_modules/.bin/codex-gates hook pre-commit',
+      'NODE_EXTRA_CA_CERTS= node ./node_modules/codex-gates/dist/src/app/cli/main.cjs hook pre-commit',
     )
   })
 

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { UserError } from '../foundation/errors/user-error.ts'
+import { nodeCrypto } from '../foundation/lazy/node-crypto.ts'
 import { envValue } from '../foundation/settings/env-value.ts'
 
 /** Default ledger location, relative to the working directory: `.codex/session_logs.db`. */
@@ -60,7 +60,7 @@ export function sidecarPaths(
  * repositories never share one and `ledger import` finds this ledger's without being told.
  */
 export function lastResortFallbackPath(ledgerPath: string): string {
-  const digest = createHash('sha256').update(resolve(ledgerPath)).digest('hex').slice(0, 12)
+  const digest = nodeCrypto().createHash('sha256').update(resolve(ledgerPath)).digest('hex').slice(0, 12)
   return join(tmpdir(), `codex-ledger-fallback-${process.getuid?.() ?? 'user'}-${digest}.ndjson`)
 }
 

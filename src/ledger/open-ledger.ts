@@ -1,11 +1,16 @@
-import { randomUUID } from 'node:crypto'
 import { chmodSync, existsSync, linkSync, mkdirSync, rmSync, type Stats, statSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { dirname, join } from 'node:path'
 import type Database from 'better-sqlite3'
 import { UserError } from '../foundation/errors/user-error.ts'
 import { isWritable } from '../foundation/fs/is-writable.ts'
-import { dependencyError, isNativeLoadFailure, requireOptional } from '../foundation/optional/optional-import.ts'
+import { nodeCrypto } from '../foundation/lazy/node-crypto.ts'
+import {
+  dependencyError,
+  isNativeLoadFailure,
+  requireOptional,
+  sqliteBinding,
+} from '../foundation/optional/optional-import.ts'
 import { envValue } from '../foundation/settings/env-value.ts'
 import { Ledger } from './ledger.ts'
 import { LedgerFileError, ledgerError } from './ledger-error.ts'
@@ -42,7 +47,11 @@ export function openLedger(path: string, options: OpenLedgerOptions = {}): Ledge
   try {
     if (path !== ':memory:') checkFile(path, options.readonly ?? false)
     if (path !== ':memory:' && !existsSync(path) && !options.readonly) createRaceFree(path)
-    const db = new Sqlite(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false })
+    const db = new Sqlite(path, {
+      readonly: options.readonly ?? false,
+      fileMustExist: options.readonly ?? false,
+      nativeBinding: sqliteBinding(),
+    })
     try {
       db.pragma(`busy_timeout = ${busyTimeout()}`)
       if (!options.readonly) {
@@ -124,9 +133,9 @@ function checkFile(path: string, readonly: boolean): void {
 /** Builds a fresh ledger in a temp file and links it into place: first creator wins, no race. */
 function createRaceFree(path: string): void {
   mkdirSync(dirname(path), { recursive: true })
-  const temp = `${path}.tmp-${randomUUID()}`
+  const temp = `${path}.tmp-${nodeCrypto().randomUUID()}`
   try {
-    const db = new (requireOptional('better-sqlite3'))(temp)
+    const db = new (requireOptional('better-sqlite3'))(temp, { nativeBinding: sqliteBinding() })
     try {
       initialise(db)
       migrate(db, temp)

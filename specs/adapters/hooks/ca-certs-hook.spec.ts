@@ -39,6 +39,10 @@ describe('NODE_EXTRA_CA_CERTS in the hooks', () => {
     const env = { PATH: '/bin', CODEX_HOOK_CA_CERTS: '/etc/ca.pem' }
     expect(withCaCerts(env)).toEqual({ PATH: '/bin', NODE_EXTRA_CA_CERTS: '/etc/ca.pem' })
     expect(withCaCerts({ PATH: '/bin', CODEX_HOOK_CA_CERTS: '' })).toEqual({ PATH: '/bin' })
+    // init's hook scripts pass it empty to the hook's node (prefix assignments): the empty one goes.
+    const initStyle = { PATH: '/bin', CODEX_HOOK_CA_CERTS: '/etc/ca.pem', NODE_EXTRA_CA_CERTS: '' }
+    expect(withCaCerts(initStyle)).toEqual({ PATH: '/bin', NODE_EXTRA_CA_CERTS: '/etc/ca.pem' })
+    expect(withCaCerts({ PATH: '/bin', CODEX_HOOK_CA_CERTS: '', NODE_EXTRA_CA_CERTS: '' })).toEqual({ PATH: '/bin' })
     const untouched = { PATH: '/bin', NODE_EXTRA_CA_CERTS: '/x.pem' }
     expect(withCaCerts(untouched)).toBe(untouched)
   })

@@ -1,5 +1,5 @@
 import { type SpawnSyncReturns, spawnSync } from 'node:child_process'
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import Database from 'better-sqlite3'
 import { HUSKY_STUB, speedUpHusky } from '../../../src/foundation/build/husky-runtime.mjs'
@@ -54,7 +54,9 @@ export function hookRepo(prefix = 'hooks-', options: { huskyAsShipped?: boolean 
     symlinkSync(join(REPO_ROOT, '.husky', hook), join(hooks, hook))
   }
   if (options.huskyAsShipped !== true) speedUpHusky(join(hooks, '_')) // as scripts/prepare-hooks.mjs leaves it
-  symlinkSync(join(REPO_ROOT, '.husky', 'launch.mjs'), join(hooks, 'launch.mjs'))
+  for (const launcher of ['launch.mjs', 'launch.cjs'])
+    if (existsSync(join(REPO_ROOT, '.husky', launcher)))
+      symlinkSync(join(REPO_ROOT, '.husky', launcher), join(hooks, launcher))
   const ledgerPath = join(base, 'ledger.db')
   const env: NodeJS.ProcessEnv = { ...process.env }
   for (const name of [

@@ -60,7 +60,8 @@ describe('codex-gates init', () => {
       files: { 'train.py': 1 },
     })
     expect(execFileSync('git', ['config', 'core.hooksPath'], { cwd: root, encoding: 'utf8' }).trim()).toBe('.husky/_')
-    expect(existsSync(join(root, '.husky', '_', 'h'))).toBe(true)
+    // husky's runtime, rewritten without its name-lookup processes (src/foundation/build/husky-runtime.mjs)
+    expect(readFileSync(join(root, '.husky', '_', 'h'), 'utf8')).not.toMatch(/\$\((?:dirname|basename)/)
     expect(existsSync(join(root, 'reports'))).toBe(false) // taking baselines renders no report
 
     const again = await init(root)
@@ -82,7 +83,7 @@ describe('codex-gates init', () => {
 
   test("with another tool's core.hooksPath, our block runs first in its scripts under real git, and pre-push refs reach both", async () => {
     const tool = (name: string) =>
-      `#!/bin/sh\nrefs=$(cat 2>/dev/null)\necho "tool ${name} saw [$refs]" >> "$(git rev-parse --show-toplevel)/calls.log"\n`
+      `#!/bin/sh\nrefs=$(cat 2>/dev/null)\necho "tool ${name} saw [$refs] certs=$NODE_EXTRA_CA_CERTS" >> "$(git rev-parse --show-toplevel)/calls.log"\n`
     const root = repo({
       '.githooks/pre-commit': tool('pre-commit'),
       '.githooks/pre-push': tool('pre-push'),
@@ -90,14 +91,21 @@ describe('codex-gates init', () => {
     })
     for (const h of ['pre-commit', 'pre-push']) chmodSync(join(root, '.githooks', h), 0o755)
     execFileSync('git', ['config', 'core.hooksPath', '.githooks'], { cwd: root })
-    // Stands in for the installed bin: records how it was called and what it read.
-    mkdirSync(join(root, 'node_modules', '.bin'), { recursive: true })
-    const fake = join(root, 'node_modules', '.bin', 'codex-gates')
+    // Stands in for the installed package's entry: records how it was called, what it read, and
+    // the certificate variables its node started with.
+    mkdirSync(join(root, 'node_modules', 'codex-gates', 'dist', 'src', 'app', 'cli'), { recursive: true })
     writeFileSync(
-      fake,
-      '#!/bin/sh\nin=""\n[ "$2" = pre-push ] && in=$(cat)\necho "codex-gates $* [$in]" >> calls.log\n',
+      join(root, 'node_modules', 'codex-gates', 'dist', 'src', 'app', 'cli', 'main.cjs'),
+      [
+        "const fs = require('node:fs')",
+        'const args = process.argv.slice(2)',
+        "const input = args[1] === 'pre-push' ? fs.readFileSync(0, 'utf8').replace(/\\n$/, '') : ''",
+        'const { NODE_EXTRA_CA_CERTS: node, CODEX_HOOK_CA_CERTS: hook } = process.env',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: JavaScript text the fake runs
+        "fs.appendFileSync('calls.log', `codex-gates ${args.join(' ')} [${input}] certs=[${node}|${hook}]\\n`)",
+        '',
+      ].join('\n'),
     )
-    chmodSync(fake, 0o755)
 
     const first = await init(root)
     expect(first.code).toBe(0)
@@ -105,21 +113,29 @@ describe('codex-gates init', () => {
     expect(execFileSync('git', ['config', 'core.hooksPath'], { cwd: root, encoding: 'utf8' }).trim()).toBe('.githooks')
     expect((await init(root)).out).toContain('nothing to change')
 
-    const git = (...args: string[]) => spawnSync('git', args, { cwd: root, env: env(), encoding: 'utf8' })
+    // Node warns at start about a certificate file it cannot read: none of these may have loaded it.
+    const certs = '/nonexistent/init-spec-ca.pem'
+    const git = (...args: string[]) =>
+      spawnSync('git', args, { cwd: root, env: env({ NODE_EXTRA_CA_CERTS: certs }), encoding: 'utf8' })
     writeFileSync(join(root, '.gitignore'), 'node_modules/\ncalls.log\n')
     git('add', '-A')
-    expect(git('commit', '-q', '-m', 'adopt').status).toBe(0)
+    const commit = git('commit', '-q', '-m', 'adopt')
+    expect(commit.status, commit.stderr).toBe(0)
+    expect(commit.stderr).not.toMatch(/Ignoring extra certs/)
     const remote = join(tempDir('remote-'), 'remote.git')
     execFileSync('git', ['init', '-q', '--bare', remote])
     expect(git('push', '-q', remote, 'main').status).toBe(0)
     const calls = readFileSync(join(root, 'calls.log'), 'utf8').trim().split('\n')
     const sha = git('rev-parse', 'HEAD').stdout.trim()
+    // Our node starts without the certificates and is handed them aside; the tool's own commands,
+    // after our block in the same script, still see them as git gave them.
+    const ours = `certs=[|${certs}]`
     expect(calls).toEqual([
-      'codex-gates hook pre-commit []',
-      'tool pre-commit saw []',
-      'codex-gates hook post-commit []',
-      `codex-gates hook pre-push ${remote} ${remote} [refs/heads/main ${sha} refs/heads/main 0000000000000000000000000000000000000000]`,
-      `tool pre-push saw [refs/heads/main ${sha} refs/heads/main 0000000000000000000000000000000000000000]`,
+      `codex-gates hook pre-commit [] ${ours}`,
+      `tool pre-commit saw [] certs=${certs}`,
+      `codex-gates hook post-commit [] ${ours}`,
+      `codex-gates hook pre-push ${remote} ${remote} [refs/heads/main ${sha} refs/heads/main 0000000000000000000000000000000000000000] ${ours}`,
+      `tool pre-push saw [refs/heads/main ${sha} refs/heads/main 0000000000000000000000000000000000000000] certs=${certs}`,
     ])
   })
 
@@ -130,7 +146,10 @@ describe('codex-gates init', () => {
     const io = memoryIo({ cwd: root, env: env({ GIT_CONFIG_GLOBAL: global }) })
     expect(await runCommand(initCommand, [], io, 'codex-gates init')).toBe(0)
     expect(io.out).toContain('hooks: core.hooksPath is set outside this repository (/opt/company/hooks)')
-    expect(io.out).toContain('    ./node_modules/.bin/codex-gates hook pre-commit || exit $?')
+    expect(io.out).toContain(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: shell text
+      '    CODEX_HOOK_CA_CERTS="${NODE_EXTRA_CA_CERTS-}" NODE_EXTRA_CA_CERTS= node ./node_modules/codex-gates/dist/src/app/cli/main.cjs hook pre-commit || exit $?',
+    )
     expect(existsSync(join(root, '.husky'))).toBe(false)
   })
 

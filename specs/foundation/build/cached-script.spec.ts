@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { codeCacheDir, compileCached, shortHash } from '../../../src/foundation/build/cached-script.mjs'
+import { codeCacheDir, compileCached, shortHash } from '../../../src/foundation/build/cached-script.cjs'
 
 const DRIVER = join(import.meta.dirname, '..', '..', 'fixtures', 'code-cache', 'driver.mjs')
 

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { hiddenHere } from '../../../src/adapters/vitest/drift-projects.ts'
@@ -19,6 +20,7 @@ import {
   loadOptional,
   missingDependency,
   requireOptional,
+  sqliteBinding,
 } from '../../../src/foundation/optional/optional-import.ts'
 import { REPO_ROOT } from '../../support/temp-dir.ts'
 
@@ -59,6 +61,21 @@ describe('loadOptional()', () => {
       else expect(requireOptional(dep), dep).toBeTruthy()
     }
     if (!hiddenHere().includes('better-sqlite3')) expect(typeof requireOptional('better-sqlite3')).toBe('function')
+  })
+
+  test("sqliteBinding() is the binary better-sqlite3's own search loads (the same module), so passing it skips only the search", () => {
+    if (hiddenHere().includes('better-sqlite3')) return
+    const Sqlite = requireOptional('better-sqlite3')
+    const binding = sqliteBinding()
+    expect(binding).toMatch(/better-sqlite3[\\/]build[\\/]Release[\\/]better_sqlite3\.node$/)
+    // What `bindings` finds in better-sqlite3's folder is the very file (one module object).
+    const main = createRequire(import.meta.url).resolve('better-sqlite3')
+    const bindings = createRequire(main)('bindings') as (o: { bindings: string; module_root: string }) => unknown
+    const searched = bindings({ bindings: 'better_sqlite3.node', module_root: join(main, '..', '..') })
+    expect(createRequire(import.meta.url)(binding as string)).toBe(searched)
+    const db = new Sqlite(':memory:', { nativeBinding: binding })
+    expect(db.prepare('SELECT 1 + 1 AS n').get()).toEqual({ n: 2 })
+    db.close()
   })
 })
 

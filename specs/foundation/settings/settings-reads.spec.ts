@@ -12,6 +12,7 @@ const ALLOWED: Record<string, string> = {
   'src/foundation/optional/register-without.mjs': 'a `node --import` hook: plain JS, loaded before tsx',
   'scripts/prepare-hooks.mjs': "npm's prepare script: plain JS, runs before anything is built",
   '.husky/launch.mjs': 'the git hook launcher: plain JS, starts before the bundle',
+  '.husky/launch.cjs': "the git hook launcher's fast path: plain CommonJS, starts before the bundle",
   'src/app/bench/secrets-bench.ts': 'generated sample source text holds `process.env.API_KEY`',
   'src/app/bench/ledger-bench.ts': 'generated Vitest config text sets CODEX_REPORTER for a child run',
   'src/domain/gates/secrets/secret-filters.ts': 'a comment quoting `process.env.X`',

@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto'
 import { mkdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { scannerSourceHash } from '../../domain/gates/cache-key.ts'
 import type { GatesConfig } from '../../domain/gates/gates-config.ts'
 import { PACKAGE_ROOT } from '../../domain/gates/repo-files.ts'
 import { writeFileAtomic } from '../../foundation/fs/write-file-atomic.ts'
+import { nodeCrypto } from '../../foundation/lazy/node-crypto.ts'
 import { envValue } from '../../foundation/settings/env-value.ts'
 
 /** How many resolved configs the cache keeps (one per config version a repository has seen). */
@@ -48,7 +48,7 @@ export function cachedHookConfig(
 
 /** The cache key: sha256 over the config's identity, the schema and the code that applies defaults. */
 export function configKey(configBlob: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  const hash = createHash('sha256')
+  const hash = nodeCrypto().createHash('sha256')
   const explicit = envValue('CODEX_GATES_CONFIG', env)
   hash.update(explicit ? `file:${explicit}:${fileHash(explicit)}` : `blob:${configBlob ?? 'none'}`)
   hash.update(`\0${fileHash(join(PACKAGE_ROOT, 'configs', 'schemas', 'codex-gates.schema.json'))}`)
@@ -82,12 +82,12 @@ function readDefaultsIdentity(): string {
   }
   const gates = Object.entries(stamp.inputs ?? {}).filter(([path]) => GATE_SOURCES.test(path))
   if (gates.length === 0) return scannerSourceHash()
-  return `bundle:${createHash('sha256').update(JSON.stringify(gates)).digest('hex')}`
+  return `bundle:${nodeCrypto().createHash('sha256').update(JSON.stringify(gates)).digest('hex')}`
 }
 
 function fileHash(path: string): string {
   try {
-    return createHash('sha256').update(readFileSync(path)).digest('hex')
+    return nodeCrypto().createHash('sha256').update(readFileSync(path)).digest('hex')
   } catch {
     return 'missing'
   }

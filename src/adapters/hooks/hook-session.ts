@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto'
 import type { Finding } from '../../domain/gates/finding.ts'
 import { errorMessage } from '../../foundation/errors/user-error.ts'
+import { nodeCrypto } from '../../foundation/lazy/node-crypto.ts'
 import type { EventMeta } from '../../ledger/ledger-meta.ts'
 import { DEFAULT_LEDGER_PATH, resolveLedgerPath, sidecarPaths } from '../../ledger/ledger-path.ts'
 import { LedgerSink } from '../../ledger/ledger-sink.ts'
@@ -26,7 +26,7 @@ export interface HookSessionOptions {
 export class HookSession {
   /** Sessions not finished yet: a forced exit closes them as interrupted (`finishOpen`). */
   private static readonly open = new Set<HookSession>()
-  readonly id = randomUUID()
+  readonly id = nodeCrypto().randomUUID()
   /** Opened on first use (`start`): the caller picks when its synchronous open is paid. */
   private opened: LedgerSink | undefined
   private readonly sinkPaths: { ledger: string; fallback: string; warn: (line: string) => void }

@@ -1,13 +1,15 @@
 import { execFileSync, spawnSync } from 'node:child_process'
-import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PACKAGE_ROOT } from '../../domain/gates/repo-files.ts'
+import { HUSKY_STUB } from '../../foundation/build/husky-runtime.mjs'
 import type { OptionDefs, OptionValues } from '../../foundation/cli/define-command.ts'
 import { UserError } from '../../foundation/errors/user-error.ts'
 import type { BenchResult, BenchRow } from './bench-report.ts'
 import { defineBench } from './define-bench.ts'
 import { stagePrebuiltSqlite } from './prebuilt-sqlite.ts'
+import { median, round2 } from './stats.ts'
 
 const FIXTURES = ['python-ml', 'ts-lib'] as const
 
@@ -59,6 +61,7 @@ async function measureBench(values: OptionValues<typeof OPTIONS>): Promise<Bench
       rows,
       notes: [
         `npm pack (dist/ built by TypeScript 7, then packed): ${packMs} ms, once`,
+        `hook_median_ms: the pre-commit hook init writes, on a one-file change as git runs it (husky's runtime, sh, node), ${Math.max(runs, 5)} runs; earlier_hook_median_ms: the one an earlier init wrote (the bin link, NODE_EXTRA_CA_CERTS ${userEnv({}).NODE_EXTRA_CA_CERTS ? 'parsed' : 'unset here'}, husky's runtime as shipped) and lint-staged with a no-op task (lint_staged_noop_ms) in the same rounds`,
         `to_first_green_ms = install_ms + init_ms + first_run_ms (wall time from \`npm i -D\` to the first passing \`codex-gates run\`); warm = ${runs} more runs, gate results cached where inputs are unchanged`,
         prebuilds
           ? "better-sqlite3: the binary this checkout's npm ci compiled, served as a local prebuild (npm_config_better_sqlite3_local_prebuilds); --build-from-source measures the compile"
@@ -98,6 +101,7 @@ function adoptOne(work: string, name: string, tarball: string, prebuilds: string
   step('git', ['add', '-A'])
   step('git', ['commit', '-q', '-m', 'Adopt codex-gates'])
   const commit = Math.round(performance.now() - hookStarted)
+  const hook = hookRounds(dir, env, runs)
   return {
     fixture: name,
     install_ms: install,
@@ -107,6 +111,57 @@ function adoptOne(work: string, name: string, tarball: string, prebuilds: string
     warm_run_median_ms: warm[Math.floor(warm.length / 2)] as number,
     warm_run_min_ms: warm[0] as number,
     adoption_commit_ms: commit,
+    hook_median_ms: hook.current,
+    earlier_hook_median_ms: hook.earlier,
+    hook_ratio: round2(hook.current / hook.earlier),
+    lint_staged_noop_ms: hook.lintStaged,
+    hook_vs_lint_staged: round2(hook.current / hook.lintStaged),
+  }
+}
+
+/**
+ * The pre-commit hook on a one-file change (a new text file staged), as git runs it, `runs` times:
+ * the one init wrote, and in the same rounds the one an earlier init wrote (the bin link, husky's
+ * runtime as it ships), and lint-staged with a no-op task on the same change (its own overhead,
+ * the issue's anchor), so the medians compare on the same load.
+ */
+function hookRounds(
+  dir: string,
+  env: NodeJS.ProcessEnv,
+  runs: number,
+): Record<'current' | 'earlier' | 'lintStaged', number> {
+  writeFileSync(join(dir, 'bench-change.txt'), 'a one-file change\n')
+  spawnSync('git', ['add', 'bench-change.txt'], { cwd: dir, env })
+  const slow = join(dir, '.husky', 'bench-slow')
+  mkdirSync(slow, { recursive: true })
+  copyFileSync(join(dir, 'node_modules', 'husky', 'husky'), join(slow, 'h'))
+  writeFileSync(join(slow, 'pre-commit-earlier'), HUSKY_STUB)
+  writeFileSync(join(dir, '.husky', 'pre-commit-earlier'), './node_modules/.bin/codex-gates hook pre-commit\n')
+  const noOp = join(dir, '..', 'lint-staged.config.mjs')
+  writeFileSync(noOp, "export default { '*': () => 'true' }\n")
+  const lintStaged = [process.execPath, join(PACKAGE_ROOT, 'node_modules', 'lint-staged', 'bin', 'lint-staged.js')]
+  const samples = { current: [] as number[], earlier: [] as number[], lintStaged: [] as number[] }
+  const once = (command: string, args: string[] = []) => {
+    const started = performance.now()
+    const result = spawnSync(command, args, { cwd: dir, env, encoding: 'utf8' })
+    const ms = performance.now() - started
+    if (result.status !== 0)
+      throw new Error(`BUG: ${command} ${args.join(' ')} failed on the bench change:\n${result.stdout}${result.stderr}`)
+    return ms
+  }
+  const [node, bin] = lintStaged as [string, string]
+  once('sh', [join('.husky', '_', 'pre-commit')]) // warm-up: the code cache for the hook verb
+  for (let i = 0; i < Math.max(runs, 5); i++) {
+    samples.current.push(once('sh', [join('.husky', '_', 'pre-commit')]))
+    samples.earlier.push(once('sh', [join('.husky', 'bench-slow', 'pre-commit-earlier')]))
+    samples.lintStaged.push(once(node, [bin, '--config', noOp]))
+  }
+  rmSync(slow, { recursive: true, force: true })
+  rmSync(join(dir, '.husky', 'pre-commit-earlier'))
+  return {
+    current: Math.round(median(samples.current)),
+    earlier: Math.round(median(samples.earlier)),
+    lintStaged: Math.round(median(samples.lintStaged)),
   }
 }
 

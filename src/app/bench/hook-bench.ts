@@ -230,7 +230,8 @@ function installHooks(work: string, root = PACKAGE_ROOT): string {
     chmodSync(join(hooks, '_', hook), 0o755)
     symlinkSync(join(root, '.husky', hook), join(hooks, hook))
   }
-  symlinkSync(join(root, '.husky', 'launch.mjs'), join(hooks, 'launch.mjs'))
+  for (const launcher of ['launch.mjs', 'launch.cjs'])
+    if (existsSync(join(root, '.husky', launcher))) symlinkSync(join(root, '.husky', launcher), join(hooks, launcher))
   // As `npm install` leaves it (scripts/prepare-hooks.mjs), where that checkout does so.
   if (existsSync(join(root, 'src', 'foundation', 'build', 'husky-runtime.mjs'))) speedUpHusky(join(hooks, '_'))
   return hooks

@@ -3,14 +3,14 @@
 // dist/src/app/cli/main.cjs (package.json `bin`: a CommonJS entry starts without Node's ES module
 // loader) and main.js (the same as an ES module), beside the program's one bundle, main.bundle.cjs
 // (main.ts and all it imports). The program is compiled through V8's code cache
-// (src/foundation/build/cached-script.mjs), kept in node_modules/.cache/codex-gates: a warm
+// (src/foundation/build/cached-script.cjs), kept in node_modules/.cache/codex-gates: a warm
 // `codex-gates run` no longer parses and compiles ~1 MB of JavaScript on every start.
 // CODEX_CODE_CACHE=0 compiles it from source every time. Only meaningful in dist/.
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { codeCacheDir, compileCached, shortHash } from '../../foundation/build/cached-script.mjs'
+import { codeCacheDir, compileCached, shortHash } from '../../foundation/build/cached-script.cjs'
 import { envValue } from '../../foundation/settings/env-value.ts'
 
 /** What build-dist writes beside the bundle: its hash, and whether it is pure ASCII (read as latin1, no UTF-8 decode). */

@@ -1,6 +1,7 @@
 import { HOOK_COMMAND, type HookIo } from '../../adapters/hooks/hook-io.ts'
 import { startPreCommit } from '../../adapters/hooks/pre-commit-start.ts'
 import { PRE_COMMIT_STEP_NAMES, PRE_PUSH_STEP_NAMES } from '../../adapters/hooks/steps.ts'
+import { keepHuskyFast } from '../../foundation/build/husky-runtime.mjs'
 import { type AnyCommand, defineCommand } from '../../foundation/cli/define-command.ts'
 import type { Io } from '../../foundation/cli/io.ts'
 import { renderHelp } from '../../foundation/cli/render-help.ts'
@@ -60,7 +61,12 @@ export const hookCommand = defineCommand({
       'link HEAD to the pre-commit session that passed for its tree, or record a bypass',
       async () => {
         const { postCommit } = await import('../../adapters/hooks/post-commit.ts')
-        return (io) => postCommit(io)
+        return async (io) => {
+          const code = await postCommit(io)
+          // husky's runtime as `npm install` left it, once more without its processes (~8 ms a hook).
+          keepHuskyFast(io.cwd)
+          return code
+        }
       },
     ),
     'pre-push': gitHook(

@@ -1,6 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs'
 import { isAbsolute, join, relative, sep } from 'node:path'
+import { keepHuskyFast } from '../../foundation/build/husky-runtime.mjs'
 import { errorMessage } from '../../foundation/errors/user-error.ts'
 import { HOOK_NAMES, type HookSettings } from './detect-repository.ts'
 
@@ -30,7 +31,9 @@ export function readHookSettings(root: string, env: NodeJS.ProcessEnv = process.
 /**
  * Runs husky's own installer in `root` (husky is a dependency of codex-gates): it sets
  * core.hooksPath to `.husky/_` and writes the runtime there (ignored by its own .gitignore).
- * Returns husky's message when it declined (HUSKY=0, no .git), else undefined.
+ * Returns husky's message when it declined (HUSKY=0, no .git), else undefined. The runtime it
+ * wrote is then rewritten without its name-lookup processes (src/foundation/build/husky-runtime.mjs),
+ * as the post-commit hook does again after each `npm install`.
  */
 export function runHusky(root: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
   const husky = import.meta.resolve('husky')
@@ -42,7 +45,9 @@ export function runHusky(root: string, env: NodeJS.ProcessEnv = process.env): st
   })
   if (result.error) return `husky could not start: ${errorMessage(result.error)}`
   if (result.status !== 0) return `husky failed: ${(result.stderr || result.stdout).trim().split('\n')[0]}`
-  return result.stdout.trim() || undefined
+  const declined = result.stdout.trim() || undefined
+  if (declined === undefined) keepHuskyFast(root)
+  return declined
 }
 
 // --- internal ---

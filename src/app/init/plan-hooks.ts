@@ -24,14 +24,35 @@ export interface HookPlan {
   manual: string[]
 }
 
-/** The call each hook makes: the installed bin directly, no npm or npx in the path (hooks must start fast). */
+/** The installed package's executable (package.json `bin`), which the hooks start with node directly. */
+export const PACKAGE_ENTRY = './node_modules/codex-gates/dist/src/app/cli/main.cjs'
+
+/**
+ * The call each hook makes: one `node` on the installed package's entry, no npm or npx and no
+ * `#!/usr/bin/env node` lookup in the path (hooks must start fast). Its node starts without
+ * NODE_EXTRA_CA_CERTS (Node parses every certificate in that file before running any code, ~40 ms
+ * for a system bundle, and a hook makes no TLS connection; an empty value is ignored); the value
+ * travels as CODEX_HOOK_CA_CERTS and the hook gives it back to every tool it runs
+ * (src/app/hook/ca-certs.ts). Prefix assignments: the rest of the script keeps its environment.
+ */
 export function hookCall(hook: HookName): string {
+  return `CODEX_HOOK_CA_CERTS="\${NODE_EXTRA_CA_CERTS-}" NODE_EXTRA_CA_CERTS= node ${PACKAGE_ENTRY} hook ${hook}`
+}
+
+/** The call init wrote before: the bin link (a `sh` and `env` lookup, and the certificates parsed). */
+function earlierHookCall(hook: HookName): string {
   return `./node_modules/.bin/codex-gates hook ${hook}`
 }
 
-/** True when a hook file already calls codex-gates for this hook (init's mark). */
+/** True when a hook file already calls codex-gates for this hook (init's mark), the way init writes it today or did. */
 export function callsCodexGates(text: string, hook: HookName): boolean {
-  return text.includes(`codex-gates hook ${hook}`)
+  return text.includes(`codex-gates hook ${hook}`) || text.includes(`${PACKAGE_ENTRY} hook ${hook}`)
+}
+
+/** The hook file with init's earlier call replaced by today's (once: the result has none left); undefined when it has none. */
+export function upgradeHookCall(text: string, hook: HookName): string | undefined {
+  const earlier = earlierHookCall(hook)
+  return text.includes(earlier) ? text.replaceAll(earlier, hookCall(hook)) : undefined
 }
 
 /**
@@ -65,7 +86,10 @@ export function planHooks(facts: RepositoryFacts): HookPlan {
     const changes: FileChange[] = []
     for (const hook of HOOK_NAMES) {
       const existing = facts.huskyHooks[hook]
-      if (existing !== undefined && callsCodexGates(existing, hook)) continue
+      if (existing !== undefined && callsCodexGates(existing, hook)) {
+        changes.push(...upgrade(`.husky/${hook}`, existing, hook))
+        continue
+      }
       changes.push(
         existing === undefined
           ? {
@@ -110,7 +134,10 @@ export function planHooks(facts: RepositoryFacts): HookPlan {
   for (const hook of HOOK_NAMES) {
     const path = `${dir}/${hook}`
     const existing = present[hook]
-    if (existing !== undefined && callsCodexGates(existing, hook)) continue
+    if (existing !== undefined && callsCodexGates(existing, hook)) {
+      changes.push(...upgrade(path, existing, hook))
+      continue
+    }
     if (existing === undefined) {
       changes.push({
         path,
@@ -150,6 +177,20 @@ const PURPOSE: Record<HookName, string> = {
   'pre-commit': 'the read-only gates on the staged content',
   'post-commit': 'links the commit to its passing gate run, or records a bypass',
   'pre-push': 'refuses ungated commits, then runs every gate',
+}
+
+/** The change that upgrades a hook file holding init's earlier call; none when it is current (or the user's own). */
+function upgrade(path: string, text: string, hook: HookName): FileChange[] {
+  const content = upgradeHookCall(text, hook)
+  if (content === undefined) return []
+  return [
+    {
+      path,
+      content,
+      action: 'update',
+      reason: `${hook}: the codex-gates call starts node on the package directly, without parsing NODE_EXTRA_CA_CERTS (a faster hook; the rest of the file is kept)`,
+    },
+  ]
 }
 
 function huskyLines(hook: HookName): string[] {

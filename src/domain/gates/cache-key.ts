@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { nodeCrypto } from '../../foundation/lazy/node-crypto.ts'
 import type { CacheInputs } from './gate.ts'
 import { PACKAGE_ROOT } from './repo-files.ts'
 import { freshLook, type TreeView } from './tree-view.ts'
@@ -19,7 +19,7 @@ export function cacheKey(
   inputs: CacheInputs,
   look: Pick<TreeView, 'digest' | 'size'> = freshLook(root),
 ): string {
-  const h = createHash('sha256')
+  const h = nodeCrypto().createHash('sha256')
   h.update(`codex-gates cache v3\0${gate}\0${canonicalJson(config)}\0${scannerSourceHash()}\0`)
   // Code-unit order (v2 used localeCompare: loading ICU's collator cost every run ~6 ms).
   for (const [k, v] of Object.entries(inputs.extra ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
@@ -67,7 +67,7 @@ export function scannerSourceHash(): string {
 
 /** sha256 over the scanner files with `extension` under `base` (a `src/` folder): path and bytes, sorted. */
 export function hashScannerSources(base: string, extension: string): string {
-  const h = createHash('sha256')
+  const h = nodeCrypto().createHash('sha256')
   for (const dir of [join(base, 'domain', 'gates'), join(base, 'foundation', 'redact')]) {
     for (const path of filesUnder(dir, extension)) {
       h.update(path.slice(base.length))

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { nodeCrypto } from '../../foundation/lazy/node-crypto.ts'
 import type { FindingMeta } from '../../ledger/ledger-meta.ts'
 
 /** A gate finding: the ledger's `FindingMeta`, always with a remediation that says how to fix it. */
@@ -26,7 +26,8 @@ export function makeFinding(input: FindingInput): Finding {
 
 /** sha256 of the parts, 16 hex characters: short enough to read, long enough not to collide. */
 export function fingerprintOf(gate: string, rule: string, file: string | null, identity: string): string {
-  return createHash('sha256')
+  return nodeCrypto()
+    .createHash('sha256')
     .update([gate, rule, file ?? '', identity].join('\0'))
     .digest('hex')
     .slice(0, 16)

@@ -4,8 +4,8 @@
 // hook here, measured by `npm run bench -- hook`). These rewrites compute the same names with the
 // shell's own parameter expansion. Anything that is not husky's text as expected is left alone.
 // Plain JavaScript: npm's prepare script runs it before anything is built.
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { chmodSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { basename, dirname, join } from 'node:path'
 
 /** The stub husky writes for each hook. */
 export const HUSKY_STUB = '#!/usr/bin/env sh\n. "$(dirname "$0")/h"'
@@ -26,14 +26,18 @@ export function fastHuskyRunner(h) {
   return h.includes(SLOW_NAMES) ? h.replace(SLOW_NAMES, FAST_NAMES) : undefined
 }
 
-/** Rewrites husky's runtime in `dir` (`.husky/_`): `h` and every stub still as husky wrote it. Returns what changed. */
+/**
+ * Rewrites husky's runtime in `dir` (`.husky/_`): `h` and every stub still as husky wrote it.
+ * Returns what changed. Each file is replaced by a rename (same mode), so a shell that is running
+ * it at that moment (a hook calling this) reads the old text to its end.
+ */
 export function speedUpHusky(dir) {
   const changed = []
   const h = join(dir, 'h')
   if (!existsSync(h)) return changed
   const fast = fastHuskyRunner(readFileSync(h, 'utf8'))
   if (fast === undefined) return changed
-  writeFileSync(h, fast)
+  replace(h, fast)
   changed.push('h')
   for (const name of readdirSync(dir)) {
     const file = join(dir, name)
@@ -45,8 +49,35 @@ export function speedUpHusky(dir) {
       continue
     }
     if (text !== HUSKY_STUB) continue
-    writeFileSync(file, FAST_STUB)
+    replace(file, FAST_STUB)
     changed.push(name)
   }
   return changed
+}
+
+function replace(file, text) {
+  const temp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`)
+  try {
+    const mode = statSync(file).mode & 0o777
+    writeFileSync(temp, text, { mode })
+    chmodSync(temp, mode) // not narrowed by the umask
+    renameSync(temp, file)
+  } catch (error) {
+    rmSync(temp, { force: true })
+    throw error
+  }
+}
+
+/**
+ * `speedUpHusky` on the repository at `root` (`.husky/_`), never failing: a runtime that cannot
+ * be read or written stays husky's. husky writes its runtime again on every `npm install` (the
+ * "prepare" script), so what calls this (`codex-gates init`, the post-commit hook) puts the fast
+ * one back after each: only the first commit after an install pays husky's processes.
+ */
+export function keepHuskyFast(root) {
+  try {
+    return speedUpHusky(join(root, '.husky', '_'))
+  } catch {
+    return []
+  }
 }

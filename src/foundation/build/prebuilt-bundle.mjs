@@ -4,18 +4,17 @@
 // whether a bundle is stale; npm packages stay external (node_modules). Used by the hook runner
 // (.husky/runner-bundle.mjs) and the ledger reporter (src/adapters/reporter/ledger-reporter-entry.ts).
 // Plain JavaScript on purpose: it must run where tsx is not loaded.
-import { createHash, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
-import { createRequire } from 'node:module'
-import { basename, dirname, join, relative } from 'node:path'
+import { dirname, join, relative } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { compileCached, shortHash } from './cached-script.mjs'
+import { bundleState, runCodeCached, STAMP_VERSION, sha1, statKey } from './bundle-stamp.cjs'
+
+export { runCodeCached }
 
 /** The repository root (this file is src/foundation/build/prebuilt-bundle.mjs). */
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
-
-const STAMP_VERSION = 1
 
 /**
  * A bundle of `entries` ({ outputName: 'path/from/root.ts' }) in `dir`. With `splitting`, what
@@ -32,76 +31,9 @@ export function prebuiltBundle({ dir, entries, splitting = false, sourceUrls = f
     /** The built file of one entry. */
     output: (name) => join(dir, `${name}.${codeCached.includes(name) ? 'cjs' : 'mjs'}`),
     /** `{ fresh, reason }`: whether the bundle exists and every source it was built from is unchanged. */
-    state: () => bundleState(stampPath),
+    state: () => bundleState(stampPath, ROOT),
     /** Builds it; each file written to a temp name and renamed into place, the stamp last. */
     build: () => buildBundle({ dir, entries, splitting, sourceUrls, bundled, codeCached, stampPath }),
-  }
-}
-
-/**
- * Runs a `codeCached` entry's `file` (the process's own program from here on: it reads
- * process.argv and exits by itself) through V8's code cache, kept beside it as
- * `<name>-<build>-<node>-<arch>-<flags>.v8`; the build is told apart by the file's inode, size and
- * mtime (every build renames a new file into place). `meta` is its `import.meta`: `url` (this
- * file's URL, so `new URL('./x', import.meta.url)` finds what was built beside it), `resolve`
- * from the caller's module; `importUrl` is added (src/foundation/build/import-url.ts). A cache
- * that is missing, corrupt or cannot be written only costs the compile; `useCache: false` (the
- * caller's CODEX_CODE_CACHE=0) compiles from source only.
- */
-export function runCodeCached(file, meta, { useCache = true } = {}) {
-  const name = basename(file).replace(/\.cjs$/, '')
-  const s = statSync(file)
-  const build = shortHash(`${s.ino}:${s.size}:${s.mtimeMs}`)
-  const flags = process.execArgv.length > 0 ? shortHash(process.execArgv.join('\0')) : 'std'
-  const cacheFile = join(dirname(file), `${name}-${build}-${process.version}-${process.arch}-${flags}.v8`)
-  const script = compileCached({
-    file,
-    params: ['exports', 'require', 'module', '__filename', '__dirname', '__codexImportMeta'],
-    cache: !useCache
-      ? undefined
-      : {
-          files: [cacheFile],
-          stale: (n) => n.startsWith(`${name}-`) && n.endsWith('.v8') && !n.startsWith(`${name}-${build}-`),
-        },
-  })
-  process.once('exit', () => script.save())
-  const module = { exports: {} }
-  const importMeta = { url: pathToFileURL(file).href, resolve: meta.resolve, importUrl: (url) => import(url) }
-  script.fn.call(module.exports, module.exports, createRequire(file), module, file, dirname(file), importMeta)
-}
-
-function bundleState(stampPath) {
-  let stamp
-  try {
-    stamp = JSON.parse(readFileSync(stampPath, 'utf8'))
-  } catch {
-    return { fresh: false, reason: 'no bundle yet' }
-  }
-  if (stamp.version !== STAMP_VERSION || stamp.node !== process.versions.node)
-    return { fresh: false, reason: 'built by another version' }
-  const stats = stamp.stats ?? {}
-  for (const [path, hash] of Object.entries(stamp.inputs)) {
-    let now
-    try {
-      // A file whose stat data is what it was when the bundle was built has the same bytes: no
-      // need to hash it (hashing all ~250 sources on every hook start cost 8–15 ms).
-      const known = stats[path]
-      if (known !== undefined && known === `${statKey(join(ROOT, path)).key}#${hash}`) continue
-      now = sha1(readFileSync(join(ROOT, path)))
-    } catch {
-      return { fresh: false, reason: `${path} is gone` }
-    }
-    if (now !== hash) return { fresh: false, reason: `${path} changed` }
-  }
-  return { fresh: true, reason: 'fresh' }
-}
-
-/** `mtime:ctime:size:ino` of a file (ns). */
-function statKey(path) {
-  const s = statSync(path, { bigint: true })
-  return {
-    key: `${s.mtimeNs}:${s.ctimeNs}:${s.size}:${s.ino}`,
-    changedNs: s.mtimeNs > s.ctimeNs ? s.mtimeNs : s.ctimeNs,
   }
 }
 
@@ -167,11 +99,11 @@ async function buildBundle({ dir, entries, splitting, sourceUrls, bundled, codeC
   // Stat data before the bytes, so a file written after its stat no longer matches it. A file
   // changed within the last second is not given any: a second write in the same timestamp tick
   // could keep its stat data (git's racily clean entries), so it is hashed on every check instead.
-  const racyAfterNs = (BigInt(Date.now()) - 1000n) * 1_000_000n
+  const racyAfterMs = Date.now() - 1000
   for (const path of Object.keys(result.metafile.inputs).sort()) {
     const stat = statKey(join(ROOT, path))
     inputs[path] = sha1(readFileSync(join(ROOT, path)))
-    if (stat.changedNs < racyAfterNs) stats[path] = `${stat.key}#${inputs[path]}`
+    if (stat.changedMs < racyAfterMs) stats[path] = [...stat.key, inputs[path]]
   }
   // Chunks first, then the entries, the first-named last: an entry loads chunks (and the runner
   // starts its worker) only once it runs itself, so nothing ever loads a file older than itself.
@@ -237,10 +169,6 @@ function removeOldChunks(dir, current) {
       // removed meanwhile by a concurrent build
     }
   }
-}
-
-function sha1(bytes) {
-  return createHash('sha1').update(bytes).digest('hex')
 }
 
 function writeAtomic(path, data) {

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto'
 import { mkdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { PACKAGE_ROOT } from '../fs/package-root.ts'
 import { writeFileAtomic } from '../fs/write-file-atomic.ts'
+import { nodeCrypto } from '../lazy/node-crypto.ts'
 import { envValue } from '../settings/env-value.ts'
 import { setting } from '../settings/settings.ts'
 
@@ -44,7 +44,8 @@ export function validateOnce(schemaPath: string, value: unknown, check: () => vo
 function memoKey(schemaPath: string, value: unknown): string | undefined {
   if (setting('CODEX_LEDGER_SPEC_GUARD') === true && !envValue('CODEX_VALIDATION_MEMO')) return undefined
   try {
-    return createHash('sha256')
+    return nodeCrypto()
+      .createHash('sha256')
       .update(`${ajvVersion()}\0${readFileSync(schemaPath, 'utf8')}\0${JSON.stringify(value)}`)
       .digest('hex')
   } catch {

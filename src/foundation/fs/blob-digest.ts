@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto'
 import type { BigIntStats } from 'node:fs'
 import { readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
+import { nodeCrypto } from '../lazy/node-crypto.ts'
 import type { GitIndex, IndexEntry } from './git-index.ts'
 
 /** A hashed file's stat stamp, blob id and when it was hashed (ms). */
@@ -112,7 +112,7 @@ export function isRegularFile(stat: BigIntStats): boolean {
 
 /** git's blob id of these bytes (`git hash-object`). */
 export function gitBlobId(bytes: Uint8Array): string {
-  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex')
+  return nodeCrypto().createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex')
 }
 
 // --- internal ---

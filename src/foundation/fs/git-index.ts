@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto'
 import { readFileSync, statSync } from 'node:fs'
 import { isAbsolute, join, resolve } from 'node:path'
+import { nodeCrypto } from '../lazy/node-crypto.ts'
 
 /** One stage-0 (or first-stage) entry of git's index: the stat data git recorded and the blob id. */
 export interface IndexEntry {
@@ -177,7 +177,8 @@ function parseCacheTree(buf: Buffer, from: number, end: number): { valid: Set<st
 function sha1Trailer(buf: Buffer): boolean {
   const trailer = buf.subarray(buf.length - 20)
   if (trailer.every((b) => b === 0)) return true
-  return createHash('sha1')
+  return nodeCrypto()
+    .createHash('sha1')
     .update(buf.subarray(0, buf.length - 20))
     .digest()
     .equals(trailer)

@@ -1,13 +1,13 @@
-import { randomBytes } from 'node:crypto'
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs'
 import { dirname } from 'node:path'
+import { nodeCrypto } from '../lazy/node-crypto.ts'
 
 /**
  * Writes `data` to `path` so that readers see the old file or the new one, never a torn one:
  * temp file in the same folder, fsync, rename, fsync the folder.
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  const temp = `${path}.tmp-${randomBytes(6).toString('hex')}`
+  const temp = `${path}.tmp-${nodeCrypto().randomBytes(6).toString('hex')}`
   try {
     writeFileDurable(temp, data)
   } catch (error) {

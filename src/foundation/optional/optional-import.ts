@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
 import type BetterSqlite3 from 'better-sqlite3'
 import type * as OnnxRuntime from 'onnxruntime-node'
 import { errorMessage } from '../errors/user-error.ts'
@@ -40,6 +42,33 @@ export function requireOptional<D extends keyof RequiredModules>(name: D): Requi
     throw dependencyError(name, error)
   }
 }
+
+/**
+ * better-sqlite3's native binary where its install puts it (`build/Release`, compiled or a
+ * prebuild), for `new Database(path, { nativeBinding })`: the binary loads without the `bindings`
+ * helper, which reads a stack trace to find the package and tries its candidate paths one by one
+ * (3–5 ms of every process that opens the ledger, the commit hook's among them). Undefined where
+ * the binary is elsewhere: better-sqlite3 searches as usual (and fails as usual when it is missing).
+ */
+export function sqliteBinding(): string | undefined {
+  if (binding === null) {
+    try {
+      const file = join(
+        dirname(localRequire.resolve('better-sqlite3')),
+        '..',
+        'build',
+        'Release',
+        'better_sqlite3.node',
+      )
+      binding = existsSync(file) ? file : undefined
+    } catch {
+      binding = undefined
+    }
+  }
+  return binding
+}
+
+let binding: string | undefined | null = null
 
 /** Whether `name` resolves here (honours the drift hook); does not load it. */
 export function isDependencyAvailable(name: OptionalDependency): boolean {

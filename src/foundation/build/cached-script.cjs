@@ -4,13 +4,24 @@
 // `vm.Script` and the `cachedData` a previous process wrote. V8 then deserializes the bytecode of
 // every function that process ran instead of parsing and compiling them again. Used by the
 // `codex-gates` executable (src/app/cli/bin.ts). Plain JavaScript on purpose: it must run where
-// tsx is not loaded.
+// tsx is not loaded; CommonJS, so that the hook's launcher (.husky/launch.cjs) starts without Node's
+// ES module loader.
 //
 // The cache is an optimisation only: a missing, corrupt, rejected (other V8 version or flags) or
 // unwritable cache never changes what runs, it only costs the compile it would have saved.
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
-import { basename, dirname, join } from 'node:path'
-import { Script } from 'node:vm'
+'use strict'
+const {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} = require('node:fs')
+const { basename, dirname, join } = require('node:path')
+const { Script } = require('node:vm')
 
 /**
  * Compiles `file` as the body of `function (...params)`, with a code cache when `cache` is given:
@@ -21,7 +32,7 @@ import { Script } from 'node:vm'
  * it writes `target` (one of `cache.files`) after a miss or a rejection, or when `target` is
  * preferred to the file the cache came from, and then removes the less preferred files.
  */
-export function compileCached({ file, params, encoding = 'utf8', cache }) {
+function compileCached({ file, params, encoding = 'utf8', cache }) {
   const source = readFileSync(file, encoding)
   let cachedData
   let from = -1
@@ -54,18 +65,20 @@ export function compileCached({ file, params, encoding = 'utf8', cache }) {
  * one beside the installed package (`<project>/node_modules/codex-gates` → `<project>/node_modules/.cache/codex-gates`,
  * find-cache-dir's convention) or inside the checkout's own `node_modules`.
  */
-export function codeCacheDir(packageRoot) {
+function codeCacheDir(packageRoot) {
   const parent = dirname(packageRoot)
   const modules = basename(parent) === 'node_modules' ? parent : join(packageRoot, 'node_modules')
   return join(modules, '.cache', 'codex-gates')
 }
 
 /** A short, stable hash of a string (FNV-1a, 32 bits, hex): V8 flags in a cache key without loading node:crypto. */
-export function shortHash(text) {
+function shortHash(text) {
   let h = 0x811c9dc5
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193)
   return (h >>> 0).toString(16).padStart(8, '0')
 }
+
+module.exports = { compileCached, codeCacheDir, shortHash }
 
 // --- internal ---
 
