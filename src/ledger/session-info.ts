@@ -1,8 +1,8 @@
 import { execFile, execFileSync } from 'node:child_process'
 import { hostname, platform, release } from 'node:os'
+import { commitTree } from '../foundation/fs/commit-trees.ts'
 import { headFromFiles } from '../foundation/fs/git-head.ts'
 import { type GitIndex, readGitIndex } from '../foundation/fs/git-index.ts'
-import { looseCommitTree } from '../foundation/fs/loose-commit-tree.ts'
 import { redactEnv } from '../foundation/redact/redact.ts'
 import { envValue } from '../foundation/settings/env-value.ts'
 import type { LedgerRow } from './records.ts'
@@ -62,9 +62,10 @@ export async function gitInfoAsync(cwd: string = process.cwd()): Promise<GitInfo
 /**
  * What gitInfoAsync says, read from a plain repository's `.git` without starting git, where the
  * files settle it; undefined otherwise. HEAD and its branch from HEAD and the refs
- * (headFromFiles), HEAD's tree from its loose commit object; dirty when the index's cache-tree is
- * a valid root tree other than HEAD's (a staged change), clean when it is HEAD's and
- * `unchanged(index)` says every entry's stat data is as recorded: what
+ * (headFromFiles), HEAD's tree from its loose commit object or an earlier run's memo
+ * (commitTree); dirty when the index's cache-tree is a valid root tree other than HEAD's (a
+ * staged change), clean when it is HEAD's and `unchanged(index)` says every entry's stat data is
+ * as recorded: what
  * `git status --porcelain --untracked-files=no` answers with a line or with nothing.
  */
 export function gitInfoFromFiles(
@@ -75,7 +76,7 @@ export function gitInfoFromFiles(
   if (envValue('GIT_INDEX_FILE', env) !== undefined) return undefined
   const head = headFromFiles(cwd, env)
   if (!head?.sha) return undefined
-  const tree = looseCommitTree(head.gitDir, head.sha)
+  const tree = commitTree(head.gitDir, head.sha)
   const index = tree ? readGitIndex(cwd) : undefined
   if (!tree || !index?.plain || index.rootTree === undefined) return undefined
   const info = { sha: head.sha, branch: head.branch, tree }

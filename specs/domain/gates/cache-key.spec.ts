@@ -72,4 +72,19 @@ describe('cacheKey()', () => {
       ),
     )
   })
+
+  test("a look shared by one pass's keys gives each the key a fresh look would: sorted, shuffled, repeated or picked contents", () => {
+    fc.assert(
+      fc.property(tree, fc.array(fc.nat(), { maxLength: 40 }), fc.boolean(), (t, picks, listing) => {
+        const files = Object.keys(t).sort()
+        const look = () => ({ digest: (f: string) => t[f]?.digest ?? null, size: (f: string) => t[f]?.size ?? -1 })
+        const shared = look()
+        const picked = picks.map((p) => files[p % files.length] as string)
+        for (const contents of [files, [...files].reverse(), [...files, ...files], picked, [...files, 'zz-extra']]) {
+          const inputs = { contents, listing }
+          expect(cacheKey('g', {}, '/r', files, inputs, shared)).toBe(referenceKey('g', {}, files, inputs, look()))
+        }
+      }),
+    )
+  })
 })

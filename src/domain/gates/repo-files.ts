@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { type BigIntStats, existsSync, lstatSync, readdirSync, statSync } from 'node:fs'
 import { join, relative, resolve, sep } from 'node:path'
 import { UserError } from '../../foundation/errors/user-error.ts'
@@ -51,11 +51,7 @@ export async function listRepoFilesAsync(
   listed?: (path: string) => boolean,
 ): Promise<string[]> {
   if (mode === 'tracked') return listRepoFiles(root, mode) // the index read directly, or git's answer remembered
-  const paths = await new Promise<string[] | undefined>((done) => {
-    execFile('git', lsFilesArgs(root, mode), LS_FILES_OPTIONS, (error, out) =>
-      done(error ? undefined : out.split('\0').filter((p) => p.length > 0)),
-    )
-  })
+  const paths = await lsFilesAsync(root, mode)
   return regularFiles(root, paths ?? walk(root), listed)
 }
 
@@ -70,9 +66,12 @@ export function listRepoFileStats(
   index?: GitIndex,
 ): Map<string, BigIntStats> {
   const files: [string, BigIntStats][] = []
+  // Listed paths are git's (or a walk's): relative, normalised, '/'-separated. Concatenated, not
+  // path.join'ed: join normalises each of ~1,200 paths again (~2 MB of garbage a warm run).
+  const base = root.endsWith(sep) ? root : `${root}${sep}`
   for (const path of new Set(candidates(root, mode, index))) {
     try {
-      const stat = lstatSync(join(root, path), { bigint: true, throwIfNoEntry: false })
+      const stat = lstatSync(`${base}${path}`, { bigint: true, throwIfNoEntry: false })
       if (stat && isRegularFile(stat)) files.push([path, stat])
     } catch {
       // Tracked but deleted in the work tree: nothing to read, git status shows it.
@@ -144,6 +143,29 @@ function lsFilesArgs(root: string, mode: FileMode): string[] {
   const args = ['-C', root, 'ls-files', '-z', '--cached']
   if (mode === 'worktree') args.push('--others', '--exclude-standard')
   return args
+}
+
+/**
+ * `git ls-files` without blocking: git's stdout only (no stdin or stderr pipes: each costs the
+ * spawn, ~1.5 ms of a warm run's main thread); undefined when git fails or is missing.
+ */
+function lsFilesAsync(root: string, mode: FileMode): Promise<string[] | undefined> {
+  return new Promise((done) => {
+    const chunks: Buffer[] = []
+    const git = spawn('git', lsFilesArgs(root, mode), { stdio: ['ignore', 'pipe', 'ignore'] })
+    git.stdout.on('data', (chunk: Buffer) => chunks.push(chunk))
+    git.on('error', () => done(undefined))
+    git.on('close', (code) =>
+      done(
+        code === 0
+          ? Buffer.concat(chunks)
+              .toString('utf8')
+              .split('\0')
+              .filter((p) => p.length > 0)
+          : undefined,
+      ),
+    )
+  })
 }
 
 function runLsFiles(root: string, mode: FileMode): string[] | undefined {

@@ -99,7 +99,13 @@ async function gateRun(name: GateName, options: GateRunOptions, cacheOnly: boole
       fileCount: 0,
     }
   }
-  const files = gateFiles(root, config, name, options.files, options.tree?.listing)
+  // Gates excluding the same patterns see the same files: in a pass over a tree, listed once.
+  const files =
+    options.tree && !options.files
+      ? options.tree.once(`gate files\0${JSON.stringify(excludePatterns(config, name))}`, () =>
+          gateFiles(root, config, name, undefined, options.tree?.listing),
+        )
+      : gateFiles(root, config, name, options.files, options.tree?.listing)
   // Only a cached result will do: the key side alone, without the scanner's modules.
   const full = cacheOnly ? undefined : await loadGate(name)
   const gate: GateKey = full ?? (await loadGateKey(name))
@@ -182,9 +188,14 @@ export function gateFiles(
   explicit?: readonly string[],
   listing?: readonly string[],
 ): string[] {
-  const excluded = globMatcher([...config.exclude, ...(config.gates[name] as GateCommon).exclude])
+  const excluded = globMatcher(excludePatterns(config, name))
   const listed = explicit ? explicit.map((f) => toRepoPath(root, f)) : (listing ?? listRepoFiles(root, config.files))
   return listed.filter((f) => !excluded(f))
+}
+
+/** The globs a gate's files must not match: the config's global excludes, then the gate's own. */
+function excludePatterns(config: GatesConfig, name: GateName): string[] {
+  return [...config.exclude, ...(config.gates[name] as GateCommon).exclude]
 }
 
 /** Per-rule overrides from config: `off` drops the finding, `error`/`warn` replace its severity. */

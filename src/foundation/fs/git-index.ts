@@ -76,21 +76,30 @@ export function readGitIndexFile(path: string): GitIndex | undefined {
 /** Parses an index file's bytes (DIRC v2, v3 or v4); undefined for what only git should read. */
 export function parseIndex(buf: Buffer, mtimeMs: number): GitIndex | undefined {
   if (buf.length < 32 || buf.toString('latin1', 0, 4) !== 'DIRC' || !sha1Trailer(buf)) return undefined
-  const version = buf.readUInt32BE(4)
+  // Read through a DataView and Buffer's own slicers: a warm run parses the index once, before
+  // the JIT warms up, where readUInt32BE and toString(encoding, …) cost ~4 µs an entry (1,186
+  // entries: 4–5 ms against ~1.5 ms).
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength)
+  const fast = buf as FastBuffer
+  const sliced = typeof fast.utf8Slice === 'function' && typeof fast.hexSlice === 'function'
+  const version = view.getUint32(4)
   if (version < 2 || version > 4) return undefined
-  const count = buf.readUInt32BE(8)
+  const count = view.getUint32(8)
+  const limit = buf.length - 20
   const entries = new Map<string, IndexEntry>()
   let plain = true
   let at = 12
   let previous: Buffer = Buffer.alloc(0) // v4 strips a byte count from the previous path's bytes
   for (let i = 0; i < count; i++) {
     const start = at
-    const mode = buf.readUInt32BE(start + 24)
-    const flags = buf.readUInt16BE(start + 60)
+    if (start + 62 > limit) return undefined // torn
+    const mode = view.getUint32(start + 24)
+    const flags = view.getUint16(start + 60)
     if ((mode & 0o170000) === 0o040000) return undefined // a sparse directory entry
     // assume-valid (0x8000), extended flags (0x4000: skip-worktree, intent-to-add) or a stage
     if (flags & 0xf000) plain = false
     at = start + 62 + (version >= 3 && flags & 0x4000 ? 2 : 0)
+    let name: string
     if (version === 4) {
       let c = buf[at++] as number
       let strip = c & 127
@@ -99,24 +108,29 @@ export function parseIndex(buf: Buffer, mtimeMs: number): GitIndex | undefined {
         strip = ((strip + 1) << 7) | (c & 127)
       }
       const end = buf.indexOf(0, at)
+      if (end < 0 || end >= limit) return undefined
       previous = Buffer.concat([previous.subarray(0, previous.length - strip), buf.subarray(at, end)])
+      name = previous.toString('utf8')
       at = end + 1
     } else {
-      const end = buf.indexOf(0, at)
-      previous = buf.subarray(at, end)
+      let end = at
+      while (end < limit && buf[end] !== 0) end++
+      if (end >= limit) return undefined
+      name = sliced ? (fast.utf8Slice as Slice).call(buf, at, end) : buf.toString('utf8', at, end)
       at = start + ((end - start + 8) & ~7) // NUL-padded to a multiple of 8
     }
-    const name = previous.toString('utf8')
     if (!entries.has(name)) {
       entries.set(name, {
-        ctimeS: buf.readUInt32BE(start),
-        ctimeNs: buf.readUInt32BE(start + 4),
-        mtimeS: buf.readUInt32BE(start + 8),
-        mtimeNs: buf.readUInt32BE(start + 12),
-        ino: buf.readUInt32BE(start + 20),
+        ctimeS: view.getUint32(start),
+        ctimeNs: view.getUint32(start + 4),
+        mtimeS: view.getUint32(start + 8),
+        mtimeNs: view.getUint32(start + 12),
+        ino: view.getUint32(start + 20),
         mode,
-        size: buf.readUInt32BE(start + 36),
-        oid: buf.toString('hex', start + 40, start + 60),
+        size: view.getUint32(start + 36),
+        oid: sliced
+          ? (fast.hexSlice as Slice).call(buf, start + 40, start + 60)
+          : buf.toString('hex', start + 40, start + 60),
         stage: (flags >> 12) & 3,
       })
     }
@@ -169,6 +183,10 @@ function parseCacheTree(buf: Buffer, from: number, end: number): { valid: Set<st
 }
 
 // --- internal ---
+
+type Slice = (this: Buffer, from: number, to: number) => string
+/** Buffer's own utf8Slice/hexSlice where this Node has them: toString's work without its argument handling. */
+type FastBuffer = Buffer & { utf8Slice?: Slice; hexSlice?: Slice }
 
 /**
  * The trailer is the SHA-1 of everything before it (or zeros with index.skipHash): this also

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { inflateSync } from 'node:zlib'
+import { nodeZlib } from '../lazy/node-zlib.ts'
 
 const SHA1 = /^[0-9a-f]{40}$/
 
@@ -12,7 +12,7 @@ const SHA1 = /^[0-9a-f]{40}$/
 export function looseCommitTree(gitDir: string, sha: string): string | undefined {
   if (!SHA1.test(sha)) return undefined
   try {
-    const bytes = inflateSync(readFileSync(join(gitDir, 'objects', sha.slice(0, 2), sha.slice(2))))
+    const bytes = nodeZlib().inflateSync(readFileSync(join(gitDir, 'objects', sha.slice(0, 2), sha.slice(2))))
     // `commit <size>\0tree <hex>\n…`: the tree line always comes first.
     const nul = bytes.indexOf(0)
     if (nul < 0 || bytes.toString('latin1', 0, 7) !== 'commit ') return undefined

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { availableParallelism } from 'node:os'
-import { setFlagsFromString } from 'node:v8'
 import {
   type CompiledModule,
   instantiateRuffGlue,
@@ -151,6 +150,9 @@ let flagsSet = false
 function applyEngineFlags(): void {
   if (flagsSet) return
   flagsSet = true
+  // node:v8 loaded here, not at import: the warm run imports this module for the gate's key
+  // alone and never compiles ruff (loading node:v8 cost it ~2 ms).
+  const { setFlagsFromString } = createRequire(import.meta.url)('node:v8') as typeof import('node:v8')
   if (engineSettings.tiering === 'liftoff') setFlagsFromString('--liftoff-only')
   if (engineSettings.lazyValidation) setFlagsFromString('--wasm-lazy-validation')
   if (!engineSettings.lazyCompilation) setFlagsFromString('--no-wasm-lazy-compilation')
