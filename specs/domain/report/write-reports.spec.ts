@@ -1,8 +1,9 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import fc from 'fast-check'
 import { afterEach, describe, expect, test } from 'vitest'
-import { pruneHistory, safeName, writeReports } from '../../../src/domain/report/write-reports.ts'
+import { pruneHistory, renderedSession, safeName, writeReports } from '../../../src/domain/report/write-reports.ts'
 
 let dir: string
 afterEach(() => rmSync(dir, { recursive: true, force: true }))
@@ -49,6 +50,35 @@ describe('pruneHistory()', () => {
     expect(readdirSync(history).sort()).toEqual(['aaa', 'mmm'])
     expect(pruneHistory(history, 0).sort()).toEqual([join(history, 'aaa'), join(history, 'mmm')])
     expect(pruneHistory(join(dir, 'missing'), 3)).toEqual([])
+  })
+})
+
+describe('renderedSession()', () => {
+  test("reads the session's id and start from summary.json's head as written, else from the whole file", () => {
+    dir = mkdtempSync(join(tmpdir(), 'write-reports-'))
+    const text = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.stringMatching(/^["\\\n{}:,]{0,8}$/))
+    fc.assert(
+      fc.property(
+        fc.record({
+          id: text,
+          kind: text,
+          status: text,
+          command: fc.oneof(text, fc.string({ minLength: 5000, maxLength: 6000 })),
+          started_at: text,
+        }),
+        fc.boolean(),
+        (session, asWritten) => {
+          const summary = asWritten
+            ? { schema: 1, sessions_in_ledger: 7, session: { ...session, ended_at: null } }
+            : { session: { started_at: session.started_at, id: session.id }, schema: 1 }
+          writeFileSync(join(dir, 'summary.json'), JSON.stringify(summary, null, asWritten ? 2 : 0))
+          expect(renderedSession(dir)).toEqual({ id: session.id, started_at: session.started_at })
+        },
+      ),
+      { numRuns: 200 },
+    )
+    writeFileSync(join(dir, 'summary.json'), '{"schema": 1, "sessions_in_ledger": 3, "session": {"id": "a", "kind"')
+    expect(renderedSession(dir)).toBeUndefined() // torn
   })
 })
 
