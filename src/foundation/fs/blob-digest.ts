@@ -1,8 +1,8 @@
 import type { BigIntStats } from 'node:fs'
 import { readFileSync, statSync } from 'node:fs'
-import { join } from 'node:path'
 import { nodeCrypto } from '../lazy/node-crypto.ts'
 import type { GitIndex, IndexEntry } from './git-index.ts'
+import { repoPath } from './repo-path.ts'
 
 /** A hashed file's stat stamp, blob id and when it was hashed (ms). */
 export type DigestMemoEntry = [stamp: string, oid: string, takenAt: number]
@@ -28,14 +28,14 @@ export function blobDigest(
 ): string | null {
   let stat: BigIntStats
   try {
-    stat = options.stat ?? statSync(join(root, file), { bigint: true })
+    stat = options.stat ?? statSync(repoPath(root, file), { bigint: true })
   } catch {
     return null
   }
   if (!isRegularFile(stat)) return null
   const entry = index?.entries.get(file)
   if (entry && index && statMatches(entry, stat, index)) return entry.oid
-  const path = join(root, file)
+  const path = repoPath(root, file)
   const stamp = `${stat.mtimeNs}:${stat.ctimeNs}:${stat.size}:${stat.ino}`
   const known = options.remember === false ? undefined : hashed.get(path)
   // Reused only for a file settled before it was hashed: an edit within the same mtime tick cannot hide.

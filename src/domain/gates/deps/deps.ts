@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { repoPath } from '../../../foundation/fs/repo-path.ts'
 import { type Finding, makeFinding } from '../finding.ts'
 import type { Gate, KeyPass } from '../gate.ts'
 import type { GateConfig } from '../gates-config.ts'
@@ -292,7 +293,8 @@ function lockInputs(root: string): { contents: string[]; extra: Record<string, s
   } catch {
     lock = undefined
   }
-  const installed = lock ? lockPackagePaths(lock).map((p) => join(p, 'package.json')) : []
+  // Lock paths are npm's: relative, '/'-separated (~300 of them; path.join cost ~2 ms cold).
+  const installed = lock ? lockPackagePaths(lock).map((p) => repoPath(p, 'package.json')) : []
   const top = existsSync(join(root, 'node_modules')) ? topLevelInstalled(root).join(',') : ''
   return {
     contents: ['package.json', 'package-lock.json', ...installed],
