@@ -1,12 +1,27 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll } from 'vitest'
+import { afterAll, onTestFinished } from 'vitest'
 
-/** A fresh temp folder, removed after the spec file finishes. */
+/**
+ * A fresh temp folder, removed when the test that made it finishes or, made outside a test (at
+ * collection, in beforeAll), after the spec file. (An afterAll registered inside a running test
+ * never ran: every such folder was left in the temp dir, thousands over a few runs.)
+ */
 export function tempDir(prefix = 'codex-spec-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix))
-  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  const remove = () => {
+    try {
+      rmSync(dir, { recursive: true, force: true, maxRetries: 3 })
+    } catch {
+      // a process the test started still writing there: the OS temp cleaner's then
+    }
+  }
+  try {
+    onTestFinished(remove)
+  } catch {
+    afterAll(remove) // not inside a test
+  }
   return dir
 }
 
