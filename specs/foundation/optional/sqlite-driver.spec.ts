@@ -7,6 +7,7 @@ import { build } from 'esbuild'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { hiddenHere } from '../../../src/adapters/vitest/drift-projects.ts'
 import { BUNDLED_SQLITE, externalExcept, licenceComment } from '../../../src/foundation/build/bundled-packages.mjs'
+import { MissingDependencyError } from '../../../src/foundation/optional/missing-dependency-error.ts'
 import { sqlitePackageDir } from '../../../src/foundation/optional/optional-import.ts'
 import {
   type BundledSqlite,
@@ -66,6 +67,15 @@ describe('pickSqliteDriver()', () => {
 })
 
 describe('sqliteDriver()', () => {
+  test.runIf(hidden)(
+    'better-sqlite3 hidden (the drift cell): MissingDependencyError with the install fix, as before',
+    () => {
+      expect(installedSqlite()).toEqual({ version: undefined, binary: undefined })
+      expect(() => sqliteDriver()).toThrow(MissingDependencyError)
+      expect(() => sqliteDriver()).toThrow('Fix: npm i better-sqlite3@')
+    },
+  )
+
   test.skipIf(hidden)("unbundled (here): the installed package's own files, its version and binary", () => {
     const info = installedSqlite()
     const dir = sqlitePackageDir() as string
