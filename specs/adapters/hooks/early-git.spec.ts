@@ -40,6 +40,34 @@ describe('takeEarlyGit()', () => {
     expect(await exited(early.objects)).toBe(0)
   })
 
+  test("a git that fails (write-tree on a conflicted index) fails the snapshot with git's own message, as the runner's own does", async () => {
+    const repo = hookRepo('early-git-conflict-')
+    repo.write('a.txt', 'one\n')
+    repo.git(['add', 'a.txt'])
+    repo.git(['commit', '-q', '--no-verify', '-m', 'base'])
+    repo.git(['checkout', '-q', '-b', 'side'])
+    repo.write('a.txt', 'two\n')
+    repo.git(['commit', '-q', '--no-verify', '-am', 'side'])
+    repo.git(['checkout', '-q', 'main'])
+    repo.write('a.txt', 'three\n')
+    repo.git(['commit', '-q', '--no-verify', '-am', 'main'])
+    expect(repo.git(['merge', '-q', 'side']).code).not.toBe(0) // a conflict: unmerged entries
+    const options = { cwd: repo.dir, env: repo.env }
+    const own = await indexSnapshot(options).then(
+      () => '',
+      (e: Error) => e.message,
+    )
+    expect(own).toMatch(/^git write-tree failed \(exit \d+\): .+/)
+    startEarlyGit(repo.dir)
+    const early = takeEarlyGit(repo.dir) as EarlyGit
+    const taken = await indexSnapshot(options, early).then(
+      () => '',
+      (e: Error) => e.message,
+    )
+    expect(taken).toBe(own)
+    early.objects.stdin.end()
+  })
+
   test('started for another folder than the hook runs in: not taken, and cat-file let go', async () => {
     const repo = hookRepo('early-git-elsewhere-')
     startEarlyGit(repo.dir)
@@ -56,7 +84,7 @@ describe('takeEarlyGit()', () => {
  * wraps child_process.spawn.
  */
 describe('.husky/launch.cjs pre-commit', () => {
-  test("starts the snapshot's three git processes itself, and the runner starts none of them again", () => {
+  test("starts the snapshot's three git processes itself, with one process start, and the runner starts none of them again", () => {
     const repo = hookRepo('early-git-launch-')
     const log = join(tempDir('early-git-log-'), 'spawns.ndjson')
     const preload = join(tempDir('early-git-preload-'), 'log-spawns.cjs')
@@ -67,9 +95,9 @@ describe('.husky/launch.cjs pre-commit', () => {
         "const { appendFileSync } = require('node:fs')",
         'const spawn = cp.spawn',
         'cp.spawn = function (command, args, ...rest) {',
-        "  if (command === 'git' && process.argv[2] === 'pre-commit') {",
+        "  if (process.argv[2] === 'pre-commit') {",
         "    const caller = (new Error().stack ?? '').split('\\n')[2] ?? ''",
-        `    appendFileSync(${JSON.stringify(log)}, JSON.stringify({ args, caller }) + '\\n')`,
+        `    appendFileSync(${JSON.stringify(log)}, JSON.stringify({ command, args, caller }) + '\\n')`,
         '  }',
         '  return spawn.call(this, command, args, ...rest)',
         '}',
@@ -88,10 +116,17 @@ describe('.husky/launch.cjs pre-commit', () => {
     const spawns = readFileSync(log, 'utf8')
       .trim()
       .split('\n')
-      .map((line) => JSON.parse(line) as { args: string[]; caller: string })
+      .map((line) => JSON.parse(line) as { command: string; args: string[]; caller: string })
+    // One process start from the launcher (a shell that becomes cat-file and runs the other two)...
     const byLauncher = spawns.filter((s) => s.caller.includes('src/adapters/hooks/early-git.cjs'))
-    expect(byLauncher.map((s) => s.args[0]).sort()).toEqual(['cat-file', 'diff', 'write-tree'])
-    for (const verb of ['write-tree', 'diff', 'cat-file'])
-      expect(spawns.filter((s) => s.args[0] === verb).length, verb).toBe(1)
+    expect(byLauncher.map((s) => s.command)).toEqual(['/bin/sh'])
+    const script = byLauncher[0]?.args.join(' ') ?? ''
+    for (const part of ['git write-tree', 'git diff --cached', 'exec git cat-file --batch-command'])
+      expect(script).toContain(part)
+    // ...and none of the three again from the runner.
+    const again = spawns.filter(
+      (s) => s.command === 'git' && ['write-tree', 'diff', 'cat-file'].includes(s.args[0] as string),
+    )
+    expect(again).toEqual([])
   })
 })

@@ -80,16 +80,63 @@ function spawnCatFile(options) {
  * runner to take. Their failures surface where the runner awaits them, never as unhandled.
  */
 function startEarlyGit(cwd) {
-  const early = {
-    cwd,
-    tree: runGit(WRITE_TREE, { cwd }),
-    changed: runGit(DIFF_CACHED, { cwd }),
-    objects: spawnCatFile({ cwd }),
-  }
+  const early = process.platform === 'win32' ? separately(cwd) : inOneShell(cwd)
   for (const run of [early.tree, early.changed]) run.catch(() => undefined)
   early.objects.on('error', () => undefined)
   early.objects.stdin.on('error', () => undefined)
-  globalThis[KEY] = early
+  globalThis[KEY] = { cwd, ...early }
+}
+
+function separately(cwd) {
+  return { tree: runGit(WRITE_TREE, { cwd }), changed: runGit(DIFF_CACHED, { cwd }), objects: spawnCatFile({ cwd }) }
+}
+
+/**
+ * The three from one `sh`: Node's spawn blocks until the child has exec'd (libuv waits to report an
+ * exec failure), 1–6 ms a process here, so one start costs the launcher one wait instead of three
+ * (3.6 vs 7.5 ms, measured). The shell becomes cat-file (its stdin, stdout and stderr are the
+ * child's own, as spawnCatFile's); write-tree and diff run beside it, each with its stdout on a
+ * pipe of its own (fds 3 and 4), their stderr on fd 6 and their exit codes as lines on fd 5.
+ */
+function inOneShell(cwd) {
+  const script = [
+    `{ git ${WRITE_TREE.join(' ')} >&3; echo "tree $?" >&5; } </dev/null >/dev/null 2>&6 4>&- &`,
+    `{ git ${DIFF_CACHED.join(' ')} >&4; echo "changed $?" >&5; } </dev/null >/dev/null 2>&6 3>&- &`,
+    'exec git cat-file --batch-command 3>&- 4>&- 5>&- 6>&-',
+  ].join('\n')
+  const child = spawn('/bin/sh', ['-c', script], {
+    cwd,
+    env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' },
+    stdio: ['pipe', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe'],
+    detached: OWN_PROCESS_GROUP,
+  })
+  const failed = new Promise((resolve) => child.once('error', resolve))
+  const text = (fd) =>
+    new Promise((resolve) => {
+      const chunks = []
+      child.stdio[fd].on('data', (chunk) => chunks.push(chunk))
+      child.stdio[fd].once('close', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    })
+  const [tree, changed, codes, stderr] = [3, 4, 5, 6].map(text)
+  const result = (name, stdout) =>
+    Promise.race([
+      Promise.all([stdout, codes, stderr]).then(([out, lines, err]) => {
+        const code = new RegExp(`^${name} (\\d+)$`, 'm').exec(lines)
+        return { code: code ? Number(code[1]) : 1, stdout: out, stderr: err }
+      }),
+      failed.then((error) => Promise.reject(error)),
+    ])
+  const both = [result('tree', tree), result('changed', changed)]
+  // runGit's limit: a git that never ends is killed (with its shell's whole process group).
+  const timer = setTimeout(() => {
+    try {
+      process.kill(OWN_PROCESS_GROUP ? -child.pid : child.pid, 'SIGKILL')
+    } catch {
+      // gone already
+    }
+  }, 30_000)
+  Promise.allSettled(both).then(() => clearTimeout(timer))
+  return { tree: both[0], changed: both[1], objects: child }
 }
 
 /**
