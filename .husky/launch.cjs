@@ -10,12 +10,16 @@ const { existsSync } = require('node:fs')
 const { join } = require('node:path')
 const { pathToFileURL } = require('node:url')
 const { bundleState, runCodeCached } = require('../src/foundation/build/bundle-stamp.cjs')
+const { releaseEarlyGit, startEarlyGit } = require('../src/adapters/hooks/early-git.cjs')
 
 const root = join(__dirname, '..')
 // runner-bundle.mjs's BUNDLE_DIR and its `runner` entry, built as one CommonJS file (codeCached).
 const dir = join(root, '.codex', 'hook')
 const runner = join(dir, 'runner.cjs')
 const mode = process.env.CODEX_HOOK_RUNNER ?? 'auto'
+// The pre-commit snapshot's git processes start before anything else: they run while the stamp is
+// checked and the bundle is compiled, and the runner takes them (src/adapters/hooks/early-git.cjs).
+if (process.argv[2] === 'pre-commit' && mode !== 'tsx') startEarlyGit(process.cwd())
 const fast = mode === 'bundle' ? existsSync(runner) : mode !== 'tsx' && bundleState(join(dir, 'stamp.json'), root).fresh
 
 if (fast) {
@@ -24,5 +28,6 @@ if (fast) {
   const resolve = (specifier) => pathToFileURL(require.resolve(specifier)).href
   runCodeCached(runner, { resolve }, { useCache: process.env.CODEX_CODE_CACHE?.trim() !== '0' })
 } else {
+  releaseEarlyGit()
   import(pathToFileURL(join(__dirname, 'launch.mjs')).href)
 }

@@ -3,6 +3,7 @@
 // on every hook (measured by `npm run bench -- hook`). src/foundation/build/prebuilt-bundle.mjs does the work.
 // Plain JavaScript on purpose: it must run where tsx is not loaded.
 import { join } from 'node:path'
+import { BUNDLED_SQLITE } from '../src/foundation/build/bundled-packages.mjs'
 import { prebuiltBundle, ROOT, runCodeCached } from '../src/foundation/build/prebuilt-bundle.mjs'
 
 export { ROOT, runCodeCached }
@@ -21,7 +22,9 @@ const bundle = prebuiltBundle({
   // Split so what most runs never need (the config validator and ajv, rarely used gates) loads lazily.
   splitting: true,
   // The .pre-commit-config.yaml reader's YAML parser: bundled, it loads in ~11 ms instead of ~28.
-  bundled: ['yaml'],
+  // better-sqlite3's JavaScript: compiled from the runner's code cache (used where it is the
+  // installed version, src/foundation/optional/sqlite-driver.ts).
+  bundled: ['yaml', BUNDLED_SQLITE],
   // The runner as one CommonJS-shaped file compiled through V8's code cache (runCodeCached): a
   // commit pays for deserializing what the last hook compiled instead of compiling it again.
   codeCached: ['runner'],

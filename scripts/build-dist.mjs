@@ -8,6 +8,7 @@ import { chmodSync, copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync 
 import { readFile } from 'node:fs/promises'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { BUNDLED_SQLITE, externalExcept, licenceComment } from '../src/foundation/build/bundled-packages.mjs'
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)))
 const dist = join(root, 'dist')
@@ -66,9 +67,9 @@ async function bundleCli(cliDir) {
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    packages: 'external',
+    // Every npm package stays external but better-sqlite3's JavaScript (bundled-packages.mjs says why).
     define: { 'import.meta': '__codexImportMeta' },
-    plugins: [compiledModuleUrls(cliDir)],
+    plugins: [compiledModuleUrls(cliDir), externalExcept([BUNDLED_SQLITE])],
     charset: 'ascii',
     metafile: true,
     write: false,
@@ -83,8 +84,9 @@ async function bundleCli(cliDir) {
   )
   if (dynamic.length > 0)
     throw new Error(`the CLI bundle keeps dynamic import() of ${dynamic.join(', ')}: use importUrl or a static import`)
-  // The wrapper function's body: no hashbang (main.ts's) inside it.
-  const text = result.outputFiles[0].text.replace(/^#!.*\n/, '')
+  // The wrapper function's body: no hashbang (main.ts's) inside it; first, the bundled packages' licences.
+  const inputs = Object.values(result.metafile.outputs)[0]?.inputs ?? {}
+  const text = licenceComment(root, inputs) + result.outputFiles[0].text.replace(/^#!.*\n/, '')
   const bytes = Buffer.from(text)
   const ascii = bytes.every((b) => b < 0x80)
   writeFileSync(join(cliDir, 'main.bundle.cjs'), bytes)

@@ -47,6 +47,14 @@ export class LedgerSink {
     }
   }
 
+  /**
+   * The ledger connection records go through, for reads in the same process (a second, read-only
+   * open would cost another ~3 ms); undefined once degraded or never opened. Closed by `close`.
+   */
+  get connection(): Ledger | undefined {
+    return this.reason === null ? (this.ledger ?? undefined) : undefined
+  }
+
   /** True once records are going to the NDJSON fallback. */
   get isDegraded(): boolean {
     return this.reason !== null

@@ -5,12 +5,8 @@ import type Database from 'better-sqlite3'
 import { UserError } from '../foundation/errors/user-error.ts'
 import { isWritable } from '../foundation/fs/is-writable.ts'
 import { nodeCrypto } from '../foundation/lazy/node-crypto.ts'
-import {
-  dependencyError,
-  isNativeLoadFailure,
-  requireOptional,
-  sqliteBinding,
-} from '../foundation/optional/optional-import.ts'
+import { dependencyError, isNativeLoadFailure } from '../foundation/optional/optional-import.ts'
+import { type SqliteDriver, sqliteDriver } from '../foundation/optional/sqlite-driver.ts'
 import { envValue } from '../foundation/settings/env-value.ts'
 import { Ledger } from './ledger.ts'
 import { LedgerFileError, ledgerError } from './ledger-error.ts'
@@ -43,14 +39,14 @@ export function openLedger(path: string, options: OpenLedgerOptions = {}): Ledge
   assertLedgerAllowed(path)
   // Loaded here, not at import time: without better-sqlite3 this throws MissingDependencyError
   // (exit 2 with the fix) and the reporter falls back to NDJSON instead of failing to load.
-  const Sqlite = requireOptional('better-sqlite3')
+  const sqlite = sqliteDriver()
   try {
     if (path !== ':memory:') checkFile(path, options.readonly ?? false)
-    if (path !== ':memory:' && !existsSync(path) && !options.readonly) createRaceFree(path)
-    const db = new Sqlite(path, {
+    if (path !== ':memory:' && !existsSync(path) && !options.readonly) createRaceFree(path, sqlite)
+    const db = new sqlite.Database(path, {
       readonly: options.readonly ?? false,
       fileMustExist: options.readonly ?? false,
-      nativeBinding: sqliteBinding(),
+      nativeBinding: sqlite.nativeBinding,
     })
     try {
       db.pragma(`busy_timeout = ${busyTimeout()}`)
@@ -131,11 +127,11 @@ function checkFile(path: string, readonly: boolean): void {
 }
 
 /** Builds a fresh ledger in a temp file and links it into place: first creator wins, no race. */
-function createRaceFree(path: string): void {
+function createRaceFree(path: string, sqlite: SqliteDriver): void {
   mkdirSync(dirname(path), { recursive: true })
   const temp = `${path}.tmp-${nodeCrypto().randomUUID()}`
   try {
-    const db = new (requireOptional('better-sqlite3'))(temp, { nativeBinding: sqliteBinding() })
+    const db = new sqlite.Database(temp, { nativeBinding: sqlite.nativeBinding })
     try {
       initialise(db)
       migrate(db, temp)

@@ -1,69 +1,25 @@
-import { spawn } from 'node:child_process'
 import { headFromFiles } from '../../foundation/fs/git-head.ts'
 import { envValue } from '../../foundation/settings/env-value.ts'
+import { type GitOptions, type GitResult, OWN_PROCESS_GROUP, runGit } from './early-git.cjs'
 
 /** git's well-known empty tree: what a first commit is compared against. */
 export const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904'
 
-export interface GitResult {
-  code: number
-  stdout: string
-  stderr: string
-}
-
-export interface GitOptions {
-  cwd: string
-  /** Bytes for stdin; without it stdin is closed (/dev/null), so git can never wait on a prompt. */
-  input?: string
-  env?: NodeJS.ProcessEnv
-  /** ms before the process is killed (default 30 s). */
-  timeoutMs?: number
-}
-
-/**
- * Children of the hook run in their own process group: Ctrl-C in the terminal then reaches only
- * the hook, which stops them itself, instead of racing their deaths against its own signal handler.
- */
-export const OWN_PROCESS_GROUP = process.platform !== 'win32'
+export type { GitOptions, GitResult }
+export { OWN_PROCESS_GROUP }
 
 /** Runs git, collecting output; never rejects for a non-zero exit (the caller reads `code`). */
 export function git(args: readonly string[], options: GitOptions): Promise<GitResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', args, {
-      cwd: options.cwd,
-      env: { ...(options.env ?? process.env), GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' },
-      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-      detached: OWN_PROCESS_GROUP,
-    })
-    const out: Buffer[] = []
-    const err: Buffer[] = []
-    child.stdout?.on('data', (chunk: Buffer) => out.push(chunk))
-    child.stderr?.on('data', (chunk: Buffer) => err.push(chunk))
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000)
-    child.on('error', (error) => {
-      clearTimeout(timer)
-      reject(error)
-    })
-    child.on('close', (code, signal) => {
-      clearTimeout(timer)
-      resolve({
-        code: code ?? (signal ? 128 : 1),
-        stdout: Buffer.concat(out).toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8'),
-      })
-    })
-    if (options.input !== undefined) {
-      // A git that exits before reading all its input (killed, or failing early) breaks the pipe:
-      // its exit code and stderr tell what happened, not the EPIPE.
-      child.stdin?.on('error', () => {})
-      child.stdin?.end(options.input)
-    }
-  })
+  return runGit(args, options)
 }
 
 /** Runs git and returns trimmed stdout; throws with git's own message when it fails. */
 export async function gitOk(args: readonly string[], options: GitOptions): Promise<string> {
-  const result = await git(args, options)
+  return gitOutput(args, await git(args, options))
+}
+
+/** The trimmed stdout of a finished git run; throws with git's own message when it failed. */
+export function gitOutput(args: readonly string[], result: GitResult): string {
   if (result.code !== 0) {
     throw new Error(
       `git ${args.join(' ')} failed (exit ${result.code}): ${result.stderr.trim() || result.stdout.trim()}`,

@@ -1,6 +1,7 @@
 import type { Finding } from '../../domain/gates/finding.ts'
 import { errorMessage } from '../../foundation/errors/user-error.ts'
 import { nodeCrypto } from '../../foundation/lazy/node-crypto.ts'
+import type { Ledger } from '../../ledger/ledger.ts'
 import type { EventMeta } from '../../ledger/ledger-meta.ts'
 import { DEFAULT_LEDGER_PATH, resolveLedgerPath, sidecarPaths } from '../../ledger/ledger-path.ts'
 import { LedgerSink } from '../../ledger/ledger-sink.ts'
@@ -67,6 +68,11 @@ export class HookSession {
     const start = this.record('sessions', this.startRow)
     this.sink.setPreamble([start])
     this.sink.write([start])
+  }
+
+  /** The session's own ledger connection once `start` opened it and while it works, to read from. */
+  get connection(): Ledger | undefined {
+    return this.opened?.connection
   }
 
   /** The ledger file this session writes (its NDJSON fallback lives beside it). */

@@ -1,6 +1,7 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
+import type { ChildProcessWithoutNullStreams } from 'node:child_process'
 import { ByteQueue } from './byte-queue.ts'
-import { type GitOptions, OWN_PROCESS_GROUP } from './git.ts'
+import { spawnCatFile } from './early-git.cjs'
+import type { GitOptions } from './git.ts'
 
 /** What one object request gets back: its size (info), or its bytes too (contents); undefined size when git lacks it. */
 interface Pending {
@@ -51,9 +52,12 @@ export class ObjectReader {
     })
   }
 
-  /** Starts the process now, so its start overlaps whatever the caller does before the first request. */
-  open(): this {
-    if (!this.failure) this.start()
+  /**
+   * Starts the process now, so its start overlaps whatever the caller does before the first
+   * request; or adopts `started`, the same process started earlier (early-git.cjs's spawnCatFile).
+   */
+  open(started?: ChildProcessWithoutNullStreams): this {
+    if (!this.failure) this.start(started)
     return this
   }
 
@@ -110,14 +114,9 @@ export class ObjectReader {
     })
   }
 
-  private start(): ChildProcessWithoutNullStreams {
+  private start(started?: ChildProcessWithoutNullStreams): ChildProcessWithoutNullStreams {
     if (this.child) return this.child
-    const child = spawn('git', ['cat-file', '--batch-command'], {
-      cwd: this.options.cwd,
-      env: { ...(this.options.env ?? process.env), GIT_OPTIONAL_LOCKS: '0' },
-      stdio: ['pipe', 'pipe', 'pipe'],
-      detached: OWN_PROCESS_GROUP,
-    })
+    const child = started ?? spawnCatFile(this.options)
     this.child = child
     child.stdout.on('data', (chunk: Buffer) => {
       try {

@@ -4,7 +4,7 @@ import { envValue } from '../../foundation/settings/env-value.ts'
 import { gitOk } from './git.ts'
 import { HOOK_COMMAND, type HookIo, hookLine } from './hook-io.ts'
 import { HookSession } from './hook-session.ts'
-import { openForReading } from './read-ledger.ts'
+import { readSessionLedger } from './read-ledger.ts'
 import { readGateRecords } from './ungated.ts'
 
 /**
@@ -30,13 +30,9 @@ export async function postCommit(io: HookIo): Promise<number> {
   const [sha = '', tree = ''] = revs.split('\n')
   session.start({ sha, branch: branch || null, dirty: null, tree })
 
-  const ledger = openForReading(session.ledgerPath)
-  let passed: string | undefined
-  try {
-    passed = readGateRecords(ledger, session.ledgerPath, [{ sha, tree }]).passedTrees.get(tree)
-  } finally {
-    ledger?.close()
-  }
+  const passed = readSessionLedger(session, (ledger) =>
+    readGateRecords(ledger, session.ledgerPath, [{ sha, tree }]).passedTrees.get(tree),
+  )
   const linkedAt = new Date().toISOString()
   if (passed) {
     session.add('commits', { sha, tree, session_id: passed, linked_at: linkedAt, bypass: 0 })

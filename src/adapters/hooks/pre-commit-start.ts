@@ -1,4 +1,5 @@
 import { setting } from '../../foundation/settings/settings.ts'
+import { releaseEarlyGit, takeEarlyGit } from './early-git.cjs'
 import { EarlyLint } from './early-lint.ts'
 import type { HookIo } from './hook-io.ts'
 import { ObjectReader } from './object-reader.ts'
@@ -22,11 +23,16 @@ export interface PreCommitStart {
  * snapshot's rejection is handled when it is awaited; until then it must not count as unhandled.
  */
 export function startPreCommit(io: HookIo): PreCommitStart | undefined {
-  if (setting('CODEX_HOOK_FIX', io.env) === true) return undefined
+  if (setting('CODEX_HOOK_FIX', io.env) === true) {
+    releaseEarlyGit()
+    return undefined
+  }
   const options = { cwd: io.cwd, env: io.env }
-  const snapshot = indexSnapshot(options)
+  // Where the launcher (.husky/launch.cjs) started these very processes already, they are taken.
+  const early = takeEarlyGit(io.cwd)
+  const snapshot = indexSnapshot(options, early)
   snapshot.catch(() => undefined)
-  const objects = new ObjectReader(options).open()
+  const objects = new ObjectReader(options).open(early?.objects)
   const lint = snapshot.then(
     (s) => EarlyLint.start(io, s, objects),
     () => undefined,

@@ -9,7 +9,7 @@ import { formatMs } from './format-outcome.ts'
 import { type GitOptions, git, headInfo, whoAmI } from './git.ts'
 import { HOOK_COMMAND, type HookIo, hookLine } from './hook-io.ts'
 import { HookSession } from './hook-session.ts'
-import { openForReading } from './read-ledger.ts'
+import { openForReading, readSessionLedger } from './read-ledger.ts'
 import { parseSkip, unknownSkipWarning } from './skip.ts'
 import { PRE_PUSH_STEP_NAMES } from './steps.ts'
 import { type BranchCommit, findUngated, logCommits, readGateRecords, type UngatedCommit } from './ungated.ts'
@@ -68,13 +68,9 @@ export async function prePush(io: HookIo): Promise<number> {
     summary.push('ungated –')
   } else {
     const commits = await pushedCommits(options, updates, remote)
-    const ledger = openForReading(session.ledgerPath)
-    let ungated: UngatedCommit[]
-    try {
-      ungated = findUngated(commits, readGateRecords(ledger, session.ledgerPath, commits))
-    } finally {
-      ledger?.close()
-    }
+    const ungated = readSessionLedger(session, (ledger) =>
+      findUngated(commits, readGateRecords(ledger, session.ledgerPath, commits)),
+    )
     const allow = setting('CODEX_ALLOW_UNGATED', io.env) === true
     const ms = performance.now() - checkStarted
     const refused = ungated.length > 0 && !allow

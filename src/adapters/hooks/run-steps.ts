@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs'
-import { Worker } from 'node:worker_threads'
+import type { Worker } from 'node:worker_threads'
 import type { GateName } from '../../domain/gates/gates-config.ts'
 import { loadGate } from '../../domain/gates/registry.ts'
+import { nodeWorkerThreads } from '../../foundation/lazy/node-worker-threads.ts'
 import { errored, judge } from './judge-step.ts'
 import { inlineSteps, runInline } from './run-inline.ts'
 import type { PlannedStep, StepOutcome, StepStatus } from './step-outcome.ts'
@@ -130,6 +131,7 @@ function startWorker(workerData: WorkerPreload): StartedWorker {
 function newWorker(workerData: WorkerPreload): Worker {
   // In the bundle (.codex/hook/) the worker is the gate-worker.mjs beside it; in the installed
   // package (compiled dist/) the gate-worker.js beside this file.
+  const { Worker } = nodeWorkerThreads()
   const bundled = new URL('./gate-worker.mjs', import.meta.url)
   if (existsSync(bundled)) return new Worker(bundled, { workerData })
   const compiled = new URL('./gate-worker.js', import.meta.url)

@@ -2,7 +2,8 @@ import { statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { readGitIndexFile } from '../../foundation/fs/git-index.ts'
 import { envValue } from '../../foundation/settings/env-value.ts'
-import { EMPTY_TREE, type GitOptions, git, gitOk, splitZ } from './git.ts'
+import { DIFF_CACHED, type EarlyGit, WRITE_TREE } from './early-git.cjs'
+import { EMPTY_TREE, type GitOptions, type GitResult, git, gitOk, gitOutput, splitZ } from './git.ts'
 
 /** One blob the commit will hold: its git mode, object id and repo-relative path. */
 export interface TreeEntry {
@@ -33,15 +34,15 @@ export function isRegularFile(mode: string): boolean {
  * the added/copied/modified/renamed/type-changed paths against HEAD (the empty tree before the
  * first commit). Honours GIT_INDEX_FILE, so `git commit -a` and `git commit <paths>` are seen right.
  */
-export async function indexSnapshot(options: GitOptions): Promise<Snapshot> {
-  // Both git processes start before the index file is parsed here, so they run meanwhile.
-  // `diff --cached` compares with HEAD, or with the empty tree before the first commit.
+export async function indexSnapshot(options: GitOptions, early?: EarlyGit): Promise<Snapshot> {
+  // Both git processes start before the index file is parsed here, so they run meanwhile (or the
+  // hook's launcher started them already: early-git.cjs). `diff --cached` compares with HEAD, or
+  // with the empty tree before the first commit.
+  const run = (args: readonly string[], started?: Promise<GitResult>) =>
+    (started ?? git(args, options)).then((result) => gitOutput(args, result))
   const [tree, changed, entries] = await Promise.all([
-    gitOk(['write-tree'], options),
-    gitOk(
-      ['diff', '--cached', '--name-only', '-z', '--no-renames', '--diff-filter=ACMRT', '--ignore-submodules'],
-      options,
-    ),
+    run(WRITE_TREE, early?.tree),
+    run(DIFF_CACHED, early?.changed),
     stagedEntries(options),
   ])
   return { source: 'index', tree, entries, changed: splitZ(changed) }

@@ -2,6 +2,7 @@ import { statSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { Reporter } from 'vitest/node'
+import { BUNDLED_SQLITE } from '../../foundation/build/bundled-packages.mjs'
 import { prebuiltBundle, ROOT } from '../../foundation/build/prebuilt-bundle.mjs'
 import { errorMessage } from '../../foundation/errors/user-error.ts'
 import { setting } from '../../foundation/settings/settings.ts'
@@ -16,6 +17,9 @@ export const ledgerReporterBundle = prebuiltBundle({
   entries: { 'ledger-reporter': 'src/adapters/reporter/ledger-reporter.ts' },
   // Paths the reporter computes from import.meta.url (schemas, package.json) stay the sources'.
   sourceUrls: true,
+  // better-sqlite3's JavaScript inside, used where it is the installed version (sqlite-driver.ts):
+  // otherwise this ES module's copy has no `require` to load it with and falls back every time.
+  bundled: [BUNDLED_SQLITE],
 })
 
 /**

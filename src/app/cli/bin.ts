@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { startEarlyGit } from '../../adapters/hooks/early-git.cjs'
 import { codeCacheDir, compileCached, shortHash } from '../../foundation/build/cached-script.cjs'
 import { envValue } from '../../foundation/settings/env-value.ts'
 
@@ -19,6 +20,10 @@ interface BundleInfo {
   ascii: boolean
 }
 
+// The commit hook (`codex-gates hook pre-commit`, as the hooks `init` writes call it): its snapshot's
+// git processes start now, to run while the program is read and compiled; the hook takes them
+// (src/adapters/hooks/early-git.cjs, as .husky/launch.cjs does in this repository).
+if (process.argv[2] === 'hook' && process.argv[3] === 'pre-commit') startEarlyGit(process.cwd())
 const file = fileURLToPath(new URL('./main.bundle.cjs', import.meta.url))
 const info = JSON.parse(readFileSync(new URL('./main.bundle.json', import.meta.url), 'utf8')) as BundleInfo
 const bundle = `main-${info.sha256.slice(0, 16)}`

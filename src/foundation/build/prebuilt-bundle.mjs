@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { bundleState, runCodeCached, STAMP_VERSION, sha1, statKey } from './bundle-stamp.cjs'
+import { externalExcept, licenceComment } from './bundled-packages.mjs'
 
 export { runCodeCached }
 
@@ -91,7 +92,13 @@ async function buildBundle({ dir, entries, splitting, sourceUrls, bundled, codeC
   }
   const result = {
     metafile: { inputs: Object.assign({}, ...results.map((r) => r.metafile.inputs)) },
-    outputFiles: results.flatMap((r) => r.outputFiles),
+    // Each file with the licences of the npm packages bundled into it (bundled-packages.mjs).
+    outputFiles: results.flatMap((r) =>
+      r.outputFiles.map((file) => {
+        const notice = licenceComment(ROOT, r.metafile.outputs[relative(ROOT, file.path)]?.inputs ?? {})
+        return notice ? { path: file.path, contents: Buffer.concat([Buffer.from(notice), file.contents]) } : file
+      }),
+    ),
   }
   mkdirSync(dir, { recursive: true })
   const inputs = {}
@@ -120,25 +127,6 @@ async function buildBundle({ dir, entries, splitting, sourceUrls, bundled, codeC
   )
   removeOldChunks(dir, new Set(outputs.map((f) => f.path)))
   return { dir: relative(ROOT, dir), inputs: Object.keys(inputs).length }
-}
-
-/**
- * esbuild plugin: npm packages stay external (loaded from node_modules), except `bundled` ones,
- * which go into the bundle. For a package of many CommonJS files (yaml: ~35), one bundled chunk
- * loads in a third of the time Node's require takes over them.
- */
-function externalExcept(bundled) {
-  const inside = new Set(bundled)
-  return {
-    name: 'external-except',
-    setup(build) {
-      build.onResolve({ filter: /^[^./]/ }, (args) => {
-        const parts = args.path.split('/')
-        const name = args.path.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]
-        return inside.has(name) ? undefined : { path: args.path, external: true }
-      })
-    },
-  }
 }
 
 /** esbuild plugin: `import.meta.url|dirname|filename` of each source become its own path. */

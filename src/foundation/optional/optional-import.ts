@@ -52,23 +52,30 @@ export function requireOptional<D extends keyof RequiredModules>(name: D): Requi
  */
 export function sqliteBinding(): string | undefined {
   if (binding === null) {
-    try {
-      const file = join(
-        dirname(localRequire.resolve('better-sqlite3')),
-        '..',
-        'build',
-        'Release',
-        'better_sqlite3.node',
-      )
-      binding = existsSync(file) ? file : undefined
-    } catch {
-      binding = undefined
-    }
+    const dir = sqlitePackageDir()
+    const file = dir === undefined ? undefined : join(dir, 'build', 'Release', 'better_sqlite3.node')
+    binding = file !== undefined && existsSync(file) ? file : undefined
   }
   return binding
 }
 
+/**
+ * The folder of the better-sqlite3 that `require` would load here (the drift hook honoured), or
+ * undefined where it does not resolve.
+ */
+export function sqlitePackageDir(): string | undefined {
+  if (packageDir === null) {
+    try {
+      packageDir = join(dirname(localRequire.resolve('better-sqlite3')), '..')
+    } catch {
+      packageDir = undefined
+    }
+  }
+  return packageDir
+}
+
 let binding: string | undefined | null = null
+let packageDir: string | undefined | null = null
 
 /** Whether `name` resolves here (honours the drift hook); does not load it. */
 export function isDependencyAvailable(name: OptionalDependency): boolean {
