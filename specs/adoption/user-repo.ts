@@ -14,7 +14,7 @@ export interface Ran {
 /**
  * The environment of a user's shell: this process's, without what Vitest, npm scripts, git hooks
  * and the spec guard put there (a nested Vitest or git would otherwise act on this repository).
- * npm's cache, registry and proxy settings stay: they are the user's.
+ * npm's cache, registry and proxy settings stay: they are the user's. No warm ruff server.
  */
 export function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const keep = /^npm_config_(cache|registry|userconfig|globalconfig|proxy|https_proxy|noproxy|strict_ssl|cafile)$/i
@@ -27,6 +27,9 @@ export function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
     ...env,
     NO_COLOR: '1',
+    // A commit staging Python would otherwise leave a warm ruff server running 15 minutes after
+    // the spec (it starts only outside CI): the ruff-server specs test it with a folder of their own.
+    CODEX_RUFF_SERVER: '0',
     GIT_AUTHOR_NAME: 'Ada Adopter',
     GIT_AUTHOR_EMAIL: 'ada@example.org',
     GIT_COMMITTER_NAME: 'Ada Adopter',
