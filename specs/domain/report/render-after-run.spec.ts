@@ -18,6 +18,27 @@ describe('renderAfterRun()', () => {
     expect(summary.session.id).toBe('r1')
   })
 
+  test("reads through the run's own connection when given one, leaves it open, and renders the same", () => {
+    fixture = fixtureLedger()
+    fixture.ledger.write([sessionRec('r3', at(0)), ...caseRecs('r3', { name: 'works' })])
+    expect(renderAfterRun({ ledgerPath: fixture.ledgerPath, sessionId: 'r3', reportsDir: fixture.reportsDir })).toEqual(
+      { ok: true },
+    )
+    const opened = readFileSync(join(fixture.reportsDir, 'latest', 'summary.json'), 'utf8')
+    // A path where no ledger is: only the connection can answer.
+    const nowhere = join(fixture.dir, 'nowhere', 'session_logs.db')
+    const through = renderAfterRun({
+      ledgerPath: nowhere,
+      sessionId: 'r3',
+      reportsDir: join(fixture.dir, 'through'),
+      connection: fixture.ledger,
+    })
+    expect(through).toEqual({ ok: true })
+    expect(fixture.ledger.isOpen).toBe(true)
+    expect(existsSync(nowhere)).toBe(false)
+    expect(readFileSync(join(fixture.dir, 'through', 'latest', 'summary.json'), 'utf8')).toBe(opened)
+  })
+
   test('never throws: a missing ledger is returned as an error, and no ledger is created', () => {
     fixture = fixtureLedger()
     const missing = join(fixture.dir, 'nope', 'session_logs.db')

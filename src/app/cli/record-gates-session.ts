@@ -7,6 +7,7 @@ import type { GateRun } from '../../domain/gates/run-gate.ts'
 import { errorMessage } from '../../foundation/errors/user-error.ts'
 import { envValue } from '../../foundation/settings/env-value.ts'
 import { appendErrorBlocks, type ErrorBlock } from '../../ledger/error-capture.ts'
+import type { Ledger } from '../../ledger/ledger.ts'
 import { DEFAULT_LEDGER_PATH, resolveLedgerPath, sidecarPaths } from '../../ledger/ledger-path.ts'
 import { LedgerSink } from '../../ledger/ledger-sink.ts'
 import { newRecordId } from '../../ledger/record-id.ts'
@@ -28,6 +29,12 @@ export interface GatesSessionOptions {
   env?: NodeJS.ProcessEnv
   /** A signal stopped the run: the session ends `interrupted`, with the rows of what it did. */
   interrupted?: boolean
+  /**
+   * Called once the session is written, before the ledger closes, with its connection (undefined
+   * when the ledger is unusable and the rows went to the fallback): what reads the session right
+   * after (the reports) reads it there instead of opening the ledger again.
+   */
+  recorded?: (connection: Ledger | undefined) => void
 }
 
 /**
@@ -79,8 +86,12 @@ export function recordGatesSession(options: GatesSessionOptions): string {
     tests_todo: counts.todo,
   }
   records.push({ rid: newRecordId(), table: 'sessions', row: end })
-  sink.write(records)
-  sink.close()
+  try {
+    sink.write(records)
+    options.recorded?.(sink.connection)
+  } finally {
+    sink.close()
+  }
   if (errorBlocks.length > 0) {
     try {
       appendErrorBlocks(side.errors, errorBlocks)

@@ -13,6 +13,7 @@ import { nearest } from '../../foundation/cli/nearest.ts'
 import { EXIT, UserError } from '../../foundation/errors/user-error.ts'
 import { digestMemoPath, loadDigestMemo, saveDigestMemo } from '../../foundation/fs/digest-memo.ts'
 import { envValue } from '../../foundation/settings/env-value.ts'
+import type { Ledger } from '../../ledger/ledger.ts'
 import { type GitInfo, gitInfoAsync, gitInfoFromFiles } from '../../ledger/session-info.ts'
 import { gatedRoot } from './gated-root.ts'
 import { gatesSummary } from './gates-summary.ts'
@@ -225,11 +226,13 @@ async function runWithoutVitest(
   session: { git: GitInfo; startedAt: number },
   io: Io,
 ): Promise<number> {
-  const [{ recordGatesSession, gateRunCase, specFileIn }, { gateSpecsDir }, declaredModule] = await Promise.all([
-    import('./record-gates-session.ts'),
-    import('../../adapters/vitest/gates-project.ts'),
-    run.asked ? import('./run-declared-gates.ts') : undefined,
-  ])
+  const [{ recordGatesSession, gateRunCase, specFileIn }, { gateSpecsDir }, declaredModule, renderReports] =
+    await Promise.all([
+      import('./record-gates-session.ts'),
+      import('../../adapters/vitest/gates-project.ts'),
+      run.asked ? import('./run-declared-gates.ts') : undefined,
+      reportRenderer(io),
+    ])
   const { root, config } = run
   const specs = gateSpecsDir()
   const specFile = specFileIn(root, specs.dir, specs.include[0]?.endsWith('.js') ? 'js' : 'ts')
@@ -277,10 +280,14 @@ async function runWithoutVitest(
     warn: (line) => io.stderr(`${line}\n`),
     env: io.env,
     interrupted,
+    // The summary, then the reports read through the connection that wrote the session (one
+    // ledger open a run, not two).
+    recorded: (connection) => {
+      io.stdout(gatesSummary(cases, new Map(declared.map((d) => [d.case.name, d.blocking])), sessionId))
+      renderReports?.(root, sessionId, connection)
+    },
   })
-  io.stdout(gatesSummary(cases, new Map(declared.map((d) => [d.case.name, d.blocking])), sessionId))
   const failed = cases.filter((c) => c.state === 'failed').length
-  await renderReports(root, sessionId, io)
   if (interrupted) return EXIT.interrupted
   return failed > 0 ? EXIT.failed : EXIT.ok
 }
@@ -346,17 +353,26 @@ async function runVitest(
   return Number(code)
 }
 
-async function renderReports(root: string, sessionId: string, io: Io): Promise<void> {
-  if (envValue('CODEX_REPORTS', io.env) === '0') return
+/**
+ * What renders a session's reports after the run (its modules loaded now, while the gates run),
+ * reading through the run's own ledger connection when it has one; undefined with CODEX_REPORTS=0.
+ */
+async function reportRenderer(
+  io: Io,
+): Promise<((root: string, sessionId: string, connection: Ledger | undefined) => void) | undefined> {
+  if (envValue('CODEX_REPORTS', io.env) === '0') return undefined
   const [{ renderAfterRun }, { resolveLedgerPath, DEFAULT_LEDGER_PATH }] = await Promise.all([
     import('../../domain/report/render-after-run.ts'),
     import('../../ledger/ledger-path.ts'),
   ])
-  const ledgerPath = resolveLedgerPath(envValue('CODEX_LEDGER', io.env) ?? join(root, DEFAULT_LEDGER_PATH), io.env)
-  const result = renderAfterRun({
-    ledgerPath,
-    sessionId,
-    reportsDir: envValue('CODEX_REPORTS_DIR', io.env) ?? join(root, 'reports'),
-  })
-  if (!result.ok) io.stderr(`codex-gates: reports not rendered: ${result.error}\n`)
+  return (root, sessionId, connection) => {
+    const ledgerPath = resolveLedgerPath(envValue('CODEX_LEDGER', io.env) ?? join(root, DEFAULT_LEDGER_PATH), io.env)
+    const result = renderAfterRun({
+      ledgerPath,
+      sessionId,
+      reportsDir: envValue('CODEX_REPORTS_DIR', io.env) ?? join(root, 'reports'),
+      ...(connection ? { connection } : {}),
+    })
+    if (!result.ok) io.stderr(`codex-gates: reports not rendered: ${result.error}\n`)
+  }
 }

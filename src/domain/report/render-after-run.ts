@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { errorMessage } from '../../foundation/errors/user-error.ts'
+import type { Ledger } from '../../ledger/ledger.ts'
 import { openLedger } from '../../ledger/open-ledger.ts'
 import { renderReport } from './render-report.ts'
 
@@ -11,6 +12,8 @@ export interface RenderAfterRunOptions {
   reportsDir?: string
   /** Renders kept in history; default from `resolveHistoryKeep` (CODEX_REPORTS_KEEP, codex-gates.json, 20). */
   keep?: number
+  /** The run's own open connection to the ledger, read through and left open (see renderReport). */
+  connection?: Ledger
 }
 
 /**
@@ -25,6 +28,7 @@ export function renderAfterRun(options: RenderAfterRunOptions): { ok: boolean; e
       session: options.sessionId,
       ...(options.reportsDir !== undefined ? { reportsDir: options.reportsDir } : {}),
       ...(options.keep !== undefined ? { keep: options.keep } : {}),
+      ...(options.connection ? { connection: options.connection } : {}),
       // The ledger write before this is the durable record; this render is redone by the next run
       // or `codex-gates report`, so it is not fsynced (3 files and 2 folders: 10-40 ms of a warm run).
       durable: false,

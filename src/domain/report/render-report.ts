@@ -27,6 +27,11 @@ export interface RenderReportOptions {
   envSecrets?: readonly string[]
   /** false: written without fsync (see writeReports); default true. */
   durable?: boolean
+  /**
+   * An open connection to `ledgerPath` to read through (the run that just wrote the session:
+   * one open instead of two); left open. Default: a read-only one, opened and closed here.
+   */
+  connection?: Ledger
 }
 
 export interface RenderedReport {
@@ -38,7 +43,7 @@ export interface RenderedReport {
 /** Renders one session (default the latest) into `<reportsDir>/latest/{index.html,summary.md,summary.json}`. */
 export function renderReport(options: RenderReportOptions): RenderedReport {
   const keep = resolveHistoryKeep(options.keep)
-  const ledger = openReadonly(options.ledgerPath)
+  const ledger = options.connection ?? openReadonly(options.ledgerPath)
   try {
     const reads = maskedReads(ledger, options.envSecrets)
     const session = pickSession(ledger, reads, options.session)
@@ -56,7 +61,7 @@ export function renderReport(options: RenderReportOptions): RenderedReport {
     })
     return { session: session?.id ?? null, summary, written }
   } finally {
-    ledger.close()
+    if (ledger !== options.connection) ledger.close()
   }
 }
 
