@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
+import { promises as fsPromises, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { availableParallelism } from 'node:os'
 import {
@@ -87,7 +86,9 @@ export function compileRuff(): Promise<void> {
   if (!compiling) {
     applyEngineFlags()
     const started = performance.now()
-    compiling = readFile(ruffWasmPath())
+    // fs.promises, not node:fs/promises: loaded on this first use, not when the gate's key imports this module
+    compiling = fsPromises
+      .readFile(ruffWasmPath())
       .then((bytes) => webAssembly.compile(bytes))
       .then((module) => {
         compiled = module
