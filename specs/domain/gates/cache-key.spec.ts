@@ -3,7 +3,13 @@ import { cpSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
-import { cacheKey, canonicalJson, hashScannerSources, scannerSourceHash } from '../../../src/domain/gates/cache-key.ts'
+import {
+  cacheKey,
+  canonicalJson,
+  hashScannerSources,
+  scannerSourceHash,
+  sortedUnique,
+} from '../../../src/domain/gates/cache-key.ts'
 import { PACKAGE_ROOT } from '../../../src/domain/gates/repo-files.ts'
 import { tempDir } from '../../support/temp-dir.ts'
 
@@ -85,6 +91,26 @@ describe('cacheKey()', () => {
           expect(cacheKey('g', {}, '/r', files, inputs, shared)).toBe(referenceKey('g', {}, files, inputs, look()))
         }
       }),
+    )
+  })
+})
+
+describe('sortedUnique()', () => {
+  test('is [...new Set(xs)].sort() for any list: sorted, a sorted prefix with files appended, or neither', () => {
+    const name = fc.oneof(fc.constantFrom('a', 'b', 'src/a.ts', 'src/b.ts', 'Z', 'é', ''), fc.string({ maxLength: 5 }))
+    const list = fc.oneof(
+      fc.array(name, { maxLength: 40 }),
+      fc
+        .tuple(fc.uniqueArray(name, { maxLength: 40 }), fc.array(name, { maxLength: 20 }))
+        .map(([sorted, extra]) => [...sorted.sort(), ...extra]),
+    )
+    fc.assert(
+      fc.property(list, (xs) => {
+        const before = [...xs]
+        expect([...sortedUnique(xs)]).toEqual([...new Set(xs)].sort())
+        expect(xs).toEqual(before) // the input is never changed
+      }),
+      { numRuns: 3000 },
     )
   })
 })

@@ -73,10 +73,29 @@ function joined(files: readonly string[], memo: Map<string, string>, part: (file
   return out
 }
 
-/** `[...new Set(xs)].sort()`, without the copy and sort when `xs` is already strictly ascending. */
-function sortedUnique(xs: readonly string[]): readonly string[] {
-  for (let i = 1; i < xs.length; i++) if (!((xs[i - 1] as string) < (xs[i] as string))) return [...new Set(xs)].sort()
-  return xs
+/**
+ * `[...new Set(xs)].sort()`. Gates' contents are mostly a sorted listing with a few files appended
+ * (a baseline, config files): a strictly ascending prefix is kept and the rest inserted into a copy
+ * by binary search, instead of hashing and sorting all of it.
+ */
+export function sortedUnique(xs: readonly string[]): readonly string[] {
+  let end = 1
+  while (end < xs.length && (xs[end - 1] as string) < (xs[end] as string)) end++
+  if (end >= xs.length) return xs
+  if (xs.length - end > 16) return [...new Set(xs)].sort()
+  const out = xs.slice(0, end)
+  for (let i = end; i < xs.length; i++) {
+    const x = xs[i] as string
+    let lo = 0
+    let hi = out.length
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if ((out[mid] as string) < x) lo = mid + 1
+      else hi = mid
+    }
+    if (out[lo] !== x) out.splice(lo, 0, x)
+  }
+  return out
 }
 
 /** Where `node scripts/build-dist.mjs` writes the compiled scanners' hash (hashScannerSources over dist/src). */
