@@ -57,10 +57,10 @@ export function treeView(root: string, mode: FileMode, options: { index?: boolea
       if (!index || of !== index || !index.plain) return false
       for (const [file, entry] of index.entries) {
         // Not listed as a regular file: a link (lstat'ed here), a submodule or a deleted file.
-        const stat = stats.get(file) ?? lstatSync(join(root, file), { bigint: true, throwIfNoEntry: false })
+        const stat = stats.get(file) ?? lstatSync(join(root, file), { throwIfNoEntry: false })
         if (!stat || !statMatches(entry, stat, index)) return false
-        if (isRegularFile(stat) && (Number(stat.mode) & 0o100) !== (entry.mode & 0o100)) return false
-        if (Number(stat.mtimeNs / 1000n) / 1000 >= index.mtimeMs - 1) return false
+        if (isRegularFile(stat) && (stat.mode & 0o100) !== (entry.mode & 0o100)) return false
+        if (stat.mtimeMs >= index.mtimeMs - 1) return false
       }
       return true
     },
@@ -68,7 +68,7 @@ export function treeView(root: string, mode: FileMode, options: { index?: boolea
       let s = sizes.get(file)
       if (s === undefined) {
         const listed = stats.get(file)
-        s = listed ? Number(listed.size) : sizeOf(join(root, file))
+        s = listed ? listed.size : sizeOf(join(root, file))
         sizes.set(file, s)
       }
       return s

@@ -1,8 +1,15 @@
-import type { BigIntStats } from 'node:fs'
+import type { BigIntStats, Stats } from 'node:fs'
 import { readFileSync, statSync } from 'node:fs'
 import { nodeCrypto } from '../lazy/node-crypto.ts'
 import type { GitIndex, IndexEntry } from './git-index.ts'
 import { repoPath } from './repo-path.ts'
+
+/**
+ * A file's stat data as the caller took it: BigIntStats (nanoseconds exactly), or plain Stats,
+ * whose times are the doubles Node computes from the same seconds and nanoseconds (~1/4 µs apart
+ * at today's dates); the tree listing takes plain ones, a third of the garbage of BigIntStats.
+ */
+export type FileStat = Stats | BigIntStats
 
 /** A hashed file's stat stamp, blob id and when it was hashed (ms). */
 export type DigestMemoEntry = [stamp: string, oid: string, takenAt: number]
@@ -24,9 +31,9 @@ export function blobDigest(
   root: string,
   file: string,
   index: GitIndex | undefined,
-  options: { remember?: boolean; stat?: BigIntStats } = {},
+  options: { remember?: boolean; stat?: FileStat } = {},
 ): string | null {
-  let stat: BigIntStats
+  let stat: FileStat
   try {
     stat = options.stat ?? statSync(repoPath(root, file), { bigint: true })
   } catch {
@@ -36,7 +43,7 @@ export function blobDigest(
   const entry = index?.entries.get(file)
   if (entry && index && statMatches(entry, stat, index)) return entry.oid
   const path = repoPath(root, file)
-  const stamp = `${stat.mtimeNs}:${stat.ctimeNs}:${stat.size}:${stat.ino}`
+  const stamp = stampOf(stat)
   const known = options.remember === false ? undefined : hashed.get(path)
   // Reused only for a file settled before it was hashed: an edit within the same mtime tick cannot hide.
   if (known?.stamp === stamp && known.takenAt - Number(stat.mtimeMs) >= SETTLED_MS) {
@@ -85,20 +92,33 @@ export function forgetDigests(): void {
 
 /**
  * Whether `stat` is what git recorded for `entry` (the same file type; mtime and ctime to the
- * nanosecond, size, inode), taken before the index was written (git's racy-file rule): then the
- * file (or link) holds the entry's blob without being read.
+ * nanosecond, or for plain Stats to the double Node makes of them, size, inode), taken before the
+ * index was written (git's racy-file rule): then the file (or link) holds the entry's blob
+ * without being read.
  */
-export function statMatches(entry: IndexEntry, stat: BigIntStats, index: GitIndex): boolean {
+export function statMatches(entry: IndexEntry, stat: FileStat, index: GitIndex): boolean {
+  if ((entry.mode & 0o170000) !== (Number(stat.mode) & 0o170000)) return false
   // ctime as git compares it (core.trustctime): an edit whose mtime was put back (`touch -r`) still shows.
+  if (typeof stat.mtimeMs === 'bigint') {
+    const big = stat as BigIntStats
+    return (
+      entry.mtimeS === Number(big.mtimeNs / 1_000_000_000n) &&
+      entry.mtimeNs === Number(big.mtimeNs % 1_000_000_000n) &&
+      entry.ctimeS === Number(big.ctimeNs / 1_000_000_000n) &&
+      entry.ctimeNs === Number(big.ctimeNs % 1_000_000_000n) &&
+      entry.size === Number(big.size & 0xffffffffn) &&
+      entry.ino === Number(big.ino & 0xffffffffn) &&
+      Number(big.mtimeMs) < index.mtimeMs
+    )
+  }
+  const plain = stat as Stats
+  // Node's own msFromTimeSpec: the same seconds and nanoseconds give the same double.
   return (
-    (entry.mode & 0o170000) === (Number(stat.mode) & 0o170000) &&
-    entry.mtimeS === Number(stat.mtimeNs / 1_000_000_000n) &&
-    entry.mtimeNs === Number(stat.mtimeNs % 1_000_000_000n) &&
-    entry.ctimeS === Number(stat.ctimeNs / 1_000_000_000n) &&
-    entry.ctimeNs === Number(stat.ctimeNs % 1_000_000_000n) &&
-    entry.size === Number(stat.size & 0xffffffffn) &&
-    entry.ino === Number(stat.ino & 0xffffffffn) &&
-    Number(stat.mtimeMs) < index.mtimeMs
+    plain.mtimeMs === entry.mtimeS * 1e3 + entry.mtimeNs / 1e6 &&
+    plain.ctimeMs === entry.ctimeS * 1e3 + entry.ctimeNs / 1e6 &&
+    entry.size === plain.size % 0x100000000 &&
+    entry.ino === plain.ino % 0x100000000 &&
+    plain.mtimeMs < index.mtimeMs
   )
 }
 
@@ -106,7 +126,7 @@ export function statMatches(entry: IndexEntry, stat: BigIntStats, index: GitInde
  * `stat.isFile()` without BigInt arithmetic: BigIntStats' type checks mask a BigInt mode per
  * call, ~10 us each before the JIT warms up, a tenth of a warm run's tree view over 1,100 files.
  */
-export function isRegularFile(stat: BigIntStats): boolean {
+export function isRegularFile(stat: FileStat): boolean {
   return (Number(stat.mode) & 0o170000) === 0o100000
 }
 
@@ -118,3 +138,10 @@ export function gitBlobId(bytes: Uint8Array): string {
 // --- internal ---
 
 const SETTLED_MS = 2_000
+
+/** What a memo entry must still match: both times, size and inode (BigInt stamps in nanoseconds). */
+function stampOf(stat: FileStat): string {
+  return typeof stat.mtimeMs === 'bigint'
+    ? `${(stat as BigIntStats).mtimeNs}:${(stat as BigIntStats).ctimeNs}:${stat.size}:${stat.ino}`
+    : `${stat.mtimeMs}ms:${stat.ctimeMs}:${stat.size}:${stat.ino}`
+}
