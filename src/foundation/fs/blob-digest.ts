@@ -21,11 +21,12 @@ let fresh = false
 
 /**
  * A file's git blob id (SHA-1 of `blob <size>\0<bytes>`), as `git hash-object` gives it, or null
- * when it cannot be read. A file whose stat data (mtime and ctime to the nanosecond, size, inode;
- * a regular file, symlinks followed) matches its entry in `index`, and that was last modified
- * before the index was written (git's racy-file rule), is not read: the index already holds its blob id. Anything else is
- * hashed, once per process while its stat data holds (`remember: false`: every time), so both
- * ways give the same id. `stat`: the file's stat data when the caller has just taken it.
+ * when it cannot be read. A file whose stat data (mtime and ctime to the nanosecond, or to the
+ * double for plain Stats; size, inode; a regular file, symlinks followed) matches its entry in
+ * `index`, and that was last modified before the index was written (git's racy-file rule), is not
+ * read: the index already holds its blob id. Anything else is hashed, once per process while its
+ * stat data holds (`remember: false`: every time), so both ways give the same id. `stat`: the
+ * file's stat data when the caller has just taken it.
  */
 export function blobDigest(
   root: string,

@@ -7,8 +7,8 @@ import { commitTreesHere, rememberCommitTrees } from './commit-trees.ts'
  * Blob ids of files git's index does not hold (installed packages' package.json files, read by
  * the deps and licenses keys), kept between runs in a JSON file beside the gate cache, so a warm
  * run does not read and hash ~300 files each time. An entry is trusted by the rule blobDigest
- * applies within one process: the same stat stamp (mtime and ctime to the nanosecond, size,
- * inode) and a file settled (unmodified for 2 s) when it was hashed. Losing the file (torn, removed)
+ * applies within one process: the same stat stamp (mtime and ctime to the nanosecond or the
+ * double, size, inode) and a file settled (unmodified for 2 s) when it was hashed. Losing the file (torn, removed)
  * only means hashing again. Beside them, HEAD's commit id → tree id (commitTree): a commit never
  * changes, so a warm run does not inflate the commit object again.
  */
