@@ -48,12 +48,22 @@ export function cachedHookConfig(
 
 /** The cache key: sha256 over the config's identity, the schema and the code that applies defaults. */
 export function configKey(configBlob: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  const hash = nodeCrypto().createHash('sha256')
   const explicit = envValue('CODEX_GATES_CONFIG', env)
+  const hash = nodeCrypto().createHash('sha256')
   hash.update(explicit ? `file:${explicit}:${fileHash(explicit)}` : `blob:${configBlob ?? 'none'}`)
-  hash.update(`\0${fileHash(join(PACKAGE_ROOT, 'configs', 'schemas', 'codex-gates.schema.json'))}`)
+  hash.update(`\0${schemaHash()}`)
   hash.update(`\0${defaultsIdentity()}`) // the defaults live in the gates' sources
   return hash.digest('hex')
+}
+
+/**
+ * The schema's hash, once per process: it is this package's own file, and a commit asks for the
+ * key twice (the early lint, then the run), each reading and hashing it.
+ */
+let schema: string | undefined
+function schemaHash(): string {
+  schema ??= fileHash(join(PACKAGE_ROOT, 'configs', 'schemas', 'codex-gates.schema.json'))
+  return schema
 }
 
 // --- internal ---
