@@ -1,5 +1,14 @@
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -80,12 +89,17 @@ describe('compileCached()', () => {
     expect(existsSync(provisional)).toBe(false)
   })
 
-  it("removes the folder's stale files when it writes, and no temp file stays", () => {
+  it("removes the folder's stale files over a day old when it writes, and no temp file stays", () => {
     mkdirSync(join(dir, 'c'))
     writeFileSync(join(dir, 'c', 'old-build.v8'), 'x')
+    const twoDays = new Date(Date.now() - 2 * 24 * 60 * 60 * 1000)
+    utimesSync(join(dir, 'c', 'old-build.v8'), twoDays, twoDays)
+    // Another checkout's build, sharing this folder and in use: kept, or the two would remove each
+    // other's cache on every write and compile from source every run.
+    writeFileSync(join(dir, 'c', 'old-other-checkout.v8'), 'x')
     writeFileSync(join(dir, 'c', 'other.txt'), 'x')
     run([join(dir, 'c', 'new.v8')])
-    expect(readdirSync(join(dir, 'c')).sort()).toEqual(['new.v8', 'other.txt'])
+    expect(readdirSync(join(dir, 'c')).sort()).toEqual(['new.v8', 'old-other-checkout.v8', 'other.txt'])
   })
 
   it('without a cache it only compiles', () => {

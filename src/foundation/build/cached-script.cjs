@@ -18,6 +18,7 @@ const {
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
   writeFileSync,
 } = require('node:fs')
 const { basename, dirname, join } = require('node:path')
@@ -85,7 +86,7 @@ module.exports = { compileCached, codeCacheDir, shortHash }
 /**
  * Writes the cache atomically (temp file, then rename: a concurrent reader sees the old file or
  * the new one, never half of one), then removes `worse` and the folder's files that `stale`
- * names (older bundles'). A folder that cannot be written (a read-only install) is skipped:
+ * names (older bundles') and that are over a day old. A folder that cannot be written (a read-only install) is skipped:
  * `unwritable`.
  */
 function writeCache(script, target, worse, stale) {
@@ -107,11 +108,25 @@ function writeCache(script, target, worse, stale) {
   for (const path of worse) quietly(() => rmSync(path, { force: true }))
   if (stale)
     quietly(() => {
-      for (const name of readdirSync(dirname(target)))
-        if (stale(name)) rmSync(join(dirname(target), name), { force: true })
+      const before = Date.now() - STALE_AFTER_MS
+      for (const name of readdirSync(dirname(target))) {
+        if (!stale(name)) continue
+        const path = join(dirname(target), name)
+        quietly(() => {
+          if (statSync(path).mtimeMs < before) rmSync(path, { force: true })
+        })
+      }
     })
   return 'saved'
 }
+
+/**
+ * Another build's cache goes only once it is this old: two checkouts sharing one cache folder (a
+ * node_modules linked into a second worktree) would otherwise remove each other's on every write,
+ * and each then compile from source every run. A cache is written once and then only read, so its
+ * mtime is when its build was first run.
+ */
+const STALE_AFTER_MS = 24 * 60 * 60 * 1000
 
 /** Cleanup that may fail (another process removed the file first, a read-only folder): ignored. */
 function quietly(work) {
