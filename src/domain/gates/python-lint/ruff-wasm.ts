@@ -1,6 +1,8 @@
 import { promises as fsPromises, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { availableParallelism } from 'node:os'
+import type * as V8 from 'node:v8'
+import { lazyBuiltin } from '../../../foundation/lazy/lazy-builtin.ts'
 import {
   type CompiledModule,
   instantiateRuffGlue,
@@ -138,6 +140,7 @@ let loaded: RuffModule | undefined
 let compiling: Promise<void> | undefined
 let compiled: CompiledModule | undefined
 let flagsSet = false
+const nodeV8 = lazyBuiltin<typeof V8>('node:v8')
 
 /**
  * V8's optimising tier is switched off before the module is compiled: measured on Node 20,
@@ -153,7 +156,7 @@ function applyEngineFlags(): void {
   flagsSet = true
   // node:v8 loaded here, not at import: the warm run imports this module for the gate's key
   // alone and never compiles ruff (loading node:v8 cost it ~2 ms).
-  const { setFlagsFromString } = createRequire(import.meta.url)('node:v8') as typeof import('node:v8')
+  const { setFlagsFromString } = nodeV8()
   if (engineSettings.tiering === 'liftoff') setFlagsFromString('--liftoff-only')
   if (engineSettings.lazyValidation) setFlagsFromString('--wasm-lazy-validation')
   if (!engineSettings.lazyCompilation) setFlagsFromString('--no-wasm-lazy-compilation')
