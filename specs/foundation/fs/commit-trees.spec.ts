@@ -3,7 +3,12 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, test } from 'vitest'
 import { forgetDigests } from '../../../src/foundation/fs/blob-digest.ts'
-import { commitTree, commitTreesHere, forgetCommitTrees } from '../../../src/foundation/fs/commit-trees.ts'
+import {
+  commitTree,
+  commitTreesHere,
+  forgetCommitTrees,
+  rememberCommitTree,
+} from '../../../src/foundation/fs/commit-trees.ts'
 import { digestMemoPath, loadDigestMemo, saveDigestMemo } from '../../../src/foundation/fs/digest-memo.ts'
 import { gitIn } from '../../support/git-in.ts'
 import { tempDir } from '../../support/temp-dir.ts'
@@ -51,6 +56,24 @@ describe('commitTree()', () => {
     forgetCommitTrees() // the next process
     loadDigestMemo(memo)
     expect(commitTree(gitDir, sha)).toBe(tree) // packed now: only the memo could answer
+    expect(commitTreesHere().fresh).toBe(false)
+  })
+
+  test('a pair git gave for a packed commit answers from then on, and reaches the memo; malformed ids are not taken', () => {
+    const { gitDir, sha, tree, git } = repo()
+    git('gc', '-q', '--prune=now')
+    expect(commitTree(gitDir, sha)).toBeUndefined() // packed: a fresh clone's HEAD
+    rememberCommitTree(sha, git('rev-parse', `${sha}^{tree}`))
+    rememberCommitTree('HEAD', tree)
+    rememberCommitTree(sha.replace(/.$/, 'x'), tree)
+    expect(commitTree(gitDir, sha)).toBe(tree)
+    expect(commitTreesHere()).toEqual({ trees: { [sha]: tree }, fresh: true })
+    const memo = digestMemoPath(join(dir, `given-${made}.json`))
+    saveDigestMemo(memo)
+    forgetCommitTrees()
+    loadDigestMemo(memo)
+    expect(commitTree(gitDir, sha)).toBe(tree)
+    rememberCommitTree(sha, tree) // the same pair again: nothing new to write
     expect(commitTreesHere().fresh).toBe(false)
   })
 

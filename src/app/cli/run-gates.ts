@@ -11,6 +11,7 @@ import { defineCommand } from '../../foundation/cli/define-command.ts'
 import type { Io } from '../../foundation/cli/io.ts'
 import { nearest } from '../../foundation/cli/nearest.ts'
 import { EXIT, UserError } from '../../foundation/errors/user-error.ts'
+import { rememberCommitTree } from '../../foundation/fs/commit-trees.ts'
 import { digestMemoPath, loadDigestMemo, saveDigestMemo } from '../../foundation/fs/digest-memo.ts'
 import { envValue } from '../../foundation/settings/env-value.ts'
 import type { Ledger } from '../../ledger/ledger.ts'
@@ -105,10 +106,15 @@ export const runCommandDef = defineCommand({
     const tree = treeView(root, config.files)
     // HEAD, branch and dirtiness from .git's files and that listing when they settle it, else from
     // git processes: asked now, answered while the keys are computed.
-    const git = Promise.resolve(gitInfoFromFiles(root, tree.unchangedSince, io.env) ?? gitInfoAsync(root))
+    // git's own answer (a packed HEAD) is remembered for the next run's gitInfoFromFiles.
+    const git = Promise.resolve(gitInfoFromFiles(root, tree.unchangedSince, io.env) ?? gitInfoAsync(root)).then(
+      (info) => {
+        if (info.sha && info.tree) rememberCommitTree(info.sha, info.tree)
+        return info
+      },
+    )
     git.catch(() => {}) // unused when Vitest runs (its reporter asks again)
     const known = await reusable(builtIn, tree, root, config, io.env, !noCache)
-    saveDigestMemo(memo)
     const missing = builtIn.filter((_, i) => !known[i])
     const reused = known.filter((r): r is GateRun => r !== undefined)
     const stage = (options.stage as GateStage | undefined) ?? gatesStage(io.env)
@@ -116,8 +122,11 @@ export const runCommandDef = defineCommand({
     // this process, with their own result cache; Vitest never starts.
     if (missing.length === 0) {
       const run = { root, config, stage, noCache, asked: declared ? declaredAsked(options.gate) : undefined }
-      return runWithoutVitest(run, reused, { git: await git, startedAt }, io)
+      const info = await git
+      saveDigestMemo(memo)
+      return runWithoutVitest(run, reused, { git: info, startedAt }, io)
     }
+    saveDigestMemo(memo)
     return runVitest(
       root,
       config,

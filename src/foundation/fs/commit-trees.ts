@@ -21,6 +21,18 @@ export function commitTree(gitDir: string, sha: string): string | undefined {
   return tree
 }
 
+/**
+ * A pair git itself gave (`git rev-parse <sha> <sha>^{tree}`): remembered as if read here, so a
+ * packed HEAD (a fresh clone's) is answered from the memo from the next run on.
+ */
+export function rememberCommitTree(sha: string, tree: string): void {
+  if (!SHA1.test(sha) || !SHA1.test(tree)) return
+  used.add(sha)
+  if (trees.get(sha) === tree) return
+  trees.set(sha, tree)
+  fresh = true
+}
+
 /** Pairs from an earlier process (digest-memo.ts): only well-formed 40-hex ids are taken. */
 export function rememberCommitTrees(pairs: Record<string, unknown>): void {
   for (const [sha, tree] of Object.entries(pairs))

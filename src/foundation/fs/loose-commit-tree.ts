@@ -12,7 +12,9 @@ const SHA1 = /^[0-9a-f]{40}$/
 export function looseCommitTree(gitDir: string, sha: string): string | undefined {
   if (!SHA1.test(sha)) return undefined
   try {
-    const bytes = nodeZlib().inflateSync(readFileSync(join(gitDir, 'objects', sha.slice(0, 2), sha.slice(2))))
+    // Read first: zlib loads only for an object that is there (a packed one throws before).
+    const compressed = readFileSync(join(gitDir, 'objects', sha.slice(0, 2), sha.slice(2)))
+    const bytes = nodeZlib().inflateSync(compressed)
     // `commit <size>\0tree <hex>\n…`: the tree line always comes first.
     const nul = bytes.indexOf(0)
     if (nul < 0 || bytes.toString('latin1', 0, 7) !== 'commit ') return undefined
