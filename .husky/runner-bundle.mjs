@@ -3,6 +3,7 @@
 // on every hook (measured by `npm run bench -- hook`). src/foundation/build/prebuilt-bundle.mjs does the work.
 // Plain JavaScript on purpose: it must run where tsx is not loaded.
 import { join } from 'node:path'
+import { GATE_SOURCES } from '../src/domain/gates/gate-sources.mjs'
 import { BUNDLED_SQLITE } from '../src/foundation/build/bundled-packages.mjs'
 import { prebuiltBundle, ROOT, runCodeCached } from '../src/foundation/build/prebuilt-bundle.mjs'
 
@@ -28,6 +29,10 @@ const bundle = prebuiltBundle({
   // The runner as one CommonJS-shaped file compiled through V8's code cache (runCodeCached): a
   // commit pays for deserializing what the last hook compiled instead of compiling it again.
   codeCached: ['runner'],
+  // The hook's config cache key (src/adapters/hooks/hook-config.ts) from the stamp, no hashing at
+  // commit time: the schema the config validated against, and the sources its defaults come from.
+  data: ['configs/schemas/codex-gates.schema.json'],
+  digests: { 'gate-sources': GATE_SOURCES },
 })
 
 export const RUNNER = bundle.output('runner')

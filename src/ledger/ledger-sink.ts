@@ -18,7 +18,7 @@ import type { LedgerRecord } from './records.ts'
 export class LedgerSink {
   readonly ledgerPath: string
   private fallbackPath: string
-  private readonly lastResortPath: string
+  #lastResortPath: string | undefined
   private ledger: Ledger | null = null
   /** Why the ledger is unusable; null while it works. */
   private reason: string | null = null
@@ -38,7 +38,6 @@ export class LedgerSink {
   constructor(ledgerPath: string, fallbackPath: string, warn: (line: string) => void) {
     this.ledgerPath = ledgerPath
     this.fallbackPath = fallbackPath
-    this.lastResortPath = lastResortFallbackPath(ledgerPath)
     this.warn = warn
     try {
       this.ledger = openLedger(ledgerPath)
@@ -58,6 +57,12 @@ export class LedgerSink {
   /** True once records are going to the NDJSON fallback. */
   get isDegraded(): boolean {
     return this.reason !== null
+  }
+
+  /** Made when first needed (the ledger failed): hashing the ledger's path loads node:crypto. */
+  private get lastResortPath(): string {
+    this.#lastResortPath ??= lastResortFallbackPath(this.ledgerPath)
+    return this.#lastResortPath
   }
 
   get activeFallbackPath(): string {

@@ -1,4 +1,4 @@
-import { nodeCrypto } from '../foundation/lazy/node-crypto.ts'
+import { fillRandom } from '../foundation/random/system-random.ts'
 
 /** Random bytes drawn in bulk: one system call per 512 ids instead of one per id. */
 const pool = Buffer.alloc(10 * 512)
@@ -11,7 +11,7 @@ let offset = pool.length
  */
 export function newRecordId(now: number = Date.now()): string {
   if (offset + 10 > pool.length) {
-    nodeCrypto().randomFillSync(pool)
+    fillRandom(pool)
     offset = 0
   }
   const bytes = Buffer.alloc(16)

@@ -1,15 +1,18 @@
 // Biome starts before the pre-commit hook's own module has loaded (early-lint.ts) when the config
-// cached for the staged codex-gates.json says what to lint; the run adopts it only when its own
-// plan is the same, and no folder of it is left behind either way.
-import { mkdirSync, readdirSync } from 'node:fs'
+// cached for the staged codex-gates.json says what to lint, and before the runner is even compiled
+// when the last commit left a plan for the launcher (launcher-lint.cjs); the run adopts either only
+// when its own plan is the same, and no folder of them is left behind either way.
+import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { tempDir } from '../../support/temp-dir.ts'
 import { type HookRepo, hookRepo } from './hook-repo.ts'
 
 const SLOW = 120_000
 const STARTED_EARLY = 'lint started early'
+const FROM_LAUNCHER = 'lint taken from the launcher'
 
-/** A repo with one commit made through the hook (which caches the validated config), and its own TMPDIR. */
+/** A repo with two commits made through the hook (the config cached, then the launcher's plan), and its own TMPDIR. */
 function seeded(): { repo: HookRepo; tmp: string; commit: (message: string) => ReturnType<HookRepo['git']> } {
   const repo = hookRepo()
   const tmp = tempDir('early-lint-tmp-')
@@ -20,6 +23,11 @@ function seeded(): { repo: HookRepo; tmp: string; commit: (message: string) => R
   const commit = (message: string) => repo.git(['commit', '-m', message], { CODEX_HOOK_TRACE: '1', TMPDIR: tmp })
   const first = commit('first')
   if (first.code !== 0) throw new Error(`seed commit failed: ${first.output}`)
+  // The second commit finds the config cached: it leaves the plan for the next one's launcher.
+  repo.write('src/ok.ts', 'export const ok = 1;\n')
+  repo.git(['add', '.'])
+  const second = commit('second')
+  if (second.code !== 0 || !second.stderr.includes(STARTED_EARLY)) throw new Error(`seed commit: ${second.output}`)
   return { repo, tmp, commit }
 }
 
@@ -27,7 +35,7 @@ const leftovers = (tmp: string) => readdirSync(tmp).filter((f) => f.startsWith('
 
 describe('pre-commit hook: Biome started early', () => {
   test(
-    'with the config cached it starts before the hook module loads, lints the staged bytes, and its verdict is the step’s',
+    'from the plan the last commit left, the launcher starts it on the staged bytes, and its verdict is the step’s',
     () => {
       const { repo, tmp, commit } = seeded()
       repo.write('src/bad.ts', 'export const a = 1;;\n')
@@ -35,8 +43,8 @@ describe('pre-commit hook: Biome started early', () => {
       repo.write('src/bad.ts', 'export const a = 1;\n') // fixed in the work tree only
       const run = commit('lint')
       expect(run.code).not.toBe(0)
-      expect(run.stderr).toContain(STARTED_EARLY)
-      expect(run.stderr.indexOf(STARTED_EARLY)).toBeLessThan(run.stderr.indexOf('config resolved'))
+      expect(run.stderr).toContain(FROM_LAUNCHER)
+      expect(run.stderr.indexOf(FROM_LAUNCHER)).toBeLessThan(run.stderr.indexOf('config resolved'))
       expect(run.stderr).toMatch(/lint src\/bad\.ts:1 \S+/)
       expect(run.stderr).toMatch(/lint \d+ms ✗/)
       expect(leftovers(tmp)).toEqual([])
@@ -44,8 +52,71 @@ describe('pre-commit hook: Biome started early', () => {
       repo.git(['add', 'src/bad.ts'])
       const clean = commit('clean')
       expect(clean.code, clean.output).toBe(0)
-      expect(clean.stderr).toContain(STARTED_EARLY)
+      expect(clean.stderr).toContain(FROM_LAUNCHER)
       expect(clean.stderr).toMatch(/lint \d+ms ✓/)
+      expect(leftovers(tmp)).toEqual([])
+    },
+    SLOW,
+  )
+
+  test(
+    "a commit's hook loads neither node:crypto nor perf_hooks (~4 ms of its critical path): ids come from /dev/urandom",
+    () => {
+      const { repo, commit } = seeded()
+      const probe = join(tempDir('module-probe-'), 'probe.cjs')
+      const out = `${probe}.out`
+      writeFileSync(
+        probe,
+        `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(out)} + '.' + process.pid, [process.argv.slice(2).join(' '), ...process.moduleLoadList].join('\\n')))\n`,
+      )
+      repo.write('src/ok.ts', 'export const ok = 2;\n')
+      repo.git(['add', '.'])
+      const run = repo.git(['commit', '-m', 'probed'], { NODE_OPTIONS: `--require ${probe}`, CODEX_HOOK_TRACE: '1' })
+      expect(run.code, run.output).toBe(0)
+      expect(run.stderr).toContain(FROM_LAUNCHER)
+      const lists = readdirSync(dirname(probe))
+        .filter((f) => f.startsWith('probe.cjs.out.'))
+        .map((f) => readFileSync(join(dirname(probe), f), 'utf8').split('\n'))
+      const preCommit = lists.find((l) => l[0] === 'pre-commit')
+      expect(preCommit).toBeDefined()
+      expect(preCommit?.filter((m) => /^NativeModule (?:crypto|perf_hooks)$/.test(m))).toEqual([])
+      expect(repo.rows<{ n: number }>('SELECT count(*) AS n FROM sessions')[0]?.n).toBeGreaterThan(0)
+      void commit
+    },
+    SLOW,
+  )
+
+  test(
+    'without a plan for the launcher (none written yet) the runner starts it early, on the staged bytes',
+    () => {
+      const { repo, tmp, commit } = seeded()
+      rmSync(join(repo.dir, '.git', 'codex-gates', 'early-lint.json'))
+      repo.write('src/bad.ts', 'export const a = 1;;\n')
+      repo.git(['add', 'src/bad.ts'])
+      repo.write('src/bad.ts', 'export const a = 1;\n')
+      const run = commit('lint')
+      expect(run.code).not.toBe(0)
+      expect(run.stderr).toContain(STARTED_EARLY)
+      expect(run.stderr).not.toContain(FROM_LAUNCHER)
+      expect(run.stderr.indexOf(STARTED_EARLY)).toBeLessThan(run.stderr.indexOf('config resolved'))
+      expect(run.stderr).toMatch(/lint src\/bad\.ts:1 \S+/)
+      expect(leftovers(tmp)).toEqual([])
+    },
+    SLOW,
+  )
+
+  test(
+    'a staged symlink the launcher took for a file: its Biome is dropped, the run starts its own, nothing is left',
+    () => {
+      const { repo, tmp, commit } = seeded()
+      repo.write('src/bad.ts', 'export const a = 1;;\n')
+      symlinkSync('bad.ts', join(repo.dir, 'src', 'link.ts'))
+      repo.git(['add', '.'])
+      const run = commit('lint and a link')
+      expect(run.code).not.toBe(0)
+      expect(run.stderr).not.toContain(FROM_LAUNCHER)
+      expect(run.stderr).toContain(STARTED_EARLY)
+      expect(run.stderr).toMatch(/lint src\/bad\.ts:1 \S+/)
       expect(leftovers(tmp)).toEqual([])
     },
     SLOW,
@@ -59,7 +130,7 @@ describe('pre-commit hook: Biome started early', () => {
       repo.write('README.md', '# readme\n')
       repo.git(['add', '.'])
       const { code, stderr } = commit('lint and docs')
-      expect([code === 0, stderr.includes(STARTED_EARLY), leftovers(tmp)]).toEqual([false, true, []])
+      expect([code === 0, stderr.includes(FROM_LAUNCHER), leftovers(tmp)]).toEqual([false, true, []])
       expect(stderr).toMatch(/lint src\/bad\.ts:1 \S+[\s\S]*docs-links \d+ms ✓/)
     },
     SLOW,
@@ -75,6 +146,7 @@ describe('pre-commit hook: Biome started early', () => {
       const run = commit('lint off')
       expect(run.code, run.output).toBe(0)
       expect(run.stderr).not.toContain(STARTED_EARLY)
+      expect(run.stderr).not.toContain(FROM_LAUNCHER)
       expect(run.stderr).toMatch(/lint – /)
       expect(leftovers(tmp)).toEqual([])
     },

@@ -83,6 +83,34 @@ describe('readGitIndex()', () => {
     git(root, 'update-index', '--split-index')
     expect(readGitIndex(root)).toBeUndefined()
   })
+
+  test("takes the trailer on trust as git does (2.13+), and tells a SHA-256 repository's index by its shape", () => {
+    const root = tempRepo({ 'a.txt': 'alpha\n', 'dir/b.txt': 'beta\n' }, { git: true })
+    const bytes = readFileSync(join(root, '.git', 'index'))
+    const trailer = Buffer.from(bytes)
+    trailer[trailer.length - 1] = (trailer.at(-1) ?? 0) ^ 0xff
+    writeFileSync(join(root, '.git', 'index'), trailer)
+    expect(git(root, 'ls-files').split('\n').filter(Boolean)).toEqual(['a.txt', 'dir/b.txt']) // git reads it too
+    expect([...(readGitIndex(root)?.entries.keys() ?? [])]).toEqual(['a.txt', 'dir/b.txt'])
+    // A name's padding byte that is not NUL, a name length that is not the name's: not an index.
+    const padding = Buffer.from(bytes)
+    padding[12 + 62 + 'a.txt'.length + 1] = 0x41
+    expect(parseIndex(padding, 0)).toBeUndefined()
+    const length = Buffer.from(bytes)
+    length.writeUInt16BE(0x0004, 12 + 60)
+    expect(parseIndex(length, 0)).toBeUndefined()
+    // 32-byte object ids (git init --object-format=sha256): one file, then many.
+    for (const files of [
+      { 'a.txt': 'alpha\n' },
+      Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`f${i}.txt`, `${i}\n`])),
+    ]) {
+      const sha256 = tempDir('sha256-')
+      git(sha256, 'init', '-q', '--object-format=sha256')
+      for (const [path, text] of Object.entries(files)) writeFileSync(join(sha256, path), text)
+      git(sha256, 'add', '-A')
+      expect(readGitIndex(sha256)).toBeUndefined()
+    }
+  })
 })
 
 describe('readGitIndex().validTrees', () => {

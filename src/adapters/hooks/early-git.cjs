@@ -85,6 +85,7 @@ function startEarlyGit(cwd) {
   early.objects.on('error', () => undefined)
   early.objects.stdin.on('error', () => undefined)
   globalThis[KEY] = { cwd, ...early }
+  return globalThis[KEY]
 }
 
 function separately(cwd) {

@@ -37,8 +37,8 @@ export declare function runGit(args: readonly string[], options: GitOptions): Pr
 /** `git cat-file --batch-command` with its three pipes open. */
 export declare function spawnCatFile(options: { cwd: string; env?: NodeJS.ProcessEnv }): ChildProcessWithoutNullStreams
 
-/** Starts the pre-commit snapshot's processes in `cwd`, for the runner to take. */
-export declare function startEarlyGit(cwd: string): void
+/** Starts the pre-commit snapshot's processes in `cwd`, for the runner to take (and returns them). */
+export declare function startEarlyGit(cwd: string): EarlyGit
 
 /** The launcher's processes, once, where they ran in `cwd`; else undefined (and they are let go). */
 export declare function takeEarlyGit(cwd: string): EarlyGit | undefined

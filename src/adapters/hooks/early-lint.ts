@@ -1,18 +1,21 @@
-import { mkdtempSync, realpathSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { CONFIG_FILES, type GatesConfig } from '../../domain/gates/gates-config.ts'
-import { globMatcher } from '../../foundation/fs/glob.ts'
+import { biomeCheckArgs } from '../../domain/gates/lint/lint.ts'
+import { globMatcher, globToRegExp } from '../../foundation/fs/glob.ts'
+import { writeFileAtomic } from '../../foundation/fs/write-file-atomic.ts'
 import { envValue } from '../../foundation/settings/env-value.ts'
 import { cachedHookConfig } from './hook-config.ts'
 import type { HookIo } from './hook-io.ts'
-import { biomeBinary, runLintStep } from './lint-step.ts'
-import { materialize } from './materialize.ts'
+import { type LauncherLint, PLAN_VERSION, planPath, takeLauncherLint } from './launcher-lint.cjs'
+import { biomeBinary, runLintStep, settleLintStep } from './lint-step.ts'
+import { materialize, SPARSE_OVER_BYTES } from './materialize.ts'
 import type { ObjectReader } from './object-reader.ts'
 import type { PlannedStep, StepOutcome } from './run-steps.ts'
 import { parseSkip } from './skip.ts'
 import { isRegularFile, type Snapshot } from './snapshot.ts'
-import { PRE_COMMIT_STEP_NAMES, PRE_COMMIT_STEPS } from './steps.ts'
+import { BIOME_FILES, PRE_COMMIT_STEP_NAMES, PRE_COMMIT_STEPS } from './steps.ts'
 import { mark } from './timeline.ts'
 
 /** What Biome reads besides its files (as gate-snapshot.ts exports them for it). */
@@ -38,6 +41,7 @@ export class EarlyLint {
     biome: string,
     format: boolean,
     signal: AbortSignal | undefined,
+    launched?: LauncherLint,
   ) {
     let resolve = (): void => undefined
     const promise = new Promise<void>((r) => {
@@ -46,16 +50,20 @@ export class EarlyLint {
     this.judged = { resolve, promise }
     if (signal?.aborted) this.stop.abort()
     signal?.addEventListener('abort', () => this.stop.abort(), { once: true })
-    this.outcome = runLintStep(step, { root: dir, biome, format, signal: this.stop.signal, ready: promise })
-    mark('lint started early')
+    const options = { root: dir, biome, format, signal: this.stop.signal, ready: promise }
+    this.outcome = launched ? settleLintStep(step, launched, options) : runLintStep(step, options)
+    mark(launched ? 'lint taken from the launcher' : 'lint started early')
   }
 
   /**
    * Starts Biome for `snapshot` when the cached config says the lint step runs on some of its
-   * changed files; undefined otherwise (no cached config, lint skipped or disabled, no files, no
-   * biome.json). Never throws: anything unexpected leaves the step to the run.
+   * changed files, or takes the one the hook's launcher started when it is that very run (same
+   * plan, files and blobs: launcher-lint.cjs); undefined otherwise (no cached config, lint skipped
+   * or disabled, no files, no biome.json). Leaves the plan for the next commit's launcher. Never
+   * throws: anything unexpected leaves the step to the run.
    */
   static async start(io: HookIo, snapshot: Snapshot, objects: ObjectReader): Promise<EarlyLint | undefined> {
+    let launched = takeLauncherLint(io.cwd)
     let dir: string | undefined
     try {
       if (parseSkip(envValue('SKIP', io.env), PRE_COMMIT_STEP_NAMES).skip.has('lint')) return undefined
@@ -67,10 +75,10 @@ export class EarlyLint {
       if (!config || files.length === 0) return undefined
       const support = LINT_SUPPORT.filter((p) => snapshot.entries.has(p))
       if (!support.some((p) => p.startsWith('biome.'))) return undefined
-      dir = mkdtempSync(join(tmpdir(), 'codex-lint-'))
-      io.onTempDir?.(dir)
-      await materialize(snapshot, [...files, ...support], dir, { cwd: io.cwd, env: io.env, objects })
       const lint = config.gates.lint
+      const biome = biomeBinary(io.cwd, io.env)
+      const plan = launcherPlan(blob, config, biome)
+      if (plan !== launched?.plan) savePlan(io.cwd, plan)
       const step: PlannedStep = {
         name: 'lint',
         files,
@@ -78,10 +86,21 @@ export class EarlyLint {
         timeoutMs: lint.timeout_ms,
         severity: lint.severity,
       }
-      return new EarlyLint(dir, step, settingsOf(config), biomeBinary(io.cwd, io.env), lint.format, io.signal)
+      if (launched && launched.plan === plan && sameExport(launched, files, snapshot)) {
+        io.onTempDir?.(launched.dir)
+        const taken = launched
+        launched = undefined
+        return new EarlyLint(taken.dir, step, settingsOf(config), biome, lint.format, io.signal, taken)
+      }
+      dir = mkdtempSync(join(tmpdir(), 'codex-lint-'))
+      io.onTempDir?.(dir)
+      await materialize(snapshot, [...files, ...support], dir, { cwd: io.cwd, env: io.env, objects })
+      return new EarlyLint(dir, step, settingsOf(config), biome, lint.format, io.signal)
     } catch {
       if (dir) rmSync(dir, { recursive: true, force: true })
       return undefined
+    } finally {
+      launched?.dispose()
     }
   }
 
@@ -130,4 +149,52 @@ function lintFiles(snapshot: Snapshot, config: GatesConfig): string[] {
 /** What decides the lint step's plan and judging, as one comparable text. */
 function settingsOf(config: GatesConfig): string {
   return JSON.stringify([config.exclude, config.gates.lint])
+}
+
+/**
+ * What the next commit's launcher needs to start Biome before the runner loads (launcher-lint.cjs
+ * reads it): the config blob it holds for, which changed files the step takes (the step's own
+ * pattern, less the excludes, as regular expressions), the support files, Biome and its arguments.
+ */
+function launcherPlan(configBlob: string | undefined, config: GatesConfig, biome: string): string {
+  const lint = config.gates.lint
+  return JSON.stringify({
+    version: PLAN_VERSION,
+    configFiles: CONFIG_FILES,
+    configBlob: configBlob ?? null,
+    include: BIOME_FILES.source,
+    includeFlags: BIOME_FILES.flags,
+    exclude: [...config.exclude, ...lint.exclude].map((g) => globToRegExp(g).source),
+    support: LINT_SUPPORT,
+    biome,
+    args: biomeCheckArgs([], lint.format),
+    sparseOverBytes: SPARSE_OVER_BYTES,
+  })
+}
+
+/** Writes the plan (atomically) where the launcher looks; a plan that cannot be written only costs the head start. */
+function savePlan(cwd: string, plan: string): void {
+  try {
+    const path = planPath(cwd)
+    mkdirSync(dirname(path), { recursive: true })
+    writeFileAtomic(path, plan)
+  } catch {
+    // no .git folder (a linked worktree), or not writable: the runner starts Biome itself
+  }
+}
+
+/**
+ * Whether the launcher exported what this run would: the same files in the same order, each a
+ * regular file with the blob it wrote, and the same support files (present, regular, same blob).
+ */
+function sameExport(launched: LauncherLint, files: readonly string[], snapshot: Snapshot): boolean {
+  const blobOf = (path: string) => {
+    const entry = snapshot.entries.get(path)
+    return entry && isRegularFile(entry.mode) ? entry.sha : undefined
+  }
+  return (
+    launched.files.length === files.length &&
+    files.every((f, i) => launched.files[i] === f && launched.oids[f] === blobOf(f)) &&
+    LINT_SUPPORT.every((p) => launched.oids[p] === blobOf(p))
+  )
 }

@@ -3,6 +3,7 @@ import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } fr
 import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
 import { PACKAGE_ROOT } from '../../domain/gates/repo-files.ts'
+import { uptimeMs } from '../../foundation/process/uptime-ms.ts'
 import { envValue } from '../../foundation/settings/env-value.ts'
 import { setting } from '../../foundation/settings/settings.ts'
 import { OWN_PROCESS_GROUP } from './git.ts'
@@ -49,7 +50,7 @@ export function runFixStep(options: {
   env: NodeJS.ProcessEnv
   signal?: AbortSignal
 }): Promise<StepOutcome> {
-  const started = performance.now()
+  const started = uptimeMs()
   const timeoutMs = setting('CODEX_HOOK_FIX_TIMEOUT_MS', options.env) || FIX_TIMEOUT_MS
   const config = lintStagedConfig(options.cwd)
   const bin = join(PACKAGE_ROOT, 'node_modules', 'lint-staged', 'bin', 'lint-staged.js')
@@ -87,7 +88,7 @@ export function runFixStep(options: {
       resolve({
         name: 'fix',
         status,
-        durationMs: performance.now() - started,
+        durationMs: uptimeMs() - started,
         files: 0,
         findings: [],
         events: [],

@@ -6,6 +6,7 @@ import type { ConfigGateRun } from '../../domain/gates/config-gate-run.ts'
 import type { ConfigGateEntry } from '../../domain/gates/config-gates.ts'
 import { CONFIG_FILES, type GateCommon, type GatesConfig } from '../../domain/gates/gates-config.ts'
 import { globMatcher } from '../../foundation/fs/glob.ts'
+import { uptimeMs } from '../../foundation/process/uptime-ms.ts'
 import type { EarlyLint } from './early-lint.ts'
 import type { GitOptions } from './git.ts'
 import { loadHookConfig } from './hook-config.ts'
@@ -73,7 +74,7 @@ export interface GateSnapshotResult {
 export async function gateSnapshot(options: GateSnapshotOptions): Promise<GateSnapshotResult> {
   const { snapshot, skip, runner } = options
   const steps = options.steps ?? PRE_COMMIT_STEPS
-  const started = performance.now()
+  const started = uptimeMs()
   // Every export of this run reads git's objects through one cat-file process.
   const objects = options.objects ?? new ObjectReader(options.git).open()
   const git: MaterializeGit = { ...options.git, objects }
@@ -213,7 +214,7 @@ export async function gateSnapshot(options: GateSnapshotOptions): Promise<GateSn
     // The baselines as staged: a commit that rewrites one is judged by the new one.
     for (const step of planned) step.baseline = readBaseline(dir, baselineFile(config.baselines, step.name), step.name)
     baselinesRead()
-    const snapshotMs = performance.now() - started
+    const snapshotMs = uptimeMs() - started
     mark('snapshot ready')
 
     const gates = planned.filter((s) => s !== lint)

@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { scannerSourceHash } from '../../domain/gates/cache-key.ts'
 import type { GatesConfig } from '../../domain/gates/gates-config.ts'
 import { PACKAGE_ROOT } from '../../domain/gates/repo-files.ts'
@@ -46,54 +47,72 @@ export function cachedHookConfig(
   return readCache(cacheFile)[configKey(configBlob, env)]
 }
 
-/** The cache key: sha256 over the config's identity, the schema and the code that applies defaults. */
+/**
+ * The cache key: the config's identity (its blob id, or the CODEX_GATES_CONFIG file's bytes), the
+ * schema's and that of the code that applies defaults, joined. Each is a digest already, so the
+ * key is not hashed again: from the hook bundle both come from its stamp, and a commit computes
+ * its key without loading node:crypto (~3 ms before the first check starts).
+ */
 export function configKey(configBlob: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
   const explicit = envValue('CODEX_GATES_CONFIG', env)
-  const hash = nodeCrypto().createHash('sha256')
-  hash.update(explicit ? `file:${explicit}:${fileHash(explicit)}` : `blob:${configBlob ?? 'none'}`)
-  hash.update(`\0${schemaHash()}`)
-  hash.update(`\0${defaultsIdentity()}`) // the defaults live in the gates' sources
-  return hash.digest('hex')
-}
-
-/**
- * The schema's hash, once per process: it is this package's own file, and a commit asks for the
- * key twice (the early lint, then the run), each reading and hashing it.
- */
-let schema: string | undefined
-function schemaHash(): string {
-  schema ??= fileHash(join(PACKAGE_ROOT, 'configs', 'schemas', 'codex-gates.schema.json'))
-  return schema
+  const config = explicit ? `file:${explicit}:${fileHash(explicit)}` : `blob:${configBlob ?? 'none'}`
+  return `${config}\0schema:${schemaIdentity()}\0defaults:${defaultsIdentity()}`
 }
 
 // --- internal ---
 
-/** The gate sources' scope in `scannerSourceHash` (src/domain/gates/cache-key.ts). */
-const GATE_SOURCES = /^src\/(?:domain\/gates|foundation\/redact)\//
+/** The schema, repo-relative: a data input of the hook bundle (.husky/runner-bundle.mjs). */
+const SCHEMA = 'configs/schemas/codex-gates.schema.json'
+
+/** The hook bundle's stamp data this code reads (src/foundation/build/prebuilt-bundle.mjs writes it). */
+interface Stamp {
+  inputs?: Record<string, string>
+  digests?: Record<string, string>
+}
+
+/**
+ * The schema's identity, once per process (a commit asks for the key twice: the early lint, then
+ * the run): its sha1 from the bundle's stamp, else the sha256 of the file.
+ */
+let schema: string | undefined
+function schemaIdentity(): string {
+  schema ??= stampValue((s) => s.inputs?.[SCHEMA]) ?? fileHash(join(PACKAGE_ROOT, SCHEMA))
+  return schema
+}
 
 /**
  * What the resolved defaults depend on: the gates' sources. Running from the hook bundle, its
- * stamp (.codex/hook/stamp.json, beside this chunk) already holds the hash of every source the
- * running code was built from, so those of the gates are taken from it instead of reading and
- * hashing ~200 files on every commit; elsewhere (tsx, dist) the sources are hashed.
+ * stamp holds their digest, computed when it was built from the very sources it was checked
+ * against; elsewhere (tsx, dist) the sources are hashed.
  */
 let identity: string | undefined
 function defaultsIdentity(): string {
-  identity ??= readDefaultsIdentity()
+  identity ??= stampValue((s) => s.digests?.['gate-sources'], 'bundle:') ?? scannerSourceHash()
   return identity
 }
 
-function readDefaultsIdentity(): string {
-  let stamp: { inputs?: Record<string, string> }
-  try {
-    stamp = JSON.parse(readFileSync(new URL('./stamp.json', import.meta.url), 'utf8'))
-  } catch {
-    return scannerSourceHash()
-  }
-  const gates = Object.entries(stamp.inputs ?? {}).filter(([path]) => GATE_SOURCES.test(path))
-  if (gates.length === 0) return scannerSourceHash()
-  return `bundle:${nodeCrypto().createHash('sha256').update(JSON.stringify(gates)).digest('hex')}`
+/** A value of the stamp beside this code (the hook bundle's), prefixed; undefined outside the bundle. */
+function stampValue(pick: (stamp: Stamp) => string | undefined, prefix = ''): string | undefined {
+  const value = bundleStamp() ? pick(bundleStamp() as Stamp) : undefined
+  return value === undefined ? undefined : prefix + value
 }
+
+/** The launcher's parsed stamp when it is this bundle's (bundle-stamp.cjs), else read from the file. */
+let stamp: Stamp | null | undefined
+function bundleStamp(): Stamp | null {
+  if (stamp !== undefined) return stamp
+  const path = fileURLToPath(new URL('./stamp.json', import.meta.url))
+  const fresh = (globalThis as Record<symbol, { path?: string; stamp?: Stamp } | undefined>)[FRESH_STAMP]
+  try {
+    stamp = fresh?.path === path && fresh.stamp ? fresh.stamp : (JSON.parse(readFileSync(path, 'utf8')) as Stamp)
+  } catch {
+    stamp = null
+  }
+  return stamp
+}
+
+/** bundle-stamp.cjs's FRESH_STAMP. */
+const FRESH_STAMP = Symbol.for('codex-gates.fresh-stamp')
 
 function fileHash(path: string): string {
   try {

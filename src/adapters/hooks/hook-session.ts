@@ -1,6 +1,7 @@
 import type { Finding } from '../../domain/gates/finding.ts'
 import { errorMessage } from '../../foundation/errors/user-error.ts'
-import { nodeCrypto } from '../../foundation/lazy/node-crypto.ts'
+import { uptimeMs } from '../../foundation/process/uptime-ms.ts'
+import { randomUuid } from '../../foundation/random/system-random.ts'
 import type { Ledger } from '../../ledger/ledger.ts'
 import type { EventMeta } from '../../ledger/ledger-meta.ts'
 import { DEFAULT_LEDGER_PATH, resolveLedgerPath, sidecarPaths } from '../../ledger/ledger-path.ts'
@@ -27,13 +28,21 @@ export interface HookSessionOptions {
 export class HookSession {
   /** Sessions not finished yet: a forced exit closes them as interrupted (`finishOpen`). */
   private static readonly open = new Set<HookSession>()
-  readonly id = nodeCrypto().randomUUID()
+  #id: string | undefined
+  /**
+   * The session's id, made on first use (`start`), from /dev/urandom: no node:crypto to load
+   * (~3 ms of a commit's critical path).
+   */
+  get id(): string {
+    this.#id ??= randomUuid()
+    return this.#id
+  }
   /** Opened on first use (`start`): the caller picks when its synchronous open is paid. */
   private opened: LedgerSink | undefined
   private readonly sinkPaths: { ledger: string; fallback: string; warn: (line: string) => void }
   private readonly options: HookSessionOptions
   private startRow: LedgerRow | undefined
-  private readonly started = performance.now()
+  private readonly started = uptimeMs()
   private pending: LedgerRecord[] = []
   private finished = false
 
@@ -119,7 +128,7 @@ export class HookSession {
       ...extra,
       status,
       ended_at: new Date().toISOString(),
-      duration_ms: Math.round(performance.now() - this.started),
+      duration_ms: Math.round(uptimeMs() - this.started),
     })
     this.sink.write([...this.pending, end])
     this.pending = []

@@ -5,8 +5,10 @@ import type { Finding } from '../../domain/gates/finding.ts'
 import { addBiomeFailure, biomeCheckArgs, parseBiomeOutput } from '../../domain/gates/lint/lint.ts'
 import { PACKAGE_ROOT } from '../../domain/gates/repo-files.ts'
 import { errorMessage } from '../../foundation/errors/user-error.ts'
+import { uptimeMs } from '../../foundation/process/uptime-ms.ts'
 import { envValue } from '../../foundation/settings/env-value.ts'
 import { OWN_PROCESS_GROUP } from './git.ts'
+import type { LauncherLintEnd } from './launcher-lint.cjs'
 import type { PlannedStep, StepOutcome } from './run-steps.ts'
 import { judge } from './run-steps.ts'
 
@@ -48,46 +50,64 @@ export interface LintStepOptions {
  * gate worker; stdin closed, killed at the step's timeout or on abort.
  */
 export function runLintStep(step: PlannedStep, options: LintStepOptions): Promise<StepOutcome> {
-  const started = performance.now()
-  const args = biomeCheckArgs(step.files, options.format)
+  if (options.signal?.aborted)
+    return Promise.resolve({ ...base(step), durationMs: 0, status: 'interrupted', findings: [], reason: 'interrupted' })
+  const started = uptimeMs()
+  const child = spawn(options.biome, biomeCheckArgs(step.files, options.format), {
+    cwd: options.root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: OWN_PROCESS_GROUP,
+  })
+  const out: Buffer[] = []
+  const err: Buffer[] = []
+  child.stdout.on('data', (c: Buffer) => out.push(c))
+  child.stderr.on('data', (c: Buffer) => err.push(c))
+  const ended = new Promise<BiomeEnd>((resolve) => {
+    child.once('error', (error) => resolve({ error, endedMs: uptimeMs() }))
+    child.once('close', (code) =>
+      resolve({ code, stdout: Buffer.concat(out), stderr: Buffer.concat(err), endedMs: uptimeMs() }),
+    )
+  })
+  return settleLintStep(step, { child, ended, startedMs: started }, options)
+}
+
+/** How a Biome process ended: its exit code and output, or the error starting it (launcher-lint.cjs's shape). */
+export type BiomeEnd = LauncherLintEnd
+
+/**
+ * The step's outcome from a Biome already started on its files (by `runLintStep`, or by the hook's
+ * launcher: launcher-lint.cjs), with the same timeout from its start and the same abort.
+ */
+export function settleLintStep(
+  step: PlannedStep,
+  biome: { child: { kill(signal: NodeJS.Signals): boolean }; ended: Promise<BiomeEnd>; startedMs: number },
+  options: LintStepOptions,
+): Promise<StepOutcome> {
   return new Promise((resolve) => {
-    if (options.signal?.aborted) {
-      resolve({ ...base(step), durationMs: 0, status: 'interrupted', findings: [], reason: 'interrupted' })
-      return
-    }
-    const child = spawn(options.biome, args, {
-      cwd: options.root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: OWN_PROCESS_GROUP,
-    })
-    const out: Buffer[] = []
-    const err: Buffer[] = []
-    child.stdout.on('data', (c: Buffer) => out.push(c))
-    child.stderr.on('data', (c: Buffer) => err.push(c))
     let stopped: 'timeout' | 'interrupted' | undefined
     const stop = (why: 'timeout' | 'interrupted') => {
-      stopped = why
-      child.kill('SIGKILL')
+      stopped ??= why
+      biome.child.kill('SIGKILL')
     }
-    const timer = setTimeout(() => stop('timeout'), step.timeoutMs)
+    const timer = setTimeout(() => stop('timeout'), Math.max(0, step.timeoutMs - (uptimeMs() - biome.startedMs)))
     const onAbort = () => stop('interrupted')
-    options.signal?.addEventListener('abort', onAbort, { once: true })
-    let ended: number | undefined
+    if (options.signal?.aborted) onAbort()
+    else options.signal?.addEventListener('abort', onAbort, { once: true })
+    let endedMs: number | undefined
     const finish = (outcome: Omit<StepOutcome, 'name' | 'files' | 'durationMs' | 'events'>) => {
       clearTimeout(timer)
       options.signal?.removeEventListener('abort', onAbort)
-      resolve({ ...base(step), durationMs: (ended ?? performance.now()) - started, ...outcome })
+      resolve({ ...base(step), durationMs: (endedMs ?? uptimeMs()) - biome.startedMs, ...outcome })
     }
-    child.on('error', (error) =>
-      finish({ status: 'error', findings: [], reason: `cannot run ${options.biome}: ${error.message}` }),
-    )
-    child.on('close', (code) => {
-      ended = performance.now()
+    void biome.ended.then((end) => {
+      endedMs = end.endedMs
+      if (end.error)
+        return finish({ status: 'error', findings: [], reason: `cannot run ${options.biome}: ${end.error.message}` })
       if (stopped === 'timeout')
         return finish({ status: 'timeout', findings: [], reason: `timed out after ${step.timeoutMs} ms` })
       if (stopped) return finish({ status: 'interrupted', findings: [], reason: 'interrupted' })
-      const findings: Finding[] = parseBiomeOutput(Buffer.concat(out).toString('utf8'), options.root)
-      if (code !== 0) addBiomeFailure(findings, code, Buffer.concat([...err, ...out]).toString('utf8'))
+      const findings: Finding[] = parseBiomeOutput(end.stdout.toString('utf8'), options.root)
+      if (end.code !== 0) addBiomeFailure(findings, end.code, Buffer.concat([end.stderr, end.stdout]).toString('utf8'))
       void (options.ready ?? Promise.resolve()).then(
         () => {
           const judged = judge(findings, step.severity, step.reportOnly, step.baseline)

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path'
 import { PACKAGE_ROOT } from '../../domain/gates/repo-files.ts'
 import { INSTALLED, userCommand } from '../../foundation/cli/user-command.ts'
 import { EXIT } from '../../foundation/errors/user-error.ts'
+import { uptimeMs } from '../../foundation/process/uptime-ms.ts'
 import { envValue } from '../../foundation/settings/env-value.ts'
 import { setting } from '../../foundation/settings/settings.ts'
 import { formatMs } from './format-outcome.ts'
@@ -61,7 +62,7 @@ export async function prePush(io: HookIo): Promise<number> {
   const summary: string[] = []
 
   // Step 1: ungated commits in the pushed range.
-  const checkStarted = performance.now()
+  const checkStarted = uptimeMs()
   const updates = parsePushUpdates(stdin)
   if (skip.skip.has('ungated')) {
     await skipped(session, io, 'ungated')
@@ -72,7 +73,7 @@ export async function prePush(io: HookIo): Promise<number> {
       findUngated(commits, readGateRecords(ledger, session.ledgerPath, commits)),
     )
     const allow = setting('CODEX_ALLOW_UNGATED', io.env) === true
-    const ms = performance.now() - checkStarted
+    const ms = uptimeMs() - checkStarted
     const refused = ungated.length > 0 && !allow
     session.event({
       role: 'tool',
@@ -105,9 +106,9 @@ export async function prePush(io: HookIo): Promise<number> {
     await skipped(session, io, 'gates')
     summary.push('gates –')
   } else {
-    const started = performance.now()
+    const started = uptimeMs()
     const run = await runGates(io, session)
-    const ms = performance.now() - started
+    const ms = uptimeMs() - started
     code = run.code === 0 ? EXIT.ok : EXIT.failed
     const child = childSessions(session.ledgerPath, session.id)
     session.event({

@@ -4,6 +4,7 @@ import type { Gate } from '../../domain/gates/gate.ts'
 import type { GateName } from '../../domain/gates/gates-config.ts'
 import { loadGate } from '../../domain/gates/registry.ts'
 import { errorMessage } from '../../foundation/errors/user-error.ts'
+import { uptimeMs } from '../../foundation/process/uptime-ms.ts'
 import { errored, judge } from './judge-step.ts'
 import type { PlannedStep, StepOutcome } from './step-outcome.ts'
 
@@ -54,8 +55,8 @@ export async function runInline(
 ): Promise<void> {
   for (const step of steps) {
     if (signal?.aborted) return // the caller marks what is left interrupted
-    const started = performance.now()
-    const ms = () => performance.now() - started
+    const started = uptimeMs()
+    const ms = () => uptimeMs() - started
     let outcome: StepOutcome
     try {
       const gate = (await loadGate(step.name as GateName)) as Gate

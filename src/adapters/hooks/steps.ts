@@ -15,7 +15,7 @@ export interface HookStep {
 }
 
 /** Files Biome formats or lints; anything else would only be reported as unknown. */
-const BIOME_FILES = /\.(?:[cm]?[jt]sx?|jsonc?|css|graphql|gql)$/i
+export const BIOME_FILES = /\.(?:[cm]?[jt]sx?|jsonc?|css|graphql|gql)$/i
 export const MARKDOWN = /\.(?:md|markdown)$/i
 /** What the python-lint gate lints (its PYTHON_FILE): `.py`, not `.pyi` stubs; kept here so the hook's main chunk does not load the gate. */
 export const PYTHON_SOURCE = /\.py$/

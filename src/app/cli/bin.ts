@@ -23,50 +23,63 @@ interface BundleInfo {
 // git processes start now, to run while the program is read and compiled; the hook takes them
 // (src/adapters/hooks/early-git.cjs, as .husky/launch.cjs does in this repository).
 // Required here, not imported: child_process (what it loads) costs every other command ~2.5 ms.
+// Biome too, where the last commit left a plan for it (src/adapters/hooks/launcher-lint.cjs): it
+// runs while the program compiles, which then starts outside the promise chain (nextTick), so
+// that what it throws is an uncaught exception, as from the top level.
+let headStart: Promise<void> | undefined
 if (process.argv[2] === 'hook' && process.argv[3] === 'pre-commit') {
-  const early = createRequire(import.meta.url)(
-    '../../adapters/hooks/early-git.cjs',
-  ) as typeof import('../../adapters/hooks/early-git.cjs')
-  early.startEarlyGit(process.cwd())
+  const load = createRequire(import.meta.url)
+  const early = (
+    load('../../adapters/hooks/early-git.cjs') as typeof import('../../adapters/hooks/early-git.cjs')
+  ).startEarlyGit(process.cwd())
+  headStart = (
+    load('../../adapters/hooks/launcher-lint.cjs') as typeof import('../../adapters/hooks/launcher-lint.cjs')
+  ).startLauncherLint(process.cwd(), early)
 }
-const file = fileURLToPath(new URL('./main.bundle.cjs', import.meta.url))
-const info = JSON.parse(readFileSync(new URL('./main.bundle.json', import.meta.url), 'utf8')) as BundleInfo
-const bundle = `main-${info.sha256.slice(0, 16)}`
-// One cache per verb, made by its first run after a build with the functions that run compiled.
-// A run that imported Vitest (a cold `run`, seconds anyway) makes only a provisional one, which the
-// first run without Vitest (the warm path, where the compile time shows) replaces. V8 checks its
-// version and flags itself (a mismatch is rejected, then rebuilt); the flags are in the name too,
-// so that two flag sets do not keep replacing each other's cache.
-const verb = /^[a-z][a-z-]{0,30}$/.test(process.argv[2] ?? '') ? process.argv[2] : 'other'
-const flags = process.execArgv.length > 0 ? shortHash(process.execArgv.join('\0')) : 'std'
-const cacheDir = codeCacheDir(fileURLToPath(new URL('../../../../', import.meta.url)))
-const cacheName = join(cacheDir, `${bundle}-${process.version}-${process.arch}-${flags}-${verb}`)
-const [final, provisional] = [`${cacheName}.v8`, `${cacheName}.vitest.v8`]
-const script = compileCached({
-  file,
-  params: ['exports', 'require', 'module', '__filename', '__dirname', '__codexImportMeta'],
-  encoding: info.ascii ? 'latin1' : 'utf8',
-  cache:
-    envValue('CODEX_CODE_CACHE') === '0'
-      ? undefined
-      : {
-          files: [final, provisional],
-          // Caches of earlier builds of this package go when a new one is written.
-          stale: (name) => name.startsWith('main-') && !name.startsWith(bundle),
-        },
-})
-let imported = false
-process.once('exit', () => script.save(imported ? provisional : final))
-const module = { exports: {} }
-// The bundle's `import.meta` (esbuild `define`): this file's, whose URL is the bundle's folder
-// too, plus the `import()` a vm.Script cannot make itself (src/foundation/build/import-url.ts).
-// In main.cjs, `resolve` is require.resolve's (the "require" export conditions; husky's is the same).
-const meta = {
-  url: import.meta.url,
-  resolve: import.meta.resolve,
-  importUrl: (url: string) => {
-    imported = true
-    return import(url)
-  },
+if (headStart) void headStart.then(() => process.nextTick(start))
+else start()
+
+/** Compiles the program through the code cache and runs it (it reads process.argv and exits by itself). */
+function start(): void {
+  const file = fileURLToPath(new URL('./main.bundle.cjs', import.meta.url))
+  const info = JSON.parse(readFileSync(new URL('./main.bundle.json', import.meta.url), 'utf8')) as BundleInfo
+  const bundle = `main-${info.sha256.slice(0, 16)}`
+  // One cache per verb, made by its first run after a build with the functions that run compiled.
+  // A run that imported Vitest (a cold `run`, seconds anyway) makes only a provisional one, which the
+  // first run without Vitest (the warm path, where the compile time shows) replaces. V8 checks its
+  // version and flags itself (a mismatch is rejected, then rebuilt); the flags are in the name too,
+  // so that two flag sets do not keep replacing each other's cache.
+  const verb = /^[a-z][a-z-]{0,30}$/.test(process.argv[2] ?? '') ? process.argv[2] : 'other'
+  const flags = process.execArgv.length > 0 ? shortHash(process.execArgv.join('\0')) : 'std'
+  const cacheDir = codeCacheDir(fileURLToPath(new URL('../../../../', import.meta.url)))
+  const cacheName = join(cacheDir, `${bundle}-${process.version}-${process.arch}-${flags}-${verb}`)
+  const [final, provisional] = [`${cacheName}.v8`, `${cacheName}.vitest.v8`]
+  const script = compileCached({
+    file,
+    params: ['exports', 'require', 'module', '__filename', '__dirname', '__codexImportMeta'],
+    encoding: info.ascii ? 'latin1' : 'utf8',
+    cache:
+      envValue('CODEX_CODE_CACHE') === '0'
+        ? undefined
+        : {
+            files: [final, provisional],
+            // Caches of earlier builds of this package go when a new one is written.
+            stale: (name) => name.startsWith('main-') && !name.startsWith(bundle),
+          },
+  })
+  let imported = false
+  process.once('exit', () => script.save(imported ? provisional : final))
+  const module = { exports: {} }
+  // The bundle's `import.meta` (esbuild `define`): this file's, whose URL is the bundle's folder
+  // too, plus the `import()` a vm.Script cannot make itself (src/foundation/build/import-url.ts).
+  // In main.cjs, `resolve` is require.resolve's (the "require" export conditions; husky's is the same).
+  const meta = {
+    url: import.meta.url,
+    resolve: import.meta.resolve,
+    importUrl: (url: string) => {
+      imported = true
+      return import(url)
+    },
+  }
+  script.fn.call(module.exports, module.exports, createRequire(file), module, file, dirname(file), meta)
 }
-script.fn.call(module.exports, module.exports, createRequire(file), module, file, dirname(file), meta)

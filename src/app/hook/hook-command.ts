@@ -8,6 +8,7 @@ import { renderHelp } from '../../foundation/cli/render-help.ts'
 import { userCommand } from '../../foundation/cli/user-command.ts'
 import { EXIT, UserError } from '../../foundation/errors/user-error.ts'
 import { gitRootFast } from '../../foundation/fs/git-root.ts'
+import { uptimeMs } from '../../foundation/process/uptime-ms.ts'
 import { setting } from '../../foundation/settings/settings.ts'
 import { withCaCerts } from './ca-certs.ts'
 import { ruffServerCommand } from './ruff-server-command.ts'
@@ -115,7 +116,7 @@ async function runHook(name: string, load: HookLoad, positionals: string[], io: 
       signal,
       onTempDir,
       hold,
-      elapsed: () => performance.now(),
+      elapsed: () => uptimeMs(),
       readStdin: name === 'pre-push' ? readStdin : undefined,
     }
     const run = await load(hookIo)

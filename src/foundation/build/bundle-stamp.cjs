@@ -11,7 +11,10 @@ const { pathToFileURL } = require('node:url')
 const { compileCached, shortHash } = require('./cached-script.cjs')
 
 /** The stamp's layout; a stamp of another version means a rebuild. */
-const STAMP_VERSION = 2
+const STAMP_VERSION = 3
+
+/** Where bundleState leaves the last stamp it found fresh, `{ path, stamp }` (read by hook-config.ts). */
+const FRESH_STAMP = Symbol.for('codex-gates.fresh-stamp')
 
 /**
  * `{ fresh, reason }`: whether the bundle whose stamp is `stampPath` exists and every source it
@@ -45,6 +48,9 @@ function bundleState(stampPath, root) {
     }
     if (now !== hash) return { fresh: false, reason: `${path} changed` }
   }
+  // The bundle reads its stamp too (src/adapters/hooks/hook-config.ts): it is handed this one,
+  // parsed once per process (~0.5 ms), and checked to be fresh just now.
+  globalThis[FRESH_STAMP] = { path: stampPath, stamp }
   return { fresh: true, reason: 'fresh' }
 }
 
@@ -77,7 +83,12 @@ function sha1(bytes) {
  * missing, corrupt or cannot be written only costs the compile; `useCache: false` (the caller's
  * CODEX_CODE_CACHE=0) compiles from source only.
  */
-function runCodeCached(file, meta, { useCache = true } = {}) {
+function runCodeCached(file, meta, options) {
+  compileCodeCached(file, meta, options).run()
+}
+
+/** `runCodeCached` in two steps: compiled now, run when `run()` is called (the launcher starts Biome in between). */
+function compileCodeCached(file, meta, { useCache = true } = {}) {
   const name = basename(file).replace(/\.cjs$/, '')
   const s = statSync(file)
   const build = shortHash(`${s.ino}:${s.size}:${s.mtimeMs}`)
@@ -93,10 +104,14 @@ function runCodeCached(file, meta, { useCache = true } = {}) {
           stale: (n) => n.startsWith(`${name}-`) && n.endsWith('.v8') && !n.startsWith(`${name}-${build}-`),
         },
   })
-  process.once('exit', () => script.save())
-  const module = { exports: {} }
-  const importMeta = { url: pathToFileURL(file).href, resolve: meta.resolve, importUrl: (url) => import(url) }
-  script.fn.call(module.exports, module.exports, createRequire(file), module, file, dirname(file), importMeta)
+  return {
+    run: () => {
+      process.once('exit', () => script.save())
+      const module = { exports: {} }
+      const importMeta = { url: pathToFileURL(file).href, resolve: meta.resolve, importUrl: (url) => import(url) }
+      script.fn.call(module.exports, module.exports, createRequire(file), module, file, dirname(file), importMeta)
+    },
+  }
 }
 
-module.exports = { STAMP_VERSION, bundleState, statKey, sha1, runCodeCached }
+module.exports = { STAMP_VERSION, bundleState, statKey, sha1, runCodeCached, compileCodeCached }

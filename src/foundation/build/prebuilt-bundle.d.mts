@@ -20,6 +20,10 @@ export declare function prebuiltBundle(options: {
   sourceUrls?: boolean
   bundled?: readonly string[]
   codeCached?: readonly string[]
+  /** Files the bundle's code reads at run time (repo-relative): the stamp covers them as sources. */
+  data?: readonly string[]
+  /** name → a regular expression's source: the stamp's `digests[name]`, sha256 over the matching inputs. */
+  digests?: Record<string, string>
 }): PrebuiltBundle
 
 /** Runs a `codeCached` entry's built file through V8's code cache, with `meta` as its `import.meta` (its `resolve`). */

@@ -4,7 +4,7 @@
 // whether a bundle is stale; npm packages stay external (node_modules). Used by the hook runner
 // (.husky/runner-bundle.mjs) and the ledger reporter (src/adapters/reporter/ledger-reporter-entry.ts).
 // Plain JavaScript on purpose: it must run where tsx is not loaded.
-import { randomUUID } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { dirname, join, relative } from 'node:path'
@@ -25,7 +25,16 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '.
  * CommonJS-shaped `<name>.cjs` each instead (no chunks), to be compiled through V8's code cache
  * by `runCodeCached`; their `import.meta` is the one the caller hands in.
  */
-export function prebuiltBundle({ dir, entries, splitting = false, sourceUrls = false, bundled = [], codeCached = [] }) {
+export function prebuiltBundle({
+  dir,
+  entries,
+  splitting = false,
+  sourceUrls = false,
+  bundled = [],
+  codeCached = [],
+  data = [],
+  digests = {},
+}) {
   const stampPath = join(dir, 'stamp.json')
   return {
     dir,
@@ -34,11 +43,11 @@ export function prebuiltBundle({ dir, entries, splitting = false, sourceUrls = f
     /** `{ fresh, reason }`: whether the bundle exists and every source it was built from is unchanged. */
     state: () => bundleState(stampPath, ROOT),
     /** Builds it; each file written to a temp name and renamed into place, the stamp last. */
-    build: () => buildBundle({ dir, entries, splitting, sourceUrls, bundled, codeCached, stampPath }),
+    build: () => buildBundle({ dir, entries, splitting, sourceUrls, bundled, codeCached, data, digests, stampPath }),
   }
 }
 
-async function buildBundle({ dir, entries, splitting, sourceUrls, bundled, codeCached, stampPath }) {
+async function buildBundle({ dir, entries, splitting, sourceUrls, bundled, codeCached, data, digests, stampPath }) {
   const { build } = await import('esbuild')
   const common = {
     absWorkingDir: ROOT,
@@ -107,11 +116,20 @@ async function buildBundle({ dir, entries, splitting, sourceUrls, bundled, codeC
   // changed within the last second is not given any: a second write in the same timestamp tick
   // could keep its stat data (git's racily clean entries), so it is hashed on every check instead.
   const racyAfterMs = Date.now() - 1000
-  for (const path of Object.keys(result.metafile.inputs).sort()) {
+  for (const path of [...new Set([...Object.keys(result.metafile.inputs), ...data])].sort()) {
     const stat = statKey(join(ROOT, path))
     inputs[path] = sha1(readFileSync(join(ROOT, path)))
     if (stat.changedMs < racyAfterMs) stats[path] = [...stat.key, inputs[path]]
   }
+  // Each digest: sha256 over the [path, sha1] pairs of the inputs its pattern matches, so that the
+  // bundle's code reads an identity of those sources from the stamp instead of hashing at run time.
+  const digested = Object.fromEntries(
+    Object.entries(digests).map(([name, pattern]) => {
+      const re = new RegExp(pattern)
+      const matched = Object.entries(inputs).filter(([path]) => re.test(path))
+      return [name, createHash('sha256').update(JSON.stringify(matched)).digest('hex')]
+    }),
+  )
   // Chunks first, then the entries, the first-named last: an entry loads chunks (and the runner
   // starts its worker) only once it runs itself, so nothing ever loads a file older than itself.
   const names = Object.keys(entries)
@@ -123,7 +141,8 @@ async function buildBundle({ dir, entries, splitting, sourceUrls, bundled, codeC
   for (const file of outputs) writeAtomic(file.path, file.contents)
   writeAtomic(
     stampPath,
-    `${JSON.stringify({ version: STAMP_VERSION, node: process.versions.node, inputs, stats }, null, 2)}\n`,
+    // One line: every hook start parses it (bundleState), ~40% faster than the indented text.
+    `${JSON.stringify({ version: STAMP_VERSION, node: process.versions.node, inputs, stats, digests: digested })}\n`,
   )
   removeOldChunks(dir, new Set(outputs.map((f) => f.path)))
   return { dir: relative(ROOT, dir), inputs: Object.keys(inputs).length }

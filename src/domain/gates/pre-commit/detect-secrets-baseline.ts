@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto'
 import { UserError } from '../../../foundation/errors/user-error.ts'
+import { nodeCrypto } from '../../../foundation/lazy/node-crypto.ts'
 
 /** One accepted secret of a detect-secrets baseline (the plaintext is never stored, only its sha1). */
 export interface BaselineEntry {
@@ -76,7 +76,7 @@ export function readDetectSecretsBaseline(text: string, file = '.secrets.baselin
 
 /** detect-secrets' `hashed_secret`: sha1 hex of the secret's UTF-8 bytes. */
 export function hashSecret(secret: string): string {
-  return createHash('sha1').update(secret, 'utf8').digest('hex')
+  return nodeCrypto().createHash('sha1').update(secret, 'utf8').digest('hex') // loaded on the first secret found
 }
 
 /**
