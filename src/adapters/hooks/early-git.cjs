@@ -118,13 +118,16 @@ function inOneShell(cwd) {
       child.stdio[fd].on('data', (chunk) => chunks.push(chunk))
       child.stdio[fd].once('close', () => resolve(Buffer.concat(chunks).toString('utf8')))
     })
-  const [tree, changed, codes, stderr] = [3, 4, 5, 6].map(text)
+  const [tree, changed, stderr] = [3, 4, 6].map(text)
+  // Each exit code as soon as its line is written: fd 5 closes only once both have exited, and
+  // `git diff` (which the launcher's Biome waits for) is done long before `git write-tree`.
+  const codes = exitCodes(child.stdio[5])
   const result = (name, stdout) =>
     Promise.race([
-      Promise.all([stdout, codes, stderr]).then(([out, lines, err]) => {
-        const code = new RegExp(`^${name} (\\d+)$`, 'm').exec(lines)
-        return { code: code ? Number(code[1]) : 1, stdout: out, stderr: err }
-      }),
+      Promise.all([stdout, codes(name)]).then(([out, code]) =>
+        // A failure's message is on the shared stderr: it is awaited then (both have ended).
+        code === 0 ? { code, stdout: out, stderr: '' } : stderr.then((err) => ({ code, stdout: out, stderr: err })),
+      ),
       failed.then((error) => Promise.reject(error)),
     ])
   const both = [result('tree', tree), result('changed', changed)]
@@ -138,6 +141,38 @@ function inOneShell(cwd) {
   }, 30_000)
   Promise.allSettled(both).then(() => clearTimeout(timer))
   return { tree: both[0], changed: both[1], objects: child }
+}
+
+/**
+ * `name → Promise<exit code>` from `<name> <code>` lines on `stream`; a name whose line never came
+ * (its shell died) gets 1 once the stream closes.
+ */
+function exitCodes(stream) {
+  const known = new Map()
+  const waiting = new Map()
+  let text = ''
+  const settle = (name, code) => {
+    known.set(name, code)
+    waiting.get(name)?.(code)
+  }
+  stream.on('data', (chunk) => {
+    text += chunk.toString('utf8')
+    for (let newline = text.indexOf('\n'); newline >= 0; newline = text.indexOf('\n')) {
+      const match = /^(\w+) (\d+)$/.exec(text.slice(0, newline))
+      text = text.slice(newline + 1)
+      if (match) settle(match[1], Number(match[2]))
+    }
+  })
+  stream.once('close', () => {
+    for (const name of waiting.keys()) if (!known.has(name)) settle(name, 1)
+  })
+  return (name) =>
+    known.has(name)
+      ? Promise.resolve(known.get(name))
+      : new Promise((resolve) => {
+          waiting.set(name, resolve)
+          if (stream.closed || stream.destroyed) settle(name, known.get(name) ?? 1)
+        })
 }
 
 /**
