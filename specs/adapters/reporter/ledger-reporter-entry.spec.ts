@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { afterEach, describe, expect, test, vi } from 'vitest'
@@ -68,5 +69,39 @@ describe('prebuiltBundle()', () => {
     expect(bundle.state()).toEqual({ fresh: false, reason: 'specs/fixtures/prebuilt/gone.ts is gone' })
     writeFileSync(stampPath, JSON.stringify({ ...stamp, node: '0.0.1' }))
     expect(bundle.state()).toEqual({ fresh: false, reason: 'built by another version' })
+  })
+
+  test('a source rewritten with the same bytes stays fresh, and its new stat data is kept (hashed once)', async () => {
+    const dir = tempDir('bundle-')
+    const bundle = prebuiltBundle({ dir, entries })
+    await bundle.build()
+    const stampPath = join(dir, 'stamp.json')
+    const stamp = JSON.parse(readFileSync(stampPath, 'utf8')) as { stats: Record<string, number[]> }
+    // Stat data that is not the file's (as after a checkout that rewrote it): hashed, same bytes.
+    const stale = { ...stamp, stats: { [entries.where]: [1, 1, 1, 1, stamp.stats[entries.where]?.[4] ?? ''] } }
+    writeFileSync(stampPath, JSON.stringify(stale))
+    expect(bundle.state()).toEqual({ fresh: true, reason: 'fresh' })
+    const kept = JSON.parse(readFileSync(stampPath, 'utf8')) as { stats: Record<string, number[]> }
+    const s = statSync(source)
+    expect(kept.stats[entries.where]).toEqual([s.mtimeMs, s.ctimeMs, s.size, s.ino, stale.stats[entries.where]?.[4]])
+    // A file changed just now is hashed every time instead (a second write could keep its stat data).
+    utimesSync(source, new Date(), new Date())
+    writeFileSync(stampPath, JSON.stringify(stale))
+    expect(bundle.state()).toEqual({ fresh: true, reason: 'fresh' })
+    expect(JSON.parse(readFileSync(stampPath, 'utf8'))).toEqual(stale)
+  })
+
+  test('data files are inputs too, and digests name the inputs they cover', async () => {
+    const dir = tempDir('bundle-')
+    const data = 'specs/fixtures/prebuilt/where.ts'
+    const bundle = prebuiltBundle({ dir, entries, data: ['package.json'], digests: { fixtures: '^specs/fixtures/' } })
+    await bundle.build()
+    const stamp = JSON.parse(readFileSync(join(dir, 'stamp.json'), 'utf8')) as {
+      inputs: Record<string, string>
+      digests: Record<string, string>
+    }
+    expect(Object.keys(stamp.inputs).sort()).toEqual(['package.json', data])
+    const matched = JSON.stringify([[data, stamp.inputs[data]]])
+    expect(stamp.digests).toEqual({ fixtures: createHash('sha256').update(matched).digest('hex') })
   })
 })

@@ -4,7 +4,7 @@
 // launcher (.husky/launch.cjs) starts Node's fastest way: ~8 ms less per hook than an ES module
 // entry, measured side by side. Plain JavaScript on purpose: it must run where tsx is not loaded.
 'use strict'
-const { readFileSync, statSync } = require('node:fs')
+const { readFileSync, renameSync, statSync, unlinkSync, writeFileSync } = require('node:fs')
 const { createRequire } = require('node:module')
 const { basename, dirname, join, sep } = require('node:path')
 const { pathToFileURL } = require('node:url')
@@ -33,21 +33,32 @@ function bundleState(stampPath, root) {
   // The stamp's paths are relative, normalised and '/'-separated (esbuild's): joined by hand, as
   // path.join's normalisation of ~300 paths cost ~2 ms of every hook start (--cpu-prof).
   const prefix = root.endsWith(sep) ? root : root + sep
+  const settled = Date.now() - 1000
+  let refreshed = false
   for (const [path, hash] of Object.entries(stamp.inputs)) {
     let now
+    let s
     try {
       // A file whose stat data is what it was when the bundle was built, for this hash, has the
       // same bytes: no need to hash it (hashing all ~250 sources on every hook start cost 8–15 ms).
       // Compared as numbers: building a string per file from bigint stat data cost 5–10 ms more.
       const known = stats[path]
-      const file = prefix + path
-      if (known !== undefined && known[4] === hash && sameStat(known, statSync(file))) continue
-      now = sha1(readFileSync(file))
+      s = statSync(prefix + path)
+      if (known !== undefined && known[4] === hash && sameStat(known, s)) continue
+      now = sha1(readFileSync(prefix + path))
     } catch {
       return { fresh: false, reason: `${path} is gone` }
     }
     if (now !== hash) return { fresh: false, reason: `${path} changed` }
+    // Same bytes, new stat data (a checkout that rewrote it, a touch): recorded, so that the next
+    // start does not hash it again (nor load node:crypto to), unless it changed within the last
+    // second, where a second write could keep the stat data (as the build's own rule).
+    if (Math.max(s.mtimeMs, s.ctimeMs) < settled) {
+      stats[path] = [s.mtimeMs, s.ctimeMs, s.size, s.ino, hash]
+      refreshed = true
+    }
   }
+  if (refreshed) rewriteStamp(stampPath, { ...stamp, stats })
   // The bundle reads its stamp too (src/adapters/hooks/hook-config.ts): it is handed this one,
   // parsed once per process (~0.5 ms), and checked to be fresh just now.
   globalThis[FRESH_STAMP] = { path: stampPath, stamp }
@@ -67,6 +78,21 @@ function statKey(path) {
 /** Whether stat data from the stamp (`[mtimeMs, ctimeMs, size, ino, …]`) is the file's now. */
 function sameStat(known, s) {
   return known[0] === s.mtimeMs && known[1] === s.ctimeMs && known[2] === s.size && known[3] === s.ino
+}
+
+/** Replaces the stamp whole (a temp file renamed over it); one that cannot be written only costs the hashing again. */
+function rewriteStamp(stampPath, stamp) {
+  const temp = `${stampPath}.${process.pid}.tmp`
+  try {
+    writeFileSync(temp, `${JSON.stringify(stamp)}\n`)
+    renameSync(temp, stampPath)
+  } catch {
+    try {
+      unlinkSync(temp)
+    } catch {
+      // never written
+    }
+  }
 }
 
 function sha1(bytes) {
