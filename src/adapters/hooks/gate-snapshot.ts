@@ -38,6 +38,11 @@ export interface GateSnapshotOptions {
   objects?: ObjectReader
   /** Where validated configs are cached (in the git dir); undefined: no cache. */
   configCache?: string
+  /**
+   * The config the cache holds for this snapshot, when the caller looked (pre-commit.ts): its
+   * baselines go out with the changed files, one export round with git instead of two.
+   */
+  expected?: GatesConfig
   steps?: readonly HookStep[]
   signal?: AbortSignal
   /** Called once the steps' processes are under way (Biome started): the caller's synchronous work overlaps them. */
@@ -91,7 +96,12 @@ export async function gateSnapshot(options: GateSnapshotOptions): Promise<GateSn
       const entry = snapshot.entries.get(p)
       return entry !== undefined && isRegularFile(entry.mode)
     })
-    const first = new Set([...changed, ...SUPPORT_FILES.filter((p) => snapshot.entries.has(p))])
+    // The baselines the cached config names come along (the resolved config may name others: those
+    // follow in the second round, as all do without a cached config).
+    const expected = options.expected
+      ? [...baselines(options.expected), ...steps.map((s) => baselineFile(options.expected?.baselines ?? '', s.name))]
+      : []
+    const first = new Set([...changed, ...[...SUPPORT_FILES, ...expected].filter((p) => snapshot.entries.has(p))])
     const done = await materialize(snapshot, first, dir, git)
     mark('changed files exported')
     const env = options.git.env ?? process.env

@@ -92,6 +92,7 @@ export async function preCommit(io: HookIo, started?: PreCommitStart): Promise<n
     objects: started?.objects,
     earlyLint: started?.lint,
     configCache: configCachePath(gitDir),
+    expected: expected?.config,
     before: fix ? [fix] : [],
     mayFix: true,
     begin,
@@ -149,6 +150,8 @@ interface GateOptions {
   /** Biome started before this module loaded (early-lint.ts): adopted when the plan matches. */
   earlyLint?: Promise<EarlyLint | undefined>
   configCache: string
+  /** The config cached for the snapshot's codex-gates.json, when known: its baselines export early. */
+  expected?: GatesConfig
   /** Outcomes of steps that ran before the snapshot (the opt-in fix step). */
   before?: StepOutcome[]
   beforeFinish?: (passed: boolean) => void
@@ -175,6 +178,7 @@ async function gateAndRecord(
       objects: options.objects,
       earlyLint: options.earlyLint,
       configCache: options.configCache,
+      expected: options.expected,
       who: () => whoAmI({ cwd: io.cwd, env: io.env }),
       signal: io.signal,
       onTempDir: io.onTempDir,
