@@ -87,6 +87,29 @@ describe('pre-commit hook: Biome started early', () => {
   )
 
   test(
+    'a Biome that is not installed: the step errors with the command that installs it, from the launcher as from the runner',
+    () => {
+      const { repo, tmp, commit } = seeded()
+      const missing = { BIOME_BINARY: join(tmp, 'no-biome-here') }
+      // The runner resolves Biome from the environment and leaves that path in the plan; the next
+      // commit's launcher starts it from there.
+      for (const [i, marker] of [STARTED_EARLY, FROM_LAUNCHER].entries()) {
+        repo.write(`src/m${i}.ts`, `export const m${i} = ${i};\n`)
+        repo.git(['add', '.'])
+        const run = repo.git(['commit', '-m', `missing ${i}`], { ...missing, CODEX_HOOK_TRACE: '1', TMPDIR: tmp })
+        expect(run.code).not.toBe(0)
+        expect(run.stderr).toContain(marker)
+        expect(run.stderr).toContain(
+          `Biome is not installed (no ${missing.BIOME_BINARY}); install it: npm i -D @biomejs/biome`,
+        )
+        expect(leftovers(tmp)).toEqual([])
+      }
+      void commit
+    },
+    SLOW,
+  )
+
+  test(
     'without a plan for the launcher (none written yet) the runner starts it early, on the staged bytes',
     () => {
       const { repo, tmp, commit } = seeded()

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Finding } from '../../domain/gates/finding.ts'
-import { addBiomeFailure, biomeCheckArgs, parseBiomeOutput } from '../../domain/gates/lint/lint.ts'
+import { addBiomeFailure, BIOME_INSTALL, biomeCheckArgs, parseBiomeOutput } from '../../domain/gates/lint/lint.ts'
 import { PACKAGE_ROOT } from '../../domain/gates/repo-files.ts'
 import { errorMessage } from '../../foundation/errors/user-error.ts'
 import { uptimeMs } from '../../foundation/process/uptime-ms.ts'
@@ -101,8 +101,7 @@ export function settleLintStep(
     }
     void biome.ended.then((end) => {
       endedMs = end.endedMs
-      if (end.error)
-        return finish({ status: 'error', findings: [], reason: `cannot run ${options.biome}: ${end.error.message}` })
+      if (end.error) return finish({ status: 'error', findings: [], reason: cannotRun(options.biome, end.error) })
       if (stopped === 'timeout')
         return finish({ status: 'timeout', findings: [], reason: `timed out after ${step.timeoutMs} ms` })
       if (stopped) return finish({ status: 'interrupted', findings: [], reason: 'interrupted' })
@@ -117,6 +116,13 @@ export function settleLintStep(
       )
     })
   })
+}
+
+/** Why Biome did not start: not installed (with the command that installs it), else the error. */
+function cannotRun(biome: string, error: Error): string {
+  return (error as NodeJS.ErrnoException).code === 'ENOENT'
+    ? `Biome is not installed (no ${biome}); install it: ${BIOME_INSTALL}`
+    : `cannot run ${biome}: ${error.message}`
 }
 
 function base(step: PlannedStep) {

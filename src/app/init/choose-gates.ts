@@ -30,7 +30,9 @@ function choose(gate: GateName, facts: RepositoryFacts): { on: boolean; why: str
     case 'lint':
       return facts.biome
         ? on('biome.json at the root')
-        : off('no biome.json: Biome is not set up here (add one and set gates.lint.enabled to true)')
+        : off(
+            'no biome.json: Biome is not set up here (`npm i -D @biomejs/biome`, add a biome.json, then set gates.lint.enabled to true)',
+          )
     case 'layers':
       return off(
         'no import rules yet: declare gates.layers.layers (or forbidden/independent) to check module boundaries',

@@ -80,11 +80,11 @@ describe('scanLint() with a stand-in Biome', () => {
     expect(findings.map((f) => f.message)).toEqual(['biome exited SIGTERM: '])
   }, 10_000)
 
-  test('a Biome that cannot be started is an error saying to run npm install', async () => {
+  test('a Biome that cannot be started is an error naming the command that installs it', async () => {
     // The script's interpreter does not exist: spawning it fails with ENOENT.
     const root = repoWithBiome('#!/nonexistent/interpreter\n')
     await expect(scanLint(root, ['src/a.ts'], GATE_DEFAULTS.lint)).rejects.toThrow(
-      `lint: Biome is not installed at ${join(root, 'node_modules', '.bin', 'biome')}; run npm install`,
+      `lint: Biome is not installed (no ${join(root, 'node_modules', '.bin', 'biome')}); install it: npm i -D @biomejs/biome`,
     )
   })
 

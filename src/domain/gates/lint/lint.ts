@@ -60,6 +60,9 @@ export function biomeCheckArgs(files: readonly string[], format: boolean): strin
   ]
 }
 
+/** What installs Biome where it is missing (codex-gates does not depend on it: a repository picks its version). */
+export const BIOME_INSTALL = 'npm i -D @biomejs/biome'
+
 /** Biome lint + format check over the listed files; each diagnostic a finding. */
 export async function scanLint(root: string, files: readonly string[], config: GateConfig<'lint'>) {
   const biome = resolveBin(root, 'biome')
@@ -76,7 +79,7 @@ function runBiome(biome: string, args: string[], root: string, timeout: number):
   return new Promise((done, fail) => {
     execFile(biome, args, { cwd: root, maxBuffer: 64 * 1024 * 1024, timeout }, (error, stdout, stderr) => {
       if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') {
-        fail(new Error(`lint: Biome is not installed at ${biome}; run npm install`))
+        fail(new Error(`lint: Biome is not installed (no ${biome}); install it: ${BIOME_INSTALL}`))
         return
       }
       const findings = parseBiomeOutput(stdout, root)
