@@ -4,7 +4,7 @@
 // copied beside them; then the CLI entry is bundled (bundleCli). Plain JavaScript on purpose.
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { chmodSync, copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -29,6 +29,15 @@ const { hashScannerSources, SCANNER_HASH_FILE } = await import(
   pathToFileURL(join(dist, 'src', 'domain', 'gates', 'cache-key.js')).href
 )
 writeFileSync(join(dist, 'src', SCANNER_HASH_FILE), `${hashScannerSources(join(dist, 'src'), '.js')}\n`)
+// Likewise the config schema's (part of the commit hook's config cache key, hook-config.ts): the
+// hook then loads no node:crypto to hash it on every commit.
+const { SCHEMA_HASH_FILE, SCHEMA } = await import(
+  pathToFileURL(join(dist, 'src', 'adapters', 'hooks', 'hook-config.js')).href
+)
+const schemaHash = createHash('sha256')
+  .update(readFileSync(join(root, SCHEMA)))
+  .digest('hex')
+writeFileSync(join(dist, 'src', SCHEMA_HASH_FILE), `${schemaHash}\n`)
 const bundled = await bundleCli(join(dist, 'src', 'app', 'cli'))
 for (const bin of ['main.js', 'main.cjs']) chmodSync(join(dist, 'src', 'app', 'cli', bin), 0o755)
 process.stdout.write(`codex-gates: dist/ built (${copied} plain-JS and Python files copied; ${bundled})\n`)

@@ -62,7 +62,10 @@ export function configKey(configBlob: string | undefined, env: NodeJS.ProcessEnv
 // --- internal ---
 
 /** The schema, repo-relative: a data input of the hook bundle (.husky/runner-bundle.mjs). */
-const SCHEMA = 'configs/schemas/codex-gates.schema.json'
+export const SCHEMA = 'configs/schemas/codex-gates.schema.json'
+
+/** The schema's sha256 as `scripts/build-dist.mjs` writes it into dist/src (the installed package's hooks read it). */
+export const SCHEMA_HASH_FILE = 'config-schema-sha256.txt'
 
 /** The hook bundle's stamp data this code reads (src/foundation/build/prebuilt-bundle.mjs writes it). */
 interface Stamp {
@@ -72,12 +75,23 @@ interface Stamp {
 
 /**
  * The schema's identity, once per process (a commit asks for the key twice: the early lint, then
- * the run): its sha1 from the bundle's stamp, else the sha256 of the file.
+ * the run): its sha1 from the bundle's stamp, else its sha256 as dist/ was built with it (in the
+ * installed package), else the sha256 of the file.
  */
 let schema: string | undefined
 function schemaIdentity(): string {
-  schema ??= stampValue((s) => s.inputs?.[SCHEMA]) ?? fileHash(join(PACKAGE_ROOT, SCHEMA))
+  schema ??= stampValue((s) => s.inputs?.[SCHEMA]) ?? builtSchemaHash() ?? fileHash(join(PACKAGE_ROOT, SCHEMA))
   return schema
+}
+
+/** dist/src/config-schema-sha256.txt, this module being dist/src/adapters/hooks/hook-config.js; undefined elsewhere. */
+function builtSchemaHash(): string | undefined {
+  try {
+    const text = readFileSync(new URL(`../../${SCHEMA_HASH_FILE}`, import.meta.url), 'utf8').trim()
+    return /^[0-9a-f]{64}$/.test(text) ? text : undefined
+  } catch {
+    return undefined
+  }
 }
 
 /**

@@ -36,11 +36,13 @@ if (process.argv[2] === 'hook' && process.argv[3] === 'pre-commit') {
     load('../../adapters/hooks/launcher-lint.cjs') as typeof import('../../adapters/hooks/launcher-lint.cjs')
   ).startLauncherLint(process.cwd(), early)
 }
-if (headStart) void headStart.then(() => process.nextTick(start))
-else start()
+// The program compiles while git's answers arrive; it runs once Biome is started (or will not be).
+const run = compileProgram()
+if (headStart) void headStart.then(() => process.nextTick(run))
+else run()
 
-/** Compiles the program through the code cache and runs it (it reads process.argv and exits by itself). */
-function start(): void {
+/** Compiles the program through the code cache; the function returned runs it (it reads process.argv and exits by itself). */
+function compileProgram(): () => void {
   const file = fileURLToPath(new URL('./main.bundle.cjs', import.meta.url))
   const info = JSON.parse(readFileSync(new URL('./main.bundle.json', import.meta.url), 'utf8')) as BundleInfo
   const bundle = `main-${info.sha256.slice(0, 16)}`
@@ -68,7 +70,6 @@ function start(): void {
           },
   })
   let imported = false
-  process.once('exit', () => script.save(imported ? provisional : final))
   const module = { exports: {} }
   // The bundle's `import.meta` (esbuild `define`): this file's, whose URL is the bundle's folder
   // too, plus the `import()` a vm.Script cannot make itself (src/foundation/build/import-url.ts).
@@ -81,5 +82,8 @@ function start(): void {
       return import(url)
     },
   }
-  script.fn.call(module.exports, module.exports, createRequire(file), module, file, dirname(file), meta)
+  return () => {
+    process.once('exit', () => script.save(imported ? provisional : final))
+    script.fn.call(module.exports, module.exports, createRequire(file), module, file, dirname(file), meta)
+  }
 }
