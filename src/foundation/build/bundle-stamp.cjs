@@ -102,8 +102,10 @@ function sha1(bytes) {
 /**
  * Runs a `codeCached` entry's `file` (the process's own program from here on: it reads
  * process.argv and exits by itself) through V8's code cache, kept beside it as
- * `<name>-<build>-<node>-<arch>-<flags>.v8`; the build is told apart by the file's inode, size and
- * mtime (every build renames a new file into place). `meta` is its `import.meta`: `resolve` from
+ * `<name>-<build>-<verb>-<node>-<arch>-<flags>.v8`; the build is told apart by the file's inode,
+ * size and mtime (every build renames a new file into place). One cache per verb (the first
+ * argument: `pre-commit`, `post-commit`…), each made by that verb's first run with the functions it
+ * ran: a shared one held only what the first hook after a build happened to run. `meta` is its `import.meta`: `resolve` from
  * the caller; `url` (this file's URL, so `new URL('./x', import.meta.url)` finds what was built
  * beside it) and `importUrl` (src/foundation/build/import-url.ts) are added. A cache that is
  * missing, corrupt or cannot be written only costs the compile; `useCache: false` (the caller's
@@ -114,12 +116,13 @@ function runCodeCached(file, meta, options) {
 }
 
 /** `runCodeCached` in two steps: compiled now, run when `run()` is called (the launcher starts Biome in between). */
-function compileCodeCached(file, meta, { useCache = true } = {}) {
+function compileCodeCached(file, meta, { useCache = true, verb = process.argv[2] } = {}) {
   const name = basename(file).replace(/\.cjs$/, '')
   const s = statSync(file)
   const build = shortHash(`${s.ino}:${s.size}:${s.mtimeMs}`)
   const flags = process.execArgv.length > 0 ? shortHash(process.execArgv.join('\0')) : 'std'
-  const cacheFile = join(dirname(file), `${name}-${build}-${process.version}-${process.arch}-${flags}.v8`)
+  const variant = /^[a-z][a-z-]{0,30}$/.test(verb ?? '') ? verb : 'other'
+  const cacheFile = join(dirname(file), `${name}-${build}-${variant}-${process.version}-${process.arch}-${flags}.v8`)
   const script = compileCached({
     file,
     params: ['exports', 'require', 'module', '__filename', '__dirname', '__codexImportMeta'],
