@@ -51,7 +51,9 @@ function compileProgram(): () => void {
   // first run without Vitest (the warm path, where the compile time shows) replaces. V8 checks its
   // version and flags itself (a mismatch is rejected, then rebuilt); the flags are in the name too,
   // so that two flag sets do not keep replacing each other's cache.
-  const verb = /^[a-z][a-z-]{0,30}$/.test(process.argv[2] ?? '') ? process.argv[2] : 'other'
+  // `hook` by its hook too: each git hook runs other functions (see bundle-stamp.cjs's runner caches).
+  const word = (i: number) => (/^[a-z][a-z-]{0,30}$/.test(process.argv[i] ?? '') ? process.argv[i] : undefined)
+  const verb = word(2) === 'hook' && word(3) ? `hook-${word(3)}` : (word(2) ?? 'other')
   const flags = process.execArgv.length > 0 ? shortHash(process.execArgv.join('\0')) : 'std'
   const cacheDir = codeCacheDir(fileURLToPath(new URL('../../../../', import.meta.url)))
   const cacheName = join(cacheDir, `${bundle}-${process.version}-${process.arch}-${flags}-${verb}`)
