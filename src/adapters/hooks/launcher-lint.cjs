@@ -12,7 +12,7 @@ const { spawn } = require('node:child_process')
 const { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } = require('node:fs')
 const { tmpdir } = require('node:os')
 const { dirname, join } = require('node:path')
-const { OWN_PROCESS_GROUP } = require('./early-git.cjs')
+const { OWN_PROCESS_GROUP, releaseEarlyGit } = require('./early-git.cjs')
 
 /** Where the launcher leaves its Biome for the runner. */
 const KEY = Symbol.for('codex-gates.hook.launcher-lint')
@@ -23,6 +23,16 @@ const PLAN_VERSION = 1
 
 /** How long the launcher waits for `git diff --cached` before leaving the lint to the runner (ms). */
 const WAIT_MS = 20
+
+/**
+ * How long one round with `git cat-file` may take (ms): past it the process is stopped, and the
+ * runner, finding it gone, reads the objects with processes of its own (object-reader.ts).
+ */
+const ROUND_MS = 2000
+
+/** Larger commits are left to the runner: the head start matters for small ones, the memory for large ones. */
+const MAX_FILES = 500
+const MAX_BYTES = 32 * 1024 * 1024
 
 /**
  * Starts Biome on the staged bytes of the changed files the plan selects, when there is a plan for
@@ -43,23 +53,30 @@ function startLauncherLint(cwd, early, env = process.env) {
       const files = changed.stdout
         .split('\0')
         .filter((p) => p !== '' && include.test(p) && !exclude.some((re) => re.test(p)))
-      if (files.length === 0 || ![...files, ...plan.support].every(nameable)) return
-      // One round: the config's blob id, then the bytes of the files and the support files.
+      if (files.length === 0 || files.length > MAX_FILES || ![...files, ...plan.support].every(nameable)) return
+      // First the config's blob id and every size (a blob past the plan's cap is exported sparse by
+      // the runner: it does this one), then the bytes.
       const exported = [...files, ...plan.support]
-      const answers = await catFile(early.objects, [
-        ...plan.configFiles.map((f) => `info :${f}`),
-        ...exported.map((f) => `contents :${f}`),
-      ])
-      const configs = answers.slice(0, plan.configFiles.length)
-      const blobs = answers.slice(plan.configFiles.length)
+      const infos = await catFile(
+        early.objects,
+        [...plan.configFiles, ...exported].map((f) => `info :${f}`),
+      )
+      const configs = infos.slice(0, plan.configFiles.length)
+      const sizes = infos.slice(plan.configFiles.length)
       if ((configs.find((c) => c !== undefined)?.oid ?? null) !== plan.configBlob) return
-      if (blobs.slice(0, files.length).some((b) => b === undefined || b.type !== 'blob')) return
-      if (blobs.some((b) => b !== undefined && (b.type !== 'blob' || b.size > plan.sparseOverBytes))) return
+      if (sizes.slice(0, files.length).some((b) => b === undefined)) return
+      if (sizes.some((b) => b !== undefined && (b.type !== 'blob' || b.size > plan.sparseOverBytes))) return
+      if (sizes.reduce((sum, b) => sum + (b?.size ?? 0), 0) > MAX_BYTES) return
+      const present = exported.filter((_, i) => sizes[i] !== undefined)
+      const blobs = await catFile(
+        early.objects,
+        present.map((f) => `contents :${f}`),
+      )
       dir = mkdtempSync(join(tmpdir(), 'codex-lint-'))
       const oids = {}
-      for (const [i, path] of exported.entries()) {
+      for (const [i, path] of present.entries()) {
         const blob = blobs[i]
-        if (blob === undefined) continue
+        if (blob === undefined || blob.oid !== sizes[exported.indexOf(path)]?.oid) return
         mkdirSync(dirname(join(dir, path)), { recursive: true })
         writeFileSync(join(dir, path), blob.bytes)
         oids[path] = blob.oid
@@ -185,7 +202,7 @@ function catFile(child, commands) {
   return new Promise((resolve, reject) => {
     const answers = []
     let buffer = Buffer.alloc(0)
-    const done = (error) => {
+    let done = (error) => {
       child.stdout.off('data', onData)
       child.off('close', onClose)
       if (error) reject(error)
@@ -220,6 +237,18 @@ function catFile(child, commands) {
         buffer = buffer.subarray(end)
       }
       done()
+    }
+    const timer = setTimeout(() => done(new Error('git cat-file did not answer in time')), ROUND_MS)
+    const finish = done
+    done = (error) => {
+      clearTimeout(timer)
+      // Stopped mid-answer, the process is of no use to the runner, which would read the rest as
+      // its own: it is stopped, and the runner starts its git processes itself.
+      if (error) {
+        child.kill('SIGKILL')
+        releaseEarlyGit()
+      }
+      finish(error)
     }
     child.stdout.on('data', onData)
     child.once('close', onClose)
