@@ -1,4 +1,4 @@
-import { fillRandom } from '../foundation/random/system-random.ts'
+import { fillRandom, uuidText } from '../foundation/random/system-random.ts'
 
 /** Random bytes drawn in bulk: one system call per 512 ids instead of one per id. */
 const pool = Buffer.alloc(10 * 512)
@@ -20,6 +20,5 @@ export function newRecordId(now: number = Date.now()): string {
   offset += 10
   bytes[6] = ((bytes[6] as number) & 0x0f) | 0x70 // version 7
   bytes[8] = ((bytes[8] as number) & 0x3f) | 0x80 // RFC 9562 variant
-  const hex = bytes.toString('hex')
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
+  return uuidText(bytes)
 }

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { scannerSourceHash } from '../../domain/gates/cache-key.ts'
+import { readBuiltDigest, scannerSourceHash } from '../../domain/gates/cache-key.ts'
 import type { GatesConfig } from '../../domain/gates/gates-config.ts'
 import { PACKAGE_ROOT } from '../../domain/gates/repo-files.ts'
 import { writeFileAtomic } from '../../foundation/fs/write-file-atomic.ts'
@@ -86,12 +86,7 @@ function schemaIdentity(): string {
 
 /** dist/src/config-schema-sha256.txt, this module being dist/src/adapters/hooks/hook-config.js; undefined elsewhere. */
 function builtSchemaHash(): string | undefined {
-  try {
-    const text = readFileSync(new URL(`../../${SCHEMA_HASH_FILE}`, import.meta.url), 'utf8').trim()
-    return /^[0-9a-f]{64}$/.test(text) ? text : undefined
-  } catch {
-    return undefined
-  }
+  return readBuiltDigest(new URL(`../../${SCHEMA_HASH_FILE}`, import.meta.url))
 }
 
 /**

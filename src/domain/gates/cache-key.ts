@@ -130,8 +130,13 @@ export function hashScannerSources(base: string, extension: string): string {
 }
 
 function builtHash(base: string): string | undefined {
+  return readBuiltDigest(join(base, SCANNER_HASH_FILE))
+}
+
+/** A sha256 hex digest the build wrote to `path` (scripts/build-dist.mjs); undefined when absent or malformed. */
+export function readBuiltDigest(path: string | URL): string | undefined {
   try {
-    const text = readFileSync(join(base, SCANNER_HASH_FILE), 'utf8').trim()
+    const text = readFileSync(path, 'utf8').trim()
     return /^[0-9a-f]{64}$/.test(text) ? text : undefined
   } catch {
     return undefined

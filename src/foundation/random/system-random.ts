@@ -17,6 +17,11 @@ export function randomUuid(): string {
   const bytes = fillRandom(Buffer.alloc(16))
   bytes[6] = ((bytes[6] as number) & 0x0f) | 0x40 // version 4
   bytes[8] = ((bytes[8] as number) & 0x3f) | 0x80 // RFC 9562 variant
+  return uuidText(bytes)
+}
+
+/** 16 bytes in a UUID's text form: 8-4-4-4-12 lowercase hex digits. */
+export function uuidText(bytes: Buffer): string {
   const hex = bytes.toString('hex')
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
 }
