@@ -11,13 +11,14 @@ const root = fileURLToPath(new URL('.', import.meta.url))
 
 /**
  * Every spec process runs with the ledger guard on: no spec can write the real `.codex/`. No spec's
- * commit hook starts a warm ruff server that outlives it (the ruff-server specs turn it on, with
- * a runtime folder of their own).
+ * commit hook starts a warm ruff server or a hook standby that outlives it (the ruff-server and
+ * standby specs turn them on, and stop what they started).
  */
 export const specEnv = {
   CODEX_LEDGER_SPEC_GUARD: '1',
   CODEX_REAL_ROOT: root.replace(/\/$/, ''),
   CODEX_RUFF_SERVER: '0',
+  CODEX_HOOK_STANDBY: '0',
 }
 
 export const projects: TestProjectInlineConfiguration[] = [

@@ -5,35 +5,90 @@
 // launch.mjs, which rebuilds the bundle or falls back to tsx. CODEX_HOOK_RUNNER=bundle runs the
 // bundle as it is, stale or not (benchmarks); CODEX_CODE_CACHE=0 compiles it from source
 // (src/foundation/settings/settings.ts describes both).
+// pre-commit first asks the repository's hook standby, the runner already loaded and waiting
+// (src/adapters/hooks/standby-place.cjs); without one, it runs the runner here and leaves one for
+// the next commit as it exits. CODEX_HOOK_STANDBY=0 turns that off.
 'use strict'
-const { existsSync } = require('node:fs')
 const { join } = require('node:path')
-const { pathToFileURL } = require('node:url')
-const { bundleState, compileCodeCached } = require('../src/foundation/build/bundle-stamp.cjs')
-const { releaseEarlyGit, startEarlyGit } = require('../src/adapters/hooks/early-git.cjs')
-const { startLauncherLint } = require('../src/adapters/hooks/launcher-lint.cjs')
 
 const root = join(__dirname, '..')
 // runner-bundle.mjs's BUNDLE_DIR and its `runner` entry, built as one CommonJS file (codeCached).
 const dir = join(root, '.codex', 'hook')
 const runner = join(dir, 'runner.cjs')
 const mode = process.env.CODEX_HOOK_RUNNER ?? 'auto'
-// The pre-commit snapshot's git processes start before anything else: they run while the stamp is
-// checked and the bundle is compiled, and the runner takes them (src/adapters/hooks/early-git.cjs).
-const early = process.argv[2] === 'pre-commit' && mode !== 'tsx' ? startEarlyGit(process.cwd()) : undefined
-const fast = mode === 'bundle' ? existsSync(runner) : mode !== 'tsx' && bundleState(join(dir, 'stamp.json'), root).fresh
+const hook = process.argv[2]
+// The standby's place and policy (standby-place.cjs): pre-commit through the bundle only.
+const standby = hook === 'pre-commit' && mode !== 'tsx' ? require('../src/adapters/hooks/standby-place.cjs') : undefined
+const useStandby = standby?.standbyWanted() === true
 
-if (fast) {
-  // The runner reads process.argv.slice(2) (the hook and its arguments) and exits by itself. Its
-  // `import.meta.resolve` resolves as require.resolve does, as in the installed executable (main.cjs).
-  const resolve = (specifier) => pathToFileURL(require.resolve(specifier)).href
-  const program = compileCodeCached(runner, { resolve }, { useCache: process.env.CODEX_CODE_CACHE?.trim() !== '0' })
-  // Biome before the runner runs, when the last commit left a plan for it (launcher-lint.cjs):
-  // git's answers arrive while the runner compiles, and Biome then runs beside the runner. The
-  // runner starts outside the promise chain (nextTick): what it throws is an uncaught exception.
-  if (early) startLauncherLint(process.cwd(), early).then(() => process.nextTick(program.run))
-  else program.run()
-} else {
-  releaseEarlyGit()
-  import(pathToFileURL(join(__dirname, 'launch.mjs')).href)
+if (useStandby) {
+  require('../src/adapters/hooks/standby-client.cjs')
+    .askStandby(process.cwd(), process.argv.slice(2))
+    .then((answer) => {
+      if (answer.ran) process.exitCode = answer.code
+      else {
+        if (/^(1|true|yes|on)$/i.test(process.env.CODEX_HOOK_TRACE ?? ''))
+          process.stderr.write(`standby: ${answer.why}\n`)
+        launch(true)
+      }
+    })
+} else launch(false)
+
+/** Runs the hook here: `leave` a standby for the next commit as this process exits. */
+function launch(leave) {
+  const { existsSync } = require('node:fs')
+  const { pathToFileURL } = require('node:url')
+  const { bundleState, compileCodeCached } = require('../src/foundation/build/bundle-stamp.cjs')
+  const { releaseEarlyGit, startEarlyGit } = require('../src/adapters/hooks/early-git.cjs')
+  const { startLauncherLint } = require('../src/adapters/hooks/launcher-lint.cjs')
+  // The pre-commit snapshot's git processes start before anything else: they run while the stamp is
+  // checked and the bundle is compiled, and the runner takes them (src/adapters/hooks/early-git.cjs).
+  const early = hook === 'pre-commit' && mode !== 'tsx' ? startEarlyGit(process.cwd()) : undefined
+  const stamp = join(dir, 'stamp.json')
+  const fast = mode === 'bundle' ? existsSync(runner) : mode !== 'tsx' && bundleState(stamp, root).fresh
+
+  if (fast) {
+    if (hook === 'standby') leaveStandbyStart(bundleState, stamp)
+    if (leave) process.once('exit', () => standby.spawnStandby(process.cwd(), [__filename, 'standby', 'serve']))
+    // The runner reads process.argv.slice(2) (the hook and its arguments) and exits by itself. Its
+    // `import.meta.resolve` resolves as require.resolve does, as in the installed executable (main.cjs).
+    const resolve = (specifier) => pathToFileURL(require.resolve(specifier)).href
+    const program = compileCodeCached(runner, { resolve }, { useCache: process.env.CODEX_CODE_CACHE?.trim() !== '0' })
+    // Biome before the runner runs, when the last commit left a plan for it (launcher-lint.cjs):
+    // git's answers arrive while the runner compiles, and Biome then runs beside the runner. The
+    // runner starts outside the promise chain (nextTick): what it throws is an uncaught exception.
+    if (early) startLauncherLint(process.cwd(), early).then(() => process.nextTick(program.run))
+    else program.run()
+  } else {
+    releaseEarlyGit()
+    import(pathToFileURL(join(__dirname, 'launch.mjs')).href)
+  }
+}
+
+/**
+ * For `standby serve` (src/app/hook/standby-serve.ts): the environment read from here on, and
+ * whether the runner it loads is still the one a launcher would run (same file, fresh stamp).
+ */
+function leaveStandbyStart(bundleState, stamp) {
+  const { statSync } = require('node:fs')
+  const { trackEnv } = require('../src/adapters/hooks/standby-env.cjs')
+  const identity = () => {
+    try {
+      const s = statSync(runner)
+      return `${s.ino}:${s.size}:${s.mtimeMs}`
+    } catch {
+      return 'gone'
+    }
+  }
+  const loaded = identity()
+  const tracking = trackEnv()
+  globalThis[Symbol.for('codex-gates.hook.standby')] = {
+    stopTracking: () => tracking.stop(),
+    stale: () => {
+      if (identity() !== loaded) return 'the runner was rebuilt'
+      if (mode !== 'bundle' && !bundleState(stamp, root).fresh) return 'the runner is stale'
+      return undefined
+    },
+    command: [__filename, 'standby', 'serve'],
+  }
 }

@@ -11,6 +11,11 @@ export function mark(label: string): void {
   marks.push({ label, ms: Math.round(uptimeMs() * 10) / 10 })
 }
 
+/** Forgets the milestones so far: a hook standby's own start is not the commit's (standby-serve.ts). */
+export function clearMarks(): void {
+  marks.length = 0
+}
+
 /** The milestones so far, in order. */
 export function timeline(): { label: string; ms: number }[] {
   return [...marks]

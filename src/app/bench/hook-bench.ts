@@ -78,15 +78,23 @@ async function measureBench(values: OptionValues<typeof OPTIONS>): Promise<Bench
     appendFileSync(join(repo, CHANGED), '// bench: a one-line change\n')
     git(repo, env, ['add', CHANGED])
     // Each variant records into its own ledger, so the step breakdown is the bundled hook's alone.
-    const ledgers = { warm: join(work, 'warm.db'), bundle: join(work, 'bundle.db'), other: join(work, 'other.db') }
-    const preCommit = (ledger: string, from = hooks) =>
-      timed(() =>
+    const ledgers = {
+      warm: join(work, 'warm.db'),
+      bundle: join(work, 'bundle.db'),
+      cold: join(work, 'cold.db'),
+      other: join(work, 'other.db'),
+    }
+    const preCommit = (ledger: string, from = hooks, standby = '1') => {
+      const run = timed(() =>
         spawnSync('sh', [join(from, '_', 'pre-commit')], {
           cwd: repo,
-          env: { ...env, CODEX_LEDGER: ledger },
+          env: { ...env, CODEX_LEDGER: ledger, CODEX_HOOK_STANDBY: standby },
           stdio: 'pipe',
         }),
       )
+      if (from === hooks && standby === '1') awaitStandby(repo)
+      return run
+    }
     // Warm-up, not counted: builds the bundle if stale and fills the validated-config cache.
     const warm = preCommit(ledgers.warm)
     if (warm.code !== 0) throw new Error(`BUG: the pre-commit hook fails on the bench change: ${warm.output}`)
@@ -95,11 +103,20 @@ async function measureBench(values: OptionValues<typeof OPTIONS>): Promise<Bench
       throw new UserError('BAD_FLAG', `--against ${against}: its pre-commit hook fails here`, warmOther.output.trim())
     const other = { ...env, CODEX_LEDGER: ledgers.other }
 
-    const samples: Record<string, number[]> = { bundle: [], against: [], lintStaged: [], tsx: [], npx: [], commit: [] }
+    const samples: Record<string, number[]> = {
+      bundle: [],
+      cold: [],
+      against: [],
+      lintStaged: [],
+      tsx: [],
+      npx: [],
+      commit: [],
+    }
     const noOp = join(work, 'lint-staged.config.mjs')
     writeFileSync(noOp, "export default { '*': () => 'true' }\n")
     for (let i = 0; i < Math.max(runs, npxRuns); i++) {
       if (i < runs) samples.bundle?.push(preCommit(ledgers.bundle).ms)
+      if (i < runs) samples.cold?.push(preCommit(ledgers.cold, hooks, '0').ms)
       if (i < runs && otherHooks) samples.against?.push(preCommit(ledgers.other, otherHooks).ms)
       if (i < runs) samples.lintStaged?.push(lintStagedOnce(repo, other, noOp))
       if (i < runs)
@@ -107,6 +124,7 @@ async function measureBench(values: OptionValues<typeof OPTIONS>): Promise<Bench
       if (i < npxRuns) samples.npx?.push(npxChecks(repo, other))
       if (i < runs) samples.commit?.push(commitOnce(repo, other))
     }
+    stopStandby(repo, env)
     symlinkSync(join(PACKAGE_ROOT, 'node_modules'), join(repo, 'node_modules')) // tsc needs the types
     const tsc = timed(() =>
       spawnSync(join(PACKAGE_ROOT, 'node_modules', '.bin', 'tsc'), ['--noEmit', '-p', 'tsconfig.json'], {
@@ -117,11 +135,13 @@ async function measureBench(values: OptionValues<typeof OPTIONS>): Promise<Bench
     )
     const steps = stepBreakdown(ledgers.bundle)
     const bundle = median(samples.bundle ?? [])
+    const cold = median(samples.cold ?? [])
     const npx = median(samples.npx ?? [])
     const lintStaged = median(samples.lintStaged ?? [])
     const vsLintStaged = bundle / lintStaged
     const measured: BenchRow[] = [
-      summary('pre-commit hook, bundled runner (as installed)', samples.bundle ?? []),
+      summary('pre-commit hook, bundled runner (as installed: its standby answers)', samples.bundle ?? []),
+      summary('pre-commit hook, no standby (CODEX_HOOK_STANDBY=0: a first commit)', samples.cold ?? []),
       ...(against ? [summary(`pre-commit hook of ${against} (--against), same rounds`, samples.against ?? [])] : []),
       summary('pre-commit hook, runner through tsx (no bundle)', samples.tsx ?? []),
       summary(`same checks as cold npx commands (biome + ${SCANS.length} gate scans)`, samples.npx ?? []),
@@ -155,6 +175,7 @@ async function measureBench(values: OptionValues<typeof OPTIONS>): Promise<Bench
       notes: [
         `one-file change: ${CHANGED} in a copy of this repository; ${runs} runs per variant, interleaved; ratio = median / bundled hook`,
         `bundled hook / lint-staged no-op = ${round2(vsLintStaged)} (lint-staged run on the same staged change, in the same rounds)`,
+        `the hook is answered by the standby the commit before left (src/app/hook/standby-serve.ts); the bench waits for that standby to listen before the next run, so its start never overlaps a timed run; without one (the first commit, or 15 min after the last) the hook / lint-staged no-op = ${round2(cold / lintStaged)}`,
         ...(against
           ? [
               `--against ${against}: its hook / lint-staged no-op = ${round2(median(samples.against ?? []) / lintStaged)}; this hook / it = ${round2(bundle / median(samples.against ?? []))}`,
@@ -162,7 +183,7 @@ async function measureBench(values: OptionValues<typeof OPTIONS>): Promise<Bench
           : []),
         `cold npx = each check its own \`npx\` process, as a naive lint-staged config would run them: ${round2(npx / bundle)}x the bundled hook`,
         `typecheck stays out of the hook: a full tsc --noEmit takes ${Math.round(tsc.ms)} ms (${round2(tsc.ms / TARGET_MS)}x the whole budget)`,
-        'indented rows: the bundled hook runs only; a step name is its median from the ledger events, "(at) X" is when the hook process reached X (ms since it started)',
+        'indented rows: the bundled hook (standby) runs only; a step name is its median from the ledger events, "(at) X" is when the hook process reached X (ms since it started)',
         'figures from a shared 2-core machine; compare ratios within this run, not across runs',
       ],
       extra: { samples, steps },
@@ -255,6 +276,22 @@ function benchEnv(work: string): NodeJS.ProcessEnv {
   }
 }
 
+/** Waits (≤ 3 s) until the standby the last hook left listens, so its start overlaps no timed run. */
+function awaitStandby(repo: string): void {
+  const socket = join(repo, '.git', 'codex-gates', 'standby', 'hook.sock')
+  const deadline = Date.now() + 3000
+  while (!existsSync(socket) && Date.now() < deadline) spawnSync('sleep', ['0.02'])
+}
+
+/** Ends the repository's standby (`hook standby stop`), before its folder is removed. */
+function stopStandby(repo: string, env: NodeJS.ProcessEnv): void {
+  spawnSync(process.execPath, [join(PACKAGE_ROOT, '.husky', 'launch.cjs'), 'standby', 'stop'], {
+    cwd: repo,
+    env,
+    stdio: 'pipe',
+  })
+}
+
 function git(cwd: string, env: NodeJS.ProcessEnv, args: string[]): void {
   const r = spawnSync('git', args, { cwd, env, encoding: 'utf8' })
   if (r.status !== 0) throw new Error(`BUG: git ${args.join(' ')} failed in the bench: ${r.stderr}`)
@@ -284,6 +321,7 @@ function npxChecks(repo: string, env: NodeJS.ProcessEnv): number {
 function commitOnce(repo: string, env: NodeJS.ProcessEnv): number {
   const run = timed(() => spawnSync('git', ['commit', '-q', '-m', 'bench'], { cwd: repo, env, stdio: 'pipe' }))
   if (run.code !== 0) throw new Error(`BUG: the bench commit failed: ${run.output}`)
+  awaitStandby(repo)
   git(repo, env, ['reset', '-q', '--soft', 'HEAD~1'])
   return run.ms
 }

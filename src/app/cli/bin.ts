@@ -6,7 +6,7 @@
 // (src/foundation/build/cached-script.cjs), kept in node_modules/.cache/codex-gates: a warm
 // `codex-gates run` no longer parses and compiles ~1 MB of JavaScript on every start.
 // CODEX_CODE_CACHE=0 compiles it from source every time. Only meaningful in dist/.
-import { readFileSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -19,27 +19,81 @@ interface BundleInfo {
   ascii: boolean
 }
 
-// The commit hook (`codex-gates hook pre-commit`, as the hooks `init` writes call it): its snapshot's
-// git processes start now, to run while the program is read and compiled; the hook takes them
+// The commit hook (`codex-gates hook pre-commit`, as the hooks `init` writes call it) first asks
+// the repository's hook standby, a process with this program already loaded that the last commit
+// left (src/adapters/hooks/standby-place.cjs); without one, it runs here and leaves one as it exits.
+// Its snapshot's git processes start before the program is read and compiled; the hook takes them
 // (src/adapters/hooks/early-git.cjs, as .husky/launch.cjs does in this repository).
 // Required here, not imported: child_process (what it loads) costs every other command ~2.5 ms.
 // Biome too, where the last commit left a plan for it (src/adapters/hooks/launcher-lint.cjs): it
 // runs while the program compiles, which then starts outside the promise chain (nextTick), so
 // that what it throws is an uncaught exception, as from the top level.
-let headStart: Promise<void> | undefined
-if (process.argv[2] === 'hook' && process.argv[3] === 'pre-commit') {
-  const load = createRequire(import.meta.url)
-  const early = (
-    load('../../adapters/hooks/early-git.cjs') as typeof import('../../adapters/hooks/early-git.cjs')
-  ).startEarlyGit(process.cwd())
-  headStart = (
-    load('../../adapters/hooks/launcher-lint.cjs') as typeof import('../../adapters/hooks/launcher-lint.cjs')
-  ).startLauncherLint(process.cwd(), early)
+const load = createRequire(import.meta.url)
+const hook = process.argv[2] === 'hook' ? process.argv[3] : undefined
+type StandbyPlace = typeof import('../../adapters/hooks/standby-place.cjs')
+const standby = hook === 'pre-commit' ? (load('../../adapters/hooks/standby-place.cjs') as StandbyPlace) : undefined
+if (standby?.standbyWanted() === true) {
+  const { askStandby } = load(
+    '../../adapters/hooks/standby-client.cjs',
+  ) as typeof import('../../adapters/hooks/standby-client.cjs')
+  void askStandby(process.cwd(), process.argv.slice(3)).then((answer) => {
+    if (answer.ran) process.exitCode = answer.code
+    else {
+      if (/^(1|true|yes|on)$/i.test(envValue('CODEX_HOOK_TRACE') ?? ''))
+        process.stderr.write(`standby: ${answer.why}\n`)
+      start(true)
+    }
+  })
+} else start(false)
+
+/** Runs the program here: `leave` a hook standby for the next commit as this process exits. */
+function start(leave: boolean): void {
+  let headStart: Promise<void> | undefined
+  if (hook === 'pre-commit') {
+    const early = (
+      load('../../adapters/hooks/early-git.cjs') as typeof import('../../adapters/hooks/early-git.cjs')
+    ).startEarlyGit(process.cwd())
+    headStart = (
+      load('../../adapters/hooks/launcher-lint.cjs') as typeof import('../../adapters/hooks/launcher-lint.cjs')
+    ).startLauncherLint(process.cwd(), early)
+  }
+  const command = [process.argv[1] ?? fileURLToPath(import.meta.url), 'hook', 'standby', 'serve']
+  if (leave) process.once('exit', () => standby?.spawnStandby(process.cwd(), command))
+  if (hook === 'standby') leaveStandbyStart(command)
+  // The program compiles while git's answers arrive; it runs once Biome is started (or will not be).
+  const run = compileProgram()
+  if (headStart) void headStart.then(() => process.nextTick(run))
+  else run()
 }
-// The program compiles while git's answers arrive; it runs once Biome is started (or will not be).
-const run = compileProgram()
-if (headStart) void headStart.then(() => process.nextTick(run))
-else run()
+
+/**
+ * For `hook standby serve` (src/app/hook/standby-serve.ts): the environment read from here on, and
+ * whether the program is still the one a hook would run (the bundle file unchanged: not upgraded).
+ */
+function leaveStandbyStart(command: readonly string[]): void {
+  const { trackEnv } = load(
+    '../../adapters/hooks/standby-env.cjs',
+  ) as typeof import('../../adapters/hooks/standby-env.cjs')
+  const files = ['./main.bundle.cjs', './main.bundle.json'].map((f) => fileURLToPath(new URL(f, import.meta.url)))
+  const identity = () =>
+    files
+      .map((f) => {
+        try {
+          const s = statSync(f)
+          return `${s.ino}:${s.size}:${s.mtimeMs}`
+        } catch {
+          return 'gone'
+        }
+      })
+      .join(' ')
+  const loaded = identity()
+  const tracking = trackEnv()
+  ;(globalThis as Record<symbol, unknown>)[Symbol.for('codex-gates.hook.standby')] = {
+    stopTracking: () => tracking.stop(),
+    stale: () => (identity() === loaded ? undefined : 'codex-gates was reinstalled'),
+    command,
+  }
+}
 
 /** Compiles the program through the code cache; the function returned runs it (it reads process.argv and exits by itself). */
 function compileProgram(): () => void {

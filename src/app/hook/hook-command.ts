@@ -5,6 +5,7 @@ import { keepHuskyFast } from '../../foundation/build/husky-runtime.mjs'
 import { type AnyCommand, defineCommand } from '../../foundation/cli/define-command.ts'
 import type { Io } from '../../foundation/cli/io.ts'
 import { renderHelp } from '../../foundation/cli/render-help.ts'
+import { runCommand } from '../../foundation/cli/run-command.ts'
 import { userCommand } from '../../foundation/cli/user-command.ts'
 import { EXIT, UserError } from '../../foundation/errors/user-error.ts'
 import { gitRootFast } from '../../foundation/fs/git-root.ts'
@@ -12,6 +13,7 @@ import { uptimeMs } from '../../foundation/process/uptime-ms.ts'
 import { setting } from '../../foundation/settings/settings.ts'
 import { withCaCerts } from './ca-certs.ts'
 import { ruffServerCommand } from './ruff-server-command.ts'
+import { standbyCommand } from './standby-command.ts'
 import { readStdin, withSignals } from './with-signals.ts'
 
 type HookRun = (io: HookIo, positionals: string[]) => Promise<number>
@@ -42,7 +44,7 @@ function gitHook(name: string, summary: string, load: HookLoad, usage = '') {
 }
 
 /** `hook <command>`: the git hooks' entry point. Each hook's module loads only when it runs. */
-export const hookCommand = defineCommand({
+export const hookCommand: AnyCommand = defineCommand({
   name: HOOK_COMMAND,
   summary: 'the git hooks of codex-gates (installed by husky; HUSKY=0 turns them off)',
   description: `Every run is a ledger session: ${userCommand('ledger sessions --kind pre-commit')}`,
@@ -92,6 +94,14 @@ export const hookCommand = defineCommand({
       },
     }),
     'ruff-server': ruffServerCommand,
+    standby: standbyCommand(() => ({
+      runHook: (argv, io) => runCommand(hookCommand, argv, io),
+      preload: async () => {
+        const { preloadPreCommit, preparePreCommit } = await import('./standby-preload.ts')
+        await preloadPreCommit()
+        return preparePreCommit
+      },
+    })),
   },
 })
 

@@ -94,6 +94,17 @@ export const SETTINGS = {
     description: 'how the git hooks start: the prebuilt bundle (rebuilt when stale), the bundle as is, or tsx',
     default: 'auto',
   },
+  CODEX_HOOK_STANDBY: {
+    type: 'flag',
+    description:
+      "keep the next commit's pre-commit hook loaded in a background process, per repository (`0`: each commit starts its own)",
+    default: '1 (never started when `CI` is set; not on Windows)',
+  },
+  CODEX_HOOK_STANDBY_IDLE_MS: {
+    type: 'integer',
+    description: 'how long a hook standby waits for the next commit before it exits (ms)',
+    default: '900000 (15 min)',
+  },
   CODEX_HOOK_FIX: { type: 'flag', description: 'let the pre-commit hook run the fixers on staged files' },
   CODEX_HOOK_FIX_TIMEOUT_MS: {
     type: 'integer',

@@ -1,0 +1,10 @@
+/** The hook's environment without git's per-commit variables (GIT_*). */
+export declare function standbyEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv
+/** Records every process.env variable read from now on; `stop()` ends it: the names, or 'all'. */
+export declare function trackEnv(): { stop(): Set<string> | 'all' }
+/** The first variable that differs between `own` and `asked` among `read` (and NODE_*, the launcher's); or undefined. */
+export declare function envChange(
+  own: NodeJS.ProcessEnv,
+  asked: NodeJS.ProcessEnv,
+  read: ReadonlySet<string> | 'all',
+): string | undefined
