@@ -9,6 +9,7 @@ import { UserError } from '../../foundation/errors/user-error.ts'
 import type { BenchResult, BenchRow } from './bench-report.ts'
 import { defineBench } from './define-bench.ts'
 import { stagePrebuiltSqlite } from './prebuilt-sqlite.ts'
+import { awaitStandby, stopStandby } from './standby-waits.ts'
 import { median, round2 } from './stats.ts'
 
 const FIXTURES = ['python-ml', 'ts-lib'] as const
@@ -61,7 +62,7 @@ async function measureBench(values: OptionValues<typeof OPTIONS>): Promise<Bench
       rows,
       notes: [
         `npm pack (dist/ built by TypeScript 7, then packed): ${packMs} ms, once`,
-        `hook_median_ms: the pre-commit hook init writes, on a one-file change as git runs it (husky's runtime, sh, node), ${Math.max(runs, 5)} runs; earlier_hook_median_ms: the one an earlier init wrote (the bin link, NODE_EXTRA_CA_CERTS ${userEnv({}).NODE_EXTRA_CA_CERTS ? 'parsed' : 'unset here'}, husky's runtime as shipped) and lint-staged with a no-op task (lint_staged_noop_ms) in the same rounds`,
+        `hook_median_ms: the pre-commit hook init writes, on a one-file change as git runs it (husky's runtime, sh, node), answered by the standby the run before left (waited for, so its start overlaps no timed run), ${Math.max(runs, 5)} runs; hook_no_standby_ms: the same with CODEX_HOOK_STANDBY=0 (a first commit); earlier_hook_median_ms: the one an earlier init wrote (the bin link, NODE_EXTRA_CA_CERTS ${userEnv({}).NODE_EXTRA_CA_CERTS ? 'parsed' : 'unset here'}, husky's runtime as shipped) and lint-staged with a no-op task (lint_staged_noop_ms) in the same rounds`,
         `to_first_green_ms = install_ms + init_ms + first_run_ms (wall time from \`npm i -D\` to the first passing \`codex-gates run\`); warm = ${runs} more runs, gate results cached where inputs are unchanged`,
         prebuilds
           ? "better-sqlite3: the binary this checkout's npm ci compiled, served as a local prebuild (npm_config_better_sqlite3_local_prebuilds); --build-from-source measures the compile"
@@ -116,6 +117,8 @@ function adoptOne(work: string, name: string, tarball: string, prebuilds: string
     hook_ratio: round2(hook.current / hook.earlier),
     lint_staged_noop_ms: hook.lintStaged,
     hook_vs_lint_staged: round2(hook.current / hook.lintStaged),
+    hook_no_standby_ms: hook.cold,
+    hook_no_standby_vs_lint_staged: round2(hook.cold / hook.lintStaged),
   }
 }
 
@@ -129,7 +132,7 @@ function hookRounds(
   dir: string,
   env: NodeJS.ProcessEnv,
   runs: number,
-): Record<'current' | 'earlier' | 'lintStaged', number> {
+): Record<'current' | 'cold' | 'earlier' | 'lintStaged', number> {
   writeFileSync(join(dir, 'bench-change.txt'), 'a one-file change\n')
   spawnSync('git', ['add', 'bench-change.txt'], { cwd: dir, env })
   const slow = join(dir, '.husky', 'bench-slow')
@@ -140,26 +143,37 @@ function hookRounds(
   const noOp = join(dir, '..', 'lint-staged.config.mjs')
   writeFileSync(noOp, "export default { '*': () => 'true' }\n")
   const lintStaged = [process.execPath, join(PACKAGE_ROOT, 'node_modules', 'lint-staged', 'bin', 'lint-staged.js')]
-  const samples = { current: [] as number[], earlier: [] as number[], lintStaged: [] as number[] }
-  const once = (command: string, args: string[] = []) => {
+  const samples = { current: [] as number[], cold: [] as number[], earlier: [] as number[], lintStaged: [] as number[] }
+  // Only the hook init writes uses the standby the last commit left (waited for after each of its
+  // runs); the same hook without one, and the earlier hook, run with CODEX_HOOK_STANDBY=0.
+  const noStandby: NodeJS.ProcessEnv = { ...env, CODEX_HOOK_STANDBY: '0' }
+  const once = (command: string, args: string[] = [], runEnv = noStandby) => {
     const started = performance.now()
-    const result = spawnSync(command, args, { cwd: dir, env, encoding: 'utf8' })
+    const result = spawnSync(command, args, { cwd: dir, env: runEnv, encoding: 'utf8' })
     const ms = performance.now() - started
     if (result.status !== 0)
       throw new Error(`BUG: ${command} ${args.join(' ')} failed on the bench change:\n${result.stdout}${result.stderr}`)
     return ms
   }
   const [node, bin] = lintStaged as [string, string]
-  once('sh', [join('.husky', '_', 'pre-commit')]) // warm-up: the code cache for the hook verb
+  const current = () => {
+    const ms = once('sh', [join('.husky', '_', 'pre-commit')], env)
+    awaitStandby(dir)
+    return ms
+  }
+  current() // warm-up: the code cache for the hook verb, and a standby for the first round
   for (let i = 0; i < Math.max(runs, 5); i++) {
-    samples.current.push(once('sh', [join('.husky', '_', 'pre-commit')]))
+    samples.current.push(current())
+    samples.cold.push(once('sh', [join('.husky', '_', 'pre-commit')]))
     samples.earlier.push(once('sh', [join('.husky', 'bench-slow', 'pre-commit-earlier')]))
     samples.lintStaged.push(once(node, [bin, '--config', noOp]))
   }
+  stopStandby(dir, [join(dir, 'node_modules', 'codex-gates', 'dist', 'src', 'app', 'cli', 'main.cjs'), 'hook'], env)
   rmSync(slow, { recursive: true, force: true })
   rmSync(join(dir, '.husky', 'pre-commit-earlier'))
   return {
     current: Math.round(median(samples.current)),
+    cold: Math.round(median(samples.cold)),
     earlier: Math.round(median(samples.earlier)),
     lintStaged: Math.round(median(samples.lintStaged)),
   }

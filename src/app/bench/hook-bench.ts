@@ -19,6 +19,7 @@ import { UserError } from '../../foundation/errors/user-error.ts'
 import { openLedger } from '../../ledger/open-ledger.ts'
 import type { BenchResult, BenchRow } from './bench-report.ts'
 import { defineBench } from './define-bench.ts'
+import { awaitStandby, stopStandby } from './standby-waits.ts'
 import { median, round2 } from './stats.ts'
 
 /** The commit-time budget the issue sets for a one-file change (ms, median). */
@@ -124,7 +125,7 @@ async function measureBench(values: OptionValues<typeof OPTIONS>): Promise<Bench
       if (i < npxRuns) samples.npx?.push(npxChecks(repo, other))
       if (i < runs) samples.commit?.push(commitOnce(repo, other))
     }
-    stopStandby(repo, env)
+    stopStandby(repo, [join(PACKAGE_ROOT, '.husky', 'launch.cjs')], env)
     symlinkSync(join(PACKAGE_ROOT, 'node_modules'), join(repo, 'node_modules')) // tsc needs the types
     const tsc = timed(() =>
       spawnSync(join(PACKAGE_ROOT, 'node_modules', '.bin', 'tsc'), ['--noEmit', '-p', 'tsconfig.json'], {
@@ -274,22 +275,6 @@ function benchEnv(work: string): NodeJS.ProcessEnv {
     GIT_COMMITTER_EMAIL: 'bench@example.test',
     XDG_CONFIG_HOME: work,
   }
-}
-
-/** Waits (≤ 3 s) until the standby the last hook left listens, so its start overlaps no timed run. */
-function awaitStandby(repo: string): void {
-  const socket = join(repo, '.git', 'codex-gates', 'standby', 'hook.sock')
-  const deadline = Date.now() + 3000
-  while (!existsSync(socket) && Date.now() < deadline) spawnSync('sleep', ['0.02'])
-}
-
-/** Ends the repository's standby (`hook standby stop`), before its folder is removed. */
-function stopStandby(repo: string, env: NodeJS.ProcessEnv): void {
-  spawnSync(process.execPath, [join(PACKAGE_ROOT, '.husky', 'launch.cjs'), 'standby', 'stop'], {
-    cwd: repo,
-    env,
-    stdio: 'pipe',
-  })
 }
 
 function git(cwd: string, env: NodeJS.ProcessEnv, args: string[]): void {
