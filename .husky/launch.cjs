@@ -67,10 +67,14 @@ function launch(leave) {
 
 /**
  * For `standby serve` (src/app/hook/standby-serve.ts): the environment read from here on, and
- * whether the runner it loads is still the one a launcher would run (same file, fresh stamp).
+ * whether the runner it loads is still the one a launcher would run (same file, fresh stamp). The
+ * stamp's sources are watched (their folders): until one changes, that takes two stats at commit
+ * time instead of a stat of every source (~6 ms); after any change, or without watching, the whole
+ * stamp is checked.
  */
 function leaveStandbyStart(bundleState, stamp) {
-  const { statSync } = require('node:fs')
+  const { readFileSync, statSync, watch } = require('node:fs')
+  const { dirname } = require('node:path')
   const { trackEnv } = require('../src/adapters/hooks/standby-env.cjs')
   const identity = () => {
     try {
@@ -81,12 +85,29 @@ function leaveStandbyStart(bundleState, stamp) {
     }
   }
   const loaded = identity()
+  let touched = true
+  try {
+    const inputs = Object.keys(JSON.parse(readFileSync(stamp, 'utf8')).inputs)
+    for (const folder of new Set(inputs.map((path) => dirname(join(root, path))))) {
+      const watcher = watch(folder, () => {
+        touched = true
+      })
+      watcher.on('error', () => {
+        touched = true
+      })
+      watcher.unref()
+    }
+    // Watched from here on; a change since the check above is caught by this one.
+    touched = mode !== 'bundle' && !bundleState(stamp, root).fresh
+  } catch {
+    touched = true
+  }
   const tracking = trackEnv()
   globalThis[Symbol.for('codex-gates.hook.standby')] = {
     stopTracking: () => tracking.stop(),
     stale: () => {
       if (identity() !== loaded) return 'the runner was rebuilt'
-      if (mode !== 'bundle' && !bundleState(stamp, root).fresh) return 'the runner is stale'
+      if (mode !== 'bundle' && touched && !bundleState(stamp, root).fresh) return 'the runner is stale'
       return undefined
     },
     command: [__filename, 'standby', 'serve'],

@@ -2,7 +2,7 @@
 // for the next one, which answers that commit exactly as the hook would (output, exit code, ledger
 // session), refuses what it cannot vouch for (another environment), and goes when told to.
 
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, test } from 'vitest'
@@ -95,6 +95,45 @@ describe('pre-commit hook standby', () => {
         { status: 'passed', n: 2 },
       ])
       expect(repo.git(['log', '--format=%s']).stdout.trim().split('\n')).toEqual(['ok', 'first'])
+    },
+    SLOW,
+  )
+
+  test(
+    'Biome runs ahead on what is staged while the standby waits; the commit takes that verdict only for the same blobs',
+    () => {
+      const repo = withStandby()
+      repo.write('src/ok.ts', 'export const ok = 1;\n')
+      repo.git(['add', '.'])
+      expect(repo.git(['commit', '-m', 'ok'], ON).code).toBe(0) // leaves the plan for the launcher's Biome
+      awaitStandby(repo)
+      stop(repo)
+      repo.write('src/bad.ts', 'export const a = 1;;\n')
+      repo.git(['add', '.'])
+      // A standby started with the change already staged runs Biome on it before it listens. Its
+      // environment as the hook's (.husky/pre-commit starts node without NODE_EXTRA_CA_CERTS).
+      const { NODE_EXTRA_CA_CERTS: certs, ...hookEnv }: NodeJS.ProcessEnv = { ...repo.env, ...ON }
+      spawn(process.execPath, [join(REPO_ROOT, '.husky', 'launch.cjs'), 'standby', 'serve'], {
+        cwd: repo.dir,
+        env: certs === undefined ? hookEnv : { ...hookEnv, CODEX_HOOK_CA_CERTS: certs },
+        detached: true,
+        stdio: 'ignore',
+      }).unref()
+      awaitStandby(repo)
+      const ahead = repo.git(['commit', '-m', 'lint'], ON)
+      expect(ahead.code).toBe(1)
+      expect(ahead.stderr).toContain(ANSWERED)
+      expect(ahead.stderr).toContain('lint run ahead')
+      expect(ahead.stderr).toMatch(/lint src\/bad\.ts:1 \S+/)
+
+      // Staged again after the standby ran Biome: that run is dropped, the commit lints the new blob.
+      awaitStandby(repo)
+      repo.write('src/bad.ts', 'export const a = 1;\n')
+      repo.git(['add', '.'])
+      const fixed = repo.git(['commit', '-m', 'fixed'], ON)
+      expect(fixed.code, fixed.output).toBe(0)
+      expect(fixed.stderr).toContain(ANSWERED)
+      expect(fixed.stderr).toMatch(/lint \d+ms ✓/)
     },
     SLOW,
   )

@@ -187,11 +187,15 @@ function takeEarlyGit(cwd) {
   return undefined
 }
 
-/** Lets the launcher's processes go unused (the hook runs another way): cat-file exits on its closed stdin. */
-function releaseEarlyGit() {
+/**
+ * Lets the launcher's processes go unused (the hook runs another way): cat-file exits on its closed
+ * stdin. With `objects`, only when that is their cat-file (not another reader's).
+ */
+function releaseEarlyGit(objects) {
   const early = globalThis[KEY]
+  if (early === undefined || (objects !== undefined && early.objects !== objects)) return
   delete globalThis[KEY]
-  if (early !== undefined) release(early)
+  release(early)
 }
 
 function release(early) {

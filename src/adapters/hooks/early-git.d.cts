@@ -43,5 +43,5 @@ export declare function startEarlyGit(cwd: string): EarlyGit
 /** The launcher's processes, once, where they ran in `cwd`; else undefined (and they are let go). */
 export declare function takeEarlyGit(cwd: string): EarlyGit | undefined
 
-/** Lets the launcher's processes go unused. */
-export declare function releaseEarlyGit(): void
+/** Lets the launcher's processes go unused; with `objects`, only when that is their cat-file. */
+export declare function releaseEarlyGit(objects?: ChildProcessWithoutNullStreams): void

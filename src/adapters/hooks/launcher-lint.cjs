@@ -39,7 +39,7 @@ const MAX_BYTES = 32 * 1024 * 1024
  * the index's config, and leaves it for `takeLauncherLint`. Resolves once Biome is started or it
  * is clear it will not be (never rejects: anything unexpected leaves the step to the runner).
  */
-function startLauncherLint(cwd, early, env = process.env) {
+function startLauncherLint(cwd, early, env = process.env, keep = leaveLauncherLint) {
   if (early === undefined || env.SKIP || env.CODEX_HOOK_FIX || env.GIT_DIR || env.GIT_WORK_TREE)
     return Promise.resolve()
   const plan = readPlan(cwd)
@@ -112,17 +112,24 @@ function startLauncherLint(cwd, early, env = process.env) {
           rmSync(owned, { recursive: true, force: true })
         },
       }
-      globalThis[KEY] = launched
-      // Left untaken (the runner failed to start, or runs another way): no folder stays behind.
-      process.once('exit', () => {
-        if (globalThis[KEY] === launched) launched.dispose()
-      })
+      keep(launched)
       dir = undefined
     })
     .catch(() => undefined)
     .finally(() => {
       if (dir !== undefined) rmSync(dir, { recursive: true, force: true })
     })
+}
+
+/**
+ * Leaves a started Biome for the runner (`takeLauncherLint`). Left untaken (the runner failed to
+ * start, or runs another way), it is stopped and its folder removed as the process exits.
+ */
+function leaveLauncherLint(launched) {
+  globalThis[KEY] = launched
+  process.once('exit', () => {
+    if (globalThis[KEY] === launched) launched.dispose()
+  })
 }
 
 /** The launcher's Biome, once, where it ran in `cwd`; anywhere else it is stopped. */
@@ -246,7 +253,7 @@ function catFile(child, commands) {
       // its own: it is stopped, and the runner starts its git processes itself.
       if (error) {
         child.kill('SIGKILL')
-        releaseEarlyGit()
+        releaseEarlyGit(child)
       }
       finish(error)
     }
@@ -256,4 +263,4 @@ function catFile(child, commands) {
   })
 }
 
-module.exports = { PLAN_FILE, PLAN_VERSION, planPath, startLauncherLint, takeLauncherLint }
+module.exports = { PLAN_FILE, PLAN_VERSION, leaveLauncherLint, planPath, startLauncherLint, takeLauncherLint }

@@ -33,12 +33,19 @@ export declare const PLAN_VERSION: number
 /** The plan file of the repository whose top is `cwd`. */
 export declare function planPath(cwd: string): string
 
-/** Starts Biome from the plan when it applies; resolves once started or given up (never rejects). */
+/**
+ * Starts Biome from the plan when it applies; resolves once started or given up (never rejects).
+ * The started Biome goes to `keep` (default: leaveLauncherLint, for the runner).
+ */
 export declare function startLauncherLint(
   cwd: string,
-  early: EarlyGit | undefined,
+  early: Pick<EarlyGit, 'changed' | 'objects'> | undefined,
   env?: NodeJS.ProcessEnv,
+  keep?: (launched: LauncherLint) => void,
 ): Promise<void>
+
+/** Leaves a started Biome for the runner; stopped at exit if never taken. */
+export declare function leaveLauncherLint(launched: LauncherLint): void
 
 /** The launcher's Biome, once, where it ran in `cwd`; else undefined (and it is stopped). */
 export declare function takeLauncherLint(cwd: string): LauncherLint | undefined

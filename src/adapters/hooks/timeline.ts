@@ -1,14 +1,14 @@
-import { uptimeMs } from '../../foundation/process/uptime-ms.ts'
+import { sinceLaunchMs } from '../../foundation/process/uptime-ms.ts'
 
 /**
- * Milestones of one hook process in ms since it started (`uptimeMs()`), for the per-step breakdown
+ * Milestones of one hook process in ms since it (or the launcher a standby answers) started (`sinceLaunchMs()`), for the per-step breakdown
  * in the ledger and `npm run bench -- hook`; `CODEX_HOOK_TRACE=1` prints them.
  */
 const marks: { label: string; ms: number }[] = []
 
 /** Records that `label` was reached now. */
 export function mark(label: string): void {
-  marks.push({ label, ms: Math.round(uptimeMs() * 10) / 10 })
+  marks.push({ label, ms: Math.round(sinceLaunchMs() * 10) / 10 })
 }
 
 /** Forgets the milestones so far: a hook standby's own start is not the commit's (standby-serve.ts). */

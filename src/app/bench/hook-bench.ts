@@ -306,8 +306,8 @@ function npxChecks(repo: string, env: NodeJS.ProcessEnv): number {
 function commitOnce(repo: string, env: NodeJS.ProcessEnv): number {
   const run = timed(() => spawnSync('git', ['commit', '-q', '-m', 'bench'], { cwd: repo, env, stdio: 'pipe' }))
   if (run.code !== 0) throw new Error(`BUG: the bench commit failed: ${run.output}`)
+  git(repo, env, ['reset', '-q', '--soft', 'HEAD~1']) // before the next standby reads HEAD
   awaitStandby(repo)
-  git(repo, env, ['reset', '-q', '--soft', 'HEAD~1'])
   return run.ms
 }
 

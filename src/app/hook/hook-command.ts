@@ -9,7 +9,7 @@ import { runCommand } from '../../foundation/cli/run-command.ts'
 import { userCommand } from '../../foundation/cli/user-command.ts'
 import { EXIT, UserError } from '../../foundation/errors/user-error.ts'
 import { gitRootFast } from '../../foundation/fs/git-root.ts'
-import { uptimeMs } from '../../foundation/process/uptime-ms.ts'
+import { sinceLaunchMs } from '../../foundation/process/uptime-ms.ts'
 import { setting } from '../../foundation/settings/settings.ts'
 import { withCaCerts } from './ca-certs.ts'
 import { ruffServerCommand } from './ruff-server-command.ts'
@@ -126,7 +126,7 @@ async function runHook(name: string, load: HookLoad, positionals: string[], io: 
       signal,
       onTempDir,
       hold,
-      elapsed: () => uptimeMs(),
+      elapsed: () => sinceLaunchMs(),
       readStdin: name === 'pre-push' ? readStdin : undefined,
     }
     const run = await load(hookIo)

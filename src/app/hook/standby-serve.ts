@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs'
 import { releaseEarlyGit, startEarlyGit } from '../../adapters/hooks/early-git.cjs'
 import { HookSession } from '../../adapters/hooks/hook-session.ts'
-import { startLauncherLint, takeLauncherLint } from '../../adapters/hooks/launcher-lint.cjs'
+import { leaveLauncherLint, startLauncherLint, takeLauncherLint } from '../../adapters/hooks/launcher-lint.cjs'
+import { snapshotIndexFile } from '../../adapters/hooks/snapshot.ts'
 import { envChange } from '../../adapters/hooks/standby-env.cjs'
 import { secureFolder, spawnStandby, standbyIdleMs, standbyPlace } from '../../adapters/hooks/standby-place.cjs'
 import { awaitRequest, type StandbyReply, type StandbyRequest } from '../../adapters/hooks/standby-server.ts'
@@ -9,7 +10,8 @@ import { clearMarks, mark } from '../../adapters/hooks/timeline.ts'
 import type { Io } from '../../foundation/cli/io.ts'
 import { reportError } from '../../foundation/cli/run-main.ts'
 import { EXIT } from '../../foundation/errors/user-error.ts'
-import { restartUptimeAt } from '../../foundation/process/uptime-ms.ts'
+import { launchedAt } from '../../foundation/process/uptime-ms.ts'
+import { LintAhead } from './lint-ahead.ts'
 
 /**
  * What the process that runs `hook standby serve` learned before its program ran (the launcher,
@@ -74,6 +76,10 @@ export async function serveStandby(io: Io, hook: StandbyHook): Promise<number> {
   const prepared = prepare(io.cwd, own)
   start.stale() // its code compiled before a commit needs it (below)
   const cwd = process.cwd()
+  const stagedNow = prepared.stagedFiles
+  const indexNow = snapshotIndexFile({ cwd, env: own })
+  const ahead = stagedNow && indexNow ? new LintAhead(cwd, own, indexNow, () => stagedNow(cwd, own)) : undefined
+  await ahead?.start()
   const asked = await awaitRequest({
     address: place.address,
     socket: place.socket,
@@ -88,8 +94,15 @@ export async function serveStandby(io: Io, hook: StandbyHook): Promise<number> {
   // be (not waiting for `git diff`; the hook adopts that Biome only if git names the same files).
   const early = startEarlyGit(request.cwd)
   const staged = prepared.stagedFiles?.(request.cwd, process.env)
-  const listed = staged && { code: 0, stdout: staged.map((f) => `${f}\0`).join(''), stderr: '' }
-  await startLauncherLint(request.cwd, listed ? { ...early, changed: Promise.resolve(listed) } : early)
+  const index = snapshotIndexFile({ cwd: request.cwd, env: process.env })
+  const linted = ahead?.take(index ?? '', index === undefined ? undefined : staged)
+  if (linted) {
+    leaveLauncherLint(linted) // Biome ran when these files were staged: its verdict is ready
+    mark('lint run ahead')
+  } else {
+    const listed = staged && { code: 0, stdout: staged.map((f) => `${f}\0`).join(''), stderr: '' }
+    await startLauncherLint(request.cwd, listed ? { ...early, changed: Promise.resolve(listed) } : early)
+  }
   // Whether this code is still the launcher's is checked while they run (a stat of every source
   // in this repository: ~6 ms); if not, they go and the launcher runs the hook itself.
   const stale = start.stale()
@@ -149,7 +162,7 @@ function becomeLauncher(request: StandbyRequest, reply: StandbyReply): void {
   for (const name of Object.keys(process.env)) delete process.env[name]
   Object.assign(process.env, request.env)
   process.argv = [process.argv[0] ?? process.execPath, process.argv[1] ?? '', ...request.argv]
-  restartUptimeAt(request.uptime)
+  launchedAt(request.uptime)
   clearMarks()
   mark('standby answered')
   process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {

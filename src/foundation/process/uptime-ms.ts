@@ -1,17 +1,25 @@
-/** Added to process.uptime(): a hook standby's clock starts with the launcher it answers (shiftUptime). */
-let shift = 0
-
 /**
  * Milliseconds since this process started, sub-millisecond: performance.now()'s clock without
  * loading perf_hooks, which the `performance` global does on first use (~0.6 ms of a commit hook,
- * before its first check). For durations and milestones within one process. In a hook standby
- * (src/app/hook/standby-serve.ts), since the launcher it answers started.
+ * before its first check). For durations and milestones within one process.
  */
 export function uptimeMs(): number {
-  return process.uptime() * 1000 + shift
+  return process.uptime() * 1000
 }
 
-/** From now on, uptimeMs() reads `ms` where it reads this process's own uptime now. */
-export function restartUptimeAt(ms: number): void {
-  shift = ms - process.uptime() * 1000
+/** uptimeMs() when the launching process started; 0: this process is the one (launchedAt). */
+let launched = 0
+
+/**
+ * Milliseconds since the process that launched this run started: uptimeMs() itself, except in a
+ * hook standby (src/app/hook/standby-serve.ts), which answers a launcher that started moments ago.
+ * For what a user waited (a hook's timeline and total), never for durations, which use uptimeMs().
+ */
+export function sinceLaunchMs(): number {
+  return uptimeMs() - launched
+}
+
+/** From now on, sinceLaunchMs() counts from a launcher whose own uptime is `ms` now. */
+export function launchedAt(ms: number): void {
+  launched = uptimeMs() - ms
 }
