@@ -6,7 +6,7 @@ import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, test } from 'vitest'
-import { REPO_ROOT } from '../../support/temp-dir.ts'
+import { REPO_ROOT, tempDir } from '../../support/temp-dir.ts'
 import { FAKE_AWS_KEY, type HookRepo, hookRepo } from './hook-repo.ts'
 
 const SLOW = 120_000
@@ -167,6 +167,16 @@ describe('pre-commit hook standby', () => {
       spawnSync('sleep', ['1'])
       expect(existsSync(socketOf(repo))).toBe(false)
       expect(stop(repo)).toBe('no hook standby was running\n')
+
+      const outside = tempDir('standby-outside-')
+      const r = spawnSync(process.execPath, [join(REPO_ROOT, '.husky', 'launch.cjs'), 'standby', 'stop'], {
+        cwd: outside,
+        env: repo.env,
+        encoding: 'utf8',
+      })
+      expect(r.status).toBe(2)
+      expect(r.stderr).toContain(`${outside} is not inside a git work tree`)
+      expect(r.stderr).not.toMatch(/BUG|\n\s+at /)
     },
     SLOW,
   )

@@ -35,16 +35,16 @@ function standbyIdleMs(env = process.env) {
 
 /**
  * The standby's folder and socket for the work tree whose top level is `cwd`: `<git dir>/
- * codex-gates/standby/hook.sock`, and the address to connect to or listen on (relative to `cwd`
- * when that is shorter: the launcher and the standby both run at the top level). Undefined when
- * there is no git folder to find without a git process, or no address short enough.
+ * codex-gates/standby/hook.sock`, and the address this process connects to or listens on
+ * (relative to its working folder when that is shorter; hooks run at the top level). Undefined
+ * when there is no git folder to find without a git process, or no address short enough.
  */
 function standbyPlace(cwd, env = process.env) {
   const gitDir = gitDirOf(cwd, env)
   if (gitDir === undefined) return undefined
   const dir = join(gitDir, 'codex-gates', 'standby')
   const socket = join(dir, 'hook.sock')
-  const near = relative(cwd, socket)
+  const near = relative(process.cwd(), socket)
   const address = near.length < socket.length ? near : socket
   return address.length > MAX_ADDRESS ? undefined : { dir, socket, address }
 }

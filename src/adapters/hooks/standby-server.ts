@@ -54,7 +54,7 @@ const MAX_REQUEST = 4 * 1024 * 1024
 export function awaitRequest(
   options: ServeOptions,
 ): Promise<{ request: StandbyRequest; reply: StandbyReply } | undefined> {
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
     const server = createServer()
     let inode = 0
     // Stopped while waiting (`kill`, a logout): the socket goes too, not left for a launcher to try.
@@ -79,9 +79,10 @@ export function awaitRequest(
         resolve(undefined)
       }
     }, WATCH_MS)
-    server.on('error', (error) => {
+    // Another standby took the socket between our unlink and listen: it serves, this one leaves.
+    server.on('error', () => {
       stop()
-      reject(error)
+      resolve(undefined)
     })
     server.once('connection', (socket) => {
       stop()
@@ -89,8 +90,7 @@ export function awaitRequest(
         (request) => {
           const why = request === undefined ? 'a request it cannot read' : options.judge(request)
           if (request === undefined || why !== undefined) {
-            socket.end(frame(FRAME.refused, why ?? 'refused'))
-            resolve(undefined)
+            void ending(socket, frame(FRAME.refused, why ?? 'refused')).then(() => resolve(undefined))
             return
           }
           socket.write(frame(FRAME.accepted, String(process.pid)))
@@ -154,12 +154,22 @@ function parseRequest(text: string): StandbyRequest | undefined {
   }
 }
 
+/** Writes the last frame and closes; resolves once it is written, the launcher is gone, or after 2 s. */
+function ending(socket: Socket, bytes: Buffer): Promise<void> {
+  return new Promise((resolve) => {
+    if (socket.destroyed) return resolve()
+    const timer = setTimeout(resolve, 2000)
+    const done = () => {
+      clearTimeout(timer)
+      resolve()
+    }
+    socket.once('close', done)
+    socket.end(bytes, done)
+  })
+}
+
 function replyOn(socket: Socket): StandbyReply {
-  const last = (bytes: Buffer) =>
-    new Promise<void>((resolve) => {
-      if (socket.destroyed) resolve()
-      else socket.end(bytes, () => resolve())
-    })
+  const last = (bytes: Buffer) => ending(socket, bytes)
   const lost = new Promise<void>((resolve) => socket.once('close', () => resolve()))
   socket.on('error', () => {}) // 'close' follows
   const send = (type: number) => (text: string | Uint8Array) => {

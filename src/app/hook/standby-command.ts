@@ -25,7 +25,7 @@ export function standbyCommand(hook: () => StandbyHook) {
         const { serveStandby } = await import('./standby-serve.ts')
         return serveStandby(io, hook())
       }
-      if (action === 'stop') return stopStandby(io)
+      if (action === 'stop') return stopStandby(io, path)
       throw new UserError('BAD_USAGE', `${path}: unknown action ${action}`, `use ${path} stop`)
     },
   })
@@ -34,10 +34,12 @@ export function standbyCommand(hook: () => StandbyHook) {
 // --- internal ---
 
 /** Connects as a launcher that asks for no hook: the standby refuses and exits. */
-async function stopStandby(io: Io): Promise<number> {
+async function stopStandby(io: Io, path: string): Promise<number> {
   const top = gitRootFast(io.cwd, io.env)
-  if (top === undefined || standbyPlace(top, io.env) === undefined) {
-    io.stdout('no hook standby: not inside a git work tree\n')
+  if (top === undefined)
+    throw new UserError('NOT_GIT', `${path}: ${io.cwd} is not inside a git work tree`, 'run it inside a repository')
+  if (standbyPlace(top, io.env) === undefined) {
+    io.stdout('no hook standby here (no place for its socket)\n')
     return EXIT.ok
   }
   const answer = await askStandby(top, ['stop'], io.env)
