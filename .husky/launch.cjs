@@ -48,7 +48,7 @@ function launch(leave) {
   const fast = mode === 'bundle' ? existsSync(runner) : mode !== 'tsx' && bundleState(stamp, root).fresh
 
   if (fast) {
-    if (hook === 'standby') leaveStandbyStart(bundleState, stamp)
+    if (hook === 'standby' && process.argv[3] === 'serve') leaveStandbyStart(bundleState, stamp)
     if (leave) process.once('exit', () => standby.spawnStandby(process.cwd(), [__filename, 'standby', 'serve']))
     // The runner reads process.argv.slice(2) (the hook and its arguments) and exits by itself. Its
     // `import.meta.resolve` resolves as require.resolve does, as in the installed executable (main.cjs).
@@ -75,7 +75,7 @@ function launch(leave) {
 function leaveStandbyStart(bundleState, stamp) {
   const { readFileSync, statSync, watch } = require('node:fs')
   const { dirname } = require('node:path')
-  const { trackEnv } = require('../src/adapters/hooks/standby-env.cjs')
+  const { recordStandbyStart } = require('../src/adapters/hooks/standby-env.cjs')
   const identity = () => {
     try {
       const s = statSync(runner)
@@ -102,14 +102,10 @@ function leaveStandbyStart(bundleState, stamp) {
   } catch {
     touched = true
   }
-  const tracking = trackEnv()
-  globalThis[Symbol.for('codex-gates.hook.standby')] = {
-    stopTracking: () => tracking.stop(),
-    stale: () => {
-      if (identity() !== loaded) return 'the runner was rebuilt'
-      if (mode !== 'bundle' && touched && !bundleState(stamp, root).fresh) return 'the runner is stale'
-      return undefined
-    },
-    command: [__filename, 'standby', 'serve'],
+  const stale = () => {
+    if (identity() !== loaded) return 'the runner was rebuilt'
+    if (mode !== 'bundle' && touched && !bundleState(stamp, root).fresh) return 'the runner is stale'
+    return undefined
   }
+  recordStandbyStart(stale, [__filename, 'standby', 'serve'])
 }

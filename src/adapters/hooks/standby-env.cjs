@@ -73,4 +73,18 @@ function envChange(own, asked, read) {
   return undefined
 }
 
-module.exports = { envChange, standbyEnv, trackEnv }
+/** Where the process that runs `standby serve` leaves its start record (src/app/hook/standby-serve.ts reads it). */
+const START_KEY = Symbol.for('codex-gates.hook.standby')
+
+/**
+ * For `standby serve`, before its program runs (the launcher's or the executable's): starts noting
+ * the environment variables read, and leaves the record standby-serve.ts takes: `stopTracking`,
+ * `stale` (why the loaded code is no longer what a hook would run, or undefined) and `command`
+ * (what starts the next standby).
+ */
+function recordStandbyStart(stale, command) {
+  const tracking = trackEnv()
+  globalThis[START_KEY] = { stopTracking: () => tracking.stop(), stale, command }
+}
+
+module.exports = { START_KEY, envChange, recordStandbyStart, standbyEnv, trackEnv }

@@ -8,3 +8,7 @@ export declare function envChange(
   asked: NodeJS.ProcessEnv,
   read: ReadonlySet<string> | 'all',
 ): string | undefined
+/** Where `standby serve` finds its start record. */
+export declare const START_KEY: symbol
+/** Starts noting the environment read and leaves the start record for `standby serve`. */
+export declare function recordStandbyStart(stale: () => string | undefined, command: readonly string[]): void

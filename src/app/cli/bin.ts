@@ -59,7 +59,7 @@ function start(leave: boolean): void {
   }
   const command = [process.argv[1] ?? fileURLToPath(import.meta.url), 'hook', 'standby', 'serve']
   if (leave) process.once('exit', () => standby?.spawnStandby(process.cwd(), command))
-  if (hook === 'standby') leaveStandbyStart(command)
+  if (hook === 'standby' && process.argv[4] === 'serve') leaveStandbyStart(command)
   // The program compiles while git's answers arrive; it runs once Biome is started (or will not be).
   const run = compileProgram()
   if (headStart) void headStart.then(() => process.nextTick(run))
@@ -71,7 +71,7 @@ function start(leave: boolean): void {
  * whether the program is still the one a hook would run (the bundle file unchanged: not upgraded).
  */
 function leaveStandbyStart(command: readonly string[]): void {
-  const { trackEnv } = load(
+  const { recordStandbyStart } = load(
     '../../adapters/hooks/standby-env.cjs',
   ) as typeof import('../../adapters/hooks/standby-env.cjs')
   const files = ['./main.bundle.cjs', './main.bundle.json'].map((f) => fileURLToPath(new URL(f, import.meta.url)))
@@ -87,12 +87,7 @@ function leaveStandbyStart(command: readonly string[]): void {
       })
       .join(' ')
   const loaded = identity()
-  const tracking = trackEnv()
-  ;(globalThis as Record<symbol, unknown>)[Symbol.for('codex-gates.hook.standby')] = {
-    stopTracking: () => tracking.stop(),
-    stale: () => (identity() === loaded ? undefined : 'codex-gates was reinstalled'),
-    command,
-  }
+  recordStandbyStart(() => (identity() === loaded ? undefined : 'codex-gates was reinstalled'), command)
 }
 
 /** Compiles the program through the code cache; the function returned runs it (it reads process.argv and exits by itself). */

@@ -3,7 +3,7 @@ import { releaseEarlyGit, startEarlyGit } from '../../adapters/hooks/early-git.c
 import { HookSession } from '../../adapters/hooks/hook-session.ts'
 import { leaveLauncherLint, startLauncherLint, takeLauncherLint } from '../../adapters/hooks/launcher-lint.cjs'
 import { snapshotIndexFile } from '../../adapters/hooks/snapshot.ts'
-import { envChange } from '../../adapters/hooks/standby-env.cjs'
+import { envChange, START_KEY } from '../../adapters/hooks/standby-env.cjs'
 import { secureFolder, spawnStandby, standbyIdleMs, standbyPlace } from '../../adapters/hooks/standby-place.cjs'
 import { awaitRequest, type StandbyReply, type StandbyRequest } from '../../adapters/hooks/standby-server.ts'
 import { clearMarks, mark } from '../../adapters/hooks/timeline.ts'
@@ -15,7 +15,7 @@ import { LintAhead } from './lint-ahead.ts'
 
 /**
  * What the process that runs `hook standby serve` learned before its program ran (the launcher,
- * .husky/launch.cjs, or the installed executable, bin.ts, leave it on globalThis under STANDBY_KEY):
+ * .husky/launch.cjs, or the installed executable, bin.ts, leave it with standby-env.cjs's recordStandbyStart):
  * the environment variables read since Node started its program, whether its code is still what a
  * launcher would run now, and the command that starts the next standby.
  */
@@ -41,8 +41,6 @@ export interface StandbyHook {
   preload: () => Promise<(cwd: string, env: NodeJS.ProcessEnv) => StandbyPrepared>
 }
 
-export const STANDBY_KEY = Symbol.for('codex-gates.hook.standby')
-
 /** After answering, a standby waits this long before it starts the next one: the commit and its post-commit hook finish first. */
 const SUCCESSOR_DELAY_MS = 300
 
@@ -57,7 +55,7 @@ const SUCCESSOR_DELAY_MS = 300
  * process exits. Exit 2 when no launcher left its start record or there is no safe place for the socket.
  */
 export async function serveStandby(io: Io, hook: StandbyHook): Promise<number> {
-  const start = (globalThis as Record<symbol, StandbyStart | undefined>)[STANDBY_KEY]
+  const start = (globalThis as Record<symbol, StandbyStart | undefined>)[START_KEY]
   const place = standbyPlace(io.cwd, io.env)
   if (start === undefined || place === undefined) {
     start?.stopTracking()
