@@ -87,6 +87,29 @@ describe('pre-commit hook: Biome started early', () => {
   )
 
   test(
+    'SKIP naming another step leaves the launcher its Biome; SKIP=lint starts none',
+    () => {
+      const { repo, tmp, commit } = seeded()
+      repo.write('src/s.ts', 'export const s = 1;;\n')
+      repo.git(['add', '.'])
+      const others = repo.git(['commit', '-m', 'skip others'], {
+        SKIP: 'secrets, placeholders',
+        CODEX_HOOK_TRACE: '1',
+        TMPDIR: tmp,
+      })
+      expect(others.code).not.toBe(0)
+      expect(others.stderr).toContain(FROM_LAUNCHER)
+      expect(others.stderr).toMatch(/lint src\/s\.ts:1 \S+/)
+      const lint = repo.git(['commit', '-m', 'skip lint'], { SKIP: 'lint', CODEX_HOOK_TRACE: '1', TMPDIR: tmp })
+      expect(lint.code, lint.output).toBe(0)
+      expect(lint.stderr).not.toContain(FROM_LAUNCHER)
+      expect(leftovers(tmp)).toEqual([])
+      void commit
+    },
+    SLOW,
+  )
+
+  test(
     'a Biome that is not installed: the step errors with the command that installs it, from the launcher as from the runner',
     () => {
       const { repo, tmp, commit } = seeded()

@@ -40,7 +40,7 @@ const MAX_BYTES = 32 * 1024 * 1024
  * is clear it will not be (never rejects: anything unexpected leaves the step to the runner).
  */
 function startLauncherLint(cwd, early, env = process.env, keep = leaveLauncherLint) {
-  if (early === undefined || env.SKIP || env.CODEX_HOOK_FIX || env.GIT_DIR || env.GIT_WORK_TREE)
+  if (early === undefined || skipsLint(env.SKIP) || env.CODEX_HOOK_FIX || env.GIT_DIR || env.GIT_WORK_TREE)
     return Promise.resolve()
   const plan = readPlan(cwd)
   if (plan === undefined) return Promise.resolve()
@@ -130,6 +130,11 @@ function leaveLauncherLint(launched) {
   process.once('exit', () => {
     if (globalThis[KEY] === launched) launched.dispose()
   })
+}
+
+/** Whether SKIP names the lint step (skip.ts's reading: comma-separated step names, spaces ignored). */
+function skipsLint(skip) {
+  return (skip ?? '').split(',').some((name) => name.trim() === 'lint')
 }
 
 /** The launcher's Biome, once, where it ran in `cwd`; anywhere else it is stopped. */
