@@ -177,4 +177,15 @@ describe('command gates and pre_commit in the config', () => {
     const reserved = userErrorFrom(() => resolveGatesConfig({ gates: { 'pre-commit:x': { run: ['x'] } } }, undefined))
     expect(reserved.message).toMatch(/^gates config: \/gates\/pre-commit:x is not a valid gate name/)
   })
+
+  test("the lint gate never reads codex-gates' own data: .codex-gates/ and the baselines folder, wherever it is", () => {
+    const root = tempRepo({
+      'codex-gates.json': { baselines: 'meta/baselines/', gates: { lint: { exclude: ['dist/**'] } } },
+    })
+    const config = loadGatesConfig(root, {})
+    expect(config.gates.lint.exclude).toEqual(['dist/**', '.codex-gates/**', 'meta/baselines/**'])
+    expect(config.gates.secrets.exclude).toEqual([]) // the other gates still read them
+    const defaults = resolveGatesConfig({}, undefined)
+    expect(defaults.gates.lint.exclude).toEqual(['.codex-gates/**', '.codex-gates/baselines/**'])
+  })
 })

@@ -98,13 +98,18 @@ export function planInit(facts: RepositoryFacts, options: PlanOptions): InitPlan
   return { changes, gates, hooks, config, notes }
 }
 
-/** The Vitest config init writes where a repository has none: plain JavaScript, no build step. */
+/**
+ * The Vitest config init writes where a repository has none: plain JavaScript, no build step, in
+ * the formatters' default style (Biome's and Prettier's: double quotes, semicolons, sorted
+ * imports), so that a repository that lints with them finds nothing to fix in it.
+ */
 export const GENERATED_VITEST_CONFIG = `// Written by \`codex-gates init\`: the gates as the Vitest project "gates", every run in the ledger.
 // \`npx vitest run --project gates\` runs the gates; add your own test settings inside withCodexGates({ … }).
-import { defineConfig } from 'vitest/config'
-import { withCodexGates } from 'codex-gates/vitest'
 
-export default defineConfig(withCodexGates({}))
+import { withCodexGates } from "codex-gates/vitest";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig(withCodexGates({}));
 `
 
 // --- internal ---

@@ -178,6 +178,11 @@ export function resolveGatesConfig(raw: unknown, path: string | undefined): Gate
     gates[name] = { ...defaults, ...user, severity: { ...defaults.severity, ...(user as GateCommon).severity } }
   }
   const preCommit = input.pre_commit === false ? { enabled: false } : (input.pre_commit ?? {})
+  const baselines = input.baselines ?? DEFAULT_BASELINES_DIR
+  // codex-gates' own data files are written in their own layout (a baseline entry per line) and
+  // rewritten by every ratchet: a formatter's verdict on them would only be undone.
+  const lint = gates.lint as GateCommon
+  lint.exclude = [...new Set([...lint.exclude, ...ownDataGlobs(baselines)])]
   return {
     path,
     files: input.files ?? 'tracked',
@@ -185,13 +190,20 @@ export function resolveGatesConfig(raw: unknown, path: string | undefined): Gate
     gates: gates as GateConfigs,
     commands: resolveCommandGates(input.gates as Record<string, unknown> | undefined, BUILT_IN),
     preCommit: { enabled: true, config: '.pre-commit-config.yaml', fix: false, ...preCommit },
-    baselines: input.baselines ?? DEFAULT_BASELINES_DIR,
+    baselines,
   }
+}
+
+/** What the lint gate never reads: codex-gates' folder and the baselines folder, wherever it is. */
+export function ownDataGlobs(baselines: string): string[] {
+  return [`${OWN_DATA_DIR}/**`, `${baselines.replace(/\/+$/, '')}/**`]
 }
 
 // --- internal ---
 
 const BUILT_IN: ReadonlySet<string> = new Set(GATE_NAMES)
+/** The folder init writes codex-gates' own data to (the placeholders baseline, the baselines). */
+const OWN_DATA_DIR = '.codex-gates'
 const SCHEMA_PATH = join(PACKAGE_ROOT, 'configs', 'schemas', 'codex-gates.schema.json')
 const warned = new Set<string>()
 
