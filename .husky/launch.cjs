@@ -21,17 +21,18 @@ const hook = process.argv[2]
 const standby = hook === 'pre-commit' && mode !== 'tsx' ? require('../src/adapters/hooks/standby-place.cjs') : undefined
 const useStandby = standby?.standbyWanted() === true
 
+// What starts a standby: this launcher's own `standby serve`.
+const SERVE = [__filename, 'standby', 'serve']
+
 if (useStandby) {
-  require('../src/adapters/hooks/standby-client.cjs')
-    .askStandby(process.cwd(), process.argv.slice(2))
-    .then((answer) => {
-      if (answer.ran) process.exitCode = answer.code
-      else {
-        if (/^(1|true|yes|on)$/i.test(process.env.CODEX_HOOK_TRACE ?? ''))
-          process.stderr.write(`standby: ${answer.why}\n`)
-        launch(true)
-      }
-    })
+  const { askStandby, traceWhy } = require('../src/adapters/hooks/standby-client.cjs')
+  askStandby(process.cwd(), process.argv.slice(2)).then((answer) => {
+    if (answer.ran) process.exitCode = answer.code
+    else {
+      traceWhy(answer)
+      launch(true)
+    }
+  })
 } else launch(false)
 
 /** Runs the hook here: `leave` a standby for the next commit as this process exits. */
@@ -49,7 +50,7 @@ function launch(leave) {
 
   if (fast) {
     if (hook === 'standby' && process.argv[3] === 'serve') leaveStandbyStart(bundleState, stamp)
-    if (leave) process.once('exit', () => standby.spawnStandby(process.cwd(), [__filename, 'standby', 'serve']))
+    if (leave) process.once('exit', () => standby.spawnStandby(process.cwd(), SERVE))
     // The runner reads process.argv.slice(2) (the hook and its arguments) and exits by itself. Its
     // `import.meta.resolve` resolves as require.resolve does, as in the installed executable (main.cjs).
     const resolve = (specifier) => pathToFileURL(require.resolve(specifier)).href
@@ -73,18 +74,9 @@ function launch(leave) {
  * stamp is checked.
  */
 function leaveStandbyStart(bundleState, stamp) {
-  const { readFileSync, statSync, watch } = require('node:fs')
+  const { readFileSync, watch } = require('node:fs')
   const { dirname } = require('node:path')
   const { recordStandbyStart } = require('../src/adapters/hooks/standby-env.cjs')
-  const identity = () => {
-    try {
-      const s = statSync(runner)
-      return `${s.ino}:${s.size}:${s.mtimeMs}`
-    } catch {
-      return 'gone'
-    }
-  }
-  const loaded = identity()
   let touched = true
   try {
     const inputs = Object.keys(JSON.parse(readFileSync(stamp, 'utf8')).inputs)
@@ -102,10 +94,10 @@ function leaveStandbyStart(bundleState, stamp) {
   } catch {
     touched = true
   }
-  const stale = () => {
-    if (identity() !== loaded) return 'the runner was rebuilt'
-    if (mode !== 'bundle' && touched && !bundleState(stamp, root).fresh) return 'the runner is stale'
-    return undefined
-  }
-  recordStandbyStart(stale, [__filename, 'standby', 'serve'])
+  recordStandbyStart({
+    files: [runner],
+    rebuilt: 'the runner was rebuilt',
+    stale: () => (mode !== 'bundle' && touched && !bundleState(stamp, root).fresh ? 'the runner is stale' : undefined),
+    command: SERVE,
+  })
 }

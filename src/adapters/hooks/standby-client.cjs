@@ -2,7 +2,7 @@
 // run this hook and relays what it prints, or says that the launcher must run the hook itself.
 'use strict'
 const { existsSync } = require('node:fs')
-const { standbyPlace } = require('./standby-place.cjs')
+const { flag, standbyPlace } = require('./standby-place.cjs')
 const { FRAME, PROTOCOL, frameReader } = require('./standby-protocol.cjs')
 
 /** Signals passed on to the standby while it runs the hook (Ctrl-C in the terminal reaches only this process). */
@@ -83,4 +83,9 @@ function askStandby(cwd, argv, env = process.env) {
   })
 }
 
-module.exports = { askStandby }
+/** With CODEX_HOOK_TRACE on, says why the launcher runs the hook itself (`standby: <why>`). */
+function traceWhy(answer, env = process.env) {
+  if (!answer.ran && flag(env.CODEX_HOOK_TRACE) === true) process.stderr.write(`standby: ${answer.why}\n`)
+}
+
+module.exports = { askStandby, traceWhy }

@@ -79,12 +79,30 @@ const START_KEY = Symbol.for('codex-gates.hook.standby')
 /**
  * For `standby serve`, before its program runs (the launcher's or the executable's): starts noting
  * the environment variables read, and leaves the record standby-serve.ts takes: `stopTracking`,
- * `stale` (why the loaded code is no longer what a hook would run, or undefined) and `command`
- * (what starts the next standby).
+ * `stale` (why the loaded code is no longer what a hook would run, or undefined: `rebuilt` when
+ * one of `files`, the program it loaded, is not the file it was, else what `stale` of the caller
+ * says) and `command` (what starts the next standby).
  */
-function recordStandbyStart(stale, command) {
+function recordStandbyStart({ files, rebuilt, stale = () => undefined, command }) {
+  const { statSync } = require('node:fs')
+  const identity = () =>
+    files
+      .map((file) => {
+        try {
+          const s = statSync(file)
+          return `${s.ino}:${s.size}:${s.mtimeMs}`
+        } catch {
+          return 'gone'
+        }
+      })
+      .join(' ')
+  const loaded = identity()
   const tracking = trackEnv()
-  globalThis[START_KEY] = { stopTracking: () => tracking.stop(), stale, command }
+  globalThis[START_KEY] = {
+    stopTracking: () => tracking.stop(),
+    stale: () => (identity() === loaded ? stale() : rebuilt),
+    command,
+  }
 }
 
 module.exports = { START_KEY, envChange, recordStandbyStart, standbyEnv, trackEnv }

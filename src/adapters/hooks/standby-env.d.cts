@@ -11,4 +11,12 @@ export declare function envChange(
 /** Where `standby serve` finds its start record. */
 export declare const START_KEY: symbol
 /** Starts noting the environment read and leaves the start record for `standby serve`. */
-export declare function recordStandbyStart(stale: () => string | undefined, command: readonly string[]): void
+export declare function recordStandbyStart(start: {
+  /** The program's files: any of them replaced makes the standby stale (`rebuilt`). */
+  files: readonly string[]
+  rebuilt: string
+  /** Any other reason it is stale. */
+  stale?: () => string | undefined
+  /** What starts the next standby. */
+  command: readonly string[]
+}): void

@@ -94,6 +94,7 @@ function spawnStandby(cwd, command, env = process.env) {
 
 // --- internal ---
 
+/** A flag variable's value as settings.ts reads flags: true, false, or undefined (unset or neither). */
 function flag(raw) {
   const text = (raw ?? '').trim()
   if (/^(1|true|yes|on)$/i.test(text)) return true
@@ -116,6 +117,7 @@ function gitDirOf(cwd, env) {
 
 module.exports = {
   DEFAULT_IDLE_MS,
+  flag,
   secureFolder,
   spawnStandby,
   standbyIdleMs,

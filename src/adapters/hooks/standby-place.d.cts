@@ -9,6 +9,8 @@ export interface StandbyPlace {
   address: string
 }
 
+/** A flag variable's value (`1`/`0` and the like), or undefined. */
+export declare function flag(raw: string | undefined): boolean | undefined
 /** Whether the hook may use a standby and start one (not on Windows, under CI or with CODEX_HOOK_STANDBY=0). */
 export declare function standbyWanted(env?: NodeJS.ProcessEnv): boolean
 /** CODEX_HOOK_STANDBY_IDLE_MS, or DEFAULT_IDLE_MS. */

@@ -6,7 +6,7 @@
 // (src/foundation/build/cached-script.cjs), kept in node_modules/.cache/codex-gates: a warm
 // `codex-gates run` no longer parses and compiles ~1 MB of JavaScript on every start.
 // CODEX_CODE_CACHE=0 compiles it from source every time. Only meaningful in dist/.
-import { readFileSync, statSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -33,14 +33,13 @@ const hook = process.argv[2] === 'hook' ? process.argv[3] : undefined
 type StandbyPlace = typeof import('../../adapters/hooks/standby-place.cjs')
 const standby = hook === 'pre-commit' ? (load('../../adapters/hooks/standby-place.cjs') as StandbyPlace) : undefined
 if (standby?.standbyWanted() === true) {
-  const { askStandby } = load(
+  const { askStandby, traceWhy } = load(
     '../../adapters/hooks/standby-client.cjs',
   ) as typeof import('../../adapters/hooks/standby-client.cjs')
   void askStandby(process.cwd(), process.argv.slice(3)).then((answer) => {
     if (answer.ran) process.exitCode = answer.code
     else {
-      if (/^(1|true|yes|on)$/i.test(envValue('CODEX_HOOK_TRACE') ?? ''))
-        process.stderr.write(`standby: ${answer.why}\n`)
+      traceWhy(answer)
       start(true)
     }
   })
@@ -75,19 +74,7 @@ function leaveStandbyStart(command: readonly string[]): void {
     '../../adapters/hooks/standby-env.cjs',
   ) as typeof import('../../adapters/hooks/standby-env.cjs')
   const files = ['./main.bundle.cjs', './main.bundle.json'].map((f) => fileURLToPath(new URL(f, import.meta.url)))
-  const identity = () =>
-    files
-      .map((f) => {
-        try {
-          const s = statSync(f)
-          return `${s.ino}:${s.size}:${s.mtimeMs}`
-        } catch {
-          return 'gone'
-        }
-      })
-      .join(' ')
-  const loaded = identity()
-  recordStandbyStart(() => (identity() === loaded ? undefined : 'codex-gates was reinstalled'), command)
+  recordStandbyStart({ files, rebuilt: 'codex-gates was reinstalled', command })
 }
 
 /** Compiles the program through the code cache; the function returned runs it (it reads process.argv and exits by itself). */
